@@ -1,0 +1,106 @@
+/**
+ * The event-store port. Its semantics are EventStoreDB's own (expected
+ * revisions, idempotent re-appends, an exclusive `fromPosition` on `$all`,
+ * catch-up subscriptions), so that the embedded SQLite store and the
+ * EventStoreDB adapter mean exactly the same thing to the rest of the system.
+ *
+ * Revisions and positions are `bigint` at run time, always: a client library
+ * that hands back plain numbers is normalised at the adapter boundary.
+ */
+
+/** How the caller expects the stream to be before the append. */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
+
+export type Metadata = Record<string, unknown>;
+
+/** An event as the caller proposes it; `id` is a caller-chosen UUID. */
+export interface EventData<TType extends string = string, TData = unknown> {
+  id: string;
+  type: TType;
+  data: TData;
+  metadata?: Metadata;
+}
+
+/** An event as the store recorded it. */
+export interface RecordedEvent<TType extends string = string, TData = unknown> {
+  id: string;
+  type: TType;
+  data: TData;
+  metadata: Metadata;
+  streamName: string;
+  /** 0-based position of the event within its stream. */
+  revision: bigint;
+  /**
+   * Position in the global log (`$all`). Strictly increasing in commit order;
+   * compare by order, never assume contiguity.
+   */
+  position: bigint;
+  /** When the store recorded the event (store clock, not the caller's). */
+  created: Date;
+}
+
+export interface AppendOptions {
+  expectedRevision?: ExpectedRevision;
+}
+
+export interface AppendResult {
+  /** Revision of the last event now in the stream: the next `expectedRevision`. */
+  nextExpectedRevision: bigint;
+  /** Global position of the last event of this append. */
+  position: bigint;
+}
+
+export type Direction = 'forwards' | 'backwards';
+
+export interface ReadStreamOptions {
+  direction?: Direction;
+  /** Inclusive. Defaults to the start (forwards) or the end (backwards). */
+  fromRevision?: bigint | 'start' | 'end';
+  maxCount?: number | bigint;
+}
+
+/** Server-side filter on `$all`: by event-type prefix or stream-name prefix. */
+export interface EventFilter {
+  filterOn: 'eventType' | 'streamName';
+  prefixes: string[];
+}
+
+export interface ReadAllOptions {
+  direction?: Direction;
+  /**
+   * Exclusive: reading forwards from position P yields only events after P;
+   * backwards, only events before P. `'start'`/`'end'` read everything.
+   */
+  fromPosition?: bigint | 'start' | 'end';
+  maxCount?: number | bigint;
+  filter?: EventFilter;
+}
+
+export interface SubscribeToAllOptions {
+  /** Exclusive, as for `readAll`; `'start'` (the default) replays everything. */
+  fromPosition?: bigint | 'start';
+  filter?: EventFilter;
+}
+
+/**
+ * What a subscription delivers, in order: stored events, then exactly one
+ * `caughtUp` once the history known at that moment has been delivered, then
+ * live events as they are committed.
+ */
+export type SubscriptionMessage =
+  | { kind: 'event'; event: RecordedEvent }
+  | { kind: 'caughtUp'; position: bigint | null };
+
+export interface Subscription extends AsyncIterable<SubscriptionMessage> {
+  /** Ends the iteration; safe to call more than once. */
+  unsubscribe(): Promise<void>;
+}
+
+export interface EventStore {
+  appendToStream(streamName: string, events: readonly EventData[], options?: AppendOptions): Promise<AppendResult>;
+  /** Throws `StreamNotFoundError` when the stream has no event. */
+  readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  subscribeToAll(options?: SubscribeToAllOptions): Subscription;
+  close(): Promise<void>;
+}

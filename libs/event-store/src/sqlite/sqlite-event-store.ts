@@ -1,0 +1,477 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  EventStoreClosedError,
+  InvalidEventStoreArgumentError,
+  StreamNotFoundError,
+  WrongExpectedRevisionError,
+} from '../errors.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventData,
+  EventFilter,
+  EventStore,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeToAllOptions,
+  Subscription,
+  SubscriptionMessage,
+} from '../port.js';
+import { assertAppendArguments, toCount } from '../validation.js';
+
+export interface SqliteEventStoreOptions {
+  /** Path of the database file; its folder is created if needed. */
+  filename: string;
+  /**
+   * How often idle subscriptions look for commits made by *other* processes
+   * (`PRAGMA data_version`). Commits in this process wake them at once.
+   */
+  pollIntervalMs?: number;
+  /** Batch size for subscription catch-up reads. */
+  batchSize?: number;
+}
+
+interface EventRow {
+  position: bigint;
+  stream_name: string;
+  revision: bigint;
+  id: string;
+  type: string;
+  data: string;
+  metadata: string;
+  created: bigint;
+}
+
+const SCHEMA_VERSION = 1;
+const MAX_POSITION = 2n ** 63n - 1n;
+
+/**
+ * The embedded event store: one SQLite file, one table of events.
+ *
+ * - `position` is an AUTOINCREMENT rowid, so a global position is never
+ *   reused even after the last row is deleted, and because SQLite has a single
+ *   writer, position order is commit order (no gaps are ever *visible* to a
+ *   reader that could later be filled, which is the trap Postgres stores fall in).
+ * - WAL with `synchronous=FULL`: an append that has returned survives a power
+ *   cut. WAL's default (NORMAL) may lose the last commits.
+ * - Each append is one `BEGIN IMMEDIATE` transaction: the expected-revision
+ *   check and the inserts cannot interleave with another writer, in this
+ *   process or another.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private closed = false;
+  /** Bumped after every commit made through this instance. */
+  private commitSeq = 0;
+  private readonly waiters = new Set<() => void>();
+  private pollTimer: NodeJS.Timeout | undefined;
+  private lastDataVersion = 0n;
+  private readonly pollIntervalMs: number;
+  private readonly batchSize: number;
+  private readonly subscriptions = new Set<SqliteSubscription>();
+
+  private readonly stmts: {
+    streamHead: Database.Statement<[string], { revision: bigint | null }>;
+    findId: Database.Statement<[string, string], { revision: bigint; position: bigint }>;
+    idsFrom: Database.Statement<[string, bigint, bigint], { id: string; position: bigint }>;
+    insert: Database.Statement<[string, bigint, string, string, string, string, number], { position: bigint }>;
+    readFwd: Database.Statement<[string, bigint, bigint], EventRow>;
+    readBwd: Database.Statement<[string, bigint, bigint], EventRow>;
+    head: Database.Statement<[], { position: bigint | null }>;
+  };
+  private readonly allStmts = new Map<string, Database.Statement<unknown[], EventRow>>();
+  private readonly appendTx: (
+    streamName: string,
+    events: readonly EventData[],
+    expected: ExpectedRevision,
+  ) => AppendResult;
+
+  private constructor(options: SqliteEventStoreOptions) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    this.batchSize = options.batchSize ?? 1000;
+    if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+    this.db = new Database(options.filename);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.defaultSafeIntegers(true);
+    this.migrate();
+
+    const s = <P extends unknown[], R>(sql: string) => this.db.prepare<P, R>(sql);
+    this.stmts = {
+      streamHead: s('SELECT MAX(revision) AS revision FROM events WHERE stream_name = ?'),
+      findId: s('SELECT revision, position FROM events WHERE stream_name = ? AND id = ?'),
+      idsFrom: s(
+        'SELECT id, position FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?',
+      ),
+      insert: s(
+        `INSERT INTO events (stream_name, revision, id, type, data, metadata, created)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING position`,
+      ),
+      readFwd: s(
+        'SELECT * FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
+      ),
+      readBwd: s(
+        'SELECT * FROM events WHERE stream_name = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
+      ),
+      head: s('SELECT MAX(position) AS position FROM events'),
+    };
+
+    const tx = this.db.transaction(
+      (streamName: string, events: readonly EventData[], expected: ExpectedRevision) =>
+        this.appendInTransaction(streamName, events, expected),
+    );
+    this.appendTx = (streamName, events, expected) => tx.immediate(streamName, events, expected);
+  }
+
+  static open(options: SqliteEventStoreOptions | string): SqliteEventStore {
+    return new SqliteEventStore(typeof options === 'string' ? { filename: options } : options);
+  }
+
+  private migrate(): void {
+    const version = Number(this.db.pragma('user_version', { simple: true }));
+    if (version > SCHEMA_VERSION) {
+      throw new Error(`Event store file has schema ${version}, newer than this build (${SCHEMA_VERSION})`);
+    }
+    if (version === SCHEMA_VERSION) return;
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS events (
+        position    INTEGER PRIMARY KEY AUTOINCREMENT,
+        stream_name TEXT    NOT NULL,
+        revision    INTEGER NOT NULL,
+        id          TEXT    NOT NULL,
+        type        TEXT    NOT NULL,
+        data        TEXT    NOT NULL,
+        metadata    TEXT    NOT NULL,
+        created     INTEGER NOT NULL,
+        UNIQUE (stream_name, revision),
+        UNIQUE (stream_name, id)
+      );
+      PRAGMA user_version = ${SCHEMA_VERSION};
+    `);
+  }
+
+  // ---------------------------------------------------------------- append
+
+  appendToStream(
+    streamName: string,
+    events: readonly EventData[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    try {
+      this.assertOpen();
+      const expected = options.expectedRevision ?? 'any';
+      assertAppendArguments(streamName, events, expected);
+      const result = this.appendTx(streamName, events, expected);
+      this.notifyCommit();
+      return Promise.resolve(result);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private appendInTransaction(
+    streamName: string,
+    events: readonly EventData[],
+    expected: ExpectedRevision,
+  ): AppendResult {
+    const head = this.stmts.streamHead.get(streamName)?.revision ?? null;
+    const first = events[0];
+    // Idempotent re-append: the same ids already stored at the same place
+    // answer as the first append did, and write nothing.
+    if (head !== null && first !== undefined) {
+      const found = this.stmts.findId.get(streamName, first.id.toLowerCase());
+      if (found) return this.replayedAppend(streamName, events, expected, found.revision, head);
+    }
+    const actual: bigint | 'no_stream' = head ?? 'no_stream';
+    const ok =
+      expected === 'any' ||
+      (expected === 'no_stream' && head === null) ||
+      (expected === 'stream_exists' && head !== null) ||
+      (typeof expected === 'bigint' && head === expected);
+    if (!ok) throw new WrongExpectedRevisionError(streamName, expected, actual);
+
+    let revision = head === null ? 0n : head + 1n;
+    const created = Date.now();
+    let position = 0n;
+    for (const e of events) {
+      const row = this.stmts.insert.get(
+        streamName,
+        revision,
+        e.id.toLowerCase(),
+        e.type,
+        JSON.stringify(e.data ?? null),
+        JSON.stringify(e.metadata ?? {}),
+        created,
+      );
+      position = row!.position;
+      revision += 1n;
+    }
+    return { nextExpectedRevision: revision - 1n, position };
+  }
+
+  private replayedAppend(
+    streamName: string,
+    events: readonly EventData[],
+    expected: ExpectedRevision,
+    firstRevision: bigint,
+    head: bigint,
+  ): AppendResult {
+    const stored = this.stmts.idsFrom.all(streamName, firstRevision, BigInt(events.length));
+    const sameIds =
+      stored.length === events.length && stored.every((row, i) => row.id === events[i]!.id.toLowerCase());
+    const samePlace =
+      expected === 'any' ||
+      expected === 'stream_exists' ||
+      (expected === 'no_stream' && firstRevision === 0n) ||
+      (typeof expected === 'bigint' && firstRevision === expected + 1n);
+    if (!sameIds || !samePlace) throw new WrongExpectedRevisionError(streamName, expected, head);
+    return {
+      nextExpectedRevision: firstRevision + BigInt(events.length) - 1n,
+      position: stored[stored.length - 1]!.position,
+    };
+  }
+
+  // ------------------------------------------------------------------ read
+
+  readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    try {
+      this.assertOpen();
+      const direction = options.direction ?? 'forwards';
+      const max = toCount(options.maxCount) ?? BigInt(Number.MAX_SAFE_INTEGER);
+      const head = this.stmts.streamHead.get(streamName)?.revision ?? null;
+      if (head === null) throw new StreamNotFoundError(streamName);
+      const from = options.fromRevision ?? (direction === 'forwards' ? 'start' : 'end');
+      const rev = from === 'start' ? 0n : from === 'end' ? head : from;
+      if (typeof rev !== 'bigint' || rev < 0n) {
+        throw new InvalidEventStoreArgumentError('fromRevision must be >= 0');
+      }
+      const rows =
+        direction === 'forwards'
+          ? this.stmts.readFwd.all(streamName, rev, max)
+          : this.stmts.readBwd.all(streamName, rev, max);
+      return Promise.resolve(rows.map(toRecorded));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    try {
+      this.assertOpen();
+      const direction = options.direction ?? 'forwards';
+      const max = toCount(options.maxCount) ?? BigInt(Number.MAX_SAFE_INTEGER);
+      const from = options.fromPosition ?? (direction === 'forwards' ? 'start' : 'end');
+      // 'start' is before the first event and 'end' after the last, so that
+      // the bound stays exclusive in both directions.
+      const bound = from === 'start' ? -1n : from === 'end' ? MAX_POSITION : from;
+      const rows = this.readAllRows(direction, bound, max, options.filter);
+      return Promise.resolve(rows.map(toRecorded));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** Rows strictly after (forwards) or before (backwards) `bound`, optionally up to `until` inclusive. */
+  private readAllRows(
+    direction: 'forwards' | 'backwards',
+    bound: bigint,
+    max: bigint,
+    filter: EventFilter | undefined,
+    until?: bigint,
+  ): EventRow[] {
+    const prefixes = filter?.prefixes ?? [];
+    const column = filter?.filterOn === 'streamName' ? 'stream_name' : 'type';
+    const key = `${direction}|${filter ? column : ''}|${prefixes.length}|${until === undefined ? '' : 'u'}`;
+    let stmt = this.allStmts.get(key);
+    if (!stmt) {
+      const where = [direction === 'forwards' ? 'position > ?' : 'position < ?'];
+      if (until !== undefined) where.push('position <= ?');
+      if (filter) {
+        if (prefixes.length === 0) where.push('0');
+        else where.push(`(${prefixes.map(() => `substr(${column}, 1, ?) = ?`).join(' OR ')})`);
+      }
+      stmt = this.db.prepare<unknown[], EventRow>(
+        `SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY position ${
+          direction === 'forwards' ? 'ASC' : 'DESC'
+        } LIMIT ?`,
+      );
+      this.allStmts.set(key, stmt);
+    }
+    const params: unknown[] = [bound];
+    if (until !== undefined) params.push(until);
+    for (const p of prefixes) params.push(BigInt(p.length), p);
+    params.push(max);
+    return stmt.all(...params);
+  }
+
+  // ------------------------------------------------------------- subscribe
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
+    this.assertOpen();
+    const from = options.fromPosition ?? 'start';
+    const sub = new SqliteSubscription(this, from === 'start' ? -1n : from, options.filter);
+    this.subscriptions.add(sub);
+    return sub;
+  }
+
+  /** @internal Used by subscriptions: the current head and a batch after `after`, up to `head`. */
+  readBatch(after: bigint, head: bigint, filter: EventFilter | undefined): EventRow[] {
+    return this.readAllRows('forwards', after, BigInt(this.batchSize), filter, head);
+  }
+
+  /** @internal */
+  headPosition(): bigint | null {
+    return this.stmts.head.get()?.position ?? null;
+  }
+
+  /** @internal */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** @internal */
+  get currentCommitSeq(): number {
+    return this.commitSeq;
+  }
+
+  /**
+   * @internal Resolves after the next commit seen by this instance (its own, at
+   * once; another process's, within `pollIntervalMs`), or at once if one
+   * happened since `seenSeq`.
+   */
+  waitForCommit(seenSeq: number): Promise<void> {
+    if (this.commitSeq !== seenSeq || this.closed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.waiters.add(resolve);
+      this.ensurePolling();
+    });
+  }
+
+  /** @internal */
+  wakeAll(): void {
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const w of waiters) w();
+    if (this.waiters.size === 0 && this.pollTimer) {
+      clearInterval(this.pollTimer);
+      this.pollTimer = undefined;
+    }
+  }
+
+  /** @internal */
+  forget(sub: SqliteSubscription): void {
+    this.subscriptions.delete(sub);
+  }
+
+  private notifyCommit(): void {
+    this.commitSeq += 1;
+    this.wakeAll();
+  }
+
+  private ensurePolling(): void {
+    if (this.pollTimer) return;
+    this.lastDataVersion = this.dataVersion();
+    this.pollTimer = setInterval(() => {
+      if (this.closed) return;
+      const v = this.dataVersion();
+      if (v !== this.lastDataVersion) {
+        this.lastDataVersion = v;
+        this.notifyCommit();
+      }
+    }, this.pollIntervalMs);
+    this.pollTimer.unref();
+  }
+
+  private dataVersion(): bigint {
+    // Changes whenever *another* connection commits to the file.
+    return BigInt(this.db.pragma('data_version', { simple: true }) as bigint | number);
+  }
+
+  // ----------------------------------------------------------------- close
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    for (const sub of [...this.subscriptions]) await sub.unsubscribe();
+    this.closed = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
+    this.wakeAll();
+    this.db.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EventStoreClosedError();
+  }
+}
+
+class SqliteSubscription implements Subscription {
+  private stopped = false;
+
+  constructor(
+    private readonly store: SqliteEventStore,
+    private position: bigint,
+    private readonly filter: EventFilter | undefined,
+  ) {}
+
+  unsubscribe(): Promise<void> {
+    this.stopped = true;
+    this.store.forget(this);
+    this.store.wakeAll();
+    return Promise.resolve();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<SubscriptionMessage> {
+    let caughtUp = false;
+    try {
+      while (!this.stopped && !this.store.isClosed) {
+        // Note the commit counter *before* reading: a commit that lands while
+        // the consumer is busy with our batch makes the wait below return at
+        // once instead of sleeping through it.
+        const seq = this.store.currentCommitSeq;
+        const head = this.store.headPosition();
+        if (head !== null && head > this.position) {
+          let after = this.position;
+          for (;;) {
+            const rows = this.store.readBatch(after, head, this.filter);
+            for (const row of rows) {
+              if (this.stopped) return;
+              yield { kind: 'event', event: toRecorded(row) };
+              after = row.position;
+            }
+            if (rows.length < 1 || after >= head) break;
+            if (this.stopped || this.store.isClosed) return;
+          }
+          // Everything up to `head` has been looked at, matched or not.
+          this.position = head;
+        }
+        if (!caughtUp) {
+          caughtUp = true;
+          yield { kind: 'caughtUp', position: head };
+        }
+        if (this.stopped) return;
+        await this.store.waitForCommit(seq);
+      }
+    } finally {
+      this.stopped = true;
+      this.store.forget(this);
+    }
+  }
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    data: JSON.parse(row.data) as unknown,
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    streamName: row.stream_name,
+    revision: row.revision,
+    position: row.position,
+    created: new Date(Number(row.created)),
+  };
+}
