@@ -1,7 +1,7 @@
 /** @type {import('jest').Config} */
 const tsJest = [
   'ts-jest',
-  { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: ['TS151001'] } },
+  { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: ['TS151001', 'TS151002'] } },
 ];
 const common = {
   extensionsToTreatAsEsm: ['.ts'],

@@ -1,0 +1,773 @@
+/**
+ * Event-store benchmark: the embedded SQLite event store (libs/event-store)
+ * beside
+ *   - a raw better-sqlite3 ceiling: same file settings (WAL, synchronous=FULL),
+ *     the same table, one `BEGIN IMMEDIATE` transaction per append, plain
+ *     prepared INSERTs with revisions kept in memory, plain SELECTs for reads;
+ *   - @event-driven-io/emmett-sqlite, the nearest published peer, through its
+ *     public API (getSQLiteEventStore, readMessagesBatch, consumer()).
+ *
+ * Every round opens fresh files in a temporary folder (by default the OS temp
+ * folder; it must be on the same disk as the repository, which is checked),
+ * runs every subject through every phase, and rotates the order of the
+ * subjects from round to round. The table reports the median of the rounds.
+ *
+ *   npx tsx bench/event-store.bench.ts [--single=2000] [--batches=2000]
+ *     [--batch-size=100] [--page=10000] [--sub-batch=1000] [--rounds=3]
+ *     [--dir=/path] [--only=ours,raw,peer] [--no-profile] [--json=out.json]
+ */
+import { getSQLiteEventStore, readMessagesBatch, sqliteConnection } from '@event-driven-io/emmett-sqlite';
+import type { SQLiteConnection } from '@event-driven-io/emmett-sqlite';
+import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { SqliteEventStore, type RecordedEvent } from '../libs/event-store/src/index.js';
+
+// ------------------------------------------------------------------ config
+
+const args = new Map(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=', 2);
+    return [k ?? '', v ?? 'true'] as const;
+  }),
+);
+const int = (name: string, def: number): number => {
+  const v = args.get(name) ?? process.env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`];
+  const n = v === undefined ? def : Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer`);
+  return n;
+};
+
+const config = {
+  single: int('single', 2000),
+  batches: int('batches', 2000),
+  batchSize: int('batch-size', 100),
+  page: int('page', 10_000),
+  subBatch: int('sub-batch', 1000),
+  rounds: int('rounds', 3),
+  singleStreams: 100,
+  batchStreams: 200,
+  dir: resolve(args.get('dir') ?? process.env['BENCH_DIR'] ?? os.tmpdir()),
+  only: (args.get('only') ?? 'ours,raw,peer').split(','),
+  profile: args.get('no-profile') === undefined,
+  json: args.get('json'),
+};
+
+// ----------------------------------------------------------------- payload
+
+type CheckInData = {
+  registrationId: string;
+  eventCode: string;
+  attendee: { name: string; email: string };
+  document: { kind: string; lastDigits: string };
+  checkedInAt: string;
+  desk: number;
+};
+type CheckInMetadata = { correlationId: string; causationId: string; actor: string };
+
+/** Assignable both to our `EventData` and to emmett's `Event<type, data, metadata>`. */
+interface Payload {
+  id: string;
+  type: 'AttendeeCheckedIn';
+  data: CheckInData;
+  metadata: CheckInMetadata;
+}
+
+function makePayload(i: number): Payload {
+  const correlationId = randomUUID();
+  return {
+    id: randomUUID(),
+    type: 'AttendeeCheckedIn',
+    data: {
+      registrationId: randomUUID(),
+      eventCode: 'spring-assembly-2026',
+      attendee: { name: `Attendee ${i}`, email: `attendee.${i}@example.org` },
+      document: { kind: 'id-card', lastDigits: String(1000 + (i % 9000)) },
+      checkedInAt: new Date(1_780_000_000_000 + i * 1000).toISOString(),
+      desk: i % 8,
+    },
+    metadata: { correlationId, causationId: correlationId, actor: `desk-${i % 8}` },
+  };
+}
+
+// ---------------------------------------------------------------- subjects
+
+interface Session {
+  appendOne(stream: string, event: Payload): Promise<void>;
+  appendBatch(stream: string, events: readonly Payload[]): Promise<void>;
+  /** Reads `$all` forwards in pages of `page`; returns the number of events read. */
+  readAllPaged(page: number): Promise<number>;
+  readAllOnce(): Promise<number>;
+  /** Subscribes from the start and counts events until caught up. */
+  catchUp(): Promise<number>;
+  close(): Promise<void>;
+}
+
+interface Subject {
+  key: 'ours' | 'raw' | 'peer';
+  label: string;
+  open(file: string): Promise<Session>;
+}
+
+/** The adapter's schema (v1), for the raw ceiling. */
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    position    INTEGER PRIMARY KEY AUTOINCREMENT,
+    stream_name TEXT    NOT NULL,
+    revision    INTEGER NOT NULL,
+    id          TEXT    NOT NULL,
+    type        TEXT    NOT NULL,
+    data        TEXT    NOT NULL,
+    metadata    TEXT    NOT NULL,
+    created     INTEGER NOT NULL,
+    UNIQUE (stream_name, revision),
+    UNIQUE (stream_name, id)
+  );`;
+
+const ours: Subject = {
+  key: 'ours',
+  label: 'SqliteEventStore (ours)',
+  open(file) {
+    const store = SqliteEventStore.open({ filename: file, batchSize: config.subBatch });
+    const session: Session = {
+      async appendOne(stream, event) {
+        await store.appendToStream(stream, [event]);
+      },
+      async appendBatch(stream, events) {
+        await store.appendToStream(stream, events);
+      },
+      async readAllPaged(page) {
+        let n = 0;
+        let from: bigint | 'start' = 'start';
+        for (;;) {
+          const events: RecordedEvent[] = await store.readAll({ fromPosition: from, maxCount: page });
+          n += events.length;
+          const last = events[events.length - 1];
+          if (last === undefined || events.length < page) return n;
+          from = last.position;
+        }
+      },
+      async readAllOnce() {
+        return (await store.readAll()).length;
+      },
+      async catchUp() {
+        let n = 0;
+        const sub = store.subscribeToAll({ fromPosition: 'start' });
+        for await (const message of sub) {
+          if (message.kind === 'caughtUp') break;
+          n += 1;
+        }
+        await sub.unsubscribe();
+        return n;
+      },
+      close: () => store.close(),
+    };
+    return Promise.resolve(session);
+  },
+};
+
+const raw: Subject = {
+  key: 'raw',
+  label: 'raw better-sqlite3 (ceiling)',
+  open(file) {
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    db.exec(SCHEMA);
+    const insert = db.prepare<[string, number, string, string, string, string, number]>(
+      'INSERT INTO events (stream_name, revision, id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    const page = db.prepare<[number, number], { position: number }>(
+      'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?',
+    );
+    const upTo = db.prepare<[number, number, number], { position: number }>(
+      'SELECT * FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?',
+    );
+    const head = db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events');
+    const all = db.prepare<[], { position: number }>('SELECT * FROM events ORDER BY position');
+    const heads = new Map<string, number>();
+    const tx = db.transaction((stream: string, events: readonly Payload[]) => {
+      let revision = heads.get(stream) ?? -1;
+      const created = Date.now();
+      for (const e of events) {
+        revision += 1;
+        insert.run(stream, revision, e.id, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata), created);
+      }
+      heads.set(stream, revision);
+    });
+    const session: Session = {
+      appendOne(stream, event) {
+        tx.immediate(stream, [event]);
+        return Promise.resolve();
+      },
+      appendBatch(stream, events) {
+        tx.immediate(stream, events);
+        return Promise.resolve();
+      },
+      readAllPaged(size) {
+        let n = 0;
+        let after = 0;
+        for (;;) {
+          const rows = page.all(after, size);
+          n += rows.length;
+          const last = rows[rows.length - 1];
+          if (last === undefined || rows.length < size) return Promise.resolve(n);
+          after = last.position;
+        }
+      },
+      readAllOnce() {
+        return Promise.resolve(all.all().length);
+      },
+      async catchUp() {
+        // What a catch-up subscription minimally does: fix the head, then
+        // read batches up to it, handing each row to the consumer.
+        const last = head.get()?.position ?? 0;
+        let n = 0;
+        let after = 0;
+        const consume = (_row: unknown): void => {
+          n += 1;
+        };
+        while (after < last) {
+          const rows = upTo.all(after, last, config.subBatch);
+          for (const row of rows) consume(row);
+          const tail = rows[rows.length - 1];
+          if (tail === undefined) break;
+          after = tail.position;
+          await Promise.resolve();
+        }
+        return n;
+      },
+      close() {
+        db.close();
+        return Promise.resolve();
+      },
+    };
+    return Promise.resolve(session);
+  },
+};
+
+const peer: Subject = {
+  key: 'peer',
+  label: '@event-driven-io/emmett-sqlite',
+  async open(file) {
+    const store = getSQLiteEventStore({ fileName: file });
+    let lastPosition = 0n;
+    // A connection of our own for the `$all` reads (the store itself opens and
+    // closes one per call and exposes no `$all` read).
+    let reader: SQLiteConnection | undefined;
+    const readerConnection = (): SQLiteConnection => (reader ??= sqliteConnection({ fileName: file }));
+    const session: Session = {
+      async appendOne(stream, event) {
+        lastPosition = (await busyRetry(() => store.appendToStream(stream, [event]))).lastEventGlobalPosition;
+      },
+      async appendBatch(stream, events) {
+        lastPosition = (await busyRetry(() => store.appendToStream(stream, [...events]))).lastEventGlobalPosition;
+      },
+      async readAllPaged(page) {
+        const conn = readerConnection();
+        let n = 0;
+        let after = 0n;
+        for (;;) {
+          const batch = await readMessagesBatch(conn, { after, batchSize: page });
+          n += batch.messages.length;
+          after = batch.currentGlobalPosition;
+          if (!batch.areEventsLeft) return n;
+        }
+      },
+      async readAllOnce() {
+        const batch = await readMessagesBatch(readerConnection(), { after: 0n, batchSize: 2 ** 31 - 1 });
+        return batch.messages.length;
+      },
+      async catchUp() {
+        // Its catch-up mechanism: a consumer with one processor, pulling
+        // batches as fast as allowed, stopped at the last appended position.
+        // (Its processors also store a checkpoint per message, in a transaction
+        // per batch: that is part of how it consumes.)
+        // A failed batch (see `busyRetry`) stops its consumer early: start
+        // over, within the timing, and count it.
+        const last = lastPosition;
+        for (let attempt = 0; ; attempt++) {
+          let n = 0;
+          let seen = 0n;
+          const consumer = store.consumer({
+            pulling: { batchSize: config.subBatch, pullingFrequencyInMs: 0 },
+          });
+          consumer.processor({
+            processorId: `bench-${randomUUID()}`,
+            startFrom: 'BEGINNING',
+            eachMessage: (message) => {
+              n += 1;
+              seen = message.metadata.globalPosition;
+            },
+            stopAfter: (message) => message.metadata.globalPosition >= last,
+          });
+          try {
+            await consumer.start();
+          } finally {
+            // `close()` sleeps 250 ms after closing; keep that out of the timing.
+            void consumer.close();
+          }
+          if (seen >= last || attempt >= 3) return n;
+          peerFailures.catchUp += 1;
+        }
+      },
+      async close() {
+        reader?.close();
+        reader = undefined;
+        await sleep(300);
+      },
+    };
+    // Check (and report) the durability the peer gets by default.
+    const probe = sqliteConnection({ fileName: file });
+    const sync = await probe.querySingle<{ synchronous: number }>('PRAGMA synchronous');
+    peerSynchronous = sync?.synchronous ?? -1;
+    probe.close();
+    return session;
+  },
+};
+let peerSynchronous = -1;
+
+/**
+ * emmett-sqlite runs `PRAGMA journal_mode = WAL` without awaiting it on every
+ * connection it opens (one per call), and node-sqlite3 runs un-serialised
+ * statements of one connection concurrently: now and then a COMMIT meets the
+ * unfinished PRAGMA and fails with "SQLITE_BUSY: cannot commit transaction -
+ * SQL statements in progress" (the transaction is rolled back). Retry, within
+ * the timing, and count it.
+ */
+const peerFailures = { append: 0, catchUp: 0 };
+async function busyRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= 3 || (error as { code?: unknown }).code !== 'SQLITE_BUSY') throw error;
+      peerFailures.append += 1;
+    }
+  }
+}
+
+const subjects = [ours, raw, peer].filter((s) => config.only.includes(s.key));
+
+// ------------------------------------------------------------------ phases
+
+type Metric = 'singleOps' | 'singleP50' | 'singleP99' | 'batchEvents' | 'readPaged' | 'readOnce' | 'catchUp';
+type RoundResult = Record<Metric, number> & { events: number };
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const now = () => performance.now();
+const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
+
+function median(values: readonly number[]): number {
+  const s = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+async function runSubject(subject: Subject, dir: string, round: number): Promise<RoundResult> {
+  const file = join(dir, `${subject.key}-${round}.db`);
+  const session = await subject.open(file);
+  const singles = Array.from({ length: config.single }, (_, i) => makePayload(i));
+  const warmup = Array.from({ length: 20 }, (_, i) => makePayload(i));
+  const batches = Array.from({ length: config.batches }, (_, b) =>
+    Array.from({ length: config.batchSize }, (_, i) => makePayload(b * config.batchSize + i)),
+  );
+  try {
+    for (const [i, e] of warmup.entries()) await session.appendOne(`warmup-${i % 4}`, e);
+    gc();
+
+    // 1. Durable single-event appends: one transaction and one fsync each.
+    const latencies = new Float64Array(config.single);
+    const t0 = now();
+    for (let i = 0; i < config.single; i++) {
+      const s = now();
+      await session.appendOne(`registration-${i % config.singleStreams}`, singles[i]!);
+      latencies[i] = now() - s;
+    }
+    const singleMs = now() - t0;
+    const sorted = Array.from(latencies).sort((a, b) => a - b);
+    gc();
+
+    // 2. Batched appends (these also fill the store for the reads).
+    const t1 = now();
+    for (let b = 0; b < config.batches; b++) {
+      await session.appendBatch(`attendee-${b % config.batchStreams}`, batches[b]!);
+    }
+    const batchMs = now() - t1;
+    const events = warmup.length + config.single + config.batches * config.batchSize;
+    gc();
+
+    // 3. `$all` forwards, paged and all at once.
+    const t2 = now();
+    const nPaged = await session.readAllPaged(config.page);
+    const pagedMs = now() - t2;
+    gc();
+    const t3 = now();
+    const nOnce = await session.readAllOnce();
+    const onceMs = now() - t3;
+    gc();
+
+    // 4. Subscription catch-up from the start.
+    const t4 = now();
+    const nSub = await session.catchUp();
+    const subMs = now() - t4;
+
+    for (const [what, n] of [
+      ['paged read', nPaged],
+      ['read', nOnce],
+      ['catch-up', nSub],
+    ] as const) {
+      if (n !== events) throw new Error(`${subject.key}: ${what} saw ${n} events, expected ${events}`);
+    }
+    return {
+      events,
+      singleOps: (config.single / singleMs) * 1000,
+      singleP50: percentile(sorted, 0.5),
+      singleP99: percentile(sorted, 0.99),
+      batchEvents: ((config.batches * config.batchSize) / batchMs) * 1000,
+      readPaged: (nPaged / pagedMs) * 1000,
+      readOnce: (nOnce / onceMs) * 1000,
+      catchUp: (nSub / subMs) * 1000,
+    };
+  } finally {
+    await session.close();
+  }
+}
+
+// ---------------------------------------------------- read-path breakdown
+
+/**
+ * Where the time of our `readAll` goes, step by step on the same file and the
+ * same pages: rows as plain objects, with 64-bit safe integers (bigint),
+ * then JSON.parse of data and metadata, then the full RecordedEvent.
+ */
+function readPathBreakdown(file: string, events: number): Array<[string, number]> {
+  const db = new Database(file, { readonly: true });
+  const sql = 'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?';
+  type Row = {
+    position: bigint;
+    stream_name: string;
+    revision: bigint;
+    id: string;
+    type: string;
+    data: string;
+    metadata: string;
+    created: bigint;
+  };
+  const plain = db.prepare<[number, number], { position: number }>(sql);
+  const safe = db.prepare<[bigint, bigint], Row>(sql).safeIntegers(true);
+  const arrays = db.prepare<[bigint, bigint], unknown[]>(sql).safeIntegers(true).raw(true);
+  const page = config.page;
+  const steps: Array<[string, () => number]> = [
+    [
+      'SELECT rows as objects, numbers',
+      () => {
+        let n = 0;
+        for (let after = 0; ; ) {
+          const rows = plain.all(after, page);
+          n += rows.length;
+          const last = rows[rows.length - 1];
+          if (!last || rows.length < page) return n;
+          after = last.position;
+        }
+      },
+    ],
+    [
+      '  + safe integers (bigint)',
+      () => {
+        let n = 0;
+        for (let after = 0n; ; ) {
+          const rows = safe.all(after, BigInt(page));
+          n += rows.length;
+          const last = rows[rows.length - 1];
+          if (!last || rows.length < page) return n;
+          after = last.position;
+        }
+      },
+    ],
+    [
+      '  + JSON.parse(data), JSON.parse(metadata)',
+      () => {
+        let n = 0;
+        for (let after = 0n; ; ) {
+          const rows = safe.all(after, BigInt(page));
+          for (const r of rows) {
+            JSON.parse(r.data);
+            JSON.parse(r.metadata);
+          }
+          n += rows.length;
+          const last = rows[rows.length - 1];
+          if (!last || rows.length < page) return n;
+          after = last.position;
+        }
+      },
+    ],
+    [
+      '  + RecordedEvent objects (= what readAll does)',
+      () => {
+        let n = 0;
+        for (let after = 0n; ; ) {
+          const rows = safe.all(after, BigInt(page)).map(
+            (row): RecordedEvent => ({
+              id: row.id,
+              type: row.type,
+              data: JSON.parse(row.data) as unknown,
+              metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+              streamName: row.stream_name,
+              revision: row.revision,
+              position: row.position,
+              created: new Date(Number(row.created)),
+            }),
+          );
+          n += rows.length;
+          const last = rows[rows.length - 1];
+          if (!last || rows.length < page) return n;
+          after = last.position;
+        }
+      },
+    ],
+    [
+      'alt: rows as arrays (.raw()), bigint, full RecordedEvent',
+      () => {
+        let n = 0;
+        for (let after = 0n; ; ) {
+          const rows = arrays.all(after, BigInt(page)).map(
+            (r): RecordedEvent => ({
+              id: r[3] as string,
+              type: r[4] as string,
+              data: JSON.parse(r[5] as string) as unknown,
+              metadata: JSON.parse(r[6] as string) as Record<string, unknown>,
+              streamName: r[1] as string,
+              revision: r[2] as bigint,
+              position: r[0] as bigint,
+              created: new Date(Number(r[7] as bigint)),
+            }),
+          );
+          n += rows.length;
+          const last = rows[rows.length - 1];
+          if (!last || rows.length < page) return n;
+          after = last.position;
+        }
+      },
+    ],
+  ];
+  const out: Array<[string, number]> = [];
+  for (const [label, fn] of steps) {
+    const rates: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      gc();
+      const t = now();
+      const n = fn();
+      if (n !== events) throw new Error(`breakdown "${label}" read ${n}, expected ${events}`);
+      rates.push((n / (now() - t)) * 1000);
+    }
+    out.push([label, median(rates)]);
+  }
+  db.close();
+  return out;
+}
+
+// ----------------------------------------------------------------- report
+
+function machine(dir: string): Record<string, string> {
+  const require = createRequire(import.meta.url);
+  const version = (pkg: string): string => {
+    // Some packages do not export their package.json: look beside the entry point.
+    try {
+      let d = dirname(require.resolve(pkg));
+      while (d !== dirname(d) && !existsSync(join(d, 'package.json'))) d = dirname(d);
+      for (;;) {
+        const manifest = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as { name?: string; version: string };
+        if (manifest.name === pkg || d === dirname(d)) return manifest.version;
+        d = dirname(d);
+        while (d !== dirname(d) && !existsSync(join(d, 'package.json'))) d = dirname(d);
+      }
+    } catch {
+      return '?';
+    }
+  };
+  const sh = (cmd: string, argv: string[]): string => {
+    try {
+      return execFileSync(cmd, argv, { encoding: 'utf8' }).trim();
+    } catch {
+      return '?';
+    }
+  };
+  const mem = new Database(':memory:');
+  const sqliteVersion = (mem.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+  mem.close();
+  const df = sh('df', ['-hT', dir]).split('\n').pop() ?? '?';
+  return {
+    cpus: `${os.availableParallelism()} × ${os.cpus()[0]?.model ?? '?'}`,
+    memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    'better-sqlite3': `${version('better-sqlite3')} (SQLite ${sqliteVersion})`,
+    '@event-driven-io/emmett-sqlite': `${version('@event-driven-io/emmett-sqlite')} on sqlite3 ${version('sqlite3')}`,
+    'bench folder': `${dir} — ${df.replace(/\s+/g, ' ')}`,
+  };
+}
+
+const fmtRate = (v: number): string =>
+  Number.isNaN(v) ? 'n/a' : v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1);
+const fmtMs = (v: number): string => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(3)} ms`);
+const pct = (v: number): string => (Number.isFinite(v) ? `${(v * 100).toFixed(0)} %` : 'n/a');
+const times = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)}×` : 'n/a');
+
+interface Row {
+  metric: Metric;
+  label: string;
+  unit: 'rate' | 'ms';
+  target?: { describe: string; met: (ours: number, raw: number) => boolean };
+}
+
+const rowsSpec: Row[] = [
+  {
+    metric: 'singleOps',
+    label: 'single durable append, appends/s',
+    unit: 'rate',
+    target: { describe: '≥ 60 % of raw', met: (o, r) => o >= 0.6 * r },
+  },
+  { metric: 'singleP50', label: 'single durable append, p50 latency', unit: 'ms' },
+  { metric: 'singleP99', label: 'single durable append, p99 latency', unit: 'ms' },
+  {
+    metric: 'batchEvents',
+    label: `${config.batchSize}-event batch appends, events/s`,
+    unit: 'rate',
+    target: { describe: '≥ 100,000 ev/s', met: (o) => o >= 100_000 },
+  },
+  {
+    metric: 'readPaged',
+    label: `readAll forwards, pages of ${config.page.toLocaleString('en-US')}, events/s`,
+    unit: 'rate',
+    target: { describe: '≥ 300,000 ev/s', met: (o) => o >= 300_000 },
+  },
+  {
+    metric: 'readOnce',
+    label: 'readAll forwards, all at once, events/s',
+    unit: 'rate',
+    target: { describe: '≥ 300,000 ev/s', met: (o) => o >= 300_000 },
+  },
+  {
+    metric: 'catchUp',
+    label: 'subscribeToAll catch-up from start, events/s',
+    unit: 'rate',
+  },
+];
+
+function table(results: Map<string, RoundResult[]>): string {
+  const med = (key: string, m: Metric): number => median((results.get(key) ?? []).map((r) => r[m]));
+  const lines = [
+    '| figure | ours | raw ceiling | emmett-sqlite | ours / raw | ours / emmett | target | met |',
+    '|---|--:|--:|--:|--:|--:|---|---|',
+  ];
+  for (const row of rowsSpec) {
+    const o = med('ours', row.metric);
+    const r = med('raw', row.metric);
+    const p = med('peer', row.metric);
+    const fmt = row.unit === 'ms' ? fmtMs : fmtRate;
+    // For latencies the ratio is how many times longer ours takes.
+    const vsRaw = row.unit === 'ms' ? times(o / r) : pct(o / r);
+    const vsPeer = row.unit === 'ms' ? times(o / p) : times(o / p);
+    const aheadOfPeer = Number.isNaN(p) ? true : row.unit === 'ms' ? o <= p : o >= p;
+    const targets = [row.target?.describe, 'ahead of emmett'].filter(Boolean).join('; ');
+    const met = [row.target ? (row.target.met(o, r) ? 'yes' : '**no**') : undefined, aheadOfPeer ? 'yes' : '**no**']
+      .filter(Boolean)
+      .join('; ');
+    lines.push(
+      `| ${row.label} | ${fmt(o)} | ${fmt(r)} | ${fmt(p)} | ${vsRaw} | ${vsPeer} | ${targets} | ${met} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+// ------------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const repoDev = statSync(process.cwd()).dev;
+  const dir = mkdtempSync(join(config.dir, 'event-store-bench-'));
+  if (statSync(dir).dev !== repoDev) {
+    console.warn(`warning: ${dir} is not on the same device as ${process.cwd()}`);
+  }
+  const info = machine(dir);
+  console.log('# Event-store benchmark\n');
+  for (const [k, v] of Object.entries(info)) console.log(`- ${k}: ${v}`);
+  console.log(
+    `- config: ${config.single} single appends over ${config.singleStreams} streams; ` +
+      `${config.batches} × ${config.batchSize}-event batches over ${config.batchStreams} streams; ` +
+      `reads over ${(20 + config.single + config.batches * config.batchSize).toLocaleString('en-US')} events; ` +
+      `catch-up batches of ${config.subBatch}; ${config.rounds} rounds (median), subject order rotated each round`,
+  );
+  console.log(`- gc between phases: ${typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'yes' : 'no'}\n`);
+
+  const results = new Map<string, RoundResult[]>();
+  let breakdown: Array<[string, number]> | undefined;
+  const started = now();
+  try {
+    for (let round = 0; round < config.rounds; round++) {
+      const order = subjects.map((_, i) => subjects[(i + round) % subjects.length]!);
+      for (const subject of order) {
+        const t = now();
+        const r = await runSubject(subject, dir, round);
+        (results.get(subject.key) ?? results.set(subject.key, []).get(subject.key)!).push(r);
+        console.error(
+          `round ${round + 1}/${config.rounds} ${subject.key.padEnd(4)} ${((now() - t) / 1000).toFixed(1)} s: ` +
+            `single ${fmtRate(r.singleOps)}/s p50 ${fmtMs(r.singleP50)} p99 ${fmtMs(r.singleP99)} | ` +
+            `batch ${fmtRate(r.batchEvents)} ev/s | read paged ${fmtRate(r.readPaged)} | ` +
+            `once ${fmtRate(r.readOnce)} | catch-up ${fmtRate(r.catchUp)}`,
+        );
+        if (subject.key === 'ours' && round === config.rounds - 1 && config.profile) {
+          breakdown = readPathBreakdown(join(dir, `ours-${round}.db`), r.events);
+        }
+        for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, `${subject.key}-${round}.db${suffix}`), { force: true });
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  console.log(table(results));
+  if (results.has('peer')) {
+    console.log(
+      `\nemmett-sqlite connection default: PRAGMA synchronous = ${peerSynchronous} ` +
+        `(${['OFF', 'NORMAL', 'FULL', 'EXTRA'][peerSynchronous] ?? '?'}), journal_mode = WAL; ` +
+        `SQLITE_BUSY retries: ${peerFailures.append} append(s), ${peerFailures.catchUp} catch-up restart(s)`,
+    );
+  }
+  console.log('\nPer round (events/s unless stated):\n');
+  console.log('| subject | round | appends/s | p50 | p99 | batch ev/s | read paged | read once | catch-up |');
+  console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|');
+  for (const [key, rs] of results) {
+    rs.forEach((r, i) =>
+      console.log(
+        `| ${key} | ${i + 1} | ${fmtRate(r.singleOps)} | ${fmtMs(r.singleP50)} | ${fmtMs(r.singleP99)} | ` +
+          `${fmtRate(r.batchEvents)} | ${fmtRate(r.readPaged)} | ${fmtRate(r.readOnce)} | ${fmtRate(r.catchUp)} |`,
+      ),
+    );
+  }
+  if (breakdown) {
+    console.log(`\nRead path of ours, step by step (pages of ${config.page}, median of 3, events/s):\n`);
+    console.log('| step | events/s |\n|---|--:|');
+    for (const [label, rate] of breakdown) console.log(`| ${label} | ${fmtRate(rate)} |`);
+  }
+  console.log(`\nTotal ${((now() - started) / 1000).toFixed(0)} s.`);
+  if (config.json) {
+    writeFileSync(
+      config.json,
+      JSON.stringify({ info, config, results: Object.fromEntries(results), breakdown, peerSynchronous }, null, 2),
+    );
+  }
+}
+
+await main();

@@ -1,0 +1,208 @@
+import { registrationById, registrationByTicketCode, type ConferenceState } from '../conference/conference.js';
+import type { DomainEvent } from '../decision.js';
+import { doorStream, ticketStream } from '../streams.js';
+import type { EntryRefusalReason, IdCheck, LunchFee, PaymentMethod, RegistrationStatus } from '../vocabulary.js';
+
+/**
+ * Arrivals at the door. Each ticket has its own stream (`ticket-<registrationId>`),
+ * and every admission is decided on it against an expected revision: of two
+ * scans of one ticket at the same moment at two doors, one append wins and the
+ * other, retried, finds the ticket admitted and is refused `already_checked_in`.
+ * Scans of different tickets never contend, which is what lets the doors scan
+ * hundreds of people a minute.
+ *
+ * A scan that names no ticket has no ticket stream: its refusal is written to
+ * the conference's door stream (`door-<conferenceId>`) by the same decider.
+ *
+ * Whether the ticket is registered, waitlisted or cancelled is the registry's
+ * fact, not this stream's: the handler reads it from the conference state and
+ * passes it in the command as `TicketFacts`. A cancellation committed while a
+ * scan is being decided may therefore miss that scan; the outcome is the same
+ * as if the scan had come a moment earlier, which no one at a door can tell
+ * apart, and it never lets one ticket in twice.
+ */
+
+// ----------------------------------------------------------------- facts
+
+/** What the registry says about a ticket when the command is handled. */
+export interface TicketFacts {
+  found: true;
+  registrationId: string;
+  status: RegistrationStatus;
+  idCheckRequired: boolean;
+  lunchFee: LunchFee | null;
+}
+
+/** No registration answers the code or id presented; an unknown id is recorded, an unknown code is not (it may be a mistyped secret). */
+export interface UnknownTicket {
+  found: false;
+  registrationId: string | null;
+}
+
+export type TicketLookup = TicketFacts | UnknownTicket;
+
+export type TicketReference = { ticketCode: string } | { registrationId: string };
+
+export const lookUpTicket = (conference: ConferenceState, reference: TicketReference): TicketLookup => {
+  const registration =
+    'ticketCode' in reference
+      ? registrationByTicketCode(conference, reference.ticketCode)
+      : registrationById(conference, reference.registrationId);
+  if (registration === undefined || conference.status !== 'scheduled')
+    return { found: false, registrationId: 'registrationId' in reference ? reference.registrationId : null };
+  return {
+    found: true,
+    registrationId: registration.registrationId,
+    status: registration.status,
+    idCheckRequired: conference.details.idCheckRequired,
+    lunchFee: conference.details.lunch,
+  };
+};
+
+/** Where a scan is decided and recorded: its ticket's stream, or the door stream when it names no ticket. */
+export const scanStream = (conferenceId: string, ticket: TicketLookup): string =>
+  ticket.found ? ticketStream(ticket.registrationId) : doorStream(conferenceId);
+
+// ---------------------------------------------------------------- events
+
+interface ScanData {
+  conferenceId: string;
+  /** Chosen by the scanning device for each scan: a repeated one is the same scan. */
+  scanId: string;
+  door: string;
+  deviceId: string;
+  /** When the device scanned (a scan sent late keeps its real time); the store records when it arrived. */
+  scannedAt: string;
+  /** The check the door made, if any: the document's kind and whether the name matched, never its number. */
+  idCheck: IdCheck | null;
+}
+
+export interface PreviousAdmission {
+  at: string;
+  door: string;
+}
+
+export type AttendeeAdmitted = DomainEvent<'AttendeeAdmitted', ScanData & { registrationId: string }>;
+
+export type EntryRefused = DomainEvent<
+  'EntryRefused',
+  ScanData & {
+    /** `null` for a ticket code that matches no registration. */
+    registrationId: string | null;
+    reason: EntryRefusalReason;
+    /** For `already_checked_in`: where and when the ticket was admitted. */
+    previous: PreviousAdmission | null;
+  }
+>;
+
+/** An admission is revoked by this event, never erased; the ticket can then be admitted again. */
+export type AdmissionUndone = DomainEvent<
+  'AdmissionUndone',
+  { conferenceId: string; registrationId: string; scanId: string; reason: string; deviceId: string; undoneAt: string }
+>;
+
+export type LunchPaid = DomainEvent<
+  'LunchPaid',
+  {
+    conferenceId: string;
+    registrationId: string;
+    paymentId: string;
+    amountCents: number;
+    currency: string;
+    method: PaymentMethod;
+    deviceId: string;
+    paidAt: string;
+  }
+>;
+
+export type ArrivalEvent = AttendeeAdmitted | EntryRefused | AdmissionUndone | LunchPaid;
+
+// ----------------------------------------------------------------- state
+
+export type ScanOutcome =
+  | { scanId: string; result: 'admitted'; registrationId: string; admittedAt: string; door: string }
+  | {
+      scanId: string;
+      result: 'refused';
+      registrationId: string | null;
+      reason: EntryRefusalReason;
+      previous: PreviousAdmission | null;
+    };
+
+export interface Admission {
+  scanId: string;
+  at: string;
+  door: string;
+  deviceId: string;
+}
+
+export interface LunchPayment {
+  paymentId: string;
+  amountCents: number;
+  currency: string;
+  method: PaymentMethod;
+  paidAt: string;
+}
+
+interface TicketHistory {
+  /** Every scan decided on this stream and its answer, which a repeated scan id gets again. */
+  scans: ReadonlyMap<string, ScanOutcome>;
+  /** Admission scan id → when it was undone. */
+  undone: ReadonlyMap<string, string>;
+  lunchPayment: LunchPayment | null;
+}
+
+export type TicketState =
+  | ({ status: 'not_admitted' } & TicketHistory)
+  | ({ status: 'admitted'; admission: Admission } & TicketHistory);
+
+export const initialState = (): TicketState => ({
+  status: 'not_admitted',
+  scans: new Map(),
+  undone: new Map(),
+  lunchPayment: null,
+});
+
+const withScan = (scans: ReadonlyMap<string, ScanOutcome>, outcome: ScanOutcome): ReadonlyMap<string, ScanOutcome> =>
+  new Map(scans).set(outcome.scanId, outcome);
+
+const history = ({ scans, undone, lunchPayment }: TicketHistory): TicketHistory => ({ scans, undone, lunchPayment });
+
+/** A ticket stream holds a handful of events, so plain copies keep `evolve` pure at no real cost. */
+export const evolve = (state: TicketState, event: ArrivalEvent): TicketState => {
+  switch (event.type) {
+    case 'AttendeeAdmitted': {
+      const { scanId, registrationId, scannedAt, door, deviceId } = event.data;
+      return {
+        ...history(state),
+        status: 'admitted',
+        admission: { scanId, at: scannedAt, door, deviceId },
+        scans: withScan(state.scans, { scanId, result: 'admitted', registrationId, admittedAt: scannedAt, door }),
+      };
+    }
+    case 'EntryRefused': {
+      const { scanId, registrationId, reason, previous } = event.data;
+      return { ...state, scans: withScan(state.scans, { scanId, result: 'refused', registrationId, reason, previous }) };
+    }
+    case 'AdmissionUndone': {
+      const undone = new Map(state.undone).set(event.data.scanId, event.data.undoneAt);
+      if (state.status === 'admitted' && state.admission.scanId === event.data.scanId)
+        return { ...history(state), status: 'not_admitted', undone };
+      return { ...state, undone };
+    }
+    case 'LunchPaid': {
+      const { paymentId, amountCents, currency, method, paidAt } = event.data;
+      return { ...state, lunchPayment: { paymentId, amountCents, currency, method, paidAt } };
+    }
+    default: {
+      const unknown: never = event;
+      throw new Error(`Unknown arrival event ${JSON.stringify(unknown)}`);
+    }
+  }
+};
+
+export const foldTicket = (events: Iterable<ArrivalEvent>, from: TicketState = initialState()): TicketState => {
+  let state = from;
+  for (const event of events) state = evolve(state, event);
+  return state;
+};

@@ -1,0 +1,441 @@
+import { accept, refuse, type Decider, type Decision, type DomainCommand, type Refused } from '../decision.js';
+import { isValidEmail, normaliseEmail, normaliseText } from '../text/normalise.js';
+import type { Category, Person, RegistrationSource } from '../vocabulary.js';
+import {
+  draftOf,
+  evolve,
+  initialState,
+  type ConferenceDetails,
+  type ConferenceEvent,
+  type ConferenceRevised,
+  type ConferenceScheduled,
+  type ConferenceState,
+  type PersonRegistered,
+  type PersonWaitlisted,
+  type Registration,
+  type RegistrationCancelled,
+  type Scheduled,
+  type WaitlistedPersonPromoted,
+} from './conference.js';
+
+// -------------------------------------------------------------- commands
+
+export type ScheduleConference = DomainCommand<
+  'ScheduleConference',
+  ConferenceDetails & { conferenceId: string; scheduledAt: string }
+>;
+
+/** Replaces every detail (the organisers' edit form sends them all). */
+export type ReviseConference = DomainCommand<'ReviseConference', ConferenceDetails & { revisedAt: string }>;
+
+export interface RegistrationRequest {
+  /** Chosen by the caller, so that a retry is recognised. */
+  registrationId: string;
+  /**
+   * Generated outside (at least 128 random bits). A retry carries a fresh one,
+   * so it is not part of what makes two requests the same: the first one stays.
+   */
+  ticketCode: string;
+  person: Person;
+  category: Category;
+  lunch: boolean;
+  photoConsent: boolean;
+}
+
+export type RegisterPerson = DomainCommand<
+  'RegisterPerson',
+  RegistrationRequest & { source: RegistrationSource; registeredAt: string }
+>;
+
+export interface ImportRow extends RegistrationRequest {
+  /** Line of the row in the imported file, for the report. */
+  line: number;
+}
+
+/**
+ * Many registrations decided at once, against one revision, so that they can
+ * be appended together: a 20,000-row file is one decision (the handler may
+ * split it in chunks to bound an append's size; each chunk is decided and
+ * appended in turn, and a re-run of the whole file finishes what a crash left).
+ */
+export type ImportRegistrations = DomainCommand<'ImportRegistrations', { rows: readonly ImportRow[]; importedAt: string }>;
+
+export type CancelRegistration = DomainCommand<
+  'CancelRegistration',
+  { registrationId: string; reason: string | null; cancelledAt: string }
+>;
+
+export type ConferenceCommand =
+  | ScheduleConference
+  | ReviseConference
+  | RegisterPerson
+  | ImportRegistrations
+  | CancelRegistration;
+
+// ------------------------------------------------------- reasons, outcomes
+
+export const CONFERENCE_REFUSAL_REASONS = [
+  'conference_exists',
+  'conference_not_scheduled',
+  'missing_field',
+  'invalid_capacity',
+  'invalid_period',
+  'invalid_timezone',
+  'invalid_lunch_fee',
+  'invalid_doors',
+  'capacity_below_registered',
+  'invalid_email',
+  'duplicate_email',
+  'registration_id_conflict',
+  'ticket_code_conflict',
+  'unknown_registration',
+] as const;
+export type ConferenceRefusalReason = (typeof CONFERENCE_REFUSAL_REASONS)[number];
+
+export type DetailsRefusalReason = Extract<
+  ConferenceRefusalReason,
+  'missing_field' | 'invalid_capacity' | 'invalid_period' | 'invalid_timezone' | 'invalid_lunch_fee' | 'invalid_doors'
+>;
+export type ScheduleRefusalReason = DetailsRefusalReason | 'conference_exists';
+export type ReviseRefusalReason = DetailsRefusalReason | 'conference_not_scheduled' | 'capacity_below_registered';
+export type RegisterRefusalReason = Extract<
+  ConferenceRefusalReason,
+  | 'conference_not_scheduled'
+  | 'missing_field'
+  | 'invalid_email'
+  | 'duplicate_email'
+  | 'registration_id_conflict'
+  | 'ticket_code_conflict'
+>;
+export type ImportRefusalReason = 'conference_not_scheduled';
+export type ImportRowRejectionReason = Exclude<RegisterRefusalReason, 'conference_not_scheduled' | 'duplicate_email'>;
+export type CancelRefusalReason = 'conference_not_scheduled' | 'unknown_registration';
+
+export interface ScheduleOutcome {
+  conferenceId: string;
+}
+
+export interface ReviseOutcome {
+  conferenceId: string;
+  /** Waitlisted registrations given a place by a raised capacity, in queue order. */
+  promoted: readonly string[];
+}
+
+export interface RegistrationOutcome {
+  registrationId: string;
+  ticketCode: string;
+  status: 'registered' | 'waitlisted';
+}
+
+export interface ImportOutcome {
+  created: readonly { line: number; registrationId: string; status: 'registered' | 'waitlisted' }[];
+  /** Rows whose address is already held by an active registration (the file's earlier rows included), or repeated ids. */
+  duplicates: readonly { line: number; registrationId: string }[];
+  rejected: readonly { line: number; reason: ImportRowRejectionReason; field?: string }[];
+}
+
+export interface CancelOutcome {
+  registrationId: string;
+  status: 'cancelled';
+  /** The waitlisted registration this cancellation gave a place to, if it did. */
+  promoted: string | null;
+}
+
+export type ConferenceOutcome = ScheduleOutcome | ReviseOutcome | RegistrationOutcome | ImportOutcome | CancelOutcome;
+
+// -------------------------------------------------------------- details
+
+const isValidTimezone = (timezone: string): boolean => {
+  if (timezone.trim() === '') return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Checks the details and returns them trimmed, or the first rule they break. */
+const validDetails = (details: ConferenceDetails): ConferenceDetails | Refused<DetailsRefusalReason> => {
+  const name = details.name.trim();
+  const venue = details.venue.trim();
+  if (name === '') return refuse('missing_field', { field: 'name' });
+  if (venue === '') return refuse('missing_field', { field: 'venue' });
+  const startsAt = Date.parse(details.startsAt);
+  const endsAt = Date.parse(details.endsAt);
+  if (Number.isNaN(startsAt) || Number.isNaN(endsAt) || endsAt <= startsAt) return refuse('invalid_period');
+  if (!isValidTimezone(details.timezone)) return refuse('invalid_timezone');
+  if (!Number.isSafeInteger(details.capacity) || details.capacity < 1) return refuse('invalid_capacity');
+  const { lunch } = details;
+  if (lunch !== null && (!Number.isSafeInteger(lunch.priceCents) || lunch.priceCents < 0 || !/^[A-Z]{3}$/.test(lunch.currency)))
+    return refuse('invalid_lunch_fee');
+  const doors = details.doors.map((door) => door.trim());
+  // Two doors a volunteer cannot tell apart on a phone would split one door's figures in two.
+  const doorKeys = new Set(doors.map(normaliseText));
+  if (doors.some((door) => door === '') || doorKeys.size !== doors.length) return refuse('invalid_doors');
+  return { ...details, name, venue, doors, lunch: lunch === null ? null : { ...lunch } };
+};
+
+const sameDetails = (a: ConferenceDetails, b: ConferenceDetails): boolean =>
+  a.name === b.name &&
+  a.venue === b.venue &&
+  a.startsAt === b.startsAt &&
+  a.endsAt === b.endsAt &&
+  a.timezone === b.timezone &&
+  a.capacity === b.capacity &&
+  a.idCheckRequired === b.idCheckRequired &&
+  (a.lunch === null || b.lunch === null
+    ? a.lunch === b.lunch
+    : a.lunch.priceCents === b.lunch.priceCents && a.lunch.currency === b.lunch.currency) &&
+  a.doors.length === b.doors.length &&
+  a.doors.every((door, index) => door === b.doors[index]);
+
+const detailsData = (details: ConferenceDetails): ConferenceDetails => ({
+  name: details.name,
+  venue: details.venue,
+  startsAt: details.startsAt,
+  endsAt: details.endsAt,
+  timezone: details.timezone,
+  capacity: details.capacity,
+  idCheckRequired: details.idCheckRequired,
+  lunch: details.lunch,
+  doors: details.doors,
+});
+
+// ---------------------------------------------------------------- decide
+
+export const scheduleConference = (
+  command: ScheduleConference,
+  state: ConferenceState,
+): Decision<ConferenceScheduled, ScheduleOutcome, ScheduleRefusalReason> => {
+  const { conferenceId, scheduledAt } = command.data;
+  const details = validDetails(command.data);
+  if ('ok' in details) return details;
+  switch (state.status) {
+    case 'not_scheduled':
+      return accept(
+        [{ type: 'ConferenceScheduled', data: { conferenceId, ...detailsData(details), scheduledAt } }],
+        { conferenceId },
+      );
+    case 'scheduled':
+      // The same request again is answered as the first time; anything else under this id is a clash.
+      return state.conferenceId === conferenceId && sameDetails(state.details, details)
+        ? accept([], { conferenceId })
+        : refuse('conference_exists');
+    default: {
+      const unknown: never = state;
+      throw new Error(`Unknown conference state ${JSON.stringify(unknown)}`);
+    }
+  }
+};
+
+export const reviseConference = (
+  command: ReviseConference,
+  state: ConferenceState,
+): Decision<ConferenceRevised | WaitlistedPersonPromoted, ReviseOutcome, ReviseRefusalReason> => {
+  if (state.status !== 'scheduled') return refuse('conference_not_scheduled');
+  const details = validDetails(command.data);
+  if ('ok' in details) return details;
+  const { conferenceId } = state;
+  if (sameDetails(state.details, details)) return accept([], { conferenceId, promoted: [] });
+  // Nobody loses a place they were given: lower the capacity only as far as the places taken.
+  if (details.capacity < state.registeredCount)
+    return refuse('capacity_below_registered', { registered: state.registeredCount });
+  const { revisedAt } = command.data;
+  const promoted = state.waitlist.slice(0, Math.max(0, details.capacity - state.registeredCount));
+  return accept(
+    [
+      { type: 'ConferenceRevised', data: { conferenceId, ...detailsData(details), revisedAt } },
+      ...promoted.map(
+        (registrationId): WaitlistedPersonPromoted => ({
+          type: 'WaitlistedPersonPromoted',
+          data: { conferenceId, registrationId, cause: 'capacity_raised', promotedAt: revisedAt },
+        }),
+      ),
+    ],
+    { conferenceId, promoted },
+  );
+};
+
+const trimmedPerson = (person: Person): Person => {
+  const organisation = person.organisation?.trim() ?? '';
+  return {
+    firstName: person.firstName.trim(),
+    lastName: person.lastName.trim(),
+    email: person.email.trim(),
+    organisation: organisation === '' ? null : organisation,
+  };
+};
+
+const sameRequest = (registration: Registration, person: Person, request: RegistrationRequest): boolean =>
+  registration.person.firstName === person.firstName &&
+  registration.person.lastName === person.lastName &&
+  normaliseEmail(registration.person.email) === normaliseEmail(person.email) &&
+  registration.person.organisation === person.organisation &&
+  registration.category === request.category &&
+  registration.lunch === request.lunch &&
+  registration.photoConsent === request.photoConsent;
+
+/** The rules of one registration, shared by a single registration and by each row of an import. */
+const decideRegistration = (
+  request: RegistrationRequest,
+  source: RegistrationSource,
+  registeredAt: string,
+  state: Scheduled,
+): Decision<PersonRegistered | PersonWaitlisted, RegistrationOutcome, RegisterRefusalReason> => {
+  const person = trimmedPerson(request.person);
+  if (person.firstName === '') return refuse('missing_field', { field: 'firstName' });
+  if (person.lastName === '') return refuse('missing_field', { field: 'lastName' });
+  if (person.email === '') return refuse('missing_field', { field: 'email' });
+  if (!isValidEmail(person.email)) return refuse('invalid_email');
+
+  const { registrationId, ticketCode } = request;
+  const existing = state.registrations.get(registrationId);
+  if (existing !== undefined) {
+    return sameRequest(existing, person, request)
+      ? accept([], { registrationId, ticketCode: existing.ticketCode, status: existing.initialStatus })
+      : refuse('registration_id_conflict');
+  }
+  if (state.byTicketCode.has(ticketCode)) return refuse('ticket_code_conflict');
+  const holder = state.activeByEmail.get(normaliseEmail(person.email));
+  if (holder !== undefined) return refuse('duplicate_email', { registrationId: holder });
+
+  // While anyone waits, a newcomer waits behind them, even if a place looks free.
+  const placeFree = state.registeredCount < state.details.capacity && state.waitlist.length === 0;
+  const data = {
+    conferenceId: state.conferenceId,
+    registrationId,
+    ticketCode,
+    person,
+    category: request.category,
+    lunch: request.lunch,
+    photoConsent: request.photoConsent,
+    source,
+    registeredAt,
+  };
+  return placeFree
+    ? accept([{ type: 'PersonRegistered', data }], { registrationId, ticketCode, status: 'registered' })
+    : accept([{ type: 'PersonWaitlisted', data }], { registrationId, ticketCode, status: 'waitlisted' });
+};
+
+export const registerPerson = (
+  command: RegisterPerson,
+  state: ConferenceState,
+): Decision<PersonRegistered | PersonWaitlisted, RegistrationOutcome, RegisterRefusalReason> => {
+  if (state.status !== 'scheduled') return refuse('conference_not_scheduled');
+  const { source, registeredAt, ...request } = command.data;
+  return decideRegistration(request, source, registeredAt, state);
+};
+
+export const importRegistrations = (
+  command: ImportRegistrations,
+  state: ConferenceState,
+): Decision<PersonRegistered | PersonWaitlisted, ImportOutcome, ImportRefusalReason> => {
+  if (state.status !== 'scheduled') return refuse('conference_not_scheduled');
+  const { rows, importedAt } = command.data;
+  // Each row is decided against the registry as the rows before it left it, so
+  // that a file holding one address twice, or more rows than places, is decided
+  // exactly as the same rows sent one by one would be.
+  const draft = draftOf(state);
+  const events: (PersonRegistered | PersonWaitlisted)[] = [];
+  const created: { line: number; registrationId: string; status: 'registered' | 'waitlisted' }[] = [];
+  const duplicates: { line: number; registrationId: string }[] = [];
+  const rejected: { line: number; reason: ImportRowRejectionReason; field?: string }[] = [];
+  for (const { line, ...request } of rows) {
+    const decision = decideRegistration(request, 'import', importedAt, draft.state);
+    if (!decision.ok) {
+      const { reason, detail } = decision;
+      if (reason === 'duplicate_email') {
+        const holder = draft.state.activeByEmail.get(normaliseEmail(request.person.email)) ?? '';
+        duplicates.push({ line, registrationId: holder });
+      } else if (reason !== 'conference_not_scheduled') {
+        const field = detail?.['field'];
+        rejected.push(typeof field === 'string' ? { line, reason, field } : { line, reason });
+      }
+      continue;
+    }
+    if (decision.events.length === 0) {
+      duplicates.push({ line, registrationId: request.registrationId });
+      continue;
+    }
+    for (const event of decision.events) {
+      events.push(event);
+      draft.apply(event);
+    }
+    created.push({ line, registrationId: decision.outcome.registrationId, status: decision.outcome.status });
+  }
+  return accept(events, { created, duplicates, rejected });
+};
+
+export const cancelRegistration = (
+  command: CancelRegistration,
+  state: ConferenceState,
+): Decision<RegistrationCancelled | WaitlistedPersonPromoted, CancelOutcome, CancelRefusalReason> => {
+  if (state.status !== 'scheduled') return refuse('conference_not_scheduled');
+  const { registrationId, cancelledAt } = command.data;
+  const registration = state.registrations.get(registrationId);
+  if (registration === undefined) return refuse('unknown_registration');
+  const { conferenceId } = state;
+  const previousStatus = registration.status;
+  switch (previousStatus) {
+    case 'cancelled':
+      return accept([], { registrationId, status: 'cancelled', promoted: null });
+    case 'waitlisted':
+    case 'registered': {
+      const givenReason = command.data.reason?.trim() ?? '';
+      const reason = givenReason === '' ? null : givenReason;
+      const cancelled: RegistrationCancelled = {
+        type: 'RegistrationCancelled',
+        data: { conferenceId, registrationId, previousStatus, reason, cancelledAt },
+      };
+      // The freed place goes to the head of the queue in the same append, so
+      // there is no moment when a place is free and someone is still waiting.
+      const next = previousStatus === 'registered' ? state.waitlist[0] : undefined;
+      if (next === undefined) return accept([cancelled], { registrationId, status: 'cancelled', promoted: null });
+      return accept(
+        [
+          cancelled,
+          {
+            type: 'WaitlistedPersonPromoted',
+            data: { conferenceId, registrationId: next, cause: 'place_freed', promotedAt: cancelledAt },
+          },
+        ],
+        { registrationId, status: 'cancelled', promoted: next },
+      );
+    }
+    default: {
+      const unknown: never = previousStatus;
+      throw new Error(`Unknown registration status ${String(unknown)}`);
+    }
+  }
+};
+
+export const decide = (
+  command: ConferenceCommand,
+  state: ConferenceState,
+): Decision<ConferenceEvent, ConferenceOutcome, ConferenceRefusalReason> => {
+  switch (command.type) {
+    case 'ScheduleConference':
+      return scheduleConference(command, state);
+    case 'ReviseConference':
+      return reviseConference(command, state);
+    case 'RegisterPerson':
+      return registerPerson(command, state);
+    case 'ImportRegistrations':
+      return importRegistrations(command, state);
+    case 'CancelRegistration':
+      return cancelRegistration(command, state);
+    default: {
+      const unknown: never = command;
+      throw new Error(`Unknown conference command ${JSON.stringify(unknown)}`);
+    }
+  }
+};
+
+export const conferenceDecider: Decider<
+  ConferenceCommand,
+  ConferenceEvent,
+  ConferenceState,
+  ConferenceOutcome,
+  ConferenceRefusalReason
+> = { decide, evolve, initialState };

@@ -1,0 +1,300 @@
+import type { DomainEvent } from '../decision.js';
+import { normaliseEmail } from '../text/normalise.js';
+import type { Category, LunchFee, Person, RegistrationSource, RegistrationStatus } from '../vocabulary.js';
+
+/**
+ * The conference stream (`conference-<id>`): the conference itself and its
+ * registry. Capacity, the waitlist's order and e-mail uniqueness are rules
+ * over the whole set of registrations, so every registration, promotion and
+ * cancellation is decided here, against one stream revision (see the ADR
+ * summary in `../index.ts`).
+ */
+
+export interface ConferenceDetails {
+  name: string;
+  venue: string;
+  /** ISO-8601 with offset. */
+  startsAt: string;
+  endsAt: string;
+  /** IANA zone, e.g. `Europe/Paris`. */
+  timezone: string;
+  /** How many people may hold a `registered` place; the others wait. */
+  capacity: number;
+  idCheckRequired: boolean;
+  lunch: LunchFee | null;
+  /** Door names as the door app offers them; may be empty. */
+  doors: readonly string[];
+}
+
+// ---------------------------------------------------------------- events
+
+export type ConferenceScheduled = DomainEvent<
+  'ConferenceScheduled',
+  ConferenceDetails & { conferenceId: string; scheduledAt: string }
+>;
+
+/** Carries every detail, not a diff, so that a reader never has to replay earlier revisions to know one. */
+export type ConferenceRevised = DomainEvent<'ConferenceRevised', ConferenceDetails & { conferenceId: string; revisedAt: string }>;
+
+export interface RegistrationData {
+  conferenceId: string;
+  registrationId: string;
+  /** What the ticket's QR code carries: at least 128 random bits, chosen outside the decider. */
+  ticketCode: string;
+  person: Person;
+  category: Category;
+  /** Whether the person takes the lunch (and so owes its fee). */
+  lunch: boolean;
+  photoConsent: boolean;
+  source: RegistrationSource;
+  registeredAt: string;
+}
+
+export type PersonRegistered = DomainEvent<'PersonRegistered', RegistrationData>;
+
+/** Registered while every place was taken (or others were already waiting): holds a ticket the door refuses. */
+export type PersonWaitlisted = DomainEvent<'PersonWaitlisted', RegistrationData>;
+
+export type PromotionCause = 'place_freed' | 'capacity_raised';
+
+/** Always appended together with its cause (a cancellation, a revision), in the same append. */
+export type WaitlistedPersonPromoted = DomainEvent<
+  'WaitlistedPersonPromoted',
+  { conferenceId: string; registrationId: string; cause: PromotionCause; promotedAt: string }
+>;
+
+export type RegistrationCancelled = DomainEvent<
+  'RegistrationCancelled',
+  {
+    conferenceId: string;
+    registrationId: string;
+    /** Lets a projection count places without replaying the registry. */
+    previousStatus: 'registered' | 'waitlisted';
+    reason: string | null;
+    cancelledAt: string;
+  }
+>;
+
+export type ConferenceEvent =
+  | ConferenceScheduled
+  | ConferenceRevised
+  | PersonRegistered
+  | PersonWaitlisted
+  | WaitlistedPersonPromoted
+  | RegistrationCancelled;
+
+// ----------------------------------------------------------------- state
+
+export interface Registration {
+  registrationId: string;
+  ticketCode: string;
+  person: Person;
+  category: Category;
+  lunch: boolean;
+  photoConsent: boolean;
+  source: RegistrationSource;
+  registeredAt: string;
+  status: RegistrationStatus;
+  /** What the registration was answered when it was made; a repeated request is answered the same. */
+  initialStatus: 'registered' | 'waitlisted';
+}
+
+export interface NotScheduled {
+  status: 'not_scheduled';
+}
+
+export interface Scheduled {
+  status: 'scheduled';
+  conferenceId: string;
+  details: ConferenceDetails;
+  registrations: ReadonlyMap<string, Registration>;
+  /** Normalised e-mail → registration id, for registered and waitlisted registrations only. */
+  activeByEmail: ReadonlyMap<string, string>;
+  byTicketCode: ReadonlyMap<string, string>;
+  registeredCount: number;
+  /** Registration ids in the order they were waitlisted: the stream's order is the queue's order. */
+  waitlist: readonly string[];
+}
+
+export type ConferenceState = NotScheduled | Scheduled;
+
+export const initialState = (): ConferenceState => ({ status: 'not_scheduled' });
+
+/*
+ * Folding is linear. A registry of 20,000 registrations must be rebuilt in
+ * milliseconds, so events are applied in place to a private copy; copying the
+ * maps for every event (the textbook immutable evolve) would make the fold
+ * quadratic. `evolve` and `foldConference` copy once, then mutate only that
+ * copy, so to their callers they are pure: no state passed in is ever changed
+ * (the handler can keep a cached state and discard a decision that lost an
+ * optimistic-concurrency race). Registration objects are never mutated, only
+ * replaced, so copies may share them.
+ */
+
+interface WorkingScheduled {
+  status: 'scheduled';
+  conferenceId: string;
+  details: ConferenceDetails;
+  registrations: Map<string, Registration>;
+  activeByEmail: Map<string, string>;
+  byTicketCode: Map<string, string>;
+  registeredCount: number;
+  waitlist: string[];
+}
+
+type WorkingState = NotScheduled | WorkingScheduled;
+
+const workingCopy = (state: ConferenceState): WorkingState =>
+  state.status === 'not_scheduled'
+    ? state
+    : {
+        status: 'scheduled',
+        conferenceId: state.conferenceId,
+        details: state.details,
+        registrations: new Map(state.registrations),
+        activeByEmail: new Map(state.activeByEmail),
+        byTicketCode: new Map(state.byTicketCode),
+        registeredCount: state.registeredCount,
+        waitlist: [...state.waitlist],
+      };
+
+const detailsOf = (data: ConferenceDetails): ConferenceDetails => ({
+  name: data.name,
+  venue: data.venue,
+  startsAt: data.startsAt,
+  endsAt: data.endsAt,
+  timezone: data.timezone,
+  capacity: data.capacity,
+  idCheckRequired: data.idCheckRequired,
+  lunch: data.lunch === null ? null : { priceCents: data.lunch.priceCents, currency: data.lunch.currency },
+  doors: [...data.doors],
+});
+
+const removeFromWaitlist = (state: WorkingScheduled, registrationId: string): void => {
+  const index = state.waitlist.indexOf(registrationId);
+  if (index >= 0) state.waitlist.splice(index, 1);
+};
+
+const applyInPlace = (state: WorkingState, event: ConferenceEvent): WorkingState => {
+  switch (event.type) {
+    case 'ConferenceScheduled': {
+      if (state.status === 'scheduled') return state;
+      return {
+        status: 'scheduled',
+        conferenceId: event.data.conferenceId,
+        details: detailsOf(event.data),
+        registrations: new Map(),
+        activeByEmail: new Map(),
+        byTicketCode: new Map(),
+        registeredCount: 0,
+        waitlist: [],
+      };
+    }
+    case 'ConferenceRevised': {
+      if (state.status !== 'scheduled') return state;
+      state.details = detailsOf(event.data);
+      return state;
+    }
+    case 'PersonRegistered':
+    case 'PersonWaitlisted': {
+      if (state.status !== 'scheduled') return state;
+      const { data } = event;
+      const status = event.type === 'PersonRegistered' ? 'registered' : 'waitlisted';
+      state.registrations.set(data.registrationId, {
+        registrationId: data.registrationId,
+        ticketCode: data.ticketCode,
+        person: data.person,
+        category: data.category,
+        lunch: data.lunch,
+        photoConsent: data.photoConsent,
+        source: data.source,
+        registeredAt: data.registeredAt,
+        status,
+        initialStatus: status,
+      });
+      state.activeByEmail.set(normaliseEmail(data.person.email), data.registrationId);
+      state.byTicketCode.set(data.ticketCode, data.registrationId);
+      if (status === 'registered') state.registeredCount += 1;
+      else state.waitlist.push(data.registrationId);
+      return state;
+    }
+    case 'WaitlistedPersonPromoted': {
+      if (state.status !== 'scheduled') return state;
+      const registration = state.registrations.get(event.data.registrationId);
+      if (registration === undefined || registration.status !== 'waitlisted') return state;
+      state.registrations.set(registration.registrationId, { ...registration, status: 'registered' });
+      removeFromWaitlist(state, registration.registrationId);
+      state.registeredCount += 1;
+      return state;
+    }
+    case 'RegistrationCancelled': {
+      if (state.status !== 'scheduled') return state;
+      const registration = state.registrations.get(event.data.registrationId);
+      if (registration === undefined || registration.status === 'cancelled') return state;
+      state.registrations.set(registration.registrationId, { ...registration, status: 'cancelled' });
+      const email = normaliseEmail(registration.person.email);
+      if (state.activeByEmail.get(email) === registration.registrationId) state.activeByEmail.delete(email);
+      if (registration.status === 'registered') state.registeredCount -= 1;
+      else removeFromWaitlist(state, registration.registrationId);
+      return state;
+    }
+    default: {
+      const unknown: never = event;
+      throw new Error(`Unknown conference event ${JSON.stringify(unknown)}`);
+    }
+  }
+};
+
+export const evolve = (state: ConferenceState, event: ConferenceEvent): ConferenceState =>
+  applyInPlace(workingCopy(state), event);
+
+/** `events.reduce(evolve, from)`, in linear time. */
+export const foldConference = (
+  events: Iterable<ConferenceEvent>,
+  from: ConferenceState = initialState(),
+): ConferenceState => {
+  let state = workingCopy(from);
+  for (const event of events) state = applyInPlace(state, event);
+  return state;
+};
+
+/**
+ * For a decision that must see the effect of its own earlier events (an import
+ * decides row after row): a private copy of the state that only the draft
+ * mutates, so the state it was made from is left as it was.
+ */
+export interface ConferenceDraft {
+  readonly state: Scheduled;
+  apply(event: ConferenceEvent): void;
+}
+
+export const draftOf = (state: Scheduled): ConferenceDraft => {
+  // A scheduled state stays scheduled whatever the event, so the casts cannot lie.
+  let working = workingCopy(state) as WorkingScheduled;
+  return {
+    get state(): Scheduled {
+      return working;
+    },
+    apply(event: ConferenceEvent): void {
+      working = applyInPlace(working, event) as WorkingScheduled;
+    },
+  };
+};
+
+// --------------------------------------------------------------- queries
+
+export const registrationById = (state: ConferenceState, registrationId: string): Registration | undefined =>
+  state.status === 'scheduled' ? state.registrations.get(registrationId) : undefined;
+
+export const registrationByTicketCode = (state: ConferenceState, ticketCode: string): Registration | undefined => {
+  if (state.status !== 'scheduled') return undefined;
+  const registrationId = state.byTicketCode.get(ticketCode);
+  return registrationId === undefined ? undefined : state.registrations.get(registrationId);
+};
+
+/** The active registration (registered or waitlisted) holding this address, if any. */
+export const activeRegistrationByEmail = (state: ConferenceState, email: string): Registration | undefined => {
+  if (state.status !== 'scheduled') return undefined;
+  const registrationId = state.activeByEmail.get(normaliseEmail(email));
+  return registrationId === undefined ? undefined : state.registrations.get(registrationId);
+};

@@ -1,0 +1,52 @@
+/**
+ * What a decider answers. A command is either accepted, with the events to
+ * append (possibly none: a repeated id is recognised and writes nothing) and
+ * the outcome to send back, or refused with a stable reason code that the
+ * server maps to an HTTP status. Refusals are values, not exceptions, so that
+ * their codes are part of each command's type; `decide` throws only for a
+ * programming error.
+ *
+ * A refused *entry* at a door is not a refused command: the scan is accepted
+ * and its `EntryRefused` event recorded (every scan is an event).
+ */
+
+export interface DomainEvent<TType extends string, TData> {
+  readonly type: TType;
+  readonly data: Readonly<TData>;
+}
+
+export interface DomainCommand<TType extends string, TData> {
+  readonly type: TType;
+  readonly data: Readonly<TData>;
+}
+
+export type RefusalDetail = Readonly<Record<string, string | number | boolean | null>>;
+
+export interface Accepted<TEvent, TOutcome> {
+  readonly ok: true;
+  readonly events: readonly TEvent[];
+  readonly outcome: TOutcome;
+}
+
+export interface Refused<TReason extends string> {
+  readonly ok: false;
+  readonly reason: TReason;
+  readonly detail?: RefusalDetail;
+}
+
+export type Decision<TEvent, TOutcome, TReason extends string> = Accepted<TEvent, TOutcome> | Refused<TReason>;
+
+export const accept = <TEvent, TOutcome>(events: readonly TEvent[], outcome: TOutcome): Accepted<TEvent, TOutcome> => ({
+  ok: true,
+  events,
+  outcome,
+});
+
+export const refuse = <TReason extends string>(reason: TReason, detail?: RefusalDetail): Refused<TReason> =>
+  detail === undefined ? { ok: false, reason } : { ok: false, reason, detail };
+
+export interface Decider<TCommand, TEvent, TState, TOutcome, TReason extends string> {
+  decide(command: TCommand, state: TState): Decision<TEvent, TOutcome, TReason>;
+  evolve(state: TState, event: TEvent): TState;
+  initialState(): TState;
+}

@@ -1,0 +1,119 @@
+/**
+ * CSV as spreadsheets really export it (RFC 4180 and what Excel and
+ * LibreOffice do around it): comma or semicolon (a French Excel writes
+ * semicolons), with or without a UTF-8 BOM, CRLF or LF (or a lone CR), fields
+ * in double quotes with `""` for a quote and line breaks inside, spaces around
+ * fields. Lenient where a reading is obvious, strict only where one is not.
+ */
+
+export type CsvDelimiter = ',' | ';';
+
+export interface CsvRecord {
+  /** 1-based line of the file on which the record starts (a quoted line break makes a record span lines). */
+  line: number;
+  /** Trimmed; a line break inside a quoted field is kept as `\n`. */
+  fields: string[];
+}
+
+export interface CsvParseError {
+  line: number;
+  reason: 'unterminated_quote';
+}
+
+export interface CsvParseResult {
+  delimiter: CsvDelimiter;
+  records: CsvRecord[];
+  /** A quote opened and never closed swallows the rest of the file: reported at the line where its record starts. */
+  errors: CsvParseError[];
+}
+
+const BOM = '\uFEFF';
+
+/**
+ * The header's delimiter: whichever of `,` and `;` occurs more often in the
+ * first line outside quotes (a comma wins a tie, as the contract's example
+ * uses it). A header has no reason to contain either inside a column name.
+ */
+export const detectDelimiter = (text: string): CsvDelimiter => {
+  let commas = 0;
+  let semicolons = 0;
+  let inQuotes = false;
+  for (const char of text.startsWith(BOM) ? text.slice(1) : text) {
+    if (char === '"') inQuotes = !inQuotes;
+    else if (!inQuotes && (char === '\n' || char === '\r')) break;
+    else if (!inQuotes && char === ',') commas += 1;
+    else if (!inQuotes && char === ';') semicolons += 1;
+  }
+  return semicolons > commas ? ';' : ',';
+};
+
+export const parseCsv = (input: string, delimiter: CsvDelimiter = detectDelimiter(input)): CsvParseResult => {
+  const text = input.startsWith(BOM) ? input.slice(1) : input;
+  const records: CsvRecord[] = [];
+  const errors: CsvParseError[] = [];
+
+  let line = 1;
+  let recordLine = 1;
+  let fields: string[] = [];
+  let field = '';
+  let inQuotes = false;
+  let quoted = false; // the current field was opened by a quote
+
+  const endField = (): void => {
+    fields.push(field.trim());
+    field = '';
+    quoted = false;
+  };
+  const endRecord = (): void => {
+    endField();
+    // A blank line is no record; a record of empty separators (`;;;;`, Excel's trailing rows) is left to the caller.
+    if (!(fields.length === 1 && fields[0] === '')) records.push({ line: recordLine, fields });
+    fields = [];
+  };
+
+  let i = 0;
+  while (i < text.length) {
+    const char = text[i];
+    if (inQuotes) {
+      if (char === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+        } else {
+          inQuotes = false;
+          i += 1;
+        }
+      } else if (char === '\r' || char === '\n') {
+        field += '\n';
+        line += 1;
+        i += char === '\r' && text[i + 1] === '\n' ? 2 : 1;
+      } else {
+        field += char;
+        i += 1;
+      }
+      continue;
+    }
+    if (char === '"' && !quoted && field.trim() === '') {
+      // Spaces before an opening quote are the export's padding, not content.
+      inQuotes = true;
+      quoted = true;
+      field = '';
+    } else if (char === delimiter) {
+      endField();
+    } else if (char === '\r' || char === '\n') {
+      endRecord();
+      line += 1;
+      recordLine = line;
+      i += char === '\r' && text[i + 1] === '\n' ? 2 : 1;
+      continue;
+    } else {
+      // Includes a quote in the middle of an unquoted field (`5" screen`), or
+      // text after a closing quote: kept as written.
+      field += char;
+    }
+    i += 1;
+  }
+  if (inQuotes) errors.push({ line: recordLine, reason: 'unterminated_quote' });
+  else if (fields.length > 0 || field !== '' || quoted) endRecord();
+  return { delimiter, records, errors };
+};

@@ -1,0 +1,29 @@
+/**
+ * Stream names, in the `category-id` form that EventStoreDB's `$ce-<category>`
+ * projections understand (the category is everything before the first dash,
+ * so ids may contain dashes, as UUIDs do). Nothing else in the system builds
+ * these strings: a rename here is a migration, since stored streams keep their
+ * names.
+ *
+ * - `conference-<conferenceId>`: the conference and its registry (schedule,
+ *   capacity, every registration, waitlist, promotion, cancellation).
+ * - `ticket-<registrationId>`: what happens to one ticket on the day (scans,
+ *   admissions, refusals, undos, lunch payments). Keyed by the registration id,
+ *   never by the ticket code, which is a bearer secret and must not appear in
+ *   stream names, logs or the store's UI.
+ * - `door-<conferenceId>`: refused scans that belong to no ticket (unknown
+ *   codes, unknown registration ids).
+ */
+
+const streamName = (category: string, id: string): string => {
+  if (id.length === 0) throw new Error(`An empty id cannot name a ${category} stream`);
+  return `${category}-${id}`;
+};
+
+export const CONFERENCE_CATEGORY = 'conference';
+export const TICKET_CATEGORY = 'ticket';
+export const DOOR_CATEGORY = 'door';
+
+export const conferenceStream = (conferenceId: string): string => streamName(CONFERENCE_CATEGORY, conferenceId);
+export const ticketStream = (registrationId: string): string => streamName(TICKET_CATEGORY, registrationId);
+export const doorStream = (conferenceId: string): string => streamName(DOOR_CATEGORY, conferenceId);

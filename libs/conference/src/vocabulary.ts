@@ -1,0 +1,67 @@
+/**
+ * The words of the contract (`API.md`), as closed sets. Each list is the one
+ * source for its type, for run-time checks and for DTO enums, so that adding
+ * a value is one edit.
+ */
+
+export const CATEGORIES = ['participant', 'speaker', 'signatory', 'press', 'staff', 'official'] as const;
+export type Category = (typeof CATEGORIES)[number];
+export const isCategory = (value: string): value is Category => (CATEGORIES as readonly string[]).includes(value);
+
+/** The kind of identity document shown at the door. Its number is never sent nor stored. */
+export const DOCUMENT_KINDS = ['national_id', 'passport', 'residence_permit', 'driving_licence', 'other'] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+export const isDocumentKind = (value: string): value is DocumentKind =>
+  (DOCUMENT_KINDS as readonly string[]).includes(value);
+
+export const PAYMENT_METHODS = ['cash', 'cheque', 'card'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+export const isPaymentMethod = (value: string): value is PaymentMethod =>
+  (PAYMENT_METHODS as readonly string[]).includes(value);
+
+/** How a registration reached the registry; kept for the dashboard and the audit, never used to decide. */
+export const REGISTRATION_SOURCES = ['api', 'import', 'walk_in'] as const;
+export type RegistrationSource = (typeof REGISTRATION_SOURCES)[number];
+
+export type RegistrationStatus = 'registered' | 'waitlisted' | 'cancelled';
+
+/**
+ * Why a scan did not admit anyone: exactly the contract's codes, in the order
+ * they are checked (a cancelled ticket is reported as cancelled even if it was
+ * admitted before the cancellation; an ID check only matters for a ticket that
+ * would otherwise be admitted).
+ */
+export const ENTRY_REFUSAL_REASONS = [
+  'unknown_ticket',
+  'cancelled',
+  'waitlisted',
+  'already_checked_in',
+  'id_not_checked',
+  'id_mismatch',
+] as const;
+export type EntryRefusalReason = (typeof ENTRY_REFUSAL_REASONS)[number];
+
+/** What a door records about an identity check: the document's kind and whether the name matched, nothing else. */
+export interface IdCheck {
+  document: DocumentKind;
+  nameMatches: boolean;
+}
+
+export interface LunchFee {
+  priceCents: number;
+  /** ISO 4217, e.g. `EUR`. */
+  currency: string;
+}
+
+/**
+ * The personal data of a registration, kept together in every event so that
+ * erasing a person (crypto-shredding, see FIELD-NOTES) has one field to
+ * encrypt and one to blank.
+ */
+export interface Person {
+  firstName: string;
+  lastName: string;
+  /** As given, trimmed; uniqueness is decided on `normaliseEmail(email)`. */
+  email: string;
+  organisation: string | null;
+}
