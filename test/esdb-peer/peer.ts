@@ -434,6 +434,7 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
     for (const read of [...this.reads]) read.detach();
     for (const write of [...this.writes]) write.detach();
     this.subscriptions.clear();
+    dropConnections(server);
     await new Promise<void>((resolve) => {
       server.tryShutdown(() => resolve());
       server.forceShutdown();
@@ -898,6 +899,27 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
 
 // ---------------------------------------------------------------------------
 // Helpers
+
+/**
+ * Cuts every client connection at the TCP level (a reset), as when the server
+ * process dies: the client's transport sees ECONNRESET and reports
+ * UNAVAILABLE. grpc-js's own forceShutdown() would instead send
+ * GOAWAY/RST_STREAM(CANCEL), which clients report as CANCELLED "Call
+ * cancelled". The sessions are a private field of grpc.Server, checked here
+ * at run time; an HTTP/2 session's `socket` proxy lets `resetAndDestroy`
+ * through. Without them, stop() falls back to forceShutdown() alone.
+ */
+function dropConnections(server: grpc.Server): void {
+  const sessions: unknown = Reflect.get(server, 'sessions');
+  if (!(sessions instanceof Map)) return;
+  for (const session of sessions.keys() as IterableIterator<unknown>) {
+    if (typeof session !== 'object' || session === null) continue;
+    const socket: unknown = Reflect.get(session, 'socket');
+    if (typeof socket !== 'object' || socket === null) continue;
+    const reset: unknown = Reflect.get(socket, 'resetAndDestroy');
+    if (typeof reset === 'function') reset.call(socket);
+  }
+}
 
 function serviceError(status: PeerStatus): grpc.ServerErrorResponse {
   return Object.assign(new Error(status.details), {

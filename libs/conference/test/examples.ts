@@ -8,7 +8,15 @@ import type {
   WaitlistedPersonPromoted,
 } from '../src/conference/conference.js';
 import type { RegisterPerson, RegistrationRequest } from '../src/conference/conference.decide.js';
-import type { Person } from '../src/vocabulary.js';
+import type {
+  AdmissionUndone,
+  AttendeeAdmitted,
+  EntryRefused,
+  PreviousAdmission,
+  TicketFacts,
+} from '../src/arrival/arrival.js';
+import type { ScanTicket } from '../src/arrival/arrival.decide.js';
+import type { EntryRefusalReason, IdCheck, Person } from '../src/vocabulary.js';
 
 /** Builders for the specs: one small, readable world, varied by overrides. */
 
@@ -105,4 +113,66 @@ export const waitlistedPersonPromoted = (
 ): WaitlistedPersonPromoted => ({
   type: 'WaitlistedPersonPromoted',
   data: { conferenceId, registrationId: registrationId(n), cause, promotedAt },
+});
+
+// ---------------------------------------------------------------- arrivals
+
+export const mainDoor = 'Accueil principal';
+export const pressDoor = 'Accueil intervenants et presse';
+export const phoneA = 'd0000000-0000-4000-8000-00000000000a';
+export const phoneB = 'd0000000-0000-4000-8000-00000000000b';
+
+export const passportChecked: IdCheck = { document: 'passport', nameMatches: true };
+
+/** The registry's facts for registration 1 unless told otherwise. */
+export const facts = (overrides: Partial<TicketFacts> = {}): TicketFacts => ({
+  found: true,
+  registrationId: registrationId(1),
+  status: 'registered',
+  idCheckRequired: true,
+  lunchFee: { priceCents: 2000, currency: 'EUR' },
+  ...overrides,
+});
+
+export const scan = (n: number, overrides: Partial<ScanTicket['data']> = {}): ScanTicket => ({
+  type: 'ScanTicket',
+  data: {
+    conferenceId,
+    scanId: scanId(n),
+    door: mainDoor,
+    deviceId: phoneA,
+    scannedAt: at(`09:${String(30 + n).padStart(2, '0')}:00`),
+    idCheck: passportChecked,
+    ticket: facts(),
+    ...overrides,
+  },
+});
+
+const scanData = (command: ScanTicket) => {
+  const { conferenceId: cid, scanId: sid, door, deviceId, scannedAt, idCheck } = command.data;
+  return { conferenceId: cid, scanId: sid, door, deviceId, scannedAt, idCheck };
+};
+
+/** The admission that `scan(n, overrides)` decides for an expected ticket. */
+export const attendeeAdmitted = (n: number, overrides: Partial<ScanTicket['data']> = {}): AttendeeAdmitted => {
+  const command = scan(n, overrides);
+  if (!command.data.ticket.found) throw new Error('An unknown ticket is never admitted');
+  return { type: 'AttendeeAdmitted', data: { ...scanData(command), registrationId: command.data.ticket.registrationId } };
+};
+
+/** The refusal that `scan(n, overrides)` decides, for this reason. */
+export const entryRefused = (
+  n: number,
+  reason: EntryRefusalReason,
+  overrides: Partial<ScanTicket['data']> = {},
+  previous: PreviousAdmission | null = null,
+): EntryRefused => {
+  const command = scan(n, overrides);
+  const { ticket } = command.data;
+  return { type: 'EntryRefused', data: { ...scanData(command), registrationId: ticket.registrationId, reason, previous } };
+};
+
+export const admissionUndone = (n: number, undoneAt = at('10:00:00'), reason = 'Scanned the wrong ticket'): AdmissionUndone => ({
+  type: 'AdmissionUndone',
+  data: { conferenceId, registrationId: registrationId(1), scanId: scanId(n), reason, deviceId: phoneA, undoneAt },
 });

@@ -16,9 +16,7 @@ export class WrongExpectedRevisionError extends EventStoreError {
     readonly expectedRevision: ExpectedRevision,
     readonly actualRevision: bigint | 'no_stream',
   ) {
-    super(
-      `Stream ${streamName}: expected revision ${String(expectedRevision)}, actual ${String(actualRevision)}`,
-    );
+    super(`Stream ${streamName}: expected revision ${String(expectedRevision)}, actual ${String(actualRevision)}`);
     this.name = 'WrongExpectedRevisionError';
   }
 }

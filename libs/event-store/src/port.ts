@@ -88,8 +88,7 @@ export interface SubscribeToAllOptions {
  * live events as they are committed.
  */
 export type SubscriptionMessage =
-  | { kind: 'event'; event: RecordedEvent }
-  | { kind: 'caughtUp'; position: bigint | null };
+  { kind: 'event'; event: RecordedEvent } | { kind: 'caughtUp'; position: bigint | null };
 
 export interface Subscription extends AsyncIterable<SubscriptionMessage> {
   /** Ends the iteration; safe to call more than once. */

@@ -89,9 +89,7 @@ export function runConformanceSuite(name: string, target: ConformanceTarget): vo
         const s = `${prefix()}-1`;
         const first = await store.appendToStream(s, [ev()], { expectedRevision: 'no_stream' });
         expect(first.nextExpectedRevision).toBe(0n);
-        const error = await store
-          .appendToStream(s, [ev()], { expectedRevision: 'no_stream' })
-          .catch((e: unknown) => e);
+        const error = await store.appendToStream(s, [ev()], { expectedRevision: 'no_stream' }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(WrongExpectedRevisionError);
         expect((error as WrongExpectedRevisionError).expectedRevision).toBe('no_stream');
         expect((error as WrongExpectedRevisionError).actualRevision).toBe(0n);
@@ -166,9 +164,7 @@ export function runConformanceSuite(name: string, target: ConformanceTarget): vo
           InvalidEventStoreArgumentError,
         );
         const dup = ev();
-        await expect(store.appendToStream(s, [dup, { ...dup }])).rejects.toBeInstanceOf(
-          InvalidEventStoreArgumentError,
-        );
+        await expect(store.appendToStream(s, [dup, { ...dup }])).rejects.toBeInstanceOf(InvalidEventStoreArgumentError);
         await expect(store.readStream(s)).rejects.toBeInstanceOf(StreamNotFoundError);
       });
     });

@@ -1,7 +1,7 @@
 // What only a real file and real processes can show: acknowledged appends
 // survive SIGKILL, and a second process reading the same file sees new events.
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,9 +17,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function startChild(file: string, mode: 'crash' | 'writer', count?: number) {
   // `node --import tsx`, not the tsx CLI: the CLI runs the script in a
   // grandchild that SIGKILL would not reach.
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, file, mode, ...(count === undefined ? [] : [String(count)])], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  }) as ChildProcessWithoutNullStreams;
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', child, file, mode, ...(count === undefined ? [] : [String(count)])],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines = createInterface({ input: proc.stdout });
@@ -55,7 +59,9 @@ describe('sqlite event store across processes', () => {
       // Every acknowledged batch is there, whole, at the acknowledged position.
       for (const ack of acks) {
         expect(byBatch.get(ack.batch)).toEqual([0, 1, 2]);
-        const last = all.find((e) => (e.data as { batch: number; k: number }).batch === ack.batch && (e.data as { k: number }).k === 2);
+        const last = all.find(
+          (e) => (e.data as { batch: number; k: number }).batch === ack.batch && (e.data as { k: number }).k === 2,
+        );
         expect(last?.position).toBe(ack.position);
       }
       // Nothing half-written: any batch stored beyond the acks is whole too.

@@ -240,7 +240,15 @@ export class EventStoreDbEventStore implements EventStore {
       if (!validFrom) throw new InvalidEventStoreArgumentError('fromRevision must be >= 0');
       return [];
     }
-    const raw = await this.readStreamRaw(streamName, direction, from, max);
+    // The port's 'start' and 'end' name the first and the last event, both
+    // inclusive; EventStoreDB's END is *after* the last event, so forwards
+    // from it reads nothing. Either way only one event can follow.
+    const raw =
+      direction === 'forwards' && from === 'end'
+        ? await this.readStreamRaw(streamName, 'backwards', 'end', 1n)
+        : direction === 'backwards' && from === 'start'
+          ? await this.readStreamRaw(streamName, 'forwards', 'start', 1n)
+          : await this.readStreamRaw(streamName, direction, from, max);
     return raw.map(toRecorded);
   }
 

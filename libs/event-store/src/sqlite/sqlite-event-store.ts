@@ -105,25 +105,18 @@ export class SqliteEventStore implements EventStore {
     this.stmts = {
       streamHead: s('SELECT MAX(revision) AS revision FROM events WHERE stream_name = ?'),
       findId: s('SELECT revision, position FROM events WHERE stream_name = ? AND id = ?'),
-      idsFrom: s(
-        'SELECT id, position FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?',
-      ),
+      idsFrom: s('SELECT id, position FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?'),
       insert: s(
         `INSERT INTO events (stream_name, revision, id, type, data, metadata, created)
          VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING position`,
       ),
-      readFwd: s(
-        'SELECT * FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
-      ),
-      readBwd: s(
-        'SELECT * FROM events WHERE stream_name = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
-      ),
+      readFwd: s('SELECT * FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision ASC LIMIT ?'),
+      readBwd: s('SELECT * FROM events WHERE stream_name = ? AND revision <= ? ORDER BY revision DESC LIMIT ?'),
       head: s('SELECT MAX(position) AS position FROM events'),
     };
 
-    const tx = this.db.transaction(
-      (streamName: string, events: readonly EventData[], expected: ExpectedRevision) =>
-        this.appendInTransaction(streamName, events, expected),
+    const tx = this.db.transaction((streamName: string, events: readonly EventData[], expected: ExpectedRevision) =>
+      this.appendInTransaction(streamName, events, expected),
     );
     this.appendTx = (streamName, events, expected) => tx.immediate(streamName, events, expected);
   }
@@ -157,11 +150,7 @@ export class SqliteEventStore implements EventStore {
 
   // ---------------------------------------------------------------- append
 
-  appendToStream(
-    streamName: string,
-    events: readonly EventData[],
-    options: AppendOptions = {},
-  ): Promise<AppendResult> {
+  appendToStream(streamName: string, events: readonly EventData[], options: AppendOptions = {}): Promise<AppendResult> {
     try {
       this.assertOpen();
       const expected = options.expectedRevision ?? 'any';
@@ -222,8 +211,7 @@ export class SqliteEventStore implements EventStore {
     head: bigint,
   ): AppendResult {
     const stored = this.stmts.idsFrom.all(streamName, firstRevision, BigInt(events.length));
-    const sameIds =
-      stored.length === events.length && stored.every((row, i) => row.id === events[i]!.id.toLowerCase());
+    const sameIds = stored.length === events.length && stored.every((row, i) => row.id === events[i]!.id.toLowerCase());
     const samePlace =
       expected === 'any' ||
       expected === 'stream_exists' ||
