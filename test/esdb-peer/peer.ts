@@ -350,6 +350,8 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
 
   /** The peer's data; survives `stop()`/`restart()` unless `keepData: false`. */
   readonly store: PeerStore;
+  /** Calls received per method, whatever their outcome (tests check which path a client took). */
+  readonly calls = { getSupportedMethods: 0, read: 0, append: 0, batchAppend: 0 };
 
   private readonly host: string;
   private readonly serverFeatures: 'supported-methods' | 'unimplemented';
@@ -531,6 +533,7 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
   }
 
   private getSupportedMethods(callback: grpc.sendUnaryData<serverFeaturesPb.SupportedMethods>): void {
+    this.calls.getSupportedMethods += 1;
     if (this.unavailable) {
       callback(serviceError(NOT_READY));
       return;
@@ -556,6 +559,7 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
   // Streams/Read
 
   private read(call: grpc.ServerWritableStream<ReadReq, ReadResp>): void {
+    this.calls.read += 1;
     const out = new ReadCall(call, this.readHost);
     if (this.unavailable) {
       out.abort(NOT_READY);
@@ -713,6 +717,7 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
   // Streams/Append
 
   private append(call: grpc.ServerReadableStream<AppendReq, AppendResp>, callback: grpc.sendUnaryData<AppendResp>): void {
+    this.calls.append += 1;
     if (this.unavailable) {
       callback(serviceError(NOT_READY));
       return;
@@ -774,6 +779,7 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
   // Streams/BatchAppend
 
   private batchAppend(call: grpc.ServerDuplexStream<BatchAppendReq, BatchAppendResp>): void {
+    this.calls.batchAppend += 1;
     if (this.unavailable) {
       call.emit('error', NOT_READY);
       return;

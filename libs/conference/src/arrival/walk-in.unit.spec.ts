@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { conferenceScheduled, passportChecked, personRegistered, register, registrationId, scan } from '../../test/examples.js';
 import { foldConference } from '../conference/conference.js';
 import { registerPerson } from '../conference/conference.decide.js';
-import { initialState, lookUpTicket, scanStream } from './arrival.js';
+import { foldTicket, initialState, lookUpTicket, scanStream } from './arrival.js';
 import { scanTicket } from './arrival.decide.js';
 
 /**
@@ -41,10 +41,7 @@ describe('a walk-in at the door', () => {
       const ticket = lookUpTicket(afterFirst, { registrationId: registrationId(3) });
       const admitted = scanTicket(scan(1, { ticket }), initialState());
       if (!admitted.ok) throw new Error('unreachable');
-      const ticketState = admitted.events.reduce(
-        (state, event) => ({ ...state, ...foldTicketEvent(state, event) }),
-        initialState(),
-      );
+      const ticketState = foldTicket(admitted.events);
       expect(scanTicket(scan(1, { ticket }), ticketState)).toEqual({ ok: true, events: [], outcome: admitted.outcome });
     });
   });

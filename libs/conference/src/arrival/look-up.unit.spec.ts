@@ -1,0 +1,60 @@
+import { describe, expect, test } from '@jest/globals';
+import {
+  conferenceId,
+  conferenceScheduled,
+  personRegistered,
+  personWaitlisted,
+  registrationCancelled,
+  registrationId,
+  ticketCode,
+} from '../../test/examples.js';
+import { foldConference } from '../conference/conference.js';
+import { lookUpTicket, scanStream } from './arrival.js';
+
+describe('looking up the ticket a door presents', () => {
+  const conference = foldConference([
+    conferenceScheduled({ capacity: 1, idCheckRequired: true, lunch: { priceCents: 2000, currency: 'EUR' } }),
+    personRegistered(1),
+    personWaitlisted(2),
+    personRegistered(3, { ticketCode: ticketCode(3) }),
+    registrationCancelled(3, 'registered'),
+  ]);
+
+  describe('when the code belongs to a registration', () => {
+    test('the registry facts come with it, the conference ID rule and lunch fee included', () =>
+      expect(lookUpTicket(conference, { ticketCode: ticketCode(1) })).toEqual({
+        found: true,
+        registrationId: registrationId(1),
+        status: 'registered',
+        idCheckRequired: true,
+        lunchFee: { priceCents: 2000, currency: 'EUR' },
+      }));
+
+    test('a waitlisted or cancelled status is passed on for the door to refuse', () => {
+      expect(lookUpTicket(conference, { ticketCode: ticketCode(2) })).toMatchObject({ status: 'waitlisted' });
+      expect(lookUpTicket(conference, { registrationId: registrationId(3) })).toMatchObject({ status: 'cancelled' });
+    });
+
+    test('the scan is decided on the ticket stream', () =>
+      expect(scanStream(conferenceId, lookUpTicket(conference, { ticketCode: ticketCode(1) }))).toBe(
+        `ticket-${registrationId(1)}`,
+      ));
+  });
+
+  describe('when nothing answers', () => {
+    test('an unknown code is not recorded, as it may be a mistyped secret', () =>
+      expect(lookUpTicket(conference, { ticketCode: 'no-such-code' })).toEqual({ found: false, registrationId: null }));
+
+    test('an unknown registration id is recorded', () =>
+      expect(lookUpTicket(conference, { registrationId: registrationId(99) })).toEqual({
+        found: false,
+        registrationId: registrationId(99),
+      }));
+
+    test('the refusal is decided on the conference door stream', () =>
+      expect(scanStream(conferenceId, { found: false, registrationId: null })).toBe(`door-${conferenceId}`));
+
+    test('nothing is found in a conference not scheduled', () =>
+      expect(lookUpTicket(foldConference([]), { ticketCode: ticketCode(1) })).toEqual({ found: false, registrationId: null }));
+  });
+});
