@@ -17,7 +17,8 @@ COPY libs ./libs
 COPY bench ./bench
 COPY test ./test
 RUN npm run build \
- && npm prune --omit=dev
+ && npm prune --omit=dev \
+ && mkdir -p apps/web/dist
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
@@ -25,6 +26,9 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The server serves apps/web/dist when it holds an index.html (apps/server/src/app.ts);
+# it is empty until the web app has a build step here.
+COPY --from=build /app/apps/web/dist ./apps/web/dist
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000

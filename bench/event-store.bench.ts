@@ -14,7 +14,10 @@
  *
  *   npx tsx bench/event-store.bench.ts [--single=2000] [--batches=2000]
  *     [--batch-size=100] [--page=10000] [--sub-batch=1000] [--rounds=3]
- *     [--dir=/path] [--only=ours,raw,peer] [--no-profile] [--json=out.json]
+ *     [--peer-catch-up=50000] [--dir=/path] [--only=ours,raw,peer] [--json=out.json]
+ *
+ * bench/adapter-variants.bench.ts holds the measurements behind the changes
+ * suggested for the adapter (insert without RETURNING, read-path breakdown).
  */
 import { getSQLiteEventStore, readMessagesBatch, sqliteConnection } from '@event-driven-io/emmett-sqlite';
 import type { SQLiteConnection } from '@event-driven-io/emmett-sqlite';
@@ -24,6 +27,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { dirname, join, resolve } from 'node:path';
 import { SqliteEventStore, type RecordedEvent } from '../libs/event-store/src/index.js';
 
@@ -49,11 +54,12 @@ const config = {
   page: int('page', 10_000),
   subBatch: int('sub-batch', 1000),
   rounds: int('rounds', 3),
+  /** emmett's consumer checkpoints every message (~7k events/s): cap it to keep the run short. */
+  peerCatchUp: int('peer-catch-up', 50_000),
   singleStreams: 100,
   batchStreams: 200,
   dir: resolve(args.get('dir') ?? process.env['BENCH_DIR'] ?? os.tmpdir()),
   only: (args.get('only') ?? 'ours,raw,peer').split(','),
-  profile: args.get('no-profile') === undefined,
   json: args.get('json'),
 };
 
@@ -102,8 +108,11 @@ interface Session {
   /** Reads `$all` forwards in pages of `page`; returns the number of events read. */
   readAllPaged(page: number): Promise<number>;
   readAllOnce(): Promise<number>;
-  /** Subscribes from the start and counts events until caught up. */
-  catchUp(): Promise<number>;
+  /**
+   * Subscribes from the start and counts events until caught up (or, for a
+   * subject with no notion of "caught up", until it has seen `events`).
+   */
+  catchUp(events: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -256,17 +265,16 @@ const peer: Subject = {
   label: '@event-driven-io/emmett-sqlite',
   async open(file) {
     const store = getSQLiteEventStore({ fileName: file });
-    let lastPosition = 0n;
     // A connection of our own for the `$all` reads (the store itself opens and
     // closes one per call and exposes no `$all` read).
     let reader: SQLiteConnection | undefined;
     const readerConnection = (): SQLiteConnection => (reader ??= sqliteConnection({ fileName: file }));
     const session: Session = {
       async appendOne(stream, event) {
-        lastPosition = (await busyRetry(() => store.appendToStream(stream, [event]))).lastEventGlobalPosition;
+        await busyRetry(() => store.appendToStream(stream, [event]));
       },
       async appendBatch(stream, events) {
-        lastPosition = (await busyRetry(() => store.appendToStream(stream, [...events]))).lastEventGlobalPosition;
+        await busyRetry(() => store.appendToStream(stream, [...events]));
       },
       async readAllPaged(page) {
         const conn = readerConnection();
@@ -283,28 +291,26 @@ const peer: Subject = {
         const batch = await readMessagesBatch(readerConnection(), { after: 0n, batchSize: 2 ** 31 - 1 });
         return batch.messages.length;
       },
-      async catchUp() {
+      async catchUp(events) {
         // Its catch-up mechanism: a consumer with one processor, pulling
-        // batches as fast as allowed, stopped at the last appended position.
+        // batches as fast as allowed, stopped after `events` events (it has
+        // no "caught up" signal: a consumer polls forever).
         // (Its processors also store a checkpoint per message, in a transaction
         // per batch: that is part of how it consumes.)
         // A failed batch (see `busyRetry`) stops its consumer early: start
         // over, within the timing, and count it.
-        const last = lastPosition;
         for (let attempt = 0; ; attempt++) {
           let n = 0;
-          let seen = 0n;
           const consumer = store.consumer({
             pulling: { batchSize: config.subBatch, pullingFrequencyInMs: 0 },
           });
           consumer.processor({
             processorId: `bench-${randomUUID()}`,
             startFrom: 'BEGINNING',
-            eachMessage: (message) => {
+            eachMessage: () => {
               n += 1;
-              seen = message.metadata.globalPosition;
             },
-            stopAfter: (message) => message.metadata.globalPosition >= last,
+            stopAfter: () => n >= events,
           });
           try {
             await consumer.start();
@@ -312,7 +318,7 @@ const peer: Subject = {
             // `close()` sleeps 250 ms after closing; keep that out of the timing.
             void consumer.close();
           }
-          if (seen >= last || attempt >= 3) return n;
+          if (n >= events || attempt >= 3) return n;
           peerFailures.catchUp += 1;
         }
       },
@@ -361,7 +367,10 @@ type RoundResult = Record<Metric, number> & { events: number };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const now = () => performance.now();
-const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
+// A full GC between phases, so that one phase's garbage is not collected on
+// the next one's time.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -419,16 +428,17 @@ async function runSubject(subject: Subject, dir: string, round: number): Promise
     gc();
 
     // 4. Subscription catch-up from the start.
+    const subEvents = subject.key === 'peer' ? Math.min(events, config.peerCatchUp) : events;
     const t4 = now();
-    const nSub = await session.catchUp();
+    const nSub = await session.catchUp(subEvents);
     const subMs = now() - t4;
 
-    for (const [what, n] of [
-      ['paged read', nPaged],
-      ['read', nOnce],
-      ['catch-up', nSub],
+    for (const [what, n, expected] of [
+      ['paged read', nPaged, events],
+      ['read', nOnce, events],
+      ['catch-up', nSub, subEvents],
     ] as const) {
-      if (n !== events) throw new Error(`${subject.key}: ${what} saw ${n} events, expected ${events}`);
+      if (n !== expected) throw new Error(`${subject.key}: ${what} saw ${n} events, expected ${expected}`);
     }
     return {
       events,
@@ -443,139 +453,6 @@ async function runSubject(subject: Subject, dir: string, round: number): Promise
   } finally {
     await session.close();
   }
-}
-
-// ---------------------------------------------------- read-path breakdown
-
-/**
- * Where the time of our `readAll` goes, step by step on the same file and the
- * same pages: rows as plain objects, with 64-bit safe integers (bigint),
- * then JSON.parse of data and metadata, then the full RecordedEvent.
- */
-function readPathBreakdown(file: string, events: number): Array<[string, number]> {
-  const db = new Database(file, { readonly: true });
-  const sql = 'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?';
-  type Row = {
-    position: bigint;
-    stream_name: string;
-    revision: bigint;
-    id: string;
-    type: string;
-    data: string;
-    metadata: string;
-    created: bigint;
-  };
-  const plain = db.prepare<[number, number], { position: number }>(sql);
-  const safe = db.prepare<[bigint, bigint], Row>(sql).safeIntegers(true);
-  const arrays = db.prepare<[bigint, bigint], unknown[]>(sql).safeIntegers(true).raw(true);
-  const page = config.page;
-  const steps: Array<[string, () => number]> = [
-    [
-      'SELECT rows as objects, numbers',
-      () => {
-        let n = 0;
-        for (let after = 0; ; ) {
-          const rows = plain.all(after, page);
-          n += rows.length;
-          const last = rows[rows.length - 1];
-          if (!last || rows.length < page) return n;
-          after = last.position;
-        }
-      },
-    ],
-    [
-      '  + safe integers (bigint)',
-      () => {
-        let n = 0;
-        for (let after = 0n; ; ) {
-          const rows = safe.all(after, BigInt(page));
-          n += rows.length;
-          const last = rows[rows.length - 1];
-          if (!last || rows.length < page) return n;
-          after = last.position;
-        }
-      },
-    ],
-    [
-      '  + JSON.parse(data), JSON.parse(metadata)',
-      () => {
-        let n = 0;
-        for (let after = 0n; ; ) {
-          const rows = safe.all(after, BigInt(page));
-          for (const r of rows) {
-            JSON.parse(r.data);
-            JSON.parse(r.metadata);
-          }
-          n += rows.length;
-          const last = rows[rows.length - 1];
-          if (!last || rows.length < page) return n;
-          after = last.position;
-        }
-      },
-    ],
-    [
-      '  + RecordedEvent objects (= what readAll does)',
-      () => {
-        let n = 0;
-        for (let after = 0n; ; ) {
-          const rows = safe.all(after, BigInt(page)).map(
-            (row): RecordedEvent => ({
-              id: row.id,
-              type: row.type,
-              data: JSON.parse(row.data) as unknown,
-              metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-              streamName: row.stream_name,
-              revision: row.revision,
-              position: row.position,
-              created: new Date(Number(row.created)),
-            }),
-          );
-          n += rows.length;
-          const last = rows[rows.length - 1];
-          if (!last || rows.length < page) return n;
-          after = last.position;
-        }
-      },
-    ],
-    [
-      'alt: rows as arrays (.raw()), bigint, full RecordedEvent',
-      () => {
-        let n = 0;
-        for (let after = 0n; ; ) {
-          const rows = arrays.all(after, BigInt(page)).map(
-            (r): RecordedEvent => ({
-              id: r[3] as string,
-              type: r[4] as string,
-              data: JSON.parse(r[5] as string) as unknown,
-              metadata: JSON.parse(r[6] as string) as Record<string, unknown>,
-              streamName: r[1] as string,
-              revision: r[2] as bigint,
-              position: r[0] as bigint,
-              created: new Date(Number(r[7] as bigint)),
-            }),
-          );
-          n += rows.length;
-          const last = rows[rows.length - 1];
-          if (!last || rows.length < page) return n;
-          after = last.position;
-        }
-      },
-    ],
-  ];
-  const out: Array<[string, number]> = [];
-  for (const [label, fn] of steps) {
-    const rates: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      gc();
-      const t = now();
-      const n = fn();
-      if (n !== events) throw new Error(`breakdown "${label}" read ${n}, expected ${events}`);
-      rates.push((n / (now() - t)) * 1000);
-    }
-    out.push([label, median(rates)]);
-  }
-  db.close();
-  return out;
 }
 
 // ----------------------------------------------------------------- report
@@ -616,6 +493,10 @@ function machine(dir: string): Record<string, string> {
     'better-sqlite3': `${version('better-sqlite3')} (SQLite ${sqliteVersion})`,
     '@event-driven-io/emmett-sqlite': `${version('@event-driven-io/emmett-sqlite')} on sqlite3 ${version('sqlite3')}`,
     'bench folder': `${dir} — ${df.replace(/\s+/g, ' ')}`,
+    'load average at start (1, 5, 15 min)': os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', '),
   };
 }
 
@@ -709,10 +590,12 @@ async function main(): Promise<void> {
       `reads over ${(20 + config.single + config.batches * config.batchSize).toLocaleString('en-US')} events; ` +
       `catch-up batches of ${config.subBatch}; ${config.rounds} rounds (median), subject order rotated each round`,
   );
-  console.log(`- gc between phases: ${typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'yes' : 'no'}\n`);
+  console.log(
+    `- emmett-sqlite catch-up measured over the first ${config.peerCatchUp.toLocaleString('en-US')} events ` +
+      '(its consumer has no caught-up signal and checkpoints every message); full GC between phases\n',
+  );
 
   const results = new Map<string, RoundResult[]>();
-  let breakdown: Array<[string, number]> | undefined;
   const started = now();
   try {
     for (let round = 0; round < config.rounds; round++) {
@@ -727,9 +610,6 @@ async function main(): Promise<void> {
             `batch ${fmtRate(r.batchEvents)} ev/s | read paged ${fmtRate(r.readPaged)} | ` +
             `once ${fmtRate(r.readOnce)} | catch-up ${fmtRate(r.catchUp)}`,
         );
-        if (subject.key === 'ours' && round === config.rounds - 1 && config.profile) {
-          breakdown = readPathBreakdown(join(dir, `ours-${round}.db`), r.events);
-        }
         for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, `${subject.key}-${round}.db${suffix}`), { force: true });
       }
     }
@@ -756,16 +636,16 @@ async function main(): Promise<void> {
       ),
     );
   }
-  if (breakdown) {
-    console.log(`\nRead path of ours, step by step (pages of ${config.page}, median of 3, events/s):\n`);
-    console.log('| step | events/s |\n|---|--:|');
-    for (const [label, rate] of breakdown) console.log(`| ${label} | ${fmtRate(rate)} |`);
-  }
-  console.log(`\nTotal ${((now() - started) / 1000).toFixed(0)} s.`);
+  console.log(
+    `\nTotal ${((now() - started) / 1000).toFixed(0)} s; load average at end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')}.`,
+  );
   if (config.json) {
     writeFileSync(
       config.json,
-      JSON.stringify({ info, config, results: Object.fromEntries(results), breakdown, peerSynchronous }, null, 2),
+      JSON.stringify({ info, config, results: Object.fromEntries(results), peerSynchronous, peerFailures }, null, 2),
     );
   }
 }

@@ -163,6 +163,10 @@
  * - `stop()` closes the listening socket and tears down every connection (the
  *   client sees UNAVAILABLE); `restart({ keepData })` listens on the same port
  *   again, with the same data (default) or an empty log.
+ *
+ * For tests that wait on the peer's side: `store` (the data), `calls`
+ * (requests per method), `subscriptionCount`, `heldMessages`, and the events
+ * in EsdbPeerEvents (`subscribed`, `held`, `unavailable`, `available`).
  */
 import { EventEmitter } from 'node:events';
 
@@ -291,7 +295,8 @@ class LiveSubscription {
   /** Sends the stored events after the starting point, then caught_up. */
   catchUp(store: PeerStore, fromEnd: boolean): void {
     if (!fromEnd) {
-      const events = this.target.kind === 'stream' ? (store.streamEvents(this.target.streamName) ?? []) : store.allEvents();
+      const events =
+        this.target.kind === 'stream' ? (store.streamEvents(this.target.streamName) ?? []) : store.allEvents();
       for (const event of events) this.consider(event);
       if (this.target.kind === 'all' && this.target.filter !== undefined && this.target.after !== undefined) {
         this.checkpoint(this.target.after);
@@ -507,12 +512,12 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
       append: (call, callback) => this.append(call, callback),
       batchAppend: (call) => this.batchAppend(call),
     };
-    server.addService(streamsGrpc.StreamsService, streams as grpc.UntypedServiceImplementation);
+    server.addService(streamsGrpc.StreamsService, streams);
     if (this.serverFeatures === 'supported-methods') {
       const features: ServerFeaturesImplementation = {
         getSupportedMethods: (_call, callback) => this.getSupportedMethods(callback),
       };
-      server.addService(serverFeaturesGrpc.ServerFeaturesService, features as grpc.UntypedServiceImplementation);
+      server.addService(serverFeaturesGrpc.ServerFeaturesService, features);
     }
     this.boundPort = await new Promise<number>((resolve, reject) => {
       server.bindAsync(`${this.host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) => {
@@ -591,7 +596,12 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
     };
   }
 
-  private readOnce(out: ReadCall, options: streamsPb.ReadReq.Options, format: UuidFormat, filter: EventFilter | undefined): void {
+  private readOnce(
+    out: ReadCall,
+    options: streamsPb.ReadReq.Options,
+    format: UuidFormat,
+    filter: EventFilter | undefined,
+  ): void {
     const forwards = options.getReadDirection() === streamsPb.ReadReq.Options.ReadDirection.FORWARDS;
     let remaining = options.hasCount() ? BigInt(options.getCount()) : BigInt(Number.MAX_SAFE_INTEGER);
     let selected: StoredEvent[];
@@ -656,7 +666,12 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
     out.end();
   }
 
-  private subscribe(out: ReadCall, options: streamsPb.ReadReq.Options, format: UuidFormat, filter: EventFilter | undefined): void {
+  private subscribe(
+    out: ReadCall,
+    options: streamsPb.ReadReq.Options,
+    format: UuidFormat,
+    filter: EventFilter | undefined,
+  ): void {
     let target: SubscriptionTarget;
     let fromEnd = false;
     if (options.hasStream()) {
@@ -705,7 +720,12 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
       throw invalidArgument('Subscription targets neither a stream nor $all.');
     }
 
-    const subscription = new LiveSubscription(newSubscriptionId(), out, target, this.toResp(format, target.kind === 'stream'));
+    const subscription = new LiveSubscription(
+      newSubscriptionId(),
+      out,
+      target,
+      this.toResp(format, target.kind === 'stream'),
+    );
     out.send(confirmationResp(subscription.id));
     subscription.catchUp(this.store, fromEnd);
     this.subscriptions.add(subscription);
@@ -716,7 +736,10 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
   // -------------------------------------------------------------------------
   // Streams/Append
 
-  private append(call: grpc.ServerReadableStream<AppendReq, AppendResp>, callback: grpc.sendUnaryData<AppendResp>): void {
+  private append(
+    call: grpc.ServerReadableStream<AppendReq, AppendResp>,
+    callback: grpc.sendUnaryData<AppendResp>,
+  ): void {
     this.calls.append += 1;
     if (this.unavailable) {
       callback(serviceError(NOT_READY));
@@ -805,7 +828,8 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
       try {
         const correlationId = request.getCorrelationId();
         const key = uuidFromProto(correlationId);
-        if (correlationId === undefined || key === undefined) throw invalidArgument('Batch append without a correlation id.');
+        if (correlationId === undefined || key === undefined)
+          throw invalidArgument('Batch append without a correlation id.');
         let batch = pending.get(key);
         if (batch === undefined) {
           batch = { correlationId, options: undefined, events: [], size: 0 };
@@ -867,14 +891,21 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
 
     const deadline = options.getDeadline();
     if (deadline !== undefined && deadline.toDate().getTime() < Date.now()) {
-      response.setError(rpcStatus(grpc.status.DEADLINE_EXCEEDED, 'Timeout', new sharedPb.Timeout(), 'event_store.client.Timeout'));
+      response.setError(
+        rpcStatus(grpc.status.DEADLINE_EXCEEDED, 'Timeout', new sharedPb.Timeout(), 'event_store.client.Timeout'),
+      );
       return response;
     }
     if (batch.size > this.maxAppendSize) {
       const exceeded = new sharedPb.MaximumAppendSizeExceeded();
       exceeded.setMaxappendsize(this.maxAppendSize);
       response.setError(
-        rpcStatus(grpc.status.INVALID_ARGUMENT, 'MaximumAppendSizeExceeded', exceeded, 'event_store.client.MaximumAppendSizeExceeded'),
+        rpcStatus(
+          grpc.status.INVALID_ARGUMENT,
+          'MaximumAppendSizeExceeded',
+          exceeded,
+          'event_store.client.MaximumAppendSizeExceeded',
+        ),
       );
       return response;
     }
@@ -1007,7 +1038,10 @@ function appendResp(outcome: AppendOutcome, expected: ExpectedRevision): AppendR
 }
 
 /** `event_store.client.WrongExpectedVersion`, as packed into a BatchAppend error (server WrongExpectedVersion.Create). */
-function sharedWrongExpectedVersion(currentRevision: bigint, expected: ExpectedRevision): sharedPb.WrongExpectedVersion {
+function sharedWrongExpectedVersion(
+  currentRevision: bigint,
+  expected: ExpectedRevision,
+): sharedPb.WrongExpectedVersion {
   const wrong = new sharedPb.WrongExpectedVersion();
   if (currentRevision < 0n) wrong.setCurrentNoStream(wellKnownEmpty());
   else wrong.setCurrentStreamRevision(currentRevision.toString(10));
@@ -1036,7 +1070,7 @@ function rpcStatus(
   typeName: string,
 ): statusPb.Status {
   const status = new statusPb.Status();
-  status.setCode(Number(code) as Parameters<statusPb.Status['setCode']>[0]);
+  status.setCode(Number(code));
   status.setMessage(message);
   status.setDetails(packAny(details, typeName));
   return status;

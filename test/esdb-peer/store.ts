@@ -45,7 +45,12 @@ export interface LogPosition {
 
 export type AppendOutcome =
   /** Written now. `events` is empty for an append without events. */
-  | { readonly kind: 'written'; readonly events: readonly StoredEvent[]; readonly currentRevision: bigint; readonly position: bigint }
+  | {
+      readonly kind: 'written';
+      readonly events: readonly StoredEvent[];
+      readonly currentRevision: bigint;
+      readonly position: bigint;
+    }
   /** Every proposed event is already in the stream at that place: nothing written. */
   | { readonly kind: 'idempotent'; readonly currentRevision: bigint; readonly position: bigint }
   /** `currentRevision` is -1 when the stream does not exist. */
@@ -70,7 +75,12 @@ function dotnetStringSize(value: string): number {
  * metadata), so that consecutive positions advance like the real server's
  * byte offsets do: increasing, never contiguous.
  */
-export function prepareRecordSize(streamName: string, type: string, dataLength: number, metadataLength: number): bigint {
+export function prepareRecordSize(
+  streamName: string,
+  type: string,
+  dataLength: number,
+  metadataLength: number,
+): bigint {
   const fixed = 4 + 1 + 1 + 8 + 2 + 8 + 4 + 8 + 16 + 16 + 8 + 4 + 4 + 4;
   return BigInt(fixed + dotnetStringSize(streamName) + dotnetStringSize(type) + dataLength + metadataLength);
 }

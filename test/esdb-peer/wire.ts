@@ -118,14 +118,15 @@ export function proposedEventOf(
   message: streamsPb.AppendReq.ProposedMessage | streamsPb.BatchAppendReq.ProposedMessage,
 ): ProposedEvent {
   const metadata = message.getMetadataMap();
-  const missing = REQUIRED_METADATA.filter((key) => !metadata.has(key));
-  if (missing.length > 0) {
+  const missing = REQUIRED_METADATA.find((key) => !metadata.has(key));
+  if (missing !== undefined) {
+    // Server RpcExceptions.RequiredMetadataPropertyMissing: names the first missing key, lists all required ones.
     throw new StatusError(
       exceptionStatus(
         grpc.status.INVALID_ARGUMENT,
-        `Required metadata properties are missing: ${missing.join(', ')}`,
+        `Required Metadata Property '${missing}' is missing`,
         'missing-required-metadata-property',
-        { 'required-metadata-properties': missing.join(',') },
+        { 'required-metadata-properties': REQUIRED_METADATA.join(',') },
       ),
     );
   }

@@ -49,4 +49,33 @@ export interface Decider<TCommand, TEvent, TState, TOutcome, TReason extends str
   decide(command: TCommand, state: TState): Decision<TEvent, TOutcome, TReason>;
   evolve(state: TState, event: TEvent): TState;
   initialState(): TState;
+  /**
+   * `events.reduce(evolve, from)`, in linear time. A runner should prefer it:
+   * `evolve` is pure, so for a state holding thousands of registrations each
+   * call copies them, and reducing a long stream event by event is quadratic.
+   */
+  fold(events: Iterable<TEvent>, from?: TState): TState;
 }
+
+/**
+ * For a runner that expects `decide` to return events and to throw on a
+ * refusal. The outcome of an accepted command is then lost, so prefer a
+ * runner that takes the `Decision` as it is: an import's report and the
+ * answer to a repeated id exist only there.
+ */
+export class CommandRefusedError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly detail?: RefusalDetail,
+  ) {
+    super(detail === undefined ? reason : `${reason} ${JSON.stringify(detail)}`);
+    this.name = 'CommandRefusedError';
+  }
+}
+
+export const eventsOrThrow = <TEvent, TOutcome, TReason extends string>(
+  decision: Decision<TEvent, TOutcome, TReason>,
+): TEvent[] => {
+  if (!decision.ok) throw new CommandRefusedError(decision.reason, decision.detail);
+  return [...decision.events];
+};

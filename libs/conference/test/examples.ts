@@ -49,11 +49,31 @@ export const conferenceScheduled = (overrides: Partial<ConferenceDetails> = {}):
 });
 
 const people: readonly Person[] = [
-  { firstName: 'Claude', lastName: 'Alphandéry', email: 'claude.alphandery@example.org', organisation: "Le Labo de l'ESS" },
-  { firstName: 'Colin', lastName: 'Lemaître', email: 'colin.lemaitre@example.org', organisation: 'PTCE Culture&Coopération' },
-  { firstName: 'Fanélie', lastName: 'Carrey-Conte', email: 'fanelie.carrey.conte@example.org', organisation: 'Assemblée nationale' },
+  {
+    firstName: 'Claude',
+    lastName: 'Alphandéry',
+    email: 'claude.alphandery@example.org',
+    organisation: "Le Labo de l'ESS",
+  },
+  {
+    firstName: 'Colin',
+    lastName: 'Lemaître',
+    email: 'colin.lemaitre@example.org',
+    organisation: 'PTCE Culture&Coopération',
+  },
+  {
+    firstName: 'Fanélie',
+    lastName: 'Carrey-Conte',
+    email: 'fanelie.carrey.conte@example.org',
+    organisation: 'Assemblée nationale',
+  },
   { firstName: 'Thierry', lastName: 'Du Bouëtiez', email: 'thierry.du.bouetiez@example.org', organisation: null },
-  { firstName: 'Geneviève', lastName: 'Cœur', email: 'genevieve.cur@example.org', organisation: 'PTCE Fabrique Pays Basque' },
+  {
+    firstName: 'Geneviève',
+    lastName: 'Cœur',
+    email: 'genevieve.cur@example.org',
+    organisation: 'PTCE Fabrique Pays Basque',
+  },
 ];
 
 export const person = (n: number, overrides: Partial<Person> = {}): Person => ({
@@ -157,7 +177,10 @@ const scanData = (command: ScanTicket) => {
 export const attendeeAdmitted = (n: number, overrides: Partial<ScanTicket['data']> = {}): AttendeeAdmitted => {
   const command = scan(n, overrides);
   if (!command.data.ticket.found) throw new Error('An unknown ticket is never admitted');
-  return { type: 'AttendeeAdmitted', data: { ...scanData(command), registrationId: command.data.ticket.registrationId } };
+  return {
+    type: 'AttendeeAdmitted',
+    data: { ...scanData(command), registrationId: command.data.ticket.registrationId },
+  };
 };
 
 /** The refusal that `scan(n, overrides)` decides, for this reason. */
@@ -169,10 +192,17 @@ export const entryRefused = (
 ): EntryRefused => {
   const command = scan(n, overrides);
   const { ticket } = command.data;
-  return { type: 'EntryRefused', data: { ...scanData(command), registrationId: ticket.registrationId, reason, previous } };
+  return {
+    type: 'EntryRefused',
+    data: { ...scanData(command), registrationId: ticket.registrationId, reason, previous },
+  };
 };
 
-export const admissionUndone = (n: number, undoneAt = at('10:00:00'), reason = 'Scanned the wrong ticket'): AdmissionUndone => ({
+export const admissionUndone = (
+  n: number,
+  undoneAt = at('10:00:00'),
+  reason = 'Scanned the wrong ticket',
+): AdmissionUndone => ({
   type: 'AdmissionUndone',
   data: { conferenceId, registrationId: registrationId(1), scanId: scanId(n), reason, deviceId: phoneA, undoneAt },
 });

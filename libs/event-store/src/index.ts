@@ -1,4 +1,8 @@
 export * from './port.js';
 export * from './errors.js';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store.js';
-export { EventStoreDbEventStore, UnmappablePositionError, type EventStoreDbEventStoreOptions } from './eventstoredb/eventstoredb-event-store.js';
+export {
+  EventStoreDbEventStore,
+  UnmappablePositionError,
+  type EventStoreDbEventStoreOptions,
+} from './eventstoredb/eventstoredb-event-store.js';

@@ -34,7 +34,9 @@ export interface Then<TEvent, TOutcome, TReason extends string> {
   decision(): SpecificationDecision<TEvent, TOutcome, TReason>;
 }
 
-export type DeciderSpecification<TCommand, TEvent, TOutcome, TReason extends string> = (givenEvents: readonly TEvent[]) => {
+export type DeciderSpecification<TCommand, TEvent, TOutcome, TReason extends string> = (
+  givenEvents: readonly TEvent[],
+) => {
   when(command: TCommand): Then<TEvent, TOutcome, TReason>;
 };
 
@@ -45,7 +47,10 @@ export const DeciderSpecification = {
     return (givenEvents) => ({
       when(command) {
         const decide = (): SpecificationDecision<TEvent, TOutcome, TReason> => {
-          const state = givenEvents.reduce<TState>((current, event) => decider.evolve(current, event), decider.initialState());
+          const state = givenEvents.reduce<TState>(
+            (current, event) => decider.evolve(current, event),
+            decider.initialState(),
+          );
           const result = decider.decide(command, state);
           if (result.ok) {
             // A decision whose events the decider cannot fold is a defect the
@@ -56,7 +61,8 @@ export const DeciderSpecification = {
         };
         const accepted = (): Extract<SpecificationDecision<TEvent, TOutcome, TReason>, { ok: true }> => {
           const result = decide();
-          if (!result.ok) throw new Error(`Expected the command to be accepted, but it was refused: ${describe(result)}`);
+          if (!result.ok)
+            throw new Error(`Expected the command to be accepted, but it was refused: ${describe(result)}`);
           return result;
         };
         return {

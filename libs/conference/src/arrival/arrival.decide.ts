@@ -2,6 +2,7 @@ import { accept, refuse, type Decider, type Decision, type DomainCommand } from 
 import type { EntryRefusalReason, IdCheck, PaymentMethod } from '../vocabulary.js';
 import {
   evolve,
+  foldTicket,
   initialState,
   type AdmissionUndone,
   type ArrivalEvent,
@@ -227,4 +228,4 @@ export const decide = (
 };
 
 export const arrivalDecider: Decider<ArrivalCommand, ArrivalEvent, TicketState, ArrivalOutcome, ArrivalRefusalReason> =
-  { decide, evolve, initialState };
+  { decide, evolve, initialState, fold: foldTicket };

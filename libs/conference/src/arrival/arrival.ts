@@ -153,8 +153,7 @@ interface TicketHistory {
 }
 
 export type TicketState =
-  | ({ status: 'not_admitted' } & TicketHistory)
-  | ({ status: 'admitted'; admission: Admission } & TicketHistory);
+  ({ status: 'not_admitted' } & TicketHistory) | ({ status: 'admitted'; admission: Admission } & TicketHistory);
 
 export const initialState = (): TicketState => ({
   status: 'not_admitted',
@@ -163,36 +162,51 @@ export const initialState = (): TicketState => ({
   lunchPayment: null,
 });
 
-const withScan = (scans: ReadonlyMap<string, ScanOutcome>, outcome: ScanOutcome): ReadonlyMap<string, ScanOutcome> =>
-  new Map(scans).set(outcome.scanId, outcome);
+/*
+ * A ticket stream holds a handful of events, but the door stream gathers every
+ * unknown scan of a conference, so folding is linear here too: `evolve` copies
+ * the state once, `foldTicket` copies it once for all its events, and only
+ * that private copy is changed.
+ */
 
-const history = ({ scans, undone, lunchPayment }: TicketHistory): TicketHistory => ({ scans, undone, lunchPayment });
+interface WorkingHistory {
+  scans: Map<string, ScanOutcome>;
+  undone: Map<string, string>;
+  lunchPayment: LunchPayment | null;
+}
 
-/** A ticket stream holds a handful of events, so plain copies keep `evolve` pure at no real cost. */
-export const evolve = (state: TicketState, event: ArrivalEvent): TicketState => {
+type WorkingTicket =
+  ({ status: 'not_admitted' } & WorkingHistory) | ({ status: 'admitted'; admission: Admission } & WorkingHistory);
+
+const workingCopy = (state: TicketState): WorkingTicket => ({
+  ...state,
+  scans: new Map(state.scans),
+  undone: new Map(state.undone),
+});
+
+const applyInPlace = (state: WorkingTicket, event: ArrivalEvent): WorkingTicket => {
   switch (event.type) {
     case 'AttendeeAdmitted': {
       const { scanId, registrationId, scannedAt, door, deviceId } = event.data;
-      return {
-        ...history(state),
-        status: 'admitted',
-        admission: { scanId, at: scannedAt, door, deviceId },
-        scans: withScan(state.scans, { scanId, result: 'admitted', registrationId, admittedAt: scannedAt, door }),
-      };
+      state.scans.set(scanId, { scanId, result: 'admitted', registrationId, admittedAt: scannedAt, door });
+      const { scans, undone, lunchPayment } = state;
+      return { status: 'admitted', admission: { scanId, at: scannedAt, door, deviceId }, scans, undone, lunchPayment };
     }
     case 'EntryRefused': {
       const { scanId, registrationId, reason, previous } = event.data;
-      return { ...state, scans: withScan(state.scans, { scanId, result: 'refused', registrationId, reason, previous }) };
+      state.scans.set(scanId, { scanId, result: 'refused', registrationId, reason, previous });
+      return state;
     }
     case 'AdmissionUndone': {
-      const undone = new Map(state.undone).set(event.data.scanId, event.data.undoneAt);
-      if (state.status === 'admitted' && state.admission.scanId === event.data.scanId)
-        return { ...history(state), status: 'not_admitted', undone };
-      return { ...state, undone };
+      state.undone.set(event.data.scanId, event.data.undoneAt);
+      if (state.status !== 'admitted' || state.admission.scanId !== event.data.scanId) return state;
+      const { scans, undone, lunchPayment } = state;
+      return { status: 'not_admitted', scans, undone, lunchPayment };
     }
     case 'LunchPaid': {
       const { paymentId, amountCents, currency, method, paidAt } = event.data;
-      return { ...state, lunchPayment: { paymentId, amountCents, currency, method, paidAt } };
+      state.lunchPayment = { paymentId, amountCents, currency, method, paidAt };
+      return state;
     }
     default: {
       const unknown: never = event;
@@ -201,8 +215,11 @@ export const evolve = (state: TicketState, event: ArrivalEvent): TicketState => 
   }
 };
 
+export const evolve = (state: TicketState, event: ArrivalEvent): TicketState => applyInPlace(workingCopy(state), event);
+
+/** `events.reduce(evolve, from)`, in linear time. */
 export const foldTicket = (events: Iterable<ArrivalEvent>, from: TicketState = initialState()): TicketState => {
-  let state = from;
-  for (const event of events) state = evolve(state, event);
+  let state = workingCopy(from);
+  for (const event of events) state = applyInPlace(state, event);
   return state;
 };

@@ -55,6 +55,9 @@ describe('looking up the ticket a door presents', () => {
       expect(scanStream(conferenceId, { found: false, registrationId: null })).toBe(`door-${conferenceId}`));
 
     test('nothing is found in a conference not scheduled', () =>
-      expect(lookUpTicket(foldConference([]), { ticketCode: ticketCode(1) })).toEqual({ found: false, registrationId: null }));
+      expect(lookUpTicket(foldConference([]), { ticketCode: ticketCode(1) })).toEqual({
+        found: false,
+        registrationId: null,
+      }));
   });
 });

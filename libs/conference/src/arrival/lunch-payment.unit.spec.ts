@@ -50,19 +50,29 @@ describe('paying the lunch fee', () => {
         }));
 
     test('an admitted attendee can pay by card at the door', () =>
-      given([attendeeAdmitted(1)]).when(pay(1, { method: 'card' })).then([lunchPaid(1, { method: 'card' })]));
+      given([attendeeAdmitted(1)])
+        .when(pay(1, { method: 'card' }))
+        .then([lunchPaid(1, { method: 'card' })]));
 
     test('a waitlisted person can pay ahead', () =>
-      given([]).when(pay(1, { ticket: facts({ status: 'waitlisted' }) })).then([lunchPaid(1)]));
+      given([])
+        .when(pay(1, { ticket: facts({ status: 'waitlisted' }) }))
+        .then([lunchPaid(1)]));
 
     test('an amount other than the fee is refused with the fee', () =>
-      given([]).when(pay(1, { amountCents: 20 })).thenRefused('wrong_amount', { expectedCents: 2000 }));
+      given([])
+        .when(pay(1, { amountCents: 20 }))
+        .thenRefused('wrong_amount', { expectedCents: 2000 }));
 
     test('there is nothing to pay where no lunch is offered', () =>
-      given([]).when(pay(1, { ticket: facts({ lunchFee: null }) })).thenRefused('lunch_not_offered'));
+      given([])
+        .when(pay(1, { ticket: facts({ lunchFee: null }) }))
+        .thenRefused('lunch_not_offered'));
 
     test('a cancelled registration cannot pay', () =>
-      given([]).when(pay(1, { ticket: facts({ status: 'cancelled' }) })).thenRefused('registration_cancelled'));
+      given([])
+        .when(pay(1, { ticket: facts({ status: 'cancelled' }) }))
+        .thenRefused('registration_cancelled'));
   });
 
   describe('when already paid', () => {
@@ -79,9 +89,13 @@ describe('paying the lunch fee', () => {
         }));
 
     test('a different payment under the same id is refused', () =>
-      given([lunchPaid(1)]).when(pay(1, { method: 'card' })).thenRefused('payment_id_conflict'));
+      given([lunchPaid(1)])
+        .when(pay(1, { method: 'card' }))
+        .thenRefused('payment_id_conflict'));
 
     test('a second payment is refused, naming the first', () =>
-      given([lunchPaid(1)]).when(pay(2)).thenRefused('lunch_already_paid', { paymentId: paymentId(1) }));
+      given([lunchPaid(1)])
+        .when(pay(2))
+        .thenRefused('lunch_already_paid', { paymentId: paymentId(1) }));
   });
 });

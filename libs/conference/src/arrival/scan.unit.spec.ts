@@ -42,7 +42,13 @@ describe('scanning a ticket at a door', () => {
       const ticket = { found: false, registrationId: null } as const;
       given([entryRefused(1, 'unknown_ticket', { ticket })])
         .when(scan(1, { ticket }))
-        .thenNothingHappens({ scanId: scanId(1), result: 'refused', registrationId: null, reason: 'unknown_ticket', previous: null });
+        .thenNothingHappens({
+          scanId: scanId(1),
+          result: 'refused',
+          registrationId: null,
+          reason: 'unknown_ticket',
+          previous: null,
+        });
     });
   });
 
@@ -78,7 +84,9 @@ describe('scanning a ticket at a door', () => {
         }));
 
     test('without an ID check where one is required, the entry is refused', () =>
-      given([]).when(scan(1, { idCheck: null })).then([entryRefused(1, 'id_not_checked', { idCheck: null })]));
+      given([])
+        .when(scan(1, { idCheck: null }))
+        .then([entryRefused(1, 'id_not_checked', { idCheck: null })]));
 
     test('when the name on the document does not match, the entry is refused and the check recorded', () => {
       const idCheck = { document: 'national_id', nameMatches: false } as const;
@@ -95,7 +103,10 @@ describe('scanning a ticket at a door', () => {
     });
 
     test('where no ID check is required, a check that failed still refuses the entry', () => {
-      const overrides = { idCheck: { document: 'other', nameMatches: false }, ticket: facts({ idCheckRequired: false }) } as const;
+      const overrides = {
+        idCheck: { document: 'other', nameMatches: false },
+        ticket: facts({ idCheckRequired: false }),
+      } as const;
       given([])
         .when(scan(1, overrides))
         .then([entryRefused(1, 'id_mismatch', overrides)]);
@@ -111,20 +122,32 @@ describe('scanning a ticket at a door', () => {
 
   describe('when refused earlier for a missing ID check', () => {
     test('a new scan with the check admits', () =>
-      given([entryRefused(1, 'id_not_checked', { idCheck: null })]).when(scan(2)).then([attendeeAdmitted(2)]));
+      given([entryRefused(1, 'id_not_checked', { idCheck: null })])
+        .when(scan(2))
+        .then([attendeeAdmitted(2)]));
   });
 
   describe('when already admitted', () => {
     test('the entry is refused, with where and when the ticket was admitted', () =>
       given([attendeeAdmitted(1)])
         .when(scan(2, { door: pressDoor, deviceId: phoneB }))
-        .then([entryRefused(2, 'already_checked_in', { door: pressDoor, deviceId: phoneB }, { at: at('09:31:00'), door: mainDoor })], {
-          scanId: scanId(2),
-          result: 'refused',
-          registrationId: registrationId(1),
-          reason: 'already_checked_in',
-          previous: { at: at('09:31:00'), door: mainDoor },
-        }));
+        .then(
+          [
+            entryRefused(
+              2,
+              'already_checked_in',
+              { door: pressDoor, deviceId: phoneB },
+              { at: at('09:31:00'), door: mainDoor },
+            ),
+          ],
+          {
+            scanId: scanId(2),
+            result: 'refused',
+            registrationId: registrationId(1),
+            reason: 'already_checked_in',
+            previous: { at: at('09:31:00'), door: mainDoor },
+          },
+        ));
 
     test('the same scan again is answered admitted, as the first time, and writes nothing', () =>
       given([attendeeAdmitted(1)])
@@ -151,10 +174,14 @@ describe('scanning a ticket at a door', () => {
 
   describe('when the admission was undone', () => {
     test('the ticket can be admitted again', () =>
-      given([attendeeAdmitted(1), admissionUndone(1)]).when(scan(2)).then([attendeeAdmitted(2)]));
+      given([attendeeAdmitted(1), admissionUndone(1)])
+        .when(scan(2))
+        .then([attendeeAdmitted(2)]));
 
     test('the first scan repeated still gets its first answer and writes nothing', () =>
-      given([attendeeAdmitted(1), admissionUndone(1)]).when(scan(1)).thenNothingHappens());
+      given([attendeeAdmitted(1), admissionUndone(1)])
+        .when(scan(1))
+        .thenNothingHappens());
 
     test('after the second admission, the previous admission reported is the second one', () =>
       given([attendeeAdmitted(1), admissionUndone(1), attendeeAdmitted(2, { door: pressDoor })])
@@ -182,10 +209,15 @@ describe('scanning a ticket at a door', () => {
       expect(retried).toEqual({
         ok: true,
         events: [
-          entryRefused(2, 'already_checked_in', { door: pressDoor, deviceId: phoneB, scannedAt: at('09:31:00') }, {
-            at: at('09:31:00'),
-            door: mainDoor,
-          }),
+          entryRefused(
+            2,
+            'already_checked_in',
+            { door: pressDoor, deviceId: phoneB, scannedAt: at('09:31:00') },
+            {
+              at: at('09:31:00'),
+              door: mainDoor,
+            },
+          ),
         ],
         outcome: {
           scanId: scanId(2),

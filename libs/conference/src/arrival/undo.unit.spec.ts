@@ -25,10 +25,16 @@ describe('undoing an admission', () => {
     test('the admission is revoked by a new event that keeps the reason', () =>
       given([attendeeAdmitted(1)])
         .when(undo(1, '  Scanned the wrong ticket '))
-        .then([admissionUndone(1)], { scanId: scanId(1), registrationId: registrationId(1), undoneAt: at('10:00:00') }));
+        .then([admissionUndone(1)], {
+          scanId: scanId(1),
+          registrationId: registrationId(1),
+          undoneAt: at('10:00:00'),
+        }));
 
     test('an undo without a reason is refused', () =>
-      given([attendeeAdmitted(1)]).when(undo(1, '   ')).thenRefused('missing_reason'));
+      given([attendeeAdmitted(1)])
+        .when(undo(1, '   '))
+        .thenRefused('missing_reason'));
   });
 
   describe('when the admission was already undone', () => {
@@ -38,7 +44,9 @@ describe('undoing an admission', () => {
         .thenNothingHappens({ scanId: scanId(1), registrationId: registrationId(1), undoneAt: at('10:00:00') }));
 
     test('an earlier admission stays undone once the ticket is admitted again', () =>
-      given([attendeeAdmitted(1), admissionUndone(1), attendeeAdmitted(2)]).when(undo(1)).thenNothingHappens());
+      given([attendeeAdmitted(1), admissionUndone(1), attendeeAdmitted(2)])
+        .when(undo(1))
+        .thenNothingHappens());
 
     test('the new admission can be undone in turn', () =>
       given([attendeeAdmitted(1), admissionUndone(1), attendeeAdmitted(2)])
@@ -54,6 +62,9 @@ describe('undoing an admission', () => {
   });
 
   describe('when the scan is unknown on this ticket', () => {
-    test('it is refused', () => given([attendeeAdmitted(1)]).when(undo(9)).thenRefused('unknown_scan'));
+    test('it is refused', () =>
+      given([attendeeAdmitted(1)])
+        .when(undo(9))
+        .thenRefused('unknown_scan'));
   });
 });

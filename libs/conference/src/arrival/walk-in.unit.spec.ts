@@ -1,5 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
-import { conferenceScheduled, passportChecked, personRegistered, register, registrationId, scan } from '../../test/examples.js';
+import {
+  conferenceScheduled,
+  passportChecked,
+  personRegistered,
+  register,
+  registrationId,
+  scan,
+} from '../../test/examples.js';
 import { foldConference } from '../conference/conference.js';
 import { registerPerson } from '../conference/conference.decide.js';
 import { foldTicket, initialState, lookUpTicket, scanStream } from './arrival.js';
@@ -28,7 +35,10 @@ describe('a walk-in at the door', () => {
       });
       expect(scanStream('c', ticket)).toBe(`ticket-${registrationId(3)}`);
       const admission = scanTicket(scan(1, { ticket, idCheck: passportChecked }), initialState());
-      expect(admission.ok && admission.outcome).toMatchObject({ result: 'admitted', registrationId: registrationId(3) });
+      expect(admission.ok && admission.outcome).toMatchObject({
+        result: 'admitted',
+        registrationId: registrationId(3),
+      });
     });
 
     test('retrying both steps writes nothing more and answers the same', () => {
@@ -52,7 +62,9 @@ describe('a walk-in at the door', () => {
       const registration = registerPerson(walkIn, conference);
       if (!registration.ok) throw new Error(registration.reason);
       expect(registration.outcome.status).toBe('waitlisted');
-      const ticket = lookUpTicket(foldConference(registration.events, conference), { registrationId: registrationId(3) });
+      const ticket = lookUpTicket(foldConference(registration.events, conference), {
+        registrationId: registrationId(3),
+      });
       const refusal = scanTicket(scan(1, { ticket }), initialState());
       expect(refusal.ok && refusal.outcome).toMatchObject({ result: 'refused', reason: 'waitlisted' });
     });

@@ -38,14 +38,22 @@ describe('cancelling a registration', () => {
           [
             {
               type: 'RegistrationCancelled',
-              data: { conferenceId, registrationId: registrationId(1), previousStatus: 'registered', reason: 'Empêchement', cancelledAt },
+              data: {
+                conferenceId,
+                registrationId: registrationId(1),
+                previousStatus: 'registered',
+                reason: 'Empêchement',
+                cancelledAt,
+              },
             },
           ],
           { registrationId: registrationId(1), status: 'cancelled', promoted: null },
         ));
 
     test('a blank reason is no reason', () =>
-      given(history).when(cancel(1, ' ')).then([registrationCancelled(1, 'registered', cancelledAt)]));
+      given(history)
+        .when(cancel(1, ' '))
+        .then([registrationCancelled(1, 'registered', cancelledAt)]));
   });
 
   describe('when registered and people are waiting', () => {
@@ -60,26 +68,41 @@ describe('cancelling a registration', () => {
     test('the first one waiting is promoted, in the same append', () =>
       given(history)
         .when(cancel(2))
-        .then([registrationCancelled(2, 'registered', cancelledAt), waitlistedPersonPromoted(3, 'place_freed', cancelledAt)], {
-          registrationId: registrationId(2),
-          status: 'cancelled',
-          promoted: registrationId(3),
-        }));
+        .then(
+          [
+            registrationCancelled(2, 'registered', cancelledAt),
+            waitlistedPersonPromoted(3, 'place_freed', cancelledAt),
+          ],
+          {
+            registrationId: registrationId(2),
+            status: 'cancelled',
+            promoted: registrationId(3),
+          },
+        ));
 
     test('the next cancellation promotes the next one waiting', () =>
       given([...history, registrationCancelled(2, 'registered'), waitlistedPersonPromoted(3, 'place_freed')])
         .when(cancel(1))
-        .then([registrationCancelled(1, 'registered', cancelledAt), waitlistedPersonPromoted(4, 'place_freed', cancelledAt)]));
+        .then([
+          registrationCancelled(1, 'registered', cancelledAt),
+          waitlistedPersonPromoted(4, 'place_freed', cancelledAt),
+        ]));
 
     test('someone who left the queue is not promoted', () =>
       given([...history, registrationCancelled(3, 'waitlisted')])
         .when(cancel(1))
-        .then([registrationCancelled(1, 'registered', cancelledAt), waitlistedPersonPromoted(4, 'place_freed', cancelledAt)]));
+        .then([
+          registrationCancelled(1, 'registered', cancelledAt),
+          waitlistedPersonPromoted(4, 'place_freed', cancelledAt),
+        ]));
 
     test('a promoted person who cancels frees their place for the next one', () =>
       given([...history, registrationCancelled(2, 'registered'), waitlistedPersonPromoted(3, 'place_freed')])
         .when(cancel(3))
-        .then([registrationCancelled(3, 'registered', cancelledAt), waitlistedPersonPromoted(4, 'place_freed', cancelledAt)]));
+        .then([
+          registrationCancelled(3, 'registered', cancelledAt),
+          waitlistedPersonPromoted(4, 'place_freed', cancelledAt),
+        ]));
   });
 
   describe('when waitlisted', () => {

@@ -4,6 +4,7 @@ import type { Category, Person, RegistrationSource } from '../vocabulary.js';
 import {
   draftOf,
   evolve,
+  foldConference,
   initialState,
   type ConferenceDetails,
   type ConferenceEvent,
@@ -58,7 +59,10 @@ export interface ImportRow extends RegistrationRequest {
  * split it in chunks to bound an append's size; each chunk is decided and
  * appended in turn, and a re-run of the whole file finishes what a crash left).
  */
-export type ImportRegistrations = DomainCommand<'ImportRegistrations', { rows: readonly ImportRow[]; importedAt: string }>;
+export type ImportRegistrations = DomainCommand<
+  'ImportRegistrations',
+  { rows: readonly ImportRow[]; importedAt: string }
+>;
 
 export type CancelRegistration = DomainCommand<
   'CancelRegistration',
@@ -66,11 +70,7 @@ export type CancelRegistration = DomainCommand<
 >;
 
 export type ConferenceCommand =
-  | ScheduleConference
-  | ReviseConference
-  | RegisterPerson
-  | ImportRegistrations
-  | CancelRegistration;
+  ScheduleConference | ReviseConference | RegisterPerson | ImportRegistrations | CancelRegistration;
 
 // ------------------------------------------------------- reasons, outcomes
 
@@ -167,7 +167,10 @@ const validDetails = (details: ConferenceDetails): ConferenceDetails | Refused<D
   if (!isValidTimezone(details.timezone)) return refuse('invalid_timezone');
   if (!Number.isSafeInteger(details.capacity) || details.capacity < 1) return refuse('invalid_capacity');
   const { lunch } = details;
-  if (lunch !== null && (!Number.isSafeInteger(lunch.priceCents) || lunch.priceCents < 0 || !/^[A-Z]{3}$/.test(lunch.currency)))
+  if (
+    lunch !== null &&
+    (!Number.isSafeInteger(lunch.priceCents) || lunch.priceCents < 0 || !/^[A-Z]{3}$/.test(lunch.currency))
+  )
     return refuse('invalid_lunch_fee');
   const doors = details.doors.map((door) => door.trim());
   // Two doors a volunteer cannot tell apart on a phone would split one door's figures in two.
@@ -213,10 +216,9 @@ export const scheduleConference = (
   if ('ok' in details) return details;
   switch (state.status) {
     case 'not_scheduled':
-      return accept(
-        [{ type: 'ConferenceScheduled', data: { conferenceId, ...detailsData(details), scheduledAt } }],
-        { conferenceId },
-      );
+      return accept([{ type: 'ConferenceScheduled', data: { conferenceId, ...detailsData(details), scheduledAt } }], {
+        conferenceId,
+      });
     case 'scheduled':
       // The same request again is answered as the first time; anything else under this id is a clash.
       return state.conferenceId === conferenceId && sameDetails(state.details, details)
@@ -246,22 +248,23 @@ export const reviseConference = (
   return accept(
     [
       { type: 'ConferenceRevised', data: { conferenceId, ...detailsData(details), revisedAt } },
-      ...promoted.map(
-        (registrationId): WaitlistedPersonPromoted => ({
-          type: 'WaitlistedPersonPromoted',
-          data: { conferenceId, registrationId, cause: 'capacity_raised', promotedAt: revisedAt },
-        }),
-      ),
+      ...promoted.map((registrationId): WaitlistedPersonPromoted => ({
+        type: 'WaitlistedPersonPromoted',
+        data: { conferenceId, registrationId, cause: 'capacity_raised', promotedAt: revisedAt },
+      })),
     ],
     { conferenceId, promoted },
   );
 };
 
-const trimmedPerson = (person: Person): Person => {
-  const organisation = person.organisation?.trim() ?? '';
+/** Spaces collapsed: a name pasted with a line break or a double space prints badly on a ticket. */
+const tidy = (text: string): string => text.replace(/\s+/gu, ' ').trim();
+
+const tidyPerson = (person: Person): Person => {
+  const organisation = tidy(person.organisation ?? '');
   return {
-    firstName: person.firstName.trim(),
-    lastName: person.lastName.trim(),
+    firstName: tidy(person.firstName),
+    lastName: tidy(person.lastName),
     email: person.email.trim(),
     organisation: organisation === '' ? null : organisation,
   };
@@ -283,7 +286,7 @@ const decideRegistration = (
   registeredAt: string,
   state: Scheduled,
 ): Decision<PersonRegistered | PersonWaitlisted, RegistrationOutcome, RegisterRefusalReason> => {
-  const person = trimmedPerson(request.person);
+  const person = tidyPerson(request.person);
   if (person.firstName === '') return refuse('missing_field', { field: 'firstName' });
   if (person.lastName === '') return refuse('missing_field', { field: 'lastName' });
   if (person.email === '') return refuse('missing_field', { field: 'email' });
@@ -438,4 +441,4 @@ export const conferenceDecider: Decider<
   ConferenceState,
   ConferenceOutcome,
   ConferenceRefusalReason
-> = { decide, evolve, initialState };
+> = { decide, evolve, initialState, fold: foldConference };

@@ -34,7 +34,10 @@ export type ConferenceScheduled = DomainEvent<
 >;
 
 /** Carries every detail, not a diff, so that a reader never has to replay earlier revisions to know one. */
-export type ConferenceRevised = DomainEvent<'ConferenceRevised', ConferenceDetails & { conferenceId: string; revisedAt: string }>;
+export type ConferenceRevised = DomainEvent<
+  'ConferenceRevised',
+  ConferenceDetails & { conferenceId: string; revisedAt: string }
+>;
 
 export interface RegistrationData {
   conferenceId: string;

@@ -29,13 +29,20 @@ const row = (line: number, n: number, overrides: Partial<ImportRow> = {}): Impor
   ...registrationRequest(n),
   ...overrides,
 });
-const importing = (rows: ImportRow[]): ImportRegistrations => ({ type: 'ImportRegistrations', data: { rows, importedAt } });
-const imported = (n: number, overrides = {}) => personRegistered(n, { source: 'import', registeredAt: importedAt, ...overrides });
+const importing = (rows: ImportRow[]): ImportRegistrations => ({
+  type: 'ImportRegistrations',
+  data: { rows, importedAt },
+});
+const imported = (n: number, overrides = {}) =>
+  personRegistered(n, { source: 'import', registeredAt: importedAt, ...overrides });
 const importedWaitlisted = (n: number) => personWaitlisted(n, { source: 'import', registeredAt: importedAt });
 
 describe('importing registrations', () => {
   describe('when the conference is not scheduled', () => {
-    test('nothing is imported', () => given([]).when(importing([row(2, 1)])).thenRefused('conference_not_scheduled'));
+    test('nothing is imported', () =>
+      given([])
+        .when(importing([row(2, 1)]))
+        .thenRefused('conference_not_scheduled'));
   });
 
   describe('when the file holds more people than places', () => {
@@ -149,7 +156,8 @@ describe('importing the PTCE 2014 fixture', () => {
   });
 
   test('gives 400 registered, 12 waitlisted and 1 duplicate', () => {
-    const count = (status: string): number => first.outcome.created.filter((created) => created.status === status).length;
+    const count = (status: string): number =>
+      first.outcome.created.filter((created) => created.status === status).length;
     expect(conference.capacity).toBe(400);
     expect(count('registered')).toBe(400);
     expect(count('waitlisted')).toBe(12);

@@ -27,28 +27,61 @@ describe('registering a person', () => {
     test('the person is registered and gets the ticket code chosen for them', () =>
       given(history)
         .when(register(1))
-        .then([personRegistered(1)], { registrationId: registrationId(1), ticketCode: ticketCode(1), status: 'registered' }));
+        .then([personRegistered(1)], {
+          registrationId: registrationId(1),
+          ticketCode: ticketCode(1),
+          status: 'registered',
+        }));
 
     test('the last free place is taken', () =>
       given([...history, personRegistered(1)])
         .when(register(2))
-        .then([personRegistered(2)], { registrationId: registrationId(2), ticketCode: ticketCode(2), status: 'registered' }));
+        .then([personRegistered(2)], {
+          registrationId: registrationId(2),
+          ticketCode: ticketCode(2),
+          status: 'registered',
+        }));
 
-    test('names, address and organisation are recorded trimmed, the address as written', () =>
+    test('names, address and organisation are recorded trimmed, the address in its case as written', () =>
       given(history)
         .when(
           register(1, {
-            person: { firstName: ' Claude ', lastName: 'Alphandéry ', email: '  Claude.Alphandery@Example.org ', organisation: '  ' },
+            person: {
+              firstName: ' Claude ',
+              lastName: 'Alphandéry ',
+              email: '  Claude.Alphandery@Example.org ',
+              organisation: '  ',
+            },
           }),
         )
         .then([
           personRegistered(1, {
-            person: { firstName: 'Claude', lastName: 'Alphandéry', email: 'Claude.Alphandery@Example.org', organisation: null },
+            person: {
+              firstName: 'Claude',
+              lastName: 'Alphandéry',
+              email: 'Claude.Alphandery@Example.org',
+              organisation: null,
+            },
+          }),
+        ]));
+
+    test('spaces inside names are collapsed, line breaks included', () =>
+      given(history)
+        .when(
+          register(1, {
+            person: person(1, { firstName: 'Jean-\nLouis', lastName: 'Du   Bouëtiez', organisation: ' A  B ' }),
+          }),
+        )
+        .then([
+          personRegistered(1, {
+            person: person(1, { firstName: 'Jean- Louis', lastName: 'Du Bouëtiez', organisation: 'A B' }),
           }),
         ]));
 
     test('a walk-in is recorded as such', () =>
-      given(history).when(register(1, { source: 'walk_in' })).then([personRegistered(1, { source: 'walk_in' })]));
+      given(history)
+        .when(register(1, { source: 'walk_in' }))
+        .then([personRegistered(1, { source: 'walk_in' })]));
 
     test('a blank first name is refused with the field', () =>
       given(history)
@@ -62,7 +95,10 @@ describe('registering a person', () => {
 
     test.each(['claude.example.org', 'claude@example', 'claude alphandery@example.org', '@example.org'])(
       '%p is not an address',
-      (email) => given(history).when(register(1, { person: person(1, { email }) })).thenRefused('invalid_email'),
+      (email) =>
+        given(history)
+          .when(register(1, { person: person(1, { email }) }))
+          .thenRefused('invalid_email'),
     );
   });
 
@@ -72,18 +108,31 @@ describe('registering a person', () => {
     test('the person is waitlisted, with a ticket the door will refuse until promoted', () =>
       given(history)
         .when(register(3))
-        .then([personWaitlisted(3)], { registrationId: registrationId(3), ticketCode: ticketCode(3), status: 'waitlisted' }));
+        .then([personWaitlisted(3)], {
+          registrationId: registrationId(3),
+          ticketCode: ticketCode(3),
+          status: 'waitlisted',
+        }));
 
     test('the next one waits behind', () =>
-      given([...history, personWaitlisted(3)]).when(register(4)).then([personWaitlisted(4)]));
+      given([...history, personWaitlisted(3)])
+        .when(register(4))
+        .then([personWaitlisted(4)]));
 
     test('a place freed by a cancellation went to the queue, so a newcomer still waits', () =>
-      given([...history, personWaitlisted(3), registrationCancelled(1, 'registered'), waitlistedPersonPromoted(3, 'place_freed')])
+      given([
+        ...history,
+        personWaitlisted(3),
+        registrationCancelled(1, 'registered'),
+        waitlistedPersonPromoted(3, 'place_freed'),
+      ])
         .when(register(4))
         .then([personWaitlisted(4)]));
 
     test('a place freed with nobody waiting is taken', () =>
-      given([...history, registrationCancelled(1, 'registered')]).when(register(3)).then([personRegistered(3)]));
+      given([...history, registrationCancelled(1, 'registered')])
+        .when(register(3))
+        .then([personRegistered(3)]));
   });
 
   describe('when a place looks free but people are waiting', () => {
@@ -91,7 +140,12 @@ describe('registering a person', () => {
     // same append), but one an older version or a repair could leave: first come
     // stays first served.
     test('the newcomer waits behind them', () =>
-      given([conferenceScheduled({ capacity: 1 }), personRegistered(1), personWaitlisted(2), registrationCancelled(1, 'registered')])
+      given([
+        conferenceScheduled({ capacity: 1 }),
+        personRegistered(1),
+        personWaitlisted(2),
+        registrationCancelled(1, 'registered'),
+      ])
         .when(register(3))
         .then([personWaitlisted(3)]));
   });
@@ -134,7 +188,9 @@ describe('registering a person', () => {
         .thenNothingHappens());
 
     test('a different request under the same id is refused', () =>
-      given(history).when(register(1, { lunch: false })).thenRefused('registration_id_conflict'));
+      given(history)
+        .when(register(1, { lunch: false }))
+        .thenRefused('registration_id_conflict'));
   });
 
   describe('when the ticket code is already in use', () => {

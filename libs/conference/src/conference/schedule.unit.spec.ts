@@ -45,7 +45,8 @@ describe('scheduling a conference', () => {
         .then([conferenceScheduled({ lunch: { priceCents: 0, currency: 'EUR' } })]));
 
     test.each([0, -1, 1.5, Number.NaN])('a capacity of %p is refused', (capacity) =>
-      given([]).when(schedule({ capacity })).thenRefused('invalid_capacity'));
+      given([]).when(schedule({ capacity })).thenRefused('invalid_capacity'),
+    );
 
     test('an end before the start is refused', () =>
       given([])
@@ -53,10 +54,14 @@ describe('scheduling a conference', () => {
         .thenRefused('invalid_period'));
 
     test('an unreadable time is refused', () =>
-      given([]).when(schedule({ startsAt: 'tomorrow morning' })).thenRefused('invalid_period'));
+      given([])
+        .when(schedule({ startsAt: 'tomorrow morning' }))
+        .thenRefused('invalid_period'));
 
     test('an unknown time zone is refused', () =>
-      given([]).when(schedule({ timezone: 'Europe/Atlantis' })).thenRefused('invalid_timezone'));
+      given([])
+        .when(schedule({ timezone: 'Europe/Atlantis' }))
+        .thenRefused('invalid_timezone'));
 
     test.each([
       { priceCents: -100, currency: 'EUR' },
@@ -70,10 +75,14 @@ describe('scheduling a conference', () => {
         .thenRefused('invalid_doors'));
 
     test('a blank door name is refused', () =>
-      given([]).when(schedule({ doors: ['Accueil', ' '] })).thenRefused('invalid_doors'));
+      given([])
+        .when(schedule({ doors: ['Accueil', ' '] }))
+        .thenRefused('invalid_doors'));
 
     test('a blank name is refused with the field', () =>
-      given([]).when(schedule({ name: '  ' })).thenRefused('missing_field', { field: 'name' }));
+      given([])
+        .when(schedule({ name: '  ' }))
+        .thenRefused('missing_field', { field: 'name' }));
   });
 
   describe('when the conference is already scheduled', () => {
@@ -81,7 +90,9 @@ describe('scheduling a conference', () => {
       given([conferenceScheduled()]).when(schedule()).thenNothingHappens({ conferenceId }));
 
     test('a different conference under the same id is refused', () =>
-      given([conferenceScheduled()]).when(schedule({ capacity: 500 })).thenRefused('conference_exists'));
+      given([conferenceScheduled()])
+        .when(schedule({ capacity: 500 }))
+        .thenRefused('conference_exists'));
   });
 });
 
@@ -108,7 +119,9 @@ describe('revising a conference', () => {
       given([conferenceScheduled()]).when(revise()).thenNothingHappens({ conferenceId, promoted: [] }));
 
     test('invalid details are refused as when scheduling', () =>
-      given([conferenceScheduled()]).when(revise({ timezone: 'Mars/Olympus' })).thenRefused('invalid_timezone'));
+      given([conferenceScheduled()])
+        .when(revise({ timezone: 'Mars/Olympus' }))
+        .thenRefused('invalid_timezone'));
   });
 
   describe('when places are taken', () => {
@@ -141,7 +154,10 @@ describe('revising a conference', () => {
             waitlistedPersonPromoted(2, 'capacity_raised', revisedAt),
             waitlistedPersonPromoted(3, 'capacity_raised', revisedAt),
           ],
-          { conferenceId, promoted: [personWaitlisted(2).data.registrationId, personWaitlisted(3).data.registrationId] },
+          {
+            conferenceId,
+            promoted: [personWaitlisted(2).data.registrationId, personWaitlisted(3).data.registrationId],
+          },
         ));
 
     test('more places than people waiting promote everyone waiting', () =>

@@ -11,7 +11,13 @@ const rowsOf = (result: RegistrationCsvResult) => {
 describe('reading a registration file', () => {
   describe('when the file is as the contract describes it', () => {
     test('each row becomes a registration, with its line', () =>
-      expect(rowsOf(parseRegistrationCsv(`${header}\r\nClaude,Alphandéry,claude.alphandery@example.org,Le Labo de l'ESS,speaker,yes,no\r\n`))).toEqual({
+      expect(
+        rowsOf(
+          parseRegistrationCsv(
+            `${header}\r\nClaude,Alphandéry,claude.alphandery@example.org,Le Labo de l'ESS,speaker,yes,no\r\n`,
+          ),
+        ),
+      ).toEqual({
         ok: true,
         delimiter: ',',
         rows: [
@@ -80,7 +86,8 @@ describe('reading a registration file', () => {
   });
 
   describe('when the file is empty', () => {
-    test('it is refused', () => expect(parseRegistrationCsv('\uFEFF\r\n')).toEqual({ ok: false, reason: 'empty_file' }));
+    test('it is refused', () =>
+      expect(parseRegistrationCsv('\uFEFF\r\n')).toEqual({ ok: false, reason: 'empty_file' }));
   });
 
   describe('when yes and no are written in the ways spreadsheets write them', () => {
@@ -100,7 +107,9 @@ describe('reading a registration file', () => {
       ['n', false],
       ['', false],
     ])('%p reads %p', (written, expected) => {
-      const { rows } = rowsOf(parseRegistrationCsv(`${header}\nA,B,a@example.org,,participant,${written},${written}\n`));
+      const { rows } = rowsOf(
+        parseRegistrationCsv(`${header}\nA,B,a@example.org,,participant,${written},${written}\n`),
+      );
       expect(rows[0]).toMatchObject({ lunch: expected, photoConsent: expected });
     });
   });
@@ -114,7 +123,7 @@ describe('reading a registration file', () => {
       'Anne,Martin,anne2@example.org,,keynote,yes,yes', // 5
       'Anne,Martin,anne3@example.org,,participant,maybe,yes', // 6
       'Anne,Martin,anne4@example.org,,participant,yes,constructor', // 7
-      'Sylvia,Pinel,sylvia@example.org,Ministère du Logement, de l\'Égalité,official,yes,yes', // 8: unquoted comma
+      "Sylvia,Pinel,sylvia@example.org,Ministère du Logement, de l'Égalité,official,yes,yes", // 8: unquoted comma
       '"Jean-',
       'Louis",Cabrespine,jl@example.org,CNCRES,speaker,yes,yes', // 9-10: one record over two lines
       ',,,,,,', // 11: a row of bare separators

@@ -22,24 +22,42 @@ export const withinOneEdit = (a: string, b: string): boolean => {
   return shorter.slice(start) === longer.slice(start + 1);
 };
 
+const regionEquals = (a: string, aFrom: number, b: string, bFrom: number, length: number): boolean => {
+  if (length < 0 || aFrom + length > a.length || bFrom + length > b.length) return false;
+  for (let i = 0; i < length; i += 1) if (a.charCodeAt(aFrom + i) !== b.charCodeAt(bFrom + i)) return false;
+  return true;
+};
+
+/**
+ * True when `query` is at most one edit away from some beginning of `word`
+ * (the word itself included): the search runs while the name is being typed,
+ * so `alphanb` must already find Alphandéry. Same edits as `withinOneEdit`,
+ * without building a single substring.
+ */
+export const withinOneEditOfPrefix = (query: string, word: string): boolean => {
+  let k = 0;
+  while (k < query.length && k < word.length && query[k] === word[k]) k += 1;
+  if (k === query.length) return true;
+  const rest = query.length - k - 1;
+  return (
+    regionEquals(query, k + 1, word, k + 1, rest) || // one letter of the query replaced
+    regionEquals(query, k + 1, word, k, rest) || // one letter too many in the query
+    regionEquals(query, k, word, k + 1, rest + 1) || // one letter of the word left out
+    (rest >= 1 &&
+      query[k] === word[k + 1] &&
+      query[k + 1] === word[k] &&
+      regionEquals(query, k + 2, word, k + 2, rest - 1))
+  );
+};
+
 /**
  * Below this length a query word must match exactly or as a prefix: one typo
  * allowed in a two- or three-letter word matches a large part of any list.
  */
 const MIN_FUZZY_LENGTH = 4;
 
-const wordMatches = (queryWord: string, word: string): boolean => {
-  if (word.startsWith(queryWord)) return true;
-  if (queryWord.length < MIN_FUZZY_LENGTH) return false;
-  if (withinOneEdit(queryWord, word)) return true;
-  // The search runs while the name is being typed: `alphanb` must already find
-  // Alphandéry, so the query word is also compared with the word's beginnings
-  // of about its own length.
-  for (let length = queryWord.length - 1; length <= queryWord.length + 1; length += 1) {
-    if (length > 0 && length < word.length && withinOneEdit(queryWord, word.slice(0, length))) return true;
-  }
-  return false;
-};
+const wordMatches = (queryWord: string, word: string): boolean =>
+  queryWord.length < MIN_FUZZY_LENGTH ? word.startsWith(queryWord) : withinOneEditOfPrefix(queryWord, word);
 
 /**
  * The words a search can match in these fields: each field's words, plus each
@@ -67,6 +85,14 @@ export const searchWords = (fields: readonly (string | null | undefined)[]): str
 export const matchesQuery = (fields: readonly (string | null | undefined)[], query: string): boolean =>
   matchesWords(searchWords(fields), query);
 
+/**
+ * The query read once, for filtering many attendees whose words were computed
+ * by `searchWords`: `rows.filter((row) => matches(row.words))`.
+ */
+export const queryMatcher = (query: string): ((words: readonly string[]) => boolean) => {
+  const queryWords = tokenise(query);
+  return (words) => queryWords.every((queryWord) => words.some((word) => wordMatches(queryWord, word)));
+};
+
 /** `matchesQuery` over words already computed by `searchWords`. */
-export const matchesWords = (words: readonly string[], query: string): boolean =>
-  tokenise(query).every((queryWord) => words.some((word) => wordMatches(queryWord, word)));
+export const matchesWords = (words: readonly string[], query: string): boolean => queryMatcher(query)(words);

@@ -1,5 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
-import { matchesQuery, matchesWords, searchWords, withinOneEdit } from './search.js';
+import {
+  matchesQuery,
+  matchesWords,
+  queryMatcher,
+  searchWords,
+  withinOneEdit,
+  withinOneEditOfPrefix,
+} from './search.js';
 
 describe('one edit apart', () => {
   test.each([
@@ -28,6 +35,43 @@ describe('one edit apart', () => {
   });
 });
 
+describe('one edit from a beginning of a word', () => {
+  test.each([
+    ['alphandery', 'alphandery'],
+    ['alph', 'alphandery'], // a plain beginning
+    ['alphanb', 'alphandery'], // replaced
+    ['alphnd', 'alphandery'], // left out
+    ['alphaxnd', 'alphandery'], // one too many
+    ['alpahn', 'alphandery'], // neighbours swapped
+    ['alphanderys', 'alphandery'], // one too many at the end
+    ['alphandeyr', 'alphandery'], // swapped at the end
+    ['xlphandery', 'alphandery'], // the first letter replaced
+  ])('%p is, in %p', (query, word) => expect(withinOneEditOfPrefix(query, word)).toBe(true));
+
+  test.each([
+    ['alphanbary', 'alphandery'],
+    ['alxhanb', 'alphandery'],
+    ['alphanderyss', 'alphandery'],
+    ['lemaitre', 'alphandery'],
+  ])('%p is not, in %p', (query, word) => expect(withinOneEditOfPrefix(query, word)).toBe(false));
+
+  test('agrees with withinOneEdit on whole words', () => {
+    const words = [
+      'lemaitre',
+      'lemaire',
+      'lemaitr',
+      'elmaitre',
+      'lemaitres',
+      'lemaiter',
+      'lamaitre',
+      'lemaitreee',
+      'maitre',
+    ];
+    for (const a of words)
+      for (const b of words) if (withinOneEdit(a, b)) expect([a, b, withinOneEditOfPrefix(a, b)]).toEqual([a, b, true]);
+  });
+});
+
 describe('searching attendees', () => {
   const lemaitre = ['Colin', 'Lemaître', 'PTCE Culture&Coopération', 'colin.lemaitre@example.org'];
   const alphandery = ['Claude', 'Alphandéry', "Le Labo de l'ESS", 'claude.alphandery@example.org'];
@@ -45,7 +89,8 @@ describe('searching attendees', () => {
     test('alphanbery finds Alphandéry', () => expect(matchesQuery(alphandery, 'alphanbery')).toBe(true));
     test('lemaiter finds Lemaître (neighbours swapped)', () => expect(matchesQuery(lemaitre, 'lemaiter')).toBe(true));
     test('lemaire finds Lemaître (a letter missing)', () => expect(matchesQuery(lemaitre, 'lemaire')).toBe(true));
-    test('a typo in the organisation is forgiven too', () => expect(matchesQuery(carreyConte, 'assemblee natoinale')).toBe(true));
+    test('a typo in the organisation is forgiven too', () =>
+      expect(matchesQuery(carreyConte, 'assemblee natoinale')).toBe(true));
   });
 
   describe('when the query has two typos in one word', () => {
@@ -87,6 +132,11 @@ describe('searching attendees', () => {
       const words = searchWords(alphandery);
       expect(matchesWords(words, 'alphanbery')).toBe(true);
       expect(matchesWords(words, 'lemaitre')).toBe(false);
+    });
+
+    test('a query read once filters many attendees', () => {
+      const matches = queryMatcher('lemaitre');
+      expect([alphandery, lemaitre, coeur].map(searchWords).filter(matches)).toEqual([searchWords(lemaitre)]);
     });
   });
 });

@@ -218,9 +218,7 @@ export class EventStoreDbEventStore implements EventStore {
     }
     const position = normalisePosition(result.position);
     if (!position || position.commit === NO_POSITION) {
-      throw new UnmappablePositionError(
-        `EventStoreDB acknowledged the append to ${streamName} without a log position`,
-      );
+      throw new UnmappablePositionError(`EventStoreDB acknowledged the append to ${streamName} without a log position`);
     }
     return { nextExpectedRevision: next, position: position.commit };
   }
@@ -301,7 +299,9 @@ export class EventStoreDbEventStore implements EventStore {
     let cursor = start;
     let after = bound;
     let page =
-      max === undefined ? this.pageSize : Math.min(this.pageSize, Math.max(64, Number(max < 2n ** 20n ? max : 2n ** 20n) + 1));
+      max === undefined
+        ? this.pageSize
+        : Math.min(this.pageSize, Math.max(64, Number(max < 2n ** 20n ? max : 2n ** 20n) + 1));
     for (;;) {
       const batch = await this.readAllRaw(direction, cursor, page);
       let last: LogPosition | undefined;

@@ -1,0 +1,171 @@
+import { useEffect, useState } from 'react';
+import { api, ApiError, type Conference, type ConferenceSummary } from '../api';
+import { useLang } from '../i18n';
+import { ErrorMessage, TokenForm, TopBar } from '../shell';
+import { storage } from '../storage';
+import { ConferenceForm } from './ConferenceForm';
+import { Devices } from './Devices';
+import { ImportCsv } from './ImportCsv';
+import { Registrations } from './Registrations';
+
+type Tab = 'registrations' | 'import' | 'conference' | 'devices';
+const TABS: Tab[] = ['registrations', 'import', 'conference', 'devices'];
+
+/** The organisers' page: pick or create the conference, then its registrations, import, details and devices. */
+export function AdminApp() {
+  const { t } = useLang();
+  const [token, setToken] = useState(storage.token);
+  const [conferenceId, setConferenceId] = useState(storage.conferenceId);
+  const [conference, setConference] = useState<Conference | null>(null);
+  const [conferences, setConferences] = useState<ConferenceSummary[] | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [tab, setTab] = useState<Tab>('registrations');
+  const [error, setError] = useState<unknown>(null);
+  const [refresh, setRefresh] = useState(0);
+
+  useEffect(() => {
+    if (!token) return undefined;
+    let live = true;
+    api.listConferences().then(
+      (list) => live && setConferences(list),
+      (e: unknown) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [token, refresh]);
+
+  useEffect(() => {
+    if (!token || !conferenceId) {
+      setConference(null);
+      return undefined;
+    }
+    let live = true;
+    api.conference(conferenceId).then(
+      (c) => {
+        if (!live) return;
+        setError(null);
+        setConference(c);
+      },
+      (e: unknown) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [token, conferenceId, refresh]);
+
+  const choose = (id: string | null) => {
+    storage.setConferenceId(id);
+    setConference(null);
+    setCreating(false);
+    setConferenceId(id);
+  };
+
+  if (!token) {
+    return (
+      <>
+        <TopBar title={t('admin.title')} />
+        <main className="page">
+          <TokenForm onDone={() => setToken(storage.token())} />
+        </main>
+      </>
+    );
+  }
+
+  const unauthorized = error instanceof ApiError && error.status === 401;
+  return (
+    <>
+      <TopBar title={t('admin.title')} detail={conference ? conference.name : undefined} />
+      <main className="page stack admin">
+        <ErrorMessage error={error} />
+        {unauthorized ? (
+          <button
+            type="button"
+            className="btn"
+            onClick={() => {
+              storage.setToken(null);
+              setToken(null);
+            }}
+          >
+            {t('token.forget')}
+          </button>
+        ) : null}
+        <div className="row conference-picker">
+          <label className="field grow">
+            <span>{t('admin.conference')}</span>
+            <select
+              className="input-large"
+              value={creating ? '' : (conferenceId ?? '')}
+              onChange={(e) => choose(e.target.value || null)}
+            >
+              <option value="">—</option>
+              {conferences?.map((c) => (
+                <option key={c.conferenceId} value={c.conferenceId}>
+                  {c.name || c.conferenceId}
+                </option>
+              ))}
+              {conferenceId && conferences && !conferences.some((c) => c.conferenceId === conferenceId) ? (
+                <option value={conferenceId}>{conference?.name ?? conferenceId}</option>
+              ) : null}
+            </select>
+          </label>
+          <button type="button" className="btn" onClick={() => setCreating(true)}>
+            {t('admin.newConference')}
+          </button>
+        </div>
+
+        {creating || (!conferenceId && conferences?.length === 0) ? (
+          <ConferenceForm
+            key="new"
+            conference={null}
+            onSaved={(id) => {
+              choose(id);
+              setTab('import');
+              setRefresh((n) => n + 1);
+            }}
+          />
+        ) : null}
+
+        {!creating && conference ? (
+          <>
+            <nav className="tabs" aria-label={t('admin.title')}>
+              {TABS.map((name) => (
+                <button
+                  key={name}
+                  type="button"
+                  className="tab"
+                  aria-current={tab === name ? 'page' : undefined}
+                  onClick={() => setTab(name)}
+                >
+                  {t(
+                    name === 'registrations'
+                      ? 'admin.registrations'
+                      : name === 'import'
+                        ? 'admin.importShort'
+                        : name === 'conference'
+                          ? 'admin.conference'
+                          : 'admin.devices',
+                  )}
+                </button>
+              ))}
+            </nav>
+            {tab === 'registrations' ? (
+              <Registrations conferenceId={conference.conferenceId} refresh={refresh} />
+            ) : null}
+            {tab === 'import' ? (
+              <ImportCsv conferenceId={conference.conferenceId} onImported={() => setRefresh((n) => n + 1)} />
+            ) : null}
+            {tab === 'conference' ? (
+              <ConferenceForm
+                key={conference.conferenceId}
+                conference={conference}
+                onSaved={() => setRefresh((n) => n + 1)}
+              />
+            ) : null}
+            {tab === 'devices' ? <Devices conferenceId={conference.conferenceId} /> : null}
+          </>
+        ) : null}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,421 @@
+import { storage } from './storage';
+
+/**
+ * The HTTP contract (`shared/API.md`) as the browser apps use it. Shapes the
+ * contract leaves open (the conference read, the ticket preview, the
+ * registrations list) are read defensively by the `to*` functions below, so
+ * that a field the server adds or names slightly differently degrades to a
+ * blank, never to a crash at the door.
+ */
+
+export const CATEGORIES = ['participant', 'speaker', 'signatory', 'press', 'staff', 'official'] as const;
+export type Category = (typeof CATEGORIES)[number];
+export const DOCUMENT_KINDS = ['national_id', 'passport', 'residence_permit', 'driving_licence', 'other'] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+export const PAYMENT_METHODS = ['cash', 'cheque', 'card'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+export const REFUSAL_REASONS = [
+  'unknown_ticket',
+  'cancelled',
+  'waitlisted',
+  'already_checked_in',
+  'id_not_checked',
+  'id_mismatch',
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+export type RegistrationStatus = 'registered' | 'waitlisted' | 'cancelled';
+
+export interface LunchFee {
+  priceCents: number;
+  currency: string;
+}
+
+export interface Conference {
+  conferenceId: string;
+  name: string;
+  venue: string;
+  startsAt: string;
+  endsAt: string;
+  timezone: string;
+  capacity: number;
+  idCheckRequired: boolean;
+  lunch: LunchFee | null;
+  doors: string[];
+}
+
+export interface ConferenceSummary {
+  conferenceId: string;
+  name: string;
+  startsAt?: string;
+}
+
+export interface IdCheck {
+  document: DocumentKind;
+  nameMatches: boolean;
+}
+
+export interface Admission {
+  at: string;
+  door: string;
+}
+
+/** A person as the door sees them, whether found by ticket code or by a name search. */
+export interface Attendee {
+  registrationId: string;
+  firstName: string;
+  lastName: string;
+  organisation: string | null;
+  category: Category | null;
+  status: RegistrationStatus | null;
+  lunch: boolean;
+  lunchPaid: boolean;
+  ticketCode: string | null;
+  /** Set when the ticket is currently admitted. */
+  admitted: Admission | null;
+}
+
+export type TicketState = 'expected' | 'admitted' | 'cancelled' | 'waitlisted';
+
+export interface TicketPreview {
+  ticketCode: string;
+  state: TicketState;
+  attendee: Attendee;
+}
+
+export interface ScanRequest {
+  scanId: string;
+  ticketCode?: string;
+  registrationId?: string;
+  door: string;
+  idCheck?: IdCheck;
+  scannedAt: string;
+}
+
+export interface ScanResult {
+  scanId: string;
+  result: 'admitted' | 'refused';
+  reason?: RefusalReason;
+  attendee?: Partial<Attendee>;
+  admittedAt?: string;
+  previous?: Admission;
+}
+
+export interface Registration {
+  registrationId: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  organisation: string | null;
+  category: Category;
+  lunch: boolean;
+  lunchPaid: boolean;
+  status: RegistrationStatus;
+  ticketCode: string | null;
+}
+
+export interface ImportReport {
+  created: number | { line: number; registrationId?: string; status?: string }[];
+  duplicates: number | { line: number; registrationId?: string }[];
+  rejected: { line: number; reason: string; field?: string }[];
+}
+
+export interface RegisterRequest {
+  registrationId: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  organisation?: string;
+  category: Category;
+  lunch: boolean;
+  photoConsent: boolean;
+}
+
+export interface ConferenceRequest {
+  conferenceId?: string;
+  name: string;
+  venue: string;
+  startsAt: string;
+  endsAt: string;
+  timezone: string;
+  capacity: number;
+  idCheckRequired: boolean;
+  lunch?: LunchFee;
+  doors: string[];
+}
+
+// ------------------------------------------------------------------ errors
+
+/** An answer from the server with an error body `{statusCode, code, message, errors?}`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly errors: { field: string; message: string }[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** No answer at all: the request may or may not have reached the server, so only an idempotent retry is safe. */
+export class NetworkError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'NetworkError';
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+function toApiError(status: number, body: unknown): ApiError {
+  if (isRecord(body) && typeof body.code === 'string') {
+    const errors = Array.isArray(body.errors)
+      ? body.errors.filter(isRecord).map((e) => ({ field: String(e.field ?? ''), message: String(e.message ?? '') }))
+      : [];
+    return new ApiError(status, body.code, str(body.message) ?? body.code, errors);
+  }
+  return new ApiError(status, status === 401 ? 'unauthorized' : `http_${status}`, `HTTP ${status}`);
+}
+
+// ---------------------------------------------------------------- requests
+
+function headers(extra: Record<string, string> = {}): Record<string, string> {
+  const token = storage.token();
+  return { Accept: 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}), ...extra };
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: headers(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    throw new NetworkError(error);
+  }
+  const text = await response.text();
+  let parsed: unknown = null;
+  if (text !== '') {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = text;
+    }
+  }
+  if (!response.ok) throw toApiError(response.status, parsed);
+  return parsed as T;
+}
+
+const enc = encodeURIComponent;
+const conf = (cid: string) => `/api/conferences/${enc(cid)}`;
+
+/** Lists come as `{items: [...]}`; a bare array is accepted too. */
+const items = (body: unknown): unknown[] =>
+  Array.isArray(body) ? body : isRecord(body) && Array.isArray(body.items) ? body.items : [];
+
+// ----------------------------------------------------------- normalisation
+
+const CATEGORY_SET = new Set<string>(CATEGORIES);
+const toCategory = (value: unknown): Category | null =>
+  typeof value === 'string' && CATEGORY_SET.has(value) ? (value as Category) : null;
+const toStatus = (value: unknown): RegistrationStatus | null =>
+  value === 'registered' || value === 'waitlisted' || value === 'cancelled' ? value : null;
+const toAdmission = (value: unknown): Admission | null =>
+  isRecord(value) && typeof value.at === 'string' && typeof value.door === 'string'
+    ? { at: value.at, door: value.door }
+    : null;
+
+export function toConference(body: unknown, fallbackId: string): Conference {
+  const c = isRecord(body) ? body : {};
+  const lunch = isRecord(c.lunch) && typeof c.lunch.priceCents === 'number' ? c.lunch : null;
+  return {
+    conferenceId: str(c.conferenceId) ?? fallbackId,
+    name: str(c.name) ?? '',
+    venue: str(c.venue) ?? '',
+    startsAt: str(c.startsAt) ?? '',
+    endsAt: str(c.endsAt) ?? '',
+    timezone: str(c.timezone) ?? 'Europe/Paris',
+    capacity: typeof c.capacity === 'number' ? c.capacity : 0,
+    idCheckRequired: c.idCheckRequired === true,
+    lunch: lunch ? { priceCents: lunch.priceCents as number, currency: str(lunch.currency) ?? 'EUR' } : null,
+    doors: Array.isArray(c.doors) ? c.doors.filter((d): d is string => typeof d === 'string') : [],
+  };
+}
+
+/** Reads a person from any of the server's answers: flat, or nested under `attendee`/`person`. */
+export function toAttendee(body: unknown): Attendee {
+  const outer = isRecord(body) ? body : {};
+  const inner = isRecord(outer.attendee) ? outer.attendee : isRecord(outer.person) ? outer.person : {};
+  const pick = (key: string): unknown => inner[key] ?? outer[key];
+  const admittedAt = str(pick('admittedAt'));
+  const admittedDoor = str(pick('door'));
+  return {
+    registrationId: str(pick('registrationId')) ?? '',
+    firstName: str(pick('firstName')) ?? '',
+    lastName: str(pick('lastName')) ?? '',
+    organisation: str(pick('organisation')),
+    category: toCategory(pick('category')),
+    status: toStatus(pick('status')),
+    lunch: pick('lunch') === true,
+    lunchPaid: pick('lunchPaid') === true,
+    ticketCode: str(pick('ticketCode')),
+    admitted:
+      toAdmission(pick('admitted')) ??
+      toAdmission(pick('admission')) ??
+      (admittedAt && admittedDoor ? { at: admittedAt, door: admittedDoor } : null),
+  };
+}
+
+function toTicketState(value: unknown, attendee: Attendee): TicketState {
+  if (value === 'expected' || value === 'admitted' || value === 'cancelled' || value === 'waitlisted') return value;
+  if (attendee.status === 'cancelled' || attendee.status === 'waitlisted') return attendee.status;
+  return attendee.admitted ? 'admitted' : 'expected';
+}
+
+export function toTicketPreview(body: unknown, ticketCode: string): TicketPreview {
+  const outer = isRecord(body) ? body : {};
+  const attendee = toAttendee(body);
+  const state = toTicketState(outer.state ?? outer.status, attendee);
+  return { ticketCode, state, attendee: { ...attendee, ticketCode: attendee.ticketCode ?? ticketCode } };
+}
+
+export const fullName = (a: { firstName: string; lastName: string }): string =>
+  `${a.firstName} ${a.lastName}`.trim();
+
+// --------------------------------------------------------------- endpoints
+
+export const api = {
+  listConferences: async (): Promise<ConferenceSummary[]> =>
+    items(await request<unknown>('GET', '/api/conferences'))
+      .filter(isRecord)
+      .map((c) => ({
+        conferenceId: str(c.conferenceId) ?? '',
+        name: str(c.name) ?? '',
+        startsAt: str(c.startsAt) ?? undefined,
+      }))
+      .filter((c) => c.conferenceId !== ''),
+
+  conference: async (cid: string): Promise<Conference> => toConference(await request<unknown>('GET', conf(cid)), cid),
+
+  createConference: (body: ConferenceRequest) => request<{ conferenceId: string }>('POST', '/api/conferences', body),
+
+  /** Replaces every detail of the conference (the edit form sends them all). */
+  reviseConference: (cid: string, body: Omit<ConferenceRequest, 'conferenceId'>) =>
+    request<unknown>('PUT', conf(cid), body),
+
+  ticket: async (cid: string, ticketCode: string): Promise<TicketPreview> =>
+    toTicketPreview(await request<unknown>('GET', `${conf(cid)}/tickets/${enc(ticketCode)}`), ticketCode),
+
+  searchAttendees: async (cid: string, q: string): Promise<Attendee[]> =>
+    items(await request<unknown>('GET', `${conf(cid)}/attendees?q=${enc(q)}`)).map(toAttendee),
+
+  scan: (cid: string, body: ScanRequest) => request<ScanResult>('POST', `${conf(cid)}/scans`, body),
+
+  undoScan: (cid: string, scanId: string, reason: string) =>
+    request<unknown>('POST', `${conf(cid)}/scans/${enc(scanId)}/undo`, { reason }),
+
+  payLunch: (cid: string, rid: string, body: { paymentId: string; amountCents: number; method: PaymentMethod }) =>
+    request<unknown>('POST', `${conf(cid)}/registrations/${enc(rid)}/lunch-payment`, body),
+
+  register: (cid: string, body: RegisterRequest) =>
+    request<{ registrationId: string; ticketCode: string; status: 'registered' | 'waitlisted' }>(
+      'POST',
+      `${conf(cid)}/registrations`,
+      body,
+    ),
+
+  registrations: async (
+    cid: string,
+    filter: { q?: string; category?: string; status?: string; lunch?: string },
+  ): Promise<Registration[]> => {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(filter)) if (value) query.set(key, value);
+    const list = items(await request<unknown>('GET', `${conf(cid)}/registrations?${query.toString()}`));
+    return list.filter(isRecord).map((r) => {
+      const a = toAttendee(r);
+      return {
+        registrationId: a.registrationId,
+        firstName: a.firstName,
+        lastName: a.lastName,
+        email: str(r.email) ?? '',
+        organisation: a.organisation,
+        category: a.category ?? 'participant',
+        lunch: a.lunch,
+        lunchPaid: a.lunchPaid,
+        status: a.status ?? 'registered',
+        ticketCode: a.ticketCode,
+      };
+    });
+  },
+
+  cancelRegistration: (cid: string, rid: string, reason?: string) =>
+    request<unknown>('POST', `${conf(cid)}/registrations/${enc(rid)}/cancel`, reason ? { reason } : {}),
+
+  createDevice: (name: string, role: 'organiser' | 'door' | 'kiosk' | 'display') =>
+    request<{ deviceId: string; token: string }>('POST', '/api/devices', { name, role }),
+
+  ticketPdfPath: (cid: string, rid: string) => `${conf(cid)}/registrations/${enc(rid)}/ticket.pdf`,
+  ticketPngPath: (cid: string, rid: string) => `${conf(cid)}/registrations/${enc(rid)}/ticket.png`,
+  allTicketsPath: (cid: string) => `${conf(cid)}/tickets.pdf`,
+  importPath: (cid: string) => `${conf(cid)}/registrations/import`,
+};
+
+/**
+ * Uploads a CSV with XMLHttpRequest rather than fetch, because only XHR
+ * reports upload progress; a 20,000-row file over hall Wi-Fi takes long
+ * enough for a bar to matter.
+ */
+export function uploadCsv(path: string, file: Blob, onProgress: (fraction: number) => void): Promise<ImportReport> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    for (const [key, value] of Object.entries(headers({ 'Content-Type': 'text/csv' }))) xhr.setRequestHeader(key, value);
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
+    };
+    xhr.upload.onload = () => onProgress(1);
+    xhr.onerror = () => reject(new NetworkError(new Error('upload failed')));
+    xhr.onload = () => {
+      let body: unknown = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body as ImportReport);
+      else reject(toApiError(xhr.status, body));
+    };
+    xhr.send(file);
+  });
+}
+
+/** Downloads an authenticated file (a link cannot carry the bearer token) and hands it to the browser. */
+export async function download(path: string, filename: string): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: headers({ Accept: '*/*' }) });
+  } catch (error) {
+    throw new NetworkError(error);
+  }
+  if (!response.ok) {
+    let body: unknown = null;
+    try {
+      body = await response.json();
+    } catch {
+      body = null;
+    }
+    throw toApiError(response.status, body);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

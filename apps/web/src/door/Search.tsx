@@ -1,0 +1,75 @@
+import { useEffect, useState } from 'react';
+import { api, fullName, type Attendee } from '../api';
+import { useLang } from '../i18n';
+import { ErrorMessage } from '../shell';
+
+/**
+ * Search by name, organisation or e-mail. The forgiving match (accents, case,
+ * one typo) is the server's: `lemaitre` finds Lemaître there, not here.
+ */
+export function AttendeeSearch({ conferenceId, onPick }: { conferenceId: string; onPick: (a: Attendee) => void }) {
+  const { t } = useLang();
+  const [q, setQ] = useState('');
+  const [results, setResults] = useState<{ q: string; items: Attendee[] } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    const query = q.trim();
+    if (query.length < 2) {
+      setResults(null);
+      return undefined;
+    }
+    let live = true;
+    // Wait for a pause in typing: one request per word, not per letter.
+    const timer = setTimeout(() => {
+      api.searchAttendees(conferenceId, query).then(
+        (items) => {
+          if (!live) return;
+          setError(null);
+          setResults({ q: query, items });
+        },
+        (e: unknown) => live && setError(e),
+      );
+    }, 250);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [q, conferenceId]);
+
+  return (
+    <section className="search stack">
+      <label className="field">
+        <span>{t('door.search')}</span>
+        <input
+          type="search"
+          className="input-large"
+          value={q}
+          placeholder={t('door.searchPlaceholder')}
+          autoComplete="off"
+          autoCorrect="off"
+          spellCheck={false}
+          onChange={(e) => setQ(e.target.value)}
+        />
+      </label>
+      <ErrorMessage error={error} />
+      {results && results.items.length === 0 ? <p className="hint">{t('door.searchNone', { q: results.q })}</p> : null}
+      {results && results.items.length > 0 ? (
+        <ul className="results" aria-label={t('door.search')}>
+          {results.items.map((a) => (
+            <li key={a.registrationId}>
+              <button type="button" className="result-item" onClick={() => onPick(a)}>
+                <span className="result-name">{fullName(a)}</span>
+                <span className="result-detail">
+                  {[a.organisation, a.category ? t(`category.${a.category}`) : null, a.status ? t(`status.${a.status}`) : null]
+                    .filter(Boolean)
+                    .join(' · ')}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,51 @@
+import { ApiError, NetworkError } from './api';
+import { isMessageKey, type Lang, type Translate } from './i18n';
+
+/** HH:MM in the conference's time zone: the door and the hall share one clock, whatever the phone's setting. */
+export function formatTime(iso: string, timeZone: string, lang: Lang): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  try {
+    return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone,
+    }).format(date);
+  } catch {
+    return date.toISOString().slice(11, 16);
+  }
+}
+
+export function formatMoney(cents: number, currency: string, lang: Lang): string {
+  try {
+    return new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency }).format(cents / 100);
+  } catch {
+    return `${(cents / 100).toFixed(2)} ${currency}`;
+  }
+}
+
+/** The French (or English) sentence for an error: the code decides, the server's message is never shown raw. */
+export function errorText(t: Translate, error: unknown): string {
+  if (error instanceof NetworkError) return t('error.network');
+  if (error instanceof ApiError) {
+    const key = `error.${error.code}`;
+    if (isMessageKey(key)) {
+      const fields = error.errors.map((e) => e.field).filter((f) => f !== '');
+      const base = t(key);
+      return fields.length > 0 ? `${base} (${[...new Set(fields)].join(', ')})` : base;
+    }
+    return t('error.unknown', { code: error.code });
+  }
+  return t('error.unknown', { code: error instanceof Error ? error.name : 'error' });
+}
+
+/** `crypto.randomUUID` needs a secure context; a door phone on plain http over the hall's LAN may not be one. */
+export function newId(): string {
+  if (typeof crypto.randomUUID === 'function' && window.isSecureContext) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -1,0 +1,50 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { AdminApp } from './admin/AdminApp';
+import { DoorApp } from './door/DoorApp';
+import { LangProvider, useLang } from './i18n';
+import { TopBar } from './shell';
+import { adoptUrlParameters } from './storage';
+import './styles.css';
+
+/**
+ * One bundle, routed on the path: `/door/` for the door phones, `/admin/` for
+ * the organisers. The server answers index.html for any path outside /api, so
+ * each route is a plain link that survives a reload.
+ */
+function Home() {
+  const { t } = useLang();
+  return (
+    <>
+      <TopBar title={t('app.title')} />
+      <main className="page stack">
+        <a className="tile" href="/door/">
+          <strong>{t('home.door')}</strong>
+          <span>{t('home.doorHint')}</span>
+        </a>
+        <a className="tile" href="/admin/">
+          <strong>{t('home.admin')}</strong>
+          <span>{t('home.adminHint')}</span>
+        </a>
+      </main>
+    </>
+  );
+}
+
+function App() {
+  const path = window.location.pathname;
+  if (path === '/door' || path.startsWith('/door/')) return <DoorApp />;
+  if (path === '/admin' || path.startsWith('/admin/')) return <AdminApp />;
+  return <Home />;
+}
+
+adoptUrlParameters();
+const root = document.getElementById('root');
+if (!root) throw new Error('#root missing from index.html');
+createRoot(root).render(
+  <StrictMode>
+    <LangProvider>
+      <App />
+    </LangProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,70 @@
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { useLang } from './i18n';
+import { storage } from './storage';
+import { errorText } from './format';
+
+/** The bar every page shares: the page's title, what it is set up for, and the language switch. */
+export function TopBar({ title, detail, actions }: { title: string; detail?: ReactNode; actions?: ReactNode }) {
+  const { lang, setLang, t } = useLang();
+  return (
+    <header className="topbar">
+      <div className="topbar-title">
+        <h1>{title}</h1>
+        {detail ? <div className="topbar-detail">{detail}</div> : null}
+      </div>
+      <div className="topbar-actions">
+        {actions}
+        <button
+          type="button"
+          className="lang-toggle"
+          aria-label={t('lang.switchLabel')}
+          lang={lang === 'fr' ? 'en' : 'fr'}
+          onClick={() => setLang(lang === 'fr' ? 'en' : 'fr')}
+        >
+          {t('lang.switch')}
+        </button>
+      </div>
+    </header>
+  );
+}
+
+export function ErrorMessage({ error }: { error: unknown }) {
+  const { t } = useLang();
+  if (error === null || error === undefined) return null;
+  return (
+    <p className="error" role="alert">
+      {errorText(t, error)}
+    </p>
+  );
+}
+
+/** Asks for the device token when none is stored (a device link sets it without asking). */
+export function TokenForm({ onDone }: { onDone: () => void }) {
+  const { t } = useLang();
+  const [value, setValue] = useState('');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (value.trim() === '') return;
+    storage.setToken(value.trim());
+    onDone();
+  };
+  return (
+    <form className="panel stack" onSubmit={submit}>
+      <h2>{t('token.title')}</h2>
+      <p className="hint">{t('token.hint')}</p>
+      <label className="field">
+        <span>{t('token.label')}</span>
+        <input
+          type="password"
+          autoComplete="off"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          className="input-large"
+        />
+      </label>
+      <button type="submit" className="btn btn-primary btn-large">
+        {t('token.submit')}
+      </button>
+    </form>
+  );
+}
