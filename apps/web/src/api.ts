@@ -172,7 +172,7 @@ const str = (value: unknown): string | null => (typeof value === 'string' ? valu
 function toApiError(status: number, body: unknown): ApiError {
   if (isRecord(body) && typeof body.code === 'string') {
     const errors = Array.isArray(body.errors)
-      ? body.errors.filter(isRecord).map((e) => ({ field: String(e.field ?? ''), message: String(e.message ?? '') }))
+      ? body.errors.filter(isRecord).map((e) => ({ field: str(e.field) ?? '', message: str(e.message) ?? '' }))
       : [];
     return new ApiError(status, body.code, str(body.message) ?? body.code, errors);
   }
