@@ -283,8 +283,7 @@ export function toTicketPreview(body: unknown, ticketCode: string): TicketPrevie
   return { ticketCode, state, attendee: { ...attendee, ticketCode: attendee.ticketCode ?? ticketCode } };
 }
 
-export const fullName = (a: { firstName: string; lastName: string }): string =>
-  `${a.firstName} ${a.lastName}`.trim();
+export const fullName = (a: { firstName: string; lastName: string }): string => `${a.firstName} ${a.lastName}`.trim();
 
 // --------------------------------------------------------------- endpoints
 
@@ -373,7 +372,8 @@ export function uploadCsv(path: string, file: Blob, onProgress: (fraction: numbe
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', path);
-    for (const [key, value] of Object.entries(headers({ 'Content-Type': 'text/csv' }))) xhr.setRequestHeader(key, value);
+    for (const [key, value] of Object.entries(headers({ 'Content-Type': 'text/csv' })))
+      xhr.setRequestHeader(key, value);
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
     };

@@ -19,7 +19,9 @@ export function formatTime(iso: string, timeZone: string, lang: Lang): string {
 
 export function formatMoney(cents: number, currency: string, lang: Lang): string {
   try {
-    return new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency }).format(cents / 100);
+    return new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency }).format(
+      cents / 100,
+    );
   } catch {
     return `${(cents / 100).toFixed(2)} ${currency}`;
   }

@@ -8,12 +8,8 @@ export function TopBar({ title, detail, actions }: { title: string; detail?: Rea
   const { lang, setLang, t } = useLang();
   return (
     <header className="topbar">
-      <div className="topbar-title">
+      <div className="topbar-row">
         <h1>{title}</h1>
-        {detail ? <div className="topbar-detail">{detail}</div> : null}
-      </div>
-      <div className="topbar-actions">
-        {actions}
         <button
           type="button"
           className="lang-toggle"
@@ -24,6 +20,12 @@ export function TopBar({ title, detail, actions }: { title: string; detail?: Rea
           {t('lang.switch')}
         </button>
       </div>
+      {detail || actions ? (
+        <div className="topbar-row">
+          <div className="topbar-detail">{detail}</div>
+          {actions ? <div className="topbar-actions">{actions}</div> : null}
+        </div>
+      ) : null}
     </header>
   );
 }

@@ -1,75 +1,87 @@
-import { StreamNotFoundError, WrongExpectedRevisionError, type EventData, type EventStore, type Metadata, type RecordedEvent } from '@emargement/event-store';
+import {
+  StreamNotFoundError,
+  WrongExpectedRevisionError,
+  type EventData,
+  type EventStore,
+  type Metadata,
+  type RecordedEvent,
+} from '@emargement/event-store';
+import { CommandRefusedError, type Decider } from '@emargement/conference';
 import { randomUUID } from 'node:crypto';
 
-export interface DomainEvent {
+interface StoredEvent {
   type: string;
   data: unknown;
-}
-
-export interface Decider<C, S, E extends DomainEvent> {
-  decide(command: C, state: S): E[];
-  evolve(state: S, event: E): S;
-  initialState(): S;
 }
 
 export interface Loaded<S> {
   state: S;
   revision: bigint | 'no_stream';
-  events: RecordedEvent[];
 }
 
-/** Reads a stream and folds it; a missing stream is the initial state. */
-export async function load<S, E extends DomainEvent>(
+/** Reads a stream and folds it (linearly, with the decider's `fold`); a missing stream is the initial state. */
+export async function loadStream<S, E>(
   store: EventStore,
   streamName: string,
-  decider: Pick<Decider<unknown, S, E>, 'evolve' | 'initialState'>,
+  decider: Pick<Decider<unknown, E, S, unknown, string>, 'fold' | 'initialState'>,
+  from?: { state: S; revision: bigint },
 ): Promise<Loaded<S>> {
   let events: RecordedEvent[];
   try {
-    events = await store.readStream(streamName);
+    events = await store.readStream(streamName, from ? { fromRevision: from.revision + 1n } : {});
   } catch (error) {
-    if (error instanceof StreamNotFoundError) return { state: decider.initialState(), revision: 'no_stream', events: [] };
+    if (error instanceof StreamNotFoundError) return { state: decider.initialState(), revision: 'no_stream' };
     throw error;
   }
-  const state = events.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as E), decider.initialState());
-  return { state, revision: events.length === 0 ? 'no_stream' : events[events.length - 1]!.revision, events };
+  if (events.length === 0) return from ?? { state: decider.initialState(), revision: 'no_stream' };
+  const state = decider.fold(
+    events.map((e) => ({ type: e.type, data: e.data }) as E),
+    from?.state,
+  );
+  return { state, revision: events[events.length - 1]!.revision };
 }
 
-export interface RunResult<S, E> {
-  events: E[];
-  state: S;
+export interface RunResult<E, O> {
+  events: readonly E[];
+  outcome: O;
+  /** Global position of the append, or undefined when nothing was written (a repeated command). */
   position: bigint | undefined;
 }
 
 /**
- * read → fold → decide → append with the expected revision; on a conflict
- * (someone else appended in between) start again from a fresh read. This is
- * what makes "two scans at once admit exactly one" hold: the loser re-decides
- * on the winner's event.
+ * read → fold → decide → append with the revision decided on. On a conflict
+ * (another writer appended in between) it starts again from a fresh read, so
+ * the loser of a race re-decides on the winner's events: this is what makes
+ * "two scans of one ticket at once admit exactly one" hold. A refusal is
+ * thrown as `CommandRefusedError` with the decider's stable code.
  */
-export async function runDecider<C, S, E extends DomainEvent>(
+export async function runDecider<C, E extends StoredEvent, S, O, R extends string>(
   store: EventStore,
   streamName: string,
-  decider: Decider<C, S, E>,
+  decider: Decider<C, E, S, O, R>,
   command: C | ((state: S) => C),
   metadata: Metadata,
-  options: { maxAttempts?: number; eventId?: (event: E, index: number) => string } = {},
-): Promise<RunResult<S, E>> {
-  const maxAttempts = options.maxAttempts ?? 10;
+  options: {
+    maxAttempts?: number;
+    load?: () => Promise<Loaded<S>>;
+  } = {},
+): Promise<RunResult<E, O>> {
+  const maxAttempts = options.maxAttempts ?? 20;
   for (let attempt = 1; ; attempt++) {
-    const { state, revision } = await load(store, streamName, decider);
+    const { state, revision } = options.load ? await options.load() : await loadStream(store, streamName, decider);
     const cmd = typeof command === 'function' ? (command as (s: S) => C)(state) : command;
-    const events = decider.decide(cmd, state);
-    if (events.length === 0) return { events, state, position: undefined };
-    const toAppend: EventData[] = events.map((e, i) => ({
-      id: options.eventId?.(e, i) ?? randomUUID(),
+    const decision = decider.decide(cmd, state);
+    if (!decision.ok) throw new CommandRefusedError(decision.reason, decision.detail);
+    if (decision.events.length === 0) return { events: [], outcome: decision.outcome, position: undefined };
+    const toAppend: EventData[] = decision.events.map((e) => ({
+      id: randomUUID(),
       type: e.type,
       data: e.data,
       metadata,
     }));
     try {
       const result = await store.appendToStream(streamName, toAppend, { expectedRevision: revision });
-      return { events, state: events.reduce((s, e) => decider.evolve(s, e), state), position: result.position };
+      return { events: decision.events, outcome: decision.outcome, position: result.position };
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError && attempt < maxAttempts) continue;
       throw error;

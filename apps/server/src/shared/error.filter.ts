@@ -1,6 +1,8 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { EventStoreUnavailableError, InvalidEventStoreArgumentError } from '@emargement/event-store';
+import { CommandRefusedError } from '@emargement/conference';
 import type { Response } from 'express';
+import { refusalStatus } from './refusals.js';
 
 const STATUS_CODES: Record<number, string> = {
   400: 'bad_request',
@@ -53,6 +55,14 @@ export class ApiErrorFilter implements ExceptionFilter {
             : (STATUS_CODES[e.status] ?? 'bad_request');
       return { status: e.status, body: { statusCode: e.status, code, message: e.message ?? code } };
     }
+    if (exception instanceof CommandRefusedError) {
+      const status = refusalStatus(exception.reason);
+      const detail = exception.detail ?? {};
+      return {
+        status,
+        body: { statusCode: status, code: exception.reason, message: refusalMessage(exception.reason, detail), ...detail },
+      };
+    }
     if (exception instanceof EventStoreUnavailableError) {
       return { status: 503, body: { statusCode: 503, code: 'event_store_unavailable', message: exception.message } };
     }
@@ -61,4 +71,11 @@ export class ApiErrorFilter implements ExceptionFilter {
     }
     return { status: 500, body: { statusCode: 500, code: 'internal_error', message: 'Internal error' } };
   }
+}
+
+function refusalMessage(code: string, detail: Record<string, unknown>): string {
+  const d = Object.entries(detail)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(', ');
+  return `Refused: ${code.replace(/_/g, ' ')}${d ? ` (${d})` : ''}`;
 }

@@ -151,7 +151,11 @@ export function ConferenceForm({ conference, onSaved }: Props) {
         {input('capacity', 'number')}
       </div>
       <label className="check">
-        <input type="checkbox" checked={draft.idCheckRequired} onChange={(e) => set('idCheckRequired', e.target.checked)} />
+        <input
+          type="checkbox"
+          checked={draft.idCheckRequired}
+          onChange={(e) => set('idCheckRequired', e.target.checked)}
+        />
         <span>{t('field.idCheckRequired')}</span>
       </label>
       <label className="check">

@@ -166,7 +166,13 @@ export function DoorApp() {
   );
 }
 
-function reasonText(t: Translate, reason: RefusalReason | undefined, previous: Admission | undefined, tz: string, lang: 'fr' | 'en') {
+function reasonText(
+  t: Translate,
+  reason: RefusalReason | undefined,
+  previous: Admission | undefined,
+  tz: string,
+  lang: 'fr' | 'en',
+) {
   if (!reason) return '';
   if (reason === 'already_checked_in' && previous) {
     return t('reason.already_checked_in', { door: previous.door, time: formatTime(previous.at, tz, lang) });
@@ -176,7 +182,15 @@ function reasonText(t: Translate, reason: RefusalReason | undefined, previous: A
 }
 
 /** The door at work: scan (camera or handheld), search, check, admit or refuse, undo, lunch, walk-ins. */
-function DoorDesk({ conference, door, onChangeDoor }: { conference: Conference; door: string; onChangeDoor: () => void }) {
+function DoorDesk({
+  conference,
+  door,
+  onChangeDoor,
+}: {
+  conference: Conference;
+  door: string;
+  onChangeDoor: () => void;
+}) {
   const { t, lang } = useLang();
   const cid = conference.conferenceId;
   const [screen, setScreen] = useState<Screen>({ kind: 'idle' });
@@ -343,8 +357,8 @@ function DoorDesk({ conference, door, onChangeDoor }: { conference: Conference; 
         title={conference.name}
         detail={<span data-testid="door-name">{t('door.at', { door })}</span>}
         actions={
-          <button type="button" className="btn btn-small" onClick={onChangeDoor}>
-            {t('door.change')}
+          <button type="button" className="btn btn-small" aria-label={t('door.change')} onClick={onChangeDoor}>
+            {t('door.changeShort')}
           </button>
         }
       />
@@ -609,7 +623,11 @@ function Result(props: {
   const next = useRef<HTMLButtonElement>(null);
   useEffect(() => next.current?.focus(), []);
   const title =
-    screen.outcome === 'admitted' ? t('result.admitted') : screen.outcome === 'refused' ? t('result.refused') : t('result.queued');
+    screen.outcome === 'admitted'
+      ? t('result.admitted')
+      : screen.outcome === 'refused'
+        ? t('result.refused')
+        : t('result.queued');
   return (
     <section className={`result result-${screen.outcome}`} data-testid="scan-result" aria-live="assertive">
       <h2 className="result-title">{title}</h2>

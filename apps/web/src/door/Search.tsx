@@ -61,7 +61,11 @@ export function AttendeeSearch({ conferenceId, onPick }: { conferenceId: string;
               <button type="button" className="result-item" onClick={() => onPick(a)}>
                 <span className="result-name">{fullName(a)}</span>
                 <span className="result-detail">
-                  {[a.organisation, a.category ? t(`category.${a.category}`) : null, a.status ? t(`status.${a.status}`) : null]
+                  {[
+                    a.organisation,
+                    a.category ? t(`category.${a.category}`) : null,
+                    a.status ? t(`status.${a.status}`) : null,
+                  ]
                     .filter(Boolean)
                     .join(' · ')}
                 </span>

@@ -34,7 +34,12 @@ export function ConferenceChooser({ onChoose }: { onChoose: (conferenceId: strin
       {list === null && !error ? <p>{t('common.loading')}</p> : null}
       {list?.length === 0 ? <p>{t('conference.none')}</p> : null}
       {list?.map((c) => (
-        <button key={c.conferenceId} type="button" className="btn btn-large btn-choice" onClick={() => onChoose(c.conferenceId)}>
+        <button
+          key={c.conferenceId}
+          type="button"
+          className="btn btn-large btn-choice"
+          onClick={() => onChoose(c.conferenceId)}
+        >
           {c.name || c.conferenceId}
         </button>
       ))}

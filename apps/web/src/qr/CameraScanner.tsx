@@ -38,7 +38,9 @@ export function CameraScanner({ onCode, paused }: Props) {
     const tick = async () => {
       const v = video.current;
       if (stopped || !v || !ctx) return;
-      if (!pausedRef.current && v.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && v.videoWidth > 0) {
+      // Frames are decoded while paused too, only to keep track of the ticket still in view: when the
+      // door goes back to scanning, the ticket just handled is not scanned a second time.
+      if (v.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && v.videoWidth > 0) {
         const scale = Math.min(1, DECODE_WIDTH / v.videoWidth);
         canvas.width = Math.round(v.videoWidth * scale);
         canvas.height = Math.round(v.videoHeight * scale);
@@ -48,9 +50,14 @@ export function CameraScanner({ onCode, paused }: Props) {
           const now = Date.now();
           if (code !== null && !stopped) {
             const repeat = code === last.code && now - last.seenAt < SAME_CODE_QUIET_MS;
-            last.code = code;
-            last.seenAt = now;
-            if (!repeat && !pausedRef.current) onCodeRef.current(code);
+            if (pausedRef.current) {
+              // Only the ticket just handled is tracked; the next person's ticket, held up early, still counts.
+              if (code === last.code) last.seenAt = now;
+            } else {
+              last.code = code;
+              last.seenAt = now;
+              if (!repeat) onCodeRef.current(code);
+            }
           }
         } catch (error) {
           setStatus({ error: error instanceof Error ? error.message : String(error) });

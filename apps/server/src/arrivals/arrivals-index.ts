@@ -1,0 +1,116 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { EventFilter, EventStore, Subscription } from '@emargement/event-store';
+import type { ArrivalEvent } from '@emargement/conference';
+import { EVENT_STORE } from '../event-store/event-store.module.js';
+
+export interface TicketSummary {
+  admitted: { at: string; door: string; scanId: string } | null;
+  lunchPaid: boolean;
+}
+
+const FILTER: EventFilter = {
+  filterOn: 'eventType',
+  prefixes: ['AttendeeAdmitted', 'EntryRefused', 'AdmissionUndone', 'LunchPaid'],
+};
+
+/**
+ * A small read model of arrivals, fed only by the store's subscription (never
+ * by the write side in-process), so that every server instance and every
+ * restart sees the same: which scan belongs to which ticket (for undo), who
+ * is in, who has paid for lunch. Kept in memory and rebuilt from the store at
+ * start; the checkpointed, persisted projections are the live-attendance work.
+ */
+@Injectable()
+export class ArrivalsIndex implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ArrivalsIndex');
+  private readonly scans = new Map<string, { conferenceId: string; registrationId: string | null }>();
+  private readonly tickets = new Map<string, TicketSummary>();
+  private position = -1n;
+  private subscription: Subscription | undefined;
+  private waiters: { position: bigint; resolve: () => void }[] = [];
+  private running: Promise<void> | undefined;
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  onApplicationBootstrap(): void {
+    this.subscription = this.store.subscribeToAll({ filter: FILTER });
+    const sub = this.subscription;
+    this.running = (async () => {
+      try {
+        for await (const m of sub) {
+          if (m.kind !== 'event') continue;
+          this.apply({ type: m.event.type, data: m.event.data } as ArrivalEvent);
+          this.position = m.event.position;
+          this.release();
+        }
+      } catch (error) {
+        this.logger.error(`arrivals subscription ended: ${String(error)}`);
+      }
+    })();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscription?.unsubscribe();
+    await this.running;
+    for (const w of this.waiters) w.resolve();
+  }
+
+  private apply(event: ArrivalEvent): void {
+    switch (event.type) {
+      case 'AttendeeAdmitted':
+        this.scans.set(event.data.scanId, event.data);
+        this.ticket(event.data.registrationId).admitted = {
+          at: event.data.scannedAt,
+          door: event.data.door,
+          scanId: event.data.scanId,
+        };
+        return;
+      case 'EntryRefused':
+        this.scans.set(event.data.scanId, event.data);
+        return;
+      case 'AdmissionUndone': {
+        const t = this.ticket(event.data.registrationId);
+        if (t.admitted?.scanId === event.data.scanId) t.admitted = null;
+        return;
+      }
+      case 'LunchPaid':
+        this.ticket(event.data.registrationId).lunchPaid = true;
+        return;
+      default: {
+        const unknown: never = event;
+        throw new Error(`Unexpected event ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  private ticket(registrationId: string): TicketSummary {
+    let t = this.tickets.get(registrationId);
+    if (!t) {
+      t = { admitted: null, lunchPaid: false };
+      this.tickets.set(registrationId, t);
+    }
+    return t;
+  }
+
+  private release(): void {
+    const ready = this.waiters.filter((w) => w.position <= this.position);
+    this.waiters = this.waiters.filter((w) => w.position > this.position);
+    for (const w of ready) w.resolve();
+  }
+
+  /** Resolves once every arrival event stored so far has been applied (read-your-writes). */
+  async caughtUp(): Promise<void> {
+    const [last] = await this.store.readAll({ direction: 'backwards', maxCount: 1, filter: FILTER });
+    if (!last || last.position <= this.position) return;
+    await new Promise<void>((resolve) => this.waiters.push({ position: last.position, resolve }));
+  }
+
+  summary(registrationId: string): TicketSummary {
+    return this.tickets.get(registrationId) ?? { admitted: null, lunchPaid: false };
+  }
+
+  async scan(scanId: string): Promise<{ conferenceId: string; registrationId: string | null } | undefined> {
+    if (!this.scans.has(scanId)) await this.caughtUp();
+    return this.scans.get(scanId);
+  }
+}

@@ -1,0 +1,144 @@
+import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
+import type { EventStore } from '@emargement/event-store';
+import {
+  DOCUMENT_KINDS,
+  arrivalDecider,
+  lookUpTicket,
+  registrationById,
+  scanStream,
+  type DocumentKind,
+  type IdCheck,
+  type ScanOutcome,
+  type TicketReference,
+} from '@emargement/conference';
+import { EVENT_STORE } from '../../event-store/event-store.module.js';
+import { ConferenceRegistry } from '../../conferences/conference-registry.js';
+import { runDecider } from '../../shared/decider-runner.js';
+import { badRequest } from '../../shared/api-error.js';
+import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
+import { attendeeView } from '../attendee-view.js';
+
+export class IdCheckDto {
+  @ApiProperty({ enum: DOCUMENT_KINDS }) @IsIn(DOCUMENT_KINDS) document!: DocumentKind;
+  @ApiProperty() @IsBoolean() nameMatches!: boolean;
+}
+
+export class ScanDto {
+  @ApiProperty() @IsUUID() scanId!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 512) ticketCode?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() registrationId?: string;
+  @ApiProperty() @IsString() @Length(1, 60) door!: string;
+  @ApiPropertyOptional({ type: IdCheckDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => IdCheckDto)
+  idCheck?: IdCheckDto;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) scannedAt?: string;
+}
+
+export interface ScanAnswer {
+  scanId: string;
+  result: 'admitted' | 'refused';
+  reason?: string;
+  attendee?: ReturnType<typeof attendeeView>;
+  admittedAt?: string;
+  door?: string;
+  previous?: { at: string; door: string };
+}
+
+export class ScanTicketCommand extends Command<ScanAnswer> {
+  constructor(
+    readonly conferenceId: string,
+    readonly scanId: string,
+    readonly reference: TicketReference,
+    readonly door: string,
+    readonly idCheck: IdCheck | null,
+    readonly scannedAt: string,
+    readonly ctx: RequestContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(ScanTicketCommand)
+export class ScanTicketHandler implements ICommandHandler<ScanTicketCommand> {
+  constructor(
+    private readonly registry: ConferenceRegistry,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async execute(c: ScanTicketCommand): Promise<ScanAnswer> {
+    const conference = await this.registry.scheduled(c.conferenceId);
+    const doors = conference.details.doors;
+    if (doors.length > 0 && !doors.includes(c.door)) {
+      throw badRequest('unknown_door', `Door must be one of: ${doors.join(', ')}`, [
+        { field: 'door', message: 'unknown door' },
+      ]);
+    }
+    const ticket = lookUpTicket(conference, c.reference);
+    const { outcome } = await runDecider(
+      this.store,
+      scanStream(c.conferenceId, ticket),
+      arrivalDecider,
+      {
+        type: 'ScanTicket',
+        data: {
+          conferenceId: c.conferenceId,
+          scanId: c.scanId,
+          door: c.door,
+          deviceId: c.ctx.deviceId,
+          scannedAt: c.scannedAt,
+          idCheck: c.idCheck,
+          ticket,
+        },
+      },
+      eventMetadata(c.ctx, { door: c.door }),
+    );
+    const scan = outcome as ScanOutcome;
+    const registration = scan.registrationId ? registrationById(conference, scan.registrationId) : undefined;
+    const attendee = registration ? attendeeView(registration) : undefined;
+    if (scan.result === 'admitted') {
+      return { scanId: scan.scanId, result: 'admitted', attendee, admittedAt: scan.admittedAt, door: scan.door };
+    }
+    return {
+      scanId: scan.scanId,
+      result: 'refused',
+      reason: scan.reason,
+      ...(attendee ? { attendee } : {}),
+      ...(scan.previous ? { previous: scan.previous } : {}),
+    };
+  }
+}
+
+@ApiTags('arrivals')
+@Controller('conferences/:cid/scans')
+export class ScanTicketController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(200)
+  scan(@Param('cid', ParseUUIDPipe) cid: string, @Body() dto: ScanDto, @Ctx() ctx: RequestContext): Promise<ScanAnswer> {
+    if ((dto.ticketCode === undefined) === (dto.registrationId === undefined)) {
+      throw badRequest('validation_failed', 'Give exactly one of ticketCode or registrationId', [
+        { field: 'ticketCode', message: 'exactly one of ticketCode or registrationId' },
+      ]);
+    }
+    const reference: TicketReference =
+      dto.ticketCode !== undefined ? { ticketCode: dto.ticketCode } : { registrationId: dto.registrationId! };
+    return this.commands.execute(
+      new ScanTicketCommand(
+        cid,
+        dto.scanId,
+        reference,
+        dto.door,
+        dto.idCheck ? { document: dto.idCheck.document, nameMatches: dto.idCheck.nameMatches } : null,
+        dto.scannedAt ?? new Date().toISOString(),
+        ctx,
+      ),
+    );
+  }
+}

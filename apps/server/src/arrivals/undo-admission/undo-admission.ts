@@ -1,0 +1,76 @@
+import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
+import type { EventStore } from '@emargement/event-store';
+import { arrivalDecider, ticketStream, type UndoOutcome } from '@emargement/conference';
+import { EVENT_STORE } from '../../event-store/event-store.module.js';
+import { runDecider } from '../../shared/decider-runner.js';
+import { notFound } from '../../shared/api-error.js';
+import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
+import { ArrivalsIndex } from '../arrivals-index.js';
+
+export class UndoAdmissionDto {
+  @ApiProperty() @IsString() @Length(1, 500) reason!: string;
+}
+
+export class UndoAdmissionCommand extends Command<UndoOutcome> {
+  constructor(
+    readonly conferenceId: string,
+    readonly scanId: string,
+    readonly reason: string,
+    readonly ctx: RequestContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(UndoAdmissionCommand)
+export class UndoAdmissionHandler implements ICommandHandler<UndoAdmissionCommand> {
+  constructor(
+    private readonly index: ArrivalsIndex,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async execute(c: UndoAdmissionCommand): Promise<UndoOutcome> {
+    const scan = await this.index.scan(c.scanId);
+    if (!scan || scan.conferenceId !== c.conferenceId || scan.registrationId === null) {
+      throw notFound('unknown_scan', `No admission by scan ${c.scanId}`);
+    }
+    const { outcome } = await runDecider(
+      this.store,
+      ticketStream(scan.registrationId),
+      arrivalDecider,
+      {
+        type: 'UndoAdmission',
+        data: {
+          conferenceId: c.conferenceId,
+          registrationId: scan.registrationId,
+          scanId: c.scanId,
+          reason: c.reason.trim(),
+          deviceId: c.ctx.deviceId,
+          undoneAt: new Date().toISOString(),
+        },
+      },
+      eventMetadata(c.ctx),
+    );
+    return outcome as UndoOutcome;
+  }
+}
+
+@ApiTags('arrivals')
+@Controller('conferences/:cid/scans/:scanId/undo')
+export class UndoAdmissionController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(200)
+  undo(
+    @Param('cid', ParseUUIDPipe) cid: string,
+    @Param('scanId', ParseUUIDPipe) scanId: string,
+    @Body() dto: UndoAdmissionDto,
+    @Ctx() ctx: RequestContext,
+  ): Promise<UndoOutcome> {
+    return this.commands.execute(new UndoAdmissionCommand(cid, scanId, dto.reason, ctx));
+  }
+}

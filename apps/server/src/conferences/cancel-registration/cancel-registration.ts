@@ -1,0 +1,56 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import type { CancelOutcome } from '@emargement/conference';
+import { ConferenceRegistry } from '../conference-registry.js';
+import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
+
+export class CancelRegistrationDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) reason?: string;
+}
+
+export class CancelRegistrationCommand extends Command<CancelOutcome> {
+  constructor(
+    readonly conferenceId: string,
+    readonly registrationId: string,
+    readonly reason: string | null,
+    readonly ctx: RequestContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(CancelRegistrationCommand)
+export class CancelRegistrationHandler implements ICommandHandler<CancelRegistrationCommand> {
+  constructor(private readonly registry: ConferenceRegistry) {}
+  async execute(c: CancelRegistrationCommand): Promise<CancelOutcome> {
+    await this.registry.scheduled(c.conferenceId);
+    const { outcome } = await this.registry.run<CancelOutcome>(
+      c.conferenceId,
+      {
+        type: 'CancelRegistration',
+        data: { registrationId: c.registrationId, reason: c.reason, cancelledAt: new Date().toISOString() },
+      },
+      eventMetadata(c.ctx),
+    );
+    return outcome;
+  }
+}
+
+@ApiTags('registrations')
+@Controller('conferences/:cid/registrations/:rid/cancel')
+export class CancelRegistrationController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(200)
+  cancel(
+    @Param('cid', ParseUUIDPipe) cid: string,
+    @Param('rid', ParseUUIDPipe) rid: string,
+    @Body() dto: CancelRegistrationDto,
+    @Ctx() ctx: RequestContext,
+  ): Promise<CancelOutcome> {
+    return this.commands.execute(new CancelRegistrationCommand(cid, rid, dto.reason?.trim() || null, ctx));
+  }
+}

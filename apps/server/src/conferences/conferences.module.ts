@@ -1,0 +1,56 @@
+import { Module } from '@nestjs/common';
+import { ConferenceRegistry } from './conference-registry.js';
+import {
+  ConferencesController,
+  ReviseConferenceHandler,
+  ScheduleConferenceHandler,
+} from './schedule-conference/schedule-conference.js';
+import { RegisterPersonController, RegisterPersonHandler } from './register-person/register-person.js';
+import {
+  ImportRegistrationsController,
+  ImportRegistrationsHandler,
+} from './import-registrations/import-registrations.js';
+import {
+  CancelRegistrationController,
+  CancelRegistrationHandler,
+} from './cancel-registration/cancel-registration.js';
+import { ListRegistrationsHandler, SearchAttendeesController } from './search-attendees/search-attendees.js';
+import { ArrivalsIndex } from '../arrivals/arrivals-index.js';
+import { ScanTicketController, ScanTicketHandler } from '../arrivals/scan-ticket/scan-ticket.js';
+import { UndoAdmissionController, UndoAdmissionHandler } from '../arrivals/undo-admission/undo-admission.js';
+import {
+  RecordLunchPaymentController,
+  RecordLunchPaymentHandler,
+} from '../arrivals/record-lunch-payment/record-lunch-payment.js';
+import { LookUpTicketController, LookUpTicketHandler } from '../arrivals/look-up-ticket/look-up-ticket.js';
+
+/** Conferences, registrations and arrivals: one module, since arrivals are decided on the registry's facts. */
+@Module({
+  controllers: [
+    ImportRegistrationsController,
+    ConferencesController,
+    RegisterPersonController,
+    CancelRegistrationController,
+    SearchAttendeesController,
+    ScanTicketController,
+    UndoAdmissionController,
+    RecordLunchPaymentController,
+    LookUpTicketController,
+  ],
+  providers: [
+    ConferenceRegistry,
+    ArrivalsIndex,
+    ScheduleConferenceHandler,
+    ReviseConferenceHandler,
+    RegisterPersonHandler,
+    ImportRegistrationsHandler,
+    CancelRegistrationHandler,
+    ListRegistrationsHandler,
+    ScanTicketHandler,
+    UndoAdmissionHandler,
+    RecordLunchPaymentHandler,
+    LookUpTicketHandler,
+  ],
+  exports: [ConferenceRegistry, ArrivalsIndex],
+})
+export class ConferencesModule {}

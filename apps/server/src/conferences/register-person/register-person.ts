@@ -1,0 +1,88 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  CATEGORIES,
+  type Category,
+  type RegistrationOutcome,
+  type RegistrationRequest,
+  type RegistrationSource,
+} from '@emargement/conference';
+import { ConferenceRegistry } from '../conference-registry.js';
+import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
+
+/** What a ticket's QR code carries: 144 random bits, URL-safe. Unguessable, so a code cannot be forged. */
+export const newTicketCode = (): string => randomBytes(18).toString('base64url');
+
+export class RegisterPersonDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() registrationId?: string;
+  @ApiProperty() @IsString() @Length(1, 100) firstName!: string;
+  @ApiProperty() @IsString() @Length(1, 100) lastName!: string;
+  @ApiProperty() @IsEmail() @MaxLength(254) email!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) organisation?: string;
+  @ApiProperty({ enum: CATEGORIES }) @IsIn(CATEGORIES) category!: Category;
+  @ApiProperty() @IsBoolean() lunch!: boolean;
+  @ApiProperty() @IsBoolean() photoConsent!: boolean;
+}
+
+export const toRequest = (dto: RegisterPersonDto, registrationId: string): RegistrationRequest => ({
+  registrationId,
+  ticketCode: newTicketCode(),
+  person: {
+    firstName: dto.firstName.trim(),
+    lastName: dto.lastName.trim(),
+    email: dto.email.trim(),
+    organisation: dto.organisation?.trim() || null,
+  },
+  category: dto.category,
+  lunch: dto.lunch,
+  photoConsent: dto.photoConsent,
+});
+
+export class RegisterPersonCommand extends Command<RegistrationOutcome> {
+  constructor(
+    readonly conferenceId: string,
+    readonly request: RegistrationRequest,
+    readonly source: RegistrationSource,
+    readonly ctx: RequestContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(RegisterPersonCommand)
+export class RegisterPersonHandler implements ICommandHandler<RegisterPersonCommand> {
+  constructor(private readonly registry: ConferenceRegistry) {}
+  async execute(c: RegisterPersonCommand): Promise<RegistrationOutcome> {
+    await this.registry.scheduled(c.conferenceId);
+    const { outcome } = await this.registry.run<RegistrationOutcome>(
+      c.conferenceId,
+      {
+        type: 'RegisterPerson',
+        data: { ...c.request, source: c.source, registeredAt: new Date().toISOString() },
+      },
+      eventMetadata(c.ctx),
+    );
+    return outcome;
+  }
+}
+
+@ApiTags('registrations')
+@Controller('conferences/:cid/registrations')
+export class RegisterPersonController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  register(
+    @Param('cid', ParseUUIDPipe) cid: string,
+    @Body() dto: RegisterPersonDto,
+    @Ctx() ctx: RequestContext,
+  ): Promise<RegistrationOutcome> {
+    return this.commands.execute(
+      new RegisterPersonCommand(cid, toRequest(dto, dto.registrationId ?? randomUUID()), 'api', ctx),
+    );
+  }
+}

@@ -1,0 +1,169 @@
+import { Controller, Get, Param, ParseUUIDPipe, Post, Body, Put } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { randomUUID } from 'node:crypto';
+import type { ConferenceDetails, ScheduleOutcome, ReviseOutcome, Scheduled } from '@emargement/conference';
+import { Inject } from '@nestjs/common';
+import type { EventStore } from '@emargement/event-store';
+import { EVENT_STORE } from '../../event-store/event-store.module.js';
+import { ConferenceRegistry } from '../conference-registry.js';
+import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
+
+export class LunchDto {
+  @ApiProperty({ example: 2000 }) @IsInt() @Min(0) @Max(1_000_000) priceCents!: number;
+  @ApiProperty({ example: 'EUR' }) @IsString() @Matches(/^[A-Z]{3}$/) currency!: string;
+}
+
+export class ConferenceDetailsDto {
+  @ApiProperty() @IsString() @Length(1, 200) name!: string;
+  @ApiProperty() @IsString() @Length(1, 200) venue!: string;
+  @ApiProperty({ example: '2014-09-19T09:00:00+02:00' }) @IsISO8601({ strict: true }) startsAt!: string;
+  @ApiProperty({ example: '2014-09-19T18:00:00+02:00' }) @IsISO8601({ strict: true }) endsAt!: string;
+  @ApiProperty({ example: 'Europe/Paris' }) @IsString() @Length(1, 64) timezone!: string;
+  @ApiProperty() @IsInt() @Min(1) @Max(1_000_000) capacity!: number;
+  @ApiProperty() @IsBoolean() idCheckRequired!: boolean;
+  @ApiPropertyOptional({ type: LunchDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LunchDto)
+  lunch?: LunchDto;
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(60, { each: true })
+  doors?: string[];
+}
+
+export class ScheduleConferenceDto extends ConferenceDetailsDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() conferenceId?: string;
+}
+
+const details = (dto: ConferenceDetailsDto): ConferenceDetails => ({
+  name: dto.name,
+  venue: dto.venue,
+  startsAt: dto.startsAt,
+  endsAt: dto.endsAt,
+  timezone: dto.timezone,
+  capacity: dto.capacity,
+  idCheckRequired: dto.idCheckRequired,
+  lunch: dto.lunch ? { priceCents: dto.lunch.priceCents, currency: dto.lunch.currency } : null,
+  doors: dto.doors ?? [],
+});
+
+export class ScheduleConferenceCommand extends Command<ScheduleOutcome> {
+  constructor(
+    readonly conferenceId: string,
+    readonly details: ConferenceDetails,
+    readonly ctx: RequestContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(ScheduleConferenceCommand)
+export class ScheduleConferenceHandler implements ICommandHandler<ScheduleConferenceCommand> {
+  constructor(private readonly registry: ConferenceRegistry) {}
+  async execute(c: ScheduleConferenceCommand): Promise<ScheduleOutcome> {
+    const { outcome } = await this.registry.run<ScheduleOutcome>(
+      c.conferenceId,
+      {
+        type: 'ScheduleConference',
+        data: { ...c.details, conferenceId: c.conferenceId, scheduledAt: new Date().toISOString() },
+      },
+      eventMetadata(c.ctx),
+    );
+    return outcome;
+  }
+}
+
+export class ReviseConferenceCommand extends Command<ReviseOutcome> {
+  constructor(
+    readonly conferenceId: string,
+    readonly details: ConferenceDetails,
+    readonly ctx: RequestContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(ReviseConferenceCommand)
+export class ReviseConferenceHandler implements ICommandHandler<ReviseConferenceCommand> {
+  constructor(private readonly registry: ConferenceRegistry) {}
+  async execute(c: ReviseConferenceCommand): Promise<ReviseOutcome> {
+    await this.registry.scheduled(c.conferenceId);
+    const { outcome } = await this.registry.run<ReviseOutcome>(
+      c.conferenceId,
+      { type: 'ReviseConference', data: { ...c.details, revisedAt: new Date().toISOString() } },
+      eventMetadata(c.ctx),
+    );
+    return outcome;
+  }
+}
+
+export function conferenceView(state: Scheduled) {
+  const counts = { registered: 0, waitlisted: 0, cancelled: 0 };
+  for (const r of state.registrations.values()) counts[r.status] += 1;
+  return { conferenceId: state.conferenceId, ...state.details, ...counts };
+}
+
+@ApiTags('conferences')
+@Controller('conferences')
+export class ConferencesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly registry: ConferenceRegistry,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Post()
+  async schedule(@Body() dto: ScheduleConferenceDto, @Ctx() ctx: RequestContext): Promise<ScheduleOutcome> {
+    return this.commands.execute(new ScheduleConferenceCommand(dto.conferenceId ?? randomUUID(), details(dto), ctx));
+  }
+
+  @Put(':cid')
+  async revise(
+    @Param('cid', ParseUUIDPipe) cid: string,
+    @Body() dto: ConferenceDetailsDto,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ReviseOutcome> {
+    return this.commands.execute(new ReviseConferenceCommand(cid, details(dto), ctx));
+  }
+
+  @Get()
+  async list() {
+    // Every conference ever scheduled, from the store itself: a restarted
+    // server or a second instance answers the same.
+    const scheduled = await this.store.readAll({ filter: { filterOn: 'eventType', prefixes: ['ConferenceScheduled'] } });
+    const items = [];
+    for (const e of scheduled) {
+      const { conferenceId } = e.data as { conferenceId: string };
+      const { state } = await this.registry.current(conferenceId);
+      if (state.status === 'scheduled') items.push(conferenceView(state));
+    }
+    return { items };
+  }
+
+  @Get(':cid')
+  async get(@Param('cid', ParseUUIDPipe) cid: string) {
+    return conferenceView(await this.registry.scheduled(cid));
+  }
+}

@@ -1,0 +1,158 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query as QueryParam } from '@nestjs/common';
+import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  CATEGORIES,
+  queryMatcher,
+  searchWords,
+  type Category,
+  type Registration,
+  type RegistrationStatus,
+} from '@emargement/conference';
+import { ConferenceRegistry } from '../conference-registry.js';
+import { ArrivalsIndex } from '../../arrivals/arrivals-index.js';
+import { badRequest } from '../../shared/api-error.js';
+
+export interface RegistrationFilter {
+  q?: string;
+  category?: Category;
+  status?: RegistrationStatus;
+  lunch?: boolean;
+  limit: number;
+}
+
+export interface RegistrationItem {
+  registrationId: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  organisation: string | null;
+  category: Category;
+  lunch: boolean;
+  lunchPaid: boolean;
+  photoConsent: boolean;
+  status: RegistrationStatus;
+  ticketCode: string;
+  admitted: { at: string; door: string } | null;
+}
+
+export class ListRegistrationsQuery extends Query<{ items: RegistrationItem[]; total: number }> {
+  constructor(
+    readonly conferenceId: string,
+    readonly filter: RegistrationFilter,
+  ) {
+    super();
+  }
+}
+
+/** Search words per registration, computed once per registration object (registrations are immutable values). */
+const wordsCache = new WeakMap<Registration, string[]>();
+const wordsOf = (r: Registration): string[] => {
+  let w = wordsCache.get(r);
+  if (!w) {
+    w = searchWords([r.person.firstName, r.person.lastName, r.person.organisation, r.person.email]);
+    wordsCache.set(r, w);
+  }
+  return w;
+};
+
+@QueryHandler(ListRegistrationsQuery)
+export class ListRegistrationsHandler implements IQueryHandler<ListRegistrationsQuery> {
+  constructor(
+    private readonly registry: ConferenceRegistry,
+    private readonly arrivals: ArrivalsIndex,
+  ) {}
+
+  async execute({ conferenceId, filter }: ListRegistrationsQuery) {
+    const conference = await this.registry.scheduled(conferenceId);
+    await this.arrivals.caughtUp();
+    const matches = filter.q?.trim() ? queryMatcher(filter.q) : undefined;
+    const items: RegistrationItem[] = [];
+    let total = 0;
+    for (const r of conference.registrations.values()) {
+      if (filter.category && r.category !== filter.category) continue;
+      if (filter.status && r.status !== filter.status) continue;
+      if (filter.lunch !== undefined && r.lunch !== filter.lunch) continue;
+      if (matches && !matches(wordsOf(r))) continue;
+      total += 1;
+      if (items.length >= filter.limit) continue;
+      const summary = this.arrivals.summary(r.registrationId);
+      items.push({
+        registrationId: r.registrationId,
+        firstName: r.person.firstName,
+        lastName: r.person.lastName,
+        email: r.person.email,
+        organisation: r.person.organisation,
+        category: r.category,
+        lunch: r.lunch,
+        lunchPaid: summary.lunchPaid,
+        photoConsent: r.photoConsent,
+        status: r.status,
+        ticketCode: r.ticketCode,
+        admitted: summary.admitted ? { at: summary.admitted.at, door: summary.admitted.door } : null,
+      });
+    }
+    return { items, total };
+  }
+}
+
+const parseBool = (v: string | undefined): boolean | undefined => {
+  if (v === undefined || v === '') return undefined;
+  if (v === 'true' || v === '1' || v === 'yes') return true;
+  if (v === 'false' || v === '0' || v === 'no') return false;
+  throw badRequest('validation_failed', 'lunch must be true or false', [{ field: 'lunch', message: 'boolean' }]);
+};
+
+const parseLimit = (v: string | undefined, max: number): number => {
+  if (v === undefined) return max;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw badRequest('validation_failed', 'limit must be a positive integer');
+  return Math.min(n, max);
+};
+
+@ApiTags('registrations')
+@Controller('conferences/:cid')
+export class SearchAttendeesController {
+  constructor(private readonly queries: QueryBus) {}
+
+  /** Door search: name, organisation or e-mail, ignoring case and accents, forgiving one typo. */
+  @Get('attendees')
+  @ApiQuery({ name: 'q', required: false })
+  async attendees(@Param('cid', ParseUUIDPipe) cid: string, @QueryParam('q') q?: string, @QueryParam('limit') limit?: string) {
+    if (q !== undefined && q.length > 200) throw badRequest('validation_failed', 'q is too long');
+    const { items, total } = await this.queries.execute(
+      new ListRegistrationsQuery(cid, { q: q ?? '', limit: parseLimit(limit, 50) }),
+    );
+    // The door needs no e-mail address or ticket code to recognise someone.
+    return {
+      total,
+      items: items.map(({ email: _e, ticketCode: _t, photoConsent: _p, ...rest }) => rest),
+    };
+  }
+
+  @Get('registrations')
+  async registrations(
+    @Param('cid', ParseUUIDPipe) cid: string,
+    @QueryParam('q') q?: string,
+    @QueryParam('category') category?: string,
+    @QueryParam('status') status?: string,
+    @QueryParam('lunch') lunch?: string,
+    @QueryParam('limit') limit?: string,
+  ) {
+    if (category && !(CATEGORIES as readonly string[]).includes(category)) {
+      throw badRequest('validation_failed', `category must be one of ${CATEGORIES.join(', ')}`);
+    }
+    if (status && !['registered', 'waitlisted', 'cancelled'].includes(status)) {
+      throw badRequest('validation_failed', 'status must be registered, waitlisted or cancelled');
+    }
+    return this.queries.execute(
+      new ListRegistrationsQuery(cid, {
+        ...(q ? { q } : {}),
+        ...(category ? { category: category as Category } : {}),
+        ...(status ? { status: status as RegistrationStatus } : {}),
+        ...(parseBool(lunch) !== undefined ? { lunch: parseBool(lunch)! } : {}),
+        limit: parseLimit(limit, 100_000),
+      }),
+    );
+  }
+}

@@ -1,0 +1,291 @@
+// The built web app in real headless Chromium, before any server logic: the
+// page shell renders in French, switches to English and remembers it, and
+// the camera path (fake camera → canvas → bundled zxing-wasm) decodes a QR
+// code. The HTTP answers here are STUBS for this smoke test only; the real
+// server is exercised by door.e2e.spec.ts.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import QRCode from 'qrcode';
+import { launchBrowser, pngToY4m } from '../support/browser.js';
+
+const WEB_DIST = resolve('apps/web/dist');
+const SMOKE_CONFERENCE_ID = 'smoke-conference';
+const SMOKE_TOKEN = 'smoke-token';
+const PHONE = { width: 390, height: 844 };
+/** Set to a folder to keep screenshots of the door and admin pages (for a human to look at). */
+const SCREENSHOT_DIR = process.env.WEB_SMOKE_SCREENSHOTS;
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+};
+
+interface SmokeStubState {
+  authorizations: string[];
+  scans: Record<string, unknown>[];
+  /** ticketCode → first admission, so that a second scan is refused as the contract says. */
+  admitted: Map<string, { at: string; door: string }>;
+}
+
+/** Canned answers standing in for the server, shaped like the contract; only the smoke test uses them. */
+function smokeStubAnswer(
+  method: string,
+  url: URL,
+  body: Record<string, unknown>,
+  state: SmokeStubState,
+): { status: number; body: unknown } {
+  const conferencePath = `/api/conferences/${SMOKE_CONFERENCE_ID}`;
+  if (url.pathname === '/api/conferences') {
+    return { status: 200, body: { items: [{ conferenceId: SMOKE_CONFERENCE_ID, name: 'Journée de test (bouchon)' }] } };
+  }
+  if (url.pathname === conferencePath) {
+    return {
+      status: 200,
+      body: {
+        conferenceId: SMOKE_CONFERENCE_ID,
+        name: 'Journée de test (bouchon)',
+        venue: 'Salle de test',
+        startsAt: '2014-09-19T09:30:00+02:00',
+        endsAt: '2014-09-19T16:30:00+02:00',
+        timezone: 'Europe/Paris',
+        capacity: 400,
+        idCheckRequired: true,
+        lunch: { priceCents: 2000, currency: 'EUR' },
+        doors: ['Accueil principal', 'Accueil intervenants et presse'],
+      },
+    };
+  }
+  if (method === 'POST' && url.pathname === `${conferencePath}/scans`) {
+    state.scans.push(body);
+    const code = String(body.ticketCode);
+    const previous = state.admitted.get(code);
+    if (previous) {
+      return { status: 200, body: { scanId: body.scanId, result: 'refused', reason: 'already_checked_in', previous } };
+    }
+    state.admitted.set(code, { at: String(body.scannedAt), door: String(body.door) });
+    return { status: 200, body: { scanId: body.scanId, result: 'admitted', admittedAt: body.scannedAt } };
+  }
+  const ticket = new RegExp(`^${conferencePath}/tickets/([^/]+)$`).exec(url.pathname);
+  if (ticket) {
+    const code = decodeURIComponent(ticket[1]!);
+    const admission = state.admitted.get(code);
+    return {
+      status: 200,
+      body: {
+        ticketCode: code,
+        state: admission ? 'admitted' : 'expected',
+        ...(admission ? { admittedAt: admission.at, door: admission.door } : {}),
+        attendee: {
+          registrationId: '00000000-0000-4000-8000-000000000001',
+          firstName: 'Élodie',
+          lastName: 'Dupré-Lefèvre',
+          organisation: 'PTCE du Pays de Test',
+          category: 'signatory',
+          lunch: true,
+          lunchPaid: false,
+        },
+      },
+    };
+  }
+  if (url.pathname === `${conferencePath}/registrations` || url.pathname === `${conferencePath}/attendees`) {
+    const people = [
+      ['Claude', 'Alphandéry', 'Le Labo de l’ESS', 'speaker', 'registered', true, true],
+      ['Henri', 'Arévalo', 'RTES', 'speaker', 'registered', true, false],
+      ['Marie', 'Lemaître', 'PTCE Sud', 'signatory', 'waitlisted', false, false],
+      ['<b>Jean</b>', 'N’Diaye', 'Presse & Co', 'press', 'cancelled', false, false],
+    ] as const;
+    return {
+      status: 200,
+      body: {
+        items: people.map(([firstName, lastName, organisation, category, status, lunch, lunchPaid], i) => ({
+          registrationId: `00000000-0000-4000-8000-00000000010${i}`,
+          firstName,
+          lastName,
+          email: `${lastName.toLowerCase()}@example.org`,
+          organisation,
+          category,
+          status,
+          lunch,
+          lunchPaid,
+          ticketCode: null,
+        })),
+      },
+    };
+  }
+  return { status: 404, body: { statusCode: 404, code: 'not_found', message: 'stub: no such route' } };
+}
+
+/** The built app as the server will serve it (static files, SPA fallback), plus the stubbed API above. */
+function startSmokeServer(state: SmokeStubState): Promise<Server> {
+  const api = (req: IncomingMessage, res: ServerResponse, url: URL, text: string) => {
+    state.authorizations.push(req.headers.authorization ?? '');
+    const parsed: unknown = text === '' ? {} : JSON.parse(text);
+    const { status, body } = smokeStubAnswer(req.method ?? 'GET', url, parsed as Record<string, unknown>, state);
+    res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+  };
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith('/api/')) {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => api(req, res, url, Buffer.concat(chunks).toString('utf8')));
+      return;
+    }
+    const file = normalize(join(WEB_DIST, decodeURIComponent(url.pathname)));
+    const inside = file.startsWith(WEB_DIST + sep);
+    const target = inside && existsSync(file) && statSync(file).isFile() ? file : join(WEB_DIST, 'index.html');
+    res
+      .writeHead(200, { 'Content-Type': MIME[extname(target)] ?? 'application/octet-stream' })
+      .end(readFileSync(target));
+  };
+  return new Promise((ok) => {
+    const server = createServer(handler);
+    server.listen(0, '127.0.0.1', () => ok(server));
+  });
+}
+
+describe('web app smoke (built bundle, stubbed API, real Chromium)', () => {
+  const work = mkdtempSync(join(tmpdir(), 'emargement-web-smoke-'));
+  const ticketCode = randomBytes(16).toString('base64url');
+  const stub: SmokeStubState = { authorizations: [], scans: [], admitted: new Map() };
+  let server: Server;
+  let base: string;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(join(WEB_DIST, 'index.html'))) {
+      throw new Error('apps/web/dist is missing: run `npm run build:web` before the browser tests');
+    }
+    const qrPng = join(work, 'qr.png');
+    await QRCode.toFile(qrPng, ticketCode, { width: 360, margin: 4, errorCorrectionLevel: 'M' });
+    const y4m = join(work, 'camera.y4m');
+    pngToY4m(qrPng, y4m, { width: 640, height: 480, frames: 2 });
+    server = await startSmokeServer(stub);
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await launchBrowser({ fakeCameraFile: y4m });
+    if (SCREENSHOT_DIR) mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await new Promise((done) => (server ? server.close(done) : done(undefined)));
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  async function phonePage(): Promise<{ page: Page; requests: string[] }> {
+    const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 1, hasTouch: true });
+    contexts.push(context);
+    await context.grantPermissions(['camera'], { origin: base });
+    const page = await context.newPage();
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    return { page, requests };
+  }
+
+  test('the door page renders in French, switches to English and remembers it', async () => {
+    const { page } = await phonePage();
+    await page.goto(`${base}/door/?conference=${SMOKE_CONFERENCE_ID}&token=${SMOKE_TOKEN}`);
+
+    await page.getByRole('heading', { name: 'Choisissez votre porte' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    // The device link's token is kept, then taken out of the address bar.
+    expect(page.url()).not.toContain(SMOKE_TOKEN);
+    expect(stub.authorizations).toContain(`Bearer ${SMOKE_TOKEN}`);
+
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('heading', { name: 'Choose your door' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Choose your door' }).waitFor();
+
+    await page.getByRole('button', { name: 'Accueil principal' }).click();
+    await page.getByText('Door: Accueil principal').waitFor();
+    await page.getByRole('button', { name: 'Scan with the camera' }).waitFor();
+
+    await page.getByRole('button', { name: 'Passer en français' }).click();
+    await page.getByText('Porte : Accueil principal').waitFor();
+    await page.getByRole('button', { name: 'Scanner avec la caméra' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    if (SCREENSHOT_DIR) await page.screenshot({ path: join(SCREENSHOT_DIR, 'door-idle.png'), fullPage: true });
+  }, 60_000);
+
+  test('the fake camera feeds a QR code that the bundled zxing-wasm decodes; the scan flow admits, then refuses a second time', async () => {
+    const { page, requests } = await phonePage();
+    await page.goto(`${base}/door/?conference=${SMOKE_CONFERENCE_ID}&token=${SMOKE_TOKEN}`);
+    await page.getByRole('button', { name: 'Accueil principal' }).click();
+
+    const lookUp = page.waitForRequest((r) => r.url().includes(`/api/conferences/${SMOKE_CONFERENCE_ID}/tickets/`));
+    await page.getByRole('button', { name: 'Scanner avec la caméra' }).click();
+    const request = await lookUp;
+    expect(decodeURIComponent(new URL(request.url()).pathname.split('/').pop()!)).toBe(ticketCode);
+
+    // The ID check comes before admission, with the person's name as text.
+    await page.getByTestId('person-name').filter({ hasText: 'Élodie Dupré-Lefèvre' }).waitFor();
+    await page.getByRole('group', { name: 'Document présenté' }).waitFor();
+    await page.getByText('Déjeuner prévu — à payer (20,00 €)').waitFor();
+    if (SCREENSHOT_DIR) await page.screenshot({ path: join(SCREENSHOT_DIR, 'door-preview.png'), fullPage: true });
+
+    // The decoder's WebAssembly came from our own server, and nothing else was fetched from anywhere else.
+    expect(requests.some((u) => u.startsWith(base) && u.endsWith('.wasm'))).toBe(true);
+    expect(requests.filter((u) => !u.startsWith(base) && !u.startsWith('data:') && !u.startsWith('blob:'))).toEqual([]);
+
+    // Confirming the ID check sends the scan as the contract has it, then the big green screen.
+    await page.getByRole('group', { name: 'Document présenté' }).getByRole('button', { name: 'Passeport' }).click();
+    await page.getByRole('group', { name: 'Le nom correspond-il ?' }).getByRole('button', { name: 'Oui' }).click();
+    await page.getByRole('button', { name: 'Valider l’entrée' }).click();
+    await page.getByRole('heading', { name: 'ADMIS' }).waitFor();
+    expect(stub.scans).toHaveLength(1);
+    expect(stub.scans[0]).toEqual({
+      scanId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+      ticketCode,
+      door: 'Accueil principal',
+      idCheck: { document: 'passport', nameMatches: true },
+      scannedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/),
+    });
+    await page.getByRole('button', { name: 'Annuler la dernière entrée' }).waitFor();
+    if (SCREENSHOT_DIR) await page.screenshot({ path: join(SCREENSHOT_DIR, 'door-admitted.png'), fullPage: true });
+
+    // The same ticket typed by a handheld scanner: already in, so refused with the first door and time.
+    await page.getByRole('button', { name: 'Scan suivant' }).click();
+    const field = page.getByRole('textbox', { name: 'Code du billet (douchette)' });
+    await field.fill(ticketCode);
+    await field.press('Enter');
+    await page.getByRole('heading', { name: 'REFUSÉ' }).waitFor();
+    const firstAt = String(stub.scans[0]!.scannedAt);
+    const hhmm = new Intl.DateTimeFormat('fr-FR', {
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone: 'Europe/Paris',
+    }).format(new Date(firstAt));
+    expect(await page.getByTestId('refusal-reason').textContent()).toBe(`Déjà entré(e) à Accueil principal à ${hhmm}`);
+    expect(stub.scans).toHaveLength(2);
+    expect(stub.scans[1]).not.toHaveProperty('idCheck');
+    if (SCREENSHOT_DIR) await page.screenshot({ path: join(SCREENSHOT_DIR, 'door-refused.png'), fullPage: true });
+  }, 60_000);
+
+  test('the organisers page lists registrations with names as text, never as markup', async () => {
+    const { page } = await phonePage();
+    await page.goto(`${base}/admin/?conference=${SMOKE_CONFERENCE_ID}&token=${SMOKE_TOKEN}`);
+    await page.getByRole('heading', { name: 'Inscriptions' }).waitFor();
+    await page.getByText('Claude Alphandéry').waitFor();
+    // A name that looks like HTML is shown as typed.
+    await page.getByText('<b>Jean</b> N’Diaye').waitFor();
+    expect(await page.locator('.registrations b').count()).toBe(0);
+    if (SCREENSHOT_DIR) await page.screenshot({ path: join(SCREENSHOT_DIR, 'admin.png'), fullPage: true });
+  }, 60_000);
+});
