@@ -251,6 +251,8 @@ export function toAttendee(body: unknown): Attendee {
   const outer = isRecord(body) ? body : {};
   const inner = isRecord(outer.attendee) ? outer.attendee : isRecord(outer.person) ? outer.person : {};
   const pick = (key: string): unknown => inner[key] ?? outer[key];
+  // The ticket preview may describe lunch as `{expected, paid}` beside the attendee's plain `lunch: boolean`.
+  const lunchInfo = [outer.lunch, inner.lunch].find(isRecord);
   const admittedAt = str(pick('admittedAt'));
   const admittedDoor = str(pick('door'));
   return {
@@ -260,8 +262,8 @@ export function toAttendee(body: unknown): Attendee {
     organisation: str(pick('organisation')),
     category: toCategory(pick('category')),
     status: toStatus(pick('status')),
-    lunch: pick('lunch') === true,
-    lunchPaid: pick('lunchPaid') === true,
+    lunch: pick('lunch') === true || lunchInfo?.expected === true,
+    lunchPaid: pick('lunchPaid') === true || lunchInfo?.paid === true,
     ticketCode: str(pick('ticketCode')),
     admitted:
       toAdmission(pick('admitted')) ??

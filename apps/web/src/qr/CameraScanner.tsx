@@ -3,7 +3,7 @@ import { useLang } from '../i18n';
 import { decodeQr } from './decoder';
 
 /** Frames are scaled down to this width before decoding: plenty for a ticket held up to a phone, and fast. */
-const DECODE_WIDTH = 640;
+const DECODE_WIDTH = 800;
 /** A decoded code is ignored while it stays in view (seen again within this time), so one ticket is one scan. */
 const SAME_CODE_QUIET_MS = 2500;
 
