@@ -42,7 +42,8 @@ export class ConferenceRegistry {
   private async catchUp(conferenceId: string): Promise<Loaded<ConferenceState>> {
     const cached = this.cache.get(conferenceId);
     const loaded = await loadStream(this.store, conferenceStream(conferenceId), conferenceDecider, cached);
-    if (loaded.revision !== 'no_stream') this.cache.set(conferenceId, { state: loaded.state, revision: loaded.revision });
+    if (loaded.revision !== 'no_stream')
+      this.cache.set(conferenceId, { state: loaded.state, revision: loaded.revision });
     return loaded;
   }
 

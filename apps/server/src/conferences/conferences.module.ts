@@ -10,10 +10,7 @@ import {
   ImportRegistrationsController,
   ImportRegistrationsHandler,
 } from './import-registrations/import-registrations.js';
-import {
-  CancelRegistrationController,
-  CancelRegistrationHandler,
-} from './cancel-registration/cancel-registration.js';
+import { CancelRegistrationController, CancelRegistrationHandler } from './cancel-registration/cancel-registration.js';
 import { ListRegistrationsHandler, SearchAttendeesController } from './search-attendees/search-attendees.js';
 import { ArrivalsIndex } from '../arrivals/arrivals-index.js';
 import { ScanTicketController, ScanTicketHandler } from '../arrivals/scan-ticket/scan-ticket.js';

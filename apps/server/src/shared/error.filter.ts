@@ -18,6 +18,13 @@ const STATUS_CODES: Record<number, string> = {
   503: 'service_unavailable',
 };
 
+const PARSER_CODES: Record<string, string> = {
+  'entity.parse.failed': 'invalid_json',
+  'entity.too.large': 'payload_too_large',
+  'encoding.unsupported': 'unsupported_encoding',
+  'charset.unsupported': 'unsupported_charset',
+};
+
 /** Turns every error into the contract's body, so no client ever sees an HTML page or a stack. */
 @Catch()
 export class ApiErrorFilter implements ExceptionFilter {
@@ -26,7 +33,8 @@ export class ApiErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const { status, body } = this.toBody(exception);
-    if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : exception);
+    if (status >= 500)
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : exception);
     res.status(status).json(body);
   }
 
@@ -39,20 +47,26 @@ export class ApiErrorFilter implements ExceptionFilter {
         unknown
       >;
       const message = Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? exception.message);
+      // Body-parser and URI errors arrive wrapped by the Express adapter, the original as `cause`.
+      const cause = exception.cause as { type?: string } | undefined;
+      if (typeof r.code !== 'string' && cause?.type) {
+        const code = PARSER_CODES[cause.type] ?? STATUS_CODES[status] ?? 'bad_request';
+        return { status, body: { statusCode: status, code, message } };
+      }
       return {
         status,
-        body: { ...r, statusCode: status, code: typeof r.code === 'string' ? r.code : (STATUS_CODES[status] ?? 'error'), message },
+        body: {
+          ...r,
+          statusCode: status,
+          code: typeof r.code === 'string' ? r.code : (STATUS_CODES[status] ?? 'error'),
+          message,
+        },
       };
     }
     // Body-parser errors (malformed JSON, too large) carry a status and a type.
     const e = exception as { status?: number; type?: string; message?: string };
     if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-      const code =
-        e.type === 'entity.parse.failed'
-          ? 'invalid_json'
-          : e.type === 'entity.too.large'
-            ? 'payload_too_large'
-            : (STATUS_CODES[e.status] ?? 'bad_request');
+      const code = (e.type && PARSER_CODES[e.type]) ?? STATUS_CODES[e.status] ?? 'bad_request';
       return { status: e.status, body: { statusCode: e.status, code, message: e.message ?? code } };
     }
     if (exception instanceof CommandRefusedError) {
@@ -60,7 +74,12 @@ export class ApiErrorFilter implements ExceptionFilter {
       const detail = exception.detail ?? {};
       return {
         status,
-        body: { statusCode: status, code: exception.reason, message: refusalMessage(exception.reason, detail), ...detail },
+        body: {
+          statusCode: status,
+          code: exception.reason,
+          message: refusalMessage(exception.reason, detail),
+          ...detail,
+        },
       };
     }
     if (exception instanceof EventStoreUnavailableError) {

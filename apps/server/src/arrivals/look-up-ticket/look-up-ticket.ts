@@ -44,7 +44,13 @@ export class LookUpTicketHandler implements IQueryHandler<LookUpTicketQuery> {
     const { state } = await loadStream(this.store, ticketStream(registration.registrationId), arrivalDecider);
     const admitted = state.status === 'admitted' ? state.admission : undefined;
     const ticketState =
-      registration.status === 'cancelled' ? 'cancelled' : registration.status === 'waitlisted' ? 'waitlisted' : admitted ? 'admitted' : 'expected';
+      registration.status === 'cancelled'
+        ? 'cancelled'
+        : registration.status === 'waitlisted'
+          ? 'waitlisted'
+          : admitted
+            ? 'admitted'
+            : 'expected';
     const fee = conference.details.lunch;
     return {
       ticketCode: registration.ticketCode,

@@ -121,7 +121,11 @@ export class ScanTicketController {
 
   @Post()
   @HttpCode(200)
-  scan(@Param('cid', ParseUUIDPipe) cid: string, @Body() dto: ScanDto, @Ctx() ctx: RequestContext): Promise<ScanAnswer> {
+  scan(
+    @Param('cid', ParseUUIDPipe) cid: string,
+    @Body() dto: ScanDto,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ScanAnswer> {
     if ((dto.ticketCode === undefined) === (dto.registrationId === undefined)) {
       throw badRequest('validation_failed', 'Give exactly one of ticketCode or registrationId', [
         { field: 'ticketCode', message: 'exactly one of ticketCode or registrationId' },

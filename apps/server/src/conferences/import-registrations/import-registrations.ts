@@ -60,8 +60,11 @@ export class ImportRegistrationsHandler implements ICommandHandler<ImportRegistr
       lunch: r.lunch,
       photoConsent: r.photoConsent,
     }));
-    const outcome: { created: ImportOutcome['created'][number][]; duplicates: ImportOutcome['duplicates'][number][]; rejected: ImportReport['rejected'] } =
-      { created: [], duplicates: [], rejected: parsed.rejected.map((r) => ({ ...r })) };
+    const outcome: {
+      created: ImportOutcome['created'][number][];
+      duplicates: ImportOutcome['duplicates'][number][];
+      rejected: ImportReport['rejected'];
+    } = { created: [], duplicates: [], rejected: parsed.rejected.map((r) => ({ ...r })) };
     const metadata = eventMetadata(c.ctx, { importId: randomUUID() });
     // Chunks are decided and appended in turn, each on the registry as the
     // previous chunks left it; a crash mid-file is repaired by importing the
@@ -99,7 +102,9 @@ export class ImportRegistrationsController {
   @Post()
   @HttpCode(200)
   @ApiConsumes('text/csv')
-  @ApiBody({ schema: { type: 'string', example: 'first_name,last_name,email,organisation,category,lunch,photo_consent' } })
+  @ApiBody({
+    schema: { type: 'string', example: 'first_name,last_name,email,organisation,category,lunch,photo_consent' },
+  })
   import(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Body() body: unknown,

@@ -152,7 +152,9 @@ export class ConferencesController {
   async list() {
     // Every conference ever scheduled, from the store itself: a restarted
     // server or a second instance answers the same.
-    const scheduled = await this.store.readAll({ filter: { filterOn: 'eventType', prefixes: ['ConferenceScheduled'] } });
+    const scheduled = await this.store.readAll({
+      filter: { filterOn: 'eventType', prefixes: ['ConferenceScheduled'] },
+    });
     const items = [];
     for (const e of scheduled) {
       const { conferenceId } = e.data as { conferenceId: string };

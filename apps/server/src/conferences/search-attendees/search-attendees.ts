@@ -118,7 +118,11 @@ export class SearchAttendeesController {
   /** Door search: name, organisation or e-mail, ignoring case and accents, forgiving one typo. */
   @Get('attendees')
   @ApiQuery({ name: 'q', required: false })
-  async attendees(@Param('cid', ParseUUIDPipe) cid: string, @QueryParam('q') q?: string, @QueryParam('limit') limit?: string) {
+  async attendees(
+    @Param('cid', ParseUUIDPipe) cid: string,
+    @QueryParam('q') q?: string,
+    @QueryParam('limit') limit?: string,
+  ) {
     if (q !== undefined && q.length > 200) throw badRequest('validation_failed', 'q is too long');
     const { items, total } = await this.queries.execute(
       new ListRegistrationsQuery(cid, { q: q ?? '', limit: parseLimit(limit, 50) }),
