@@ -1,34 +1,42 @@
-// The conformance suite against a real EventStoreDB / KurrentDB:
-//   docker compose up -d eventstoredb
-//   EVENTSTORE_CONNECTION_STRING='esdb://localhost:2113?tls=false' npm run test:int
-// Tests share the server and use unique stream names, so no cleanup is needed.
-import { describe, expect, test } from '@jest/globals';
-import { EventStoreClosedError, EventStoreDbEventStore, type EventStore } from '../src/index.js';
-import { runConformanceSuite, type ConformanceTarget } from './conformance.js';
+// The conformance suite against the EventStoreDB adapter, over real gRPC with
+// the real @eventstore/db-client:
+//
+// - always, against the in-process test peer (test/esdb-peer), once for each
+//   way the client appends: BatchAppend (the peer lists its methods, as
+//   servers since 21.10 do) and Append (the peer answers UNIMPLEMENTED to
+//   GetSupportedMethods, as older servers do);
+// - and against a real EventStoreDB / KurrentDB when EVENTSTORE_CONNECTION_STRING
+//   is set. The real server is the reference: where it and the peer disagree,
+//   the peer is wrong.
+//     docker compose up -d eventstoredb
+//     EVENTSTORE_CONNECTION_STRING='esdb://localhost:2113?tls=false' npm run test:int
+// Tests use unique stream names, so a shared server needs no cleanup.
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { EventStoreClosedError, EventStoreDbEventStore } from '../src/index.js';
+import { runConformanceSuite } from './conformance.js';
+import { peerTarget, serverTarget } from './support/esdb-target.js';
 
-const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
+const batchAppendPeer = peerTarget({ serverFeatures: 'supported-methods' });
+const appendPeer = peerTarget({ serverFeatures: 'unimplemented' });
 
-if (connectionString) {
-  const target: ConformanceTarget = {
-    open: () => Promise.resolve(EventStoreDbEventStore.connect(connectionString)),
-    async reopen(store: EventStore) {
-      await store.close();
-      return EventStoreDbEventStore.connect(connectionString);
-    },
-  };
-  runConformanceSuite('eventstoredb', target);
-} else {
-  describe('event-store conformance: eventstoredb', () => {
-    // Still a real check: the adapter and its client load under ESM, and a
-    // store that never reached a server opens and closes cleanly.
-    test('is not run without EVENTSTORE_CONNECTION_STRING', async () => {
-      console.log(
-        'EventStoreDB conformance suite did not run: EVENTSTORE_CONNECTION_STRING is not set ' +
-          "(start one with `docker compose up -d eventstoredb` and set it to 'esdb://localhost:2113?tls=false').",
-      );
-      const store = EventStoreDbEventStore.connect('esdb://localhost:2113?tls=false');
-      await store.close();
-      await expect(store.readAll()).rejects.toBeInstanceOf(EventStoreClosedError);
-    });
+// Each suite's afterAll stops its peer (target.dispose); this one is for a
+// suite whose beforeAll failed half-way.
+afterAll(async () => {
+  await Promise.all([batchAppendPeer.stop(), appendPeer.stop()]);
+});
+
+describe('EventStoreDB adapter through the test peer', () => {
+  runConformanceSuite('eventstoredb (test peer, BatchAppend)', batchAppendPeer);
+  runConformanceSuite('eventstoredb (test peer, Append)', appendPeer);
+
+  test('each suite went through the append path it names', () => {
+    // Both suites have run (jest runs tests in declaration order) and stopped
+    // their peers; the calls are counted on the peer objects, kept here.
+    expect(batchAppendCalls).toEqual({ append: 0, batchAppendAtLeast: true });
+    expect(appendCalls).toEqual({ append: true, batchAppend: 0 });
   });
-}
+});
+
+// Recorded by the suites' peers before dispose() stops them.
+let batchAppendCalls: unknown;
+let appendCalls: unknown;
