@@ -46,7 +46,11 @@ export class ApiErrorFilter implements ExceptionFilter {
         string,
         unknown
       >;
-      const message = Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? exception.message);
+      const message = Array.isArray(r.message)
+        ? r.message.join('; ')
+        : typeof r.message === 'string'
+          ? r.message
+          : exception.message;
       // Body-parser and URI errors arrive wrapped by the Express adapter, the original as `cause`.
       const cause = exception.cause as { type?: string } | undefined;
       if (typeof r.code !== 'string' && cause?.type) {
