@@ -5,13 +5,21 @@ import { ConfigModule } from './config/config.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ConferencesModule } from './conferences/conferences.module.js';
+import { CharterModule } from './charters/charter.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), CqrsModule.forRoot(), EventStoreModule, HealthModule, ConferencesModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        CqrsModule.forRoot(),
+        EventStoreModule,
+        HealthModule,
+        ConferencesModule,
+        CharterModule,
+      ],
     };
   }
 }
