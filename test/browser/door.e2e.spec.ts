@@ -2,16 +2,14 @@
 // serving the built web app, driven in headless Chromium whose fake camera
 // shows a ticket PNG the server itself rendered. Nothing is stubbed.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { readFixture } from '@emargement/testing';
-import { createApp } from '../../apps/server/src/app.js';
-import { loadConfig } from '../../apps/server/src/config/config.js';
 import { launchBrowser, pngToY4m } from '../support/browser.js';
+import { call as request, startTestServer, type TestServer } from '../support/server.js';
 
 const WEB_DIST = resolve('apps/web/dist');
 const PHONE = { width: 390, height: 844 };
@@ -33,37 +31,36 @@ const wallClock = (iso: string, timeZone: string) =>
   );
 
 describe('door app in a real browser against the real server', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'emargement-door-e2e-'));
+  /** The ticket image and camera feed; kept out of the server's DATA_DIR, which holds only what the server wrote. */
+  const work = mkdtempSync(join(tmpdir(), 'emargement-door-browser-'));
   const adminToken = randomUUID();
   const conferenceId = randomUUID();
   const claude = { registrationId: randomUUID(), ticketCode: '' };
   const marie = { registrationId: randomUUID() };
+  const walkInEmail = `zoe.nunez.${randomUUID().slice(0, 8)}@example.org`;
   let timezone = 'Europe/Paris';
-  let app: INestApplication;
+  let server: TestServer;
   let base: string;
-  let doorToken: string;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   /** The first admission's answer, which the second scan's refusal must name. */
   let firstAdmission: ScanAnswer | undefined;
 
+  /** An organiser's call that must succeed (setting the scene, not under test). */
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${adminToken}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
-    return (await res.json()) as T;
+    const res = await request<T>(base, method, path, body, { Authorization: `Bearer ${adminToken}` });
+    if (res.status < 200 || res.status >= 300) {
+      throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    }
+    return res.body;
   }
 
   beforeAll(async () => {
     if (!existsSync(join(WEB_DIST, 'index.html'))) {
       throw new Error('apps/web/dist is missing: run `npm run build:web` before the browser tests');
     }
-    app = await createApp(loadConfig({ DATA_DIR: dataDir, PORT: '0', ADMIN_TOKEN: adminToken }), { logger: false });
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    server = await startTestServer({ ADMIN_TOKEN: adminToken });
+    base = server.base;
 
     // The PTCE 2014 day as its programme describes it: two doors, ID check, paid lunch.
     const fixture = JSON.parse(readFixture('ptce-2014/conference.json')) as Record<string, unknown>;
@@ -101,11 +98,8 @@ describe('door app in a real browser against the real server', () => {
       lunch: false,
       photoConsent: false,
     });
-    // A door device, as an organiser would issue one: the browser works with the door's rights only.
-    ({ token: doorToken } = await call<{ token: string }>('POST', '/api/devices', {
-      name: 'Téléphone porte',
-      role: 'door',
-    }));
+    // Devices and roles (POST /api/devices, door tokens) are the devices issue's
+    // work; until it lands the door phone is enrolled by its link without a token.
 
     // The ticket exactly as the server renders it, shown to the fake camera.
     const png = await fetch(
@@ -116,9 +110,9 @@ describe('door app in a real browser against the real server', () => {
     );
     expect(png.status).toBe(200);
     expect(png.headers.get('content-type')).toMatch(/^image\/png/);
-    const pngPath = join(dataDir, 'ticket.png');
+    const pngPath = join(work, 'ticket.png');
     writeFileSync(pngPath, Buffer.from(await png.arrayBuffer()));
-    const y4m = join(dataDir, 'ticket.y4m');
+    const y4m = join(work, 'ticket.y4m');
     pngToY4m(pngPath, y4m, { width: 800, height: 600, frames: 2 });
     browser = await launchBrowser({ fakeCameraFile: y4m });
   }, 120_000);
@@ -126,8 +120,8 @@ describe('door app in a real browser against the real server', () => {
   afterAll(async () => {
     for (const context of contexts) await context.close();
     await browser?.close();
-    await app?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await server?.close();
+    rmSync(work, { recursive: true, force: true });
   });
 
   /** A phone of its own (its own localStorage), set up by the organiser's device link, standing at `door`. */
@@ -136,7 +130,7 @@ describe('door app in a real browser against the real server', () => {
     contexts.push(context);
     await context.grantPermissions(['camera'], { origin: base });
     const page = await context.newPage();
-    await page.goto(`${base}/door/?conference=${conferenceId}&token=${encodeURIComponent(doorToken)}`);
+    await page.goto(`${base}/door/?conference=${conferenceId}`);
     await page.getByRole('heading', { name: 'Choisissez votre porte' }).waitFor();
     await page.getByRole('button', { name: door }).click();
     await page.getByText(`Porte : ${door}`).waitFor();
@@ -223,5 +217,57 @@ describe('door app in a real browser against the real server', () => {
     expect(await response.json()).toMatchObject({ result: 'admitted' });
     await page.getByRole('heading', { name: 'ADMIS' }).waitFor();
     await page.getByTestId('person-name').filter({ hasText: 'Marie Lemaître' }).waitFor();
+  }, 90_000);
+
+  test('a walk-in is registered and admitted in one flow, pays for lunch, and the admission can be undone', async () => {
+    const page = await doorPhone(MAIN_DOOR);
+    await page.getByRole('button', { name: 'Inscription sur place' }).click();
+    await page.getByLabel('Prénom', { exact: true }).fill('Zoé');
+    await page.getByLabel('Nom', { exact: true }).fill('Núñez-Bœuf');
+    await page.getByLabel('E-mail', { exact: true }).fill(walkInEmail);
+    await page.getByLabel('Organisme', { exact: true }).fill('Coopérative d’en face');
+    await page.getByRole('checkbox', { name: 'Déjeuner' }).check();
+    await page
+      .getByRole('group', { name: 'Document présenté' })
+      .getByRole('button', { name: 'Titre de séjour' })
+      .click();
+    await page.getByRole('group', { name: 'Le nom correspond-il ?' }).getByRole('button', { name: 'Oui' }).click();
+
+    const registered = page.waitForResponse(
+      (r) => r.request().method() === 'POST' && r.url().endsWith(`/api/conferences/${conferenceId}/registrations`),
+    );
+    const answered = scanAnswer(page);
+    await page.getByRole('button', { name: 'Inscrire et admettre' }).click();
+    const registration = (await (await registered).json()) as { registrationId: string; status: string };
+    expect(registration.status).toBe('registered');
+    const scan = await answered;
+    expect(scan.request().postDataJSON()).toMatchObject({
+      registrationId: registration.registrationId,
+      door: MAIN_DOOR,
+      idCheck: { document: 'residence_permit', nameMatches: true },
+    });
+    await page.getByRole('heading', { name: 'ADMIS' }).waitFor();
+    await page.getByTestId('person-name').filter({ hasText: 'Zoé Núñez-Bœuf' }).waitFor();
+
+    // Lunch booked on the spot, paid in cash: the exact fee, once.
+    await page.getByText('Déjeuner prévu — à payer (20,00 €)').waitFor();
+    const paid = page.waitForResponse((r) =>
+      r.url().endsWith(`/registrations/${registration.registrationId}/lunch-payment`),
+    );
+    await page.getByRole('button', { name: 'Espèces' }).click();
+    const payment = await paid;
+    expect(payment.status()).toBe(201);
+    expect(payment.request().postDataJSON()).toMatchObject({ amountCents: 2000, method: 'cash' });
+    await page.getByText('Déjeuner payé (Espèces)').waitFor();
+
+    // Undo: a reason is required, and the admission is revoked.
+    const scanId = ((await scan.json()) as ScanAnswer).scanId;
+    await page.getByRole('button', { name: 'Annuler la dernière entrée' }).click();
+    const undone = page.waitForResponse((r) => r.url().endsWith(`/scans/${scanId}/undo`));
+    await page.getByRole('button', { name: 'Confirmer l’annulation' }).click();
+    const undo = await undone;
+    expect(undo.status()).toBe(200);
+    expect(undo.request().postDataJSON()).toEqual({ reason: 'Erreur à la porte' });
+    await page.getByText('Entrée annulée : Zoé Núñez-Bœuf').waitFor();
   }, 90_000);
 });
