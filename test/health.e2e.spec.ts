@@ -1,25 +1,19 @@
 // The server over real HTTP on a real SQLite file: starts, answers health, publishes its OpenAPI document.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApp } from '../apps/server/src/app.js';
-import { loadConfig } from '../apps/server/src/config/config.js';
+import { startTestServer, type TestServer } from './support/server.js';
 
 describe('server health', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'emargement-e2e-'));
-  let app: INestApplication;
+  let server: TestServer;
   let base: string;
 
   beforeAll(async () => {
-    app = await createApp(loadConfig({ DATA_DIR: dataDir, PORT: '0' }), { logger: false });
-    await app.listen(0, '127.0.0.1');
-    base = await app.getUrl();
+    server = await startTestServer();
+    base = server.base;
   });
   afterAll(async () => {
-    await app.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await server.close();
   });
 
   test('GET /health/live answers ok', async () => {
@@ -28,11 +22,12 @@ describe('server health', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
-  test('GET /health/ready answers once the embedded store answers, and the store is a file under DATA_DIR', async () => {
+  test('GET /health/ready answers once the event store answers', async () => {
     const res = await fetch(`${base}/health/ready`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'ready' });
-    expect(existsSync(join(dataDir, 'events.sqlite'))).toBe(true);
+    // On the embedded default, the store is one file under DATA_DIR.
+    expect(existsSync(join(server.dataDir, 'events.sqlite'))).toBe(server.eventStore === 'sqlite');
   });
 
   test('GET /api/docs-json publishes the OpenAPI document', async () => {

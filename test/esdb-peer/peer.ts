@@ -6,7 +6,10 @@
  * built on `@grpc/grpc-js` and on the service definitions and message classes
  * the client itself ships (`node_modules/@eventstore/db-client/generated`), so
  * the bytes on the wire are the client's own encoding. It lives under `test/`
- * and is never part of the shipped server (tsconfig.build.json leaves it out).
+ * and is never part of the shipped server: nothing under apps/ or a library
+ * source imports it (the build compiles it into dist/test/ only because it includes
+ * the e2e helper test/support/server.ts, which starts a peer for the e2e pass
+ * on the EventStoreDB adapter).
  *
  * ## What is served
  *
@@ -166,7 +169,7 @@
  *
  * For tests that wait on the peer's side: `store` (the data), `calls`
  * (requests per method), `subscriptionCount`, `heldMessages`, and the events
- * in EsdbPeerEvents (`subscribed`, `held`, `unavailable`, `available`).
+ * in EsdbPeerEvents (`subscribed`, `answered`, `held`, `unavailable`, `available`).
  */
 import { EventEmitter } from 'node:events';
 
@@ -240,6 +243,11 @@ export interface EsdbPeerOptions {
   store?: PeerStore;
 }
 
+/** Where a catch-up subscription was asked to start (exclusive), as the request said. */
+export type SubscriptionStart =
+  | { readonly kind: 'all'; readonly from: 'start' | 'end' | LogPosition }
+  | { readonly kind: 'stream'; readonly streamName: string; readonly from: 'start' | 'end' | bigint };
+
 export interface RestartOptions {
   /** Keep the events (default) or start from an empty log. */
   keepData?: boolean;
@@ -247,8 +255,13 @@ export interface RestartOptions {
 
 /** Events emitted by EsdbPeer, for tests that wait on the peer's side. */
 export interface EsdbPeerEvents {
-  /** A subscription was confirmed and has caught up (its messages may still be held by a stall). */
-  subscribed: [subscriptionId: string];
+  /**
+   * A subscription was confirmed and has caught up (its messages may still be
+   * held by a stall). `start` is where the client asked it to start from.
+   */
+  subscribed: [subscriptionId: string, start: SubscriptionStart];
+  /** A one-off read (not a subscription) was answered in full (its messages may still be held by a stall). */
+  answered: [target: 'stream' | 'all'];
   /** A message to a reader was held back by `stallReaders(true)`. */
   held: [heldMessages: number];
   /** `setUnavailable(true)` took effect. */
@@ -614,6 +627,7 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
       if (events === undefined) {
         out.send(streamNotFoundResp(streamName));
         out.end();
+        this.emit('answered', 'stream');
         return;
       }
       const last = BigInt(events.length - 1);
@@ -664,6 +678,7 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
       remaining -= 1n;
     }
     out.end();
+    this.emit('answered', fromStream ? 'stream' : 'all');
   }
 
   private subscribe(
@@ -673,6 +688,7 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
     filter: EventFilter | undefined,
   ): void {
     let target: SubscriptionTarget;
+    let start: SubscriptionStart;
     let fromEnd = false;
     if (options.hasStream()) {
       const streamOptions = options.getStream()!;
@@ -694,6 +710,12 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
           throw invalidArgument('Stream subscription has no revision option.');
       }
       target = { kind: 'stream', streamName, afterRevision };
+      const revisionCase = streamOptions.getRevisionOptionCase();
+      start = {
+        kind: 'stream',
+        streamName,
+        from: revisionCase === Case.START ? 'start' : revisionCase === Case.END ? 'end' : afterRevision,
+      };
     } else if (options.hasAll()) {
       const allOptions = options.getAll()!;
       const Case = streamsPb.ReadReq.Options.AllOptions.AllOptionCase;
@@ -716,6 +738,7 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
           throw invalidArgument('$all subscription has no position option.');
       }
       target = { kind: 'all', after, filter };
+      start = { kind: 'all', from: fromEnd ? 'end' : (after ?? 'start') };
     } else {
       throw invalidArgument('Subscription targets neither a stream nor $all.');
     }
@@ -730,7 +753,7 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
     subscription.catchUp(this.store, fromEnd);
     this.subscriptions.add(subscription);
     out.onClose(() => this.subscriptions.delete(subscription));
-    this.emit('subscribed', subscription.id);
+    this.emit('subscribed', subscription.id, start);
   }
 
   // -------------------------------------------------------------------------

@@ -1,33 +1,123 @@
 // Starts the real server (the same createApp as main.ts) on a fresh DATA_DIR,
 // on 127.0.0.1 and a free port, for e2e tests. The event store is the
-// embedded SQLite file unless E2E_EVENT_STORE=eventstoredb.
+// embedded SQLite file unless E2E_EVENT_STORE=eventstoredb (see eventStoreEnv).
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../apps/server/src/app.js';
 import { loadConfig } from '../../apps/server/src/config/config.js';
+import { EsdbPeer } from '../esdb-peer/peer.js';
 
 export interface TestServer {
   app: NestExpressApplication;
   /** e.g. http://127.0.0.1:40123 */
   base: string;
   dataDir: string;
+  /** The event store the server runs on. */
+  eventStore: 'sqlite' | 'eventstoredb';
+  /**
+   * Closes this app and starts a new one on the same DATA_DIR and the same
+   * event store (the same test peer), as when the server process restarts.
+   * Close the server it returns (not this one) at the end.
+   */
+  restart(): Promise<TestServer>;
+  /** Closes the app, stops the test peer if one was started, removes DATA_DIR. */
   close(): Promise<void>;
+}
+
+/** The store the e2e run is on: E2E_EVENT_STORE, `sqlite` by default. */
+export function e2eEventStore(): 'sqlite' | 'eventstoredb' {
+  const kind = process.env.E2E_EVENT_STORE?.trim() || 'sqlite';
+  if (kind !== 'sqlite' && kind !== 'eventstoredb') {
+    throw new Error(`E2E_EVENT_STORE must be 'sqlite' or 'eventstoredb', got ${JSON.stringify(kind)}`);
+  }
+  return kind;
+}
+
+/**
+ * The store part of the server's environment. With E2E_EVENT_STORE=eventstoredb
+ * the server runs on the EventStoreDB adapter: against EVENTSTORE_CONNECTION_STRING
+ * when it is set (a real server, shared: the e2e tests use fresh ids), otherwise
+ * against a fresh EventStoreDB test peer (test/esdb-peer) that `stop` shuts down.
+ * A caller's own EVENT_STORE wins.
+ */
+async function eventStoreEnv(
+  env: Record<string, string>,
+): Promise<{ env: Record<string, string>; kind: 'sqlite' | 'eventstoredb'; stop: () => Promise<void> }> {
+  const none = (): Promise<void> => Promise.resolve();
+  const requested = env.EVENT_STORE ?? e2eEventStore();
+  if (requested !== 'eventstoredb') return { env: {}, kind: 'sqlite', stop: none };
+  if (env.EVENTSTORE_CONNECTION_STRING) return { env: {}, kind: 'eventstoredb', stop: none };
+  const given = process.env.EVENTSTORE_CONNECTION_STRING?.trim();
+  if (given) {
+    return {
+      env: { EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: given },
+      kind: 'eventstoredb',
+      stop: none,
+    };
+  }
+  const peer = await EsdbPeer.start();
+  return {
+    env: { EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: peer.connectionString },
+    kind: 'eventstoredb',
+    stop: () => peer.stop(),
+  };
 }
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'emargement-e2e-'));
+  let store: Awaited<ReturnType<typeof eventStoreEnv>>;
+  try {
+    store = await eventStoreEnv(env);
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const dispose = async (): Promise<void> => {
+    try {
+      await store.stop();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+  try {
+    return await serve(dataDir, { ...store.env, ...env }, store.kind, dispose);
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
+
+async function serve(
+  dataDir: string,
+  env: Record<string, string>,
+  eventStore: 'sqlite' | 'eventstoredb',
+  dispose: () => Promise<void>,
+): Promise<TestServer> {
   const app = await createApp(loadConfig({ DATA_DIR: dataDir, PORT: '0', ...env }), { logger: false });
-  await app.listen(0, '127.0.0.1');
+  try {
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return {
     app,
     base,
     dataDir,
-    close: async () => {
+    eventStore,
+    restart: async () => {
       await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      return serve(dataDir, env, eventStore, dispose);
+    },
+    close: async () => {
+      try {
+        await app.close();
+      } finally {
+        await dispose();
+      }
     },
   };
 }

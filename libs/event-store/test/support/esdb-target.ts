@@ -30,7 +30,7 @@ export function serverTarget(
 }
 
 export interface PeerTarget extends ConformanceTarget {
-  /** The running peer, once `open()` has started it. */
+  /** The peer `open()` started last (still there, stopped, after `stop()`: its counters stay readable). */
   readonly peer: EsdbPeer | undefined;
   /** Starts the peer if it is not running yet (idempotent). */
   start(): Promise<EsdbPeer>;
@@ -57,7 +57,6 @@ export function peerTarget(
   const stop = async (): Promise<void> => {
     const running = starting;
     starting = undefined;
-    peer = undefined;
     if (running) await (await running).stop();
   };
   return {
