@@ -288,4 +288,34 @@ describe('web app smoke (built bundle, stubbed API, real Chromium)', () => {
     expect(await page.locator('.registrations b').count()).toBe(0);
     if (SCREENSHOT_DIR) await page.screenshot({ path: join(SCREENSHOT_DIR, 'admin.png'), fullPage: true });
   }, 60_000);
+
+  test('a scan that gets no answer is kept, shown as pending, and sent again with the same scanId', async () => {
+    const { page } = await phonePage();
+    await page.goto(`${base}/door/?conference=${SMOKE_CONFERENCE_ID}&token=${SMOKE_TOKEN}`);
+    await page.getByRole('button', { name: 'Accueil principal' }).click();
+    const scans = `**/api/conferences/${SMOKE_CONFERENCE_ID}/scans`;
+    await page.route(scans, (route) => route.abort('internetdisconnected'));
+
+    const field = page.getByRole('textbox', { name: 'Code du billet (douchette)' });
+    await field.fill('offline-ticket');
+    await field.press('Enter');
+    await page.getByRole('group', { name: 'Document présenté' }).getByRole('button', { name: 'Autre' }).click();
+    await page.getByRole('group', { name: 'Le nom correspond-il ?' }).getByRole('button', { name: 'Oui' }).click();
+    await page.getByRole('button', { name: 'Valider l’entrée' }).click();
+    await page.getByRole('heading', { name: 'EN ATTENTE' }).waitFor();
+    await page.getByText('1 scan(s) en attente de réseau').waitFor();
+    // (Evaluated as text: the test's TypeScript has no DOM types.)
+    const queued: unknown = await page.evaluate("JSON.parse(localStorage.getItem('emargement.scanQueue') ?? '[]')");
+    expect(queued).toHaveLength(1);
+    const scanId = (queued as { body: { scanId: string } }[])[0]!.body.scanId;
+    expect(stub.scans.some((b) => b.scanId === scanId)).toBe(false);
+
+    // The network is back: the same scan, same id, reaches the server, and the queue empties.
+    await page.unroute(scans);
+    const resent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/scans'));
+    await page.evaluate("window.dispatchEvent(new Event('online'))");
+    expect((await resent).postDataJSON()).toMatchObject({ scanId, ticketCode: 'offline-ticket' });
+    await page.getByText('1 scan(s) en attente de réseau').waitFor({ state: 'detached' });
+    expect(stub.scans.filter((b) => b.scanId === scanId)).toHaveLength(1);
+  }, 60_000);
 });

@@ -113,10 +113,20 @@ export interface Registration {
   ticketCode: string | null;
 }
 
+export interface ImportLine {
+  line: number;
+  registrationId?: string;
+  status?: string;
+  reason?: string;
+  field?: string;
+}
+
+/** The contract's counts, and, when the server sends it, every line's fate (`lines`). */
 export interface ImportReport {
-  created: number | { line: number; registrationId?: string; status?: string }[];
-  duplicates: number | { line: number; registrationId?: string }[];
-  rejected: { line: number; reason: string; field?: string }[];
+  created: number | ImportLine[];
+  duplicates: number | ImportLine[];
+  rejected: (ImportLine & { reason: string })[];
+  lines?: (ImportLine & { result: 'created' | 'duplicate' | 'rejected' })[];
 }
 
 export interface RegisterRequest {

@@ -10,14 +10,10 @@ const fr = {
   'app.title': 'Émargement',
   'lang.switch': 'English',
   'lang.switchLabel': 'Switch to English',
-  'common.back': 'Retour',
   'common.cancel': 'Annuler',
-  'common.save': 'Enregistrer',
   'common.loading': 'Chargement…',
   'common.retry': 'Réessayer',
-  'common.yes': 'Oui',
   'common.no': 'Non',
-  'common.close': 'Fermer',
   'common.all': 'Tous',
 
   'home.door': 'Accueil (porte)',
@@ -70,7 +66,6 @@ const fr = {
   'preview.idNameYes': 'Oui',
   'preview.idNameNo': 'Non',
   'preview.admit': 'Valider l’entrée',
-  'preview.alreadyAdmitted': 'Déjà entré(e) à {door} à {time}',
 
   'document.national_id': 'Carte d’identité',
   'document.passport': 'Passeport',
@@ -182,7 +177,6 @@ const fr = {
   'admin.noRegistrations': 'Aucune inscription ne correspond.',
   'admin.showMore': 'Afficher {count} de plus',
   'admin.importShort': 'Import CSV',
-  'admin.none': '—',
 
   'error.network': 'Pas de réseau : le serveur ne répond pas.',
   'error.unknown': 'Erreur inattendue ({code}).',
@@ -236,14 +230,10 @@ const en: Record<MessageKey, string> = {
   'app.title': 'Émargement',
   'lang.switch': 'Français',
   'lang.switchLabel': 'Passer en français',
-  'common.back': 'Back',
   'common.cancel': 'Cancel',
-  'common.save': 'Save',
   'common.loading': 'Loading…',
   'common.retry': 'Retry',
-  'common.yes': 'Yes',
   'common.no': 'No',
-  'common.close': 'Close',
   'common.all': 'All',
 
   'home.door': 'Door',
@@ -296,7 +286,6 @@ const en: Record<MessageKey, string> = {
   'preview.idNameYes': 'Yes',
   'preview.idNameNo': 'No',
   'preview.admit': 'Admit',
-  'preview.alreadyAdmitted': 'Already entered at {door} at {time}',
 
   'document.national_id': 'National ID card',
   'document.passport': 'Passport',
@@ -408,7 +397,6 @@ const en: Record<MessageKey, string> = {
   'admin.noRegistrations': 'No registration matches.',
   'admin.showMore': 'Show {count} more',
   'admin.importShort': 'CSV import',
-  'admin.none': '—',
 
   'error.network': 'No network: the server does not answer.',
   'error.unknown': 'Unexpected error ({code}).',

@@ -16,6 +16,17 @@ const STATUS: Record<string, number> = {
   unknown_registration: 404,
   unknown_scan: 404,
   lunch_not_offered: 409,
+  // The charter (libs/charter). consent_missing, empty_signature, missing_organisation,
+  // invalid_image and missing_reason are bad requests (400, the default).
+  not_admitted: 409,
+  not_a_signatory: 409,
+  already_signed: 409,
+  charter_closed: 409,
+  text_changed: 409,
+  charter_exists: 409,
+  signature_id_conflict: 409,
+  unknown_charter: 404,
+  unknown_signature: 404,
 };
 
 export const refusalStatus = (code: string): number => STATUS[code] ?? 400;

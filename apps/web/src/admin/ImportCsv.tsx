@@ -1,12 +1,16 @@
 import { useState, type FormEvent } from 'react';
-import { api, uploadCsv, type ImportReport } from '../api';
+import { api, uploadCsv, type ImportLine, type ImportReport } from '../api';
 import { useLang, isMessageKey } from '../i18n';
 import { ErrorMessage } from '../shell';
 
-type Lines = { line: number; registrationId?: string; status?: string }[];
+const count = (value: number | ImportLine[]): number => (typeof value === 'number' ? value : value.length);
 
-const count = (value: number | Lines): number => (typeof value === 'number' ? value : value.length);
-const lines = (value: number | Lines): Lines => (typeof value === 'number' ? [] : value);
+/** The lines of one kind, from the per-line list when the server sends one, else from the arrays. */
+const linesOf = (report: ImportReport, kind: 'created' | 'duplicate'): ImportLine[] => {
+  if (report.lines) return report.lines.filter((l) => l.result === kind);
+  const value = kind === 'created' ? report.created : report.duplicates;
+  return typeof value === 'number' ? [] : value;
+};
 
 /** Sends the file as it is (the server parses it: comma or semicolon, BOM, quotes) and shows its report line by line. */
 export function ImportCsv({ conferenceId, onImported }: { conferenceId: string; onImported: () => void }) {
@@ -88,21 +92,21 @@ export function ImportCsv({ conferenceId, onImported }: { conferenceId: string; 
               </ul>
             </details>
           ) : null}
-          {lines(report.duplicates).length > 0 ? (
+          {linesOf(report, 'duplicate').length > 0 ? (
             <details open>
               <summary>{t('admin.importDuplicates', { count: count(report.duplicates) })}</summary>
               <ul className="lines">
-                {lines(report.duplicates).map((d) => (
+                {linesOf(report, 'duplicate').map((d) => (
                   <li key={d.line}>{t('admin.importLine', { line: d.line })}</li>
                 ))}
               </ul>
             </details>
           ) : null}
-          {lines(report.created).length > 0 ? (
+          {linesOf(report, 'created').length > 0 ? (
             <details>
               <summary>{t('admin.importCreated', { count: count(report.created) })}</summary>
               <ul className="lines">
-                {lines(report.created).map((c) => (
+                {linesOf(report, 'created').map((c) => (
                   <li key={c.line}>
                     {t('admin.importLine', { line: c.line })}
                     {c.status === 'waitlisted' ? ` — ${t('status.waitlisted')}` : ''}

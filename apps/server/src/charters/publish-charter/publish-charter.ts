@@ -1,0 +1,77 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { randomUUID } from 'node:crypto';
+import type { PublishOutcome } from '@emargement/charter';
+import { ConferenceRegistry } from '../../conferences/conference-registry.js';
+import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
+import { CharterRegistry } from '../charter-registry.js';
+
+export class PublishCharterDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() charterId?: string;
+  @ApiProperty() @IsString() @Length(1, 200) title!: string;
+  @ApiProperty({ description: 'Markdown; its SHA-256 is taken over these exact UTF-8 bytes' })
+  @IsString()
+  @Length(1, 100_000)
+  text!: string;
+}
+
+export class PublishCharterCommand extends Command<PublishOutcome> {
+  constructor(
+    readonly conferenceId: string,
+    readonly charterId: string,
+    readonly title: string,
+    readonly text: string,
+    readonly ctx: RequestContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(PublishCharterCommand)
+export class PublishCharterHandler implements ICommandHandler<PublishCharterCommand> {
+  constructor(
+    private readonly conferences: ConferenceRegistry,
+    private readonly charters: CharterRegistry,
+  ) {}
+
+  async execute(c: PublishCharterCommand): Promise<PublishOutcome> {
+    await this.conferences.scheduled(c.conferenceId);
+    const { outcome } = await this.charters.run<PublishOutcome>(
+      c.charterId,
+      {
+        type: 'PublishCharter',
+        data: {
+          charterId: c.charterId,
+          conferenceId: c.conferenceId,
+          title: c.title,
+          text: c.text,
+          publishedAt: new Date().toISOString(),
+        },
+      },
+      eventMetadata(c.ctx),
+    );
+    return outcome;
+  }
+}
+
+@ApiTags('charter')
+@Controller('conferences/:cid/charters')
+export class PublishCharterController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Publish a charter (Markdown); the same id and body again write nothing' })
+  async publish(
+    @Param('cid', ParseUUIDPipe) cid: string,
+    @Body() dto: PublishCharterDto,
+    @Ctx() ctx: RequestContext,
+  ): Promise<{ charterId: string; textSha256: string }> {
+    const outcome = await this.commands.execute(
+      new PublishCharterCommand(cid, dto.charterId ?? randomUUID(), dto.title, dto.text, ctx),
+    );
+    return { charterId: outcome.charterId, textSha256: outcome.textSha256 };
+  }
+}

@@ -1,0 +1,244 @@
+import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsArray,
+  IsBoolean,
+  IsISO8601,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { randomBytes } from 'node:crypto';
+import type { EventStore } from '@emargement/event-store';
+import { arrivalDecider, registrationById, ticketStream } from '@emargement/conference';
+import {
+  inspectPngDataUrl,
+  MAX_IMAGE_BYTES,
+  type CanvasSize,
+  type Consent,
+  type SignOutcome,
+  type Strokes,
+} from '@emargement/charter';
+import { EVENT_STORE } from '../../event-store/event-store.module.js';
+import { ConferenceRegistry } from '../../conferences/conference-registry.js';
+import { loadStream } from '../../shared/decider-runner.js';
+import { ApiError, badRequest, notFound } from '../../shared/api-error.js';
+import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
+import { CharterRegistry } from '../charter-registry.js';
+import { parseStrokes } from './signature-input.js';
+
+export class ConsentDto {
+  @ApiProperty({ description: 'true: the signer ticked the box' }) @IsBoolean() given!: boolean;
+  @ApiProperty({ description: 'The words shown next to the box, exactly' })
+  @IsString()
+  @MaxLength(2000)
+  wording!: string;
+  @ApiProperty({ description: 'When the box was ticked (tablet clock)' }) @IsISO8601({ strict: true }) givenAt!: string;
+}
+
+export class CanvasDto {
+  @ApiProperty({ description: 'CSS pixels' }) @IsNumber() @Min(1) @Max(10_000) width!: number;
+  @ApiProperty({ description: 'CSS pixels' }) @IsNumber() @Min(1) @Max(10_000) height!: number;
+  @ApiPropertyOptional() @IsOptional() @IsNumber() @Min(0.25) @Max(8) devicePixelRatio?: number;
+}
+
+export class SignCharterDto {
+  @ApiProperty() @IsUUID() signatureId!: string;
+  @ApiProperty() @IsUUID() registrationId!: string;
+  @ApiProperty({ description: 'The organisation signed for, as the signer confirmed it' })
+  @IsString()
+  @Length(1, 200)
+  onBehalfOf!: string;
+  @ApiPropertyOptional({
+    type: ConsentDto,
+    description: 'Missing, false, null or not given: refused `consent_missing`',
+  })
+  @IsOptional()
+  @ValidateIf((o: SignCharterDto) => typeof o.consent === 'object' && o.consent !== null)
+  @ValidateNested()
+  @Type(() => ConsentDto)
+  consent?: ConsentDto | boolean | null;
+  @ApiProperty({ description: 'SHA-256 (hex) of the text the tablet showed' })
+  @IsString()
+  @MaxLength(128)
+  textSha256!: string;
+  @ApiPropertyOptional({
+    description: 'signature_pad point groups: [[{x, y, time, pressure?}]]',
+    type: 'array',
+    items: { type: 'array', items: { type: 'object' } },
+  })
+  @IsOptional()
+  @IsArray()
+  strokes?: unknown[];
+  @ApiPropertyOptional({ type: CanvasDto }) @IsOptional() @ValidateNested() @Type(() => CanvasDto) canvas?: CanvasDto;
+  // No length limit here: the body's limit (1 MB) bounds it, and a PNG over
+  // 256 KiB gets its own code (413 image_too_large) from signatureInput.
+  @ApiPropertyOptional({ description: `data:image/png;base64,... (at most ${MAX_IMAGE_BYTES} bytes decoded)` })
+  @IsOptional()
+  @IsString()
+  image?: string;
+  @ApiProperty({ description: 'The signing tablet' }) @IsString() @Length(1, 60) kiosk!: string;
+  @ApiPropertyOptional({ description: 'When the signer validated, by the tablet’s clock' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  deviceSignedAt?: string;
+}
+
+export interface SignatureInput {
+  signatureId: string;
+  registrationId: string;
+  onBehalfOf: string;
+  consent: Consent | null;
+  textSha256: string;
+  strokes: Strokes;
+  canvas: CanvasSize;
+  image: string | null;
+  kiosk: string;
+  deviceSignedAt: string | null;
+}
+
+/** Checks what class-validator cannot (the strokes point by point, the PNG's bytes) and shapes the input. */
+export function signatureInput(dto: SignCharterDto): SignatureInput {
+  const { strokes, errors } = parseStrokes(dto.strokes);
+  if (strokes === null)
+    throw badRequest('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+  const image = dto.image === undefined || dto.image === '' ? null : dto.image;
+  let canvas: CanvasSize = dto.canvas
+    ? { width: dto.canvas.width, height: dto.canvas.height, devicePixelRatio: dto.canvas.devicePixelRatio ?? null }
+    : { width: 0, height: 0, devicePixelRatio: null };
+  if (image !== null) {
+    const png = inspectPngDataUrl(image);
+    if (!png.ok) {
+      if (png.problem === 'too_large')
+        throw new ApiError(413, 'image_too_large', `The signature image is over ${MAX_IMAGE_BYTES} bytes`, [
+          { field: 'image', message: `at most ${MAX_IMAGE_BYTES} bytes decoded` },
+        ]);
+      throw badRequest('invalid_image', `The signature image is not a valid PNG data URL (${png.problem})`, [
+        { field: 'image', message: png.problem },
+      ]);
+    }
+    // Without the canvas's size, the picture's own is the best record of the drawing surface.
+    if (!dto.canvas) canvas = { width: png.width, height: png.height, devicePixelRatio: null };
+  }
+  const consent =
+    dto.consent instanceof ConsentDto && dto.consent.given
+      ? { wording: dto.consent.wording, givenAt: dto.consent.givenAt }
+      : null;
+  return {
+    signatureId: dto.signatureId,
+    registrationId: dto.registrationId,
+    onBehalfOf: dto.onBehalfOf,
+    consent,
+    textSha256: dto.textSha256.toLowerCase(),
+    strokes,
+    canvas,
+    image,
+    kiosk: dto.kiosk.trim(),
+    deviceSignedAt: dto.deviceSignedAt ?? null,
+  };
+}
+
+export type SignAnswer = SignOutcome;
+
+export class SignCharterCommand extends Command<SignAnswer> {
+  constructor(
+    readonly conferenceId: string,
+    readonly charterId: string,
+    readonly input: SignatureInput,
+    readonly ctx: RequestContext,
+  ) {
+    super();
+  }
+}
+
+/**
+ * The signer's facts come from the registry (name, category, status) and from
+ * the ticket's own stream (the admission): the stream, not the arrivals read
+ * model, because a person admitted a second ago must be able to sign, and one
+ * whose admission was just undone must not.
+ */
+@CommandHandler(SignCharterCommand)
+export class SignCharterHandler implements ICommandHandler<SignCharterCommand> {
+  constructor(
+    private readonly conferences: ConferenceRegistry,
+    private readonly charters: CharterRegistry,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async execute(c: SignCharterCommand): Promise<SignAnswer> {
+    const conference = await this.conferences.scheduled(c.conferenceId);
+    await this.charters.published(c.conferenceId, c.charterId);
+    const registration = registrationById(conference, c.input.registrationId);
+    if (!registration) throw notFound('unknown_registration', `No registration ${c.input.registrationId}`);
+    const { state: ticket } = await loadStream(this.store, ticketStream(registration.registrationId), arrivalDecider);
+    const admission =
+      ticket.status === 'admitted'
+        ? { scanId: ticket.admission.scanId, at: ticket.admission.at, door: ticket.admission.door }
+        : null;
+    const { input } = c;
+    const { outcome } = await this.charters.run<SignOutcome>(
+      c.charterId,
+      {
+        type: 'SignCharter',
+        data: {
+          charterId: c.charterId,
+          conferenceId: c.conferenceId,
+          signatureId: input.signatureId,
+          signer: {
+            registrationId: registration.registrationId,
+            name: `${registration.person.firstName} ${registration.person.lastName}`,
+            category: registration.category,
+            status: registration.status,
+            admission,
+          },
+          onBehalfOf: input.onBehalfOf,
+          textSha256: input.textSha256,
+          consent: input.consent,
+          strokes: input.strokes,
+          canvas: input.canvas,
+          image: input.image,
+          nameSalt: randomBytes(16).toString('hex'),
+          signedAt: new Date().toISOString(),
+          deviceSignedAt: input.deviceSignedAt,
+          kiosk: input.kiosk,
+          userAgent: c.ctx.userAgent,
+        },
+      },
+      eventMetadata(c.ctx, { kiosk: input.kiosk }),
+    );
+    return outcome;
+  }
+}
+
+@ApiTags('charter')
+@Controller('conferences/:cid/charters/:chid/signatures')
+export class SignCharterController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Sign the charter',
+    description:
+      'Refusals: not_admitted, not_a_signatory, already_signed (scope person or organisation), charter_closed, ' +
+      'text_changed, consent_missing, empty_signature, missing_organisation, signature_id_conflict. ' +
+      'The same signatureId and body again give the same answer and write nothing.',
+  })
+  sign(
+    @Param('cid', ParseUUIDPipe) cid: string,
+    @Param('chid', ParseUUIDPipe) chid: string,
+    @Body() dto: SignCharterDto,
+    @Ctx() ctx: RequestContext,
+  ): Promise<SignAnswer> {
+    return this.commands.execute(new SignCharterCommand(cid, chid, signatureInput(dto), ctx));
+  }
+}

@@ -1,0 +1,73 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
+import type { VoidOutcome } from '@emargement/charter';
+import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
+import { CharterRegistry } from '../charter-registry.js';
+
+export class VoidSignatureDto {
+  @ApiProperty({ description: 'Why the signature must not count; kept in the chain' })
+  @IsString()
+  @Length(1, 500)
+  reason!: string;
+}
+
+export class VoidSignatureCommand extends Command<VoidOutcome> {
+  constructor(
+    readonly conferenceId: string,
+    readonly charterId: string,
+    readonly signatureId: string,
+    readonly reason: string,
+    readonly ctx: RequestContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(VoidSignatureCommand)
+export class VoidSignatureHandler implements ICommandHandler<VoidSignatureCommand> {
+  constructor(private readonly charters: CharterRegistry) {}
+
+  async execute(c: VoidSignatureCommand): Promise<VoidOutcome> {
+    await this.charters.published(c.conferenceId, c.charterId);
+    const { outcome } = await this.charters.run<VoidOutcome>(
+      c.charterId,
+      {
+        type: 'VoidSignature',
+        data: {
+          charterId: c.charterId,
+          conferenceId: c.conferenceId,
+          signatureId: c.signatureId,
+          reason: c.reason,
+          voidedBy: c.ctx.deviceId,
+          voidedAt: new Date().toISOString(),
+        },
+      },
+      eventMetadata(c.ctx),
+    );
+    return outcome;
+  }
+}
+
+@ApiTags('charter')
+@Controller('conferences/:cid/charters/:chid/signatures/:signatureId/void')
+export class VoidSignatureController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Void a signature (organiser): a new entry of the chain, never an erasure',
+    description: 'The person, or another representative of the organisation, may then sign again. Refused once closed.',
+  })
+  void(
+    @Param('cid', ParseUUIDPipe) cid: string,
+    @Param('chid', ParseUUIDPipe) chid: string,
+    @Param('signatureId', ParseUUIDPipe) signatureId: string,
+    @Body() dto: VoidSignatureDto,
+    @Ctx() ctx: RequestContext,
+  ): Promise<VoidOutcome> {
+    return this.commands.execute(new VoidSignatureCommand(cid, chid, signatureId, dto.reason, ctx));
+  }
+}
