@@ -102,11 +102,18 @@ async function appendRun(variant: 'RETURNING + get()' | 'run() + lastInsertRowid
 async function main(): Promise<void> {
   try {
     console.log(`# Adapter variants (${BATCHES} × ${BATCH}-event appends per trial, ${ROUNDS} rounds, median)\n`);
-    console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+    console.log(
+      `load average at start: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}\n`,
+    );
     const results = new Map<string, number[]>();
     for (let r = 0; r < ROUNDS; r++) {
       const order =
-        r % 2 ? (['run() + lastInsertRowid', 'RETURNING + get()'] as const) : (['RETURNING + get()', 'run() + lastInsertRowid'] as const);
+        r % 2
+          ? (['run() + lastInsertRowid', 'RETURNING + get()'] as const)
+          : (['RETURNING + get()', 'run() + lastInsertRowid'] as const);
       for (const sync of ['OFF', 'FULL'] as const) {
         for (const variant of order) {
           const key = `${sync}|${variant}`;
@@ -184,7 +191,12 @@ async function main(): Promise<void> {
       const cell = (page: number) => Math.round(median(perPage.get(page) ?? [NaN])).toLocaleString('en-US');
       console.log(`| ${label} | ${cell(1000)} | ${cell(10_000)} |`);
     }
-    console.log(`\nload average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `\nload average at end: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -206,7 +218,7 @@ type Row = {
 /** Reads the whole file page by page; `fetch` returns a page and the last position in it. */
 function paged(page: number, fetch: (after: bigint, limit: bigint) => { n: number; last: bigint | undefined }): number {
   let n = 0;
-  for (let after = 0n; ; ) {
+  for (let after = 0n; ;) {
     const got = fetch(after, BigInt(page));
     n += got.n;
     if (got.last === undefined || got.n < page) return n;
@@ -245,7 +257,7 @@ function readPathSteps(file: string): Array<[string, (page: number) => number]> 
     streamName: r[1] as string,
     revision: r[2] as bigint,
     position: r[0] as bigint,
-    created: new Date(typeof r[7] === 'number' ? r[7] : Number(r[7] as bigint)),
+    created: new Date(typeof r[7] === 'number' ? r[7] : Number(r[7])),
   });
   const lastOf = <T extends { position: bigint }>(xs: T[]) => xs[xs.length - 1]?.position;
   return [

@@ -6,6 +6,7 @@ import { EventStoreModule } from './event-store/event-store.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ConferencesModule } from './conferences/conferences.module.js';
 import { CharterModule } from './charters/charter.module.js';
+import { TicketsModule } from './conferences/tickets/tickets.module.js';
 
 @Module({})
 export class AppModule {
@@ -19,6 +20,7 @@ export class AppModule {
         HealthModule,
         ConferencesModule,
         CharterModule,
+        TicketsModule,
       ],
     };
   }

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { storage } from './storage';
 
 /**
@@ -430,4 +431,27 @@ export async function download(path: string, filename: string): Promise<void> {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/**
+ * Whether this server asks for a device token: a tokenless probe answered 401.
+ * The token form is shown only then, so a server without device roles is used
+ * as it is and one with them asks for the token.
+ */
+export function useAuthRequired(token: string | null): boolean | null {
+  const [required, setRequired] = useState<boolean | null>(token ? false : null);
+  useEffect(() => {
+    if (token) {
+      setRequired(false);
+      return;
+    }
+    let cancelled = false;
+    fetch('/api/conferences', { headers: { Accept: 'application/json' } })
+      .then((res) => !cancelled && setRequired(res.status === 401))
+      .catch(() => !cancelled && setRequired(false));
+    return () => {
+      cancelled = true;
+    };
+  }, [token]);
+  return required;
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError, type Conference, type ConferenceSummary } from '../api';
+import { api, ApiError, type Conference, type ConferenceSummary, useAuthRequired } from '../api';
 import { useLang } from '../i18n';
 import { ErrorMessage, TokenForm, TopBar } from '../shell';
 import { storage } from '../storage';
@@ -15,6 +15,7 @@ const TABS: Tab[] = ['registrations', 'import', 'conference', 'devices'];
 export function AdminApp() {
   const { t } = useLang();
   const [token, setToken] = useState(storage.token);
+  const authRequired = useAuthRequired(token);
   const [conferenceId, setConferenceId] = useState(storage.conferenceId);
   const [conference, setConference] = useState<Conference | null>(null);
   const [conferences, setConferences] = useState<ConferenceSummary[] | null>(null);
@@ -24,7 +25,7 @@ export function AdminApp() {
   const [refresh, setRefresh] = useState(0);
 
   useEffect(() => {
-    if (!token) return undefined;
+    if (authRequired !== false) return undefined;
     let live = true;
     api.listConferences().then(
       (list) => live && setConferences(list),
@@ -33,10 +34,10 @@ export function AdminApp() {
     return () => {
       live = false;
     };
-  }, [token, refresh]);
+  }, [authRequired, refresh]);
 
   useEffect(() => {
-    if (!token || !conferenceId) {
+    if (authRequired !== false || !conferenceId) {
       setConference(null);
       return undefined;
     }
@@ -52,7 +53,7 @@ export function AdminApp() {
     return () => {
       live = false;
     };
-  }, [token, conferenceId, refresh]);
+  }, [authRequired, conferenceId, refresh]);
 
   const choose = (id: string | null) => {
     storage.setConferenceId(id);
@@ -61,7 +62,8 @@ export function AdminApp() {
     setConferenceId(id);
   };
 
-  if (!token) {
+  if (authRequired === null) return null;
+  if (!token && authRequired) {
     return (
       <>
         <TopBar title={t('admin.title')} />

@@ -11,6 +11,7 @@ import {
   type RefusalReason,
   type ScanRequest,
   type TicketState,
+  useAuthRequired,
 } from '../api';
 import { formatTime, newId } from '../format';
 import { useLang, type Translate } from '../i18n';
@@ -54,6 +55,7 @@ const QUEUE_RETRY_MS = 10_000;
 export function DoorApp() {
   const { t } = useLang();
   const [token, setToken] = useState(storage.token);
+  const authRequired = useAuthRequired(token);
   const [conferenceId, setConferenceId] = useState(storage.conferenceId);
   const [conference, setConference] = useState<Conference | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
@@ -61,7 +63,7 @@ export function DoorApp() {
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
-    if (!token || !conferenceId) return undefined;
+    if (authRequired !== false || !conferenceId) return undefined;
     let live = true;
     setLoadError(null);
     api.conference(conferenceId).then(
@@ -71,7 +73,7 @@ export function DoorApp() {
     return () => {
       live = false;
     };
-  }, [token, conferenceId, attempt]);
+  }, [authRequired, conferenceId, attempt]);
 
   const chooseConference = (id: string) => {
     storage.setConferenceId(id);
@@ -90,7 +92,8 @@ export function DoorApp() {
     setDoor(name);
   };
 
-  if (!token) {
+  if (authRequired === null) return null;
+  if (!token && authRequired) {
     return (
       <>
         <TopBar title={t('home.door')} />

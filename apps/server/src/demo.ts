@@ -1,0 +1,155 @@
+// `npm run demo`: the server with the PTCE 2014 day loaded (the conference,
+// its 413 registration rows), so that a newcomer sees a populated system in
+// one command. The loading goes through the same commands as the HTTP API,
+// so the demo data is exactly what an organiser would have produced.
+import type { INestApplication } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ConferenceDetails } from '@emargement/conference';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config/config.js';
+import { ConferenceRegistry } from './conferences/conference-registry.js';
+import { ScheduleConferenceCommand } from './conferences/schedule-conference/schedule-conference.js';
+import {
+  ImportRegistrationsCommand,
+  type ImportReport,
+} from './conferences/import-registrations/import-registrations.js';
+import type { RequestContext } from './shared/request-context.js';
+
+/** Fixed, so that the demo's URLs are the same on every machine and every start. */
+export const DEMO_CONFERENCE_ID = '20140919-9ce0-4a7c-8e15-000000002014';
+
+export interface DemoReport {
+  conferenceId: string;
+  /** `scheduled` on the first start; `already_loaded` when the data directory holds the demo already. */
+  conference: 'scheduled' | 'already_loaded';
+  /** The import's report, or null when the registrations were loaded by an earlier start. */
+  registrations: Omit<ImportReport, 'lines'> | null;
+  /** The charter text of the day; the charter feature loads it into its own stream. */
+  charterPath: string;
+}
+
+/** The repository's root: the nearest folder above this file holding the project's package.json. */
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'emargement')
+      return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('demo: cannot find the repository root (package.json of emargement)');
+    dir = parent;
+  }
+}
+
+/**
+ * Where the fixture is: `EMARGEMENT_FIXTURES_DIR` when set, otherwise the
+ * shared folder beside the repository (`../shared/fixtures/ptce-2014`), as
+ * laid out on the developers' machines and in CI.
+ */
+export function fixturesDir(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.EMARGEMENT_FIXTURES_DIR?.trim();
+  const dir = fromEnv ? resolve(fromEnv) : resolve(repoRoot(), '..', 'shared', 'fixtures', 'ptce-2014');
+  if (!existsSync(join(dir, 'conference.json')) || !existsSync(join(dir, 'registrations.csv'))) {
+    throw new Error(
+      `demo: no PTCE 2014 fixture in ${dir} (set EMARGEMENT_FIXTURES_DIR to the folder holding conference.json)`,
+    );
+  }
+  return dir;
+}
+
+/** The fixture's conference.json also holds the printed programme, which a conference does not record. */
+function conferenceDetails(raw: Record<string, unknown>): ConferenceDetails {
+  const d = raw as unknown as ConferenceDetails;
+  return {
+    name: d.name,
+    venue: d.venue,
+    startsAt: d.startsAt,
+    endsAt: d.endsAt,
+    timezone: d.timezone,
+    capacity: d.capacity,
+    idCheckRequired: d.idCheckRequired,
+    lunch: d.lunch ? { priceCents: d.lunch.priceCents, currency: d.lunch.currency } : null,
+    doors: d.doors ?? [],
+  };
+}
+
+/**
+ * Loads the demo into a running application (created, not necessarily
+ * listening) and tells what it did. Idempotent: once the conference holds
+ * registrations, a later start loads nothing, so that what a visitor did in
+ * the demo (a cancellation, say) is not undone by the next start. Importing
+ * the file again would re-register a cancelled person, whose address is free
+ * again.
+ */
+export async function loadDemo(app: INestApplication, fixtures: string = fixturesDir()): Promise<DemoReport> {
+  await app.init();
+  const commands = app.get(CommandBus);
+  const registry = app.get(ConferenceRegistry);
+  const ctx: RequestContext = {
+    deviceId: 'demo-loader',
+    role: 'organiser',
+    correlationId: randomUUID(),
+    userAgent: null,
+  };
+  const charterPath = join(fixtures, 'charter.md');
+
+  const { state } = await registry.current(DEMO_CONFERENCE_ID);
+  let conference: DemoReport['conference'] = 'already_loaded';
+  if (state.status !== 'scheduled') {
+    const raw = JSON.parse(readFileSync(join(fixtures, 'conference.json'), 'utf8')) as Record<string, unknown>;
+    await commands.execute(new ScheduleConferenceCommand(DEMO_CONFERENCE_ID, conferenceDetails(raw), ctx));
+    conference = 'scheduled';
+  } else if (state.registrations.size > 0) {
+    return { conferenceId: DEMO_CONFERENCE_ID, conference, registrations: null, charterPath };
+  }
+  const csv = readFileSync(join(fixtures, 'registrations.csv'), 'utf8');
+  const { lines: _lines, ...report } = await commands.execute(
+    new ImportRegistrationsCommand(DEMO_CONFERENCE_ID, csv, ctx),
+  );
+  return { conferenceId: DEMO_CONFERENCE_ID, conference, registrations: report, charterPath };
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    // The demo keeps its own data directory, away from a real ./data.
+    config = loadConfig({ ...process.env, DATA_DIR: process.env.DATA_DIR?.trim() || './data/demo' });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const app = await createApp(config);
+  const report = await loadDemo(app);
+  await app.listen(config.port);
+  const base = `http://localhost:${config.port}`;
+  const id = report.conferenceId;
+  const loaded = report.registrations
+    ? `loaded: ${report.registrations.created} registrations, ${report.registrations.duplicates} duplicate, ${report.registrations.rejected.length} rejected`
+    : 'already loaded by an earlier start';
+  process.stdout.write(
+    [
+      '',
+      `Émargement demo: PTCE 2014 (${loaded})`,
+      `  data:        ${config.dataDir} (event store: ${config.eventStore}; delete the folder to start afresh)`,
+      `  door app:    ${base}/door/?conference=${id}`,
+      `  organisers:  ${base}/admin/?conference=${id}`,
+      `  tickets:     ${base}/api/conferences/${id}/tickets.pdf`,
+      `  API docs:    ${base}/api/docs`,
+      '',
+    ].join('\n'),
+  );
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}

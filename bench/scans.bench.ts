@@ -1,0 +1,375 @@
+/**
+ * Scans over HTTP (issue 3): how many door scans per second the server
+ * acknowledges durably, and at what latency, with 20,000 registrations in the
+ * embedded event store.
+ *
+ *   npm run bench:scans -- [--registrations=20000] [--warmup=1000]
+ *     [--connections=10] [--dir=/path] [--json=out.json]
+ *     [--durability=normal]   (diagnostic: no fsync per commit; not durable)
+ *   BENCH_CHILD_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers.
+ *
+ * The server runs in a child process (the same createApp as main.ts, on the
+ * SQLite store in a fresh DATA_DIR), so that autocannon, in this process,
+ * does not share its event loop. Steps:
+ *   1. schedule a conference (no ID check, no doors, capacity for everyone);
+ *   2. import the registrations as one generated CSV through
+ *      `POST .../registrations/import` (timed: the issue asks for seconds);
+ *   3. collect the ticket codes (`GET .../registrations?limit=100000`);
+ *   4. warm up with the first `--warmup` tickets, then drive
+ *      `POST .../scans` with every remaining ticket exactly once (each
+ *      request a fresh scanId and the next code), `--connections` at a time;
+ *   5. the same load, same bodies, against a Nest app with one POST route
+ *      that does no work (its own child process), as the floor;
+ *   6. stop the server and count the AttendeeAdmitted events in the store:
+ *      they must equal the admitted answers (no acknowledged scan lost).
+ *
+ * Each scan's append is a SQLite transaction in WAL mode with
+ * synchronous=FULL: the answer leaves only once the event is on disk.
+ */
+import autocannon from 'autocannon';
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SqliteEventStore } from '../libs/event-store/src/index.js';
+
+// ------------------------------------------------------------------ config
+
+const args = new Map(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=', 2);
+    return [k ?? '', v ?? 'true'] as const;
+  }),
+);
+const int = (name: string, def: number): number => {
+  const v = args.get(name);
+  const n = v === undefined ? def : Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer`);
+  return n;
+};
+
+// ------------------------------------------------------------- the servers
+
+/** Child mode: `--serve=app --data-dir=...` or `--serve=minimal`; tells its URL over IPC, stops on 'stop'. */
+async function serve(kind: string): Promise<void> {
+  let close: () => Promise<void>;
+  let url: string;
+  if (kind === 'app') {
+    const { createApp } = await import('../apps/server/src/app.js');
+    const { loadConfig } = await import('../apps/server/src/config/config.js');
+    const app = await createApp(loadConfig({ DATA_DIR: args.get('data-dir')!, PORT: '0' }), { logger: false });
+    if (args.get('durability') === 'normal') {
+      // Diagnostic only, never a result to quote as a scan rate: commits
+      // without waiting for the disk (WAL, synchronous=NORMAL), to show how
+      // much of a scan's time is the fsync. Reaches into the adapter's
+      // private handle because the port rightly offers no such switch.
+      const { EVENT_STORE } = await import('../apps/server/src/event-store/event-store.module.js');
+      const store = app.get<symbol, { db?: { pragma(sql: string): unknown } }>(EVENT_STORE);
+      if (!store.db) throw new Error('--durability=normal needs the SQLite store');
+      store.db.pragma('synchronous = NORMAL');
+    }
+    await app.listen(0, '127.0.0.1');
+    url = await app.getUrl();
+    close = () => app.close();
+  } else {
+    const { startMinimalNest } = await import('./minimal-nest.js');
+    ({ url, close } = await startMinimalNest());
+  }
+  process.on('message', (m) => {
+    if (m === 'stop') void close().then(() => process.exit(0));
+  });
+  process.send!({ url: url.replace('[::1]', '127.0.0.1') });
+}
+
+interface Child {
+  url: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+function startChild(kind: 'app' | 'minimal', dataDir?: string): Promise<Child> {
+  const childArgs = [`--serve=${kind}`, ...(dataDir ? [`--data-dir=${dataDir}`] : [])];
+  if (args.get('durability')) childArgs.push(`--durability=${args.get('durability')}`);
+  const child = fork(fileURLToPath(import.meta.url), childArgs, {
+    execArgv: [...process.execArgv, ...(process.env.BENCH_CHILD_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [])],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
+    child.once('message', (m: { url: string }) => {
+      child.removeAllListeners('exit');
+      resolve({
+        url: m.url,
+        process: child,
+        stop: () =>
+          new Promise((done) => {
+            child.once('exit', () => done());
+            child.send('stop');
+          }),
+      });
+    });
+  });
+}
+
+// ------------------------------------------------------------------ helpers
+
+async function json<T>(method: string, url: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+  const res = await fetch(url, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': contentType },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as T;
+}
+
+const FIRST = ['Anaïs', 'Benoît', 'Céline', 'Denis', 'Élodie', 'François', 'Gaëlle', 'Hélène', 'Jérôme', 'Loïc'];
+const LAST = ['Alphandéry', 'Bérard', 'Chevalier', 'Dupré', 'Évrard', 'Lemaître', 'Müller', 'Noël', 'Ørsted', 'Zoé'];
+const CATEGORIES = ['participant', 'participant', 'participant', 'speaker', 'press', 'staff', 'official', 'signatory'];
+
+/** A spreadsheet-like export: semicolons, a BOM, CRLF, accents, quoted fields now and then. */
+function generateCsv(n: number): string {
+  const lines = ['first_name;last_name;email;organisation;category;lunch;photo_consent'];
+  for (let i = 0; i < n; i++) {
+    const first = FIRST[i % FIRST.length]!;
+    const last = `${LAST[Math.floor(i / FIRST.length) % LAST.length]!}-${i}`;
+    const organisation = i % 7 === 0 ? '"Coopérative ""Le Lien""; Lyon"' : `Structure ${i % 500}`;
+    lines.push(
+      [
+        first,
+        last,
+        `person.${i}@example.org`,
+        organisation,
+        CATEGORIES[i % CATEGORIES.length],
+        i % 3 ? 'oui' : 'non',
+        'yes',
+      ].join(';'),
+    );
+  }
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+interface LoadResult {
+  requests: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  admitted: number;
+}
+
+/** Drives `path` once per body, `connections` requests in flight at a time. */
+async function drive(base: string, path: string, bodies: (() => string)[], connections: number): Promise<LoadResult> {
+  let next = 0;
+  let admitted = 0;
+  // Timed from the first request out to the last answer in: autocannon's own
+  // duration ends on its one-second tick, which would skew a 10-second run.
+  let first = 0n;
+  let last = 0n;
+  const result = await autocannon({
+    url: base,
+    connections,
+    pipelining: 1,
+    amount: bodies.length,
+    timeout: 10,
+    requests: [
+      {
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req) => {
+          if (first === 0n) first = process.hrtime.bigint();
+          // Past the last body (never sent, as autocannon stops at `amount`)
+          // an empty body would be refused and show up as an error.
+          const body = bodies[next++];
+          return { ...req, body: body ? body() : '{}' };
+        },
+        onResponse: (status, body) => {
+          last = process.hrtime.bigint();
+          if (status === 200 && (body.includes('"result":"admitted"') || body === '{"ok":true}')) admitted++;
+        },
+      },
+    ],
+  });
+  const seconds = Number(last - first) / 1e9;
+  return {
+    requests: result.requests.total,
+    seconds,
+    perSecond: result.requests.total / seconds,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    ok: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    admitted,
+  };
+}
+
+function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`;
+}
+
+// --------------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const registrations = int('registrations', 20_000);
+  const warmup = int('warmup', 1_000);
+  const connections = int('connections', 10);
+  if (warmup >= registrations) throw new Error('--warmup must be smaller than --registrations');
+  const root = args.get('dir') ?? os.tmpdir();
+  if (statSync(root).dev !== statSync(process.cwd()).dev) {
+    console.warn(`warning: ${root} is not on the same device as ${process.cwd()}: fsync costs may differ`);
+  }
+  const dataDir = mkdtempSync(join(root, 'emargement-bench-scans-'));
+  console.log(`machine: ${machine()}`);
+  console.log(`data: ${dataDir}; ${registrations} registrations, ${warmup} warm-up scans, ${connections} connections`);
+  if (args.get('durability') === 'normal') console.log('DIAGNOSTIC RUN: synchronous=NORMAL, appends are NOT durable');
+  console.log(
+    `load average before the run: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+
+  const server = await startChild('app', dataDir);
+  let measured: LoadResult;
+  let warm: LoadResult;
+  let importSeconds: number;
+  let importReport: { created: number; duplicates: number; rejected: unknown[] };
+  let reimportSeconds: number;
+  let codes: string[];
+  const cid = randomUUID();
+  try {
+    const api = `${server.url}/api/conferences`;
+    await json('POST', api, {
+      conferenceId: cid,
+      name: 'Banc d’essai des scans',
+      venue: 'Salle des machines',
+      startsAt: '2026-01-15T09:00:00+01:00',
+      endsAt: '2026-01-15T18:00:00+01:00',
+      timezone: 'Europe/Paris',
+      capacity: registrations,
+      idCheckRequired: false,
+    });
+    const csv = generateCsv(registrations);
+    let t0 = performance.now();
+    importReport = await json('POST', `${api}/${cid}/registrations/import`, csv, 'text/csv');
+    importSeconds = (performance.now() - t0) / 1000;
+    if (importReport.created !== registrations) throw new Error(`import created ${importReport.created}`);
+    t0 = performance.now();
+    const again = await json<{ created: number }>('POST', `${api}/${cid}/registrations/import`, csv, 'text/csv');
+    reimportSeconds = (performance.now() - t0) / 1000;
+    if (again.created !== 0) throw new Error(`re-import created ${again.created}`);
+    console.log(
+      `import: ${registrations} rows in ${importSeconds.toFixed(2)} s (${Math.round(registrations / importSeconds)} rows/s); ` +
+        `the same file again: ${reimportSeconds.toFixed(2)} s, nothing created`,
+    );
+
+    const list = await json<{ items: { ticketCode: string; status: string }[] }>(
+      'GET',
+      `${api}/${cid}/registrations?limit=100000`,
+    );
+    codes = list.items.filter((r) => r.status === 'registered').map((r) => r.ticketCode);
+    if (codes.length !== registrations) throw new Error(`${codes.length} registered tickets`);
+
+    const scanBodies = (slice: string[]) =>
+      slice.map((ticketCode) => () => JSON.stringify({ scanId: randomUUID(), ticketCode, door: 'Accueil' }));
+    warm = await drive(server.url, `/api/conferences/${cid}/scans`, scanBodies(codes.slice(0, warmup)), connections);
+    measured = await drive(server.url, `/api/conferences/${cid}/scans`, scanBodies(codes.slice(warmup)), connections);
+  } finally {
+    await server.stop();
+  }
+
+  // The floor: the same bodies to a Nest route that does nothing.
+  const minimal = await startChild('minimal');
+  let floor: LoadResult;
+  try {
+    const bodies = codes.map(
+      (ticketCode) => () => JSON.stringify({ scanId: randomUUID(), ticketCode, door: 'Accueil' }),
+    );
+    await drive(minimal.url, '/api/noop', bodies.slice(0, warmup), connections);
+    floor = await drive(minimal.url, '/api/noop', bodies.slice(warmup), connections);
+  } finally {
+    await minimal.stop();
+  }
+
+  // No acknowledged scan lost: the store holds exactly one admission per admitted answer.
+  const store = SqliteEventStore.open(join(dataDir, 'events.sqlite'));
+  const stored = (await store.readAll({ filter: { filterOn: 'eventType', prefixes: ['AttendeeAdmitted'] } })).filter(
+    (e) => e.type === 'AttendeeAdmitted',
+  ).length;
+  await store.close();
+  const answered = warm.admitted + measured.admitted;
+  console.log(
+    `AttendeeAdmitted events stored: ${stored}; admitted answers: ${answered} (${stored === answered ? 'equal' : 'MISMATCH'})`,
+  );
+
+  const row = (name: string, r: LoadResult) =>
+    `| ${name} | ${r.requests} | ${r.seconds.toFixed(1)} | ${Math.round(r.perSecond)} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.max} | ${r.non2xx + r.errors + r.timeouts} |`;
+  const table2 = [
+    '| endpoint | requests | s | req/s | p50 ms | p90 ms | p99 ms | max ms | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    row(
+      `\`POST /api/conferences/:cid/scans\` (${args.get('durability') === 'normal' ? 'NOT durable: diagnostic' : 'durable'})`,
+      measured,
+    ),
+    row('minimal Nest `POST /api/noop` ({ok:true})', floor),
+  ].join('\n');
+  console.log(`\n${table2}\n`);
+  console.log(
+    `scan path / floor: throughput ×${(measured.perSecond / floor.perSecond).toFixed(2)}, ` +
+      `p50 ×${(measured.p50 / Math.max(floor.p50, 1)).toFixed(1)}, p99 ×${(measured.p99 / Math.max(floor.p99, 1)).toFixed(1)}`,
+  );
+  const target = measured.perSecond >= 1000 && measured.p99 < 50;
+  console.log(`target (≥ 1,000 scans/s, p99 < 50 ms): ${target ? 'met' : 'MISSED'}`);
+
+  const out = args.get('json');
+  if (out) {
+    writeFileSync(
+      out,
+      JSON.stringify(
+        {
+          machine: machine(),
+          registrations,
+          warmup,
+          connections,
+          importSeconds,
+          reimportSeconds,
+          warm,
+          measured,
+          floor,
+          stored,
+          answered,
+        },
+        null,
+        2,
+      ),
+    );
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+  if (stored !== answered || measured.non2xx + measured.errors + measured.timeouts > 0) process.exitCode = 1;
+}
+
+const serveKind = args.get('serve');
+if (serveKind) {
+  void serve(serveKind);
+} else {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
