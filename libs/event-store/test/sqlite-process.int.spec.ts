@@ -77,7 +77,7 @@ describe('sqlite event store across processes', () => {
     } finally {
       await store.close();
     }
-  });
+  }, 60_000);
 
   test('a subscriber in this process receives events another process appends', async () => {
     const file = join(dir, 'shared.sqlite');
@@ -104,5 +104,5 @@ describe('sqlite event store across processes', () => {
     const ns = received.flatMap((m) => (m.kind === 'event' ? [(m.event.data as { n: number }).n] : []));
     expect(ns).toEqual(Array.from({ length: count }, (_, i) => i));
     await reader.close();
-  });
+  }, 60_000);
 });

@@ -12,7 +12,11 @@ if (!file || (mode !== 'crash' && mode !== 'writer')) {
   process.exit(2);
 }
 const store = SqliteEventStore.open(file);
-const count = Number(countArg ?? Number.MAX_SAFE_INTEGER);
+// Bounded even in crash mode, and gone with its parent: if the test runner
+// dies without killing us, our stdin closes and we stop.
+const count = Number(countArg ?? 100_000);
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
 process.stdout.write('ready\n');
 
 for (let n = 0; n < count; n++) {
@@ -25,3 +29,5 @@ for (let n = 0; n < count; n++) {
   process.stdout.write(`ack ${n} ${r.position}\n`);
 }
 await store.close();
+// stdin is held open to notice the parent's death; let go of it to exit.
+process.stdin.destroy();
