@@ -154,6 +154,146 @@ export interface ConferenceRequest {
   doors: string[];
 }
 
+// ----------------------------------------------------------------- charter
+
+export type CharterStatus = 'open' | 'closed';
+
+export interface CharterSignature {
+  sequence: number;
+  signatureId: string;
+  registrationId: string;
+  name: string;
+  onBehalfOf: string;
+  signedAt: string;
+  kiosk: string;
+  hash: string;
+  previousHash: string;
+  voided: { reason: string; voidedAt: string } | null;
+}
+
+export interface Charter {
+  charterId: string;
+  conferenceId: string;
+  title: string;
+  /** Markdown, exactly as published: its SHA-256 is `textSha256`. */
+  text: string;
+  textSha256: string;
+  publishedAt: string;
+  status: CharterStatus;
+  signatures: CharterSignature[];
+  count: number;
+  voided: number;
+  head: string;
+  closedAt: string | null;
+}
+
+/** What the signing tablet shows of a person: a name to pick, and the organisation to confirm. */
+export interface Signatory {
+  registrationId: string;
+  firstName: string;
+  lastName: string;
+  name: string;
+  organisation: string | null;
+  /** Another representative has already signed for this organisation. */
+  organisationSigned: boolean;
+}
+
+/** One signature_pad point, in CSS pixels of the canvas; `time` is `Date.now()` when drawn. */
+export interface StrokePoint {
+  x: number;
+  y: number;
+  time: number;
+  pressure?: number;
+}
+
+export interface SignRequest {
+  signatureId: string;
+  registrationId: string;
+  onBehalfOf: string;
+  consent: { given: true; wording: string; givenAt: string };
+  textSha256: string;
+  strokes: StrokePoint[][];
+  canvas: { width: number; height: number; devicePixelRatio: number };
+  /** PNG data URL, at most 256 KiB decoded. */
+  image: string;
+  kiosk: string;
+  deviceSignedAt: string;
+}
+
+export interface SignAnswer {
+  signatureId: string;
+  sequence: number;
+  hash: string;
+  previousHash: string;
+  signedAt?: string;
+  name?: string;
+  onBehalfOf?: string;
+}
+
+export interface Verification {
+  valid: boolean;
+  count: number;
+  voided?: number;
+  head: string | null;
+  status?: 'not_published' | CharterStatus;
+  firstInvalidSequence?: number;
+  problem?: { code: string; entry?: string; sequence?: number };
+}
+
+export interface CloseAnswer {
+  count: number;
+  voided?: number;
+  head: string;
+  closedAt?: string;
+}
+
+const num = (value: unknown, fallback = 0): number => (typeof value === 'number' ? value : fallback);
+
+export function toCharter(body: unknown, fallbackId: string): Charter {
+  const c = isRecord(body) ? body : {};
+  const signatures = Array.isArray(c.signatures) ? c.signatures.filter(isRecord) : [];
+  return {
+    charterId: str(c.charterId) ?? fallbackId,
+    conferenceId: str(c.conferenceId) ?? '',
+    title: str(c.title) ?? '',
+    text: str(c.text) ?? '',
+    textSha256: str(c.textSha256) ?? '',
+    publishedAt: str(c.publishedAt) ?? '',
+    status: c.status === 'closed' ? 'closed' : 'open',
+    signatures: signatures.map((s) => ({
+      sequence: num(s.sequence),
+      signatureId: str(s.signatureId) ?? '',
+      registrationId: str(s.registrationId) ?? '',
+      name: str(s.name) ?? '',
+      onBehalfOf: str(s.onBehalfOf) ?? '',
+      signedAt: str(s.signedAt) ?? '',
+      kiosk: str(s.kiosk) ?? '',
+      hash: str(s.hash) ?? '',
+      previousHash: str(s.previousHash) ?? '',
+      voided: isRecord(s.voided)
+        ? { reason: str(s.voided.reason) ?? '', voidedAt: str(s.voided.voidedAt) ?? '' }
+        : null,
+    })),
+    count: num(c.count, signatures.length),
+    voided: num(c.voided),
+    head: str(c.head) ?? '',
+    closedAt: str(c.closedAt),
+  };
+}
+
+const toSignatory = (s: Record<string, unknown>): Signatory => {
+  const firstName = str(s.firstName) ?? '';
+  const lastName = str(s.lastName) ?? '';
+  return {
+    registrationId: str(s.registrationId) ?? '',
+    firstName,
+    lastName,
+    name: str(s.name) ?? `${firstName} ${lastName}`.trim(),
+    organisation: str(s.organisation),
+    organisationSigned: s.organisationSigned === true,
+  };
+};
+
 // ------------------------------------------------------------------ errors
 
 /** An answer from the server with an error body `{statusCode, code, message, errors?}`. */
@@ -163,6 +303,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly errors: { field: string; message: string }[] = [],
+    /** The rest of the body: a refusal's details (`scope`, `sequence`, `onBehalfOf`, …). */
+    readonly detail: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -185,7 +327,7 @@ function toApiError(status: number, body: unknown): ApiError {
     const errors = Array.isArray(body.errors)
       ? body.errors.filter(isRecord).map((e) => ({ field: str(e.field) ?? '', message: str(e.message) ?? '' }))
       : [];
-    return new ApiError(status, body.code, str(body.message) ?? body.code, errors);
+    return new ApiError(status, body.code, str(body.message) ?? body.code, errors, body);
   }
   return new ApiError(status, status === 401 ? 'unauthorized' : `http_${status}`, `HTTP ${status}`);
 }
@@ -369,6 +511,29 @@ export const api = {
 
   createDevice: (name: string, role: 'organiser' | 'door' | 'kiosk' | 'display') =>
     request<{ deviceId: string; token: string }>('POST', '/api/devices', { name, role }),
+
+  // The charter (`shared/API.md`, "The charter").
+  charter: async (cid: string, chid: string): Promise<Charter> =>
+    toCharter(await request<unknown>('GET', `${conf(cid)}/charters/${enc(chid)}`), chid),
+
+  signatories: async (cid: string, chid: string): Promise<Signatory[]> =>
+    items(await request<unknown>('GET', `${conf(cid)}/charters/${enc(chid)}/signatories`))
+      .filter(isRecord)
+      .map(toSignatory)
+      .filter((s) => s.registrationId !== ''),
+
+  publishCharter: (cid: string, body: { charterId: string; title: string; text: string }) =>
+    request<{ charterId: string; textSha256: string }>('POST', `${conf(cid)}/charters`, body),
+
+  signCharter: (cid: string, chid: string, body: SignRequest) =>
+    request<SignAnswer>('POST', `${conf(cid)}/charters/${enc(chid)}/signatures`, body),
+
+  closeCharter: (cid: string, chid: string) => request<CloseAnswer>('POST', `${conf(cid)}/charters/${enc(chid)}/close`),
+
+  verifyCharter: (cid: string, chid: string) =>
+    request<Verification>('GET', `${conf(cid)}/charters/${enc(chid)}/verify`),
+
+  charterPdfPath: (cid: string, chid: string) => `${conf(cid)}/charters/${enc(chid)}/document.pdf`,
 
   ticketPdfPath: (cid: string, rid: string) => `${conf(cid)}/registrations/${enc(rid)}/ticket.pdf`,
   ticketPngPath: (cid: string, rid: string) => `${conf(cid)}/registrations/${enc(rid)}/ticket.png`,

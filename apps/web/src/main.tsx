@@ -1,15 +1,18 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { AdminApp } from './admin/AdminApp';
+import { CharterApp } from './charter/CharterApp';
 import { DoorApp } from './door/DoorApp';
 import { LangProvider, useLang } from './i18n';
+import { KioskApp } from './kiosk/KioskApp';
 import { TopBar } from './shell';
 import { adoptUrlParameters } from './storage';
 import './styles.css';
 
 /**
  * One bundle, routed on the path: `/door/` for the door phones, `/admin/` for
- * the organisers. The server answers index.html for any path outside /api, so
+ * the organisers, `/kiosk/` for the charter's signing tablet, `/charter/` for
+ * the organisers' charter page. The server answers index.html for any path outside /api, so
  * each route is a plain link that survives a reload.
  */
 function Home() {
@@ -26,6 +29,10 @@ function Home() {
           <strong>{t('home.admin')}</strong>
           <span>{t('home.adminHint')}</span>
         </a>
+        <a className="tile" href="/charter/">
+          <strong>{t('home.charter')}</strong>
+          <span>{t('home.charterHint')}</span>
+        </a>
       </main>
     </>
   );
@@ -35,6 +42,8 @@ function App() {
   const path = window.location.pathname;
   if (path === '/door' || path.startsWith('/door/')) return <DoorApp />;
   if (path === '/admin' || path.startsWith('/admin/')) return <AdminApp />;
+  if (path === '/kiosk' || path.startsWith('/kiosk/')) return <KioskApp />;
+  if (path === '/charter' || path.startsWith('/charter/')) return <CharterApp />;
   return <Home />;
 }
 
