@@ -1,13 +1,13 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { conferenceStream } from '@emargement/conference';
 import type { EventStore } from '@emargement/event-store';
 import { createApp } from '../apps/server/src/app.js';
 import { loadConfig } from '../apps/server/src/config/config.js';
-import { DEMO_CONFERENCE_ID, loadDemo } from '../apps/server/src/demo.js';
+import { DEMO_CHARTER_ID, DEMO_CONFERENCE_ID, fixturesDir, loadDemo } from '../apps/server/src/demo.js';
 import { EVENT_STORE } from '../apps/server/src/event-store/event-store.module.js';
 import { call } from './support/server.js';
 
@@ -33,8 +33,15 @@ describe('npm run demo', () => {
     const report = await loadDemo(first);
     expect(report).toMatchObject({ conferenceId: DEMO_CONFERENCE_ID, conference: 'scheduled' });
     expect(report.registrations).toMatchObject({ created: 412, duplicates: 1, rejected: [] });
-    expect(report.charterPath).toMatch(/ptce-2014\/charter\.md$/);
+    expect(report.charterId).toBe(DEMO_CHARTER_ID);
     const base = await listen(first);
+    const charter = await call(base, 'GET', `/api/conferences/${DEMO_CONFERENCE_ID}/charters/${DEMO_CHARTER_ID}`);
+    expect(charter.status).toBe(200);
+    expect(charter.body).toMatchObject({
+      title: 'Charte des Pôles Territoriaux de Coopération Économique',
+      status: 'open',
+    });
+    expect(charter.body.text).toBe(readFileSync(join(fixturesDir(), 'charter.md'), 'utf8'));
     const conference = await call(base, 'GET', `/api/conferences/${DEMO_CONFERENCE_ID}`);
     expect(conference.status).toBe(200);
     expect(conference.body).toMatchObject({

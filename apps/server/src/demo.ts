@@ -12,6 +12,7 @@ import type { ConferenceDetails } from '@emargement/conference';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { ConferenceRegistry } from './conferences/conference-registry.js';
+import { PublishCharterCommand } from './charters/publish-charter/publish-charter.js';
 import { ScheduleConferenceCommand } from './conferences/schedule-conference/schedule-conference.js';
 import {
   ImportRegistrationsCommand,
@@ -21,6 +22,7 @@ import type { RequestContext } from './shared/request-context.js';
 
 /** Fixed, so that the demo's URLs are the same on every machine and every start. */
 export const DEMO_CONFERENCE_ID = '20140919-9ce0-4a7c-8e15-000000002014';
+export const DEMO_CHARTER_ID = '20140919-c4a7-4e00-8000-000000001600';
 
 export interface DemoReport {
   conferenceId: string;
@@ -28,8 +30,8 @@ export interface DemoReport {
   conference: 'scheduled' | 'already_loaded';
   /** The import's report, or null when the registrations were loaded by an earlier start. */
   registrations: Omit<ImportReport, 'lines'> | null;
-  /** The charter text of the day; the charter feature loads it into its own stream. */
-  charterPath: string;
+  /** The charter of the day, published from the fixture's charter.md (idempotent). */
+  charterId: string;
 }
 
 /** The repository's root: the nearest folder above this file holding the project's package.json. */
@@ -95,7 +97,12 @@ export async function loadDemo(app: INestApplication, fixtures: string = fixture
     correlationId: randomUUID(),
     userAgent: null,
   };
-  const charterPath = join(fixtures, 'charter.md');
+  // The charter of 16:00. Publishing it again with the same id and text
+  // answers as the first time and writes nothing.
+  const charterText = readFileSync(join(fixtures, 'charter.md'), 'utf8');
+  const title = /^#\s+(.+)$/m.exec(charterText)?.[1]?.trim() ?? 'Charte';
+  const publishCharter = () =>
+    commands.execute(new PublishCharterCommand(DEMO_CONFERENCE_ID, DEMO_CHARTER_ID, title, charterText, ctx));
 
   const { state } = await registry.current(DEMO_CONFERENCE_ID);
   let conference: DemoReport['conference'] = 'already_loaded';
@@ -104,13 +111,15 @@ export async function loadDemo(app: INestApplication, fixtures: string = fixture
     await commands.execute(new ScheduleConferenceCommand(DEMO_CONFERENCE_ID, conferenceDetails(raw), ctx));
     conference = 'scheduled';
   } else if (state.registrations.size > 0) {
-    return { conferenceId: DEMO_CONFERENCE_ID, conference, registrations: null, charterPath };
+    await publishCharter();
+    return { conferenceId: DEMO_CONFERENCE_ID, conference, registrations: null, charterId: DEMO_CHARTER_ID };
   }
   const csv = readFileSync(join(fixtures, 'registrations.csv'), 'utf8');
   const { lines: _lines, ...report } = await commands.execute(
     new ImportRegistrationsCommand(DEMO_CONFERENCE_ID, csv, ctx),
   );
-  return { conferenceId: DEMO_CONFERENCE_ID, conference, registrations: report, charterPath };
+  await publishCharter();
+  return { conferenceId: DEMO_CONFERENCE_ID, conference, registrations: report, charterId: DEMO_CHARTER_ID };
 }
 
 async function main(): Promise<void> {
@@ -141,6 +150,8 @@ async function main(): Promise<void> {
       `  door app:    ${base}/door/?conference=${id}`,
       `  organisers:  ${base}/admin/?conference=${id}`,
       `  tickets:     ${base}/api/conferences/${id}/tickets.pdf`,
+      `  kiosk:       ${base}/kiosk/?conference=${id}&charter=${report.charterId}`,
+      `  charter:     ${base}/charter/?conference=${id}&charter=${report.charterId}`,
       `  API docs:    ${base}/api/docs`,
       '',
     ].join('\n'),
