@@ -41,6 +41,10 @@ describe('npm run demo', () => {
       title: 'Charte des Pôles Territoriaux de Coopération Économique',
       status: 'open',
     });
+    const charters = await call(base, 'GET', `/api/conferences/${DEMO_CONFERENCE_ID}/charters`);
+    expect(charters.body.items).toEqual([
+      expect.objectContaining({ charterId: DEMO_CHARTER_ID, status: 'open', count: 0 }),
+    ]);
     expect(charter.body.text).toBe(readFileSync(join(fixturesDir(), 'charter.md'), 'utf8'));
     const conference = await call(base, 'GET', `/api/conferences/${DEMO_CONFERENCE_ID}`);
     expect(conference.status).toBe(200);

@@ -9,6 +9,7 @@ import { CloseCharterController, CloseCharterHandler } from './close-charter/clo
 import { VerifyCharterController, VerifyCharterHandler } from './verify-charter/verify-charter.js';
 import { CharterDocumentController, CharterDocumentHandler } from './charter-document/charter-document.js';
 import { ListSignatoriesController, ListSignatoriesHandler } from './list-signatories/list-signatories.js';
+import { ListChartersController, ListChartersHandler } from './list-charters/list-charters.js';
 
 /**
  * The charter: publishing, signing on a tablet, voiding, closing, verifying
@@ -19,6 +20,7 @@ import { ListSignatoriesController, ListSignatoriesHandler } from './list-signat
   imports: [ConferencesModule],
   controllers: [
     PublishCharterController,
+    ListChartersController,
     ListSignatoriesController,
     VerifyCharterController,
     CharterDocumentController,
@@ -37,6 +39,7 @@ import { ListSignatoriesController, ListSignatoriesHandler } from './list-signat
     VerifyCharterHandler,
     CharterDocumentHandler,
     ListSignatoriesHandler,
+    ListChartersHandler,
   ],
 })
 export class CharterModule {}
