@@ -64,3 +64,4 @@ export {
   type CloseOutcome,
   type CharterOutcome,
 } from './charter.decide.js';
+export * from './markdown.js';

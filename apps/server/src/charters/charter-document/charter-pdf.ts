@@ -10,7 +10,7 @@ import {
   type Verification,
 } from '@emargement/charter';
 import type { RecordedEvent } from '@emargement/event-store';
-import { parseMarkdown, type Run } from './markdown.js';
+import { parseMarkdown, type Run } from '@emargement/charter';
 
 /**
  * The signed charter as a document: the text, every signature (image, name,

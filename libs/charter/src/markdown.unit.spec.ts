@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { readFixture } from '../../../../../libs/testing/src/fixtures.js';
+import { readFixture } from '@emargement/testing';
 import { parseInline, parseMarkdown, type Block, type Run } from './markdown.js';
 
 const plain = (runs: Run[]): string => runs.map((r) => r.text).join('');

@@ -1,5 +1,7 @@
 /**
- * Just enough Markdown for a charter in a PDF: headings, paragraphs, ordered
+ * Just enough Markdown for a charter, shared by the signed PDF (server) and the
+ * signing tablet (browser), so that what the tablet shows and what the PDF prints
+ * are the same blocks: headings, paragraphs, ordered
  * and unordered lists (with continuation lines), block quotes, rules, and
  * `**bold**` / `*italic*` / `_italic_` / `` `code` `` inline. Anything else is
  * kept as the text it is: the printed charter must say exactly what the
