@@ -7,6 +7,7 @@ import { HealthModule } from './health/health.module.js';
 import { ConferencesModule } from './conferences/conferences.module.js';
 import { CharterModule } from './charters/charter.module.js';
 import { TicketsModule } from './conferences/tickets/tickets.module.js';
+import { AttendanceModule } from './attendance/attendance.module.js';
 
 @Module({})
 export class AppModule {
@@ -21,6 +22,7 @@ export class AppModule {
         ConferencesModule,
         CharterModule,
         TicketsModule,
+        AttendanceModule,
       ],
     };
   }

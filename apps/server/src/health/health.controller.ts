@@ -1,10 +1,14 @@
 import { Controller, Get, HttpCode, Inject, ServiceUnavailableException } from '@nestjs/common';
 import type { EventStore } from '@emargement/event-store';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
+import { Readiness } from './readiness.js';
 
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly readiness: Readiness,
+  ) {}
 
   /** The process is up; says nothing about its dependencies. */
   @Get('live')
@@ -12,13 +16,18 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready once the event store answers a read. */
+  /**
+   * Ready once the event store answers a read and every registered check
+   * passes (projections caught up with the store): 503 with the first
+   * failing check's code until then.
+   */
   @Get('ready')
   @HttpCode(200)
-  async ready(): Promise<{ status: 'ready'; position: string | null }> {
+  async ready(): Promise<{ status: 'ready'; position: string | null; checks: Record<string, unknown> }> {
+    let position: string | null;
     try {
       const [last] = await this.store.readAll({ direction: 'backwards', maxCount: 1 });
-      return { status: 'ready', position: last ? last.position.toString() : null };
+      position = last ? last.position.toString() : null;
     } catch (error) {
       throw new ServiceUnavailableException({
         statusCode: 503,
@@ -26,5 +35,20 @@ export class HealthController {
         message: `The event store does not answer: ${error instanceof Error ? error.message : String(error)}`,
       });
     }
+    const checks = this.readiness.evaluate();
+    const failing = checks.find((c) => !c.state.ready);
+    if (failing && !failing.state.ready) {
+      throw new ServiceUnavailableException({
+        statusCode: 503,
+        code: failing.state.code,
+        message: failing.state.message,
+        ...(failing.state.detail ? { detail: failing.state.detail } : {}),
+      });
+    }
+    return {
+      status: 'ready',
+      position,
+      checks: Object.fromEntries(checks.map((c) => [c.name, c.state.detail ?? {}])),
+    };
   }
 }

@@ -1,0 +1,117 @@
+import type { OnModuleDestroy } from '@nestjs/common';
+import { WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGatewayInit } from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import { AttendanceReadModel } from '../attendance-read-model.js';
+import { Coalescer } from './coalescer.js';
+import { SocketAuthenticator, type SocketPrincipal } from './socket-authenticator.js';
+
+/**
+ * At most one `update` per conference per interval (plus the first at once):
+ * five a second, whatever the rate of admissions. A steady stream of
+ * admissions reaches the clients within one interval (the p99 of the
+ * benchmark's delay is about the interval plus the fan-out).
+ */
+export const UPDATE_INTERVAL_MS = 200;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const POSITION = /^\d{1,20}$/;
+
+interface FeedData {
+  principal: SocketPrincipal;
+  conferenceId: string;
+}
+
+class HandshakeError extends Error {
+  readonly data: { code: string };
+  constructor(code: string, message: string) {
+    super(message);
+    this.data = { code };
+  }
+}
+
+const room = (conferenceId: string): string => `conference:${conferenceId}`;
+
+/**
+ * socket.io namespace `/attendance`: handshake `auth: {token, conferenceId,
+ * position?}`; the server sends `snapshot` (the body of GET .../attendance),
+ * then `update` messages with the same body.
+ *
+ * Every message carries the whole snapshot, with its `position`, rather than
+ * a delta: a client that missed messages (disconnected, or coalesced away
+ * under a burst) is made exact by the next one, so "nothing missed, nothing
+ * counted twice" holds by construction, and a client reconnecting with the
+ * last position it saw is sent the current snapshot at once, whatever that
+ * position (it is checked, and kept for the future, but a snapshot is
+ * cheaper to send than to reason about). A client keeps the message with the
+ * highest position: positions only grow.
+ *
+ * A refused handshake ends in the client's `connect_error`, whose `data.code`
+ * is `invalid_handshake`, `unauthorized` or `conference_not_found`.
+ */
+@WebSocketGateway({ namespace: '/attendance' })
+export class AttendanceGateway implements OnGatewayInit<Namespace>, OnGatewayConnection<Socket>, OnModuleDestroy {
+  @WebSocketServer() private namespace: Namespace | undefined;
+  private readonly coalescer = new Coalescer<string>(UPDATE_INTERVAL_MS, (cid) => this.push(cid));
+  private stopListening: (() => void) | undefined;
+
+  constructor(
+    private readonly attendance: AttendanceReadModel,
+    private readonly authenticator: SocketAuthenticator,
+  ) {}
+
+  afterInit(namespace: Namespace): void {
+    namespace.use((socket, next) => {
+      this.admit(socket).then(
+        () => next(),
+        (error: unknown) => next(error instanceof Error ? error : new Error(String(error))),
+      );
+    });
+    this.stopListening = this.attendance.onChange((conferenceIds) => {
+      for (const cid of conferenceIds) {
+        if (namespace.adapter.rooms.has(room(cid))) this.coalescer.touch(cid);
+      }
+    });
+  }
+
+  /** The handshake: well formed, authenticated, for a conference that exists. */
+  private async admit(socket: Socket): Promise<void> {
+    const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
+    const { token, conferenceId, position } = auth;
+    if (typeof conferenceId !== 'string' || !UUID.test(conferenceId)) {
+      throw new HandshakeError('invalid_handshake', 'auth.conferenceId must be a conference id (UUID)');
+    }
+    if (position !== undefined && position !== null && (typeof position !== 'string' || !POSITION.test(position))) {
+      throw new HandshakeError('invalid_handshake', 'auth.position must be a position as a decimal string');
+    }
+    if (token !== undefined && typeof token !== 'string') {
+      throw new HandshakeError('invalid_handshake', 'auth.token must be a string');
+    }
+    const principal = await this.authenticator.authenticate(token);
+    if (principal === null) throw new HandshakeError('unauthorized', 'This token may not watch attendance');
+    // A conference scheduled a moment ago may not be projected yet.
+    if (!this.attendance.snapshot(conferenceId)) await this.attendance.fresh();
+    if (!this.attendance.snapshot(conferenceId)) {
+      throw new HandshakeError('conference_not_found', `No conference ${conferenceId}`);
+    }
+    socket.data = { principal, conferenceId } satisfies FeedData;
+  }
+
+  async handleConnection(socket: Socket): Promise<void> {
+    const { conferenceId } = socket.data as FeedData;
+    // Join, then read: an update committed in between reaches the room, and
+    // the snapshot read after the join is at least as recent.
+    await socket.join(room(conferenceId));
+    const snapshot = this.attendance.snapshot(conferenceId);
+    if (snapshot) socket.emit('snapshot', snapshot);
+  }
+
+  private push(conferenceId: string): void {
+    const snapshot = this.attendance.snapshot(conferenceId);
+    if (snapshot && this.namespace) this.namespace.to(room(conferenceId)).emit('update', snapshot);
+  }
+
+  onModuleDestroy(): void {
+    this.stopListening?.();
+    this.coalescer.close();
+  }
+}

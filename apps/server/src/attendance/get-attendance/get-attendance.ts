@@ -1,0 +1,73 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query as QueryParam } from '@nestjs/common';
+import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { AttendanceSnapshot } from '@emargement/attendance';
+import { ApiError, badRequest, notFound } from '../../shared/api-error.js';
+import { AttendanceReadModel } from '../attendance-read-model.js';
+
+export type AttendanceAnswer = AttendanceSnapshot & { asOf?: string };
+
+export class GetAttendanceQuery extends Query<AttendanceAnswer> {
+  constructor(
+    readonly conferenceId: string,
+    /** Epoch ms and the text given; absent: now, from the read model. */
+    readonly asOf: { ms: number; text: string } | null,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetAttendanceQuery)
+export class GetAttendanceHandler implements IQueryHandler<GetAttendanceQuery> {
+  constructor(private readonly attendance: AttendanceReadModel) {}
+
+  async execute({ conferenceId, asOf }: GetAttendanceQuery): Promise<AttendanceAnswer> {
+    const missing = () => notFound('conference_not_found', `No conference ${conferenceId}`);
+    if (asOf !== null) {
+      const snapshot = await this.attendance.asOf(conferenceId, asOf.ms);
+      if (!snapshot) throw missing();
+      return { ...snapshot, asOf: asOf.text };
+    }
+    if (!(await this.attendance.fresh())) {
+      throw new ApiError(
+        503,
+        'projections_catching_up',
+        'The attendance figures are catching up with the event store; try again shortly',
+      );
+    }
+    const snapshot = this.attendance.snapshot(conferenceId);
+    if (!snapshot) throw missing();
+    return snapshot;
+  }
+}
+
+/** ISO-8601 with a date, a time and an offset: a moment, whatever the server's zone. */
+const MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+@ApiTags('attendance')
+@Controller('conferences/:cid/attendance')
+export class GetAttendanceController {
+  constructor(private readonly queries: QueryBus) {}
+
+  /**
+   * The dashboard's figures, with the `$all` position they include; with
+   * `asOf`, the same figures from the events that had happened by then (by
+   * each event's own time: `scannedAt` for a scan, `registeredAt` for a
+   * registration, ...), replayed from the store.
+   */
+  @Get()
+  @ApiQuery({ name: 'asOf', required: false, description: 'ISO-8601 with offset, e.g. 2014-09-19T10:00:00+02:00' })
+  get(@Param('cid', ParseUUIDPipe) cid: string, @QueryParam('asOf') asOf?: string): Promise<AttendanceAnswer> {
+    let moment: { ms: number; text: string } | null = null;
+    if (asOf !== undefined) {
+      const ms = MOMENT.test(asOf) ? Date.parse(asOf) : NaN;
+      if (Number.isNaN(ms)) {
+        throw badRequest('validation_failed', 'asOf must be an ISO-8601 time with an offset', [
+          { field: 'asOf', message: 'ISO-8601 time with an offset, e.g. 2014-09-19T10:00:00+02:00' },
+        ]);
+      }
+      moment = { ms, text: asOf };
+    }
+    return this.queries.execute(new GetAttendanceQuery(cid, moment));
+  }
+}

@@ -1,0 +1,207 @@
+// The projection runner on a real SQLite event store and a real read-models
+// file: rows and checkpoint move together, so neither a failed commit nor a
+// killed process ever counts an event twice or skips one.
+import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { SqliteEventStore, type RecordedEvent } from '@emargement/event-store';
+import { evolve, initialState, isAttendanceEvent, snapshotOf, type AttendanceSnapshot } from '@emargement/attendance';
+import { conferenceId } from '../../../../../libs/attendance/test/examples.js';
+import { AttendanceProjection } from '../attendance.projection.js';
+import { ProjectionRunner, type Projection } from './projection-runner.js';
+import { ReadModels } from './read-models.js';
+import { writeDay } from './testing/day.support.spec.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'emargement-projection-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let n = 0;
+const files = () => {
+  n += 1;
+  return { store: join(dir, `events-${n}.sqlite`), readModels: join(dir, `read-models-${n}.sqlite`) };
+};
+
+const opened: { close(): unknown }[] = [];
+afterEach(async () => {
+  for (const o of opened.splice(0).reverse()) await o.close();
+});
+
+const openStore = (file: string) => {
+  const store = SqliteEventStore.open(file);
+  opened.push(store);
+  return store;
+};
+const openReadModels = (file: string) => {
+  const rm = ReadModels.open(file);
+  opened.push(rm);
+  return rm;
+};
+
+/** What a fold of every stored event in one go gives: the figures the projection must end with. */
+const expected = async (store: SqliteEventStore): Promise<AttendanceSnapshot> => {
+  const state = initialState();
+  for (const e of await store.readAll()) if (isAttendanceEvent(e)) evolve(state, e, e.position);
+  return snapshotOf(state.conferences.get(conferenceId)!);
+};
+
+const run = async (runner: ProjectionRunner) => {
+  runner.prepare();
+  runner.start();
+  await runner.untilCaughtUp();
+  await runner.stop();
+};
+
+/** The attendance projection, with a fault injected in `persist`, or another version. */
+class Wrapped implements Projection {
+  persists = 0;
+  constructor(
+    readonly inner: AttendanceProjection,
+    private readonly options: { failOnPersist?: number; version?: string } = {},
+  ) {}
+  get name() {
+    return this.inner.name;
+  }
+  get version() {
+    return this.options.version ?? this.inner.version;
+  }
+  get filter() {
+    return this.inner.filter;
+  }
+  migrate() {
+    this.inner.migrate();
+  }
+  reset() {
+    this.inner.reset();
+  }
+  load() {
+    this.inner.load();
+  }
+  apply(e: RecordedEvent) {
+    this.inner.apply(e);
+  }
+  persist() {
+    this.persists += 1;
+    // The rows are written, then the process "dies" before the checkpoint.
+    this.inner.persist();
+    if (this.persists === this.options.failOnPersist) throw new Error('injected fault after the rows');
+  }
+  committed() {
+    this.inner.committed();
+  }
+}
+
+describe('projection runner', () => {
+  describe('when a commit fails half-way', () => {
+    test('rows and checkpoint stay as they were, and the events are folded again exactly once', async () => {
+      const f = files();
+      const store = openStore(f.store);
+      await writeDay(store, 3000);
+      const readModels = openReadModels(f.readModels);
+      const projection = new Wrapped(new AttendanceProjection(readModels), { failOnPersist: 2 });
+      const errors: string[] = [];
+      const runner = new ProjectionRunner(store, readModels, projection, {
+        batchSize: 1000,
+        retryDelayMs: 5,
+        logger: { log: () => undefined, error: (m) => errors.push(m) },
+      });
+      await run(runner);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/injected fault/);
+      expect(projection.inner.snapshot(conferenceId)).toEqual(await expected(store));
+      const [last] = await store.readAll({ direction: 'backwards', maxCount: 1 });
+      expect(readModels.checkpoint('attendance')?.position).toBe(last!.position);
+    });
+  });
+
+  describe('when the server restarts', () => {
+    test('the figures are there before the subscription starts, and only later events are folded', async () => {
+      const f = files();
+      const store = openStore(f.store);
+      await writeDay(store, 500);
+      const firstReadModels = openReadModels(f.readModels);
+      await run(new ProjectionRunner(store, firstReadModels, new AttendanceProjection(firstReadModels)));
+      firstReadModels.close();
+      const before = await expected(store);
+      await writeDay(store, 200, 501);
+
+      const readModels = openReadModels(f.readModels);
+      const projection = new AttendanceProjection(readModels);
+      const second = new ProjectionRunner(store, readModels, projection);
+      second.prepare();
+      expect(projection.snapshot(conferenceId)).toEqual(before);
+      second.start();
+      await second.untilCaughtUp();
+      await second.stop();
+      expect(projection.snapshot(conferenceId)).toEqual(await expected(store));
+      const later = (await store.readAll()).filter((e) => e.position > BigInt(before.position!));
+      expect(second.status().eventsApplied).toBe(later.length);
+    });
+  });
+
+  describe('when the projection’s version changes', () => {
+    test('its rows are rebuilt from the start, to the same figures', async () => {
+      const f = files();
+      const store = openStore(f.store);
+      await writeDay(store, 300);
+      const readModels = openReadModels(f.readModels);
+      await run(new ProjectionRunner(store, readModels, new AttendanceProjection(readModels)));
+      const all = (await store.readAll()).length;
+
+      const next = new Wrapped(new AttendanceProjection(readModels), { version: 'next' });
+      const runner = new ProjectionRunner(store, readModels, next);
+      runner.prepare();
+      expect(readModels.checkpoint('attendance')).toEqual({ version: 'next', position: null });
+      expect(next.inner.snapshot(conferenceId)).toBeUndefined();
+      runner.start();
+      await runner.untilCaughtUp();
+      await runner.stop();
+      expect(runner.status().eventsApplied).toBe(all);
+      expect(next.inner.snapshot(conferenceId)).toEqual(await expected(store));
+    });
+  });
+
+  describe('when the process is killed mid-catch-up', () => {
+    test('the next start resumes from the last commit: nothing counted twice, nothing skipped', async () => {
+      const f = files();
+      const store = openStore(f.store);
+      await writeDay(store, 10_000);
+      // `node --import tsx`, not the tsx CLI: the CLI runs the script in a grandchild that SIGKILL would not reach.
+      const proc = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(here, 'testing', 'crash-child.support.spec.ts'), f.store, f.readModels],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let stderr = '';
+      proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+        proc.on('exit', (_code, signal) => resolve(signal)),
+      );
+      let commits = 0;
+      for await (const line of createInterface({ input: proc.stdout })) {
+        if (line.startsWith('commit ')) commits += 1;
+        if (commits === 3 || line === 'caughtUp') proc.kill('SIGKILL');
+      }
+      expect(await exited).toBe('SIGKILL');
+      expect(stderr).toBe('');
+
+      const readModels = openReadModels(f.readModels);
+      const checkpoint = readModels.checkpoint('attendance')?.position;
+      const [last] = await store.readAll({ direction: 'backwards', maxCount: 1 });
+      expect(checkpoint).toBeDefined();
+      expect(checkpoint! < last!.position).toBe(true); // killed before the end
+      const projection = new AttendanceProjection(readModels);
+      const runner = new ProjectionRunner(store, readModels, projection);
+      await run(runner);
+      expect(projection.snapshot(conferenceId)).toEqual(await expected(store));
+      const afterCheckpoint = (await store.readAll()).filter((e) => checkpoint == null || e.position > checkpoint);
+      expect(runner.status().eventsApplied).toBe(afterCheckpoint.length);
+    }, 60_000);
+  });
+});

@@ -1,0 +1,87 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** The read models' file under DATA_DIR: derived data, rebuilt from the store at will. */
+export const readModelsPath = (dataDir: string): string => join(dataDir, 'read-models.sqlite');
+
+export interface Checkpoint {
+  /** The projection's code version its rows were built by. */
+  version: string;
+  /** `$all` position of the last event the rows include; `null`: none yet. */
+  position: bigint | null;
+}
+
+/**
+ * One SQLite file holding every projection's rows and checkpoints. A
+ * projection's rows and its checkpoint are written in one transaction, so the
+ * file always holds the rows of exactly the events up to the checkpoint: a
+ * crash loses the transaction in progress and the next start folds its events
+ * again, never twice and never skipping one.
+ *
+ * WAL with `synchronous = NORMAL`: a power cut may lose the last commits, but
+ * rows and checkpoint go back together (they are one transaction), so the
+ * projection simply resumes from an earlier checkpoint. The event store, the
+ * source of truth, is the one that pays for FULL.
+ *
+ * Every server instance has its own file (nothing shared between instances but
+ * the store). One process writes it at a time: run `projections:rebuild` with
+ * the server stopped.
+ */
+export class ReadModels {
+  readonly db: Database.Database;
+  private readonly getCheckpoint: Database.Statement<[string], { version: string; position: string | null }>;
+  private readonly putCheckpoint: Database.Statement<[string, string, string | null, string]>;
+  private readonly inTransaction: (fn: () => void) => void;
+
+  private constructor(filename: string) {
+    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+    this.db = new Database(filename);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS projection_checkpoints (
+        name       TEXT PRIMARY KEY,
+        version    TEXT NOT NULL,
+        position   TEXT,
+        updated_at TEXT NOT NULL
+      )`);
+    this.getCheckpoint = this.db.prepare('SELECT version, position FROM projection_checkpoints WHERE name = ?');
+    this.putCheckpoint = this.db.prepare(
+      `INSERT INTO projection_checkpoints (name, version, position, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position,
+         updated_at = excluded.updated_at`,
+    );
+    const tx = this.db.transaction((fn: () => void) => fn());
+    this.inTransaction = (fn) => tx.immediate(fn);
+  }
+
+  static open(filename: string): ReadModels {
+    return new ReadModels(filename);
+  }
+
+  checkpoint(name: string): Checkpoint | undefined {
+    const row = this.getCheckpoint.get(name);
+    return row && { version: row.version, position: row.position === null ? null : BigInt(row.position) };
+  }
+
+  /** Inside `transaction` only: the checkpoint moves with the rows it covers. */
+  saveCheckpoint(name: string, checkpoint: Checkpoint): void {
+    this.putCheckpoint.run(
+      name,
+      checkpoint.version,
+      checkpoint.position === null ? null : checkpoint.position.toString(),
+      new Date().toISOString(),
+    );
+  }
+
+  /** Runs `fn` in one `BEGIN IMMEDIATE` transaction: all of it is committed, or none. */
+  transaction(fn: () => void): void {
+    this.inTransaction(fn);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
