@@ -24,6 +24,7 @@ export default defineConfig({
     proxy: {
       '/api': 'http://localhost:3000',
       '/health': 'http://localhost:3000',
+      '/socket.io': { target: 'http://localhost:3000', ws: true },
     },
   },
 });

@@ -294,6 +294,58 @@ const toSignatory = (s: Record<string, unknown>): Signatory => {
   };
 };
 
+// ------------------------------------------------------- live attendance
+
+export interface AttendanceCounts {
+  registered: number;
+  waitlisted: number;
+  cancelled: number;
+  admitted: number;
+  present: number;
+}
+
+/**
+ * The dashboard's figures (`shared/API.md`, "Live attendance"): the body of
+ * `GET .../attendance` and of the socket's `snapshot` and `update` messages.
+ * Aggregates only, no person's name.
+ */
+export interface AttendanceSnapshot {
+  conferenceId: string;
+  name: string | null;
+  timezone: string | null;
+  /** `$all` position as a decimal string; `null` before any event. */
+  position: string | null;
+  registered: number;
+  waitlisted: number;
+  cancelled: number;
+  admitted: number;
+  undone: number;
+  present: number;
+  refused: Partial<Record<RefusalReason, number>> & Record<string, number>;
+  refusedTotal: number;
+  byCategory: Partial<Record<Category, AttendanceCounts>>;
+  byOrganisation: ({ organisation: string | null } & AttendanceCounts)[];
+  byDoor: { door: string; admitted: number; refused: number; present: number }[];
+  arrivals: { slotMinutes: number; slots: { at: string; count: number }[] };
+  lunch: { expected: number; paid: number; admittedWithLunch: number };
+  signatures: {
+    count: number;
+    voided: number;
+    signatoriesExpected: number;
+    signatoriesPresent: number;
+    charters: { charterId: string; title: string | null; status: CharterStatus; signatures: number; voided: number }[];
+  };
+  /** Set when the figures are as of a past moment. */
+  asOf?: string;
+}
+
+/** Positions are decimal strings of up to 20 digits: compared as big integers, never as floats. */
+export function positionAfter(a: string | null, b: string | null): boolean {
+  if (a === null) return false;
+  if (b === null) return true;
+  return BigInt(a) > BigInt(b);
+}
+
 // ------------------------------------------------------------------ errors
 
 /** An answer from the server with an error body `{statusCode, code, message, errors?}`. */
@@ -532,6 +584,10 @@ export const api = {
 
   verifyCharter: (cid: string, chid: string) =>
     request<Verification>('GET', `${conf(cid)}/charters/${enc(chid)}/verify`),
+
+  /** The dashboard's figures now, or as of a past moment (ISO-8601 with an offset). */
+  attendance: (cid: string, asOf?: string) =>
+    request<AttendanceSnapshot>('GET', `${conf(cid)}/attendance${asOf ? `?asOf=${enc(asOf)}` : ''}`),
 
   charterPdfPath: (cid: string, chid: string) => `${conf(cid)}/charters/${enc(chid)}/document.pdf`,
 

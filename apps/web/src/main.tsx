@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { AdminApp } from './admin/AdminApp';
 import { CharterApp } from './charter/CharterApp';
+import { DashboardApp } from './dashboard/DashboardApp';
 import { DoorApp } from './door/DoorApp';
 import { LangProvider, useLang } from './i18n';
 import { KioskApp } from './kiosk/KioskApp';
@@ -12,7 +13,8 @@ import './styles.css';
 /**
  * One bundle, routed on the path: `/door/` for the door phones, `/admin/` for
  * the organisers, `/kiosk/` for the charter's signing tablet, `/charter/` for
- * the organisers' charter page. The server answers index.html for any path outside /api, so
+ * the organisers' charter page,
+ * `/dashboard/` for the live attendance figures. The server answers index.html for any path outside /api, so
  * each route is a plain link that survives a reload.
  */
 function Home() {
@@ -33,6 +35,10 @@ function Home() {
           <strong>{t('home.charter')}</strong>
           <span>{t('home.charterHint')}</span>
         </a>
+        <a className="tile" href="/dashboard/">
+          <strong>{t('home.dashboard')}</strong>
+          <span>{t('home.dashboardHint')}</span>
+        </a>
       </main>
     </>
   );
@@ -44,6 +50,7 @@ function App() {
   if (path === '/admin' || path.startsWith('/admin/')) return <AdminApp />;
   if (path === '/kiosk' || path.startsWith('/kiosk/')) return <KioskApp />;
   if (path === '/charter' || path.startsWith('/charter/')) return <CharterApp />;
+  if (path === '/dashboard' || path.startsWith('/dashboard/')) return <DashboardApp />;
   return <Home />;
 }
 

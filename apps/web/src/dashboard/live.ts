@@ -1,0 +1,113 @@
+import { useEffect, useRef, useState } from 'react';
+import { io } from 'socket.io-client';
+import { api, positionAfter, type AttendanceSnapshot } from '../api';
+
+/** How long a lost connection shows « Reconnexion… » before the figures are called stale. */
+export const STALE_AFTER_MS = 10_000;
+
+export type Connection =
+  | { kind: 'connecting' }
+  | { kind: 'live' }
+  | { kind: 'reconnecting'; since: number }
+  | { kind: 'stale'; since: number; code: string | null };
+
+export interface LiveAttendance {
+  /** The latest figures received, by HTTP or over the socket; `null` until the first. */
+  snapshot: AttendanceSnapshot | null;
+  connection: Connection;
+  /** The first load failed (and no snapshot came over the socket either). */
+  error: unknown;
+}
+
+/** Keeps the message with the highest position: positions only grow, and a late HTTP answer must not undo an update. */
+const newer = (current: AttendanceSnapshot | null, next: AttendanceSnapshot): boolean =>
+  current === null || current.conferenceId !== next.conferenceId || !positionAfter(current.position, next.position);
+
+/**
+ * The socket.io feed (`/attendance`): a `snapshot` on connection, then
+ * `update`s, each the whole body with its `position`. Every connection
+ * attempt (the first and each automatic reconnection) sends the last position
+ * seen in `auth.position`, so the server can tell how far the dashboard got.
+ * One GET at the start fills the screen even if the socket is slow to come up.
+ */
+export function useLiveAttendance(conferenceId: string | null, token: string | null): LiveAttendance {
+  const [snapshot, setSnapshot] = useState<AttendanceSnapshot | null>(null);
+  const [connection, setConnection] = useState<Connection>({ kind: 'connecting' });
+  const [error, setError] = useState<unknown>(null);
+  const last = useRef<AttendanceSnapshot | null>(null);
+
+  useEffect(() => {
+    if (!conferenceId) return undefined;
+    let open = true;
+    last.current = null;
+    setSnapshot(null);
+    setError(null);
+    setConnection({ kind: 'connecting' });
+
+    const accept = (next: AttendanceSnapshot) => {
+      if (!open || !newer(last.current, next)) return;
+      last.current = next;
+      setSnapshot(next);
+      setError(null);
+    };
+
+    api.attendance(conferenceId).then(accept, (e: unknown) => {
+      if (open && last.current === null) setError(e);
+    });
+
+    const socket = io('/attendance', {
+      auth: (cb) => {
+        const position = last.current?.position ?? null;
+        cb({
+          conferenceId,
+          ...(token ? { token } : {}),
+          ...(position !== null ? { position } : {}),
+        });
+      },
+    });
+
+    let staleTimer: ReturnType<typeof setTimeout> | undefined;
+    const clearStale = () => {
+      if (staleTimer !== undefined) clearTimeout(staleTimer);
+      staleTimer = undefined;
+    };
+    const lost = (code: string | null) => {
+      if (!open) return;
+      const since = Date.now();
+      if (!socket.active) {
+        // Refused by the server (token, conference): socket.io will not try again by itself.
+        clearStale();
+        setConnection((c) => ({ kind: 'stale', since: 'since' in c ? c.since : since, code }));
+        return;
+      }
+      setConnection((c) => (c.kind === 'reconnecting' || c.kind === 'stale' ? c : { kind: 'reconnecting', since }));
+      if (staleTimer === undefined) {
+        staleTimer = setTimeout(() => {
+          staleTimer = undefined;
+          if (open) setConnection((c) => (c.kind === 'reconnecting' ? { kind: 'stale', since: c.since, code } : c));
+        }, STALE_AFTER_MS);
+      }
+    };
+
+    socket.on('connect', () => {
+      clearStale();
+      if (open) setConnection({ kind: 'live' });
+    });
+    socket.on('snapshot', accept);
+    socket.on('update', accept);
+    socket.on('disconnect', () => lost(null));
+    socket.on('connect_error', (err: Error & { data?: { code?: unknown } }) => {
+      const code = typeof err.data?.code === 'string' ? err.data.code : null;
+      lost(code);
+    });
+
+    return () => {
+      open = false;
+      clearStale();
+      socket.removeAllListeners();
+      socket.disconnect();
+    };
+  }, [conferenceId, token]);
+
+  return { snapshot, connection, error };
+}
