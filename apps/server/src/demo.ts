@@ -149,6 +149,7 @@ async function main(): Promise<void> {
       `  data:        ${config.dataDir} (event store: ${config.eventStore}; delete the folder to start afresh)`,
       `  door app:    ${base}/door/?conference=${id}`,
       `  organisers:  ${base}/admin/?conference=${id}`,
+      `  dashboard:   ${base}/dashboard/?conference=${id}`,
       `  tickets:     ${base}/api/conferences/${id}/tickets.pdf`,
       `  kiosk:       ${base}/kiosk/?conference=${id}&charter=${report.charterId}`,
       `  charter:     ${base}/charter/?conference=${id}&charter=${report.charterId}`,
