@@ -121,6 +121,16 @@ async function drawWithFinger(page: Page, path: { x: number; y: number }[]): Pro
   await cdp.detach();
 }
 
+/**
+ * Resolves once the page has rendered two frames after a viewport change: the
+ * pad refits in a ResizeObserver callback, which runs in the rendering steps
+ * of the first frame after layout changes. An event to wait for, not a delay.
+ */
+const resizeHandled = (page: Page): Promise<void> =>
+  page.evaluate(
+    () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
+  );
+
 describe('signing tablet and charter page in a real browser against the real server', () => {
   const adminToken = randomUUID();
   const conferenceId = randomUUID();
@@ -273,18 +283,18 @@ describe('signing tablet and charter page in a real browser against the real ser
 
     // The address bar coming and going changes the viewport's height only: the canvas is left alone.
     await phone.setViewportSize({ width: PHONE.width, height: PHONE.height - 120 });
-    await phone.waitForTimeout(200);
+    await resizeHandled(phone);
     const afterScrollResize = await canvasInk(phone);
     expect(afterScrollResize.url).toBe(drawn.url);
 
     // A rotation changes the width: the drawing is redrawn, scaled, not wiped.
     await phone.setViewportSize({ width: PHONE.height, height: PHONE.width });
-    await phone.waitForTimeout(200);
+    await resizeHandled(phone);
     const landscape = await canvasInk(phone);
     expect(landscape.width).toBeGreaterThan(drawn.width);
     expect(landscape.ink).toBeGreaterThan(drawn.ink);
     await phone.setViewportSize(PHONE);
-    await phone.waitForTimeout(200);
+    await resizeHandled(phone);
     const back = await canvasInk(phone);
     expect(back.width).toBe(drawn.width);
     // Back upright: the same drawing at the same size (redrawn, so a pixel may differ at the edges).
