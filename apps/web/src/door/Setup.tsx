@@ -64,20 +64,23 @@ export function DoorChooser({ doors, onChoose }: { doors: string[]; onChoose: (d
           {door}
         </button>
       ))}
-      <form className="stack" onSubmit={submit}>
-        <label className="field">
-          <span>{t('door.custom')}</span>
-          <input
-            className="input-large"
-            value={custom}
-            placeholder={t('door.customPlaceholder')}
-            onChange={(e) => setCustom(e.target.value)}
-          />
-        </label>
-        <button type="submit" className="btn" disabled={custom.trim() === ''}>
-          {t('door.customSubmit')}
-        </button>
-      </form>
+      {/* A conference that names its doors accepts scans at those doors only (the server refuses others). */}
+      {doors.length === 0 && (
+        <form className="stack" onSubmit={submit}>
+          <label className="field">
+            <span>{t('door.custom')}</span>
+            <input
+              className="input-large"
+              value={custom}
+              placeholder={t('door.customPlaceholder')}
+              onChange={(e) => setCustom(e.target.value)}
+            />
+          </label>
+          <button type="submit" className="btn" disabled={custom.trim() === ''}>
+            {t('door.customSubmit')}
+          </button>
+        </form>
+      )}
     </section>
   );
 }
