@@ -16,9 +16,9 @@ COPY apps ./apps
 COPY libs ./libs
 COPY bench ./bench
 COPY test ./test
+# `npm run build` builds the server and the web pages (apps/web/dist).
 RUN npm run build \
- && npm prune --omit=dev \
- && mkdir -p apps/web/dist
+ && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
@@ -26,8 +26,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# The server serves apps/web/dist when it holds an index.html (apps/server/src/app.ts);
-# it is empty until the web app has a build step here.
+# The server serves apps/web/dist (apps/server/src/app.ts).
 COPY --from=build /app/apps/web/dist ./apps/web/dist
 RUN mkdir -p /data && chown node:node /data
 USER node
