@@ -126,10 +126,10 @@ async function drawWithFinger(page: Page, path: { x: number; y: number }[]): Pro
  * pad refits in a ResizeObserver callback, which runs in the rendering steps
  * of the first frame after layout changes. An event to wait for, not a delay.
  */
-const resizeHandled = (page: Page): Promise<void> =>
-  page.evaluate(
-    () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
-  );
+const resizeHandled = async (page: Page): Promise<void> => {
+  // A string, evaluated in the page: this file is type-checked without the DOM's types.
+  await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+};
 
 describe('signing tablet and charter page in a real browser against the real server', () => {
   const adminToken = randomUUID();
