@@ -4,14 +4,12 @@
 // the page through the live feed; nothing is stubbed and nothing sleeps.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { readFixture } from '@emargement/testing';
-import { launchBrowser } from '../support/browser.js';
+import { launchBrowser, assertWebBuilt, ptceConference } from '../support/browser.js';
 import { call as request, startTestServer, type TestServer } from '../support/server.js';
 
-const WEB_DIST = resolve('apps/web/dist');
 const LAPTOP = { width: 1280, height: 800 };
 const MAIN_DOOR = 'Accueil principal';
 
@@ -53,26 +51,13 @@ describe('dashboard in a real browser against the real server', () => {
   const figure = (testId: string) => page.getByTestId(testId);
 
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) {
-      throw new Error('apps/web/dist is missing: run `npm run build:web` before the browser tests');
-    }
+    assertWebBuilt();
     server = await startTestServer({ ADMIN_TOKEN: adminToken });
     base = server.base;
 
     // The PTCE 2014 day: two doors, ID check, paid lunch.
-    const fixture = JSON.parse(readFixture('ptce-2014/conference.json')) as Record<string, unknown>;
-    await call('POST', '/api/conferences', {
-      conferenceId,
-      name: fixture.name,
-      venue: fixture.venue,
-      startsAt: fixture.startsAt,
-      endsAt: fixture.endsAt,
-      timezone: fixture.timezone,
-      capacity: fixture.capacity,
-      idCheckRequired: fixture.idCheckRequired,
-      lunch: fixture.lunch,
-      doors: fixture.doors,
-    });
+    const fixture = ptceConference();
+    await call('POST', '/api/conferences', { conferenceId, ...fixture });
     for (const p of people) {
       const { ticketCode } = await call<{ ticketCode: string }>(
         'POST',

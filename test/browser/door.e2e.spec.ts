@@ -3,15 +3,13 @@
 // shows a ticket PNG the server itself rendered. Nothing is stubbed.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { readFixture } from '@emargement/testing';
-import { launchBrowser, pngToY4m } from '../support/browser.js';
+import { launchBrowser, pngToY4m, assertWebBuilt, ptceConference } from '../support/browser.js';
 import { call as request, startTestServer, type TestServer } from '../support/server.js';
 
-const WEB_DIST = resolve('apps/web/dist');
 const PHONE = { width: 390, height: 844 };
 const MAIN_DOOR = 'Accueil principal';
 const SPEAKERS_DOOR = 'Accueil intervenants et presse';
@@ -56,27 +54,14 @@ describe('door app in a real browser against the real server', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) {
-      throw new Error('apps/web/dist is missing: run `npm run build:web` before the browser tests');
-    }
+    assertWebBuilt();
     server = await startTestServer({ ADMIN_TOKEN: adminToken });
     base = server.base;
 
     // The PTCE 2014 day as its programme describes it: two doors, ID check, paid lunch.
-    const fixture = JSON.parse(readFixture('ptce-2014/conference.json')) as Record<string, unknown>;
-    timezone = String(fixture.timezone);
-    await call('POST', '/api/conferences', {
-      conferenceId,
-      name: fixture.name,
-      venue: fixture.venue,
-      startsAt: fixture.startsAt,
-      endsAt: fixture.endsAt,
-      timezone: fixture.timezone,
-      capacity: fixture.capacity,
-      idCheckRequired: fixture.idCheckRequired,
-      lunch: fixture.lunch,
-      doors: fixture.doors,
-    });
+    const fixture = ptceConference();
+    timezone = fixture.timezone;
+    await call('POST', '/api/conferences', { conferenceId, ...fixture });
     const registered = await call<{ ticketCode: string }>('POST', `/api/conferences/${conferenceId}/registrations`, {
       registrationId: claude.registrationId,
       firstName: 'Claude',

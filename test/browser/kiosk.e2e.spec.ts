@@ -6,17 +6,16 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { PDFParse } from 'pdf-parse';
 import { PNG } from 'pngjs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { readFixture } from '@emargement/testing';
-import { launchBrowser } from '../support/browser.js';
+import { launchBrowser, assertWebBuilt, ptceConference } from '../support/browser.js';
 import { call as request, e2eEventStore, startTestServer, type TestServer } from '../support/server.js';
 
-const WEB_DIST = resolve('apps/web/dist');
 const PHONE = { width: 390, height: 844 };
 const TABLET = { width: 1024, height: 768 };
 /** Set to a folder to keep screenshots of the tablet and the phone (for a human to look at). */
@@ -193,26 +192,13 @@ describe('signing tablet and charter page in a real browser against the real ser
   }
 
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) {
-      throw new Error('apps/web/dist is missing: run `npm run build:web` before the browser tests');
-    }
+    assertWebBuilt();
     server = await startTestServer({ ADMIN_TOKEN: adminToken });
     base = server.base;
 
-    const fixture = JSON.parse(readFixture('ptce-2014/conference.json')) as Record<string, unknown>;
-    await call('POST', '/api/conferences', {
-      conferenceId,
-      name: fixture.name,
-      venue: fixture.venue,
-      startsAt: fixture.startsAt,
-      endsAt: fixture.endsAt,
-      timezone: fixture.timezone,
-      capacity: fixture.capacity,
-      idCheckRequired: fixture.idCheckRequired,
-      lunch: fixture.lunch,
-      doors: fixture.doors,
-    });
-    const doors = fixture.doors as string[];
+    const fixture = ptceConference();
+    await call('POST', '/api/conferences', { conferenceId, ...fixture });
+    const doors = fixture.doors;
     for (const [who, firstName, lastName] of [
       [marie, 'Marie', 'Lemaître'],
       [jean, 'Jean', 'Etcheverry'],

@@ -1,7 +1,9 @@
 // The real-browser harness: Debian's Chromium driven by playwright-core, and a
 // ticket image turned into a fake camera feed. Nothing here downloads a browser.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { readFixture } from '@emargement/testing';
 import { PNG } from 'pngjs';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -148,4 +150,33 @@ function fitOnWhite(png: PNG, width: number, height: number, fill: number): Uint
     }
   }
   return out;
+}
+
+/** The built web app the server serves; the browser tests need it. */
+export function assertWebBuilt(): void {
+  if (!existsSync(join(resolve('apps/web/dist'), 'index.html'))) {
+    throw new Error('apps/web/dist is missing: run `npm run build:web` before the browser tests');
+  }
+}
+
+export interface PtceConference {
+  name: string;
+  venue: string;
+  startsAt: string;
+  endsAt: string;
+  timezone: string;
+  capacity: number;
+  idCheckRequired: boolean;
+  lunch: { priceCents: number; currency: string };
+  doors: string[];
+}
+
+/** The PTCE 2014 day as `POST /api/conferences` takes it: the fixture without its printed programme. */
+export function ptceConference(): PtceConference {
+  const { programme: _programme, ...details } = JSON.parse(
+    readFixture('ptce-2014/conference.json'),
+  ) as PtceConference & {
+    programme: unknown;
+  };
+  return details;
 }
