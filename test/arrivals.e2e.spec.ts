@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { readFixture } from '../libs/testing/src/fixtures.js';
 import type { EventStore } from '../libs/event-store/src/index.js';
 import { EVENT_STORE } from '../apps/server/src/event-store/event-store.module.js';
-import { call, startTestServer, type TestServer } from './support/server.js';
+import { call, startTestServer, type TestServer, ADMIN_TOKEN } from './support/server.js';
 
 const conferenceBody = (overrides: Record<string, unknown> = {}) => ({
   name: 'Journée test',
@@ -68,7 +68,7 @@ describe('registrations and arrivals over HTTP', () => {
       expect(fields).toEqual(expect.arrayContaining(['capacity', 'colour']));
       const json = await fetch(`${base}/conferences`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
         body: '{"name":',
       });
       expect(json.status).toBe(400);

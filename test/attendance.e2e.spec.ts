@@ -19,7 +19,7 @@ import { AttendanceReadModel } from '../apps/server/src/attendance/attendance-re
 import { UPDATE_INTERVAL_MS } from '../apps/server/src/attendance/attendance-feed/attendance.gateway.js';
 import { readModelsPath } from '../apps/server/src/attendance/projections/read-models.js';
 import { rebuildProjections } from '../apps/server/src/attendance/rebuild/rebuild-projections.js';
-import { call, startTestServer, type TestServer } from './support/server.js';
+import { call, startTestServer, type TestServer, ADMIN_TOKEN } from './support/server.js';
 
 interface Snapshot {
   conferenceId: string;
@@ -90,7 +90,7 @@ describe('live attendance', () => {
     );
     const res = await fetch(`${api}/conferences/${cid}/registrations/import`, {
       method: 'POST',
-      headers: { 'content-type': 'text/csv' },
+      headers: { 'content-type': 'text/csv', authorization: `Bearer ${ADMIN_TOKEN}` },
       body: ['first_name,last_name,email,organisation,category,lunch,photo_consent', ...rows].join('\n'),
     });
     expect(res.status).toBe(200);
@@ -134,7 +134,7 @@ describe('live attendance', () => {
 
   const connect = (auth: Record<string, unknown>): Feed => {
     const socket = io(`${server.base}/attendance`, {
-      auth,
+      auth: { token: ADMIN_TOKEN, ...auth },
       transports: ['websocket'],
       forceNew: true,
       reconnection: false,
@@ -232,7 +232,7 @@ describe('live attendance', () => {
     test('sends the snapshot on connection, then an update with the new count after an admission', async () => {
       const cid = await conference();
       const [a] = await registrations(cid, 3);
-      const feed = connect({ conferenceId: cid, token: 'any' });
+      const feed = connect({ conferenceId: cid, token: ADMIN_TOKEN });
       const first = await feed.next(() => true, 'at all');
       expect(first.event).toBe('snapshot');
       expect(first.body).toEqual((await attendance(cid)).body);

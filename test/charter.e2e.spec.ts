@@ -12,7 +12,7 @@ import { PNG } from 'pngjs';
 import type { EventStore } from '../libs/event-store/src/index.js';
 import { readFixture } from '../libs/testing/src/fixtures.js';
 import { EVENT_STORE } from '../apps/server/src/event-store/event-store.module.js';
-import { call, e2eEventStore, startTestServer, type TestServer } from './support/server.js';
+import { call, e2eEventStore, startTestServer, type TestServer, ADMIN_TOKEN } from './support/server.js';
 
 const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 const charterText = readFixture('ptce-2014/charter.md');
@@ -424,7 +424,9 @@ describe('the charter over HTTP', () => {
   });
 
   test('document.pdf: the text, every signature, the fingerprint on every page, the evidence attached', async () => {
-    const res = await fetch(`${api}/conferences/${cid}/charters/${chid}/document.pdf`);
+    const res = await fetch(`${api}/conferences/${cid}/charters/${chid}/document.pdf`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
     expect(res.headers.get('content-disposition')).toContain('filename="charte-charte-des-ptce.pdf"');
@@ -510,7 +512,11 @@ describe('the charter over HTTP', () => {
         });
 
         const pdf = Buffer.from(
-          await (await fetch(`${api}/conferences/${cid}/charters/${chid}/document.pdf`)).arrayBuffer(),
+          await (
+            await fetch(`${api}/conferences/${cid}/charters/${chid}/document.pdf`, {
+              headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+            })
+          ).arrayBuffer(),
         );
         const text = await pdfText(pdf);
         expect(text).toContain('ATTENTION : la vérification de la chaîne des signatures a échoué à la signature n° 1');

@@ -9,13 +9,13 @@ import { createApp } from '../apps/server/src/app.js';
 import { loadConfig } from '../apps/server/src/config/config.js';
 import { DEMO_CHARTER_ID, DEMO_CONFERENCE_ID, fixturesDir, loadDemo } from '../apps/server/src/demo.js';
 import { EVENT_STORE } from '../apps/server/src/event-store/event-store.module.js';
-import { call } from './support/server.js';
+import { ADMIN_TOKEN, call } from './support/server.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'emargement-demo-'));
 
 /** A server on the demo's data directory, as `npm run demo` starts it (but on a free port). */
 const start = (): Promise<NestExpressApplication> =>
-  createApp(loadConfig({ DATA_DIR: dataDir, PORT: '0' }), { logger: false });
+  createApp(loadConfig({ DATA_DIR: dataDir, PORT: '0', ADMIN_TOKEN }), { logger: false });
 
 async function listen(app: NestExpressApplication): Promise<string> {
   await app.listen(0, '127.0.0.1');

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import jsQRModule from 'jsqr';
 import { PDFParse } from 'pdf-parse';
 import { PNG } from 'pngjs';
-import { call, startTestServer, type TestServer } from './support/server.js';
+import { call, startTestServer, type TestServer, ADMIN_TOKEN } from './support/server.js';
 
 // jsqr is CommonJS with an ES-style `default` in its typings; at run time the function is both.
 const jsQR = jsQRModule.default;
@@ -31,7 +31,7 @@ const person = (firstName: string, lastName: string, extra: Record<string, unkno
 });
 
 async function fetchBytes(url: string): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
-  const res = await fetch(url);
+  const res = await fetch(url, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
   return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
 }
 

@@ -65,6 +65,13 @@ async function eventStoreEnv(
   };
 }
 
+/**
+ * The organiser token every test server starts with (ADMIN_TOKEN), and that
+ * `call` sends unless told otherwise: tests of a feature act as the organiser;
+ * tests of access control pass their own `authorization` header (or `null`).
+ */
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'emargement-e2e-'));
   let store: Awaited<ReturnType<typeof eventStoreEnv>>;
@@ -95,7 +102,7 @@ async function serve(
   eventStore: 'sqlite' | 'eventstoredb',
   dispose: () => Promise<void>,
 ): Promise<TestServer> {
-  const app = await createApp(loadConfig({ DATA_DIR: dataDir, PORT: '0', ...env }), { logger: false });
+  const app = await createApp(loadConfig({ DATA_DIR: dataDir, PORT: '0', ADMIN_TOKEN, ...env }), { logger: false });
   try {
     await app.listen(0, '127.0.0.1');
   } catch (error) {
@@ -122,18 +129,30 @@ async function serve(
   };
 }
 
-/** JSON over HTTP with the status kept, for asserting on both. */
+/** `Authorization` for a device token. */
+export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
+
+/**
+ * JSON over HTTP with the status kept, for asserting on both. Sends the
+ * organiser's ADMIN_TOKEN unless `headers` has its own `authorization`;
+ * `authorization: null` sends none.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function call<T = any>(
   base: string,
   method: string,
   path: string,
   body?: unknown,
-  headers: Record<string, string> = {},
+  headers: Record<string, string | null> = {},
 ): Promise<{ status: number; body: T }> {
+  const sent: Record<string, string> = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === null) delete sent[name.toLowerCase()];
+    else sent[name.toLowerCase()] = value;
+  }
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    headers: body === undefined ? sent : { 'content-type': 'application/json', ...sent },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();

@@ -8,6 +8,7 @@ import { ConferencesModule } from './conferences/conferences.module.js';
 import { CharterModule } from './charters/charter.module.js';
 import { TicketsModule } from './conferences/tickets/tickets.module.js';
 import { AttendanceModule } from './attendance/attendance.module.js';
+import { AuthModule } from './auth/auth.module.js';
 
 @Module({})
 export class AppModule {
@@ -18,6 +19,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         CqrsModule.forRoot(),
         EventStoreModule,
+        AuthModule,
         HealthModule,
         ConferencesModule,
         CharterModule,

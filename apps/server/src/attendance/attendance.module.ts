@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AttendanceReadModel } from './attendance-read-model.js';
 import { AttendanceGateway } from './attendance-feed/attendance.gateway.js';
-import { AcceptAnyToken, SocketAuthenticator } from './attendance-feed/socket-authenticator.js';
+import { SocketAuthenticator } from './attendance-feed/socket-authenticator.js';
+import { DeviceSocketAuthenticator } from '../auth/device-socket-authenticator.js';
 import { GetAttendanceController, GetAttendanceHandler } from './get-attendance/get-attendance.js';
 
 /**
@@ -14,7 +15,7 @@ import { GetAttendanceController, GetAttendanceHandler } from './get-attendance/
     AttendanceReadModel,
     GetAttendanceHandler,
     AttendanceGateway,
-    { provide: SocketAuthenticator, useClass: AcceptAnyToken },
+    { provide: SocketAuthenticator, useExisting: DeviceSocketAuthenticator },
   ],
   exports: [AttendanceReadModel],
 })

@@ -15,6 +15,12 @@ describe('loadConfig', () => {
     [{ EVENT_STORE: 'postgres' }, 'EVENT_STORE'],
     [{ EVENT_STORE: 'eventstoredb' }, 'EVENTSTORE_CONNECTION_STRING'],
     [{ EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'http://x' }, 'EVENTSTORE_CONNECTION_STRING'],
+    [{ ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN'],
+    [{ ADMIN_TOKEN: 'a token with spaces in it, long enough' }, 'ADMIN_TOKEN'],
+    [{ CORS_ORIGINS: 'evil.example' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'https://ok.example/path' }, 'CORS_ORIGINS'],
+    [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
+    [{ AUTH_FAILURES_PER_MINUTE: '0' }, 'AUTH_FAILURES_PER_MINUTE'],
   ])('%j is refused naming %s', (env, variable) => {
     let error: unknown;
     try {
@@ -25,6 +31,23 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variable).toBe(variable);
     expect((error as ConfigError).message).toContain(variable);
+  });
+
+  test('security defaults: no ADMIN_TOKEN (one is generated), CORS closed, no proxy trusted', () => {
+    const c = loadConfig({});
+    expect(c.adminToken).toBeUndefined();
+    expect(c.corsOrigins).toEqual([]);
+    expect(c.trustProxy).toBe(false);
+    expect(c.authFailuresPerMinute).toBe(30);
+  });
+
+  test('reads a fixed ADMIN_TOKEN and a list of CORS origins', () => {
+    const c = loadConfig({
+      ADMIN_TOKEN: 'fixed-organiser-token-0123456789',
+      CORS_ORIGINS: 'https://a.example, http://b.example:8080',
+    });
+    expect(c.adminToken).toBe('fixed-organiser-token-0123456789');
+    expect(c.corsOrigins).toEqual(['https://a.example', 'http://b.example:8080']);
   });
 
   test('accepts an EventStoreDB connection string', () => {

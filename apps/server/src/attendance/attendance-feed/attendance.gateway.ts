@@ -46,13 +46,16 @@ const room = (conferenceId: string): string => `conference:${conferenceId}`;
  * highest position: positions only grow.
  *
  * A refused handshake ends in the client's `connect_error`, whose `data.code`
- * is `invalid_handshake`, `unauthorized` or `conference_not_found`.
+ * is `invalid_handshake`, `unauthorized`, `forbidden`, `rate_limited` or
+ * `conference_not_found`. A revoked device's sockets get a `revoked` message
+ * and are disconnected by the server.
  */
 @WebSocketGateway({ namespace: '/attendance' })
 export class AttendanceGateway implements OnGatewayInit<Namespace>, OnGatewayConnection<Socket>, OnModuleDestroy {
   @WebSocketServer() private namespace: Namespace | undefined;
   private readonly coalescer = new Coalescer<string>(UPDATE_INTERVAL_MS, (cid) => this.push(cid));
   private stopListening: (() => void) | undefined;
+  private stopWatchingRevocations: (() => void) | undefined;
 
   constructor(
     private readonly attendance: AttendanceReadModel,
@@ -65,6 +68,16 @@ export class AttendanceGateway implements OnGatewayInit<Namespace>, OnGatewayCon
         () => next(),
         (error: unknown) => next(error instanceof Error ? error : new Error(String(error))),
       );
+    });
+    // A revoked device's sockets are closed at once (it must not go on watching).
+    this.stopWatchingRevocations = this.authenticator.onRevoked((deviceId) => {
+      for (const socket of namespace.sockets.values()) {
+        const data = socket.data as Partial<FeedData>;
+        if (data.principal?.deviceId === deviceId) {
+          socket.emit('revoked', { code: 'unauthorized', message: 'This device was revoked' });
+          socket.disconnect(true);
+        }
+      }
     });
     this.stopListening = this.attendance.onChange((conferenceIds) => {
       for (const cid of conferenceIds) {
@@ -86,8 +99,9 @@ export class AttendanceGateway implements OnGatewayInit<Namespace>, OnGatewayCon
     if (token !== undefined && typeof token !== 'string') {
       throw new HandshakeError('invalid_handshake', 'auth.token must be a string');
     }
-    const principal = await this.authenticator.authenticate(token);
-    if (principal === null) throw new HandshakeError('unauthorized', 'This token may not watch attendance');
+    const verdict = await this.authenticator.authenticate(token, conferenceId, socket.handshake.address);
+    if (!verdict.ok) throw new HandshakeError(verdict.code, verdict.message);
+    const principal = verdict.principal;
     // A conference scheduled a moment ago may not be projected yet.
     if (!this.attendance.snapshot(conferenceId)) await this.attendance.fresh();
     if (!this.attendance.snapshot(conferenceId)) {
@@ -112,6 +126,7 @@ export class AttendanceGateway implements OnGatewayInit<Namespace>, OnGatewayCon
 
   onModuleDestroy(): void {
     this.stopListening?.();
+    this.stopWatchingRevocations?.();
     this.coalescer.close();
   }
 }

@@ -1,25 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import type { Principal } from '../../auth/roles.js';
 
 /** Who is on the other end of a socket. */
-export interface SocketPrincipal {
-  deviceId: string | null;
-  role: string | null;
-}
+export type SocketPrincipal = Principal;
+
+export type SocketVerdict =
+  | { ok: true; principal: SocketPrincipal }
+  | { ok: false; code: 'unauthorized' | 'forbidden' | 'rate_limited'; message: string };
 
 /**
- * Checks a socket's `auth.token` before it may join a feed. Provided under
- * this class as a token: the devices issue replaces `AcceptAnyToken` with a
- * check of device tokens (roles `organiser` and `display` may watch
- * attendance), without touching the gateway. `null` refuses the connection.
+ * Checks a socket's `auth.token` before it may join a feed (provided by the
+ * auth module: device tokens, roles `organiser` and `display`), and tells the
+ * gateway when a device is revoked so that its open sockets are closed.
  */
 export abstract class SocketAuthenticator {
-  abstract authenticate(token: string | undefined): Promise<SocketPrincipal | null>;
-}
-
-/** Until devices exist, every socket is let in, as every HTTP request is. */
-@Injectable()
-export class AcceptAnyToken extends SocketAuthenticator {
-  authenticate(): Promise<SocketPrincipal | null> {
-    return Promise.resolve({ deviceId: null, role: null });
-  }
+  abstract authenticate(token: string | undefined, conferenceId: string, address: string): Promise<SocketVerdict>;
+  /** Calls `listener` with the id of each device revoked from now on; returns the unsubscribe. */
+  abstract onRevoked(listener: (deviceId: string) => void): () => void;
 }

@@ -1,0 +1,68 @@
+import type { Role } from './roles.js';
+
+/**
+ * Who may call what: every route of the API, by method and path as the router
+ * matched it, with the roles allowed. The guard refuses (403) any route that
+ * is not listed here, so a new route is closed until someone decides who may
+ * use it. `organiser` may do everything; the others get what their work needs
+ * (API.md, devices and roles):
+ *
+ * - `door`: tickets, scans, attendee search, walk-ins (registrations) and lunch payments;
+ * - `kiosk`: the charter, the admitted signatories' names, and signing;
+ * - `display`: aggregate attendance only, never a person's data.
+ *
+ * Routes outside `/api` (health, the web pages, the OpenAPI document) carry no
+ * data and are not guarded. The matrix test (test/access.e2e.spec.ts) holds
+ * its own copy of this table and checks every cell against the running server.
+ */
+const O: Role = 'organiser';
+const ANY: readonly Role[] = ['organiser', 'door', 'kiosk', 'display'];
+
+export const ACCESS_POLICY: Readonly<Record<string, readonly Role[]>> = {
+  // devices
+  'POST /api/devices': [O],
+  'GET /api/devices': [O],
+  'DELETE /api/devices/:deviceId': [O],
+  'GET /api/me': ANY,
+  // conferences and registrations
+  'POST /api/conferences': [O],
+  'GET /api/conferences': ANY,
+  'GET /api/conferences/:cid': ANY,
+  'PUT /api/conferences/:cid': [O],
+  'POST /api/conferences/:cid/registrations': [O, 'door'],
+  'POST /api/conferences/:cid/registrations/import': [O],
+  'GET /api/conferences/:cid/registrations': [O],
+  'GET /api/conferences/:cid/registrations.csv': [O],
+  'POST /api/conferences/:cid/registrations/:rid/cancel': [O],
+  'GET /api/conferences/:cid/registrations/:rid/ticket.png': [O, 'door'],
+  'GET /api/conferences/:cid/registrations/:rid/ticket.pdf': [O, 'door'],
+  'GET /api/conferences/:cid/tickets.pdf': [O],
+  'GET /api/conferences/:cid/attendees': [O, 'door'],
+  // personal data
+  'GET /api/conferences/:cid/registrations/:rid/export': [O],
+  'POST /api/conferences/:cid/registrations/:rid/erase': [O],
+  // arrivals
+  'GET /api/conferences/:cid/tickets/:ticketCode': [O, 'door'],
+  'POST /api/conferences/:cid/scans': [O, 'door'],
+  'POST /api/conferences/:cid/scans/:scanId/undo': [O, 'door'],
+  'POST /api/conferences/:cid/registrations/:rid/lunch-payment': [O, 'door'],
+  // the charter
+  'POST /api/conferences/:cid/charters': [O],
+  'GET /api/conferences/:cid/charters': [O, 'kiosk'],
+  'GET /api/conferences/:cid/charters/:chid': [O, 'kiosk'],
+  'GET /api/conferences/:cid/charters/:chid/signatories': [O, 'kiosk'],
+  'POST /api/conferences/:cid/charters/:chid/signatures': [O, 'kiosk'],
+  'POST /api/conferences/:cid/charters/:chid/signatures/:signatureId/void': [O],
+  'POST /api/conferences/:cid/charters/:chid/close': [O],
+  'GET /api/conferences/:cid/charters/:chid/verify': [O, 'kiosk'],
+  'GET /api/conferences/:cid/charters/:chid/document.pdf': [O],
+  // live attendance (the socket.io feed: see FEED_ROLES)
+  'GET /api/conferences/:cid/attendance': [O, 'display'],
+};
+
+/** Who may open the socket.io `/attendance` feed. */
+export const FEED_ROLES: readonly Role[] = [O, 'display'];
+
+/** The roles allowed on a route, or `undefined` when the route is not in the policy (refused). */
+export const rolesFor = (method: string, path: string): readonly Role[] | undefined =>
+  ACCESS_POLICY[`${method.toUpperCase()} ${path}`];

@@ -1,0 +1,248 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { StreamNotFoundError, type EventStore, type Metadata } from '@emargement/event-store';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { EVENT_STORE } from '../event-store/event-store.module.js';
+import { notFound } from '../shared/api-error.js';
+import { resolveAdminToken } from './admin-token.js';
+import { DEVICES_STREAM, evolveDevices, initialDevices, type Device, type DevicesState } from './devices.js';
+import type { Principal, Role } from './roles.js';
+
+export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** The organiser behind ADMIN_TOKEN: not a device of the list, never revoked (change the token to rotate it). */
+export const ADMIN_DEVICE_ID = 'admin';
+
+export interface DeviceView {
+  deviceId: string;
+  name: string;
+  role: Role;
+  conferenceId: string | null;
+  createdAt: string;
+  createdBy: string;
+  lastSeenAt: string | null;
+  revokedAt: string | null;
+  revokedBy: string | null;
+}
+
+/** How stale the cached device list may be before a request catches it up (other server processes' revocations). */
+const REFRESH_MS = 1000;
+/** Last activity is kept in memory and written to DATA_DIR at most this often. */
+const ACTIVITY_FLUSH_MS = 15_000;
+
+/**
+ * The devices and their tokens. The list is the fold of the `devices` stream,
+ * kept in memory and caught up from the store at most once a second (and at
+ * once after this process's own enrolments and revocations, so a revocation
+ * takes effect on the next request). Tokens are compared by their SHA-256.
+ */
+@Injectable()
+export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
+  private state: DevicesState = initialDevices();
+  private revision: bigint | undefined;
+  private refreshedAt = 0;
+  private refreshing: Promise<void> | undefined;
+  private adminTokenHash: Buffer = Buffer.alloc(32);
+  private readonly lastSeen = new Map<string, string>();
+  private activityDirty = false;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly revokedListeners = new Set<(deviceId: string) => void>();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const { token } = resolveAdminToken(this.config.dataDir, this.config.adminToken);
+    this.adminTokenHash = createHash('sha256').update(token, 'utf8').digest();
+    this.loadActivity();
+    await this.refresh();
+    this.flushTimer = setInterval(() => this.flushActivity(), ACTIVITY_FLUSH_MS);
+    this.flushTimer.unref();
+    // Catch up now and then even when idle, so that another process's
+    // revocation closes this one's sockets within seconds.
+    this.sweepTimer = setInterval(() => void this.refresh().catch(() => undefined), 5 * REFRESH_MS);
+    this.sweepTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.flushActivity();
+  }
+
+  /** The device a bearer token belongs to, or `null` (unknown or revoked). */
+  async authenticate(token: string): Promise<Principal | null> {
+    const hash = createHash('sha256').update(token, 'utf8').digest();
+    if (timingSafeEqual(hash, this.adminTokenHash)) {
+      return { deviceId: ADMIN_DEVICE_ID, name: 'Organisation (ADMIN_TOKEN)', role: 'organiser', conferenceId: null };
+    }
+    if (Date.now() - this.refreshedAt > REFRESH_MS) await this.refresh();
+    let device = this.state.byTokenHash.get(hash.toString('hex'));
+    // A device enrolled a moment ago by another server process.
+    if (device === undefined) {
+      await this.refresh();
+      device = this.state.byTokenHash.get(hash.toString('hex'));
+    }
+    if (device === undefined || device.revokedAt !== null) return null;
+    return { deviceId: device.deviceId, name: device.name, role: device.role, conferenceId: device.conferenceId };
+  }
+
+  /** Notes that the device was just used (shown as its last activity). */
+  touch(deviceId: string): void {
+    this.lastSeen.set(deviceId, new Date().toISOString());
+    this.activityDirty = true;
+  }
+
+  async enrol(
+    input: { name: string; role: Role; conferenceId: string | null },
+    by: Principal,
+    metadata: Metadata,
+  ): Promise<{ device: DeviceView; token: string }> {
+    const token = randomBytes(32).toString('base64url');
+    const deviceId = randomUUID();
+    await this.store.appendToStream(
+      DEVICES_STREAM,
+      [
+        {
+          id: randomUUID(),
+          type: 'DeviceEnrolled',
+          data: {
+            deviceId,
+            name: input.name,
+            role: input.role,
+            conferenceId: input.conferenceId,
+            tokenSha256: sha256Hex(token),
+            enrolledAt: new Date().toISOString(),
+            enrolledBy: by.deviceId,
+          },
+          metadata,
+        },
+      ],
+      { expectedRevision: 'any' },
+    );
+    await this.refreshAfterWrite();
+    return { device: this.view(this.state.byId.get(deviceId)!), token };
+  }
+
+  /** Revokes at once; revoking a revoked device changes nothing and answers as before. */
+  async revoke(deviceId: string, by: Principal, metadata: Metadata): Promise<DeviceView> {
+    await this.refresh();
+    const device = this.state.byId.get(deviceId);
+    if (device === undefined) throw notFound('device_not_found', `No device ${deviceId}`);
+    if (device.revokedAt === null) {
+      await this.store.appendToStream(
+        DEVICES_STREAM,
+        [
+          {
+            id: randomUUID(),
+            type: 'DeviceRevoked',
+            data: { deviceId, revokedAt: new Date().toISOString(), revokedBy: by.deviceId },
+            metadata,
+          },
+        ],
+        { expectedRevision: 'any' },
+      );
+      await this.refreshAfterWrite();
+    }
+    return this.view(this.state.byId.get(deviceId)!);
+  }
+
+  async list(): Promise<DeviceView[]> {
+    await this.refresh();
+    return [...this.state.byId.values()]
+      .map((d) => this.view(d))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.deviceId.localeCompare(b.deviceId));
+  }
+
+  /** Called with a device's id when it is revoked (by this process), e.g. to close its sockets. */
+  onRevoked(listener: (deviceId: string) => void): () => void {
+    this.revokedListeners.add(listener);
+    return () => this.revokedListeners.delete(listener);
+  }
+
+  /** Whether a device (by id) is still allowed: for long-lived connections checked from time to time. */
+  isActive(deviceId: string): boolean {
+    if (deviceId === ADMIN_DEVICE_ID) return true;
+    const device = this.state.byId.get(deviceId);
+    return device !== undefined && device.revokedAt === null;
+  }
+
+  /** Catches the fold up with the stream; concurrent callers share one read. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.catchUp().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  /** A read that starts after this process's own append (not one already in flight before it). */
+  private async refreshAfterWrite(): Promise<void> {
+    await this.refreshing?.catch(() => undefined);
+    await this.refresh();
+  }
+
+  private async catchUp(): Promise<void> {
+    const started = Date.now();
+    try {
+      const events = await this.store.readStream(
+        DEVICES_STREAM,
+        this.revision === undefined ? {} : { fromRevision: this.revision + 1n },
+      );
+      const revoked: string[] = [];
+      for (const e of events) {
+        const before = this.state.byId.get((e.data as { deviceId: string }).deviceId);
+        this.state = evolveDevices(this.state, e);
+        if (e.type === 'DeviceRevoked' && before && before.revokedAt === null) revoked.push(before.deviceId);
+        this.revision = e.revision;
+      }
+      // Revocations made by another server process close this one's sockets too.
+      for (const id of revoked) for (const listener of this.revokedListeners) listener(id);
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+    }
+    this.refreshedAt = started;
+  }
+
+  private view(d: Device): DeviceView {
+    return {
+      deviceId: d.deviceId,
+      name: d.name,
+      role: d.role,
+      conferenceId: d.conferenceId,
+      createdAt: d.createdAt,
+      createdBy: d.createdBy,
+      lastSeenAt: this.lastSeen.get(d.deviceId) ?? null,
+      revokedAt: d.revokedAt,
+      revokedBy: d.revokedBy,
+    };
+  }
+
+  private get activityPath(): string {
+    return join(this.config.dataDir, 'device-activity.json');
+  }
+
+  private loadActivity(): void {
+    try {
+      const kept = JSON.parse(readFileSync(this.activityPath, 'utf8')) as Record<string, unknown>;
+      for (const [id, at] of Object.entries(kept)) if (typeof at === 'string') this.lastSeen.set(id, at);
+    } catch {
+      // none yet, or unreadable: last activity starts empty
+    }
+  }
+
+  private flushActivity(): void {
+    if (!this.activityDirty) return;
+    this.activityDirty = false;
+    const tmp = `${this.activityPath}.tmp`;
+    try {
+      writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.lastSeen)));
+      renameSync(tmp, this.activityPath);
+    } catch {
+      this.activityDirty = true;
+    }
+  }
+}
