@@ -47,6 +47,14 @@ export default tseslint.config(
     },
   },
   {
+    // The personal-key store keeps its own SQLite file, outside the event
+    // log (crypto-shredding): the one store client outside libs/event-store.
+    files: ['libs/privacy/src/sqlite-key-store.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: domainRestrictions.slice(0, 2) }],
+    },
+  },
+  {
     // Tests may poke at values loosely typed by jest matchers.
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: {

@@ -9,6 +9,7 @@ import { CharterModule } from './charters/charter.module.js';
 import { TicketsModule } from './conferences/tickets/tickets.module.js';
 import { AttendanceModule } from './attendance/attendance.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { PrivacyModule } from './privacy/privacy.module.js';
 
 @Module({})
 export class AppModule {
@@ -25,6 +26,7 @@ export class AppModule {
         CharterModule,
         TicketsModule,
         AttendanceModule,
+        PrivacyModule,
       ],
     };
   }

@@ -73,6 +73,7 @@ export {
   type PromotionCause,
   type WaitlistedPersonPromoted,
   type RegistrationCancelled,
+  type PersonalDataErased,
   type ConferenceEvent,
   type Registration,
   type NotScheduled,
@@ -88,6 +89,7 @@ export {
   registerPerson,
   importRegistrations,
   cancelRegistration,
+  erasePersonalData,
   CONFERENCE_REFUSAL_REASONS,
   type ConferenceRefusalReason,
   type DetailsRefusalReason,
@@ -97,6 +99,9 @@ export {
   type ImportRefusalReason,
   type ImportRowRejectionReason,
   type CancelRefusalReason,
+  type EraseRefusalReason,
+  type ErasePersonalData,
+  type EraseOutcome,
   type ScheduleConference,
   type ReviseConference,
   type RegistrationRequest,
@@ -157,3 +162,4 @@ export * from './text/normalise.js';
 export * from './text/search.js';
 export * from './import/csv.js';
 export * from './import/registration-csv.js';
+export * from './import/csv-write.js';

@@ -64,4 +64,6 @@ export interface Person {
   /** As given, trimmed; uniqueness is decided on `normaliseEmail(email)`. */
   email: string;
   organisation: string | null;
+  /** Set when the person's data was erased: the names and the address are then empty strings. */
+  erased?: true;
 }

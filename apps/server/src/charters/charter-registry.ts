@@ -44,6 +44,11 @@ export class CharterRegistry {
     return loaded;
   }
 
+  /** Drops every cached fold (after a person's data was erased: the folds still hold their name). */
+  forgetAll(): void {
+    this.cache.clear();
+  }
+
   /** The charter as of now, or 404 `unknown_charter` (also for a charter of another conference). */
   async published(conferenceId: string, charterId: string): Promise<Published> {
     const { state } = await this.current(charterId);

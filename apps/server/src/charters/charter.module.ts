@@ -41,5 +41,6 @@ import { ListChartersController, ListChartersHandler } from './list-charters/lis
     ListSignatoriesHandler,
     ListChartersHandler,
   ],
+  exports: [CharterRegistry],
 })
 export class CharterModule {}

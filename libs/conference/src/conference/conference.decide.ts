@@ -15,6 +15,7 @@ import {
   type PersonWaitlisted,
   type Registration,
   type RegistrationCancelled,
+  type PersonalDataErased,
   type Scheduled,
   type WaitlistedPersonPromoted,
 } from './conference.js';
@@ -69,8 +70,13 @@ export type CancelRegistration = DomainCommand<
   { registrationId: string; reason: string | null; cancelledAt: string }
 >;
 
+export type ErasePersonalData = DomainCommand<
+  'ErasePersonalData',
+  { registrationId: string; reason: string; erasedAt: string }
+>;
+
 export type ConferenceCommand =
-  ScheduleConference | ReviseConference | RegisterPerson | ImportRegistrations | CancelRegistration;
+  ScheduleConference | ReviseConference | RegisterPerson | ImportRegistrations | CancelRegistration | ErasePersonalData;
 
 // ------------------------------------------------------- reasons, outcomes
 
@@ -110,6 +116,12 @@ export type RegisterRefusalReason = Extract<
 export type ImportRefusalReason = 'conference_not_scheduled';
 export type ImportRowRejectionReason = Exclude<RegisterRefusalReason, 'conference_not_scheduled' | 'duplicate_email'>;
 export type CancelRefusalReason = 'conference_not_scheduled' | 'unknown_registration';
+export type EraseRefusalReason = 'conference_not_scheduled' | 'unknown_registration';
+
+export interface EraseOutcome {
+  registrationId: string;
+  erasedAt: string;
+}
 
 export interface ScheduleOutcome {
   conferenceId: string;
@@ -141,7 +153,8 @@ export interface CancelOutcome {
   promoted: string | null;
 }
 
-export type ConferenceOutcome = ScheduleOutcome | ReviseOutcome | RegistrationOutcome | ImportOutcome | CancelOutcome;
+export type ConferenceOutcome =
+  ScheduleOutcome | ReviseOutcome | RegistrationOutcome | ImportOutcome | CancelOutcome | EraseOutcome;
 
 // -------------------------------------------------------------- details
 
@@ -413,6 +426,27 @@ export const cancelRegistration = (
   }
 };
 
+/** Erasing twice erases once: the second answer is the first one's. */
+export const erasePersonalData = (
+  command: ErasePersonalData,
+  state: ConferenceState,
+): Decision<PersonalDataErased, EraseOutcome, EraseRefusalReason> => {
+  if (state.status !== 'scheduled') return refuse('conference_not_scheduled');
+  const { registrationId, reason, erasedAt } = command.data;
+  const registration = state.registrations.get(registrationId);
+  if (registration === undefined) return refuse('unknown_registration');
+  if (registration.erasedAt !== undefined) return accept([], { registrationId, erasedAt: registration.erasedAt });
+  return accept(
+    [
+      {
+        type: 'PersonalDataErased',
+        data: { conferenceId: state.conferenceId, registrationId, reason: reason.trim(), erasedAt },
+      },
+    ],
+    { registrationId, erasedAt },
+  );
+};
+
 export const decide = (
   command: ConferenceCommand,
   state: ConferenceState,
@@ -428,6 +462,8 @@ export const decide = (
       return importRegistrations(command, state);
     case 'CancelRegistration':
       return cancelRegistration(command, state);
+    case 'ErasePersonalData':
+      return erasePersonalData(command, state);
     default: {
       const unknown: never = command;
       throw new Error(`Unknown conference command ${JSON.stringify(unknown)}`);

@@ -78,7 +78,19 @@ export type RegistrationCancelled = DomainEvent<
   }
 >;
 
+/**
+ * The person asked to be forgotten: their name and e-mail address are erased
+ * (the key that encrypts them is deleted, see ADR 007). The registration
+ * stays, with its category, organisation and status, so counts stay right.
+ * `reason` is the organiser's note, and must not itself name the person.
+ */
+export type PersonalDataErased = DomainEvent<
+  'PersonalDataErased',
+  { conferenceId: string; registrationId: string; reason: string; erasedAt: string }
+>;
+
 export type ConferenceEvent =
+  | PersonalDataErased
   | ConferenceScheduled
   | ConferenceRevised
   | PersonRegistered
@@ -100,6 +112,8 @@ export interface Registration {
   status: RegistrationStatus;
   /** What the registration was answered when it was made; a repeated request is answered the same. */
   initialStatus: 'registered' | 'waitlisted';
+  /** When the person's data was erased (then `person` holds empty strings and `erased: true`). */
+  erasedAt?: string;
 }
 
 export interface NotScheduled {
@@ -215,7 +229,8 @@ const applyInPlace = (state: WorkingState, event: ConferenceEvent): WorkingState
         status,
         initialStatus: status,
       });
-      state.activeByEmail.set(normaliseEmail(data.person.email), data.registrationId);
+      // An erased person's address is gone (read back as ''): it blocks no one.
+      if (data.person.erased !== true) state.activeByEmail.set(normaliseEmail(data.person.email), data.registrationId);
       state.byTicketCode.set(data.ticketCode, data.registrationId);
       if (status === 'registered') state.registeredCount += 1;
       else state.waitlist.push(data.registrationId);
@@ -239,6 +254,25 @@ const applyInPlace = (state: WorkingState, event: ConferenceEvent): WorkingState
       if (state.activeByEmail.get(email) === registration.registrationId) state.activeByEmail.delete(email);
       if (registration.status === 'registered') state.registeredCount -= 1;
       else removeFromWaitlist(state, registration.registrationId);
+      return state;
+    }
+    case 'PersonalDataErased': {
+      if (state.status !== 'scheduled') return state;
+      const registration = state.registrations.get(event.data.registrationId);
+      if (registration === undefined || registration.erasedAt !== undefined) return state;
+      const email = normaliseEmail(registration.person.email);
+      if (state.activeByEmail.get(email) === registration.registrationId) state.activeByEmail.delete(email);
+      state.registrations.set(registration.registrationId, {
+        ...registration,
+        person: {
+          firstName: '',
+          lastName: '',
+          email: '',
+          organisation: registration.person.organisation,
+          erased: true,
+        },
+        erasedAt: event.data.erasedAt,
+      });
       return state;
     }
     default: {

@@ -273,7 +273,9 @@ export function charterPdf(input: CharterDocumentInput): PDFKit.PDFDocument {
     ensure(IMAGE_BOX.height + 24);
     const top = doc.y;
     doc.rect(MARGIN, top, IMAGE_BOX.width, IMAGE_BOX.height).lineWidth(0.5).strokeColor('#bbbbbb').stroke();
-    const image = str(data['image']);
+    // Erased (crypto-shredded, ADR 007): the fields read back empty, flagged.
+    const erased = data['personalDataErased'] === true;
+    const image = erased ? null : str(data['image']) || null;
     const bytes = image === null ? null : pngBytesOf(image);
     let drawn = false;
     if (bytes !== null) {
@@ -295,7 +297,7 @@ export function charterPdf(input: CharterDocumentInput): PDFKit.PDFDocument {
         align: 'center',
       });
     }
-    const name = str(data['name']) ?? 'Nom effacé';
+    const name = (erased ? null : str(data['name'])) || 'Nom effacé';
     const sequence = typeof data['sequence'] === 'number' ? data['sequence'] : 0;
     const admission = (data['admission'] ?? {}) as Record<string, unknown>;
     doc

@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Where the per-person keys live: outside the event log, so that forgetting a
+ * key (erasure) makes every ciphertext sealed with it unreadable for good,
+ * while the events themselves stay untouched.
+ *
+ * A subject is a pseudonymous id (a registration id), never a name. Keys are
+ * 32 random bytes (AES-256); implementations never log them.
+ */
+export interface PersonalKeyStore {
+  /**
+   * The subject's key, created (32 random bytes) if it has none; durable
+   * before the promise resolves. Throws `SubjectErasedError` if the subject
+   * was erased: a tombstone refuses a new key instead of silently starting over.
+   */
+  keyFor(subject: string): Promise<Buffer>;
+  /** `keyFor` for several subjects at once (one transaction); throws `SubjectErasedError` if any was erased, creating none. */
+  keysFor(subjects: Iterable<string>): Promise<Map<string, Buffer>>;
+  /** The key, `'erased'`, or `null` when the subject never had one. Never creates a key. */
+  find(subject: string): Promise<Buffer | null | 'erased'>;
+  /** `find` for several subjects at once; a subject with no key and no tombstone is absent from the map. */
+  findMany(subjects: Iterable<string>): Promise<Map<string, Buffer | 'erased'>>;
+  /**
+   * Forgets the subject's key and leaves a tombstone (also for a subject that
+   * never had a key). `erased` is false when it was already erased. The reason
+   * is kept with the tombstone: it must not itself hold personal data.
+   */
+  erase(subject: string, reason?: string): Promise<{ erased: boolean }>;
+  close(): Promise<void>;
+}
+
+export const PERSONAL_KEY_BYTES = 32;
+
+/** The subject was erased: its key is gone and no new one will be made. */
+export class SubjectErasedError extends Error {
+  readonly code = 'subject_erased';
+  constructor(readonly subject: string) {
+    super(`The personal data of subject ${subject} was erased`);
+    this.name = 'SubjectErasedError';
+  }
+}
+
+export class PersonalKeyStoreClosedError extends Error {
+  readonly code = 'key_store_closed';
+  constructor() {
+    super('The personal key store is closed');
+    this.name = 'PersonalKeyStoreClosedError';
+  }
+}
+
+export function assertSubject(subject: unknown): asserts subject is string {
+  if (typeof subject !== 'string' || subject.length === 0) {
+    throw new TypeError('A personal-data subject is a non-empty string');
+  }
+}
+
+/** For unit tests only: keys in memory, gone with the process. */
+export class InMemoryKeyStore implements PersonalKeyStore {
+  private readonly keys = new Map<string, Buffer | 'erased'>();
+  private closed = false;
+
+  keyFor(subject: string): Promise<Buffer> {
+    return this.keysFor([subject]).then((keys) => keys.get(subject)!);
+  }
+
+  keysFor(subjects: Iterable<string>): Promise<Map<string, Buffer>> {
+    try {
+      this.assertOpen();
+      const wanted = [...new Set(subjects)];
+      wanted.forEach(assertSubject);
+      const erased = wanted.find((s) => this.keys.get(s) === 'erased');
+      if (erased !== undefined) throw new SubjectErasedError(erased);
+      const result = new Map<string, Buffer>();
+      for (const subject of wanted) {
+        let key = this.keys.get(subject);
+        if (!Buffer.isBuffer(key)) {
+          key = randomBytes(PERSONAL_KEY_BYTES);
+          this.keys.set(subject, key);
+        }
+        result.set(subject, Buffer.from(key));
+      }
+      return Promise.resolve(result);
+    } catch (error) {
+      return Promise.reject(asError(error));
+    }
+  }
+
+  find(subject: string): Promise<Buffer | null | 'erased'> {
+    return this.findMany([subject]).then((found) => found.get(subject) ?? null);
+  }
+
+  findMany(subjects: Iterable<string>): Promise<Map<string, Buffer | 'erased'>> {
+    try {
+      this.assertOpen();
+      const result = new Map<string, Buffer | 'erased'>();
+      for (const subject of subjects) {
+        const key = this.keys.get(subject);
+        if (key !== undefined) result.set(subject, key === 'erased' ? key : Buffer.from(key));
+      }
+      return Promise.resolve(result);
+    } catch (error) {
+      return Promise.reject(asError(error));
+    }
+  }
+
+  erase(subject: string, _reason?: string): Promise<{ erased: boolean }> {
+    try {
+      this.assertOpen();
+      assertSubject(subject);
+      const already = this.keys.get(subject) === 'erased';
+      this.keys.set(subject, 'erased');
+      return Promise.resolve({ erased: !already });
+    } catch (error) {
+      return Promise.reject(asError(error));
+    }
+  }
+
+  /** Test helper: forgets a key *without* a tombstone, as a lost key file would. */
+  loseKey(subject: string): void {
+    this.keys.delete(subject);
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    return Promise.resolve();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new PersonalKeyStoreClosedError();
+  }
+}
+
+export const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
