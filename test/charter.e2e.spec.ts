@@ -494,7 +494,10 @@ describe('the charter over HTTP', () => {
             .all(`charter-${chid}`)[0] as { position: number; data: string };
           const data = JSON.parse(row.data) as Record<string, unknown>;
           expect(data['sequence']).toBe(1);
-          data['name'] = 'Quelqu’un d’autre';
+          // The name is sealed (ADR 007): the row holds no name to edit, so the
+          // forger changes whom the signature was made for.
+          expect(row.data).not.toContain('Alphandéry');
+          data['onBehalfOf'] = 'Une tout autre organisation';
           db.prepare('UPDATE events SET data = ? WHERE position = ?').run(JSON.stringify(data), row.position);
         } finally {
           db.close();
@@ -507,7 +510,7 @@ describe('the charter over HTTP', () => {
             valid: false,
             count: 4,
             firstInvalidSequence: 1,
-            problem: { code: 'name_digest_mismatch', entry: 'CharterSigned', sequence: 1 },
+            problem: { code: 'hash_mismatch', entry: 'CharterSigned', sequence: 1 },
           },
         });
 
