@@ -10,6 +10,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConferenceDetails } from '@emargement/conference';
 import { createApp } from './app.js';
+import { adminTokenPath } from './auth/admin-token.js';
+import { ADMIN_DEVICE_ID, DeviceRegistry } from './auth/device-registry.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { ConferenceRegistry } from './conferences/conference-registry.js';
 import { PublishCharterCommand } from './charters/publish-charter/publish-charter.js';
@@ -139,6 +141,22 @@ async function main(): Promise<void> {
   await app.listen(config.port);
   const base = `http://localhost:${config.port}`;
   const id = report.conferenceId;
+  // Devices for this run, as an organiser would pair them: each link carries
+  // its device token in the fragment (never sent to the server).
+  const devices = app.get(DeviceRegistry);
+  const organiser = { deviceId: ADMIN_DEVICE_ID, name: 'demo', role: 'organiser' as const, conferenceId: null };
+  const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  const link = async (name: string, role: 'door' | 'kiosk' | 'display', path: string, extra = ''): Promise<string> => {
+    const { token } = await devices.enrol({ name: `${name} (démo ${stamp})`, role, conferenceId: id }, organiser, {
+      actor: { deviceId: ADMIN_DEVICE_ID, role: 'organiser' },
+      deviceId: ADMIN_DEVICE_ID,
+    });
+    return `${base}/${path}/#conference=${id}${extra}&token=${token}`;
+  };
+  const adminToken = config.adminToken ?? readFileSync(adminTokenPath(config.dataDir), 'utf8').trim();
+  const door = await link('Porte', 'door', 'door');
+  const kiosk = await link('Tablette charte', 'kiosk', 'kiosk', `&charter=${report.charterId}`);
+  const dashboard = await link('Grand écran', 'display', 'dashboard');
   const loaded = report.registrations
     ? `loaded: ${report.registrations.created} registrations, ${report.registrations.duplicates} duplicate, ${report.registrations.rejected.length} rejected`
     : 'already loaded by an earlier start';
@@ -147,12 +165,12 @@ async function main(): Promise<void> {
       '',
       `Émargement demo: PTCE 2014 (${loaded})`,
       `  data:        ${config.dataDir} (event store: ${config.eventStore}; delete the folder to start afresh)`,
-      `  door app:    ${base}/door/?conference=${id}`,
-      `  organisers:  ${base}/admin/?conference=${id}`,
-      `  dashboard:   ${base}/dashboard/?conference=${id}`,
-      `  tickets:     ${base}/api/conferences/${id}/tickets.pdf`,
-      `  kiosk:       ${base}/kiosk/?conference=${id}&charter=${report.charterId}`,
-      `  charter:     ${base}/charter/?conference=${id}&charter=${report.charterId}`,
+      `  door app:    ${door}`,
+      `  organisers:  ${base}/admin/#conference=${id}&token=${adminToken}`,
+      `  dashboard:   ${dashboard}`,
+      `  kiosk:       ${kiosk}`,
+      `  charter:     ${base}/charter/#conference=${id}&charter=${report.charterId}&token=${adminToken}`,
+      `  tickets:     ${base}/api/conferences/${id}/tickets.pdf (Authorization: Bearer <organiser token>)`,
       `  API docs:    ${base}/api/docs`,
       '',
     ].join('\n'),
