@@ -47,6 +47,10 @@ import { io, type Socket } from 'socket.io-client';
 import { SqliteEventStore, type EventData } from '../libs/event-store/src/index.js';
 import { rebuildProjections } from '../apps/server/src/attendance/rebuild/rebuild-projections.js';
 
+/** The organiser token the benchmark's server starts with (every /api call needs one). */
+const BENCH_TOKEN = 'bench-organiser-token-0123456789abcdef';
+const AUTH = { authorization: `Bearer ${BENCH_TOKEN}` };
+
 // ------------------------------------------------------------------ config
 
 const args = new Map(
@@ -73,7 +77,9 @@ interface ServerStats {
 async function serve(): Promise<void> {
   const { createApp } = await import('../apps/server/src/app.js');
   const { loadConfig } = await import('../apps/server/src/config/config.js');
-  const app = await createApp(loadConfig({ DATA_DIR: args.get('data-dir')!, PORT: '0' }), { logger: false });
+  const app = await createApp(loadConfig({ DATA_DIR: args.get('data-dir')!, PORT: '0', ADMIN_TOKEN: BENCH_TOKEN }), {
+    logger: false,
+  });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   process.on('message', (m) => {
@@ -129,7 +135,7 @@ function startServer(dataDir: string): Promise<Child> {
 async function json<T>(method: string, url: string, body?: unknown, contentType = 'application/json'): Promise<T> {
   const res = await fetch(url, {
     method,
-    headers: body === undefined ? {} : { 'content-type': contentType },
+    headers: body === undefined ? AUTH : { ...AUTH, 'content-type': contentType },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
@@ -232,7 +238,7 @@ async function feed(root: string): Promise<FeedResult> {
           const r: Received = { times: [], positions: [], updates: 0, last: undefined, done: false };
           received.push(r);
           const socket = io(`${server.url}/attendance`, {
-            auth: { token: 'bench', conferenceId: cid },
+            auth: { token: BENCH_TOKEN, conferenceId: cid },
             transports: ['websocket'],
             forceNew: true,
             reconnection: false,

@@ -35,6 +35,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SqliteEventStore } from '../libs/event-store/src/index.js';
 
+/** The organiser token the benchmark's server starts with (every /api call needs one). */
+const BENCH_TOKEN = 'bench-organiser-token-0123456789abcdef';
+const AUTH = { authorization: `Bearer ${BENCH_TOKEN}` };
+
 // ------------------------------------------------------------------ config
 
 const args = new Map(
@@ -59,7 +63,9 @@ async function serve(kind: string): Promise<void> {
   if (kind === 'app') {
     const { createApp } = await import('../apps/server/src/app.js');
     const { loadConfig } = await import('../apps/server/src/config/config.js');
-    const app = await createApp(loadConfig({ DATA_DIR: args.get('data-dir')!, PORT: '0' }), { logger: false });
+    const app = await createApp(loadConfig({ DATA_DIR: args.get('data-dir')!, PORT: '0', ADMIN_TOKEN: BENCH_TOKEN }), {
+      logger: false,
+    });
     if (args.get('durability') === 'normal') {
       // Diagnostic only, never a result to quote as a scan rate: commits
       // without waiting for the disk (WAL, synchronous=NORMAL), to show how
@@ -119,7 +125,7 @@ function startChild(kind: 'app' | 'minimal', dataDir?: string): Promise<Child> {
 async function json<T>(method: string, url: string, body?: unknown, contentType = 'application/json'): Promise<T> {
   const res = await fetch(url, {
     method,
-    headers: body === undefined ? {} : { 'content-type': contentType },
+    headers: body === undefined ? AUTH : { ...AUTH, 'content-type': contentType },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
@@ -186,7 +192,7 @@ async function drive(base: string, path: string, bodies: (() => string)[], conne
       {
         method: 'POST',
         path,
-        headers: { 'content-type': 'application/json' },
+        headers: { ...AUTH, 'content-type': 'application/json' },
         setupRequest: (req) => {
           if (first === 0n) first = process.hrtime.bigint();
           // Past the last body (never sent, as autocannon stops at `amount`)
