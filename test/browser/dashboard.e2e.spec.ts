@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, assertWebBuilt, ptceConference } from '../support/browser.js';
+import { assertWebBuilt, enrolDevice, enrolmentUrl, launchBrowser, ptceConference } from '../support/browser.js';
 import { call as request, startTestServer, type TestServer } from '../support/server.js';
 
 const LAPTOP = { width: 1280, height: 800 };
@@ -29,6 +29,8 @@ describe('dashboard in a real browser against the real server', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  /** The big screen's token: a `display` device, paired as the organisers' QR code would pair it. */
+  let displayToken = '';
 
   /** An organiser's call that must succeed (setting the scene, not under test). */
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -75,6 +77,11 @@ describe('dashboard in a real browser against the real server', () => {
       );
       p.ticketCode = ticketCode;
     }
+    ({ token: displayToken } = await enrolDevice(base, adminToken, {
+      name: 'Écran du hall',
+      role: 'display',
+      conferenceId,
+    }));
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: LAPTOP });
     page = await context.newPage();
@@ -87,12 +94,18 @@ describe('dashboard in a real browser against the real server', () => {
   });
 
   test('a scan made at the door shows on the dashboard, live', async () => {
-    await page.goto(`${base}/dashboard/?conference=${conferenceId}`);
+    const socketRequests: string[] = [];
+    page.on('websocket', (ws) => socketRequests.push(ws.url()));
+    await page.goto(enrolmentUrl(base, 'dashboard', displayToken, conferenceId));
+    await page.getByTestId('device-name').filter({ hasText: 'Appareil : Écran du hall (écran)' }).waitFor();
     await page.getByTestId('connection-state').filter({ hasText: 'En direct' }).waitFor();
     await figure('dash-admitted')
       .filter({ hasText: exactly('0') })
       .waitFor();
     await page.getByText('sur 3 inscrits').waitFor();
+    // The token stays out of the address bar, and out of the socket's URL (it travels in the handshake).
+    expect(page.url()).not.toContain(displayToken);
+    expect(socketRequests.some((u) => u.includes(displayToken))).toBe(false);
 
     expect(await scan(people[0]!.ticketCode)).toMatchObject({ result: 'admitted' });
     await figure('dash-admitted')

@@ -7,7 +7,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, pngToY4m, assertWebBuilt, ptceConference } from '../support/browser.js';
+import {
+  assertWebBuilt,
+  enrolDevice,
+  enrolmentUrl,
+  launchBrowser,
+  pngToY4m,
+  ptceConference,
+} from '../support/browser.js';
 import { call as request, startTestServer, type TestServer } from '../support/server.js';
 
 const PHONE = { width: 390, height: 844 };
@@ -43,6 +50,8 @@ describe('door app in a real browser against the real server', () => {
   const contexts: BrowserContext[] = [];
   /** The first admission's answer, which the second scan's refusal must name. */
   let firstAdmission: ScanAnswer | undefined;
+  /** The door phones' token: one `door` device, paired as the organisers' QR code would pair it. */
+  let doorToken = '';
 
   /** An organiser's call that must succeed (setting the scene, not under test). */
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -83,8 +92,8 @@ describe('door app in a real browser against the real server', () => {
       lunch: false,
       photoConsent: false,
     });
-    // Devices and roles (POST /api/devices, door tokens) are the devices issue's
-    // work; until it lands the door phone is enrolled by its link without a token.
+    // The door phones are a `door` device, enrolled by the organiser.
+    ({ token: doorToken } = await enrolDevice(base, adminToken, { name: 'Porte test', role: 'door', conferenceId }));
 
     // The ticket exactly as the server renders it, shown to the fake camera.
     const png = await fetch(
@@ -109,13 +118,14 @@ describe('door app in a real browser against the real server', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  /** A phone of its own (its own localStorage), set up by the organiser's device link, standing at `door`. */
+  /** A phone of its own (its own localStorage), enrolled by the pairing link, standing at `door`. */
   async function doorPhone(door: string): Promise<Page> {
     const context = await browser.newContext({ viewport: PHONE, hasTouch: true });
     contexts.push(context);
     await context.grantPermissions(['camera'], { origin: base });
     const page = await context.newPage();
-    await page.goto(`${base}/door/?conference=${conferenceId}`);
+    await page.goto(enrolmentUrl(base, 'door', doorToken, conferenceId));
+    await page.getByTestId('device-name').filter({ hasText: 'Appareil : Porte test (accueil)' }).waitFor();
     await page.getByRole('heading', { name: 'Choisissez votre porte' }).waitFor();
     await page.getByRole('button', { name: door }).click();
     await page.getByText(`Porte : ${door}`).waitFor();

@@ -13,7 +13,7 @@ import { PDFParse } from 'pdf-parse';
 import { PNG } from 'pngjs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { readFixture } from '@emargement/testing';
-import { launchBrowser, assertWebBuilt, ptceConference } from '../support/browser.js';
+import { assertWebBuilt, enrolDevice, enrolmentUrl, launchBrowser, ptceConference } from '../support/browser.js';
 import { call as request, e2eEventStore, startTestServer, type TestServer } from '../support/server.js';
 
 const PHONE = { width: 390, height: 844 };
@@ -146,6 +146,8 @@ describe('signing tablet and charter page in a real browser against the real ser
   let signed: { body: SignBody; answer: { sequence: number; hash: string; signatureId: string } } | undefined;
   /** The organisers' page, kept open from one test to the next. */
   let organiser: Page;
+  /** The signing devices' token: one `kiosk` device, paired as the organisers' QR code would pair it. */
+  let kioskToken = '';
 
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await request<T>(base, method, path, body, { Authorization: `Bearer ${adminToken}` });
@@ -175,7 +177,11 @@ describe('signing tablet and charter page in a real browser against the real ser
     await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), scale: 'css' });
   }
 
-  const kioskUrl = () => `${base}/kiosk/?conference=${conferenceId}&charter=${charterId}&kiosk=Tablette%20test`;
+  const kioskUrl = () =>
+    enrolmentUrl(base, 'kiosk', kioskToken, conferenceId, { charter: charterId, kiosk: 'Tablette test' });
+  /** The organisers' charter page, opened with the organiser's token (ADMIN_TOKEN) in the enrolment fragment. */
+  const charterPage = (query: Record<string, string> = {}) =>
+    enrolmentUrl(base, 'charter', adminToken, conferenceId, query);
   const signatureAnswer = (page: Page) =>
     page.waitForResponse(
       (r) => r.request().method() === 'POST' && r.url().endsWith(`/charters/${charterId}/signatures`),
@@ -226,6 +232,11 @@ describe('signing tablet and charter page in a real browser against the real ser
       title: 'Charte des PTCE',
       text: charterText,
     });
+    ({ token: kioskToken } = await enrolDevice(base, adminToken, {
+      name: 'Tablette charte',
+      role: 'kiosk',
+      conferenceId,
+    }));
     browser = await launchBrowser();
     tablet = await device(TABLET, false);
     phone = await device(PHONE, true);
@@ -240,6 +251,11 @@ describe('signing tablet and charter page in a real browser against the real ser
   test('both admitted signatories are listed, by name, on the tablet and on the phone', async () => {
     for (const page of [tablet, phone]) {
       await page.goto(kioskUrl());
+      await page
+        .getByTestId('device-name')
+        .filter({ hasText: 'Appareil : Tablette charte (tablette de signature)' })
+        .waitFor();
+      expect(page.url()).not.toContain(kioskToken);
       const list = page.getByRole('list', { name: 'Qui signe ?' });
       await list.getByRole('button', { name: marie.name }).waitFor();
       await expect(list.getByRole('button', { name: jean.name }).isEnabled()).resolves.toBe(true);
@@ -417,7 +433,7 @@ describe('signing tablet and charter page in a real browser against the real ser
     if (!signed) throw new Error('needs the signature of a previous test');
     const page = await device(TABLET, false);
     organiser = page;
-    await page.goto(`${base}/charter/?conference=${conferenceId}&charter=${charterId}`);
+    await page.goto(charterPage({ charter: charterId }));
     const verification = page.getByTestId('verification');
     await verification.filter({ hasText: 'Intègre' }).waitFor();
     await expect(verification.textContent()).resolves.toBe(
@@ -484,7 +500,7 @@ describe('signing tablet and charter page in a real browser against the real ser
 
   test('without a charter in the address, the organisers’ page publishes one and opens it', async () => {
     const page = await device(TABLET, false);
-    await page.goto(`${base}/charter/?conference=${conferenceId}`);
+    await page.goto(charterPage());
     await page.getByRole('heading', { name: 'Publier une charte' }).waitFor();
     await page.getByLabel('Titre', { exact: true }).fill('Charte des bénévoles');
     await page

@@ -17,6 +17,12 @@ import { launchBrowser, pngToY4m } from '../support/browser.js';
 const WEB_DIST = resolve('apps/web/dist');
 const SMOKE_CONFERENCE_ID = 'smoke-conference';
 const SMOKE_TOKEN = 'smoke-token';
+const SMOKE_ADMIN_TOKEN = 'smoke-admin-token';
+/** The stub's devices, by token, as `GET /api/me` describes them; any other token is answered 401. */
+const SMOKE_DEVICES: Record<string, { deviceId: string; name: string; role: string; conferenceId: string | null }> = {
+  [SMOKE_TOKEN]: { deviceId: 'smoke-door', name: 'Porte de test', role: 'door', conferenceId: SMOKE_CONFERENCE_ID },
+  [SMOKE_ADMIN_TOKEN]: { deviceId: 'smoke-admin', name: 'Administration', role: 'organiser', conferenceId: null },
+};
 const PHONE = { width: 390, height: 844 };
 /** Set to a folder to keep screenshots of the door and admin pages (for a human to look at). */
 const SCREENSHOT_DIR = process.env.WEB_SMOKE_SCREENSHOTS;
@@ -44,7 +50,11 @@ function smokeStubAnswer(
   url: URL,
   body: Record<string, unknown>,
   state: SmokeStubState,
+  authorization: string,
 ): { status: number; body: unknown } {
+  const device = SMOKE_DEVICES[authorization.replace(/^Bearer /, '')];
+  if (!device) return { status: 401, body: { statusCode: 401, code: 'unauthorized', message: 'stub: unknown token' } };
+  if (url.pathname === '/api/me') return { status: 200, body: device };
   const conferencePath = `/api/conferences/${SMOKE_CONFERENCE_ID}`;
   if (url.pathname === '/api/conferences') {
     return { status: 200, body: { items: [{ conferenceId: SMOKE_CONFERENCE_ID, name: 'Journée de test (bouchon)' }] } };
@@ -131,7 +141,13 @@ function startSmokeServer(state: SmokeStubState): Promise<Server> {
   const api = (req: IncomingMessage, res: ServerResponse, url: URL, text: string) => {
     state.authorizations.push(req.headers.authorization ?? '');
     const parsed: unknown = text === '' ? {} : JSON.parse(text);
-    const { status, body } = smokeStubAnswer(req.method ?? 'GET', url, parsed as Record<string, unknown>, state);
+    const { status, body } = smokeStubAnswer(
+      req.method ?? 'GET',
+      url,
+      parsed as Record<string, unknown>,
+      state,
+      req.headers.authorization ?? '',
+    );
     res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
   };
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -197,13 +213,14 @@ describe('web app smoke (built bundle, stubbed API, real Chromium)', () => {
 
   test('the door page renders in French, switches to English and remembers it', async () => {
     const { page } = await phonePage();
-    await page.goto(`${base}/door/?conference=${SMOKE_CONFERENCE_ID}&token=${SMOKE_TOKEN}`);
+    await page.goto(`${base}/door/#conference=${SMOKE_CONFERENCE_ID}&token=${SMOKE_TOKEN}`);
 
     await page.getByRole('heading', { name: 'Choisissez votre porte' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
-    // The device link's token is kept, then taken out of the address bar.
-    expect(page.url()).not.toContain(SMOKE_TOKEN);
+    // The enrolment link's token is kept, then taken out of the address bar; the device says which it is.
+    expect(page.url()).toBe(`${base}/door/`);
     expect(stub.authorizations).toContain(`Bearer ${SMOKE_TOKEN}`);
+    await page.getByTestId('device-name').filter({ hasText: 'Appareil : Porte de test (accueil)' }).waitFor();
 
     await page.getByRole('button', { name: 'Switch to English' }).click();
     await page.getByRole('heading', { name: 'Choose your door' }).waitFor();
@@ -225,7 +242,7 @@ describe('web app smoke (built bundle, stubbed API, real Chromium)', () => {
 
   test('the fake camera feeds a QR code that the bundled zxing-wasm decodes; the scan flow admits, then refuses a second time', async () => {
     const { page, requests } = await phonePage();
-    await page.goto(`${base}/door/?conference=${SMOKE_CONFERENCE_ID}&token=${SMOKE_TOKEN}`);
+    await page.goto(`${base}/door/#conference=${SMOKE_CONFERENCE_ID}&token=${SMOKE_TOKEN}`);
     await page.getByRole('button', { name: 'Accueil principal' }).click();
 
     const lookUp = page.waitForRequest((r) => r.url().includes(`/api/conferences/${SMOKE_CONFERENCE_ID}/tickets/`));
@@ -280,7 +297,7 @@ describe('web app smoke (built bundle, stubbed API, real Chromium)', () => {
 
   test('the organisers page lists registrations with names as text, never as markup', async () => {
     const { page } = await phonePage();
-    await page.goto(`${base}/admin/?conference=${SMOKE_CONFERENCE_ID}&token=${SMOKE_TOKEN}`);
+    await page.goto(`${base}/admin/#conference=${SMOKE_CONFERENCE_ID}&token=${SMOKE_ADMIN_TOKEN}`);
     await page.getByRole('heading', { name: 'Inscriptions' }).waitFor();
     await page.getByText('Claude Alphandéry').waitFor();
     // A name that looks like HTML is shown as typed.
@@ -291,7 +308,7 @@ describe('web app smoke (built bundle, stubbed API, real Chromium)', () => {
 
   test('a scan that gets no answer is kept, shown as pending, and sent again with the same scanId', async () => {
     const { page } = await phonePage();
-    await page.goto(`${base}/door/?conference=${SMOKE_CONFERENCE_ID}&token=${SMOKE_TOKEN}`);
+    await page.goto(`${base}/door/#conference=${SMOKE_CONFERENCE_ID}&token=${SMOKE_TOKEN}`);
     await page.getByRole('button', { name: 'Accueil principal' }).click();
     const scans = `**/api/conferences/${SMOKE_CONFERENCE_ID}/scans`;
     await page.route(scans, (route) => route.abort('internetdisconnected'));
@@ -317,5 +334,28 @@ describe('web app smoke (built bundle, stubbed API, real Chromium)', () => {
     expect((await resent).postDataJSON()).toMatchObject({ scanId, ticketCode: 'offline-ticket' });
     await page.getByText('1 scan(s) en attente de réseau').waitFor({ state: 'detached' });
     expect(stub.scans.filter((b) => b.scanId === scanId)).toHaveLength(1);
+  }, 60_000);
+
+  test('the older query form still enrols; an unknown token gets the not-authorised screen and is forgotten', async () => {
+    const { page } = await phonePage();
+    await page.goto(`${base}/door/?conference=${SMOKE_CONFERENCE_ID}&token=${SMOKE_TOKEN}`);
+    await page.getByRole('heading', { name: 'Choisissez votre porte' }).waitFor();
+    expect(page.url()).toBe(`${base}/door/`);
+
+    const { page: other } = await phonePage();
+    await other.goto(`${base}/door/#conference=${SMOKE_CONFERENCE_ID}&token=revoked-token`);
+    await other
+      .getByTestId('not-authorised')
+      .filter({
+        hasText:
+          'Cet appareil n’est pas (ou plus) autorisé — scannez le QR code d’appairage fourni par l’organisation.',
+      })
+      .waitFor();
+    expect(await other.evaluate("localStorage.getItem('emargement.token')")).toBeNull();
+    // The fallback for organisers: a token typed (or pasted) by hand.
+    await other.getByLabel('Jeton').fill(SMOKE_TOKEN);
+    await other.getByRole('button', { name: 'Utiliser ce jeton' }).click();
+    await other.getByRole('heading', { name: 'Choisissez votre porte' }).waitFor();
+    await other.getByTestId('device-name').filter({ hasText: 'Appareil : Porte de test (accueil)' }).waitFor();
   }, 60_000);
 });

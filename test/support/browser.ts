@@ -2,9 +2,13 @@
 // ticket image turned into a fake camera feed. Nothing here downloads a browser.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import jsQRModule from 'jsqr';
 import { chromium, type Browser } from 'playwright-core';
 import { readFixture } from '@emargement/testing';
 import { PNG } from 'pngjs';
+
+// jsqr is CommonJS with an ES-style `default` in its typings; at run time the function is both.
+const jsQR = jsQRModule.default;
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -180,3 +184,84 @@ export function ptceConference(): PtceConference {
   };
   return details;
 }
+
+// ------------------------------------------------------------------ devices
+
+export type DeviceRole = 'organiser' | 'door' | 'kiosk' | 'display';
+
+/** The page a device of each role is enrolled on (the organisers' pairing QR code points there). */
+export const APP_OF_ROLE: Record<DeviceRole, string> = {
+  organiser: 'admin',
+  door: 'door',
+  kiosk: 'kiosk',
+  display: 'dashboard',
+};
+
+/**
+ * Enrols a device through the API (`POST /api/devices`, as the organiser) and
+ * returns its token, shown this once.
+ */
+export async function enrolDevice(
+  base: string,
+  adminToken: string,
+  device: { name: string; role: DeviceRole; conferenceId?: string },
+): Promise<{ deviceId: string; token: string }> {
+  const res = await fetch(`${base}/api/devices`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+    body: JSON.stringify(device),
+  });
+  const body = (await res.json()) as { deviceId: string; token: string };
+  if (res.status !== 201) throw new Error(`POST /api/devices answered ${res.status}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+/**
+ * The address a paired device opens: `<base>/<app>/[?query]#conference=<cid>&token=<token>`,
+ * as the pairing QR code carries it (the token in the fragment, never sent to the server).
+ */
+export function enrolmentUrl(
+  base: string,
+  app: string,
+  token: string,
+  conferenceId?: string,
+  query: Record<string, string> = {},
+): string {
+  const fragment = new URLSearchParams();
+  if (conferenceId) fragment.set('conference', conferenceId);
+  fragment.set('token', token);
+  const search = new URLSearchParams(query).toString();
+  return `${base}/${app}/${search ? `?${search}` : ''}#${fragment.toString()}`;
+}
+
+/** The text a QR code in a PNG (bytes, or a `data:image/png;base64,` URL) carries; throws if none is found. */
+export function decodeQrPng(png: Buffer | string): string {
+  const bytes = typeof png === 'string' ? Buffer.from(png.slice(png.indexOf(',') + 1), 'base64') : png;
+  const image = PNG.sync.read(bytes);
+  const decoded = jsQR(new Uint8ClampedArray(image.data), image.width, image.height);
+  if (!decoded) throw new Error('no QR code found in the image');
+  return decoded.data;
+}
+
+/** A real PNG of a drawn line, as a signing tablet's canvas exports it (for signatures made over the API). */
+export function signaturePng(seed = 0): string {
+  const png = new PNG({ width: 120, height: 48 });
+  for (let x = 10; x < 110; x++) {
+    const y = Math.round(24 + 12 * Math.sin((x + seed) / 9));
+    for (let dy = -1; dy <= 1; dy++) {
+      const i = ((y + dy) * png.width + x) * 4;
+      png.data[i + 3] = 255; // opaque black on transparent
+    }
+  }
+  return `data:image/png;base64,${PNG.sync.write(png).toString('base64')}`;
+}
+
+/** The strokes of the same line, as signature_pad records them. */
+export const signatureStrokes = (seed = 0): { x: number; y: number; time: number; pressure: number }[][] => [
+  Array.from({ length: 12 }, (_, i) => ({
+    x: 10 + i * 8,
+    y: 24 + Math.round(12 * Math.sin((i * 8 + seed) / 9)),
+    time: Date.now() + i * 16,
+    pressure: 0.5,
+  })),
+];

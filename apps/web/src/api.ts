@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'react';
 import { storage } from './storage';
 
 /**
@@ -73,6 +72,8 @@ export interface Attendee {
   ticketCode: string | null;
   /** Set when the ticket is currently admitted. */
   admitted: Admission | null;
+  /** The person exercised the right to be forgotten: name and e-mail are gone, only the counts remain. */
+  erased: boolean;
 }
 
 export type TicketState = 'expected' | 'admitted' | 'cancelled' | 'waitlisted';
@@ -112,6 +113,7 @@ export interface Registration {
   lunchPaid: boolean;
   status: RegistrationStatus;
   ticketCode: string | null;
+  erased: boolean;
 }
 
 export interface ImportLine {
@@ -169,6 +171,8 @@ export interface CharterSignature {
   hash: string;
   previousHash: string;
   voided: { reason: string; voidedAt: string } | null;
+  /** The signer was erased: the entry stays in the chain, without a name. */
+  erased: boolean;
 }
 
 export interface Charter {
@@ -196,6 +200,7 @@ export interface Signatory {
   organisation: string | null;
   /** Another representative has already signed for this organisation. */
   organisationSigned: boolean;
+  erased: boolean;
 }
 
 /** One signature_pad point, in CSS pixels of the canvas; `time` is `Date.now()` when drawn. */
@@ -247,6 +252,43 @@ export interface CloseAnswer {
   closedAt?: string;
 }
 
+// ----------------------------------------------------------------- devices
+
+export const ROLES = ['organiser', 'door', 'kiosk', 'display'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A phone, tablet or screen enrolled for one role; `GET /api/me` describes the one asking. */
+export interface Device {
+  deviceId: string;
+  name: string;
+  role: Role | null;
+  conferenceId: string | null;
+  createdAt: string | null;
+  createdBy: string | null;
+  lastSeenAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface NewDevice extends Device {
+  token: string;
+}
+
+const ROLE_SET = new Set<string>(ROLES);
+
+function toDevice(body: unknown): Device {
+  const d = isRecord(body) ? body : {};
+  return {
+    deviceId: str(d.deviceId) ?? '',
+    name: str(d.name) ?? '',
+    role: typeof d.role === 'string' && ROLE_SET.has(d.role) ? (d.role as Role) : null,
+    conferenceId: str(d.conferenceId),
+    createdAt: str(d.createdAt),
+    createdBy: str(d.createdBy),
+    lastSeenAt: str(d.lastSeenAt),
+    revokedAt: str(d.revokedAt),
+  };
+}
+
 const num = (value: unknown, fallback = 0): number => (typeof value === 'number' ? value : fallback);
 
 export function toCharter(body: unknown, fallbackId: string): Charter {
@@ -273,6 +315,7 @@ export function toCharter(body: unknown, fallbackId: string): Charter {
       voided: isRecord(s.voided)
         ? { reason: str(s.voided.reason) ?? '', voidedAt: str(s.voided.voidedAt) ?? '' }
         : null,
+      erased: s.erased === true || (str(s.name) ?? '').trim() === '',
     })),
     count: num(c.count, signatures.length),
     voided: num(c.voided),
@@ -284,13 +327,15 @@ export function toCharter(body: unknown, fallbackId: string): Charter {
 const toSignatory = (s: Record<string, unknown>): Signatory => {
   const firstName = str(s.firstName) ?? '';
   const lastName = str(s.lastName) ?? '';
+  const name = str(s.name) ?? `${firstName} ${lastName}`.trim();
   return {
     registrationId: str(s.registrationId) ?? '',
     firstName,
     lastName,
-    name: str(s.name) ?? `${firstName} ${lastName}`.trim(),
+    name,
     organisation: str(s.organisation),
     organisationSigned: s.organisationSigned === true,
+    erased: s.erased === true || name.trim() === '',
   };
 };
 
@@ -381,27 +426,59 @@ function toApiError(status: number, body: unknown): ApiError {
       : [];
     return new ApiError(status, body.code, str(body.message) ?? body.code, errors, body);
   }
-  return new ApiError(status, status === 401 ? 'unauthorized' : `http_${status}`, `HTTP ${status}`);
+  const code = status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : `http_${status}`;
+  return new ApiError(status, code, `HTTP ${status}`);
+}
+
+// ------------------------------------------------------------ access refused
+
+export type AuthFailure = 'unauthorized' | 'forbidden';
+type AuthListener = (failure: AuthFailure) => void;
+const authListeners = new Set<AuthListener>();
+
+/** Called on every 401 (the device is not, or no longer, enrolled) and 403 (its role may not do that). */
+export function onAuthFailure(listener: AuthListener): () => void {
+  authListeners.add(listener);
+  return () => {
+    authListeners.delete(listener);
+  };
+}
+
+/**
+ * A 401 means the token this request carried is unknown or revoked: it is
+ * forgotten, and the app shows the not-authorised screen. A 401 for a token
+ * that has since been replaced (a new one pasted or scanned meanwhile) is
+ * stale and ignored.
+ */
+export function reportAuthFailure(status: number, sentToken: string | null): void {
+  if (status === 401) {
+    if (storage.token() !== sentToken) return;
+    storage.setToken(null);
+    for (const listener of [...authListeners]) listener('unauthorized');
+  } else if (status === 403) {
+    for (const listener of [...authListeners]) listener('forbidden');
+  }
 }
 
 // ---------------------------------------------------------------- requests
 
-function headers(extra: Record<string, string> = {}): Record<string, string> {
-  const token = storage.token();
+function headers(token: string | null, extra: Record<string, string> = {}): Record<string, string> {
   return { Accept: 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}), ...extra };
 }
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const token = storage.token();
   let response: Response;
   try {
     response = await fetch(path, {
       method,
-      headers: headers(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      headers: headers(token, body === undefined ? {} : { 'Content-Type': 'application/json' }),
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {
     throw new NetworkError(error);
   }
+  reportAuthFailure(response.status, token);
   const text = await response.text();
   let parsed: unknown = null;
   if (text !== '') {
@@ -474,6 +551,7 @@ export function toAttendee(body: unknown): Attendee {
       toAdmission(pick('admitted')) ??
       toAdmission(pick('admission')) ??
       (admittedAt && admittedDoor ? { at: admittedAt, door: admittedDoor } : null),
+    erased: pick('erased') === true || (str(pick('firstName')) ?? '') + (str(pick('lastName')) ?? '') === '',
   };
 }
 
@@ -554,6 +632,7 @@ export const api = {
         lunchPaid: a.lunchPaid,
         status: a.status ?? 'registered',
         ticketCode: a.ticketCode,
+        erased: a.erased,
       };
     });
   },
@@ -561,8 +640,25 @@ export const api = {
   cancelRegistration: (cid: string, rid: string, reason?: string) =>
     request<unknown>('POST', `${conf(cid)}/registrations/${enc(rid)}/cancel`, reason ? { reason } : {}),
 
-  createDevice: (name: string, role: 'organiser' | 'door' | 'kiosk' | 'display') =>
-    request<{ deviceId: string; token: string }>('POST', '/api/devices', { name, role }),
+  // Devices and roles (`shared/API.md`, "Devices and roles").
+  me: async (): Promise<Device> => toDevice(await request<unknown>('GET', '/api/me')),
+
+  devices: async (): Promise<Device[]> => {
+    const body = await request<unknown>('GET', '/api/devices');
+    const list = isRecord(body) && Array.isArray(body.devices) ? body.devices : items(body);
+    return list.map(toDevice).filter((d) => d.deviceId !== '');
+  },
+
+  /** The answer is the only time the token is ever shown. */
+  createDevice: async (body: { name: string; role: Role; conferenceId?: string }): Promise<NewDevice> => {
+    const answer = await request<unknown>('POST', '/api/devices', body);
+    const token = isRecord(answer) ? str(answer.token) : null;
+    if (!token) throw new ApiError(500, 'internal_error', 'no token in the answer');
+    return { ...toDevice(answer), token };
+  },
+
+  revokeDevice: (deviceId: string) =>
+    request<{ deviceId: string; revokedAt: string }>('DELETE', `/api/devices/${enc(deviceId)}`),
 
   // The charter (`shared/API.md`, "The charter").
   charter: async (cid: string, chid: string): Promise<Charter> =>
@@ -605,8 +701,9 @@ export const api = {
 export function uploadCsv(path: string, file: Blob, onProgress: (fraction: number) => void): Promise<ImportReport> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
+    const token = storage.token();
     xhr.open('POST', path);
-    for (const [key, value] of Object.entries(headers({ 'Content-Type': 'text/csv' })))
+    for (const [key, value] of Object.entries(headers(token, { 'Content-Type': 'text/csv' })))
       xhr.setRequestHeader(key, value);
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
@@ -620,6 +717,7 @@ export function uploadCsv(path: string, file: Blob, onProgress: (fraction: numbe
       } catch {
         body = null;
       }
+      reportAuthFailure(xhr.status, token);
       if (xhr.status >= 200 && xhr.status < 300) resolve(body as ImportReport);
       else reject(toApiError(xhr.status, body));
     };
@@ -629,12 +727,14 @@ export function uploadCsv(path: string, file: Blob, onProgress: (fraction: numbe
 
 /** Downloads an authenticated file (a link cannot carry the bearer token) and hands it to the browser. */
 export async function download(path: string, filename: string): Promise<void> {
+  const token = storage.token();
   let response: Response;
   try {
-    response = await fetch(path, { headers: headers({ Accept: '*/*' }) });
+    response = await fetch(path, { headers: headers(token, { Accept: '*/*' }) });
   } catch (error) {
     throw new NetworkError(error);
   }
+  reportAuthFailure(response.status, token);
   if (!response.ok) {
     let body: unknown = null;
     try {
@@ -652,27 +752,4 @@ export async function download(path: string, filename: string): Promise<void> {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
-/**
- * Whether this server asks for a device token: a tokenless probe answered 401.
- * The token form is shown only then, so a server without device roles is used
- * as it is and one with them asks for the token.
- */
-export function useAuthRequired(token: string | null): boolean | null {
-  const [required, setRequired] = useState<boolean | null>(token ? false : null);
-  useEffect(() => {
-    if (token) {
-      setRequired(false);
-      return;
-    }
-    let cancelled = false;
-    fetch('/api/conferences', { headers: { Accept: 'application/json' } })
-      .then((res) => !cancelled && setRequired(res.status === 401))
-      .catch(() => !cancelled && setRequired(false));
-    return () => {
-      cancelled = true;
-    };
-  }, [token]);
-  return required;
 }

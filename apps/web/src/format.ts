@@ -1,4 +1,4 @@
-import { ApiError, NetworkError } from './api';
+import { ApiError, fullName, NetworkError } from './api';
 import { isMessageKey, type Lang, type Translate } from './i18n';
 
 /** HH:MM in the conference's time zone: the door and the hall share one clock, whatever the phone's setting. */
@@ -50,4 +50,40 @@ export function newId(): string {
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** A person's name as shown, or « Personne effacée » once the person exercised the right to be forgotten. */
+export function personName(t: Translate, person: { firstName: string; lastName: string; erased?: boolean }): string {
+  return person.erased ? t('person.erased') : fullName(person);
+}
+
+/** A signer's name (the charter, the kiosk), with the same rule. */
+export function signerName(t: Translate, signer: { name: string; erased?: boolean }): string {
+  return signer.erased || signer.name.trim() === '' ? t('person.erased') : signer.name;
+}
+
+/** Date and time, in the browser's zone (a device's activity is the organiser's concern, not the hall's clock). */
+export function formatDateTime(iso: string | null, lang: Lang): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    dateStyle: 'short',
+    timeStyle: 'medium',
+  }).format(date);
+}
+
+/** « à l’instant », « il y a 2 min », « il y a 3 h », « il y a 2 j »; `null` is « jamais ». */
+export function formatRelative(t: Translate, iso: string | null, now: number, lang: Lang): string {
+  if (!iso) return t('time.never');
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return iso;
+  const seconds = Math.round((now - at) / 1000);
+  if (seconds < 45) return t('time.justNow');
+  const format = new Intl.RelativeTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { style: 'short', numeric: 'always' });
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return format.format(-Math.max(1, minutes), 'minute');
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return format.format(-hours, 'hour');
+  return format.format(-Math.round(hours / 24), 'day');
 }

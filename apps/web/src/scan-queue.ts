@@ -41,8 +41,9 @@ export const scanQueue = {
   /**
    * Sends every queued scan once, oldest first, and stops at the first network
    * error (the network is still down; the rest would fail the same way). A scan
-   * the server answers with an error other than the network's is dropped: sending
-   * it again would get the same error.
+   * the server answers with an error other than the network's (or a 401, which
+   * re-pairing the device cures) is dropped: sending it again would get the
+   * same error.
    */
   async flush(onAnswer: (answer: LateAnswer) => void): Promise<void> {
     for (const scan of scanQueue.all()) {
@@ -53,6 +54,8 @@ export const scanQueue = {
       } catch (error) {
         if (error instanceof NetworkError) return;
         if (error instanceof ApiError && error.status >= 500) return;
+        // Not (or no longer) enrolled: the scans wait for the device to be paired again.
+        if (error instanceof ApiError && error.status === 401) return;
         scanQueue.remove(scan.body.scanId);
       }
     }

@@ -1,4 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { useDevice } from './device';
 import { useLang } from './i18n';
 import { storage } from './storage';
 import { errorText } from './format';
@@ -20,6 +21,7 @@ export function TopBar({ title, detail, actions }: { title: string; detail?: Rea
           {t('lang.switch')}
         </button>
       </div>
+      <DeviceLine />
       {detail || actions ? (
         <div className="topbar-row">
           <div className="topbar-detail">{detail}</div>
@@ -27,6 +29,27 @@ export function TopBar({ title, detail, actions }: { title: string; detail?: Rea
         </div>
       ) : null}
     </header>
+  );
+}
+
+/** « Appareil : Porte A (accueil) »; a role the page is not made for is pointed out. */
+function DeviceLine() {
+  const { t } = useLang();
+  const info = useDevice();
+  if (!info?.device) return null;
+  const { device, roles } = info;
+  const role = device.role ? t(`role.${device.role}`) : '?';
+  const mismatch = device.role !== null && !roles.includes(device.role);
+  return (
+    <p className="topbar-device">
+      <span data-testid="device-name">{t('auth.device', { name: device.name, role })}</span>
+      {mismatch ? (
+        <span className="topbar-device-warning" role="status">
+          {' — '}
+          {t('auth.roleMismatch')}
+        </span>
+      ) : null}
+    </p>
   );
 }
 

@@ -51,18 +51,38 @@ export const storage = {
 };
 
 /**
- * A device link (`/door/?conference=…&token=…`) sets the device up in one tap;
- * the token is then taken out of the address bar so it is not left in the
- * history or shown over a shoulder.
+ * An enrolment link (`/door/#conference=…&token=…`, from the organisers'
+ * pairing QR code) sets the device up in one tap. The token travels in the
+ * fragment, which the browser never sends to the server, so it stays out of
+ * access logs and `Referer`. The older query form (`?conference=…&token=…`)
+ * is still accepted. Both are then taken out of the address bar, so the token
+ * is not left in the history or shown over a shoulder. A kiosk's link may
+ * also carry the charter it signs (`charter=`).
+ *
+ * Returns whether a token was adopted (the device was just enrolled).
  */
-export function adoptUrlParameters(): void {
+export function adoptUrlParameters(): boolean {
   const url = new URL(window.location.href);
-  const token = url.searchParams.get('token');
-  const conference = url.searchParams.get('conference');
+  const fragment = new URLSearchParams(url.hash.replace(/^#/, ''));
+  const pick = (key: string): string | null => {
+    const value = fragment.get(key) ?? url.searchParams.get(key);
+    return value !== null && value.trim() !== '' ? value.trim() : null;
+  };
+  const token = pick('token');
+  const conference = pick('conference');
+  const charter = fragment.get('charter');
   if (token) storage.setToken(token);
   if (conference) storage.setConferenceId(conference);
-  if (token) {
-    url.searchParams.delete('token');
-    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
-  }
+  if (conference && charter) storage.setJson(`charter.${conference}`, charter);
+
+  const keys = ['token', 'conference', 'charter'];
+  const inFragment = keys.some((k) => fragment.has(k));
+  const inQuery = ['token', 'conference'].some((k) => url.searchParams.has(k));
+  if (!inFragment && !inQuery) return false;
+  for (const key of keys) fragment.delete(key);
+  url.searchParams.delete('token');
+  url.searchParams.delete('conference');
+  const hash = fragment.toString();
+  window.history.replaceState(null, '', url.pathname + url.search + (hash ? `#${hash}` : ''));
+  return token !== null;
 }

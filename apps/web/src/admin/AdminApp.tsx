@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError, type Conference, type ConferenceSummary, useAuthRequired } from '../api';
+import { api, type Conference, type ConferenceSummary } from '../api';
+import { AuthGate } from '../auth';
 import { useLang } from '../i18n';
-import { ErrorMessage, TokenForm, TopBar } from '../shell';
+import { ErrorMessage, TopBar } from '../shell';
 import { storage } from '../storage';
 import { ConferenceForm } from './ConferenceForm';
 import { Devices } from './Devices';
@@ -11,11 +12,19 @@ import { Registrations } from './Registrations';
 type Tab = 'registrations' | 'import' | 'conference' | 'devices';
 const TABS: Tab[] = ['registrations', 'import', 'conference', 'devices'];
 
-/** The organisers' page: pick or create the conference, then its registrations, import, details and devices. */
+/** The organisers' page, behind the device gate (an organiser's token: ADMIN_TOKEN or a paired organiser device). */
 export function AdminApp() {
   const { t } = useLang();
-  const [token, setToken] = useState(storage.token);
-  const authRequired = useAuthRequired(token);
+  return (
+    <AuthGate title={t('admin.title')} roles={['organiser']}>
+      <AdminPage />
+    </AuthGate>
+  );
+}
+
+/** Pick or create the conference, then its registrations, import, details and devices. */
+function AdminPage() {
+  const { t } = useLang();
   const [conferenceId, setConferenceId] = useState(storage.conferenceId);
   const [conference, setConference] = useState<Conference | null>(null);
   const [conferences, setConferences] = useState<ConferenceSummary[] | null>(null);
@@ -25,7 +34,6 @@ export function AdminApp() {
   const [refresh, setRefresh] = useState(0);
 
   useEffect(() => {
-    if (authRequired !== false) return undefined;
     let live = true;
     api.listConferences().then(
       (list) => live && setConferences(list),
@@ -34,10 +42,10 @@ export function AdminApp() {
     return () => {
       live = false;
     };
-  }, [authRequired, refresh]);
+  }, [refresh]);
 
   useEffect(() => {
-    if (authRequired !== false || !conferenceId) {
+    if (!conferenceId) {
       setConference(null);
       return undefined;
     }
@@ -53,7 +61,7 @@ export function AdminApp() {
     return () => {
       live = false;
     };
-  }, [authRequired, conferenceId, refresh]);
+  }, [conferenceId, refresh]);
 
   const choose = (id: string | null) => {
     storage.setConferenceId(id);
@@ -62,36 +70,11 @@ export function AdminApp() {
     setConferenceId(id);
   };
 
-  if (authRequired === null) return null;
-  if (!token && authRequired) {
-    return (
-      <>
-        <TopBar title={t('admin.title')} />
-        <main className="page">
-          <TokenForm onDone={() => setToken(storage.token())} />
-        </main>
-      </>
-    );
-  }
-
-  const unauthorized = error instanceof ApiError && error.status === 401;
   return (
     <>
       <TopBar title={t('admin.title')} detail={conference ? conference.name : undefined} />
       <main className="page stack admin">
         <ErrorMessage error={error} />
-        {unauthorized ? (
-          <button
-            type="button"
-            className="btn"
-            onClick={() => {
-              storage.setToken(null);
-              setToken(null);
-            }}
-          >
-            {t('token.forget')}
-          </button>
-        ) : null}
         <div className="row conference-picker">
           <label className="field grow">
             <span>{t('admin.conference')}</span>
@@ -164,7 +147,9 @@ export function AdminApp() {
                 onSaved={() => setRefresh((n) => n + 1)}
               />
             ) : null}
-            {tab === 'devices' ? <Devices conferenceId={conference.conferenceId} /> : null}
+            {tab === 'devices' ? (
+              <Devices conferenceId={conference.conferenceId} conferences={conferences ?? []} />
+            ) : null}
           </>
         ) : null}
       </main>

@@ -1,38 +1,121 @@
-import { useState, type FormEvent } from 'react';
-import { api } from '../api';
+import QRCode from 'qrcode';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { api, type ConferenceSummary, type Device, type NewDevice, type Role } from '../api';
+import { useDevice } from '../device';
+import { formatDateTime, formatRelative } from '../format';
 import { useLang } from '../i18n';
 import { ErrorMessage } from '../shell';
+import { storage } from '../storage';
 
-type Role = 'door' | 'kiosk' | 'display' | 'organiser';
-const ROLES: Role[] = ['door', 'kiosk', 'display', 'organiser'];
+/** The list is read again this often, so that « Dernière activité » stays true while the page is open. */
+const REFRESH_MS = 10_000;
+
+/** The page a device of each role opens. */
+const APP_OF: Record<Role, string> = { door: 'door', kiosk: 'kiosk', display: 'dashboard', organiser: 'admin' };
 
 /**
- * Issues a token for a phone or tablet and shows, once, the link that sets the
- * device up (conference and token) in one tap. The server never shows the
- * token again; losing it means issuing another and revoking the first.
+ * The enrolment link the QR code carries: `/<app>/#conference=<cid>&token=<token>`.
+ * The token is in the fragment, which the browser never sends: it stays out of
+ * the server's logs and of `Referer`. A kiosk may be told its charter too.
  */
-export function Devices({ conferenceId }: { conferenceId: string }) {
+export function enrolmentLink(role: Role, token: string, conferenceId: string | null, charterId?: string): string {
+  const params = new URLSearchParams();
+  if (conferenceId) params.set('conference', conferenceId);
+  params.set('token', token);
+  if (role === 'kiosk' && charterId) params.set('charter', charterId);
+  return `${window.location.origin}/${APP_OF[role]}/#${params.toString()}`;
+}
+
+/**
+ * Pairing: the organiser names a device and picks its role; the server issues
+ * a token, shown once, as a QR code of the enrolment link (and the link
+ * itself). The phone or tablet scans it and is enrolled with nothing typed.
+ * Below, every device with its last activity, and revocation.
+ */
+export function Devices({ conferenceId, conferences }: { conferenceId: string; conferences: ConferenceSummary[] }) {
+  const { t } = useLang();
+  const [list, setList] = useState<Device[] | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  const [error, setError] = useState<unknown>(null);
+  const [tick, setTick] = useState(0);
+  const [created, setCreated] = useState<{ device: NewDevice; link: string } | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    api.devices().then(
+      (devices) => {
+        if (!live) return;
+        setError(null);
+        setList(devices);
+        setNow(Date.now());
+      },
+      (e: unknown) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [tick]);
+
+  useEffect(() => {
+    const timer = setInterval(() => setTick((n) => n + 1), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, []);
+
+  const refresh = useCallback(() => setTick((n) => n + 1), []);
+
+  return (
+    <section className="stack devices" aria-labelledby="devices-title">
+      <div className="panel stack">
+        <h2 id="devices-title">{t('admin.devices')}</h2>
+        <p className="hint">{t('admin.devicesHint')}</p>
+        {created ? (
+          <Pairing device={created.device} link={created.link} onDone={() => setCreated(null)} />
+        ) : (
+          <NewDeviceForm
+            conferenceId={conferenceId}
+            conferences={conferences}
+            onCreated={(device, link) => {
+              setCreated({ device, link });
+              refresh();
+            }}
+          />
+        )}
+      </div>
+      <DeviceList list={list} now={now} error={error} conferences={conferences} onChanged={refresh} />
+    </section>
+  );
+}
+
+function NewDeviceForm(props: {
+  conferenceId: string;
+  conferences: ConferenceSummary[];
+  onCreated: (device: NewDevice, link: string) => void;
+}) {
   const { t } = useLang();
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('door');
-  const [link, setLink] = useState<string | null>(null);
+  const [conferenceId, setConferenceId] = useState(props.conferenceId);
+  const [charterId, setCharterId] = useState(() => {
+    const last = storage.json<unknown>(`charter.${props.conferenceId}`, null);
+    return typeof last === 'string' ? last : '';
+  });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (name.trim() === '') return;
+    if (name.trim() === '' || busy) return;
     setBusy(true);
     setError(null);
-    setLink(null);
     try {
-      const { token } = await api.createDevice(name.trim(), role);
-      const page = role === 'door' ? '/door/' : role === 'organiser' ? '/admin/' : '/';
-      const url = new URL(page, window.location.origin);
-      url.searchParams.set('conference', conferenceId);
-      url.searchParams.set('token', token);
-      setLink(url.toString());
+      const device = await api.createDevice({
+        name: name.trim(),
+        role,
+        ...(conferenceId ? { conferenceId } : {}),
+      });
+      const link = enrolmentLink(role, device.token, conferenceId || null, charterId.trim() || undefined);
       setName('');
+      props.onCreated(device, link);
     } catch (e) {
       setError(e);
     } finally {
@@ -40,33 +123,254 @@ export function Devices({ conferenceId }: { conferenceId: string }) {
     }
   };
 
+  const known = props.conferences.some((c) => c.conferenceId === props.conferenceId);
   return (
-    <section className="panel stack">
-      <h2>{t('admin.devices')}</h2>
-      <form className="stack" onSubmit={(e) => void submit(e)}>
+    <form className="stack" onSubmit={(e) => void submit(e)} aria-label={t('admin.deviceNew')}>
+      <h3>{t('admin.deviceNew')}</h3>
+      <label className="field">
+        <span>{t('admin.deviceName')}</span>
+        <input
+          className="input-large"
+          value={name}
+          maxLength={100}
+          autoComplete="off"
+          placeholder={t('admin.deviceNamePlaceholder')}
+          onChange={(e) => setName(e.target.value)}
+        />
+      </label>
+      <label className="field">
+        <span>{t('admin.deviceRole')}</span>
+        <select className="input-large" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+          {(['door', 'kiosk', 'display', 'organiser'] as const satisfies readonly Role[]).map((r) => (
+            <option key={r} value={r}>
+              {t(`admin.role.${r}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>{t('admin.deviceConference')}</span>
+        <select className="input-large" value={conferenceId} onChange={(e) => setConferenceId(e.target.value)}>
+          {props.conferences.map((c) => (
+            <option key={c.conferenceId} value={c.conferenceId}>
+              {c.name || c.conferenceId}
+            </option>
+          ))}
+          {!known ? <option value={props.conferenceId}>{props.conferenceId}</option> : null}
+          {role === 'organiser' ? <option value="">{t('admin.deviceAnyConference')}</option> : null}
+        </select>
+      </label>
+      {role === 'kiosk' ? (
         <label className="field">
-          <span>{t('admin.deviceName')}</span>
-          <input className="input-large" value={name} onChange={(e) => setName(e.target.value)} />
+          <span>{t('admin.deviceCharter')}</span>
+          <input
+            className="mono"
+            value={charterId}
+            autoComplete="off"
+            spellCheck={false}
+            onChange={(e) => setCharterId(e.target.value)}
+          />
         </label>
-        <label className="field">
-          <span>{t('admin.deviceRole')}</span>
-          <select className="input-large" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`admin.role.${r}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit" className="btn btn-primary btn-large" disabled={busy || name.trim() === ''}>
-          {t('admin.deviceCreate')}
-        </button>
-      </form>
+      ) : null}
       <ErrorMessage error={error} />
-      {link ? (
-        <div className="stack">
-          <p>{t('admin.deviceLink')}</p>
-          <input className="input-large mono" readOnly value={link} onFocus={(e) => e.target.select()} />
+      <button type="submit" className="btn btn-primary btn-large" disabled={busy || name.trim() === ''}>
+        {t('admin.deviceCreate')}
+      </button>
+    </form>
+  );
+}
+
+/** The QR code and the link, once: the token they carry is never shown again. */
+function Pairing({ device, link, onDone }: { device: NewDevice; link: string; onDone: () => void }) {
+  const { t } = useLang();
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const [qrError, setQrError] = useState<unknown>(null);
+  const [copied, setCopied] = useState(false);
+
+  useEffect(() => {
+    if (!canvas.current) return;
+    // Drawn here, in the browser: the token goes to no QR service.
+    QRCode.toCanvas(canvas.current, link, { errorCorrectionLevel: 'M', margin: 4, width: 320 }).catch((e: unknown) =>
+      setQrError(e),
+    );
+  }, [link]);
+
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(link);
+      setCopied(true);
+    } catch {
+      // No clipboard API outside a secure context (plain http on the hall's LAN): select, and copy the old way.
+      input.current?.focus();
+      input.current?.select();
+      setCopied(document.execCommand('copy'));
+    }
+  };
+
+  return (
+    <div className="stack pairing" data-testid="pairing">
+      <p>{t('admin.deviceCreated', { name: device.name })}</p>
+      <p className="banner banner-warning" role="alert">
+        {t('admin.deviceOnce')}
+      </p>
+      <canvas
+        ref={canvas}
+        className="pairing-qr"
+        data-testid="pairing-qr"
+        role="img"
+        aria-label={t('admin.deviceQrAlt', { name: device.name })}
+      />
+      {qrError ? <ErrorMessage error={qrError} /> : null}
+      <label className="field">
+        <span>{t('admin.deviceLink')}</span>
+        <input
+          ref={input}
+          className="mono"
+          readOnly
+          value={link}
+          data-testid="pairing-link"
+          onFocus={(e) => e.target.select()}
+        />
+      </label>
+      <div className="actions">
+        <button type="button" className="btn" onClick={() => void copy()}>
+          {t('admin.deviceCopy')}
+        </button>
+        <button type="button" className="btn btn-primary" onClick={onDone}>
+          {t('admin.deviceDone')}
+        </button>
+      </div>
+      {copied ? (
+        <p className="hint" role="status">
+          {t('admin.deviceCopied')}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function DeviceList(props: {
+  list: Device[] | null;
+  now: number;
+  error: unknown;
+  conferences: ConferenceSummary[];
+  onChanged: () => void;
+}) {
+  const { t, lang } = useLang();
+  const self = useDevice()?.device?.deviceId ?? null;
+  const [confirming, setConfirming] = useState<Device | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const { list, now } = props;
+
+  const conferenceName = (id: string | null) =>
+    id === null ? t('admin.deviceAnyConference') : (props.conferences.find((c) => c.conferenceId === id)?.name ?? id);
+
+  const revoke = async (device: Device) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.revokeDevice(device.deviceId);
+      setConfirming(null);
+      props.onChanged();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  // Active devices first, newest first; revoked ones after, for the record.
+  const sorted = [...(list ?? [])].sort(
+    (a, b) =>
+      Number(a.revokedAt !== null) - Number(b.revokedAt !== null) ||
+      (b.createdAt ?? '').localeCompare(a.createdAt ?? ''),
+  );
+
+  return (
+    <section className="panel stack" aria-labelledby="device-list-title">
+      <h2 id="device-list-title">{t('admin.deviceList')}</h2>
+      <ErrorMessage error={props.error ?? error} />
+      {list === null && !props.error ? <p>{t('common.loading')}</p> : null}
+      {list?.length === 0 ? <p>{t('admin.deviceNone')}</p> : null}
+      {sorted.length > 0 ? (
+        <div className="table-scroll">
+          <table className="devices-table" aria-labelledby="device-list-title">
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.deviceColName')}</th>
+                <th scope="col">{t('admin.deviceColRole')}</th>
+                <th scope="col">{t('admin.deviceColConference')}</th>
+                <th scope="col">{t('admin.deviceColCreated')}</th>
+                <th scope="col">{t('admin.deviceColLastSeen')}</th>
+                <th scope="col">{t('admin.deviceColStatus')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('admin.deviceRevoke')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {sorted.map((d) => (
+                <tr key={d.deviceId} className={d.revokedAt ? 'revoked' : undefined} data-testid="device-row">
+                  <td>
+                    <span className="device-name">{d.name}</span>
+                    {d.deviceId === self ? <span className="hint"> {t('admin.deviceThis')}</span> : null}
+                  </td>
+                  <td>{d.role ? t(`admin.role.${d.role}`) : '?'}</td>
+                  <td>{conferenceName(d.conferenceId)}</td>
+                  <td>{formatDateTime(d.createdAt, lang)}</td>
+                  <td
+                    data-testid="device-last-seen"
+                    title={d.lastSeenAt ? formatDateTime(d.lastSeenAt, lang) : undefined}
+                  >
+                    {d.lastSeenAt ? (
+                      <time dateTime={d.lastSeenAt}>{formatRelative(t, d.lastSeenAt, now, lang)}</time>
+                    ) : (
+                      formatRelative(t, null, now, lang)
+                    )}
+                  </td>
+                  <td data-testid="device-status">
+                    {d.revokedAt ? (
+                      <span className="badge badge-bad" title={formatDateTime(d.revokedAt, lang)}>
+                        {t('admin.deviceRevoked')}
+                      </span>
+                    ) : (
+                      <span className="badge badge-ok">{t('admin.deviceActive')}</span>
+                    )}
+                  </td>
+                  <td>
+                    {!d.revokedAt ? (
+                      <button
+                        type="button"
+                        className="btn btn-small btn-danger"
+                        aria-label={`${t('admin.deviceRevoke')} ${d.name}`}
+                        onClick={() => {
+                          setError(null);
+                          setConfirming(d);
+                        }}
+                      >
+                        {t('admin.deviceRevoke')}
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {confirming ? (
+        <div className="confirm stack" role="alertdialog" aria-label={t('admin.deviceRevoke')}>
+          <p>{t('admin.deviceRevokeConfirm', { name: confirming.name })}</p>
+          <div className="actions">
+            <button type="button" className="btn" disabled={busy} onClick={() => setConfirming(null)}>
+              {t('common.cancel')}
+            </button>
+            <button type="button" className="btn btn-danger" disabled={busy} onClick={() => void revoke(confirming)}>
+              {t('admin.deviceRevokeYes')}
+            </button>
+          </div>
         </div>
       ) : null}
     </section>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import { api, CATEGORIES, download, fullName, type Registration } from '../api';
-import { errorText } from '../format';
+import { api, CATEGORIES, download, type Registration } from '../api';
+import { errorText, personName } from '../format';
 import { useLang } from '../i18n';
 import { ErrorMessage } from '../shell';
 
@@ -123,7 +123,9 @@ function RegistrationRow(props: {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const fileBase = `billet-${r.lastName}-${r.firstName}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
+  const fileBase = (r.erased ? `billet-${r.registrationId}` : `billet-${r.lastName}-${r.firstName}`)
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-');
 
   const cancel = async () => {
     setBusy(true);
@@ -142,7 +144,7 @@ function RegistrationRow(props: {
   return (
     <li className={`registration status-${r.status}`}>
       <div className="registration-main">
-        <p className="registration-name">{fullName(r)}</p>
+        <p className={r.erased ? 'registration-name person-erased' : 'registration-name'}>{personName(t, r)}</p>
         <p className="registration-detail">{[r.organisation, r.email].filter(Boolean).join(' · ')}</p>
         <p className="registration-tags">
           <span className={`badge badge-${r.category}`}>{t(`category.${r.category}`)}</span>
@@ -178,7 +180,7 @@ function RegistrationRow(props: {
       </div>
       {confirming ? (
         <div className="stack confirm">
-          <p>{t('admin.cancelConfirm', { name: fullName(r) })}</p>
+          <p>{t('admin.cancelConfirm', { name: personName(t, r) })}</p>
           <label className="field">
             <span>{t('admin.cancelReason')}</span>
             <input value={reason} onChange={(e) => setReason(e.target.value)} />

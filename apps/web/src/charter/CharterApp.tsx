@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type MouseEvent } from 'react';
-import { api, ApiError, download, type Charter, type Conference, type Verification, useAuthRequired } from '../api';
+import { api, ApiError, download, type Charter, type Conference, type Verification } from '../api';
+import { AuthGate } from '../auth';
 import { ConferenceChooser } from '../door/Setup';
-import { formatTime, newId } from '../format';
+import { formatTime, newId, signerName } from '../format';
 import { useLang, type Translate } from '../i18n';
-import { ErrorMessage, TokenForm, TopBar } from '../shell';
+import { ErrorMessage, TopBar } from '../shell';
 import { storage } from '../storage';
 import { CharterText } from './CharterText';
 import { shortHash } from './digest';
@@ -30,14 +31,21 @@ function showCharter(conferenceId: string, charterId: string | null): void {
  */
 export function CharterApp() {
   const { t } = useLang();
-  const [token, setToken] = useState(storage.token);
-  const authRequired = useAuthRequired(token);
+  return (
+    <AuthGate title={t('charter.title')} roles={['organiser']}>
+      <CharterPage />
+    </AuthGate>
+  );
+}
+
+function CharterPage() {
+  const { t } = useLang();
   const [conferenceId, setConferenceId] = useState(storage.conferenceId);
   const [charterId, setCharterId] = useState(() => new URL(window.location.href).searchParams.get('charter'));
   const [conference, setConference] = useState<Conference | null>(null);
 
   useEffect(() => {
-    if (authRequired !== false || !conferenceId) return undefined;
+    if (!conferenceId) return undefined;
     let live = true;
     api.conference(conferenceId).then(
       (c) => live && setConference(c),
@@ -46,7 +54,7 @@ export function CharterApp() {
     return () => {
       live = false;
     };
-  }, [authRequired, conferenceId]);
+  }, [conferenceId]);
 
   const open = (id: string | null) => {
     if (!conferenceId) return;
@@ -56,17 +64,6 @@ export function CharterApp() {
   };
 
   const bar = <TopBar title={t('charter.title')} detail={conference ? conference.name : undefined} />;
-  if (authRequired === null) return null;
-  if (!token && authRequired) {
-    return (
-      <>
-        {bar}
-        <main className="page">
-          <TokenForm onDone={() => setToken(storage.token())} />
-        </main>
-      </>
-    );
-  }
   if (!conferenceId) {
     return (
       <>
@@ -382,7 +379,9 @@ function CharterDashboard(props: { conferenceId: string; charterId: string; time
                   <tr key={s.signatureId} className={s.voided ? 'voided' : undefined}>
                     <td>{s.sequence}</td>
                     <td>
-                      <span className="signature-name">{s.name}</span>
+                      <span className={s.erased ? 'signature-name person-erased' : 'signature-name'}>
+                        {signerName(t, s)}
+                      </span>
                       {s.voided ? (
                         <span className="voided-note">{t('charter.voided', { reason: s.voided.reason })}</span>
                       ) : null}

@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { api, CATEGORIES, REFUSAL_REASONS, useAuthRequired, type AttendanceSnapshot, type Conference } from '../api';
+import { api, CATEGORIES, REFUSAL_REASONS, type AttendanceSnapshot, type Conference } from '../api';
+import { AuthGate } from '../auth';
 import { ConferenceChooser } from '../door/Setup';
 import { formatTime } from '../format';
 import { useLang, type Lang, type Translate } from '../i18n';
-import { ErrorMessage, TokenForm, TopBar } from '../shell';
+import { ErrorMessage, TopBar } from '../shell';
 import { storage } from '../storage';
 import { ArrivalChart, Bars } from './charts';
 import { useLiveAttendance, type Connection } from './live';
@@ -22,8 +23,15 @@ const REPLAY_DEBOUNCE_MS = 150;
  */
 export function DashboardApp() {
   const { t } = useLang();
-  const [token, setToken] = useState(storage.token);
-  const authRequired = useAuthRequired(token);
+  return (
+    <AuthGate title={t('dashboard.title')} roles={['display', 'organiser']}>
+      <DashboardSetup />
+    </AuthGate>
+  );
+}
+
+function DashboardSetup() {
+  const { t } = useLang();
   const [conferenceId, setConferenceId] = useState(storage.conferenceId);
 
   const choose = (id: string) => {
@@ -34,26 +42,6 @@ export function DashboardApp() {
     setConferenceId(id);
   };
 
-  if (authRequired === null) {
-    return (
-      <>
-        <TopBar title={t('dashboard.title')} />
-        <main className="page">
-          <p>{t('common.loading')}</p>
-        </main>
-      </>
-    );
-  }
-  if (authRequired && !token) {
-    return (
-      <>
-        <TopBar title={t('dashboard.title')} />
-        <main className="page">
-          <TokenForm onDone={() => setToken(storage.token())} />
-        </main>
-      </>
-    );
-  }
   if (!conferenceId) {
     return (
       <>
@@ -64,12 +52,12 @@ export function DashboardApp() {
       </>
     );
   }
-  return <Dashboard conferenceId={conferenceId} token={token} />;
+  return <Dashboard conferenceId={conferenceId} />;
 }
 
-function Dashboard({ conferenceId, token }: { conferenceId: string; token: string | null }) {
+function Dashboard({ conferenceId }: { conferenceId: string }) {
   const { t, lang } = useLang();
-  const live = useLiveAttendance(conferenceId, token);
+  const live = useLiveAttendance(conferenceId);
   const [conference, setConference] = useState<Conference | null>(null);
   const [replay, setReplay] = useState<Replay | null>(null);
   const request = useRef(0);

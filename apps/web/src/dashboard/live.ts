@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { io } from 'socket.io-client';
-import { api, positionAfter, type AttendanceSnapshot } from '../api';
+import { api, ApiError, positionAfter, reportAuthFailure, type AttendanceSnapshot } from '../api';
+import { storage } from '../storage';
 
 /** How long a lost connection shows « Reconnexion… » before the figures are called stale. */
 export const STALE_AFTER_MS = 10_000;
@@ -29,8 +30,15 @@ const newer = (current: AttendanceSnapshot | null, next: AttendanceSnapshot): bo
  * attempt (the first and each automatic reconnection) sends the last position
  * seen in `auth.position`, so the server can tell how far the dashboard got.
  * One GET at the start fills the screen even if the socket is slow to come up.
+ *
+ * The handshake carries the device's token (`auth.token`). A handshake
+ * refused as `unauthorized` (unknown or revoked token) hands over to the
+ * device gate, which shows the not-authorised screen, instead of trying
+ * again; so does a server-side disconnect (a revocation closes the device's
+ * sockets) once `GET /api/me` confirms the token is gone. Any other
+ * server-side disconnect is followed by a new connection.
  */
-export function useLiveAttendance(conferenceId: string | null, token: string | null): LiveAttendance {
+export function useLiveAttendance(conferenceId: string | null): LiveAttendance {
   const [snapshot, setSnapshot] = useState<AttendanceSnapshot | null>(null);
   const [connection, setConnection] = useState<Connection>({ kind: 'connecting' });
   const [error, setError] = useState<unknown>(null);
@@ -55,12 +63,15 @@ export function useLiveAttendance(conferenceId: string | null, token: string | n
       if (open && last.current === null) setError(e);
     });
 
+    /** The token the last handshake carried: a refusal is about that one, not one set since. */
+    let sentToken: string | null = null;
     const socket = io('/attendance', {
       auth: (cb) => {
         const position = last.current?.position ?? null;
+        sentToken = storage.token();
         cb({
           conferenceId,
-          ...(token ? { token } : {}),
+          ...(sentToken ? { token: sentToken } : {}),
           ...(position !== null ? { position } : {}),
         });
       },
@@ -95,9 +106,24 @@ export function useLiveAttendance(conferenceId: string | null, token: string | n
     });
     socket.on('snapshot', accept);
     socket.on('update', accept);
-    socket.on('disconnect', () => lost(null));
+    socket.on('disconnect', (reason) => {
+      lost(null);
+      if (reason !== 'io server disconnect') return;
+      // Closed by the server: socket.io will not reconnect by itself. Revoked? /api/me answers 401 and the
+      // gate takes over; still enrolled (a restart, a conference moved): connect again.
+      api.me().then(
+        () => open && socket.connect(),
+        (e: unknown) => {
+          if (open && !(e instanceof ApiError && (e.status === 401 || e.status === 403))) socket.connect();
+        },
+      );
+    });
     socket.on('connect_error', (err: Error & { data?: { code?: unknown } }) => {
       const code = typeof err.data?.code === 'string' ? err.data.code : null;
+      if (code === 'unauthorized') {
+        socket.disconnect();
+        reportAuthFailure(401, sentToken);
+      }
       lost(code);
     });
 
@@ -107,7 +133,7 @@ export function useLiveAttendance(conferenceId: string | null, token: string | n
       socket.removeAllListeners();
       socket.disconnect();
     };
-  }, [conferenceId, token]);
+  }, [conferenceId]);
 
   return { snapshot, connection, error };
 }

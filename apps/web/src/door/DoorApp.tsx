@@ -2,7 +2,6 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import {
   api,
   ApiError,
-  fullName,
   NetworkError,
   type Admission,
   type Attendee,
@@ -11,13 +10,13 @@ import {
   type RefusalReason,
   type ScanRequest,
   type TicketState,
-  useAuthRequired,
 } from '../api';
-import { formatTime, newId } from '../format';
+import { AuthGate } from '../auth';
+import { formatTime, newId, personName } from '../format';
 import { useLang, type Translate } from '../i18n';
 import { CameraScanner } from '../qr/CameraScanner';
 import { scanQueue, type LateAnswer } from '../scan-queue';
-import { ErrorMessage, TokenForm, TopBar } from '../shell';
+import { ErrorMessage, TopBar } from '../shell';
 import { play, unlockAudio } from '../sound';
 import { storage } from '../storage';
 import { emptyIdCheck, IdCheckForm, idCheckComplete, type IdCheckDraft } from './IdCheckForm';
@@ -52,10 +51,18 @@ interface LastAdmission {
 
 const QUEUE_RETRY_MS = 10_000;
 
+/** The door phone, behind the device gate: a `door` device (or an organiser) paired by its QR code. */
 export function DoorApp() {
   const { t } = useLang();
-  const [token, setToken] = useState(storage.token);
-  const authRequired = useAuthRequired(token);
+  return (
+    <AuthGate title={t('home.door')} roles={['door', 'organiser']}>
+      <DoorSetup />
+    </AuthGate>
+  );
+}
+
+function DoorSetup() {
+  const { t } = useLang();
   const [conferenceId, setConferenceId] = useState(storage.conferenceId);
   const [conference, setConference] = useState<Conference | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
@@ -63,7 +70,7 @@ export function DoorApp() {
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
-    if (authRequired !== false || !conferenceId) return undefined;
+    if (!conferenceId) return undefined;
     let live = true;
     setLoadError(null);
     api.conference(conferenceId).then(
@@ -73,7 +80,7 @@ export function DoorApp() {
     return () => {
       live = false;
     };
-  }, [authRequired, conferenceId, attempt]);
+  }, [conferenceId, attempt]);
 
   const chooseConference = (id: string) => {
     storage.setConferenceId(id);
@@ -92,17 +99,6 @@ export function DoorApp() {
     setDoor(name);
   };
 
-  if (authRequired === null) return null;
-  if (!token && authRequired) {
-    return (
-      <>
-        <TopBar title={t('home.door')} />
-        <main className="page">
-          <TokenForm onDone={() => setToken(storage.token())} />
-        </main>
-      </>
-    );
-  }
   if (!conferenceId) {
     return (
       <>
@@ -114,7 +110,6 @@ export function DoorApp() {
     );
   }
   if (!conference) {
-    const unauthorized = loadError instanceof ApiError && loadError.status === 401;
     return (
       <>
         <TopBar title={t('home.door')} />
@@ -125,22 +120,9 @@ export function DoorApp() {
               <button type="button" className="btn btn-large" onClick={() => setAttempt((n) => n + 1)}>
                 {t('common.retry')}
               </button>
-              {unauthorized ? (
-                <button
-                  type="button"
-                  className="btn btn-large"
-                  onClick={() => {
-                    storage.setToken(null);
-                    setToken(null);
-                  }}
-                >
-                  {t('token.forget')}
-                </button>
-              ) : (
-                <button type="button" className="btn btn-large" onClick={forgetConference}>
-                  {t('conference.change')}
-                </button>
-              )}
+              <button type="button" className="btn btn-large" onClick={forgetConference}>
+                {t('conference.change')}
+              </button>
             </div>
           ) : null}
         </main>
@@ -246,7 +228,7 @@ function DoorDesk({
         const who: Attendee | null = known ?? (answer.attendee ? { ...emptyAttendee, ...answer.attendee } : null);
         if (answer.result === 'admitted') {
           play('admitted');
-          setLastAdmission({ scanId: answer.scanId, name: who ? fullName(who) : '' });
+          setLastAdmission({ scanId: answer.scanId, name: who ? personName(t, who) : '' });
           setScreen({ kind: 'result', outcome: 'admitted', scanId: answer.scanId, attendee: who });
         } else {
           play('refused');
@@ -265,7 +247,7 @@ function DoorDesk({
           scanQueue.add({
             conferenceId: cid,
             body,
-            label: attendee ? fullName(attendee) : 'ticketCode' in ref ? ref.ticketCode.slice(0, 8) : '',
+            label: attendee ? personName(t, attendee) : 'ticketCode' in ref ? ref.ticketCode.slice(0, 8) : '',
           });
           setQueued(scanQueue.all().length);
           play('queued');
@@ -277,7 +259,7 @@ function DoorDesk({
         }
       }
     },
-    [cid, door],
+    [cid, door, t],
   );
 
   /**
@@ -463,6 +445,7 @@ const emptyAttendee: Attendee = {
   lunchPaid: false,
   ticketCode: null,
   admitted: null,
+  erased: false,
 };
 
 /**

@@ -1,4 +1,5 @@
 import type { Attendee } from '../api';
+import { personName } from '../format';
 import { useLang } from '../i18n';
 
 /** Name, organisation and category, large. Names are text nodes: React escapes them, nothing is parsed as HTML. */
@@ -6,8 +7,8 @@ export function PersonCard({ attendee }: { attendee: Attendee }) {
   const { t } = useLang();
   return (
     <div className="person">
-      <p className="person-name" data-testid="person-name">
-        {attendee.firstName} {attendee.lastName}
+      <p className={attendee.erased ? 'person-name person-erased' : 'person-name'} data-testid="person-name">
+        {personName(t, attendee)}
       </p>
       {attendee.organisation ? <p className="person-org">{attendee.organisation}</p> : null}
       {attendee.category ? (

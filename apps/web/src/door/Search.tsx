@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { api, fullName, type Attendee } from '../api';
+import { api, type Attendee } from '../api';
+import { personName } from '../format';
 import { useLang } from '../i18n';
 import { ErrorMessage } from '../shell';
 
@@ -59,7 +60,7 @@ export function AttendeeSearch({ conferenceId, onPick }: { conferenceId: string;
           {results.items.map((a) => (
             <li key={a.registrationId}>
               <button type="button" className="result-item" onClick={() => onPick(a)}>
-                <span className="result-name">{fullName(a)}</span>
+                <span className="result-name">{personName(t, a)}</span>
                 <span className="result-detail">
                   {[
                     a.organisation,

@@ -74,6 +74,7 @@ export function WalkInForm({ conference, onRegistered, onCancel }: Props) {
           lunchPaid: false,
           ticketCode: answer.ticketCode,
           admitted: null,
+          erased: false,
         },
         check,
       );

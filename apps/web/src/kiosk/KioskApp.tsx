@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, ApiError, type Charter, type Conference, type SignAnswer, type Signatory, useAuthRequired } from '../api';
+import { api, ApiError, type Charter, type Conference, type SignAnswer, type Signatory } from '../api';
+import { AuthGate } from '../auth';
 import { CharterText } from '../charter/CharterText';
 import { sha256Hex, shortHash } from '../charter/digest';
-import { errorText, formatTime, newId } from '../format';
+import { useDevice } from '../device';
+import { errorText, formatTime, newId, signerName } from '../format';
 import { useLang, type Translate } from '../i18n';
-import { ErrorMessage, TokenForm, TopBar } from '../shell';
+import { ErrorMessage, TopBar } from '../shell';
 import { storage } from '../storage';
 import { SignatureField, type SignatureFieldHandle } from './SignatureField';
 
@@ -51,13 +53,17 @@ function charterIdFor(conferenceId: string | null): string | null {
   return typeof kept === 'string' ? kept : null;
 }
 
-/** The tablet's name, sent with every signature (`kiosk`): `?kiosk=` once, else one made up and kept. */
-function kioskName(): string {
+/**
+ * The tablet's name, sent with every signature (`kiosk`): `?kiosk=` once, else
+ * the name it was paired under, else one made up and kept.
+ */
+function kioskName(deviceName: string | null): string {
   const fromUrl = new URL(window.location.href).searchParams.get('kiosk')?.trim().slice(0, 60);
   if (fromUrl) {
     storage.setJson('kiosk.name', fromUrl);
     return fromUrl;
   }
+  if (deviceName && deviceName.trim() !== '') return deviceName.trim().slice(0, 60);
   const kept = storage.json<unknown>('kiosk.name', null);
   if (typeof kept === 'string' && kept.trim() !== '') return kept;
   const made = `Tablette ${newId().slice(0, 4).toUpperCase()}`;
@@ -65,20 +71,29 @@ function kioskName(): string {
   return made;
 }
 
+/** The signing tablet, behind the device gate: a `kiosk` device paired by its QR code. */
 export function KioskApp() {
   const { t } = useLang();
-  const [token, setToken] = useState(storage.token);
-  const authRequired = useAuthRequired(token);
+  return (
+    <AuthGate title={t('kiosk.title')} roles={['kiosk', 'organiser']}>
+      <Kiosk />
+    </AuthGate>
+  );
+}
+
+function Kiosk() {
+  const { t } = useLang();
+  const deviceName = useDevice()?.device?.name ?? null;
   const [conferenceId] = useState(storage.conferenceId);
   const [charterId] = useState(() => charterIdFor(conferenceId));
-  const [kiosk] = useState(kioskName);
+  const [kiosk] = useState(() => kioskName(deviceName));
   const [conference, setConference] = useState<Conference | null>(null);
   const [loaded, setLoaded] = useState<LoadedCharter | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
-    if (authRequired !== false || !conferenceId || !charterId) return undefined;
+    if (!conferenceId || !charterId) return undefined;
     let live = true;
     setLoadError(null);
     // The conference only names the page and gives the clock's time zone: the tablet works without it.
@@ -97,20 +112,9 @@ export function KioskApp() {
     return () => {
       live = false;
     };
-  }, [authRequired, conferenceId, charterId, attempt]);
+  }, [conferenceId, charterId, attempt]);
 
   const title = conference?.name || t('kiosk.title');
-  if (authRequired === null) return null;
-  if (!token && authRequired) {
-    return (
-      <>
-        <TopBar title={t('kiosk.title')} />
-        <main className="page">
-          <TokenForm onDone={() => setToken(storage.token())} />
-        </main>
-      </>
-    );
-  }
   if (!conferenceId || !charterId) {
     return (
       <>
@@ -301,7 +305,7 @@ function SignatoryList(props: {
       </p>
     );
   }
-  const shown = list?.filter((s) => filter.trim() === '' || fold(s.name).includes(fold(filter.trim()))) ?? [];
+  const shown = list?.filter((s) => filter.trim() === '' || fold(signerName(t, s)).includes(fold(filter.trim()))) ?? [];
   return (
     <section className="stack" aria-labelledby="kiosk-who">
       <div>
@@ -335,7 +339,7 @@ function SignatoryList(props: {
                 aria-describedby={s.organisationSigned ? `signed-${s.registrationId}` : undefined}
                 onClick={() => props.onPick(s)}
               >
-                <span className="signatory-name">{s.name}</span>
+                <span className="signatory-name">{signerName(t, s)}</span>
                 {s.organisationSigned ? (
                   <span className="signatory-note" id={`signed-${s.registrationId}`}>
                     {t('kiosk.organisationSigned')}
@@ -368,7 +372,7 @@ function ConfirmOrganisation(props: {
   return (
     <form className="panel stack" onSubmit={submit}>
       <p className="person-name" data-testid="signer-name">
-        {props.signatory.name}
+        {signerName(t, props.signatory)}
       </p>
       <h2>{t('kiosk.confirmTitle')}</h2>
       <label className="field">
@@ -485,7 +489,7 @@ function ReadAndSign(props: {
   return (
     <>
       <p className="signing-for" data-testid="signing-for">
-        {t('kiosk.signingFor', { name: signatory.name, organisation: onBehalfOf })}
+        {t('kiosk.signingFor', { name: signerName(t, signatory), organisation: onBehalfOf })}
       </p>
       <article className="charter-document" aria-labelledby="charter-heading">
         <h2 id="charter-heading" className="charter-heading">
@@ -572,7 +576,7 @@ function Receipt(props: {
   }, [onDone]);
   return (
     <section className="receipt stack" data-testid="receipt" aria-live="polite">
-      <h2 className="receipt-title">{t('kiosk.thanks', { name: props.signatory.name })}</h2>
+      <h2 className="receipt-title">{t('kiosk.thanks', { name: signerName(t, props.signatory) })}</h2>
       <p className="receipt-sequence" data-testid="receipt-sequence">
         {t('kiosk.receiptSequence', { sequence: answer.sequence })}
       </p>
