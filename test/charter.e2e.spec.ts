@@ -8,10 +8,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { PDFParse } from 'pdf-parse';
-import { PNG } from 'pngjs';
 import type { EventStore } from '../libs/event-store/src/index.js';
 import { readFixture } from '../libs/testing/src/fixtures.js';
 import { EVENT_STORE } from '../apps/server/src/event-store/event-store.module.js';
+import { signaturePng, strokes } from './support/data.js';
 import { call, e2eEventStore, startTestServer, type TestServer, ADMIN_TOKEN } from './support/server.js';
 
 const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
@@ -37,28 +37,6 @@ const person = (firstName: string, lastName: string, organisation: string, categ
   lunch: false,
   photoConsent: false,
 });
-
-/** A real PNG of a drawn line, as a tablet's canvas would export it. */
-function signaturePng(seed: number): string {
-  const png = new PNG({ width: 120, height: 48 });
-  for (let x = 10; x < 110; x++) {
-    const y = Math.round(24 + 12 * Math.sin((x + seed) / 9));
-    for (let dy = -1; dy <= 1; dy++) {
-      const i = ((y + dy) * png.width + x) * 4;
-      png.data[i + 3] = 255; // opaque black on transparent
-    }
-  }
-  return `data:image/png;base64,${PNG.sync.write(png).toString('base64')}`;
-}
-
-const strokes = (seed: number) => [
-  Array.from({ length: 12 }, (_, i) => ({
-    x: 10 + i * 8,
-    y: 24 + Math.round(12 * Math.sin((i * 8 + seed) / 9)),
-    time: 1411135200000 + seed * 1000 + i * 16,
-    pressure: 0.5,
-  })),
-];
 
 const CONSENT = {
   given: true,

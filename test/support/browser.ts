@@ -243,25 +243,5 @@ export function decodeQrPng(png: Buffer | string): string {
   return decoded.data;
 }
 
-/** A real PNG of a drawn line, as a signing tablet's canvas exports it (for signatures made over the API). */
-export function signaturePng(seed = 0): string {
-  const png = new PNG({ width: 120, height: 48 });
-  for (let x = 10; x < 110; x++) {
-    const y = Math.round(24 + 12 * Math.sin((x + seed) / 9));
-    for (let dy = -1; dy <= 1; dy++) {
-      const i = ((y + dy) * png.width + x) * 4;
-      png.data[i + 3] = 255; // opaque black on transparent
-    }
-  }
-  return `data:image/png;base64,${PNG.sync.write(png).toString('base64')}`;
-}
-
-/** The strokes of the same line, as signature_pad records them. */
-export const signatureStrokes = (seed = 0): { x: number; y: number; time: number; pressure: number }[][] => [
-  Array.from({ length: 12 }, (_, i) => ({
-    x: 10 + i * 8,
-    y: 24 + Math.round(12 * Math.sin((i * 8 + seed) / 9)),
-    time: Date.now() + i * 16,
-    pressure: 0.5,
-  })),
-];
+/** Signatures made over the API: the same drawn line as the HTTP tests use. */
+export { signaturePng, strokes as signatureStrokes } from './data.js';
