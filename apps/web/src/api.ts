@@ -640,6 +640,16 @@ export const api = {
   cancelRegistration: (cid: string, rid: string, reason?: string) =>
     request<unknown>('POST', `${conf(cid)}/registrations/${enc(rid)}/cancel`, reason ? { reason } : {}),
 
+  /** The right of access: everything the server holds about one person, as JSON. */
+  exportPersonalData: (cid: string, rid: string) =>
+    request<unknown>('GET', `${conf(cid)}/registrations/${enc(rid)}/export`),
+
+  /** The right to be forgotten; `reason` is kept in the log, so it must not name the person. */
+  erasePersonalData: (cid: string, rid: string, reason: string) =>
+    request<{ registrationId: string; erasedAt: string }>('POST', `${conf(cid)}/registrations/${enc(rid)}/erase`, {
+      reason,
+    }),
+
   // Devices and roles (`shared/API.md`, "Devices and roles").
   me: async (): Promise<Device> => toDevice(await request<unknown>('GET', '/api/me')),
 
@@ -745,6 +755,18 @@ export async function download(path: string, filename: string): Promise<void> {
     throw toApiError(response.status, body);
   }
   const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** Hands JSON to the browser as a file to save (a right-of-access answer, say). */
+export function saveJson(data: unknown, filename: string): void {
+  const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
   const link = document.createElement('a');
   link.href = url;
   link.download = filename;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, CATEGORIES, download, type Registration } from '../api';
+import { api, CATEGORIES, download, saveJson, type Registration } from '../api';
 import { errorText, personName } from '../format';
 import { useLang } from '../i18n';
 import { ErrorMessage } from '../shell';
@@ -98,7 +98,7 @@ export function Registrations({ conferenceId, refresh }: { conferenceId: string;
             conferenceId={conferenceId}
             registration={r}
             onFile={fetchFile}
-            onCancelled={() => setReload((n) => n + 1)}
+            onChanged={() => setReload((n) => n + 1)}
           />
         ))}
       </ul>
@@ -115,17 +115,21 @@ function RegistrationRow(props: {
   conferenceId: string;
   registration: Registration;
   onFile: (path: string, name: string) => void;
-  onCancelled: () => void;
+  /** The registration was cancelled or erased: the list is read again. */
+  onChanged: () => void;
 }) {
   const { t } = useLang();
   const { conferenceId, registration: r } = props;
   const [confirming, setConfirming] = useState(false);
   const [reason, setReason] = useState('');
+  const [erasing, setErasing] = useState(false);
+  const [eraseReason, setEraseReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const fileBase = (r.erased ? `billet-${r.registrationId}` : `billet-${r.lastName}-${r.firstName}`)
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-');
+  const exportBase = plainFileName(r.erased ? '' : r.lastName) || r.registrationId;
 
   const cancel = async () => {
     setBusy(true);
@@ -133,12 +137,49 @@ function RegistrationRow(props: {
     try {
       await api.cancelRegistration(conferenceId, r.registrationId, reason.trim() || undefined);
       setConfirming(false);
-      props.onCancelled();
+      props.onChanged();
     } catch (e) {
       setError(e);
     } finally {
       setBusy(false);
     }
+  };
+
+  /** The right of access: the server's whole answer, saved as a JSON file for the organiser to send on. */
+  const exportData = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      saveJson(await api.exportPersonalData(conferenceId, r.registrationId), `donnees-${exportBase}.json`);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const erase = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.erasePersonalData(conferenceId, r.registrationId, eraseReason.trim());
+      setErasing(false);
+      setEraseReason('');
+      props.onChanged();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const openCancel = () => {
+    setErasing(false);
+    setConfirming(true);
+  };
+  const openErase = () => {
+    setConfirming(false);
+    setErasing(true);
   };
 
   return (
@@ -173,8 +214,16 @@ function RegistrationRow(props: {
           {t('admin.ticketPng')}
         </button>
         {r.status !== 'cancelled' && !confirming ? (
-          <button type="button" className="btn btn-small btn-danger" onClick={() => setConfirming(true)}>
+          <button type="button" className="btn btn-small btn-danger" onClick={openCancel}>
             {t('admin.cancel')}
+          </button>
+        ) : null}
+        <button type="button" className="btn btn-small" disabled={busy} onClick={() => void exportData()}>
+          {t('admin.exportData')}
+        </button>
+        {!r.erased && !erasing ? (
+          <button type="button" className="btn btn-small btn-danger" onClick={openErase}>
+            {t('admin.erase')}
           </button>
         ) : null}
       </div>
@@ -195,6 +244,44 @@ function RegistrationRow(props: {
           </div>
         </div>
       ) : null}
+      {erasing && !r.erased ? (
+        <div className="stack confirm" role="group" aria-labelledby={`erase-${r.registrationId}`}>
+          <p id={`erase-${r.registrationId}`}>
+            <strong>{t('admin.eraseTitle', { name: personName(t, r) })}</strong>
+          </p>
+          <p>{t('admin.eraseExplain')}</p>
+          <p>
+            <strong>{t('admin.eraseFinal')}</strong> {t('admin.eraseExportFirst')}
+          </p>
+          <label className="field">
+            <span>{t('admin.eraseReason')}</span>
+            <textarea
+              value={eraseReason}
+              required
+              maxLength={500}
+              rows={2}
+              aria-describedby={`erase-hint-${r.registrationId}`}
+              onChange={(e) => setEraseReason(e.target.value)}
+            />
+          </label>
+          <p className="hint" id={`erase-hint-${r.registrationId}`}>
+            {t('admin.eraseReasonHint')}
+          </p>
+          <div className="actions">
+            <button type="button" className="btn" onClick={() => setErasing(false)}>
+              {t('common.no')}
+            </button>
+            <button
+              type="button"
+              className="btn btn-danger"
+              disabled={busy || eraseReason.trim() === ''}
+              onClick={() => void erase()}
+            >
+              {t('admin.eraseSubmit')}
+            </button>
+          </div>
+        </div>
+      ) : null}
       {error ? (
         <p className="error" role="alert">
           {errorText(t, error)}
@@ -202,4 +289,14 @@ function RegistrationRow(props: {
       ) : null}
     </li>
   );
+}
+
+/** A name fit for a file: no accents, no spaces, nothing a file system could refuse. */
+function plainFileName(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }
