@@ -3,6 +3,7 @@ import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,16 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/config.js';
 import { ApiErrorFilter } from './shared/error.filter.js';
 import { strictValidationPipe } from './shared/validation.js';
+import { securityHeaders } from './security/headers.js';
+import { CorsPolicy, SecureIoAdapter, corsMiddleware } from './security/cors.js';
+import {
+  RateLimiter,
+  REGISTRATION_RATE_LIMIT,
+  REGISTRATION_ROUTES,
+  rateLimitMiddleware,
+  type RateLimiterOptions,
+} from './security/rate-limit.js';
+import { IMPORT_ROUTE, contentTypeGuard, jsonShapeGuard, queryGuard } from './security/input-guards.js';
 
 /** apps/web/dist, found from the source tree (tests, tsx) or from dist/ (built). */
 function webRoot(): string | undefined {
@@ -19,16 +30,48 @@ function webRoot(): string | undefined {
   return candidates.find((c) => existsSync(join(c, 'index.html')));
 }
 
+const pathOf = (url: string | undefined): string => (url ?? '/').split('?', 1)[0]!;
+
+export interface CreateAppOptions {
+  logger?: false;
+  /** Registrations per client address (default REGISTRATION_RATE_LIMIT: 60 a minute). */
+  registrationRateLimit?: Omit<RateLimiterOptions, 'maxKeys'>;
+}
+
 /** Builds the application; shared by main.ts and the e2e tests so both run the same server. */
-export async function createApp(config: AppConfig, options: { logger?: false } = {}): Promise<NestExpressApplication> {
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: options.logger ?? ['error', 'warn', 'log'],
     bodyParser: false,
   });
-  // Bodies are size-limited: the largest legitimate one is a signature (PNG
-  // of at most 256 KiB as a data URL, plus strokes); CSV imports get more.
-  app.useBodyParser('json', { limit: '1mb' });
-  app.useBodyParser('text', { type: ['text/csv', 'text/plain'], limit: '20mb' });
+  // The client address (rate limits) is the socket's, or, behind a reverse
+  // proxy that TRUST_PROXY says to believe, the one in X-Forwarded-For.
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  // In this order, before anything reads a body: headers on every answer,
+  // CORS (preflights carry no token), the registration rate limit, then the
+  // shape of what is sent.
+  const cors = new CorsPolicy(config.corsOrigins);
+  app.use(securityHeaders());
+  app.use(corsMiddleware(cors));
+  app.use(
+    rateLimitMiddleware(new RateLimiter(options.registrationRateLimit ?? REGISTRATION_RATE_LIMIT), REGISTRATION_ROUTES),
+  );
+  app.use(queryGuard());
+  app.use(contentTypeGuard());
+  // Bodies are size-limited: the largest legitimate JSON one is a signature
+  // (PNG of at most 256 KiB as a data URL, plus strokes); only the CSV
+  // import takes more, and only it reads text. Compressed bodies are refused
+  // (415) rather than inflated.
+  app.useBodyParser('json', { limit: '1mb', inflate: false });
+  app.useBodyParser('text', {
+    type: (req: IncomingMessage) =>
+      IMPORT_ROUTE.test(pathOf(req.url)) && /^text\/(?:csv|plain)\b/i.test(req.headers['content-type'] ?? ''),
+    limit: '20mb',
+    inflate: false,
+  });
+  app.use(jsonShapeGuard());
+  app.useWebSocketAdapter(new SecureIoAdapter(app, cors, config.trustProxy));
   app.setGlobalPrefix('api', { exclude: [{ path: 'health/*path', method: RequestMethod.ALL }] });
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ApiErrorFilter());

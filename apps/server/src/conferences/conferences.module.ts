@@ -12,6 +12,10 @@ import {
 } from './import-registrations/import-registrations.js';
 import { CancelRegistrationController, CancelRegistrationHandler } from './cancel-registration/cancel-registration.js';
 import { ListRegistrationsHandler, SearchAttendeesController } from './search-attendees/search-attendees.js';
+import {
+  ExportRegistrationsController,
+  ExportRegistrationsHandler,
+} from './export-registrations/export-registrations.js';
 import { ArrivalsIndex } from '../arrivals/arrivals-index.js';
 import { ScanTicketController, ScanTicketHandler } from '../arrivals/scan-ticket/scan-ticket.js';
 import { UndoAdmissionController, UndoAdmissionHandler } from '../arrivals/undo-admission/undo-admission.js';
@@ -29,6 +33,7 @@ import { LookUpTicketController, LookUpTicketHandler } from '../arrivals/look-up
     RegisterPersonController,
     CancelRegistrationController,
     SearchAttendeesController,
+    ExportRegistrationsController,
     ScanTicketController,
     UndoAdmissionController,
     RecordLunchPaymentController,
@@ -43,6 +48,7 @@ import { LookUpTicketController, LookUpTicketHandler } from '../arrivals/look-up
     ImportRegistrationsHandler,
     CancelRegistrationHandler,
     ListRegistrationsHandler,
+    ExportRegistrationsHandler,
     ScanTicketHandler,
     UndoAdmissionHandler,
     RecordLunchPaymentHandler,

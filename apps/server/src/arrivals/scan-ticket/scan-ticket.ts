@@ -2,7 +2,17 @@ import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import type { EventStore } from '@emargement/event-store';
 import {
   DOCUMENT_KINDS,
@@ -37,7 +47,7 @@ export class ScanDto {
   @ValidateNested()
   @Type(() => IdCheckDto)
   idCheck?: IdCheckDto;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) scannedAt?: string;
+  @ApiPropertyOptional() @IsOptional() @MaxLength(64) @IsISO8601({ strict: true }) scannedAt?: string;
 }
 
 export interface ScanAnswer {

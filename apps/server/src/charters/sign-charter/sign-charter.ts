@@ -3,6 +3,7 @@ import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nest
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   IsArray,
   IsBoolean,
   IsISO8601,
@@ -34,7 +35,7 @@ import { loadStream } from '../../shared/decider-runner.js';
 import { ApiError, badRequest, notFound } from '../../shared/api-error.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { CharterRegistry } from '../charter-registry.js';
-import { parseStrokes } from './signature-input.js';
+import { parseStrokes, STROKE_LIMITS } from './signature-input.js';
 
 export class ConsentDto {
   @ApiProperty({ description: 'true: the signer ticked the box' }) @IsBoolean() given!: boolean;
@@ -42,7 +43,10 @@ export class ConsentDto {
   @IsString()
   @MaxLength(2000)
   wording!: string;
-  @ApiProperty({ description: 'When the box was ticked (tablet clock)' }) @IsISO8601({ strict: true }) givenAt!: string;
+  @ApiProperty({ description: 'When the box was ticked (tablet clock)' })
+  @MaxLength(64)
+  @IsISO8601({ strict: true })
+  givenAt!: string;
 }
 
 export class CanvasDto {
@@ -78,17 +82,21 @@ export class SignCharterDto {
   })
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(STROKE_LIMITS.strokes)
   strokes?: unknown[];
   @ApiPropertyOptional({ type: CanvasDto }) @IsOptional() @ValidateNested() @Type(() => CanvasDto) canvas?: CanvasDto;
-  // No length limit here: the body's limit (1 MB) bounds it, and a PNG over
-  // 256 KiB gets its own code (413 image_too_large) from signatureInput.
+  // The real limit is the decoded PNG's, 256 KiB, checked by signatureInput
+  // with its own code (413 image_too_large); this one, at the body's limit
+  // (1 MB), only keeps a string of any size from going further.
   @ApiPropertyOptional({ description: `data:image/png;base64,... (at most ${MAX_IMAGE_BYTES} bytes decoded)` })
   @IsOptional()
   @IsString()
+  @MaxLength(1_048_576)
   image?: string;
   @ApiProperty({ description: 'The signing tablet' }) @IsString() @Length(1, 60) kiosk!: string;
   @ApiPropertyOptional({ description: 'When the signer validated, by the tablet’s clock' })
   @IsOptional()
+  @MaxLength(64)
   @IsISO8601({ strict: true })
   deviceSignedAt?: string;
 }

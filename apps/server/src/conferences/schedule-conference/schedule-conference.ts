@@ -28,14 +28,14 @@ import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-co
 
 export class LunchDto {
   @ApiProperty({ example: 2000 }) @IsInt() @Min(0) @Max(1_000_000) priceCents!: number;
-  @ApiProperty({ example: 'EUR' }) @IsString() @Matches(/^[A-Z]{3}$/) currency!: string;
+  @ApiProperty({ example: 'EUR' }) @IsString() @MaxLength(3) @Matches(/^[A-Z]{3}$/) currency!: string;
 }
 
 export class ConferenceDetailsDto {
   @ApiProperty() @IsString() @Length(1, 200) name!: string;
   @ApiProperty() @IsString() @Length(1, 200) venue!: string;
-  @ApiProperty({ example: '2014-09-19T09:00:00+02:00' }) @IsISO8601({ strict: true }) startsAt!: string;
-  @ApiProperty({ example: '2014-09-19T18:00:00+02:00' }) @IsISO8601({ strict: true }) endsAt!: string;
+  @ApiProperty({ example: '2014-09-19T09:00:00+02:00' }) @MaxLength(64) @IsISO8601({ strict: true }) startsAt!: string;
+  @ApiProperty({ example: '2014-09-19T18:00:00+02:00' }) @MaxLength(64) @IsISO8601({ strict: true }) endsAt!: string;
   @ApiProperty({ example: 'Europe/Paris' }) @IsString() @Length(1, 64) timezone!: string;
   @ApiProperty() @IsInt() @Min(1) @Max(1_000_000) capacity!: number;
   @ApiProperty() @IsBoolean() idCheckRequired!: boolean;

@@ -1,0 +1,141 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { IncomingMessage } from 'node:http';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+
+/**
+ * Cross-origin access: closed unless `CORS_ORIGINS` names origins. The web
+ * apps are served by this server, so they never need it; an integration
+ * hosted elsewhere (a registration form on the conference's site) gets its
+ * origin listed. Tokens travel in `Authorization`, never in cookies, so no
+ * credentials are allowed.
+ */
+
+export const CORS_METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
+/** What a cross-origin caller may send (lower case, as browsers list them in a preflight). */
+export const CORS_REQUEST_HEADERS = ['authorization', 'content-type', 'x-correlation-id', 'x-device-id'] as const;
+/** What a cross-origin caller may read beyond the safelisted response headers. */
+export const CORS_EXPOSED_HEADERS = ['Retry-After', 'Content-Disposition'] as const;
+const PREFLIGHT_MAX_AGE_SECONDS = 600;
+
+/** An `Origin` header as browsers send it, lower-cased for comparison (scheme and host are case-insensitive). */
+const normalise = (origin: string): string => origin.trim().replace(/\/+$/, '').toLowerCase();
+
+export class CorsPolicy {
+  private readonly origins: ReadonlySet<string>;
+
+  constructor(origins: readonly string[]) {
+    this.origins = new Set(origins.map(normalise));
+  }
+
+  get open(): boolean {
+    return this.origins.size > 0;
+  }
+
+  /** Whether `origin` is one of the configured origins (`null`, the opaque origin, never is). */
+  allows(origin: string | undefined): boolean {
+    return origin !== undefined && origin !== 'null' && this.origins.has(normalise(origin));
+  }
+}
+
+const firstHeader = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+
+/**
+ * Express middleware. A listed origin gets `Access-Control-Allow-Origin` (and
+ * its preflights are answered 204 with the methods and headers above); any
+ * other origin gets no CORS header at all, and its preflights are answered
+ * 403 `cors_origin_not_allowed` (the browser then refuses the request). Runs
+ * before the auth guard: a preflight never carries a token.
+ */
+export function corsMiddleware(policy: CorsPolicy): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const origin = firstHeader(req.headers.origin);
+    if (origin === undefined) return next();
+    res.vary('Origin');
+    const allowed = policy.allows(origin);
+    if (allowed) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Expose-Headers', CORS_EXPOSED_HEADERS.join(', '));
+    }
+    const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
+    if (!preflight) return next();
+    if (!allowed) {
+      res.status(403).json({
+        statusCode: 403,
+        code: 'cors_origin_not_allowed',
+        message: 'This origin may not call the API from a browser',
+      });
+      return;
+    }
+    res.vary('Access-Control-Request-Headers');
+    res.setHeader('Access-Control-Allow-Methods', CORS_METHODS.join(', '));
+    res.setHeader('Access-Control-Allow-Headers', CORS_REQUEST_HEADERS.join(', '));
+    res.setHeader('Access-Control-Max-Age', String(PREFLIGHT_MAX_AGE_SECONDS));
+    res.setHeader('Content-Length', '0');
+    res.status(204).end();
+  };
+}
+
+/**
+ * Whether a socket.io handshake may proceed: no `Origin` (not a browser: a
+ * script, a native client, the tests), this very server's origin (the web
+ * apps), or a listed origin. Browsers send `Origin` on WebSocket handshakes
+ * and socket.io does not check it for that transport; this does, for both.
+ */
+export function handshakeAllowed(req: IncomingMessage, policy: CorsPolicy, trustProxy: boolean): boolean {
+  const origin = firstHeader(req.headers.origin);
+  if (origin === undefined) return true;
+  if (policy.allows(origin)) return true;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return false;
+  }
+  const forwarded = trustProxy ? firstHeader(req.headers['x-forwarded-host'])?.split(',')[0]?.trim() : undefined;
+  const served = (forwarded || firstHeader(req.headers.host) || '').toLowerCase();
+  return served !== '' && host.toLowerCase() === served;
+}
+
+type IoServerOptions = NonNullable<Parameters<IoAdapter['createIOServer']>[1]>;
+type IoServer = ReturnType<IoAdapter['createIOServer']>;
+
+/**
+ * socket.io with the same CORS policy as HTTP (its own `cors` option, for
+ * long-polling) and an `Origin` check on every handshake, whatever the
+ * gateway's own options say. Set with `app.useWebSocketAdapter(...)`.
+ */
+export class SecureIoAdapter extends IoAdapter {
+  constructor(
+    app: INestApplicationContext,
+    private readonly policy: CorsPolicy,
+    private readonly trustProxy: boolean,
+  ) {
+    super(app);
+  }
+
+  // The types are the adapter's own: @nestjs/platform-socket.io may bring its own copy of socket.io.
+  override createIOServer(port: number, options?: IoServerOptions): IoServer {
+    const { cors: _ignored, allowRequest: _own, ...rest } = options ?? {};
+    const policy = this.policy;
+    const trustProxy = this.trustProxy;
+    return super.createIOServer(port, {
+      ...rest,
+      ...(policy.open
+        ? {
+            cors: {
+              origin: (origin: string | undefined, cb: (err: Error | null, allow?: boolean) => void) =>
+                cb(null, policy.allows(origin)),
+              methods: ['GET', 'POST'],
+              allowedHeaders: [...CORS_REQUEST_HEADERS],
+              credentials: false,
+            },
+          }
+        : {}),
+      allowRequest: (req, callback) => {
+        const ok = handshakeAllowed(req, policy, trustProxy);
+        callback(ok ? null : 'origin not allowed', ok);
+      },
+    } as IoServerOptions);
+  }
+}
