@@ -58,6 +58,9 @@ export interface LunchFee {
  * erasing a person (crypto-shredding, see FIELD-NOTES) has one field to
  * encrypt and one to blank.
  */
+/** The longest a person's fields may be, wherever they come from (the API, a CSV import). */
+export const PERSON_FIELD_MAX_LENGTH = { firstName: 100, lastName: 100, email: 254, organisation: 200 } as const;
+
 export interface Person {
   firstName: string;
   lastName: string;

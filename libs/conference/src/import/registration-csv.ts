@@ -1,5 +1,5 @@
 import { isValidEmail, normaliseText } from '../text/normalise.js';
-import type { Category } from '../vocabulary.js';
+import { PERSON_FIELD_MAX_LENGTH, type Category } from '../vocabulary.js';
 import { parseCsv, type CsvDelimiter } from './csv.js';
 
 /**
@@ -103,6 +103,7 @@ export const ROW_REJECTION_REASONS = [
   'invalid_boolean',
   'wrong_field_count',
   'unterminated_quote',
+  'field_too_long',
 ] as const;
 export type RowRejectionReason = (typeof ROW_REJECTION_REASONS)[number];
 
@@ -172,6 +173,14 @@ export const parseRegistrationCsv = (text: string): RegistrationCsvResult => {
 const readRow = (line: number, value: (column: RegistrationColumn) => string): RegistrationCsvRow | RowRejection => {
   for (const column of REQUIRED_COLUMNS)
     if (value(column) === '') return { line, reason: 'missing_field', field: column };
+  const limits: [RegistrationColumn, number][] = [
+    ['first_name', PERSON_FIELD_MAX_LENGTH.firstName],
+    ['last_name', PERSON_FIELD_MAX_LENGTH.lastName],
+    ['email', PERSON_FIELD_MAX_LENGTH.email],
+    ['organisation', PERSON_FIELD_MAX_LENGTH.organisation],
+  ];
+  for (const [column, max] of limits)
+    if (value(column).length > max) return { line, reason: 'field_too_long', field: column };
   const email = value('email');
   if (!isValidEmail(email)) return { line, reason: 'invalid_email', field: 'email' };
   const category = CATEGORY_WORDS.get(normaliseText(value('category')));

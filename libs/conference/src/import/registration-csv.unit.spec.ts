@@ -114,6 +114,24 @@ describe('reading a registration file', () => {
     });
   });
 
+  describe('when a value is longer than the API allows', () => {
+    test.each([
+      ['first_name', `${'A'.repeat(101)},Martin,a@example.org,`],
+      ['last_name', `Anne,${'M'.repeat(101)},a@example.org,`],
+      ['email', `Anne,Martin,${'a'.repeat(250)}@example.org,`],
+      ['organisation', `Anne,Martin,a@example.org,${'O'.repeat(201)}`],
+    ])('%s: the row is rejected, the others are read', (field, start) => {
+      const result = rowsOf(
+        parseRegistrationCsv(`${header}
+${start},participant,yes,yes
+Bruno,Lasnier,b@example.org,${'O'.repeat(200)},press,no,no
+`),
+      );
+      expect(result.rejected).toEqual([{ line: 2, reason: 'field_too_long', field }]);
+      expect(result.rows.map((r) => r.lastName)).toEqual(['Lasnier']);
+    });
+  });
+
   describe('when rows are bad', () => {
     const file = [
       header,

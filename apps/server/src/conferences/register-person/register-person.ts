@@ -5,6 +5,7 @@ import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLeng
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   CATEGORIES,
+  PERSON_FIELD_MAX_LENGTH,
   type Category,
   type RegistrationOutcome,
   type RegistrationRequest,
@@ -18,10 +19,14 @@ export const newTicketCode = (): string => randomBytes(18).toString('base64url')
 
 export class RegisterPersonDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() registrationId?: string;
-  @ApiProperty() @IsString() @Length(1, 100) firstName!: string;
-  @ApiProperty() @IsString() @Length(1, 100) lastName!: string;
-  @ApiProperty() @IsEmail() @MaxLength(254) email!: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) organisation?: string;
+  @ApiProperty() @IsString() @Length(1, PERSON_FIELD_MAX_LENGTH.firstName) firstName!: string;
+  @ApiProperty() @IsString() @Length(1, PERSON_FIELD_MAX_LENGTH.lastName) lastName!: string;
+  @ApiProperty() @IsEmail() @MaxLength(PERSON_FIELD_MAX_LENGTH.email) email!: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(PERSON_FIELD_MAX_LENGTH.organisation)
+  organisation?: string;
   @ApiProperty({ enum: CATEGORIES }) @IsIn(CATEGORIES) category!: Category;
   @ApiProperty() @IsBoolean() lunch!: boolean;
   @ApiProperty() @IsBoolean() photoConsent!: boolean;
