@@ -15,8 +15,8 @@ export function bearerToken(header: string | string[] | undefined): string | und
   return match?.[1];
 }
 
-export const unauthorized = (message: string): ApiError => new ApiError(401, 'unauthorized', message);
-export const forbidden = (message: string): ApiError => new ApiError(403, 'forbidden', message);
+const unauthorized = (message: string): ApiError => new ApiError(401, 'unauthorized', message);
+const forbidden = (message: string): ApiError => new ApiError(403, 'forbidden', message);
 
 /**
  * Every HTTP route: authenticated by a device token, then allowed by the

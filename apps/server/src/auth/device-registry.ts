@@ -166,13 +166,6 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
     return () => this.revokedListeners.delete(listener);
   }
 
-  /** Whether a device (by id) is still allowed: for long-lived connections checked from time to time. */
-  isActive(deviceId: string): boolean {
-    if (deviceId === ADMIN_DEVICE_ID) return true;
-    const device = this.state.byId.get(deviceId);
-    return device !== undefined && device.revokedAt === null;
-  }
-
   /** Catches the fold up with the stream; concurrent callers share one read. */
   refresh(): Promise<void> {
     this.refreshing ??= this.catchUp().finally(() => (this.refreshing = undefined));
