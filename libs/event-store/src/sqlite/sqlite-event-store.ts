@@ -55,6 +55,35 @@ const SCHEMA_VERSION = 1;
 const MAX_POSITION = 2n ** 63n - 1n;
 
 /**
+ * Bounds of one group commit, so that one commit never holds the event loop
+ * for long; what is left is committed on the following turn.
+ */
+const MAX_GROUP_APPENDS = 256;
+const MAX_GROUP_EVENTS = 4096;
+
+/**
+ * An event as queued: what the insert needs, taken from the caller's object
+ * when `appendToStream` is called, so that mutating it afterwards changes
+ * nothing. A serialisation error is kept and thrown where the insert would
+ * have thrown it, so errors come in the same order as without the queue.
+ */
+interface QueuedEvent {
+  id: string;
+  type: string;
+  data: string;
+  metadata: string;
+  error?: Error;
+}
+
+interface PendingAppend {
+  streamName: string;
+  events: QueuedEvent[];
+  expected: ExpectedRevision;
+  resolve: (result: AppendResult) => void;
+  reject: (error: Error) => void;
+}
+
+/**
  * The embedded event store: one SQLite file, one table of events.
  *
  * - `position` is an AUTOINCREMENT rowid, so a global position is never
@@ -63,9 +92,18 @@ const MAX_POSITION = 2n ** 63n - 1n;
  *   reader that could later be filled, which is the trap Postgres stores fall in).
  * - WAL with `synchronous=FULL`: an append that has returned survives a power
  *   cut. WAL's default (NORMAL) may lose the last commits.
- * - Each append is one `BEGIN IMMEDIATE` transaction: the expected-revision
- *   check and the inserts cannot interleave with another writer, in this
- *   process or another.
+ * - Group commit: appends are queued and committed on the next turn of the
+ *   event loop (`setImmediate`, no timer), all those queued by then in one
+ *   `BEGIN IMMEDIATE … COMMIT`, so that they share one fsync. Each append runs
+ *   in its own SAVEPOINT: a refused append (wrong expected revision, a
+ *   constraint) rolls back alone, and a later append in the group sees the
+ *   earlier ones exactly as if they had been committed one after the other
+ *   (a group of one is a plain transaction, without a savepoint).
+ *   Promises settle only after the COMMIT returned (or failed: then every
+ *   append of the group rejects). The transaction is opened and committed
+ *   within one synchronous call, so no read ever sees it half done. The
+ *   expected-revision check and the inserts cannot interleave with another
+ *   writer, in this process or another.
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
@@ -78,6 +116,10 @@ export class SqliteEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
   private readonly subscriptions = new Set<SqliteSubscription>();
+  private queue: PendingAppend[] = [];
+  private flushScheduled: NodeJS.Immediate | undefined;
+  /** COMMITs of appends made by this instance, a group's or a lone append's (for tests). */
+  private commits = 0;
 
   private readonly stmts: {
     streamHead: Database.Statement<[string], { revision: bigint | null }>;
@@ -87,11 +129,21 @@ export class SqliteEventStore implements EventStore {
     readFwd: Database.Statement<[string, bigint, bigint], EventRow>;
     readBwd: Database.Statement<[string, bigint, bigint], EventRow>;
     head: Database.Statement<[], { position: bigint | null }>;
+    begin: Database.Statement<[]>;
+    commit: Database.Statement<[]>;
+    rollback: Database.Statement<[]>;
   };
   private readonly allStmts = new Map<string, Database.Statement<unknown[], EventRow>>();
-  private readonly appendTx: (
+  /** A group of one: its own `BEGIN IMMEDIATE … COMMIT`, no savepoint. */
+  private readonly appendAlone: (
     streamName: string,
-    events: readonly EventData[],
+    events: readonly QueuedEvent[],
+    expected: ExpectedRevision,
+  ) => AppendResult;
+  /** One append in a SAVEPOINT of the group's transaction (better-sqlite3 nests a transaction that way). */
+  private readonly appendInSavepoint: (
+    streamName: string,
+    events: readonly QueuedEvent[],
     expected: ExpectedRevision,
   ) => AppendResult;
 
@@ -123,12 +175,22 @@ export class SqliteEventStore implements EventStore {
         `SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
       ),
       head: s('SELECT MAX(position) AS position FROM events'),
+      begin: s('BEGIN IMMEDIATE'),
+      commit: s('COMMIT'),
+      rollback: s('ROLLBACK'),
     };
 
-    const tx = this.db.transaction((streamName: string, events: readonly EventData[], expected: ExpectedRevision) =>
+    const tx = this.db.transaction((streamName: string, events: readonly QueuedEvent[], expected: ExpectedRevision) =>
       this.appendInTransaction(streamName, events, expected),
     );
-    this.appendTx = (streamName, events, expected) => tx.immediate(streamName, events, expected);
+    this.appendAlone = (streamName, events, expected) => tx.immediate(streamName, events, expected);
+    this.appendInSavepoint = (streamName, events, expected) => {
+      // Only ever called between the group's BEGIN and COMMIT, where
+      // better-sqlite3 turns the transaction into SAVEPOINT / RELEASE, and
+      // ROLLBACK TO on a throw.
+      if (!this.db.inTransaction) throw new Error('Group commit: append outside the group transaction');
+      return tx(streamName, events, expected);
+    };
   }
 
   static open(options: SqliteEventStoreOptions | string): SqliteEventStore {
@@ -165,17 +227,127 @@ export class SqliteEventStore implements EventStore {
       this.assertOpen();
       const expected = options.expectedRevision ?? 'any';
       assertAppendArguments(streamName, events, expected);
-      const result = this.appendTx(streamName, events, expected);
-      this.notifyCommit();
-      return Promise.resolve(result);
+      const queued = events.map(queueEvent);
+      return new Promise<AppendResult>((resolve, reject) => {
+        this.queue.push({ streamName, events: queued, expected, resolve, reject });
+        this.scheduleFlush();
+      });
     } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      return Promise.reject(toError(error));
     }
+  }
+
+  /** @internal COMMITs of appends made by this instance since it was opened (one per group). */
+  get commitCount(): number {
+    return this.commits;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    // The next turn, not a timer: a lone append waits for nothing but the I/O
+    // callbacks already due (other requests, whose appends join the group).
+    this.flushScheduled = setImmediate(() => {
+      this.flushScheduled = undefined;
+      if (!this.closed) this.flushGroup();
+    });
+  }
+
+  /** Commits the next group from the queue: one transaction, one fsync. */
+  private flushGroup(): void {
+    let take = 0;
+    let eventCount = 0;
+    while (take < this.queue.length && take < MAX_GROUP_APPENDS) {
+      const n = this.queue[take]!.events.length;
+      if (take > 0 && eventCount + n > MAX_GROUP_EVENTS) break;
+      eventCount += n;
+      take += 1;
+    }
+    const group = this.queue.slice(0, take);
+    this.queue = this.queue.slice(take);
+    if (this.queue.length > 0) this.scheduleFlush();
+    if (group.length === 0) return;
+    if (group.length === 1) {
+      this.commitAlone(group[0]!);
+      return;
+    }
+
+    try {
+      this.stmts.begin.run();
+    } catch (error) {
+      for (const p of group) p.reject(toError(error));
+      return;
+    }
+    const outcomes: (AppendResult | Error)[] = [];
+    for (let i = 0; i < group.length; i++) {
+      const p = group[i]!;
+      try {
+        outcomes.push(this.appendInSavepoint(p.streamName, p.events, p.expected));
+      } catch (error) {
+        const err = toError(error);
+        outcomes.push(err);
+        if (!this.db.inTransaction) {
+          // SQLite rolled the whole transaction back (I/O error, disk full...):
+          // the appends before this one are gone with it; those after it were
+          // not tried and go back to the head of the queue.
+          for (let j = 0; j < i; j++) outcomes[j] = err;
+          this.queue = [...group.slice(i + 1), ...this.queue];
+          group.length = i + 1;
+          if (this.queue.length > 0) this.scheduleFlush();
+          break;
+        }
+      }
+    }
+
+    const anyStored = outcomes.some((o) => !(o instanceof Error));
+    if (this.db.inTransaction) {
+      try {
+        if (anyStored) this.stmts.commit.run();
+        else this.stmts.rollback.run();
+      } catch (error) {
+        const err = toError(error);
+        if (this.db.inTransaction) {
+          try {
+            this.stmts.rollback.run();
+          } catch {
+            // The COMMIT's error is the one to report.
+          }
+        }
+        for (let i = 0; i < outcomes.length; i++) if (!(outcomes[i] instanceof Error)) outcomes[i] = err;
+      }
+    }
+    if (outcomes.some((o) => !(o instanceof Error))) {
+      this.commits += 1;
+      // Subscribers wake after the COMMIT, never before.
+      this.notifyCommit();
+    }
+    for (let i = 0; i < group.length; i++) {
+      const o = outcomes[i]!;
+      if (o instanceof Error) group[i]!.reject(o);
+      else group[i]!.resolve(o);
+    }
+  }
+
+  /**
+   * A lone append needs no savepoint (which makes SQLite copy every page it
+   * touches into a sub-journal: ~12 % of a 100-event batch, BENCHMARKS.md).
+   * If its COMMIT fails, better-sqlite3 rolls back and rethrows.
+   */
+  private commitAlone(p: PendingAppend): void {
+    let result: AppendResult;
+    try {
+      result = this.appendAlone(p.streamName, p.events, p.expected);
+    } catch (error) {
+      p.reject(toError(error));
+      return;
+    }
+    this.commits += 1;
+    this.notifyCommit();
+    p.resolve(result);
   }
 
   private appendInTransaction(
     streamName: string,
-    events: readonly EventData[],
+    events: readonly QueuedEvent[],
     expected: ExpectedRevision,
   ): AppendResult {
     const head = this.stmts.streamHead.get(streamName)?.revision ?? null;
@@ -183,7 +355,7 @@ export class SqliteEventStore implements EventStore {
     // Idempotent re-append: the same ids already stored at the same place
     // answer as the first append did, and write nothing.
     if (head !== null && first !== undefined) {
-      const found = this.stmts.findId.get(streamName, first.id.toLowerCase());
+      const found = this.stmts.findId.get(streamName, first.id);
       if (found) return this.replayedAppend(streamName, events, expected, found.revision, head);
     }
     const actual: bigint | 'no_stream' = head ?? 'no_stream';
@@ -200,15 +372,8 @@ export class SqliteEventStore implements EventStore {
     for (const e of events) {
       // `position` is the rowid: lastInsertRowid (a bigint, safe integers are
       // on) saves the RETURNING clause, ~15 % of a batch append (BENCHMARKS.md).
-      const info = this.stmts.insert.run(
-        streamName,
-        revision,
-        e.id.toLowerCase(),
-        e.type,
-        JSON.stringify(e.data ?? null),
-        JSON.stringify(e.metadata ?? {}),
-        created,
-      );
+      if (e.error) throw e.error;
+      const info = this.stmts.insert.run(streamName, revision, e.id, e.type, e.data, e.metadata, created);
       position = BigInt(info.lastInsertRowid);
       revision += 1n;
     }
@@ -217,13 +382,13 @@ export class SqliteEventStore implements EventStore {
 
   private replayedAppend(
     streamName: string,
-    events: readonly EventData[],
+    events: readonly QueuedEvent[],
     expected: ExpectedRevision,
     firstRevision: bigint,
     head: bigint,
   ): AppendResult {
     const stored = this.stmts.idsFrom.all(streamName, firstRevision, BigInt(events.length));
-    const sameIds = stored.length === events.length && stored.every((row, i) => row.id === events[i]!.id.toLowerCase());
+    const sameIds = stored.length === events.length && stored.every((row, i) => row.id === events[i]!.id);
     const samePlace =
       expected === 'any' ||
       expected === 'stream_exists' ||
@@ -399,6 +564,11 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     for (const sub of [...this.subscriptions]) await sub.unsubscribe();
+    if (this.closed) return;
+    // Appends accepted before the close are committed, not dropped.
+    while (this.queue.length > 0) this.flushGroup();
+    if (this.flushScheduled) clearImmediate(this.flushScheduled);
+    this.flushScheduled = undefined;
     this.closed = true;
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = undefined;
@@ -463,6 +633,21 @@ class SqliteSubscription implements Subscription {
       this.store.forget(this);
     }
   }
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function queueEvent(e: EventData): QueuedEvent {
+  const queued: QueuedEvent = { id: e.id.toLowerCase(), type: e.type, data: '', metadata: '' };
+  try {
+    queued.data = JSON.stringify(e.data ?? null);
+    queued.metadata = JSON.stringify(e.metadata ?? {});
+  } catch (error) {
+    queued.error = toError(error);
+  }
+  return queued;
 }
 
 function toRecorded([position, streamName, revision, id, type, data, metadata, created]: EventRow): RecordedEvent {
