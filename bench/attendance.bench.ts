@@ -46,10 +46,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import { SqliteEventStore, type EventData } from '../libs/event-store/src/index.js';
 import { rebuildProjections } from '../apps/server/src/attendance/rebuild/rebuild-projections.js';
-
-/** The organiser token the benchmark's server starts with (every /api call needs one). */
-const BENCH_TOKEN = 'bench-organiser-token-0123456789abcdef';
-const AUTH = { authorization: `Bearer ${BENCH_TOKEN}` };
+import { BENCH_TOKEN, json } from './support.js';
 
 // ------------------------------------------------------------------ config
 
@@ -131,17 +128,6 @@ function startServer(dataDir: string): Promise<Child> {
 }
 
 // ------------------------------------------------------------------ helpers
-
-async function json<T>(method: string, url: string, body?: unknown, contentType = 'application/json'): Promise<T> {
-  const res = await fetch(url, {
-    method,
-    headers: body === undefined ? AUTH : { ...AUTH, 'content-type': contentType },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
-}
 
 const CATEGORIES = ['participant', 'participant', 'participant', 'speaker', 'press', 'staff', 'official', 'signatory'];
 

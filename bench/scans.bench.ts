@@ -34,10 +34,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SqliteEventStore } from '../libs/event-store/src/index.js';
-
-/** The organiser token the benchmark's server starts with (every /api call needs one). */
-const BENCH_TOKEN = 'bench-organiser-token-0123456789abcdef';
-const AUTH = { authorization: `Bearer ${BENCH_TOKEN}` };
+import { AUTH, BENCH_TOKEN, json } from './support.js';
 
 // ------------------------------------------------------------------ config
 
@@ -72,9 +69,12 @@ async function serve(kind: string): Promise<void> {
       // much of a scan's time is the fsync. Reaches into the adapter's
       // private handle because the port rightly offers no such switch.
       const { EVENT_STORE } = await import('../apps/server/src/event-store/event-store.module.js');
-      const store = app.get<symbol, { db?: { pragma(sql: string): unknown } }>(EVENT_STORE);
-      if (!store.db) throw new Error('--durability=normal needs the SQLite store');
-      store.db.pragma('synchronous = NORMAL');
+      // The SQLite store sits behind the personal-data protection (ADR 007).
+      type WithDb = { db?: { pragma(sql: string): unknown } };
+      const outer = app.get<symbol, WithDb & { inner?: WithDb }>(EVENT_STORE);
+      const db = outer.db ?? outer.inner?.db;
+      if (!db) throw new Error('--durability=normal needs the SQLite store');
+      db.pragma('synchronous = NORMAL');
     }
     await app.listen(0, '127.0.0.1');
     url = await app.getUrl();
@@ -121,17 +121,6 @@ function startChild(kind: 'app' | 'minimal', dataDir?: string): Promise<Child> {
 }
 
 // ------------------------------------------------------------------ helpers
-
-async function json<T>(method: string, url: string, body?: unknown, contentType = 'application/json'): Promise<T> {
-  const res = await fetch(url, {
-    method,
-    headers: body === undefined ? AUTH : { ...AUTH, 'content-type': contentType },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
-}
 
 const FIRST = ['Anaïs', 'Benoît', 'Céline', 'Denis', 'Élodie', 'François', 'Gaëlle', 'Hélène', 'Jérôme', 'Loïc'];
 const LAST = ['Alphandéry', 'Bérard', 'Chevalier', 'Dupré', 'Évrard', 'Lemaître', 'Müller', 'Noël', 'Ørsted', 'Zoé'];
