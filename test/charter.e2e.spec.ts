@@ -6,8 +6,7 @@ import Database from 'better-sqlite3';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
-import { PDFParse } from 'pdf-parse';
+import { attachments, pdfText } from './support/pdf.js';
 import type { EventStore } from '../libs/event-store/src/index.js';
 import { readFixture } from '../libs/testing/src/fixtures.js';
 import { EVENT_STORE } from '../apps/server/src/event-store/event-store.module.js';
@@ -43,38 +42,6 @@ const CONSENT = {
   wording: 'J’ai lu la charte en entier et je la signe au nom de l’organisation indiquée.',
   givenAt: '2014-09-19T16:00:30+02:00',
 };
-
-async function pdfText(bytes: Buffer): Promise<string> {
-  const parser = new PDFParse({ data: new Uint8Array(bytes) });
-  try {
-    // Lines wrap where the page ends: compare words, not line breaks.
-    return (await parser.getText()).text.replace(/\s+/g, ' ');
-  } finally {
-    await parser.destroy();
-  }
-}
-
-/**
- * The files attached to a PDF, read from its bytes (pdfkit writes each as an
- * `/EmbeddedFile` stream object, deflated): independent of any PDF library.
- */
-function attachments(pdf: Buffer): { names: string[]; contents: string[] } {
-  const text = pdf.toString('latin1');
-  const names = [...text.matchAll(/\/F \((.*?)\)/g)].map((m) => m[1]!);
-  const contents: string[] = [];
-  let at = text.indexOf('/Type /EmbeddedFile');
-  while (at >= 0) {
-    const dictStart = text.lastIndexOf('obj', at);
-    const streamStart = text.indexOf('stream', at);
-    const dict = text.slice(dictStart, streamStart);
-    const length = Number(/\/Length (\d+)/.exec(dict)?.[1]);
-    const begin = streamStart + 'stream'.length + (text[streamStart + 6] === '\r' ? 2 : 1);
-    const raw = pdf.subarray(begin, begin + length);
-    contents.push((dict.includes('/FlateDecode') ? inflateSync(raw) : raw).toString('utf8'));
-    at = text.indexOf('/Type /EmbeddedFile', streamStart);
-  }
-  return { names, contents };
-}
 
 describe('the charter over HTTP', () => {
   let server: TestServer;

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { PDFParse } from 'pdf-parse';
+import { pdfText } from './support/pdf.js';
 import { io } from 'socket.io-client';
 import { APP_CONFIG } from '../apps/server/src/config/config.module.js';
 import type { AppConfig } from '../apps/server/src/config/config.js';
@@ -38,15 +38,6 @@ function filesContaining(dir: string, needle: string): string[] {
     const bytes = readFileSync(file);
     return forms.some((form) => bytes.includes(form));
   });
-}
-
-async function pdfText(bytes: Buffer): Promise<string> {
-  const parser = new PDFParse({ data: new Uint8Array(bytes) });
-  try {
-    return (await parser.getText()).text.replace(/\s+/g, ' ');
-  } finally {
-    await parser.destroy();
-  }
 }
 
 async function pdf(url: string): Promise<Buffer> {

@@ -8,8 +8,7 @@ import Database from 'better-sqlite3';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
-import { PDFParse } from 'pdf-parse';
+import { attachments, pdfText } from '../support/pdf.js';
 import { PNG } from 'pngjs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { readFixture } from '@emargement/testing';
@@ -43,33 +42,6 @@ interface SignBody {
   image: string;
   kiosk: string;
   deviceSignedAt: string;
-}
-
-async function pdfText(bytes: Buffer): Promise<string> {
-  const parser = new PDFParse({ data: new Uint8Array(bytes) });
-  try {
-    return (await parser.getText()).text.replace(/\s+/g, ' ');
-  } finally {
-    await parser.destroy();
-  }
-}
-
-/** The files attached to a PDF (pdfkit writes each as a deflated `/EmbeddedFile` stream), read from its bytes. */
-function attachments(pdf: Buffer): string[] {
-  const text = pdf.toString('latin1');
-  const contents: string[] = [];
-  let at = text.indexOf('/Type /EmbeddedFile');
-  while (at >= 0) {
-    const dictStart = text.lastIndexOf('obj', at);
-    const streamStart = text.indexOf('stream', at);
-    const dict = text.slice(dictStart, streamStart);
-    const length = Number(/\/Length (\d+)/.exec(dict)?.[1]);
-    const begin = streamStart + 'stream'.length + (text[streamStart + 6] === '\r' ? 2 : 1);
-    const raw = pdf.subarray(begin, begin + length);
-    contents.push((dict.includes('/FlateDecode') ? inflateSync(raw) : raw).toString('utf8'));
-    at = text.indexOf('/Type /EmbeddedFile', streamStart);
-  }
-  return contents;
 }
 
 /** Opaque pixels in a PNG data URL: the ink of the signature. */
@@ -384,7 +356,7 @@ describe('signing tablet and charter page in a real browser against the real ser
     const text = await pdfText(pdf);
     expect(text).toContain(`N° 1 — ${marie.name}`);
     expect(text).toContain(`Pour : ${ORGANISATION}`);
-    const [evidence] = attachments(pdf);
+    const [evidence] = attachments(pdf).contents;
     const events = (JSON.parse(evidence!) as { events: { type: string; data: Record<string, unknown> }[] }).events;
     const stored = events.find((e) => e.type === 'CharterSigned')!.data;
     expect(stored).toMatchObject({
