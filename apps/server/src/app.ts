@@ -30,6 +30,9 @@ function webRoot(): string | undefined {
   return candidates.find((c) => existsSync(join(c, 'index.html')));
 }
 
+/** Files of the web build that are fetched again on every visit (see the static assets below). */
+const REVALIDATED = /(?:^|[\\/])(?:sw\.js|workbox-[\w-]+\.js|manifest\.webmanifest|index\.html)$/;
+
 const pathOf = (url: string | undefined): string => (url ?? '/').split('?', 1)[0]!;
 
 export interface CreateAppOptions {
@@ -78,11 +81,20 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.enableShutdownHooks();
   const web = webRoot();
   if (web) {
-    app.useStaticAssets(web, { index: false, maxAge: '1h' });
+    app.useStaticAssets(web, {
+      index: false,
+      maxAge: '1h',
+      // The service worker, its Workbox runtime, the manifest and the app shell name every other file: a phone
+      // must ask for them each time (it gets a 304 when nothing changed), or a new build would wait an hour
+      // behind a cached worker that keeps serving the old one.
+      setHeaders: (res: Response, path: string) => {
+        if (REVALIDATED.test(path)) res.setHeader('Cache-Control', 'no-cache');
+      },
+    });
     // Client-side routes (/door/, /admin/, ...) fall back to the app shell.
     app.use((req: Request, res: Response, next: NextFunction) => {
       if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.startsWith('/health')) return next();
-      res.sendFile(join(web, 'index.html'));
+      res.sendFile(join(web, 'index.html'), { headers: { 'Cache-Control': 'no-cache' } });
     });
   }
   const document = SwaggerModule.createDocument(

@@ -91,6 +91,14 @@ export interface ScanRequest {
   door: string;
   idCheck?: IdCheck;
   scannedAt: string;
+  /** Decided on the phone without the server: recorded as it happened, flagged when the server would disagree. */
+  offline?: { result: 'admitted' | 'refused'; reason?: RefusalReason };
+}
+
+/** Where the server, knowing everything, would have decided otherwise than the door did offline. */
+export interface ScanConflict {
+  reason: RefusalReason;
+  previous?: Admission;
 }
 
 export interface ScanResult {
@@ -99,7 +107,46 @@ export interface ScanResult {
   reason?: RefusalReason;
   attendee?: Partial<Attendee>;
   admittedAt?: string;
+  door?: string;
   previous?: Admission;
+  conflict?: ScanConflict;
+}
+
+// ------------------------------------------------- the door without network
+
+/** One ticket of the door's list: what the door needs to decide, and nothing else (no code, no e-mail). */
+export interface DoorTicket {
+  registrationId: string;
+  /** SHA-256 of the ticket code's UTF-8 bytes, lower-case hex: the scanned code is hashed to find it. */
+  ticketSha256: string;
+  firstName: string;
+  lastName: string;
+  organisation: string | null;
+  category: Category | null;
+  status: RegistrationStatus;
+  lunch: boolean;
+  lunchPaid: boolean;
+  admitted: Admission | null;
+}
+
+export interface DoorConference {
+  name: string;
+  doors: string[];
+  idCheckRequired: boolean;
+  lunch: LunchFee | null;
+  startsAt: string;
+  endsAt: string;
+  timezone: string;
+}
+
+/** `GET .../door-dataset[?since=]`: the whole list (`complete`), or what changed after `since`. */
+export interface DoorDataset {
+  cursor: string;
+  complete: boolean;
+  conference: DoorConference;
+  tickets: DoorTicket[];
+  /** Registration ids to delete from the phone (erased persons). */
+  removed: string[];
 }
 
 export interface Registration {
@@ -462,24 +509,53 @@ export function reportAuthFailure(status: number, sentToken: string | null): voi
 
 // ---------------------------------------------------------------- requests
 
-function headers(token: string | null, extra: Record<string, string> = {}): Record<string, string> {
-  return { Accept: 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}), ...extra };
+/** Headers a page adds to every call (the door: `X-Door-Pending`, its outbox's length). */
+let ambientHeaders: () => Record<string, string> = () => ({});
+
+export function setAmbientHeaders(provider: (() => Record<string, string>) | null): void {
+  ambientHeaders = provider ?? (() => ({}));
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+function headers(token: string | null, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    Accept: 'application/json',
+    ...ambientHeaders(),
+    ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    ...extra,
+  };
+}
+
+export interface RequestOptions {
+  /** Give up after this long: the answer is then treated as never coming (a NetworkError). */
+  timeoutMs?: number;
+}
+
+async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
   const token = storage.token();
   let response: Response;
+  const abort = options.timeoutMs === undefined ? null : new AbortController();
+  const timer = abort ? setTimeout(() => abort.abort(new Error('timeout')), options.timeoutMs) : null;
   try {
     response = await fetch(path, {
       method,
       headers: headers(token, body === undefined ? {} : { 'Content-Type': 'application/json' }),
       body: body === undefined ? undefined : JSON.stringify(body),
+      ...(abort ? { signal: abort.signal } : {}),
     });
   } catch (error) {
+    if (timer) clearTimeout(timer);
     throw new NetworkError(error);
   }
   reportAuthFailure(response.status, token);
-  const text = await response.text();
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    // The body was cut (the timeout fired, or the server went away mid-answer).
+    throw new NetworkError(error);
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
   let parsed: unknown = null;
   if (text !== '') {
     try {
@@ -591,13 +667,24 @@ export const api = {
   reviseConference: (cid: string, body: Omit<ConferenceRequest, 'conferenceId'>) =>
     request<unknown>('PUT', conf(cid), body),
 
-  ticket: async (cid: string, ticketCode: string): Promise<TicketPreview> =>
-    toTicketPreview(await request<unknown>('GET', `${conf(cid)}/tickets/${enc(ticketCode)}`), ticketCode),
+  ticket: async (cid: string, ticketCode: string, options?: RequestOptions): Promise<TicketPreview> =>
+    toTicketPreview(
+      await request<unknown>('GET', `${conf(cid)}/tickets/${enc(ticketCode)}`, undefined, options),
+      ticketCode,
+    ),
 
   searchAttendees: async (cid: string, q: string): Promise<Attendee[]> =>
     items(await request<unknown>('GET', `${conf(cid)}/attendees?q=${enc(q)}`)).map(toAttendee),
 
-  scan: (cid: string, body: ScanRequest) => request<ScanResult>('POST', `${conf(cid)}/scans`, body),
+  scan: (cid: string, body: ScanRequest, options?: RequestOptions) =>
+    request<ScanResult>('POST', `${conf(cid)}/scans`, body, options),
+
+  /** The door's list for working without network (`shared/API.md`, "The door without network"). */
+  doorDataset: (cid: string, since?: string, options?: RequestOptions) =>
+    request<DoorDataset>('GET', `${conf(cid)}/door-dataset${since ? `?since=${enc(since)}` : ''}`, undefined, options),
+
+  /** Whether the server answers at all (no token needed): the offline door's probe. */
+  ready: (options?: RequestOptions) => request<unknown>('GET', '/health/ready', undefined, options),
 
   undoScan: (cid: string, scanId: string, reason: string) =>
     request<unknown>('POST', `${conf(cid)}/scans/${enc(scanId)}/undo`, { reason }),

@@ -48,6 +48,7 @@ export const storage = {
     }
   },
   setJson: (key: string, value: unknown) => write(key, JSON.stringify(value)),
+  remove: (key: string) => write(key, null),
 };
 
 /**

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import {
   api,
   ApiError,
@@ -6,37 +6,40 @@ import {
   type Admission,
   type Attendee,
   type Conference,
+  type DoorConference,
+  type DoorTicket,
   type IdCheck,
   type RefusalReason,
-  type ScanRequest,
-  type TicketState,
 } from '../api';
 import { AuthGate } from '../auth';
-import { formatTime, newId, personName } from '../format';
+import { formatTime, personName } from '../format';
 import { useLang, type Translate } from '../i18n';
 import { CameraScanner } from '../qr/CameraScanner';
-import { scanQueue, type LateAnswer } from '../scan-queue';
 import { ErrorMessage, TopBar } from '../shell';
 import { play, unlockAudio } from '../sound';
 import { storage } from '../storage';
 import { emptyIdCheck, IdCheckForm, idCheckComplete, type IdCheckDraft } from './IdCheckForm';
 import { LunchPanel } from './LunchPanel';
+import { DoorEngine, type EngineState, type ScanAnswer, type TicketRef } from './offline/door-engine';
+import { localStore } from './offline/local-store';
+import { DoorStatus, SyncNotices } from './OfflineStatus';
 import { PersonCard } from './Person';
 import { AttendeeSearch } from './Search';
+import { registerServiceWorker } from './service-worker';
 import { ConferenceChooser, DoorChooser } from './Setup';
 import { WalkInForm } from './WalkIn';
-
-type TicketRef = { ticketCode: string } | { registrationId: string };
 
 /** What the door phone shows; one screen at a time, each large enough to read at arm's length. */
 type Screen =
   | { kind: 'idle' }
-  | { kind: 'checking'; ticketCode: string }
-  | { kind: 'preview'; ref: TicketRef; attendee: Attendee | null; offline: boolean }
+  | { kind: 'checking' }
+  | { kind: 'preview'; ref: TicketRef; attendee: Attendee | null }
   | { kind: 'sending' }
   | {
       kind: 'result';
-      outcome: 'admitted' | 'refused' | 'queued';
+      outcome: 'admitted' | 'refused';
+      /** Decided on this phone without the server (queued for upload). */
+      local: boolean;
       scanId: string;
       attendee: Attendee | null;
       reason?: RefusalReason;
@@ -49,17 +52,35 @@ interface LastAdmission {
   name: string;
 }
 
-const QUEUE_RETRY_MS = 10_000;
+/** How long a result stays before the door is back to scanning by itself. */
+const RESULT_MS = 4_000;
+/** How long the ticket look-up may wait for the server before the phone decides on its own list. */
+const LOOKUP_TIMEOUT_MS = 3_000;
 
 /** The door phone, behind the device gate: a `door` device (or an organiser) paired by its QR code. */
 export function DoorApp() {
   const { t } = useLang();
+  useEffect(registerServiceWorker, []);
   return (
     <AuthGate title={t('home.door')} roles={['door', 'organiser']}>
       <DoorSetup />
     </AuthGate>
   );
 }
+
+/** The conference as the phone last saw it in its list: enough to open the door with the server down. */
+const fromList = (conferenceId: string, c: DoorConference): Conference => ({
+  conferenceId,
+  name: c.name,
+  venue: '',
+  startsAt: c.startsAt,
+  endsAt: c.endsAt,
+  timezone: c.timezone,
+  capacity: 0,
+  idCheckRequired: c.idCheckRequired,
+  lunch: c.lunch,
+  doors: c.doors,
+});
 
 function DoorSetup() {
   const { t } = useLang();
@@ -75,7 +96,14 @@ function DoorSetup() {
     setLoadError(null);
     api.conference(conferenceId).then(
       (c) => live && setConference(c),
-      (e: unknown) => live && setLoadError(e),
+      async (e: unknown) => {
+        // No server: the list the phone keeps knows the conference's rules and doors.
+        const unavailable = e instanceof NetworkError || (e instanceof ApiError && e.status >= 500);
+        const kept = unavailable ? (await localStore.load(conferenceId)).meta : null;
+        if (!live) return;
+        if (kept) setConference(fromList(conferenceId, kept.conference));
+        else setLoadError(e);
+      },
     );
     return () => {
       live = false;
@@ -141,6 +169,7 @@ function DoorSetup() {
   }
   return (
     <DoorDesk
+      key={`${conference.conferenceId}/${door}`}
       conference={conference}
       door={door}
       onChangeDoor={() => {
@@ -151,7 +180,7 @@ function DoorSetup() {
   );
 }
 
-function reasonText(
+export function reasonText(
   t: Translate,
   reason: RefusalReason | undefined,
   previous: Admission | undefined,
@@ -166,6 +195,84 @@ function reasonText(
   return t(`reason.${reason}`);
 }
 
+/** A person of the phone's list as the door's screens show one. */
+export const attendeeOf = (ticket: DoorTicket): Attendee => ({
+  registrationId: ticket.registrationId,
+  firstName: ticket.firstName,
+  lastName: ticket.lastName,
+  organisation: ticket.organisation,
+  category: ticket.category,
+  status: ticket.status,
+  lunch: ticket.lunch,
+  lunchPaid: ticket.lunchPaid,
+  ticketCode: null,
+  admitted: ticket.admitted,
+  erased: `${ticket.firstName}${ticket.lastName}` === '',
+});
+
+function useEngine(conference: Conference, door: string): [DoorEngine, EngineState] {
+  const engine = useMemo(
+    () =>
+      new DoorEngine(conference.conferenceId, door, {
+        name: conference.name,
+        doors: conference.doors,
+        idCheckRequired: conference.idCheckRequired,
+        lunch: conference.lunch,
+        startsAt: conference.startsAt,
+        endsAt: conference.endsAt,
+        timezone: conference.timezone,
+      }),
+    [conference, door],
+  );
+  useEffect(() => {
+    engine.start();
+    // For the benchmark and the browser tests: the engine is this page's own object, holding only what the
+    // page already shows; the CSP keeps every other script out.
+    (window as unknown as { emargementDoor?: DoorEngine }).emargementDoor = engine;
+    return () => engine.stop();
+  }, [engine]);
+  const state = useSyncExternalStore(engine.subscribe, engine.getState);
+  return [engine, state];
+}
+
+/**
+ * A handheld scanner is a keyboard: it types the code and presses Enter into
+ * whatever has the focus. Keys typed while no text field has the focus (a
+ * button of the ID check, the result screen) are gathered here, so a scan is
+ * never lost whatever the screen; Enter after them is the scan, and does not
+ * press the focused button.
+ */
+function useScannerKeys(onCode: (code: string) => void): void {
+  const onCodeRef = useRef(onCode);
+  onCodeRef.current = onCode;
+  useEffect(() => {
+    let buffer = '';
+    let last = 0;
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT'))
+        return;
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      const now = Date.now();
+      // A pause longer than a scanner's is someone at the keyboard starting again.
+      if (now - last > 1_000) buffer = '';
+      last = now;
+      if (event.key === 'Enter') {
+        if (buffer.trim() === '') return;
+        event.preventDefault();
+        const code = buffer.trim();
+        buffer = '';
+        onCodeRef.current(code);
+      } else if (event.key.length === 1) {
+        buffer += event.key;
+        if (event.key === ' ') event.preventDefault();
+      }
+    };
+    document.addEventListener('keydown', onKey, true);
+    return () => document.removeEventListener('keydown', onKey, true);
+  }, []);
+}
+
 /** The door at work: scan (camera or handheld), search, check, admit or refuse, undo, lunch, walk-ins. */
 function DoorDesk({
   conference,
@@ -178,149 +285,146 @@ function DoorDesk({
 }) {
   const { t, lang } = useLang();
   const cid = conference.conferenceId;
+  const [engine, state] = useEngine(conference, door);
+  const rules = state.conference ?? conference;
+  const offline = state.connectivity !== 'online';
   const [screen, setScreen] = useState<Screen>({ kind: 'idle' });
   const [cameraOn, setCameraOn] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [lastAdmission, setLastAdmission] = useState<LastAdmission | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [queued, setQueued] = useState(() => scanQueue.all().length);
-  const [lateRefusals, setLateRefusals] = useState<string[]>([]);
   const screenRef = useRef(screen);
   screenRef.current = screen;
 
-  // ------------------------------------------------------------ offline queue
-  const flushQueue = useCallback(async () => {
-    await scanQueue.flush(({ scan, result }: LateAnswer) => {
-      if (result.result === 'refused') {
-        const reason = reasonText(t, result.reason, result.previous, conference.timezone, lang);
-        setLateRefusals((list) => [...list, t('door.queueRefused', { name: scan.label, reason })]);
-      }
-    });
-    setQueued(scanQueue.all().length);
-  }, [t, lang, conference.timezone]);
-
-  useEffect(() => {
-    void flushQueue();
-    const timer = setInterval(() => void flushQueue(), QUEUE_RETRY_MS);
-    const online = () => void flushQueue();
-    window.addEventListener('online', online);
-    return () => {
-      clearInterval(timer);
-      window.removeEventListener('online', online);
-    };
-  }, [flushQueue]);
-
   // ------------------------------------------------------------------ scans
-  const submitScan = useCallback(
-    async (ref: TicketRef, idCheck: IdCheck | undefined, attendee: Attendee | null) => {
-      setScreen({ kind: 'sending' });
-      setError(null);
-      const body: ScanRequest = {
-        scanId: newId(),
-        ...ref,
-        door,
-        ...(idCheck ? { idCheck } : {}),
-        scannedAt: new Date().toISOString(),
-      };
-      try {
-        const answer = await api.scan(cid, body);
-        const known = attendee ?? null;
-        const who: Attendee | null = known ?? (answer.attendee ? { ...emptyAttendee, ...answer.attendee } : null);
-        if (answer.result === 'admitted') {
+  const showAnswer = useCallback(
+    (answer: ScanAnswer, known: Attendee | null) => {
+      const fromList = answer.ticket ? attendeeOf(answer.ticket) : null;
+      if (answer.source === 'server') {
+        const { answer: a } = answer;
+        const who: Attendee | null = known ?? fromList ?? (a.attendee ? { ...emptyAttendee, ...a.attendee } : null);
+        if (a.result === 'admitted') {
           play('admitted');
-          setLastAdmission({ scanId: answer.scanId, name: who ? personName(t, who) : '' });
-          setScreen({ kind: 'result', outcome: 'admitted', scanId: answer.scanId, attendee: who });
+          setLastAdmission({ scanId: a.scanId, name: who ? personName(t, who) : '' });
+          setScreen({ kind: 'result', outcome: 'admitted', local: false, scanId: a.scanId, attendee: who });
         } else {
           play('refused');
           setScreen({
             kind: 'result',
             outcome: 'refused',
-            scanId: answer.scanId,
+            local: false,
+            scanId: a.scanId,
             attendee: who,
-            ...(answer.reason ? { reason: answer.reason } : {}),
-            ...(answer.previous ? { previous: answer.previous } : {}),
+            ...(a.reason ? { reason: a.reason } : {}),
+            ...(a.previous ? { previous: a.previous } : {}),
           });
         }
-      } catch (e) {
-        if (e instanceof NetworkError || (e instanceof ApiError && e.status >= 500)) {
-          // No answer: keep the scan and send it again later, with the same id and time.
-          scanQueue.add({
-            conferenceId: cid,
-            body,
-            label: attendee ? personName(t, attendee) : 'ticketCode' in ref ? ref.ticketCode.slice(0, 8) : '',
-          });
-          setQueued(scanQueue.all().length);
-          play('queued');
-          setScreen({ kind: 'result', outcome: 'queued', scanId: body.scanId, attendee });
-        } else {
-          play('refused');
-          setError(e);
-          setScreen({ kind: 'idle' });
-        }
+        return;
+      }
+      const { outcome } = answer;
+      const who = known ?? fromList;
+      if (outcome.result === 'admitted') {
+        play('admitted');
+        // An undo needs the server, which does not know this scan yet.
+        setLastAdmission(null);
+        setScreen({ kind: 'result', outcome: 'admitted', local: true, scanId: answer.scanId, attendee: who });
+      } else {
+        play('refused');
+        setScreen({
+          kind: 'result',
+          outcome: 'refused',
+          local: true,
+          scanId: answer.scanId,
+          attendee: who,
+          reason: outcome.reason,
+          ...(outcome.previous ? { previous: outcome.previous } : {}),
+        });
       }
     },
-    [cid, door, t],
+    [t],
+  );
+
+  const submitScan = useCallback(
+    async (ref: TicketRef, idCheck: IdCheck | undefined, attendee: Attendee | null) => {
+      setScreen({ kind: 'sending' });
+      setError(null);
+      try {
+        showAnswer(await engine.scan(ref, idCheck ?? null), attendee);
+      } catch (e) {
+        play('refused');
+        setError(e);
+        setScreen({ kind: 'idle' });
+      }
+    },
+    [engine, showAnswer],
   );
 
   /**
-   * After a ticket is found: an expected ticket needs the ID check first (when
-   * the conference requires one); any other is sent straight away, so that the
-   * refusal is recorded and shown with its reason.
+   * A ticket read: decided on the phone's list first, to know at once whether
+   * something must be confirmed (the ID check). Nothing to confirm, and the
+   * scan goes straight on (to the server, or decided here when it is away).
+   * A ticket the list does not know may be newer than the list: the server is
+   * asked when it is there.
    */
-  const proceed = useCallback(
-    (ref: TicketRef, attendee: Attendee, state: TicketState) => {
-      if (state === 'expected' && conference.idCheckRequired) {
-        setScreen({ kind: 'preview', ref, attendee, offline: false });
-      } else {
-        void submitScan(ref, undefined, attendee);
+  const handleRef = useCallback(
+    async (ref: TicketRef, known: Attendee | null) => {
+      setError(null);
+      setNotice(null);
+      setScreen({ kind: 'checking' });
+      const { outcome, ticket } = await engine.preview(ref, null);
+      const attendee = known ?? (ticket ? attendeeOf(ticket) : null);
+      if (ticket) {
+        if (outcome.result === 'refused' && outcome.reason === 'id_not_checked') {
+          setScreen({ kind: 'preview', ref, attendee });
+        } else {
+          await submitScan(ref, undefined, attendee);
+        }
+        return;
       }
+      if ('ticketCode' in ref && engine.getState().connectivity === 'online') {
+        try {
+          const found = await api.ticket(cid, ref.ticketCode, { timeoutMs: LOOKUP_TIMEOUT_MS });
+          if (found.state === 'expected' && rules.idCheckRequired) {
+            setScreen({ kind: 'preview', ref, attendee: found.attendee });
+            return;
+          }
+          await submitScan(ref, undefined, found.attendee);
+          return;
+        } catch (e) {
+          // Unknown to the server too (404), or no server: the scan is decided (and recorded) all the same.
+          if (e instanceof ApiError && e.status !== 404 && e.status < 500) {
+            play('refused');
+            setError(e);
+            setScreen({ kind: 'idle' });
+            return;
+          }
+        }
+      }
+      await submitScan(ref, undefined, known);
     },
-    [conference.idCheckRequired, submitScan],
+    [cid, engine, rules.idCheckRequired, submitScan],
   );
 
   const handleCode = useCallback(
-    async (raw: string) => {
+    (raw: string) => {
       const ticketCode = raw.trim();
       if (ticketCode === '') return;
       const current = screenRef.current.kind;
-      if (current !== 'idle' && current !== 'result') return;
-      setError(null);
-      setNotice(null);
-      setScreen({ kind: 'checking', ticketCode });
-      try {
-        const preview = await api.ticket(cid, ticketCode);
-        proceed({ ticketCode }, preview.attendee, preview.state);
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 404) {
-          // Unknown to the server: the scan is still sent, so the refusal is on record.
-          void submitScan({ ticketCode }, undefined, null);
-        } else if (e instanceof NetworkError) {
-          setScreen({ kind: 'preview', ref: { ticketCode }, attendee: null, offline: true });
-        } else {
-          play('refused');
-          setError(e);
-          setScreen({ kind: 'idle' });
-        }
-      }
+      // A scan while a result or a check shows starts the next person; one being sent is not interrupted.
+      if (current === 'checking' || current === 'sending' || current === 'walkIn') return;
+      void handleRef({ ticketCode }, null);
     },
-    [cid, proceed, submitScan],
+    [handleRef],
   );
+  useScannerKeys(handleCode);
 
-  const pickFromSearch = (attendee: Attendee) => {
-    setNotice(null);
-    const state: TicketState =
-      attendee.status === 'cancelled' || attendee.status === 'waitlisted'
-        ? attendee.status
-        : attendee.admitted
-          ? 'admitted'
-          : 'expected';
-    proceed({ registrationId: attendee.registrationId }, attendee, state);
-  };
+  const pickFromSearch = (attendee: Attendee) => void handleRef({ registrationId: attendee.registrationId }, attendee);
 
   const undoLast = async (reason: string) => {
     if (!lastAdmission) return;
     try {
       await api.undoScan(cid, lastAdmission.scanId, reason);
+      await engine.recordUndo(lastAdmission.scanId, reason);
       setNotice(t('result.undone', { name: lastAdmission.name }));
       setLastAdmission(null);
       setScreen({ kind: 'idle' });
@@ -329,13 +433,19 @@ function DoorDesk({
     }
   };
 
-  const next = () => {
+  const next = useCallback(() => {
     setError(null);
     setScreen({ kind: 'idle' });
-  };
+  }, []);
 
   // ------------------------------------------------------------------ render
   const scanning = screen.kind === 'idle';
+  const hasList = state.listSize > 0;
+  const searchLocal = useMemo(
+    () => (hasList ? (q: string) => engine.search(q).map(attendeeOf) : null),
+    // A refreshed list is searched afresh (hence `refreshedAt`, unused inside).
+    [engine, hasList, state.refreshedAt],
+  );
   return (
     <>
       <TopBar
@@ -347,17 +457,9 @@ function DoorDesk({
           </button>
         }
       />
+      <DoorStatus state={state} timezone={rules.timezone} />
       <main className="page stack door">
-        {queued > 0 ? (
-          <p className="banner banner-warning" role="status">
-            {t('door.queue', { count: queued })}
-          </p>
-        ) : null}
-        {lateRefusals.map((text, i) => (
-          <p key={i} className="banner banner-danger" role="alert">
-            {text}
-          </p>
-        ))}
+        <SyncNotices state={state} timezone={rules.timezone} onDismiss={(id) => void engine.dismiss(id)} />
         {notice ? (
           <p className="banner banner-info" role="status">
             {notice}
@@ -365,9 +467,11 @@ function DoorDesk({
         ) : null}
         <ErrorMessage error={error} />
 
+        {screen.kind !== 'walkIn' ? <CodeInput onCode={handleCode} screen={screen.kind} /> : null}
+
         {cameraOn ? (
           <div hidden={!scanning}>
-            <CameraScanner paused={!scanning} onCode={(code) => void handleCode(code)} />
+            <CameraScanner paused={!scanning} onCode={handleCode} />
           </div>
         ) : null}
 
@@ -383,12 +487,17 @@ function DoorDesk({
             >
               {cameraOn ? t('door.cameraStop') : t('door.camera')}
             </button>
-            <CodeInput onCode={(code) => void handleCode(code)} autoFocus={!cameraOn} />
-            {lastAdmission ? <UndoBar last={lastAdmission} onUndo={undoLast} /> : null}
-            <AttendeeSearch conferenceId={cid} onPick={pickFromSearch} />
-            <button type="button" className="btn btn-large" onClick={() => setScreen({ kind: 'walkIn' })}>
+            {lastAdmission ? <UndoBar last={lastAdmission} offline={offline} onUndo={undoLast} /> : null}
+            <AttendeeSearch conferenceId={cid} onPick={pickFromSearch} searchLocal={searchLocal} />
+            <button
+              type="button"
+              className="btn btn-large"
+              disabled={offline}
+              onClick={() => setScreen({ kind: 'walkIn' })}
+            >
               {t('door.walkIn')}
             </button>
+            {offline ? <p className="hint">{t('offline.needsNetworkWalkIn')}</p> : null}
           </>
         ) : null}
 
@@ -400,9 +509,10 @@ function DoorDesk({
 
         {screen.kind === 'preview' ? (
           <Preview
-            conference={conference}
+            key={JSON.stringify(screen.ref)}
+            conference={{ ...conference, ...rules }}
             attendee={screen.attendee}
-            offline={screen.offline}
+            offline={offline}
             ticketRef={screen.ref}
             onAdmit={(idCheck) => void submitScan(screen.ref, idCheck, screen.attendee)}
             onCancel={next}
@@ -411,9 +521,11 @@ function DoorDesk({
 
         {screen.kind === 'result' ? (
           <Result
-            conference={conference}
+            key={screen.scanId}
+            conference={{ ...conference, ...rules }}
             screen={screen}
-            reason={reasonText(t, screen.reason, screen.previous, conference.timezone, lang)}
+            offline={offline}
+            reason={reasonText(t, screen.reason, screen.previous, rules.timezone, lang)}
             canUndo={screen.outcome === 'admitted' && lastAdmission?.scanId === screen.scanId}
             onUndo={undoLast}
             onNext={next}
@@ -449,17 +561,18 @@ const emptyAttendee: Attendee = {
 };
 
 /**
- * A handheld scanner is a keyboard: it types the code and presses Enter.
- * The field keeps the focus between scans when the camera is off.
+ * The ticket field, on every door screen: a handheld scanner types into
+ * whatever has the focus, so the field takes it back whenever the screen
+ * changes (with a real pointer only: on a touch phone, focusing would pop the
+ * keyboard over the camera; there the page-wide key listener catches scans).
  */
-function CodeInput({ onCode, autoFocus }: { onCode: (code: string) => void; autoFocus: boolean }) {
+function CodeInput({ onCode, screen }: { onCode: (code: string) => void; screen: Screen['kind'] }) {
   const { t } = useLang();
   const [value, setValue] = useState('');
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {
-    // On a touch phone, focusing would pop the keyboard over the camera: only grab focus with a real pointer.
-    if (autoFocus && window.matchMedia('(pointer: fine)').matches) input.current?.focus();
-  }, [autoFocus]);
+    if (window.matchMedia('(pointer: fine)').matches) input.current?.focus();
+  }, [screen]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const code = value.trim();
@@ -481,6 +594,7 @@ function CodeInput({ onCode, autoFocus }: { onCode: (code: string) => void; auto
             autoCorrect="off"
             spellCheck={false}
             enterKeyHint="go"
+            data-testid="ticket-code"
             onChange={(e) => setValue(e.target.value)}
           />
           <button type="submit" className="btn" aria-label={t('door.codeSubmit')}>
@@ -492,12 +606,20 @@ function CodeInput({ onCode, autoFocus }: { onCode: (code: string) => void; auto
   );
 }
 
-function UndoBar({ last, onUndo }: { last: LastAdmission; onUndo: (reason: string) => Promise<void> }) {
+function UndoBar({
+  last,
+  offline,
+  onUndo,
+}: {
+  last: LastAdmission;
+  offline: boolean;
+  onUndo: (reason: string) => Promise<void>;
+}) {
   const { t } = useLang();
   return (
     <div className="undo-bar">
       <span>{t('door.lastAdmission', { name: last.name })}</span>
-      <UndoButton onUndo={onUndo} />
+      {offline ? <span className="hint">{t('offline.needsNetworkUndo')}</span> : <UndoButton onUndo={onUndo} />}
     </div>
   );
 }
@@ -541,6 +663,10 @@ function UndoButton({ onUndo }: { onUndo: (reason: string) => Promise<void> }) {
   );
 }
 
+/**
+ * What must be confirmed before the scan goes: the ID check. Made to fit one
+ * phone screen (390×844) with its button, which says what it will do.
+ */
 function Preview(props: {
   conference: Conference;
   attendee: Attendee | null;
@@ -554,6 +680,7 @@ function Preview(props: {
   const [draft, setDraft] = useState<IdCheckDraft>(emptyIdCheck);
   const needsCheck = conference.idCheckRequired;
   const ready = !needsCheck || idCheckComplete(draft);
+  const refuses = draft.nameMatches === false;
   return (
     <section className="panel stack preview" aria-label={t('preview.title')}>
       {attendee ? (
@@ -563,13 +690,13 @@ function Preview(props: {
           {'ticketCode' in ticketRef ? t('preview.ticket', { code: ticketRef.ticketCode.slice(0, 12) }) : ''}
         </p>
       )}
-      {offline ? <p className="warning">{t('preview.offline')}</p> : null}
       {attendee ? (
         <LunchPanel
           conference={conference}
           registrationId={attendee.registrationId}
           expected={attendee.lunch}
           paid={attendee.lunchPaid}
+          offline={offline}
         />
       ) : null}
       {needsCheck ? <IdCheckForm value={draft} onChange={setDraft} /> : null}
@@ -579,7 +706,7 @@ function Preview(props: {
         </button>
         <button
           type="button"
-          className="btn btn-primary btn-large"
+          className={`btn btn-large ${refuses ? 'btn-danger' : 'btn-primary'}`}
           disabled={!ready}
           onClick={() =>
             props.onAdmit(
@@ -589,7 +716,7 @@ function Preview(props: {
             )
           }
         >
-          {t('preview.admit')}
+          {refuses ? t('offline.refuse') : t('preview.admit')}
         </button>
       </div>
     </section>
@@ -599,43 +726,56 @@ function Preview(props: {
 function Result(props: {
   conference: Conference;
   screen: Extract<Screen, { kind: 'result' }>;
+  offline: boolean;
   reason: string;
   canUndo: boolean;
   onUndo: (reason: string) => Promise<void>;
   onNext: () => void;
 }) {
   const { t } = useLang();
-  const { screen, conference } = props;
-  const next = useRef<HTMLButtonElement>(null);
-  useEffect(() => next.current?.focus(), []);
-  const title =
-    screen.outcome === 'admitted'
-      ? t('result.admitted')
-      : screen.outcome === 'refused'
-        ? t('result.refused')
-        : t('result.queued');
+  const { screen, conference, onNext, offline } = props;
+  // Lunch to be paid, with the server there to take it: the volunteer needs the screen until it is done.
+  const lunchDue =
+    screen.outcome === 'admitted' && !!conference.lunch && !!screen.attendee?.lunch && !screen.attendee.lunchPaid;
+  const [held, setHeld] = useState(lunchDue && !offline);
+  useEffect(() => {
+    if (held) return undefined;
+    const timer = setTimeout(onNext, RESULT_MS);
+    return () => clearTimeout(timer);
+  }, [held, onNext]);
+  const title = screen.outcome === 'admitted' ? t('result.admitted') : t('result.refused');
   return (
-    <section className={`result result-${screen.outcome}`} data-testid="scan-result" aria-live="assertive">
+    <section
+      className={`result result-${screen.outcome}`}
+      data-testid="scan-result"
+      aria-live="assertive"
+      onPointerDown={() => setHeld(true)}
+    >
       <h2 className="result-title">{title}</h2>
       {screen.outcome === 'refused' ? (
         <p className="result-reason" data-testid="refusal-reason">
           {props.reason}
         </p>
       ) : null}
-      {screen.outcome === 'queued' ? <p className="result-reason">{t('result.queuedHint')}</p> : null}
       {screen.attendee ? <PersonCard attendee={screen.attendee} /> : null}
+      {screen.local ? (
+        <p className="result-offline" data-testid="decided-offline">
+          {t('offline.decidedHere')}
+        </p>
+      ) : null}
       {screen.outcome === 'admitted' && screen.attendee ? (
         <LunchPanel
           conference={conference}
           registrationId={screen.attendee.registrationId}
           expected={screen.attendee.lunch}
           paid={screen.attendee.lunchPaid}
+          offline={offline}
         />
       ) : null}
-      <button ref={next} type="button" className="btn btn-large btn-next" onClick={props.onNext}>
+      <button type="button" className="btn btn-large btn-next" onClick={onNext}>
         {t('door.next')}
       </button>
-      {props.canUndo ? <UndoButton onUndo={props.onUndo} /> : null}
+      {props.canUndo && !offline ? <UndoButton onUndo={props.onUndo} /> : null}
     </section>
   );
 }

@@ -8,6 +8,8 @@ interface Props {
   registrationId: string;
   expected: boolean;
   paid: boolean;
+  /** No server: the payment cannot be recorded, and the panel says so. */
+  offline?: boolean;
 }
 
 /**
@@ -15,7 +17,7 @@ interface Props {
  * payment id is drawn once per person shown, so a double tap or a retry after
  * a lost answer records one payment.
  */
-export function LunchPanel({ conference, registrationId, expected, paid }: Props) {
+export function LunchPanel({ conference, registrationId, expected, paid, offline = false }: Props) {
   const { t, lang } = useLang();
   const [paymentId] = useState(newId);
   const [paidWith, setPaidWith] = useState<PaymentMethod | null>(null);
@@ -50,7 +52,8 @@ export function LunchPanel({ conference, registrationId, expected, paid }: Props
               ? t('lunch.expectedPaid')
               : t('lunch.expectedUnpaid', { price })}
       </p>
-      {!isPaid && expected ? (
+      {!isPaid && expected && offline ? <p className="hint">{t('offline.needsNetworkLunch')}</p> : null}
+      {!isPaid && expected && !offline ? (
         <div className="row" role="group" aria-label={t('lunch.pay', { price })}>
           {PAYMENT_METHODS.map((method) => (
             <button key={method} type="button" className="btn" disabled={busy} onClick={() => void pay(method)}>

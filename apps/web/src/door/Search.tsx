@@ -5,10 +5,20 @@ import { useLang } from '../i18n';
 import { ErrorMessage } from '../shell';
 
 /**
- * Search by name, organisation or e-mail. The forgiving match (accents, case,
- * one typo) is the server's: `lemaitre` finds Lemaître there, not here.
+ * Search by name or organisation (and e-mail, on the server). The forgiving
+ * match (accents, case, one typo) is `libs/conference`'s, run on the phone's
+ * list when it has one (offline too), otherwise by the server.
  */
-export function AttendeeSearch({ conferenceId, onPick }: { conferenceId: string; onPick: (a: Attendee) => void }) {
+export function AttendeeSearch({
+  conferenceId,
+  onPick,
+  searchLocal,
+}: {
+  conferenceId: string;
+  onPick: (a: Attendee) => void;
+  /** The phone's own list, when it has one: the same match, without the network. */
+  searchLocal: ((q: string) => Attendee[]) | null;
+}) {
   const { t } = useLang();
   const [q, setQ] = useState('');
   const [results, setResults] = useState<{ q: string; items: Attendee[] } | null>(null);
@@ -18,6 +28,11 @@ export function AttendeeSearch({ conferenceId, onPick }: { conferenceId: string;
     const query = q.trim();
     if (query.length < 2) {
       setResults(null);
+      return undefined;
+    }
+    if (searchLocal) {
+      setError(null);
+      setResults({ q: query, items: searchLocal(query) });
       return undefined;
     }
     let live = true;
@@ -36,7 +51,7 @@ export function AttendeeSearch({ conferenceId, onPick }: { conferenceId: string;
       live = false;
       clearTimeout(timer);
     };
-  }, [q, conferenceId]);
+  }, [q, conferenceId, searchLocal]);
 
   return (
     <section className="search stack">

@@ -1,0 +1,96 @@
+import type { RefusalReason } from '../api';
+import { formatTime } from '../format';
+import { useLang, type Translate } from '../i18n';
+import type { EngineState } from './offline/door-engine';
+import type { SyncNotice } from './offline/local-store';
+
+/**
+ * Always on screen, under the top bar: whether the door asks the server or
+ * decides on its own list, how many scans wait to go up, and how old the list
+ * is (« liste du 9:41 »), so a volunteer knows what the phone is going on.
+ */
+export function DoorStatus({ state, timezone }: { state: EngineState; timezone: string }) {
+  const { t, lang } = useLang();
+  const { connectivity, pending } = state;
+  const main =
+    connectivity === 'syncing'
+      ? t('offline.syncing', { count: pending })
+      : connectivity === 'offline'
+        ? t('offline.offline', { count: pending })
+        : pending > 0
+          ? t('offline.onlinePending', { count: pending })
+          : t('offline.online');
+  const list =
+    state.refreshedAt === null
+      ? t('offline.noList')
+      : `${t('offline.listAge', { time: formatTime(new Date(state.refreshedAt).toISOString(), timezone, lang) })} · ${t('offline.listSize', { count: state.listSize })}`;
+  return (
+    <div
+      className={`door-status door-status-${connectivity}`}
+      data-testid="door-status"
+      data-connectivity={connectivity}
+      data-pending={pending}
+      role="status"
+    >
+      <strong>{main}</strong>
+      <span>{list}</span>
+    </div>
+  );
+}
+
+/** What the uploads came to, in words staff can act on, with the person's name; each stays until dismissed. */
+export function SyncNotices({
+  state,
+  timezone,
+  onDismiss,
+}: {
+  state: EngineState;
+  timezone: string;
+  onDismiss: (scanId: string) => void;
+}) {
+  const { t, lang } = useLang();
+  return (
+    <>
+      {state.wiped ? (
+        <p className="banner banner-warning" role="status">
+          {state.wiped === 'ended' ? t('offline.wipedEnded') : t('offline.wipedRevoked')}
+        </p>
+      ) : null}
+      {state.connectivity === 'online' && state.lastSyncAgreed > 0 ? (
+        <p className="banner banner-info" role="status" data-testid="sync-summary">
+          {t('offline.synced', { count: state.lastSyncAgreed })}
+        </p>
+      ) : null}
+      {state.notices.map((notice) => (
+        <div key={notice.scanId} className="banner banner-danger sync-notice" role="alert" data-testid="sync-notice">
+          <span>{noticeText(t, notice, timezone, lang)}</span>
+          <button type="button" className="btn btn-small" onClick={() => onDismiss(notice.scanId)}>
+            {t('offline.dismiss')}
+          </button>
+        </div>
+      ))}
+    </>
+  );
+}
+
+export function noticeText(t: Translate, notice: SyncNotice, timezone: string, lang: 'fr' | 'en'): string {
+  const name = notice.name ?? t('offline.unknownPerson');
+  const time = (iso: string) => formatTime(iso, timezone, lang);
+  if (notice.rejected !== null || notice.answer === null) {
+    return t('offline.rejected', { name, time: time(notice.scannedAt), code: notice.rejected ?? '?' });
+  }
+  const conflict = notice.answer.conflict;
+  const reason: RefusalReason = conflict?.reason ?? 'unknown_ticket';
+  if (reason === 'already_checked_in' && conflict?.previous) {
+    return t('offline.conflictAlready', { name, time: time(conflict.previous.at), door: conflict.previous.door });
+  }
+  if (notice.offline.result === 'admitted') {
+    return t('offline.conflictAdmitted', { name, reason: t(`offline.reasonLower.${reason}`) });
+  }
+  const ours = notice.offline.reason ?? 'unknown_ticket';
+  return t('offline.conflictRefused', {
+    name,
+    ours: t(`offline.reasonLower.${ours}`),
+    reason: t(`offline.reasonLower.${reason}`),
+  });
+}

@@ -1,0 +1,591 @@
+import type { ScanOutcome } from '../../../../../libs/conference/src/arrival/arrival';
+import { queryMatcher, searchWords } from '../../../../../libs/conference/src/text/search';
+import {
+  api,
+  ApiError,
+  NetworkError,
+  onAuthFailure,
+  setAmbientHeaders,
+  type DoorConference,
+  type DoorDataset,
+  type DoorTicket,
+  type IdCheck,
+  type ScanRequest,
+  type ScanResult,
+} from '../../api';
+import { newId } from '../../format';
+import { storage } from '../../storage';
+import { decideLocally, ticketSha256, undoneEvent, type LocalEvent } from './local-decision';
+import { localStore, type Decision, type ListMeta, type QueuedScan, type SyncNotice } from './local-store';
+
+/**
+ * The door's offline engine: the day's list, the phone's own decisions, the
+ * outbox, and the switch between asking the server and deciding here.
+ *
+ * The switch works as pretixSCAN's does (shared/FIELD-NOTES.md):
+ * - online, a scan goes to the server with a short timeout; no answer in
+ *   time, a network error or a 5xx, and the same scan (same scanId, same
+ *   scannedAt) is decided here and queued with what was decided, so a late
+ *   server answer and the local decision are one scan, never two;
+ * - after 2 failures among the last 5 calls, the phone stays offline and
+ *   decides every scan at once, probing the server every few seconds;
+ * - when the server answers again, the outbox goes up oldest first, one scan
+ *   at a time, then the list is refreshed.
+ *
+ * What could still go wrong is the case pretix calls dangerous: the server
+ * admitted, its answer was lost, and the phone decided otherwise. The scan's
+ * id is the same, so the server keeps its first answer and writes nothing
+ * new: what the server recorded stands, and the phone learns it on upload.
+ */
+
+export type Connectivity = 'online' | 'offline' | 'syncing';
+
+export interface EngineState {
+  /** The local copy has been read from IndexedDB. */
+  loaded: boolean;
+  connectivity: Connectivity;
+  /** Scans waiting in the outbox (every conference's). */
+  pending: number;
+  /** When the list was last brought up to date (epoch ms), null without a list. */
+  refreshedAt: number | null;
+  listSize: number;
+  conference: DoorConference | null;
+  /** Conflicts and rejections from uploads, until dismissed. */
+  notices: SyncNotice[];
+  /** How many uploaded scans the server agreed with, since the last sync started. */
+  lastSyncAgreed: number;
+  /** The personal data was wiped: the device was revoked, or the conference is long over. */
+  wiped: 'revoked' | 'ended' | null;
+}
+
+/** What a scan came to, for the screen. */
+export type ScanAnswer =
+  | { source: 'server'; scanId: string; answer: ScanResult; ticket: DoorTicket | undefined }
+  | { source: 'local'; scanId: string; outcome: ScanOutcome; ticket: DoorTicket | undefined; pendingAfter: number };
+
+export type TicketRef = { ticketCode: string } | { registrationId: string };
+
+export const ONLINE_SCAN_TIMEOUT_MS = 3_000;
+export const REFRESH_EVERY_MS = 15_000;
+export const PROBE_EVERY_MS = 3_000;
+const WINDOW = 5;
+const FAILURES_TO_GO_OFFLINE = 2;
+/** Twelve hours after the conference's end, the phone forgets the list. */
+const KEEP_AFTER_END_MS = 12 * 60 * 60 * 1000;
+
+/** Where the door kept its retry queue before the outbox (localStorage). */
+const OLD_QUEUE_KEY = 'scanQueue';
+
+const unavailable = (error: unknown): boolean =>
+  error instanceof NetworkError || (error instanceof ApiError && (error.status >= 500 || error.status === 429));
+
+export class DoorEngine {
+  private state: EngineState = {
+    loaded: false,
+    connectivity: 'online',
+    pending: 0,
+    refreshedAt: null,
+    listSize: 0,
+    conference: null,
+    notices: [],
+    lastSyncAgreed: 0,
+    wiped: null,
+  };
+  private readonly listeners = new Set<() => void>();
+  private meta: ListMeta | null = null;
+  private byHash = new Map<string, DoorTicket>();
+  private byRegistration = new Map<string, DoorTicket>();
+  private words: Map<string, string[]> | null = null;
+  private decisions = new Map<string, Decision>();
+  private outbox: QueuedScan[] = [];
+  /** true for each of the last calls that got no usable answer. */
+  private recent: boolean[] = [];
+  private timers: ReturnType<typeof setInterval>[] = [];
+  private chain: Promise<unknown> = Promise.resolve();
+  private stopAuth: (() => void) | null = null;
+  private loading: Promise<void> | null = null;
+  private started = false;
+  private queueSeq = 0;
+
+  constructor(
+    readonly conferenceId: string,
+    readonly door: string,
+    /** The conference's rules as the setup read them, until the list brings its own. */
+    private readonly fallbackConference: DoorConference,
+  ) {}
+
+  // ------------------------------------------------------------ lifecycle
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    setAmbientHeaders(() => ({ 'X-Door-Pending': String(this.outbox.length) }));
+    this.stopAuth = onAuthFailure((failure) => {
+      if (failure === 'unauthorized') void this.wipe('revoked');
+    });
+    const online = () => void this.probe();
+    window.addEventListener('online', online);
+    this.timers.push(
+      setInterval(() => void this.tick(), REFRESH_EVERY_MS),
+      setInterval(() => {
+        if (this.state.connectivity === 'offline') void this.probe();
+      }, PROBE_EVERY_MS),
+    );
+    const removeOnline = () => window.removeEventListener('online', online);
+    this.cleanups.push(removeOnline);
+    void this.load().then(() => this.tick());
+  }
+
+  private cleanups: (() => void)[] = [];
+
+  stop(): void {
+    this.started = false;
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    for (const cleanup of this.cleanups) cleanup();
+    this.cleanups = [];
+    this.stopAuth?.();
+    this.stopAuth = null;
+    setAmbientHeaders(null);
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  getState = (): EngineState => this.state;
+
+  private set(patch: Partial<EngineState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  /** Reads the phone's copy once (idempotent). */
+  load(): Promise<void> {
+    this.loading ??= (async () => {
+      const snapshot = await localStore.load(this.conferenceId);
+      this.meta = snapshot.meta;
+      this.setTickets(snapshot.tickets);
+      this.decisions = new Map(snapshot.decisions.map((d) => [d.scanId, d]));
+      this.outbox = snapshot.outbox;
+      await this.adoptOldQueue();
+      this.queueSeq = this.outbox.reduce((max, q) => Math.max(max, q.queuedAt), 0);
+      this.set({
+        loaded: true,
+        pending: this.outbox.length,
+        refreshedAt: this.meta?.refreshedAt ?? null,
+        listSize: this.byHash.size,
+        conference: this.meta?.conference ?? null,
+        notices: snapshot.notices.sort((a, b) => a.at - b.at),
+      });
+      await this.expireIfOver();
+    })();
+    return this.loading;
+  }
+
+  /**
+   * Scans left in localStorage by the door before it had an outbox (a phone
+   * updated in the middle of the day) join the outbox as they were: sent
+   * again with their scanId, so the server recognises any it already has.
+   */
+  private async adoptOldQueue(): Promise<void> {
+    const old = storage.json<{ conferenceId: string; body: ScanRequest; label?: string }[] | null>(OLD_QUEUE_KEY, []);
+    if (!Array.isArray(old) || old.length === 0) return;
+    for (const scan of old) {
+      if (this.outbox.some((q) => q.scanId === scan.body.scanId)) continue;
+      this.queueSeq += 1;
+      const queued: QueuedScan = {
+        scanId: scan.body.scanId,
+        conferenceId: scan.conferenceId,
+        body: scan.body,
+        queuedAt: this.queueSeq,
+        name: scan.label ?? null,
+      };
+      await localStore.record(null, queued);
+      this.outbox = [...this.outbox, queued];
+    }
+    storage.remove(OLD_QUEUE_KEY);
+  }
+
+  private setTickets(tickets: DoorTicket[]): void {
+    this.byHash = new Map(tickets.map((t) => [t.ticketSha256, t]));
+    this.byRegistration = new Map(tickets.map((t) => [t.registrationId, t]));
+    this.words = null;
+  }
+
+  private conference(): DoorConference {
+    return this.meta?.conference ?? this.fallbackConference;
+  }
+
+  /** Every few seconds: forget an old conference, send what waits, bring the list up to date. */
+  private async tick(): Promise<void> {
+    if (await this.expireIfOver()) return;
+    if (this.state.connectivity !== 'online') return;
+    if (this.outbox.length > 0) await this.sync();
+    else await this.refresh();
+  }
+
+  private async expireIfOver(): Promise<boolean> {
+    const ends = Date.parse(this.conference().endsAt);
+    if (Number.isNaN(ends) || Date.now() < ends + KEEP_AFTER_END_MS) return false;
+    if (this.meta !== null || this.byHash.size > 0) await this.wipe('ended');
+    else if (this.state.wiped === null) this.set({ wiped: 'ended' });
+    return true;
+  }
+
+  /** One network job at a time (a refresh and an upload must not interleave their writes). */
+  private exclusive<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(job, job);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  // ---------------------------------------------------------- connectivity
+
+  private observe(failed: boolean): void {
+    this.recent = [...this.recent, failed].slice(-WINDOW);
+    if (failed && this.state.connectivity === 'online') {
+      const failures = this.recent.filter(Boolean).length;
+      if (failures >= FAILURES_TO_GO_OFFLINE) this.set({ connectivity: 'offline' });
+    }
+  }
+
+  /** Offline: does the server answer again? Then upload and refresh. */
+  async probe(): Promise<void> {
+    if (this.state.connectivity !== 'offline') return;
+    try {
+      await api.ready({ timeoutMs: PROBE_EVERY_MS - 500 });
+    } catch {
+      return;
+    }
+    if (this.state.connectivity !== 'offline') return;
+    this.recent = [];
+    await this.sync();
+  }
+
+  // ------------------------------------------------------------------ list
+
+  /** Brings the list up to date: in full the first time (or for another conference), by delta after that. */
+  refresh(): Promise<void> {
+    return this.exclusive(async () => {
+      const startedAt = Date.now();
+      const since = this.meta?.conferenceId === this.conferenceId ? this.meta.cursor : undefined;
+      let dataset: DoorDataset;
+      try {
+        dataset = await api.doorDataset(this.conferenceId, since, { timeoutMs: since ? 10_000 : 60_000 });
+      } catch (error) {
+        if (unavailable(error)) this.observe(true);
+        return;
+      }
+      this.observe(false);
+      await this.applyList(dataset, startedAt);
+    });
+  }
+
+  private async applyList(dataset: DoorDataset, startedAt: number): Promise<void> {
+    const meta: ListMeta = {
+      conferenceId: this.conferenceId,
+      cursor: dataset.cursor,
+      refreshedAt: startedAt,
+      conference: dataset.conference,
+    };
+    await localStore.saveList(meta, dataset.complete, dataset.tickets, dataset.removed, startedAt);
+    this.meta = meta;
+    if (dataset.complete) {
+      this.setTickets(dataset.tickets);
+    } else {
+      for (const registrationId of dataset.removed) {
+        const old = this.byRegistration.get(registrationId);
+        if (old) this.byHash.delete(old.ticketSha256);
+        this.byRegistration.delete(registrationId);
+        this.words?.delete(registrationId);
+      }
+      for (const ticket of dataset.tickets) {
+        const old = this.byRegistration.get(ticket.registrationId);
+        if (old && old.ticketSha256 !== ticket.ticketSha256) this.byHash.delete(old.ticketSha256);
+        this.byHash.set(ticket.ticketSha256, ticket);
+        this.byRegistration.set(ticket.registrationId, ticket);
+        this.words?.delete(ticket.registrationId);
+      }
+    }
+    // The list now says what the server knew when it was asked: decisions acknowledged before then are in it.
+    for (const [scanId, decision] of this.decisions) {
+      if (decision.syncedAt !== null && decision.syncedAt < startedAt) this.decisions.delete(scanId);
+    }
+    this.set({
+      refreshedAt: startedAt,
+      listSize: this.byHash.size,
+      conference: dataset.conference,
+      wiped: null,
+    });
+  }
+
+  // --------------------------------------------------------------- look-up
+
+  async lookUp(ref: TicketRef): Promise<DoorTicket | undefined> {
+    if ('registrationId' in ref) return this.byRegistration.get(ref.registrationId);
+    if (this.byHash.size === 0) return undefined;
+    return this.byHash.get(await ticketSha256(ref.ticketCode));
+  }
+
+  ticketOf(registrationId: string): DoorTicket | undefined {
+    return this.byRegistration.get(registrationId);
+  }
+
+  /** Name, organisation: the same forgiving match as the server's (accents, case, one typo), on the phone's list. */
+  search(query: string, limit = 20): DoorTicket[] {
+    if (this.words === null) this.words = new Map();
+    const matches = queryMatcher(query);
+    const found: DoorTicket[] = [];
+    for (const ticket of this.byRegistration.values()) {
+      let words = this.words.get(ticket.registrationId);
+      if (words === undefined) {
+        words = searchWords([ticket.firstName, ticket.lastName, ticket.organisation]);
+        this.words.set(ticket.registrationId, words);
+      }
+      if (matches(words)) {
+        found.push(ticket);
+        if (found.length >= limit) break;
+      }
+    }
+    return found;
+  }
+
+  private ownEvents(registrationId: string | undefined): LocalEvent[] {
+    if (registrationId === undefined) return [];
+    const events: LocalEvent[] = [];
+    const mine = [...this.decisions.values()]
+      .filter((d) => d.registrationId === registrationId)
+      .sort((a, b) => a.recordedAt - b.recordedAt);
+    for (const decision of mine) events.push(...decision.events);
+    return events;
+  }
+
+  /**
+   * What the phone would decide now, without recording anything: the screen
+   * uses it to know whether the scan needs an ID check before it is sent.
+   */
+  async preview(
+    ref: TicketRef,
+    idCheck: IdCheck | null,
+  ): Promise<{ outcome: ScanOutcome; ticket: DoorTicket | undefined }> {
+    const ticket = await this.lookUp(ref);
+    const { outcome } = decideLocally(
+      {
+        conferenceId: this.conferenceId,
+        scanId: 'preview',
+        door: this.door,
+        deviceId: '',
+        scannedAt: new Date().toISOString(),
+        idCheck,
+      },
+      ticket,
+      this.conference(),
+      this.ownEvents(ticket?.registrationId),
+    );
+    return { outcome, ticket };
+  }
+
+  // ------------------------------------------------------------------ scans
+
+  /** A scan: to the server when online (3 s at most), otherwise, or failing that, decided here and queued. */
+  async scan(ref: TicketRef, idCheck: IdCheck | null): Promise<ScanAnswer> {
+    const scanId = newId();
+    const scannedAt = new Date().toISOString();
+    const ticket = await this.lookUp(ref);
+    if (this.state.connectivity === 'online') {
+      const body: ScanRequest = { scanId, ...ref, door: this.door, ...(idCheck ? { idCheck } : {}), scannedAt };
+      try {
+        const answer = await api.scan(this.conferenceId, body, { timeoutMs: ONLINE_SCAN_TIMEOUT_MS });
+        this.observe(false);
+        await this.rememberServerAnswer(answer, ticket, scannedAt);
+        if (this.outbox.length > 0) void this.sync();
+        return { source: 'server', scanId, answer, ticket };
+      } catch (error) {
+        if (!unavailable(error)) throw error;
+        this.observe(true);
+      }
+    }
+    return this.decideHere(scanId, scannedAt, ref, ticket, idCheck);
+  }
+
+  private async decideHere(
+    scanId: string,
+    scannedAt: string,
+    ref: TicketRef,
+    ticket: DoorTicket | undefined,
+    idCheck: IdCheck | null,
+  ): Promise<ScanAnswer> {
+    const { outcome, events } = decideLocally(
+      { conferenceId: this.conferenceId, scanId, door: this.door, deviceId: '', scannedAt, idCheck },
+      ticket,
+      this.conference(),
+      this.ownEvents(ticket?.registrationId),
+    );
+    const offline: NonNullable<ScanRequest['offline']> =
+      outcome.result === 'admitted' ? { result: 'admitted' } : { result: 'refused', reason: outcome.reason };
+    // A ticket of the list goes up by its registration id: the phone keeps no ticket code. An unknown code must
+    // go up as it was read, for the server to judge (the ticket may be newer than the list).
+    const reference = ticket ? { registrationId: ticket.registrationId } : ref;
+    const body: ScanRequest = {
+      scanId,
+      ...reference,
+      door: this.door,
+      ...(idCheck ? { idCheck } : {}),
+      scannedAt,
+      offline,
+    };
+    this.queueSeq = Math.max(this.queueSeq + 1, Date.now());
+    const queued: QueuedScan = {
+      scanId,
+      conferenceId: this.conferenceId,
+      body,
+      queuedAt: this.queueSeq,
+      name: ticket ? `${ticket.firstName} ${ticket.lastName}`.trim() : null,
+    };
+    const decision: Decision | null = ticket
+      ? {
+          scanId,
+          conferenceId: this.conferenceId,
+          registrationId: ticket.registrationId,
+          events,
+          recordedAt: Date.now(),
+          syncedAt: null,
+        }
+      : null;
+    await localStore.record(decision, queued);
+    if (decision) this.decisions.set(scanId, decision);
+    this.outbox = [...this.outbox, queued];
+    this.set({ pending: this.outbox.length });
+    return { source: 'local', scanId, outcome, ticket, pendingAfter: this.outbox.length };
+  }
+
+  /** An online admission is remembered here too: if the network drops a second later, the phone still knows. */
+  private async rememberServerAnswer(answer: ScanResult, ticket: DoorTicket | undefined, scannedAt: string) {
+    if (answer.result !== 'admitted') return;
+    const registrationId = ticket?.registrationId ?? answer.attendee?.registrationId;
+    if (!registrationId) return;
+    const now = Date.now();
+    const decision: Decision = {
+      scanId: answer.scanId,
+      conferenceId: this.conferenceId,
+      registrationId,
+      events: [
+        {
+          type: 'AttendeeAdmitted',
+          data: {
+            conferenceId: this.conferenceId,
+            scanId: answer.scanId,
+            door: answer.door ?? this.door,
+            deviceId: '',
+            scannedAt: answer.admittedAt ?? scannedAt,
+            idCheck: null,
+            registrationId,
+          },
+        },
+      ],
+      recordedAt: now,
+      syncedAt: now,
+    };
+    await localStore.record(decision, null);
+    this.decisions.set(decision.scanId, decision);
+  }
+
+  /** An undo the server accepted: the phone may admit the person again. */
+  async recordUndo(scanId: string, reason: string): Promise<void> {
+    const admitted = this.decisions.get(scanId);
+    if (!admitted) return;
+    const now = Date.now();
+    const decision: Decision = {
+      scanId: `${scanId}:undo`,
+      conferenceId: this.conferenceId,
+      registrationId: admitted.registrationId,
+      events: [undoneEvent(this.conferenceId, admitted.registrationId, scanId, reason, new Date(now).toISOString())],
+      recordedAt: now,
+      syncedAt: now,
+    };
+    await localStore.record(decision, null);
+    this.decisions.set(decision.scanId, decision);
+  }
+
+  // ----------------------------------------------------------------- upload
+
+  /** Sends the outbox, oldest first, one scan at a time; then refreshes the list. */
+  sync(): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.outbox.length === 0 && this.state.connectivity !== 'offline') return;
+      this.set({ connectivity: 'syncing', lastSyncAgreed: 0 });
+      let agreed = 0;
+      while (this.outbox.length > 0) {
+        const queued = this.outbox[0]!;
+        let answer: ScanResult | null = null;
+        let rejected: string | null = null;
+        try {
+          answer = await api.scan(queued.conferenceId, queued.body, { timeoutMs: 10_000 });
+        } catch (error) {
+          if (unavailable(error) || (error instanceof ApiError && error.status === 401)) {
+            this.set({ connectivity: 'offline' });
+            return;
+          }
+          // The server will never take this one as it is (a door the conference no longer has, say):
+          // sending it again would get the same answer and hold up every scan behind it.
+          rejected = error instanceof ApiError ? error.code : 'error';
+        }
+        const notice: SyncNotice | null =
+          answer?.conflict || rejected
+            ? {
+                scanId: queued.scanId,
+                conferenceId: queued.conferenceId,
+                name: queued.name,
+                door: queued.body.door,
+                scannedAt: queued.body.scannedAt,
+                offline: queued.body.offline ?? { result: 'refused' },
+                answer,
+                rejected,
+                at: Date.now(),
+              }
+            : null;
+        if (!notice) agreed += 1;
+        await localStore.acknowledge(queued.scanId, Date.now(), notice);
+        const decision = this.decisions.get(queued.scanId);
+        if (decision) this.decisions.set(queued.scanId, { ...decision, syncedAt: Date.now() });
+        this.outbox = this.outbox.slice(1);
+        this.set({
+          pending: this.outbox.length,
+          lastSyncAgreed: agreed,
+          notices:
+            notice && notice.conferenceId === this.conferenceId ? [...this.state.notices, notice] : this.state.notices,
+        });
+      }
+      this.recent = [];
+      this.set({ connectivity: 'online' });
+      // The list, with what the others did meanwhile (inside this job: nothing else runs before it).
+      const startedAt = Date.now();
+      try {
+        const dataset = await api.doorDataset(this.conferenceId, this.meta?.cursor, { timeoutMs: 10_000 });
+        await this.applyList(dataset, startedAt);
+      } catch (error) {
+        if (unavailable(error)) this.observe(true);
+      }
+    });
+  }
+
+  async dismiss(scanId: string): Promise<void> {
+    await localStore.dismiss(scanId);
+    this.set({ notices: this.state.notices.filter((n) => n.scanId !== scanId) });
+  }
+
+  // ------------------------------------------------------------------ wipe
+
+  private async wipe(why: 'revoked' | 'ended'): Promise<void> {
+    await localStore.wipePersonalData();
+    this.meta = null;
+    this.setTickets([]);
+    this.decisions.clear();
+    this.outbox = this.outbox.map((q) => ({ ...q, name: null }));
+    this.set({ wiped: why, listSize: 0, refreshedAt: null, conference: null, notices: [] });
+  }
+}
