@@ -381,6 +381,13 @@ function DoorDesk({
         }
         return;
       }
+      if (known) {
+        // Found by the server's search (the phone has no list yet): its own state says whether to check.
+        const expected = known.status === 'registered' && known.admitted === null;
+        if (expected && rules.idCheckRequired) setScreen({ kind: 'preview', ref, attendee: known });
+        else await submitScan(ref, undefined, known);
+        return;
+      }
       if ('ticketCode' in ref && engine.getState().connectivity === 'online') {
         try {
           const found = await api.ticket(cid, ref.ticketCode, { timeoutMs: LOOKUP_TIMEOUT_MS });
