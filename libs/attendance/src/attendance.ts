@@ -20,7 +20,8 @@ import { slotOf } from './time.js';
  * Definitions (what the dashboard's words mean):
  * - `registered`, `waitlisted`, `cancelled`: registrations in that status now
  *   (a promotion moves one from waitlisted to registered).
- * - `admitted`: admissions recorded (`AttendeeAdmitted`), `undone`: those
+ * - `admitted`: people admitted (`AttendeeAdmitted`; a person let in by several
+ *   doors that worked offline counts once, at the earliest scan), `undone`: those
  *   revoked (`AdmissionUndone`); `present` = admitted − undone = tickets whose
  *   admission stands. There is no exit scan, so "present" means "came in".
  * - `refused`: refused scans by reason code (every one, repeated scans too).
@@ -82,6 +83,8 @@ export interface ConferenceTally {
   arrivals: Record<string, number>;
   lunch: { expected: number; paid: number; admittedWithLunch: number };
   charters: Record<string, CharterCounts>;
+  /** Conflicts from doors that worked offline: every one recorded, and those still open (by conflict id). */
+  conflicts: { total: number; open: Record<string, true> };
 }
 
 export type TalliedStatus = 'registered' | 'waitlisted' | 'cancelled';
@@ -100,7 +103,18 @@ export interface RegistrationTally {
   organisationKey: string;
   lunch: boolean;
   lunchPaid: boolean;
-  admission: { scanId: string; door: string; slot: number | null } | null;
+  /** The standing admission: the earliest by scan time when several doors let the person in. */
+  admission: AdmissionTally | null;
+  /** Other standing admissions of the same ticket (doors that worked offline), earliest first. */
+  others: AdmissionTally[];
+}
+
+export interface AdmissionTally {
+  scanId: string;
+  door: string;
+  slot: number | null;
+  /** Scan time, epoch ms (`null` when unreadable). */
+  at: number | null;
 }
 
 export interface AttendanceState {
@@ -131,6 +145,7 @@ export const emptyTally = (conferenceId: string): ConferenceTally => ({
   arrivals: {},
   lunch: { expected: 0, paid: 0, admittedWithLunch: 0 },
   charters: {},
+  conflicts: { total: 0, open: {} },
 });
 
 // ------------------------------------------------------------------ fold
@@ -209,10 +224,39 @@ const registrationOf = (state: AttendanceState, conferenceId: string, registrati
       lunch: false,
       lunchPaid: false,
       admission: null,
+      others: [],
     };
     state.registrations.set(registrationId, r);
   }
   return r;
+};
+
+const insertByTime = (list: AdmissionTally[], a: AdmissionTally): AdmissionTally[] => {
+  const index = list.findIndex((x) => x.at !== null && a.at !== null && x.at > a.at);
+  return index === -1 ? [...list, a] : [...list.slice(0, index), a, ...list.slice(index)];
+};
+
+/**
+ * Another admission of the same person becomes the standing one (an earlier
+ * scan uploaded late, or the next one after an undo): the person is still
+ * counted once; the door and the arrival slot follow the standing admission.
+ * `displaced` is kept among the others (it still stands, only later).
+ */
+const moveStanding = (
+  c: ConferenceTally,
+  r: RegistrationTally,
+  next: AdmissionTally,
+  displaced: AdmissionTally | null,
+): void => {
+  const previousDoor = r.admission?.door;
+  change(c, r, (x) => {
+    x.admission = next;
+    if (displaced !== null) x.others = insertByTime(x.others, displaced);
+  });
+  if (previousDoor !== undefined && previousDoor !== next.door) {
+    doorOf(c, previousDoor).admitted -= 1;
+    doorOf(c, next.door).admitted += 1;
+  }
 };
 
 /**
@@ -267,11 +311,28 @@ const apply = (state: AttendanceState, event: AttendanceEvent): Touched => {
       return { conferenceId, registrationId: r.registrationId };
     }
     case 'AttendeeAdmitted': {
+      // A person is counted once however many doors let them in: the earliest
+      // scan is the admission; the others are kept, so that an undo of the
+      // standing one leaves the next one standing.
       const d = event.data;
       const r = registrationOf(state, conferenceId, d.registrationId);
-      change(c, r, (x) => (x.admission = { scanId: d.scanId, door: d.door, slot: slotOf(d.scannedAt) }));
-      for (const g of groupsOf(c, r)) g.admitted += 1;
-      doorOf(c, d.door).admitted += 1;
+      const ms = Date.parse(d.scannedAt);
+      const admission: AdmissionTally = {
+        scanId: d.scanId,
+        door: d.door,
+        slot: slotOf(d.scannedAt),
+        at: Number.isNaN(ms) ? null : ms,
+      };
+      const standing = r.admission;
+      if (standing === null) {
+        change(c, r, (x) => (x.admission = admission));
+        for (const g of groupsOf(c, r)) g.admitted += 1;
+        doorOf(c, d.door).admitted += 1;
+      } else if (admission.at !== null && standing.at !== null && admission.at < standing.at) {
+        moveStanding(c, r, admission, standing);
+      } else {
+        r.others = insertByTime(r.others, admission);
+      }
       return { conferenceId, registrationId: r.registrationId };
     }
     case 'EntryRefused': {
@@ -281,11 +342,33 @@ const apply = (state: AttendanceState, event: AttendanceEvent): Touched => {
     }
     case 'AdmissionUndone': {
       const r = state.registrations.get(event.data.registrationId);
-      // Only the standing admission can be undone; an older scan id changes nothing.
-      if (r?.admission?.scanId !== event.data.scanId) return none;
+      if (r === undefined) return none;
+      const { scanId } = event.data;
+      if (r.admission?.scanId !== scanId) {
+        // Another door's entry of the same person: it leaves the figures alone.
+        const others = r.others.filter((a) => a.scanId !== scanId);
+        if (others.length === r.others.length) return none;
+        r.others = others;
+        return { conferenceId, registrationId: r.registrationId };
+      }
+      const [next, ...rest] = r.others;
+      if (next !== undefined) {
+        r.others = rest;
+        moveStanding(c, r, next, null);
+        return { conferenceId, registrationId: r.registrationId };
+      }
       change(c, r, (x) => (x.admission = null));
       c.undone += 1;
       return { conferenceId, registrationId: r.registrationId };
+    }
+    case 'ScanConflicted': {
+      c.conflicts.total += 1;
+      c.conflicts.open[event.data.conflictId] = true;
+      return none;
+    }
+    case 'ConflictAcknowledged': {
+      delete c.conflicts.open[event.data.conflictId];
+      return none;
     }
     case 'LunchPaid': {
       const r = registrationOf(state, conferenceId, event.data.registrationId);

@@ -304,3 +304,79 @@ describe('attendance figures', () => {
     });
   });
 });
+
+describe('doors that worked offline', () => {
+  const conflict = (n: number, scan: number): AttendanceEvent => ({
+    type: 'ScanConflicted',
+    data: {
+      conferenceId,
+      conflictId: `conflict-${scan}`,
+      scanId: `scan-${scan}`,
+      registrationId: registrationId(n),
+      reason: 'already_checked_in',
+      door: pressDoor,
+      deviceId: 'd',
+      scannedAt: at('09:50:00'),
+      receivedAt: at('10:20:00'),
+      previous: null,
+      detectedAt: at('10:20:00'),
+    },
+  });
+  const acknowledged = (scan: number): AttendanceEvent => ({
+    type: 'ConflictAcknowledged',
+    data: {
+      conferenceId,
+      conflictId: `conflict-${scan}`,
+      registrationId: registrationId(1),
+      note: null,
+      deviceId: 'd',
+      acknowledgedAt: at('11:00:00'),
+    },
+  });
+
+  describe('when two doors let the same person in', () => {
+    const twice = [
+      registered(1),
+      admitted(1, { scan: 1, door: mainDoor, scannedAt: at('09:42:00') }),
+      admitted(1, { scan: 2, door: pressDoor, scannedAt: at('09:50:00') }),
+    ];
+
+    test('the person is counted once, at the earliest door', () => {
+      const s = given(...twice);
+      expect([s.admitted, s.present, s.undone]).toEqual([1, 1, 0]);
+      expect(s.byDoor).toEqual([{ door: mainDoor, admitted: 1, refused: 0, present: 1 }]);
+      expect(s.arrivals.slots.reduce((n, x) => n + x.count, 0)).toBe(1);
+    });
+
+    test('an earlier scan uploaded late becomes the admission', () => {
+      const s = given(
+        registered(1),
+        admitted(1, { scan: 2, door: pressDoor, scannedAt: at('09:50:00') }),
+        admitted(1, { scan: 1, door: mainDoor, scannedAt: at('09:42:00') }),
+      );
+      expect([s.admitted, s.present]).toEqual([1, 1]);
+      expect(s.byDoor.find((d) => d.door === mainDoor)).toEqual({
+        door: mainDoor,
+        admitted: 1,
+        refused: 0,
+        present: 1,
+      });
+      expect(s.byDoor.find((d) => d.door === pressDoor)?.present).toBe(0);
+    });
+
+    test('undoing the admission leaves the other entry standing; undoing both empties the room', () => {
+      expect(given(...twice, undone(1, 1)).present).toBe(1);
+      const both = given(...twice, undone(1, 1), undone(1, 2));
+      expect([both.present, both.undone]).toEqual([0, 1]);
+    });
+  });
+
+  test('conflicts are counted, and open until acknowledged', () => {
+    const s = given(registered(1), conflict(1, 1), conflict(1, 2), acknowledged(1));
+    expect(s.conflicts).toEqual({ open: 1, total: 2 });
+    expect(given(registered(1), conflict(1, 1), acknowledged(1), acknowledged(1)).conflicts).toEqual({
+      open: 0,
+      total: 1,
+    });
+  });
+});

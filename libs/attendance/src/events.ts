@@ -5,6 +5,8 @@ import type {
   ConferenceScheduled,
   EntryRefused,
   LunchPaid,
+  ScanConflicted,
+  ConflictAcknowledged,
   PersonRegistered,
   PersonWaitlisted,
   RegistrationCancelled,
@@ -29,6 +31,8 @@ export type AttendanceEvent =
   | EntryRefused
   | AdmissionUndone
   | LunchPaid
+  | ScanConflicted
+  | ConflictAcknowledged
   | CharterPublished
   | CharterSigned
   | SignatureVoided
@@ -47,6 +51,8 @@ export const ATTENDANCE_EVENT_TYPES: readonly AttendanceEventType[] = [
   'EntryRefused',
   'AdmissionUndone',
   'LunchPaid',
+  'ScanConflicted',
+  'ConflictAcknowledged',
   'CharterPublished',
   'CharterSigned',
   'SignatureVoided',
@@ -88,6 +94,10 @@ export const occurredAt = (event: AttendanceEvent): string | null => {
       return event.data.undoneAt;
     case 'LunchPaid':
       return event.data.paidAt;
+    case 'ScanConflicted':
+      return event.data.detectedAt;
+    case 'ConflictAcknowledged':
+      return event.data.acknowledgedAt;
     case 'CharterPublished':
       return event.data.publishedAt;
     case 'CharterSigned':

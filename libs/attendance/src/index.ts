@@ -10,7 +10,7 @@
  * read model from the start at its next start, instead of mixing figures
  * counted two ways.
  */
-export const ATTENDANCE_FOLD_VERSION = 1;
+export const ATTENDANCE_FOLD_VERSION = 2;
 
 export * from './events.js';
 export * from './time.js';

@@ -43,6 +43,8 @@ export interface AttendanceSnapshot {
     signatoriesPresent: number;
     charters: CharterCounts[];
   };
+  /** Conflicts from doors that worked offline: still to be acknowledged, and all recorded. */
+  conflicts: { open: number; total: number };
 }
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -90,5 +92,6 @@ export const snapshotOf = (t: ConferenceTally): AttendanceSnapshot => {
       signatoriesPresent: t.byCategory.signatory.present,
       charters,
     },
+    conflicts: { open: Object.keys(t.conflicts.open).length, total: t.conflicts.total },
   };
 };

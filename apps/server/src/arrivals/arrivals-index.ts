@@ -57,14 +57,15 @@ export class ArrivalsIndex implements OnApplicationBootstrap, OnApplicationShutd
 
   private apply(event: ArrivalEvent): void {
     switch (event.type) {
-      case 'AttendeeAdmitted':
+      case 'AttendeeAdmitted': {
         this.scans.set(event.data.scanId, event.data);
-        this.ticket(event.data.registrationId).admitted = {
-          at: event.data.scannedAt,
-          door: event.data.door,
-          scanId: event.data.scanId,
-        };
+        const t = this.ticket(event.data.registrationId);
+        // Doors that worked offline may each have let the person in: the earliest scan is the admission.
+        if (t.admitted === null || Date.parse(event.data.scannedAt) < Date.parse(t.admitted.at)) {
+          t.admitted = { at: event.data.scannedAt, door: event.data.door, scanId: event.data.scanId };
+        }
         return;
+      }
       case 'EntryRefused':
         this.scans.set(event.data.scanId, event.data);
         return;
@@ -76,6 +77,9 @@ export class ArrivalsIndex implements OnApplicationBootstrap, OnApplicationShutd
       case 'LunchPaid':
         this.ticket(event.data.registrationId).lunchPaid = true;
         return;
+      case 'ScanConflicted':
+      case 'ConflictAcknowledged':
+        return; // not subscribed to (FILTER): the conflicts have a read model of their own
       default: {
         const unknown: never = event;
         throw new Error(`Unexpected event ${JSON.stringify(unknown)}`);

@@ -6,12 +6,15 @@ import {
   initialState,
   type AdmissionUndone,
   type ArrivalEvent,
+  type ConflictAcknowledged,
+  type ScanConflicted,
   type AttendeeAdmitted,
   type EntryRefused,
   type LunchPaid,
   type PreviousAdmission,
   type ScanOutcome,
   type TicketFacts,
+  type Admission,
   type TicketLookup,
   type TicketState,
 } from './arrival.js';
@@ -33,6 +36,33 @@ export type ScanTicket = DomainCommand<
     scannedAt: string;
     idCheck: IdCheck | null;
     ticket: TicketLookup;
+    /**
+     * What the door decided on its own when it had no network, and when the
+     * server received it; `null` for a scan the server decides. An offline
+     * decision is a fact: it is recorded as made, and where the server would
+     * have decided otherwise, a conflict is recorded beside it.
+     */
+    offline?: OfflineDecision | null;
+  }
+>;
+
+export interface OfflineDecision {
+  result: 'admitted' | 'refused';
+  /** The door's reason for a refusal. */
+  reason: EntryRefusalReason | null;
+  receivedAt: string;
+}
+
+/** An organiser has seen a conflict and dealt with it (an acknowledgement is recorded once). */
+export type AcknowledgeConflict = DomainCommand<
+  'AcknowledgeConflict',
+  {
+    conferenceId: string;
+    conflictId: string;
+    registrationId: string | null;
+    note: string | null;
+    deviceId: string;
+    acknowledgedAt: string;
   }
 >;
 
@@ -62,7 +92,7 @@ export type RecordLunchPayment = DomainCommand<
   }
 >;
 
-export type ArrivalCommand = ScanTicket | UndoAdmission | RecordLunchPayment;
+export type ArrivalCommand = ScanTicket | UndoAdmission | RecordLunchPayment | AcknowledgeConflict;
 
 // ------------------------------------------------------- reasons, outcomes
 
@@ -79,6 +109,8 @@ export const ARRIVAL_REFUSAL_REASONS = [
   'registration_cancelled',
   'lunch_already_paid',
   'wrong_amount',
+  'unknown_conflict',
+  'offline_reason_missing',
 ] as const;
 export type ArrivalRefusalReason = (typeof ARRIVAL_REFUSAL_REASONS)[number];
 
@@ -87,6 +119,13 @@ export type LunchPaymentRefusalReason = Extract<
   ArrivalRefusalReason,
   'payment_id_conflict' | 'lunch_not_offered' | 'registration_cancelled' | 'lunch_already_paid' | 'wrong_amount'
 >;
+
+export type AcknowledgeRefusalReason = Extract<ArrivalRefusalReason, 'unknown_conflict'>;
+
+export interface AcknowledgeOutcome {
+  conflictId: string;
+  acknowledged: true;
+}
 
 export interface UndoOutcome {
   scanId: string;
@@ -103,40 +142,29 @@ export interface LunchPaymentOutcome {
   paidAt: string;
 }
 
-export type ArrivalOutcome = ScanOutcome | UndoOutcome | LunchPaymentOutcome;
+export type ArrivalOutcome = ScanOutcome | UndoOutcome | LunchPaymentOutcome | AcknowledgeOutcome;
 
 // ---------------------------------------------------------------- decide
 
-export const scanTicket = (
-  command: ScanTicket,
-  state: TicketState,
-): Decision<AttendeeAdmitted | EntryRefused, ScanOutcome, never> => {
-  const { conferenceId, scanId, door, deviceId, scannedAt, idCheck, ticket } = command.data;
-  // A device that did not hear the answer sends the same scan again: it gets the same answer, and nothing is written.
-  const prior = state.scans.get(scanId);
-  if (prior !== undefined) return accept([], prior);
-
-  const scan = { conferenceId, scanId, door, deviceId, scannedAt, idCheck };
-  const refused = (
-    registrationId: string | null,
-    reason: EntryRefusalReason,
-    previous: PreviousAdmission | null = null,
-  ): Decision<EntryRefused, ScanOutcome, never> =>
-    accept([{ type: 'EntryRefused', data: { ...scan, registrationId, reason, previous } }], {
-      scanId,
-      result: 'refused',
-      registrationId,
-      reason,
-      previous,
-    });
-
-  if (!ticket.found) return refused(ticket.registrationId, 'unknown_ticket');
-  const { registrationId } = ticket;
+/**
+ * What the rules say of a scan, given the ticket's facts and the admissions
+ * that came before it: the one judgement, used online (against every
+ * admission) and for a scan decided offline (against the admissions scanned
+ * before it, so that offline scans are judged in the order they happened).
+ */
+export const judgeScan = (
+  ticket: TicketLookup,
+  earlier: Admission | undefined,
+  idCheck: IdCheck | null,
+): { result: 'admitted' } | { result: 'refused'; reason: EntryRefusalReason; previous: PreviousAdmission | null } => {
+  const refused = (reason: EntryRefusalReason, previous: PreviousAdmission | null = null) =>
+    ({ result: 'refused', reason, previous }) as const;
+  if (!ticket.found) return refused('unknown_ticket');
   switch (ticket.status) {
     case 'cancelled':
-      return refused(registrationId, 'cancelled');
+      return refused('cancelled');
     case 'waitlisted':
-      return refused(registrationId, 'waitlisted');
+      return refused('waitlisted');
     case 'registered':
       break;
     default: {
@@ -144,18 +172,153 @@ export const scanTicket = (
       throw new Error(`Unknown registration status ${String(unknown)}`);
     }
   }
-  if (state.status === 'admitted')
-    return refused(registrationId, 'already_checked_in', { at: state.admission.at, door: state.admission.door });
-  if (ticket.idCheckRequired && idCheck === null) return refused(registrationId, 'id_not_checked');
+  if (earlier !== undefined) return refused('already_checked_in', { at: earlier.at, door: earlier.door });
+  if (ticket.idCheckRequired && idCheck === null) return refused('id_not_checked');
   // Checked although the conference does not require it, and the name did not match: the door saw a problem.
-  if (idCheck !== null && !idCheck.nameMatches) return refused(registrationId, 'id_mismatch');
+  if (idCheck !== null && !idCheck.nameMatches) return refused('id_mismatch');
+  return { result: 'admitted' };
+};
 
+const instant = (iso: string): number => Date.parse(iso);
+
+export const scanTicket = (
+  command: ScanTicket,
+  state: TicketState,
+): Decision<AttendeeAdmitted | EntryRefused | ScanConflicted, ScanOutcome, 'offline_reason_missing'> => {
+  const { conferenceId, scanId, door, deviceId, scannedAt, idCheck, ticket } = command.data;
+  // A device that did not hear the answer sends the same scan again: it gets the same answer, and nothing is written.
+  const prior = state.scans.get(scanId);
+  if (prior !== undefined) return accept([], prior);
+  const offline = command.data.offline ?? null;
+  if (offline !== null) return scanDecidedOffline(command, offline, state);
+
+  const scan = { conferenceId, scanId, door, deviceId, scannedAt, idCheck };
+  const registrationId = ticket.registrationId;
+  const judged = judgeScan(ticket, state.status === 'admitted' ? state.admission : undefined, idCheck);
+  if (judged.result === 'refused' || registrationId === null) {
+    const { reason, previous } =
+      judged.result === 'refused' ? judged : { reason: 'unknown_ticket' as const, previous: null };
+    return accept([{ type: 'EntryRefused', data: { ...scan, registrationId, reason, previous } }], {
+      scanId,
+      result: 'refused',
+      registrationId,
+      reason,
+      previous,
+    });
+  }
   return accept([{ type: 'AttendeeAdmitted', data: { ...scan, registrationId } }], {
     scanId,
     result: 'admitted',
     registrationId,
     admittedAt: scannedAt,
     door,
+  });
+};
+
+/**
+ * A scan the door decided without the server. Recorded as decided: an
+ * admission is an admission (the person has walked in), a refusal a refusal.
+ * The server then judges it as it would have, against the admissions scanned
+ * *before* it (by the door's clock, not by arrival); where it disagrees with
+ * the door's admission, a conflict is recorded beside it. An offline admission
+ * earlier than the standing one becomes the standing admission, and the one it
+ * displaces is the conflict (`already_checked_in`, previous: the earlier).
+ */
+const scanDecidedOffline = (
+  command: ScanTicket,
+  offline: OfflineDecision,
+  state: TicketState,
+): Decision<AttendeeAdmitted | EntryRefused | ScanConflicted, ScanOutcome, 'offline_reason_missing'> => {
+  const { conferenceId, scanId, door, deviceId, scannedAt, idCheck, ticket } = command.data;
+  const { receivedAt } = offline;
+  const scan = { conferenceId, scanId, door, deviceId, scannedAt, idCheck, offline: { receivedAt } };
+  const registrationId = ticket.registrationId;
+
+  if (offline.result === 'refused') {
+    if (offline.reason === null) return refuse('offline_reason_missing');
+    const reason = offline.reason;
+    const previous = reason === 'already_checked_in' ? (state.status === 'admitted' ? state.admission : null) : null;
+    const prev = previous === null ? null : { at: previous.at, door: previous.door };
+    return accept([{ type: 'EntryRefused', data: { ...scan, registrationId, reason, previous: prev } }], {
+      scanId,
+      result: 'refused',
+      registrationId,
+      reason,
+      previous: prev,
+    });
+  }
+
+  const at = instant(scannedAt);
+  const earlier = state.admissions.find((a) => instant(a.at) <= at);
+  const judged = judgeScan(ticket, earlier, idCheck);
+  const conflictOf = (
+    about: { scanId: string; door: string; deviceId: string; scannedAt: string; receivedAt: string },
+    reason: EntryRefusalReason,
+    previous: Admission | null,
+  ): ScanConflicted => ({
+    type: 'ScanConflicted',
+    data: {
+      conferenceId,
+      conflictId: about.scanId,
+      scanId: about.scanId,
+      registrationId,
+      reason,
+      door: about.door,
+      deviceId: about.deviceId,
+      scannedAt: about.scannedAt,
+      receivedAt: about.receivedAt,
+      previous: previous === null ? null : { at: previous.at, door: previous.door, scanId: previous.scanId },
+      detectedAt: receivedAt,
+    },
+  });
+  const self = { scanId, door, deviceId, scannedAt, receivedAt };
+
+  if (!ticket.found) {
+    // The door let in a ticket the server has never heard of: there is no
+    // ticket to admit, only the disagreement to record (on the door stream).
+    const conflict = conflictOf(self, 'unknown_ticket', null);
+    return accept([conflict], {
+      scanId,
+      result: 'refused',
+      registrationId,
+      reason: 'unknown_ticket',
+      previous: null,
+      conflict: { conflictId: scanId, reason: 'unknown_ticket', previous: null },
+    });
+  }
+
+  const admittedId = ticket.registrationId;
+  const admitted: AttendeeAdmitted = { type: 'AttendeeAdmitted', data: { ...scan, registrationId: admittedId } };
+  const outcome = { scanId, result: 'admitted' as const, registrationId: admittedId, admittedAt: scannedAt, door };
+  if (judged.result === 'refused') {
+    const previous = judged.reason === 'already_checked_in' ? (earlier ?? null) : null;
+    return accept([admitted, conflictOf(self, judged.reason, previous)], {
+      ...outcome,
+      conflict: { conflictId: scanId, reason: judged.reason, previous: judged.previous },
+    });
+  }
+  // The server agrees; but a standing admission scanned *after* this one is now the second entry.
+  const displaced = state.status === 'admitted' ? state.admission : undefined;
+  if (displaced === undefined || state.conflicts.has(displaced.scanId)) return accept([admitted], outcome);
+  const first: Admission = { scanId, at: scannedAt, door, deviceId, receivedAt };
+  return accept(
+    [admitted, conflictOf({ ...displaced, scannedAt: displaced.at }, 'already_checked_in', first)],
+    outcome,
+  );
+};
+
+export const acknowledgeConflict = (
+  command: AcknowledgeConflict,
+  state: TicketState,
+): Decision<ConflictAcknowledged, AcknowledgeOutcome, AcknowledgeRefusalReason> => {
+  const { conflictId } = command.data;
+  const conflict = state.conflicts.get(conflictId);
+  if (conflict === undefined) return refuse('unknown_conflict');
+  if (conflict.acknowledged) return accept([], { conflictId, acknowledged: true });
+  const note = command.data.note?.trim() || null;
+  return accept([{ type: 'ConflictAcknowledged', data: { ...command.data, note } }], {
+    conflictId,
+    acknowledged: true,
   });
 };
 
@@ -220,6 +383,8 @@ export const decide = (
       return undoAdmission(command, state);
     case 'RecordLunchPayment':
       return recordLunchPayment(command, state);
+    case 'AcknowledgeConflict':
+      return acknowledgeConflict(command, state);
     default: {
       const unknown: never = command;
       throw new Error(`Unknown arrival command ${JSON.stringify(unknown)}`);

@@ -75,6 +75,11 @@ interface ScanData {
   scannedAt: string;
   /** The check the door made, if any: the document's kind and whether the name matched, never its number. */
   idCheck: IdCheck | null;
+  /**
+   * Present when the door decided without the server (no network): the scan is
+   * recorded as the door decided it, and `receivedAt` is when the server got it.
+   */
+  offline?: { receivedAt: string };
 }
 
 export interface PreviousAdmission {
@@ -115,25 +120,91 @@ export type LunchPaid = DomainEvent<
   }
 >;
 
-export type ArrivalEvent = AttendeeAdmitted | EntryRefused | AdmissionUndone | LunchPaid;
+/**
+ * A door decided without the server, and the server, knowing everything,
+ * would have decided otherwise: the admission stands (the person has walked
+ * in) and this event records the disagreement for the organisers. Its id is
+ * the id of the scan it is about: a scan conflicts at most once (a scan that
+ * conflicts on arrival never becomes the standing admission, and a standing
+ * admission is displaced at most once).
+ */
+export type ScanConflicted = DomainEvent<
+  'ScanConflicted',
+  {
+    conferenceId: string;
+    conflictId: string;
+    /** The scan the conflict is about; its door, device and times follow. */
+    scanId: string;
+    registrationId: string | null;
+    reason: EntryRefusalReason;
+    door: string;
+    deviceId: string;
+    scannedAt: string;
+    receivedAt: string;
+    /** For `already_checked_in`: the admission that came first (by scan time). */
+    previous: (PreviousAdmission & { scanId: string }) | null;
+    /** When the server found the conflict (the upload that revealed it). */
+    detectedAt: string;
+  }
+>;
+
+export type ConflictAcknowledged = DomainEvent<
+  'ConflictAcknowledged',
+  {
+    conferenceId: string;
+    conflictId: string;
+    registrationId: string | null;
+    note: string | null;
+    deviceId: string;
+    acknowledgedAt: string;
+  }
+>;
+
+export type ArrivalEvent =
+  AttendeeAdmitted | EntryRefused | AdmissionUndone | LunchPaid | ScanConflicted | ConflictAcknowledged;
 
 // ----------------------------------------------------------------- state
 
+/** Where the server, knowing everything, disagrees with what a door decided offline. */
+export interface ScanConflict {
+  conflictId: string;
+  reason: EntryRefusalReason;
+  previous: PreviousAdmission | null;
+}
+
 export type ScanOutcome =
-  | { scanId: string; result: 'admitted'; registrationId: string; admittedAt: string; door: string }
+  | {
+      scanId: string;
+      result: 'admitted';
+      registrationId: string;
+      admittedAt: string;
+      door: string;
+      conflict?: ScanConflict;
+    }
   | {
       scanId: string;
       result: 'refused';
       registrationId: string | null;
       reason: EntryRefusalReason;
       previous: PreviousAdmission | null;
+      conflict?: ScanConflict;
     };
 
 export interface Admission {
   scanId: string;
+  /** The door's scan time. */
   at: string;
   door: string;
   deviceId: string;
+  /** When the server received it (the scan time for a scan decided online). */
+  receivedAt: string;
+}
+
+export interface ConflictRecord {
+  conflictId: string;
+  scanId: string;
+  reason: EntryRefusalReason;
+  acknowledged: boolean;
 }
 
 export interface LunchPayment {
@@ -150,6 +221,14 @@ interface TicketHistory {
   /** Admission scan id → when it was undone. */
   undone: ReadonlyMap<string, string>;
   lunchPayment: LunchPayment | null;
+  /**
+   * Every admission that stands (not undone), earliest scan time first. Doors
+   * that worked offline may each have let the person in: all of those are
+   * facts, and the earliest is *the* admission (`admission`).
+   */
+  admissions: readonly Admission[];
+  /** Conflict id → the conflict, recorded on this stream. */
+  conflicts: ReadonlyMap<string, ConflictRecord>;
 }
 
 export type TicketState =
@@ -160,6 +239,8 @@ export const initialState = (): TicketState => ({
   scans: new Map(),
   undone: new Map(),
   lunchPayment: null,
+  admissions: [],
+  conflicts: new Map(),
 });
 
 /*
@@ -173,6 +254,8 @@ interface WorkingHistory {
   scans: Map<string, ScanOutcome>;
   undone: Map<string, string>;
   lunchPayment: LunchPayment | null;
+  admissions: Admission[];
+  conflicts: Map<string, ConflictRecord>;
 }
 
 type WorkingTicket =
@@ -182,15 +265,35 @@ const workingCopy = (state: TicketState): WorkingTicket => ({
   ...state,
   scans: new Map(state.scans),
   undone: new Map(state.undone),
+  admissions: [...state.admissions],
+  conflicts: new Map(state.conflicts),
 });
+
+/** ISO-8601 times with offsets compare as instants, not as text. */
+const instant = (iso: string): number => Date.parse(iso);
+
+/** The state's status and `admission` follow from its standing admissions. */
+const withStanding = (state: WorkingTicket): WorkingTicket => {
+  const { scans, undone, lunchPayment, admissions, conflicts } = state;
+  const history = { scans, undone, lunchPayment, admissions, conflicts };
+  const first = admissions[0];
+  return first === undefined
+    ? { status: 'not_admitted', ...history }
+    : { status: 'admitted', admission: first, ...history };
+};
 
 const applyInPlace = (state: WorkingTicket, event: ArrivalEvent): WorkingTicket => {
   switch (event.type) {
     case 'AttendeeAdmitted': {
-      const { scanId, registrationId, scannedAt, door, deviceId } = event.data;
+      const { scanId, registrationId, scannedAt, door, deviceId, offline } = event.data;
       state.scans.set(scanId, { scanId, result: 'admitted', registrationId, admittedAt: scannedAt, door });
-      const { scans, undone, lunchPayment } = state;
-      return { status: 'admitted', admission: { scanId, at: scannedAt, door, deviceId }, scans, undone, lunchPayment };
+      const admission = { scanId, at: scannedAt, door, deviceId, receivedAt: offline?.receivedAt ?? scannedAt };
+      // Kept in scan-time order; a later arrival with the same time goes after (stable).
+      const at = instant(scannedAt);
+      const index = state.admissions.findIndex((a) => instant(a.at) > at);
+      if (index === -1) state.admissions.push(admission);
+      else state.admissions.splice(index, 0, admission);
+      return withStanding(state);
     }
     case 'EntryRefused': {
       const { scanId, registrationId, reason, previous } = event.data;
@@ -199,13 +302,27 @@ const applyInPlace = (state: WorkingTicket, event: ArrivalEvent): WorkingTicket 
     }
     case 'AdmissionUndone': {
       state.undone.set(event.data.scanId, event.data.undoneAt);
-      if (state.status !== 'admitted' || state.admission.scanId !== event.data.scanId) return state;
-      const { scans, undone, lunchPayment } = state;
-      return { status: 'not_admitted', scans, undone, lunchPayment };
+      state.admissions = state.admissions.filter((a) => a.scanId !== event.data.scanId);
+      return withStanding(state);
     }
     case 'LunchPaid': {
       const { paymentId, amountCents, currency, method, paidAt } = event.data;
       state.lunchPayment = { paymentId, amountCents, currency, method, paidAt };
+      return state;
+    }
+    case 'ScanConflicted': {
+      const { conflictId, scanId, reason, previous } = event.data;
+      state.conflicts.set(conflictId, { conflictId, scanId, reason, acknowledged: false });
+      const scan = state.scans.get(scanId);
+      if (scan !== undefined) {
+        const at = previous === null ? null : { at: previous.at, door: previous.door };
+        state.scans.set(scanId, { ...scan, conflict: { conflictId, reason, previous: at } });
+      }
+      return state;
+    }
+    case 'ConflictAcknowledged': {
+      const conflict = state.conflicts.get(event.data.conflictId);
+      if (conflict !== undefined) state.conflicts.set(conflict.conflictId, { ...conflict, acknowledged: true });
       return state;
     }
     default: {
