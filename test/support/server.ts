@@ -22,6 +22,14 @@ export interface TestServer {
    * Close the server it returns (not this one) at the end.
    */
   restart(): Promise<TestServer>;
+  /**
+   * Closes this app and keeps DATA_DIR (and the test peer): the server is
+   * down, as when the venue's network or the machine is. `start` serves the
+   * same DATA_DIR again on the same port, so pages and service workers that
+   * knew the old address find the server back. Close the server `start`
+   * returns at the end; `dispose` cleans up if the test never starts it again.
+   */
+  stop(): Promise<{ start(): Promise<TestServer>; dispose(): Promise<void> }>;
   /** Closes the app, stops the test peer if one was started, removes DATA_DIR. */
   close(): Promise<void>;
 }
@@ -101,10 +109,11 @@ async function serve(
   env: Record<string, string>,
   eventStore: 'sqlite' | 'eventstoredb',
   dispose: () => Promise<void>,
+  port = 0,
 ): Promise<TestServer> {
   const app = await createApp(loadConfig({ DATA_DIR: dataDir, PORT: '0', ADMIN_TOKEN, ...env }), { logger: false });
   try {
-    await app.listen(0, '127.0.0.1');
+    await app.listen(port, '127.0.0.1');
   } catch (error) {
     await app.close();
     throw error;
@@ -118,6 +127,13 @@ async function serve(
     restart: async () => {
       await app.close();
       return serve(dataDir, env, eventStore, dispose);
+    },
+    stop: async () => {
+      const samePort = Number(new URL(base).port);
+      // Keep-alive connections from a browser would hold the port (and the old app) alive.
+      app.getHttpServer().closeAllConnections();
+      await app.close();
+      return { start: () => serve(dataDir, env, eventStore, dispose, samePort), dispose };
     },
     close: async () => {
       try {
