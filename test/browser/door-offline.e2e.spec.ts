@@ -130,8 +130,11 @@ describe('the door keeps admitting without network', () => {
     const page = await context.newPage();
     page.on('request', (r) => {
       if (r.method() === 'POST' && r.url().endsWith(`/api/conferences/${conferenceId}/scans`)) {
+        // An online attempt that got no answer and its upload share a scan id: keep what went last.
         const body = r.postDataJSON() as SentScan;
-        if (!sent.some((s) => s.scanId === body.scanId)) sent.push(body);
+        const at = sent.findIndex((s) => s.scanId === body.scanId);
+        if (at === -1) sent.push(body);
+        else sent[at] = body;
       }
     });
     await page.goto(enrolmentUrl(base, 'door', token, conferenceId));
@@ -242,8 +245,8 @@ describe('the door keeps admitting without network', () => {
     const firstB = sentB.find((s) => s.registrationId === marie.registrationId);
     if (!firstA || !firstB) throw new Error(`uploads missing: ${JSON.stringify({ sentA, sentB })}`);
     expect(firstB.offline).toEqual({ result: 'admitted' });
-    // No ticket code leaves a phone for a ticket on its list.
-    expect([...sentA, ...sentB].every((s) => s.ticketCode === undefined)).toBe(true);
+    // An offline scan of a ticket on the list goes up by its registration id: the phone keeps no ticket code.
+    expect([...sentA, ...sentB].filter((s) => s.offline && s.ticketCode !== undefined)).toEqual([]);
 
     // The first door's admission stands, with its real time.
     const ticket = await call<{ state: string; door?: string; admittedAt?: string; admitted?: { at: string } }>(

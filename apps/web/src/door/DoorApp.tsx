@@ -589,7 +589,8 @@ function CodeInput({ onCode, screen }: { onCode: (code: string) => void; screen:
   return (
     <form className="code-form" onSubmit={submit}>
       <label className="field">
-        <span>{t('door.code')}</span>
+        {/* Beside a check or a result the field stays, small: the scanner still types into it. */}
+        <span className={screen === 'idle' ? undefined : 'visually-hidden'}>{t('door.code')}</span>
         <span className="row">
           <input
             ref={input}
@@ -704,6 +705,7 @@ function Preview(props: {
           expected={attendee.lunch}
           paid={attendee.lunchPaid}
           offline={offline}
+          compact
         />
       ) : null}
       {needsCheck ? <IdCheckForm value={draft} onChange={setDraft} /> : null}

@@ -10,6 +10,8 @@ interface Props {
   paid: boolean;
   /** No server: the payment cannot be recorded, and the panel says so. */
   offline?: boolean;
+  /** Only whether lunch is due (before the admission, where the screen has no room): it is paid afterwards. */
+  compact?: boolean;
 }
 
 /**
@@ -17,7 +19,7 @@ interface Props {
  * payment id is drawn once per person shown, so a double tap or a retry after
  * a lost answer records one payment.
  */
-export function LunchPanel({ conference, registrationId, expected, paid, offline = false }: Props) {
+export function LunchPanel({ conference, registrationId, expected, paid, offline = false, compact = false }: Props) {
   const { t, lang } = useLang();
   const [paymentId] = useState(newId);
   const [paidWith, setPaidWith] = useState<PaymentMethod | null>(null);
@@ -52,8 +54,8 @@ export function LunchPanel({ conference, registrationId, expected, paid, offline
               ? t('lunch.expectedPaid')
               : t('lunch.expectedUnpaid', { price })}
       </p>
-      {!isPaid && expected && offline ? <p className="hint">{t('offline.needsNetworkLunch')}</p> : null}
-      {!isPaid && expected && !offline ? (
+      {!isPaid && expected && offline && !compact ? <p className="hint">{t('offline.needsNetworkLunch')}</p> : null}
+      {!isPaid && expected && !offline && !compact ? (
         <div className="row" role="group" aria-label={t('lunch.pay', { price })}>
           {PAYMENT_METHODS.map((method) => (
             <button key={method} type="button" className="btn" disabled={busy} onClick={() => void pay(method)}>

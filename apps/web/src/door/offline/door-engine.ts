@@ -27,7 +27,8 @@ import { localStore, type Decision, type ListMeta, type QueuedScan, type SyncNot
  *   time, a network error or a 5xx, and the same scan (same scanId, same
  *   scannedAt) is decided here and queued with what was decided, so a late
  *   server answer and the local decision are one scan, never two;
- * - after 2 failures among the last 5 calls, the phone stays offline and
+ * - after 2 failures among the last 5 calls (a failed scan is followed at
+ *   once by a health check, which counts too), the phone stays offline and
  *   decides every scan at once, probing the server every few seconds;
  * - when the server answers again, the outbox goes up oldest first, one scan
  *   at a time, then the list is refreshed.
@@ -253,6 +254,16 @@ export class DoorEngine {
     }
   }
 
+  /** Online, after a failure: a second one (the server does not answer its health check either) means offline. */
+  private async check(): Promise<void> {
+    try {
+      await api.ready({ timeoutMs: ONLINE_SCAN_TIMEOUT_MS });
+      this.observe(false);
+    } catch {
+      this.observe(true);
+    }
+  }
+
   /** Offline: does the server answer again? Then upload and refresh. */
   async probe(): Promise<void> {
     if (this.state.connectivity !== 'offline') return;
@@ -407,6 +418,8 @@ export class DoorEngine {
       } catch (error) {
         if (!unavailable(error)) throw error;
         this.observe(true);
+        // One failure may be a blip: ask the server at once whether it is there, rather than at the next scan.
+        void this.check();
       }
     }
     return this.decideHere(scanId, scannedAt, ref, ticket, idCheck);
