@@ -380,6 +380,8 @@ export interface AttendanceSnapshot {
     signatoriesPresent: number;
     charters: { charterId: string; title: string | null; status: CharterStatus; signatures: number; voided: number }[];
   };
+  /** Conflicts from doors that worked without network: still open, and all recorded. */
+  conflicts?: { open: number; total: number };
   /** Set when the figures are as of a past moment. */
   asOf?: string;
 }
@@ -466,7 +468,7 @@ function headers(token: string | null, extra: Record<string, string> = {}): Reco
   return { Accept: 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}), ...extra };
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const token = storage.token();
   let response: Response;
   try {

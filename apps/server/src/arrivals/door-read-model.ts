@@ -16,7 +16,6 @@ import { ReadModels, readModelsPath } from '../attendance/projections/read-model
 import { DoorDatasetProjection, type DoorTicketRow } from './door-dataset/door-dataset.projection.js';
 import { ConflictsProjection, type ConflictRow } from './conflicts/conflicts.projection.js';
 
-const STARTUP_WAIT_MS = 3000;
 const FRESH_WAIT_MS = 5000;
 
 const within = async (promise: Promise<void>, ms: number): Promise<boolean> => {
@@ -81,13 +80,16 @@ export class DoorReadModel implements OnModuleInit, OnApplicationBootstrap, Befo
     });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
+    // Not awaited: the attendance read model already holds the start for a
+    // short backlog, and /health/ready stays 503 until these have caught up too.
     this.datasetRunner.start();
     this.conflictsRunner.start();
-    await within(
-      Promise.all([this.datasetRunner.untilCaughtUp(), this.conflictsRunner.untilCaughtUp()]).then(() => undefined),
-      STARTUP_WAIT_MS,
-    );
+  }
+
+  /** Resolves once both projections have caught up with the history they found. */
+  async caughtUp(): Promise<void> {
+    await Promise.all([this.datasetRunner.untilCaughtUp(), this.conflictsRunner.untilCaughtUp()]);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
