@@ -40,6 +40,9 @@ const EXPECTED: [string, string, Role[]][] = [
   ['POST', '/api/conferences/{cid}/scans', [O, 'door']],
   ['POST', '/api/conferences/{cid}/scans/{scanId}/undo', [O, 'door']],
   ['POST', '/api/conferences/{cid}/registrations/{rid}/lunch-payment', [O, 'door']],
+  ['GET', '/api/conferences/{cid}/door-dataset', [O, 'door']],
+  ['GET', '/api/conferences/{cid}/conflicts', [O]],
+  ['POST', '/api/conferences/{cid}/conflicts/{conflictId}/acknowledge', [O]],
   ['POST', '/api/conferences/{cid}/charters', [O]],
   ['GET', '/api/conferences/{cid}/charters', [O, 'kiosk']],
   ['GET', '/api/conferences/{cid}/charters/{chid}', [O, 'kiosk']],
@@ -112,7 +115,7 @@ describe('devices and roles', () => {
       .replace('{cid}', cid)
       .replace('{chid}', chid)
       .replace('{ticketCode}', 'AAAAAAAAAAAAAAAAAAAAAAAA')
-      .replace(/\{(rid|scanId|signatureId|deviceId)\}/g, () => randomUUID());
+      .replace(/\{(rid|scanId|signatureId|deviceId|conflictId)\}/g, () => randomUUID());
 
   const everyone: Who[] = ['none', 'bogus', 'revoked', 'admin', 'organiser', 'door', 'kiosk', 'display'];
   const cells = EXPECTED.flatMap(([method, path, roles]) => everyone.map((who) => [method, path, roles, who] as const));

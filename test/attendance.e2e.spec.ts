@@ -18,6 +18,7 @@ import { EVENT_STORE, openEventStore } from '../apps/server/src/event-store/even
 import { AttendanceReadModel } from '../apps/server/src/attendance/attendance-read-model.js';
 import { UPDATE_INTERVAL_MS } from '../apps/server/src/attendance/attendance-feed/attendance.gateway.js';
 import { readModelsPath } from '../apps/server/src/attendance/projections/read-models.js';
+import { DoorReadModel } from '../apps/server/src/arrivals/door-read-model.js';
 import { rebuildProjections } from '../apps/server/src/attendance/rebuild/rebuild-projections.js';
 import { call, startTestServer, type TestServer, ADMIN_TOKEN } from './support/server.js';
 
@@ -475,6 +476,7 @@ describe('live attendance', () => {
 
         release();
         await app.get(AttendanceReadModel).caughtUp();
+        await app.get(DoorReadModel).caughtUp();
         const ready = await call(base, 'GET', '/health/ready');
         expect(ready.status).toBe(200);
       } finally {

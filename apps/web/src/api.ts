@@ -427,6 +427,8 @@ export interface AttendanceSnapshot {
     signatoriesPresent: number;
     charters: { charterId: string; title: string | null; status: CharterStatus; signatures: number; voided: number }[];
   };
+  /** Conflicts from doors that worked without network: still open, and all recorded. */
+  conflicts?: { open: number; total: number };
   /** Set when the figures are as of a past moment. */
   asOf?: string;
 }
@@ -530,7 +532,12 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: RequestOptions = {},
+): Promise<T> {
   const token = storage.token();
   let response: Response;
   const abort = options.timeoutMs === undefined ? null : new AbortController();

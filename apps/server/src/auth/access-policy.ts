@@ -46,6 +46,10 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Role[]>> = {
   'POST /api/conferences/:cid/scans': [O, 'door'],
   'POST /api/conferences/:cid/scans/:scanId/undo': [O, 'door'],
   'POST /api/conferences/:cid/registrations/:rid/lunch-payment': [O, 'door'],
+  // the door without network
+  'GET /api/conferences/:cid/door-dataset': [O, 'door'],
+  'GET /api/conferences/:cid/conflicts': [O],
+  'POST /api/conferences/:cid/conflicts/:conflictId/acknowledge': [O],
   // the charter
   'POST /api/conferences/:cid/charters': [O],
   'GET /api/conferences/:cid/charters': [O, 'kiosk'],

@@ -59,6 +59,11 @@ export class AuthGuard implements CanActivate {
     }
     req.device = principal;
     this.devices.touch(principal.deviceId);
+    // A door phone tells, on every request, how many scans it still holds (offline outbox).
+    const pending = req.headers['x-door-pending'];
+    if (principal.role === 'door' && typeof pending === 'string' && /^\d{1,7}$/.test(pending)) {
+      this.devices.reportDoor(principal.deviceId, { pendingScans: Number(pending) });
+    }
 
     const allowed = path === undefined ? undefined : rolesFor(req.method, path);
     if (allowed === undefined) {

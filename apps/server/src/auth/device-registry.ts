@@ -26,7 +26,15 @@ export interface DeviceView {
   lastSeenAt: string | null;
   revokedAt: string | null;
   revokedBy: string | null;
+  /**
+   * For a door phone: what it last told of its offline state. `datasetCursor`
+   * is the store position its list was built at (the last list it fetched),
+   * `pendingScans` how many scans it still holds (header `X-Door-Pending`).
+   */
+  door?: { datasetCursor: string | null; datasetAt: string | null; pendingScans: number | null; reportedAt: string };
 }
+
+export type DoorReport = NonNullable<DeviceView['door']>;
 
 /** How stale the cached device list may be before a request catches it up (other server processes' revocations). */
 const REFRESH_MS = 1000;
@@ -47,6 +55,7 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
   private refreshing: Promise<void> | undefined;
   private adminTokenHash: Buffer = Buffer.alloc(32);
   private readonly lastSeen = new Map<string, string>();
+  private readonly doorReports = new Map<string, DoorReport>();
   private activityDirty = false;
   private flushTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -91,6 +100,22 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
     }
     if (device === undefined || device.revokedAt !== null) return null;
     return { deviceId: device.deviceId, name: device.name, role: device.role, conferenceId: device.conferenceId };
+  }
+
+  /**
+   * Notes what a door phone said of its offline state: the scans it still
+   * holds, and the cursor of the list it was just given. Kept in memory (it
+   * is refreshed by every request the phone makes).
+   */
+  reportDoor(deviceId: string, report: { pendingScans?: number; datasetCursor?: string }): void {
+    const now = new Date().toISOString();
+    const previous = this.doorReports.get(deviceId);
+    this.doorReports.set(deviceId, {
+      datasetCursor: report.datasetCursor ?? previous?.datasetCursor ?? null,
+      datasetAt: report.datasetCursor !== undefined ? now : (previous?.datasetAt ?? null),
+      pendingScans: report.pendingScans ?? previous?.pendingScans ?? null,
+      reportedAt: now,
+    });
   }
 
   /** Notes that the device was just used (shown as its last activity). */
@@ -211,6 +236,7 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
       lastSeenAt: this.lastSeen.get(d.deviceId) ?? null,
       revokedAt: d.revokedAt,
       revokedBy: d.revokedBy,
+      ...(this.doorReports.has(d.deviceId) ? { door: this.doorReports.get(d.deviceId) } : {}),
     };
   }
 

@@ -24,6 +24,13 @@ import {
   RecordLunchPaymentHandler,
 } from '../arrivals/record-lunch-payment/record-lunch-payment.js';
 import { LookUpTicketController, LookUpTicketHandler } from '../arrivals/look-up-ticket/look-up-ticket.js';
+import { DoorReadModel } from '../arrivals/door-read-model.js';
+import { GetDoorDatasetController, GetDoorDatasetHandler } from '../arrivals/door-dataset/get-door-dataset.js';
+import {
+  AcknowledgeConflictHandler,
+  ConflictsController,
+  ListConflictsHandler,
+} from '../arrivals/conflicts/conflicts.js';
 
 /** Conferences, registrations and arrivals: one module, since arrivals are decided on the registry's facts. */
 @Module({
@@ -38,6 +45,8 @@ import { LookUpTicketController, LookUpTicketHandler } from '../arrivals/look-up
     UndoAdmissionController,
     RecordLunchPaymentController,
     LookUpTicketController,
+    GetDoorDatasetController,
+    ConflictsController,
   ],
   providers: [
     ConferenceRegistry,
@@ -53,6 +62,10 @@ import { LookUpTicketController, LookUpTicketHandler } from '../arrivals/look-up
     UndoAdmissionHandler,
     RecordLunchPaymentHandler,
     LookUpTicketHandler,
+    DoorReadModel,
+    GetDoorDatasetHandler,
+    ListConflictsHandler,
+    AcknowledgeConflictHandler,
   ],
   exports: [ConferenceRegistry, ArrivalsIndex],
 })

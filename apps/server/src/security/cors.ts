@@ -13,7 +13,13 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
 export const CORS_METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
 /** What a cross-origin caller may send (lower case, as browsers list them in a preflight). */
-export const CORS_REQUEST_HEADERS = ['authorization', 'content-type', 'x-correlation-id', 'x-device-id'] as const;
+export const CORS_REQUEST_HEADERS = [
+  'authorization',
+  'content-type',
+  'x-correlation-id',
+  'x-device-id',
+  'x-door-pending',
+] as const;
 /** What a cross-origin caller may read beyond the safelisted response headers. */
 export const CORS_EXPOSED_HEADERS = ['Retry-After', 'Content-Disposition'] as const;
 const PREFLIGHT_MAX_AGE_SECONDS = 600;

@@ -15,6 +15,7 @@ const STATUS: Record<string, number> = {
   conference_not_scheduled: 404,
   unknown_registration: 404,
   unknown_scan: 404,
+  unknown_conflict: 404,
   lunch_not_offered: 409,
   // The charter (libs/charter). consent_missing, empty_signature, missing_organisation,
   // invalid_image and missing_reason are bad requests (400, the default).

@@ -5,12 +5,13 @@ import { useLang } from '../i18n';
 import { ErrorMessage, TopBar } from '../shell';
 import { storage } from '../storage';
 import { ConferenceForm } from './ConferenceForm';
+import { Conflicts } from './Conflicts';
 import { Devices } from './Devices';
 import { ImportCsv } from './ImportCsv';
 import { Registrations } from './Registrations';
 
-type Tab = 'registrations' | 'import' | 'conference' | 'devices';
-const TABS: Tab[] = ['registrations', 'import', 'conference', 'devices'];
+type Tab = 'registrations' | 'import' | 'conference' | 'devices' | 'conflicts';
+const TABS: Tab[] = ['registrations', 'import', 'conference', 'devices', 'conflicts'];
 
 /** The organisers' page, behind the device gate (an organiser's token: ADMIN_TOKEN or a paired organiser device). */
 export function AdminApp() {
@@ -129,7 +130,9 @@ function AdminPage() {
                         ? 'admin.importShort'
                         : name === 'conference'
                           ? 'admin.conference'
-                          : 'admin.devices',
+                          : name === 'conflicts'
+                            ? 'admin.conflicts'
+                            : 'admin.devices',
                   )}
                 </button>
               ))}
@@ -146,6 +149,9 @@ function AdminPage() {
                 conference={conference}
                 onSaved={() => setRefresh((n) => n + 1)}
               />
+            ) : null}
+            {tab === 'conflicts' ? (
+              <Conflicts conferenceId={conference.conferenceId} timezone={conference.timezone} />
             ) : null}
             {tab === 'devices' ? (
               <Devices conferenceId={conference.conferenceId} conferences={conferences ?? []} />

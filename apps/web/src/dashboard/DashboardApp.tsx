@@ -242,6 +242,11 @@ function Figures({
       </Kpi>
       <Kpi label={t('dashboard.present')} testId="dash-present" value={n(s.present)} tone="blue">
         <span>{t('dashboard.presentShare', { percent: percent(s.present, s.registered, lang) })}</span>
+        {s.conflicts && s.conflicts.open > 0 ? (
+          <span className="dash-warn" data-testid="dash-conflicts">
+            {t('dashboard.conflicts', { count: n(s.conflicts.open) })}
+          </span>
+        ) : null}
       </Kpi>
       <Kpi label={t('dashboard.lunch')} testId="dash-lunch" value={n(s.lunch.admittedWithLunch)} tone="amber">
         <span>{t('dashboard.lunchAdmitted')}</span>

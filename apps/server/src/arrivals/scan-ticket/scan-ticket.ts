@@ -16,11 +16,13 @@ import {
 import type { EventStore } from '@emargement/event-store';
 import {
   DOCUMENT_KINDS,
+  ENTRY_REFUSAL_REASONS,
   arrivalDecider,
   lookUpTicket,
   registrationById,
   scanStream,
   type DocumentKind,
+  type EntryRefusalReason,
   type IdCheck,
   type ScanOutcome,
   type TicketReference,
@@ -37,6 +39,16 @@ export class IdCheckDto {
   @ApiProperty() @IsBoolean() nameMatches!: boolean;
 }
 
+export class OfflineDecisionDto {
+  @ApiProperty({ enum: ['admitted', 'refused'], description: 'What the door decided without the server' })
+  @IsIn(['admitted', 'refused'])
+  result!: 'admitted' | 'refused';
+  @ApiPropertyOptional({ enum: ENTRY_REFUSAL_REASONS, description: "The door's reason, for a refusal" })
+  @IsOptional()
+  @IsIn(ENTRY_REFUSAL_REASONS)
+  reason?: EntryRefusalReason;
+}
+
 export class ScanDto {
   @ApiProperty() @IsUUID() scanId!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 512) ticketCode?: string;
@@ -48,6 +60,14 @@ export class ScanDto {
   @Type(() => IdCheckDto)
   idCheck?: IdCheckDto;
   @ApiPropertyOptional() @IsOptional() @MaxLength(64) @IsISO8601({ strict: true }) scannedAt?: string;
+  @ApiPropertyOptional({
+    type: OfflineDecisionDto,
+    description: 'A scan decided on the device without the server (then scannedAt is required)',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OfflineDecisionDto)
+  offline?: OfflineDecisionDto;
 }
 
 export interface ScanAnswer {
@@ -58,6 +78,8 @@ export interface ScanAnswer {
   admittedAt?: string;
   door?: string;
   previous?: { at: string; door: string };
+  /** For a scan decided offline: where the server, knowing everything, would have decided otherwise. */
+  conflict?: { conflictId: string; reason: string; previous?: { at: string; door: string } };
 }
 
 export class ScanTicketCommand extends Command<ScanAnswer> {
@@ -69,6 +91,7 @@ export class ScanTicketCommand extends Command<ScanAnswer> {
     readonly idCheck: IdCheck | null,
     readonly scannedAt: string,
     readonly ctx: RequestContext,
+    readonly offline: { result: 'admitted' | 'refused'; reason: EntryRefusalReason | null } | null = null,
   ) {
     super();
   }
@@ -84,7 +107,9 @@ export class ScanTicketHandler implements ICommandHandler<ScanTicketCommand> {
   async execute(c: ScanTicketCommand): Promise<ScanAnswer> {
     const conference = await this.registry.scheduled(c.conferenceId);
     const doors = conference.details.doors;
-    if (doors.length > 0 && !doors.includes(c.door)) {
+    // A scan decided offline is a fact and is recorded whatever the door's name
+    // (the doors may have been renamed since its list was built).
+    if (c.offline === null && doors.length > 0 && !doors.includes(c.door)) {
       throw badRequest('unknown_door', `Door must be one of: ${doors.join(', ')}`, [
         { field: 'door', message: 'unknown door' },
       ]);
@@ -104,6 +129,7 @@ export class ScanTicketHandler implements ICommandHandler<ScanTicketCommand> {
           scannedAt: c.scannedAt,
           idCheck: c.idCheck,
           ticket,
+          offline: c.offline === null ? null : { ...c.offline, receivedAt: new Date().toISOString() },
         },
       },
       eventMetadata(c.ctx, { door: c.door }),
@@ -111,8 +137,24 @@ export class ScanTicketHandler implements ICommandHandler<ScanTicketCommand> {
     const scan = outcome as ScanOutcome;
     const registration = scan.registrationId ? registrationById(conference, scan.registrationId) : undefined;
     const attendee = registration ? attendeeView(registration) : undefined;
+    const conflict = scan.conflict
+      ? {
+          conflict: {
+            conflictId: scan.conflict.conflictId,
+            reason: scan.conflict.reason,
+            ...(scan.conflict.previous ? { previous: scan.conflict.previous } : {}),
+          },
+        }
+      : {};
     if (scan.result === 'admitted') {
-      return { scanId: scan.scanId, result: 'admitted', attendee, admittedAt: scan.admittedAt, door: scan.door };
+      return {
+        scanId: scan.scanId,
+        result: 'admitted',
+        attendee,
+        admittedAt: scan.admittedAt,
+        door: scan.door,
+        ...conflict,
+      };
     }
     return {
       scanId: scan.scanId,
@@ -120,6 +162,7 @@ export class ScanTicketHandler implements ICommandHandler<ScanTicketCommand> {
       reason: scan.reason,
       ...(attendee ? { attendee } : {}),
       ...(scan.previous ? { previous: scan.previous } : {}),
+      ...conflict,
     };
   }
 }
@@ -141,6 +184,16 @@ export class ScanTicketController {
         { field: 'ticketCode', message: 'exactly one of ticketCode or registrationId' },
       ]);
     }
+    if (dto.offline !== undefined && dto.scannedAt === undefined) {
+      throw badRequest('validation_failed', 'A scan decided offline carries its scannedAt', [
+        { field: 'scannedAt', message: 'required with offline' },
+      ]);
+    }
+    if (dto.offline?.result === 'refused' && dto.offline.reason === undefined) {
+      throw badRequest('validation_failed', 'A refusal decided offline carries its reason', [
+        { field: 'offline.reason', message: 'required when offline.result is refused' },
+      ]);
+    }
     const reference: TicketReference =
       dto.ticketCode !== undefined ? { ticketCode: dto.ticketCode } : { registrationId: dto.registrationId! };
     return this.commands.execute(
@@ -152,6 +205,7 @@ export class ScanTicketController {
         dto.idCheck ? { document: dto.idCheck.document, nameMatches: dto.idCheck.nameMatches } : null,
         dto.scannedAt ?? new Date().toISOString(),
         ctx,
+        dto.offline ? { result: dto.offline.result, reason: dto.offline.reason ?? null } : null,
       ),
     );
   }

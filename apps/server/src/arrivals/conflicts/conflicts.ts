@@ -1,0 +1,178 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, Query, QueryBus, QueryHandler } from '@nestjs/cqrs';
+import type { ICommandHandler, IQueryHandler } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import type { EventStore } from '@emargement/event-store';
+import {
+  ENTRY_REFUSAL_REASONS,
+  arrivalDecider,
+  doorStream,
+  registrationById,
+  ticketStream,
+  type EntryRefusalReason,
+} from '@emargement/conference';
+import { EVENT_STORE } from '../../event-store/event-store.module.js';
+import { ConferenceRegistry } from '../../conferences/conference-registry.js';
+import { ADMIN_DEVICE_ID, DeviceRegistry } from '../../auth/device-registry.js';
+import { runDecider } from '../../shared/decider-runner.js';
+import { notFound } from '../../shared/api-error.js';
+import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
+import { DoorReadModel } from '../door-read-model.js';
+import type { ConflictRow } from './conflicts.projection.js';
+
+class PreviousScanView {
+  @ApiProperty() at!: string;
+  @ApiProperty() door!: string;
+  @ApiPropertyOptional() scanId?: string;
+}
+
+class AcknowledgementView {
+  @ApiProperty() at!: string;
+  @ApiProperty() deviceId!: string;
+  @ApiProperty({ type: String, nullable: true }) deviceName!: string | null;
+  @ApiProperty({ type: String, nullable: true }) note!: string | null;
+}
+
+export class ConflictView {
+  @ApiProperty() conflictId!: string;
+  @ApiProperty() scanId!: string;
+  @ApiProperty({ type: String, nullable: true }) registrationId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The person, as the registry knows them now' })
+  name!: string | null;
+  @ApiProperty({ enum: ENTRY_REFUSAL_REASONS }) reason!: EntryRefusalReason;
+  @ApiProperty() door!: string;
+  @ApiProperty() deviceId!: string;
+  @ApiProperty({ type: String, nullable: true }) deviceName!: string | null;
+  @ApiProperty({ description: "The door's scan time" }) scannedAt!: string;
+  @ApiProperty({ description: 'When the server received the scan' }) receivedAt!: string;
+  @ApiProperty({ description: 'The upload arrived long after the scan (over 10 minutes)' }) late!: boolean;
+  @ApiPropertyOptional({ type: PreviousScanView }) previous?: PreviousScanView;
+  @ApiProperty() acknowledged!: boolean;
+  @ApiPropertyOptional({ type: AcknowledgementView }) acknowledgement?: AcknowledgementView;
+}
+
+export class ListConflictsQuery extends Query<ConflictView[]> {
+  constructor(readonly conferenceId: string) {
+    super();
+  }
+}
+
+@QueryHandler(ListConflictsQuery)
+export class ListConflictsHandler implements IQueryHandler<ListConflictsQuery> {
+  constructor(
+    private readonly doors: DoorReadModel,
+    private readonly registry: ConferenceRegistry,
+    private readonly devices: DeviceRegistry,
+  ) {}
+
+  async execute(q: ListConflictsQuery): Promise<ConflictView[]> {
+    const conference = await this.registry.scheduled(q.conferenceId);
+    const rows = await this.doors.conflictsOf(q.conferenceId);
+    const names = new Map((await this.devices.list()).map((d) => [d.deviceId, d.name]));
+    const deviceName = (id: string) => (id === ADMIN_DEVICE_ID ? 'Organisation' : (names.get(id) ?? null));
+    return rows.map((row: ConflictRow) => {
+      const r = row.registrationId === null ? undefined : registrationById(conference, row.registrationId);
+      const name =
+        r === undefined || r.erasedAt !== undefined ? null : `${r.person.firstName} ${r.person.lastName}`.trim();
+      return {
+        conflictId: row.conflictId,
+        scanId: row.scanId,
+        registrationId: row.registrationId,
+        name,
+        reason: row.reason,
+        door: row.door,
+        deviceId: row.deviceId,
+        deviceName: deviceName(row.deviceId),
+        scannedAt: row.scannedAt,
+        receivedAt: row.receivedAt,
+        late: row.late,
+        ...(row.previous ? { previous: row.previous } : {}),
+        acknowledged: row.acknowledged !== null,
+        ...(row.acknowledged
+          ? { acknowledgement: { ...row.acknowledged, deviceName: deviceName(row.acknowledged.deviceId) } }
+          : {}),
+      };
+    });
+  }
+}
+
+export class AcknowledgeConflictDto {
+  @ApiPropertyOptional({ description: 'What was done about it' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  note?: string;
+}
+
+export class AcknowledgeConflictCommand extends Command<{ conflictId: string; acknowledged: true }> {
+  constructor(
+    readonly conferenceId: string,
+    readonly conflictId: string,
+    readonly note: string | null,
+    readonly ctx: RequestContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(AcknowledgeConflictCommand)
+export class AcknowledgeConflictHandler implements ICommandHandler<AcknowledgeConflictCommand> {
+  constructor(
+    private readonly doors: DoorReadModel,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async execute(c: AcknowledgeConflictCommand): Promise<{ conflictId: string; acknowledged: true }> {
+    const row = await this.doors.conflict(c.conflictId);
+    if (row === undefined || row.conferenceId !== c.conferenceId) {
+      throw notFound('unknown_conflict', `No conflict ${c.conflictId} in this conference`);
+    }
+    // Decided on the stream that holds the conflict, by the arrivals decider.
+    const stream = row.registrationId === null ? doorStream(c.conferenceId) : ticketStream(row.registrationId);
+    await runDecider(
+      this.store,
+      stream,
+      arrivalDecider,
+      {
+        type: 'AcknowledgeConflict',
+        data: {
+          conferenceId: c.conferenceId,
+          conflictId: c.conflictId,
+          registrationId: row.registrationId,
+          note: c.note,
+          deviceId: c.ctx.deviceId,
+          acknowledgedAt: new Date().toISOString(),
+        },
+      },
+      eventMetadata(c.ctx),
+    );
+    return { conflictId: c.conflictId, acknowledged: true };
+  }
+}
+
+@ApiTags('arrivals')
+@Controller('conferences/:cid/conflicts')
+export class ConflictsController {
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly commands: CommandBus,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ type: [ConflictView] })
+  list(@Param('cid', ParseUUIDPipe) cid: string): Promise<ConflictView[]> {
+    return this.queries.execute(new ListConflictsQuery(cid));
+  }
+
+  @Post(':conflictId/acknowledge')
+  @HttpCode(200)
+  acknowledge(
+    @Param('cid', ParseUUIDPipe) cid: string,
+    @Param('conflictId', ParseUUIDPipe) conflictId: string,
+    @Body() dto: AcknowledgeConflictDto,
+    @Ctx() ctx: RequestContext,
+  ): Promise<{ conflictId: string; acknowledged: true }> {
+    return this.commands.execute(new AcknowledgeConflictCommand(cid, conflictId, dto.note?.trim() || null, ctx));
+  }
+}

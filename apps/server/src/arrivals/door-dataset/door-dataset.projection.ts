@@ -1,0 +1,203 @@
+import type Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import type { EventFilter, RecordedEvent } from '@emargement/event-store';
+import type { Category, ConferenceEvent, ArrivalEvent } from '@emargement/conference';
+import type { Projection } from '../../attendance/projections/projection-runner.js';
+import type { ReadModels } from '../../attendance/projections/read-models.js';
+
+/** Bump with any change to the fold or the rows below: the projection is then rebuilt from the start. */
+const VERSION = 'door-dataset-1';
+
+const TYPES = [
+  'PersonRegistered',
+  'PersonWaitlisted',
+  'WaitlistedPersonPromoted',
+  'RegistrationCancelled',
+  'PersonalDataErased',
+  'AttendeeAdmitted',
+  'AdmissionUndone',
+  'LunchPaid',
+] as const;
+type DatasetEventType = (typeof TYPES)[number];
+type DatasetEvent = Extract<ConferenceEvent | ArrivalEvent, { type: DatasetEventType }>;
+const TYPE_SET: ReadonlySet<string> = new Set(TYPES);
+
+/**
+ * What a door needs to decide about a ticket without the server, per
+ * registration, as of a store position. No name is kept here: names are
+ * sealed personal data (ADR 007), joined from the registry when the list is
+ * served, so that an erasure leaves nothing of the person in this file; the
+ * ticket code is kept only as its SHA-256, which is what the door compares.
+ */
+export interface DoorTicketRow {
+  registrationId: string;
+  conferenceId: string;
+  ticketSha256: string;
+  organisation: string | null;
+  category: Category;
+  status: 'registered' | 'waitlisted' | 'cancelled';
+  lunch: boolean;
+  lunchPaid: boolean;
+  /** Standing admissions, earliest scan first (doors that worked offline may each have let the person in). */
+  admissions: { scanId: string; at: string; door: string }[];
+  /** Erased under the right to be forgotten: the door must drop it. */
+  erased: boolean;
+}
+
+export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/**
+ * The door's list, one row per registration with the `$all` position of the
+ * last event that changed it, so that a door that has the list as of a cursor
+ * gets only the rows changed after it (`position > cursor`).
+ */
+export class DoorDatasetProjection implements Projection {
+  readonly name = 'door-dataset';
+  readonly version = VERSION;
+  readonly filter: EventFilter = { filterOn: 'eventType', prefixes: [...TYPES] };
+
+  private rows = new Map<string, { row: DoorTicketRow; position: bigint }>();
+  private readonly dirty = new Set<string>();
+  private put: Database.Statement<[string, string, bigint, string]> | undefined;
+  private selectAll: Database.Statement<[string], { row: string }> | undefined;
+  private selectSince: Database.Statement<[string, bigint], { row: string }> | undefined;
+
+  constructor(private readonly readModels: ReadModels) {}
+
+  private get db(): Database.Database {
+    return this.readModels.db;
+  }
+
+  migrate(): void {
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS door_tickets (
+        registration_id TEXT PRIMARY KEY,
+        conference_id   TEXT NOT NULL,
+        position        INTEGER NOT NULL,
+        row             TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS door_tickets_by_position ON door_tickets (conference_id, position)`);
+    this.put = this.db.prepare(
+      `INSERT INTO door_tickets (registration_id, conference_id, position, row) VALUES (?, ?, ?, ?)
+       ON CONFLICT (registration_id) DO UPDATE SET position = excluded.position, row = excluded.row`,
+    );
+    this.selectAll = this.db.prepare('SELECT row FROM door_tickets WHERE conference_id = ? ORDER BY position');
+    this.selectSince = this.db.prepare(
+      'SELECT row FROM door_tickets WHERE conference_id = ? AND position > ? ORDER BY position',
+    );
+  }
+
+  reset(): void {
+    this.db.exec('DROP TABLE IF EXISTS door_tickets');
+    this.migrate();
+  }
+
+  load(): void {
+    this.rows = new Map();
+    const select = this.db.prepare<[], { position: number; row: string }>('SELECT position, row FROM door_tickets');
+    for (const r of select.iterate()) {
+      const row = JSON.parse(r.row) as DoorTicketRow;
+      this.rows.set(row.registrationId, { row, position: BigInt(r.position) });
+    }
+    this.dirty.clear();
+  }
+
+  apply(event: RecordedEvent): void {
+    if (!TYPE_SET.has(event.type)) return;
+    const e = { type: event.type, data: event.data } as DatasetEvent;
+    const changed = this.fold(e);
+    if (changed === null) return;
+    const entry = this.rows.get(changed);
+    if (entry) entry.position = event.position;
+    this.dirty.add(changed);
+  }
+
+  /** Folds one event; returns the registration it changed, if any. */
+  private fold(e: DatasetEvent): string | null {
+    const existing = this.rows.get(e.data.registrationId ?? '')?.row;
+    switch (e.type) {
+      case 'PersonRegistered':
+      case 'PersonWaitlisted': {
+        if (existing !== undefined) return null; // a registration is recorded once
+        const d = e.data;
+        const row: DoorTicketRow = {
+          registrationId: d.registrationId,
+          conferenceId: d.conferenceId,
+          ticketSha256: sha256Hex(d.ticketCode),
+          organisation: d.person.organisation?.trim() || null,
+          category: d.category,
+          status: e.type === 'PersonRegistered' ? 'registered' : 'waitlisted',
+          lunch: d.lunch,
+          lunchPaid: false,
+          admissions: [],
+          erased: false,
+        };
+        this.rows.set(d.registrationId, { row, position: 0n });
+        return d.registrationId;
+      }
+      case 'WaitlistedPersonPromoted':
+        if (existing === undefined) return null;
+        existing.status = 'registered';
+        return existing.registrationId;
+      case 'RegistrationCancelled':
+        if (existing === undefined) return null;
+        existing.status = 'cancelled';
+        return existing.registrationId;
+      case 'PersonalDataErased':
+        if (existing === undefined) return null;
+        existing.erased = true;
+        existing.ticketSha256 = '';
+        existing.organisation = null;
+        existing.admissions = [];
+        return existing.registrationId;
+      case 'AttendeeAdmitted': {
+        if (existing === undefined || existing.erased) return null;
+        const { scanId, scannedAt: at, door } = e.data;
+        const t = Date.parse(at);
+        const index = existing.admissions.findIndex((a) => Date.parse(a.at) > t);
+        if (index === -1) existing.admissions.push({ scanId, at, door });
+        else existing.admissions.splice(index, 0, { scanId, at, door });
+        return existing.registrationId;
+      }
+      case 'AdmissionUndone':
+        if (existing === undefined || existing.erased) return null;
+        existing.admissions = existing.admissions.filter((a) => a.scanId !== e.data.scanId);
+        return existing.registrationId;
+      case 'LunchPaid':
+        if (existing === undefined || existing.erased) return null;
+        existing.lunchPaid = true;
+        return existing.registrationId;
+      default: {
+        const unknown: never = e;
+        throw new Error(`Unexpected event ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  persist(): void {
+    const put = this.put;
+    if (put === undefined) throw new Error('door-dataset: migrate() first');
+    for (const id of this.dirty) {
+      const entry = this.rows.get(id);
+      if (entry) put.run(id, entry.row.conferenceId, entry.position, JSON.stringify(entry.row));
+    }
+    this.dirty.clear();
+  }
+
+  committed(): void {
+    // Nothing to publish: readers read the committed rows from the file.
+  }
+
+  /**
+   * The conference's committed rows changed after `since` (all of them
+   * without it), in position order. Read from the file, not from memory: the
+   * rows there are exactly those of the events up to the checkpoint, which is
+   * the cursor the caller hands out with them (read in the same synchronous
+   * turn, so no commit falls in between).
+   */
+  changedSince(conferenceId: string, since: bigint | null): DoorTicketRow[] {
+    const select = since === null ? this.selectAll?.all(conferenceId) : this.selectSince?.all(conferenceId, since);
+    if (select === undefined) throw new Error('door-dataset: migrate() first');
+    return select.map((r) => JSON.parse(r.row) as DoorTicketRow);
+  }
+}

@@ -1,0 +1,154 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query as QueryParam } from '@nestjs/common';
+import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CATEGORIES, registrationById, type Category } from '@emargement/conference';
+import { ConferenceRegistry } from '../../conferences/conference-registry.js';
+import { DeviceRegistry } from '../../auth/device-registry.js';
+import { badRequest } from '../../shared/api-error.js';
+import { Ctx, type RequestContext } from '../../shared/request-context.js';
+import { DoorReadModel } from '../door-read-model.js';
+import type { DoorTicketRow } from './door-dataset.projection.js';
+
+class DoorAdmissionView {
+  @ApiProperty() at!: string;
+  @ApiProperty() door!: string;
+}
+
+class LunchFeeView {
+  @ApiProperty() priceCents!: number;
+  @ApiProperty() currency!: string;
+}
+
+class DoorConferenceView {
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: [String] }) doors!: string[];
+  @ApiProperty() idCheckRequired!: boolean;
+  @ApiPropertyOptional({ type: LunchFeeView, nullable: true }) lunch!: LunchFeeView | null;
+  @ApiProperty() startsAt!: string;
+  @ApiProperty() endsAt!: string;
+  @ApiProperty() timezone!: string;
+}
+
+export class DoorTicketView {
+  @ApiProperty() registrationId!: string;
+  @ApiProperty({ description: "SHA-256 (lower-case hex) of the ticket code's UTF-8 bytes; the code never travels" })
+  ticketSha256!: string;
+  @ApiProperty() firstName!: string;
+  @ApiProperty() lastName!: string;
+  @ApiProperty({ type: String, nullable: true }) organisation!: string | null;
+  @ApiProperty({ enum: CATEGORIES }) category!: Category;
+  @ApiProperty({ enum: ['registered', 'waitlisted', 'cancelled'] }) status!: 'registered' | 'waitlisted' | 'cancelled';
+  @ApiProperty() lunch!: boolean;
+  @ApiProperty() lunchPaid!: boolean;
+  @ApiProperty({ type: DoorAdmissionView, nullable: true }) admitted!: DoorAdmissionView | null;
+}
+
+export class DoorDatasetView {
+  @ApiProperty({ description: 'The store position the list was built at: pass it back as `since` for the changes' })
+  cursor!: string;
+  @ApiProperty({ description: 'true: the whole list (replace yours); false: only what changed since the cursor' })
+  complete!: boolean;
+  @ApiProperty({ type: DoorConferenceView }) conference!: DoorConferenceView;
+  @ApiProperty({ type: [DoorTicketView] }) tickets!: DoorTicketView[];
+  @ApiProperty({ type: [String], description: 'Registrations the door must forget (erased persons)' })
+  removed!: string[];
+}
+
+export class GetDoorDatasetQuery extends Query<DoorDatasetView> {
+  constructor(
+    readonly conferenceId: string,
+    readonly since: bigint | null,
+  ) {
+    super();
+  }
+}
+
+/**
+ * The door's list for deciding without the server. Rows come from the
+ * door-dataset projection (no names there); the names are joined from the
+ * registry, which is at least as fresh as the projection (it catches up from
+ * the conference stream on every read). An erased person is `removed`.
+ */
+@QueryHandler(GetDoorDatasetQuery)
+export class GetDoorDatasetHandler implements IQueryHandler<GetDoorDatasetQuery> {
+  constructor(
+    private readonly doors: DoorReadModel,
+    private readonly registry: ConferenceRegistry,
+  ) {}
+
+  async execute(q: GetDoorDatasetQuery): Promise<DoorDatasetView> {
+    const { cursor, rows } = await this.doors.datasetSince(q.conferenceId, q.since);
+    const conference = await this.registry.scheduled(q.conferenceId);
+    const d = conference.details;
+    const tickets: DoorTicketView[] = [];
+    const removed: string[] = [];
+    for (const row of rows) {
+      const registration = registrationById(conference, row.registrationId);
+      if (row.erased || registration === undefined || registration.erasedAt !== undefined) {
+        if (q.since !== null) removed.push(row.registrationId);
+        continue;
+      }
+      tickets.push(ticketView(row, registration.person.firstName, registration.person.lastName));
+    }
+    return {
+      cursor: cursor.toString(),
+      complete: q.since === null,
+      conference: {
+        name: d.name,
+        doors: [...d.doors],
+        idCheckRequired: d.idCheckRequired,
+        lunch: d.lunch,
+        startsAt: d.startsAt,
+        endsAt: d.endsAt,
+        timezone: d.timezone,
+      },
+      tickets,
+      removed,
+    };
+  }
+}
+
+const ticketView = (row: DoorTicketRow, firstName: string, lastName: string): DoorTicketView => {
+  const first = row.admissions[0];
+  return {
+    registrationId: row.registrationId,
+    ticketSha256: row.ticketSha256,
+    firstName,
+    lastName,
+    organisation: row.organisation,
+    category: row.category,
+    status: row.status,
+    lunch: row.lunch,
+    lunchPaid: row.lunchPaid,
+    admitted: first === undefined ? null : { at: first.at, door: first.door },
+  };
+};
+
+const CURSOR = /^\d{1,20}$/;
+
+@ApiTags('arrivals')
+@Controller('conferences/:cid/door-dataset')
+export class GetDoorDatasetController {
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly devices: DeviceRegistry,
+  ) {}
+
+  @Get()
+  @ApiQuery({ name: 'since', required: false, description: 'A cursor from an earlier answer' })
+  @ApiOkResponse({ type: DoorDatasetView })
+  async get(
+    @Param('cid', ParseUUIDPipe) cid: string,
+    @QueryParam('since') since: string | undefined,
+    @Ctx() ctx: RequestContext,
+  ): Promise<DoorDatasetView> {
+    if (since !== undefined && !CURSOR.test(since)) {
+      throw badRequest('invalid_cursor', 'since must be a cursor from an earlier answer', [
+        { field: 'since', message: 'a decimal position' },
+      ]);
+    }
+    const answer = await this.queries.execute(new GetDoorDatasetQuery(cid, since === undefined ? null : BigInt(since)));
+    if (ctx.role === 'door') this.devices.reportDoor(ctx.deviceId, { datasetCursor: answer.cursor });
+    return answer;
+  }
+}
