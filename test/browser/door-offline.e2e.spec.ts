@@ -63,6 +63,7 @@ describe('the door keeps admitting without network', () => {
   let phoneA: Page;
   let phoneB: Page;
   let contextB: BrowserContext;
+  let deviceB = '';
   /** Every scan each phone sent, as the server received it. */
   const sentA: SentScan[] = [];
   const sentB: SentScan[] = [];
@@ -120,7 +121,7 @@ describe('the door keeps admitting without network', () => {
 
   /** A phone of its own: its own device (enrolled by its pairing link), its own storage, standing at `door`. */
   async function doorPhone(name: string, door: string, sent: SentScan[], serviceWorker: boolean) {
-    const { token } = await enrolDevice(base, adminToken, { name, role: 'door', conferenceId });
+    const { token, deviceId } = await enrolDevice(base, adminToken, { name, role: 'door', conferenceId });
     const context = await browser.newContext({
       viewport: PHONE,
       hasTouch: true,
@@ -144,7 +145,7 @@ describe('the door keeps admitting without network', () => {
     await status(page)
       .filter({ hasText: /liste du \d\d:\d\d · 2 billets/ })
       .waitFor();
-    return { page, context };
+    return { page, context, deviceId };
   }
 
   const status = (page: Page) => page.getByTestId('door-status');
@@ -164,7 +165,7 @@ describe('the door keeps admitting without network', () => {
 
   test('the door opens online, keeps the day list and installs its app shell', async () => {
     ({ page: phoneA } = await doorPhone('Porte A', MAIN_DOOR, sentA, true));
-    ({ page: phoneB, context: contextB } = await doorPhone('Porte B', SIDE_DOOR, sentB, false));
+    ({ page: phoneB, context: contextB, deviceId: deviceB } = await doorPhone('Porte B', SIDE_DOOR, sentB, false));
     // The service worker has precached the build and controls the page.
     await phoneA.waitForFunction('navigator.serviceWorker.controller !== null', undefined, { timeout: 30_000 });
     await expect(status(phoneA).textContent()).resolves.toContain('En ligne');
@@ -292,6 +293,40 @@ describe('the door keeps admitting without network', () => {
 
     // A notice goes once dismissed.
     await phoneB.getByTestId('sync-notice').getByRole('button', { name: 'Vu' }).click();
-    await expect(phoneB.getByTestId('sync-notice').count()).resolves.toBe(0);
+    await phoneB.getByTestId('sync-notice').waitFor({ state: 'detached' });
   }, 120_000);
+
+  test('a revoked phone forgets the list and the names, and keeps its unsent scans', async () => {
+    // Phone B loses the network, scans Paul (refused on the spot: cancelled, as its refreshed list says), and is
+    // revoked meanwhile; when the network is back, its upload is answered 401.
+    await status(phoneB)
+      .filter({ hasText: /liste du \d\d:\d\d · 2 billets/ })
+      .waitFor();
+    await contextB.route('**/api/**', (route) => route.abort('connectionrefused'));
+    await handheldScan(phoneB, paul.ticketCode);
+    await expectResult(phoneB, 'REFUSÉ', 'Paul Martin');
+    await status(phoneB).filter({ hasText: 'Hors ligne — 1 scan(s) en attente' }).waitFor();
+    await call('DELETE', `/api/devices/${deviceB}`);
+    await contextB.unroute('**/api/**');
+    await phoneB.getByTestId('not-authorised').waitFor({ timeout: 30_000 });
+
+    const kept = await phoneB.evaluate(`new Promise((ok, ko) => {
+      const open = indexedDB.open('emargement-door');
+      open.onerror = () => ko(open.error);
+      open.onsuccess = () => {
+        const tx = open.result.transaction(['tickets', 'meta', 'decisions', 'outbox']);
+        const count = (name) => new Promise((done) => { const r = tx.objectStore(name).count(); r.onsuccess = () => done(r.result); });
+        const outbox = tx.objectStore('outbox').getAll();
+        outbox.onsuccess = () =>
+          Promise.all(['tickets', 'meta', 'decisions'].map(count)).then(([tickets, meta, decisions]) =>
+            ok({ tickets, meta, decisions, outbox: outbox.result }),
+          );
+      };
+    })`);
+    expect(kept).toMatchObject({ tickets: 0, meta: 0, decisions: 0 });
+    const outbox = (kept as { outbox: { name: string | null; body: SentScan }[] }).outbox;
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0]).toMatchObject({ name: null, body: { registrationId: paul.registrationId } });
+    expect(JSON.stringify(outbox)).not.toContain('Paul');
+  }, 90_000);
 });

@@ -319,10 +319,18 @@ describe('web app smoke (built bundle, stubbed API, real Chromium)', () => {
     await page.getByRole('group', { name: 'Document présenté' }).getByRole('button', { name: 'Autre' }).click();
     await page.getByRole('group', { name: 'Le nom correspond-il ?' }).getByRole('button', { name: 'Oui' }).click();
     await page.getByRole('button', { name: 'Valider l’entrée' }).click();
+    // The stub's conference ended long ago, so the phone keeps no list: the scan waits undecided, in the outbox.
     await page.getByRole('heading', { name: 'EN ATTENTE' }).waitFor();
-    await page.getByText('1 scan(s) en attente de réseau').waitFor();
-    // (Evaluated as text: the test's TypeScript has no DOM types.)
-    const queued: unknown = await page.evaluate("JSON.parse(localStorage.getItem('emargement.scanQueue') ?? '[]')");
+    await page.getByTestId('door-status').filter({ hasText: '1 scan(s) en attente' }).waitFor();
+    // (Evaluated as text: the test's TypeScript has no DOM types.) The outbox is in IndexedDB, not localStorage.
+    const queued: unknown = await page.evaluate(`new Promise((ok, ko) => {
+      const open = indexedDB.open('emargement-door');
+      open.onerror = () => ko(open.error);
+      open.onsuccess = () => {
+        const all = open.result.transaction('outbox').objectStore('outbox').getAll();
+        all.onsuccess = () => ok(all.result);
+      };
+    })`);
     expect(queued).toHaveLength(1);
     const scanId = (queued as { body: { scanId: string } }[])[0]!.body.scanId;
     expect(stub.scans.some((b) => b.scanId === scanId)).toBe(false);
@@ -332,7 +340,10 @@ describe('web app smoke (built bundle, stubbed API, real Chromium)', () => {
     const resent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/scans'));
     await page.evaluate("window.dispatchEvent(new Event('online'))");
     expect((await resent).postDataJSON()).toMatchObject({ scanId, ticketCode: 'offline-ticket' });
-    await page.getByText('1 scan(s) en attente de réseau').waitFor({ state: 'detached' });
+    await page
+      .getByTestId('door-status')
+      .filter({ hasText: /^En ligne(?! —)/ })
+      .waitFor();
     expect(stub.scans.filter((b) => b.scanId === scanId)).toHaveLength(1);
   }, 60_000);
 

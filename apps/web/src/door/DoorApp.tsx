@@ -3,6 +3,7 @@ import {
   api,
   ApiError,
   NetworkError,
+  onAuthFailure,
   type Admission,
   type Attendee,
   type Conference,
@@ -37,7 +38,8 @@ type Screen =
   | { kind: 'sending' }
   | {
       kind: 'result';
-      outcome: 'admitted' | 'refused';
+      /** `queued`: no list to decide on, the scan waits for the server undecided. */
+      outcome: 'admitted' | 'refused' | 'queued';
       /** Decided on this phone without the server (queued for upload). */
       local: boolean;
       scanId: string;
@@ -61,6 +63,15 @@ const LOOKUP_TIMEOUT_MS = 3_000;
 export function DoorApp() {
   const { t } = useLang();
   useEffect(registerServiceWorker, []);
+  // Revoked (a 401 from any call, the gate's first one included): the list and the names leave the phone,
+  // even before the door's desk is on screen. Queued scans stay, without names, for a phone paired again.
+  useEffect(
+    () =>
+      onAuthFailure((failure) => {
+        if (failure === 'unauthorized') void localStore.wipePersonalData();
+      }),
+    [],
+  );
   return (
     <AuthGate title={t('home.door')} roles={['door', 'organiser']}>
       <DoorSetup />
@@ -319,6 +330,11 @@ function DoorDesk({
             ...(a.previous ? { previous: a.previous } : {}),
           });
         }
+        return;
+      }
+      if (answer.source === 'queued') {
+        play('queued');
+        setScreen({ kind: 'result', outcome: 'queued', local: false, scanId: answer.scanId, attendee: known });
         return;
       }
       const { outcome } = answer;
@@ -752,7 +768,12 @@ function Result(props: {
     const timer = setTimeout(onNext, RESULT_MS);
     return () => clearTimeout(timer);
   }, [held, onNext]);
-  const title = screen.outcome === 'admitted' ? t('result.admitted') : t('result.refused');
+  const title =
+    screen.outcome === 'admitted'
+      ? t('result.admitted')
+      : screen.outcome === 'refused'
+        ? t('result.refused')
+        : t('result.queued');
   return (
     <section
       className={`result result-${screen.outcome}`}
@@ -766,6 +787,7 @@ function Result(props: {
           {props.reason}
         </p>
       ) : null}
+      {screen.outcome === 'queued' ? <p className="result-reason">{t('result.queuedHint')}</p> : null}
       {screen.attendee ? <PersonCard attendee={screen.attendee} /> : null}
       {screen.local ? (
         <p className="result-offline" data-testid="decided-offline">

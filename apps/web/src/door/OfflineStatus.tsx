@@ -79,6 +79,15 @@ export function noticeText(t: Translate, notice: SyncNotice, timezone: string, l
   if (notice.rejected !== null || notice.answer === null) {
     return t('offline.rejected', { name, time: time(notice.scannedAt), code: notice.rejected ?? '?' });
   }
+  if (notice.offline === null) {
+    // Kept undecided (the phone had no list); the server refused it when it arrived.
+    const { reason, previous } = notice.answer;
+    const why =
+      reason === 'already_checked_in' && previous
+        ? t('reason.already_checked_in', { door: previous.door, time: time(previous.at) })
+        : t(`reason.${reason ?? 'unknown_ticket'}`);
+    return t('door.queueRefused', { name, reason: why });
+  }
   const conflict = notice.answer.conflict;
   const reason: RefusalReason = conflict?.reason ?? 'unknown_ticket';
   if (reason === 'already_checked_in' && conflict?.previous) {

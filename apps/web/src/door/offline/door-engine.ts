@@ -62,7 +62,9 @@ export interface EngineState {
 /** What a scan came to, for the screen. */
 export type ScanAnswer =
   | { source: 'server'; scanId: string; answer: ScanResult; ticket: DoorTicket | undefined }
-  | { source: 'local'; scanId: string; outcome: ScanOutcome; ticket: DoorTicket | undefined; pendingAfter: number };
+  | { source: 'local'; scanId: string; outcome: ScanOutcome; ticket: DoorTicket | undefined; pendingAfter: number }
+  /** No list on the phone to decide on: the scan is kept, undecided, and the server decides when it gets it. */
+  | { source: 'queued'; scanId: string; ticket: undefined; pendingAfter: number };
 
 export type TicketRef = { ticketCode: string } | { registrationId: string };
 
@@ -124,7 +126,7 @@ export class DoorEngine {
     this.stopAuth = onAuthFailure((failure) => {
       if (failure === 'unauthorized') void this.wipe('revoked');
     });
-    const online = () => void this.probe();
+    const online = () => void (this.state.connectivity === 'offline' ? this.probe() : this.tick());
     window.addEventListener('online', online);
     this.timers.push(
       setInterval(() => void this.tick(), REFRESH_EVERY_MS),
@@ -223,15 +225,20 @@ export class DoorEngine {
 
   /** Every few seconds: forget an old conference, send what waits, bring the list up to date. */
   private async tick(): Promise<void> {
-    if (await this.expireIfOver()) return;
+    // Long over: no list any more, but what the door did still goes up.
+    const over = await this.expireIfOver();
     if (this.state.connectivity !== 'online') return;
     if (this.outbox.length > 0) await this.sync();
-    else await this.refresh();
+    else if (!over) await this.refresh();
+  }
+
+  private isOver(): boolean {
+    const ends = Date.parse(this.conference().endsAt);
+    return !Number.isNaN(ends) && Date.now() >= ends + KEEP_AFTER_END_MS;
   }
 
   private async expireIfOver(): Promise<boolean> {
-    const ends = Date.parse(this.conference().endsAt);
-    if (Number.isNaN(ends) || Date.now() < ends + KEEP_AFTER_END_MS) return false;
+    if (!this.isOver()) return false;
     if (this.meta !== null || this.byHash.size > 0) await this.wipe('ended');
     else if (this.state.wiped === null) this.set({ wiped: 'ended' });
     return true;
@@ -432,6 +439,7 @@ export class DoorEngine {
     ticket: DoorTicket | undefined,
     idCheck: IdCheck | null,
   ): Promise<ScanAnswer> {
+    if (this.meta === null) return this.keepUndecided(scanId, scannedAt, ref, idCheck);
     const { outcome, events } = decideLocally(
       { conferenceId: this.conferenceId, scanId, door: this.door, deviceId: '', scannedAt, idCheck },
       ticket,
@@ -474,6 +482,31 @@ export class DoorEngine {
     this.outbox = [...this.outbox, queued];
     this.set({ pending: this.outbox.length });
     return { source: 'local', scanId, outcome, ticket, pendingAfter: this.outbox.length };
+  }
+
+  /**
+   * Without a list (never downloaded, or wiped) the phone has nothing to
+   * decide on: saying « billet inconnu » would be a guess. The scan is kept as
+   * it was read and sent later like any retry; the server then decides it.
+   */
+  private async keepUndecided(
+    scanId: string,
+    scannedAt: string,
+    ref: TicketRef,
+    idCheck: IdCheck | null,
+  ): Promise<ScanAnswer> {
+    this.queueSeq = Math.max(this.queueSeq + 1, Date.now());
+    const queued: QueuedScan = {
+      scanId,
+      conferenceId: this.conferenceId,
+      body: { scanId, ...ref, door: this.door, ...(idCheck ? { idCheck } : {}), scannedAt },
+      queuedAt: this.queueSeq,
+      name: null,
+    };
+    await localStore.record(null, queued);
+    this.outbox = [...this.outbox, queued];
+    this.set({ pending: this.outbox.length });
+    return { source: 'queued', scanId, ticket: undefined, pendingAfter: this.outbox.length };
   }
 
   /** An online admission is remembered here too: if the network drops a second later, the phone still knows. */
@@ -547,15 +580,17 @@ export class DoorEngine {
           // sending it again would get the same answer and hold up every scan behind it.
           rejected = error instanceof ApiError ? error.code : 'error';
         }
+        // An undecided scan (no list) that the server refused is news to the door too.
+        const refusedLate = !queued.body.offline && answer?.result === 'refused';
         const notice: SyncNotice | null =
-          answer?.conflict || rejected
+          answer?.conflict || rejected || refusedLate
             ? {
                 scanId: queued.scanId,
                 conferenceId: queued.conferenceId,
                 name: queued.name,
                 door: queued.body.door,
                 scannedAt: queued.body.scannedAt,
-                offline: queued.body.offline ?? { result: 'refused' },
+                offline: queued.body.offline ?? null,
                 answer,
                 rejected,
                 at: Date.now(),
@@ -576,6 +611,7 @@ export class DoorEngine {
       this.recent = [];
       this.set({ connectivity: 'online' });
       // The list, with what the others did meanwhile (inside this job: nothing else runs before it).
+      if (this.isOver()) return;
       const startedAt = Date.now();
       try {
         const dataset = await api.doorDataset(this.conferenceId, this.meta?.cursor, { timeoutMs: 10_000 });

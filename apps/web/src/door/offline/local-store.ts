@@ -59,7 +59,8 @@ export interface SyncNotice {
   name: string | null;
   door: string;
   scannedAt: string;
-  offline: NonNullable<ScanRequest['offline']>;
+  /** What the phone decided; null for a scan kept undecided (no list), which the server decided on upload. */
+  offline: NonNullable<ScanRequest['offline']> | null;
   answer: ScanResult | null;
   /** The server refused the upload itself (a 4xx): the scan could not be recorded. */
   rejected: string | null;
