@@ -71,6 +71,8 @@ export type TicketRef = { ticketCode: string } | { registrationId: string };
 export const ONLINE_SCAN_TIMEOUT_MS = 3_000;
 export const REFRESH_EVERY_MS = 15_000;
 export const PROBE_EVERY_MS = 3_000;
+/** Scans of different tickets in flight at once during an upload (see `sync`). */
+export const UPLOAD_WINDOW = 4;
 const WINDOW = 5;
 const FAILURES_TO_GO_OFFLINE = 2;
 /** Twelve hours after the conference's end, the phone forgets the list. */
@@ -565,17 +567,37 @@ export class DoorEngine {
       if (this.outbox.length === 0 && this.state.connectivity !== 'offline') return;
       this.set({ connectivity: 'syncing', lastSyncAgreed: 0 });
       let agreed = 0;
-      while (this.outbox.length > 0) {
-        const queued = this.outbox[0]!;
+      /*
+       * The scans go up one at a time, in order; what the phone writes about
+       * each answer is written in batches, not after each one. A phone that
+       * dies before a batch is written sends those scans again: the server
+       * answers a known scanId as the first time and writes nothing, so the
+       * cost of the batch is a few repeated requests, never a double count.
+       */
+      let done: { scanId: string; notice: SyncNotice | null }[] = [];
+      let lastFlush = Date.now();
+      const flush = async () => {
+        if (done.length === 0) return;
+        const batch = done;
+        done = [];
+        lastFlush = Date.now();
+        await localStore.acknowledgeMany(batch, Date.now());
+        const ids = new Set(batch.map((b) => b.scanId));
+        this.outbox = this.outbox.filter((q) => !ids.has(q.scanId));
+        const mine = batch.flatMap((b) => (b.notice && b.notice.conferenceId === this.conferenceId ? [b.notice] : []));
+        this.set({
+          pending: this.outbox.length,
+          lastSyncAgreed: agreed,
+          notices: mine.length > 0 ? [...this.state.notices, ...mine] : this.state.notices,
+        });
+      };
+      const sendOne = async (queued: QueuedScan): Promise<{ scanId: string; notice: SyncNotice | null } | 'stop'> => {
         let answer: ScanResult | null = null;
         let rejected: string | null = null;
         try {
           answer = await api.scan(queued.conferenceId, queued.body, { timeoutMs: 10_000 });
         } catch (error) {
-          if (unavailable(error) || (error instanceof ApiError && error.status === 401)) {
-            this.set({ connectivity: 'offline' });
-            return;
-          }
+          if (unavailable(error) || (error instanceof ApiError && error.status === 401)) return 'stop';
           // The server will never take this one as it is (a door the conference no longer has, say):
           // sending it again would get the same answer and hold up every scan behind it.
           rejected = error instanceof ApiError ? error.code : 'error';
@@ -597,17 +619,49 @@ export class DoorEngine {
               }
             : null;
         if (!notice) agreed += 1;
-        await localStore.acknowledge(queued.scanId, Date.now(), notice);
         const decision = this.decisions.get(queued.scanId);
         if (decision) this.decisions.set(queued.scanId, { ...decision, syncedAt: Date.now() });
-        this.outbox = this.outbox.slice(1);
-        this.set({
-          pending: this.outbox.length,
-          lastSyncAgreed: agreed,
-          notices:
-            notice && notice.conferenceId === this.conferenceId ? [...this.state.notices, notice] : this.state.notices,
-        });
+        return { scanId: queued.scanId, notice };
+      };
+      /*
+       * Oldest first, and never two scans of one ticket at once: the next
+       * scan of a ticket leaves only when the server has answered the one
+       * before it, so each ticket's scans arrive in the order they were made.
+       * Up to UPLOAD_WINDOW scans of different tickets are in flight together
+       * (the server judges offline scans by their scan time, so their order
+       * of arrival across tickets changes nothing).
+       */
+      const sent = new Set<string>();
+      const busy = new Set<string>();
+      const inFlight = new Set<Promise<void>>();
+      let stopped = false;
+      const ticketOf = (q: QueuedScan) => q.body.registrationId ?? q.body.ticketCode ?? q.scanId;
+      const next = () => this.outbox.find((q) => !sent.has(q.scanId) && !busy.has(ticketOf(q)));
+      for (;;) {
+        let queued: QueuedScan | undefined;
+        while (!stopped && inFlight.size < UPLOAD_WINDOW && (queued = next()) !== undefined) {
+          const scan = queued;
+          sent.add(scan.scanId);
+          busy.add(ticketOf(scan));
+          const flight: Promise<void> = sendOne(scan).then((result) => {
+            busy.delete(ticketOf(scan));
+            inFlight.delete(flight);
+            if (result === 'stop') stopped = true;
+            else done.push(result);
+          });
+          inFlight.add(flight);
+        }
+        if (inFlight.size === 0) break;
+        await Promise.race(inFlight);
+        // A conflict is shown at once; the rest every 50 scans or half a second.
+        if (done.some((d) => d.notice) || done.length >= 50 || Date.now() - lastFlush > 500) await flush();
       }
+      if (stopped) {
+        await flush();
+        this.set({ connectivity: 'offline' });
+        return;
+      }
+      await flush();
       this.recent = [];
       this.set({ connectivity: 'online' });
       // The list, with what the others did meanwhile (inside this job: nothing else runs before it).

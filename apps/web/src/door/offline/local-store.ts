@@ -197,18 +197,20 @@ export const localStore = {
     ]);
   },
 
-  /** The server answered a queued scan: out of the outbox, its decision acknowledged, its outcome kept to show. */
-  async acknowledge(scanId: string, syncedAt: number, notice: SyncNotice | null): Promise<void> {
+  /** Many answers at once (an upload writes in batches): one transaction. */
+  async acknowledgeMany(answers: { scanId: string; notice: SyncNotice | null }[], syncedAt: number): Promise<void> {
     const d = await db();
     const tx = d.transaction(['decisions', 'outbox', 'notices'], 'readwrite');
     const decisions = tx.objectStore('decisions');
-    const decision = await decisions.get(scanId);
-    await Promise.all([
-      decision ? decisions.put({ ...decision, syncedAt }) : Promise.resolve(),
-      tx.objectStore('outbox').delete(scanId),
-      notice ? tx.objectStore('notices').put(notice) : Promise.resolve(),
-      tx.done,
-    ]);
+    const writes: Promise<unknown>[] = [];
+    for (const { scanId, notice } of answers) {
+      writes.push(
+        decisions.get(scanId).then((decision) => (decision ? decisions.put({ ...decision, syncedAt }) : undefined)),
+        tx.objectStore('outbox').delete(scanId),
+      );
+      if (notice) writes.push(tx.objectStore('notices').put(notice));
+    }
+    await Promise.all([...writes, tx.done]);
   },
 
   async dismiss(scanId: string): Promise<void> {
