@@ -249,6 +249,8 @@ const fr = {
     'Réglages › Général › Informations › Réglages des certificats › activez la confiance totale pour « Emargement local CA ».',
   'tls.qrAlt': 'QR code du lien : {link}',
   'tls.then': 'Ensuite, appairez le téléphone ci-dessous : son QR code ouvre l’adresse https://.',
+  'tls.caAfter':
+    'Après l’événement, retirez-le : Android, Paramètres › Sécurité › Chiffrement et identifiants › Identifiants de confiance › Utilisateur ; iOS, Réglages › Général › VPN et gestion de l’appareil › supprimer le profil.',
   'tls.pairingReminder':
     'Le téléphone refuse d’ouvrir le lien (« connexion non privée ») ? Installez d’abord le certificat de l’accueil (ci-dessus).',
   'admin.role.door': 'Accueil (porte)',
@@ -698,6 +700,8 @@ const en: Record<MessageKey, string> = {
     'Settings › General › About › Certificate Trust Settings › turn on full trust for “Emargement local CA”.',
   'tls.qrAlt': 'QR code of the link: {link}',
   'tls.then': 'Then pair the phone below: its QR code opens the https:// address.',
+  'tls.caAfter':
+    'After the event, remove it: Android, Settings › Security › Encryption & credentials › Trusted credentials › User; iOS, Settings › General › VPN & Device Management › remove the profile.',
   'tls.pairingReminder':
     'The phone refuses to open the link (“connection is not private”)? Install the venue’s certificate first (above).',
   'admin.role.door': 'Reception (door)',

@@ -79,6 +79,7 @@ export function CertificateInstall({ ca }: { ca: LocalCa }) {
           {t('tls.caFingerprint')} <code className="mono fingerprint">{ca.fingerprint}</code>
         </p>
       ) : null}
+      <p className="hint">{t('tls.caAfter')}</p>
       <p>{t('tls.then')}</p>
     </section>
   );
