@@ -17,8 +17,11 @@ export function startupNotes(
   const info: string[] = [];
   const warnings: string[] = [];
   const scheme = setup?.httpsOptions ? 'https' : 'http';
-  const address = config.publicUrl ?? `${scheme}://localhost:${port}`;
-  info.push(`Émargement listening on ${address} (event store: ${config.eventStore}, data: ${config.dataDir})`);
+  const local = `${scheme}://localhost:${port}`;
+  const address = config.publicUrl ?? local;
+  info.push(
+    `Émargement listening on ${local}${config.publicUrl ? `, public address ${config.publicUrl}` : ''} (event store: ${config.eventStore}, data: ${config.dataDir})`,
+  );
   if (config.publicUrl) {
     const url = new URL(config.publicUrl);
     if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname)) {
