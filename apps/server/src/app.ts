@@ -22,6 +22,7 @@ import {
   type RateLimiterOptions,
 } from './security/rate-limit.js';
 import { IMPORT_ROUTE, contentTypeGuard, jsonShapeGuard, queryGuard } from './security/input-guards.js';
+import { prepareTls, servePlainHttp, tlsMiddleware } from './tls/https.js';
 
 /** apps/web/dist, found from the source tree (tests, tsx) or from dist/ (built). */
 function webRoot(): string | undefined {
@@ -40,10 +41,14 @@ export interface CreateAppOptions {
 
 /** Builds the application; shared by main.ts and the e2e tests so both run the same server. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  // HTTPS when configured (TLS=local or a given certificate; ADR 009).
+  const tls = prepareTls(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: options.logger ?? ['error', 'warn', 'log'],
     bodyParser: false,
+    httpsOptions: tls.httpsOptions,
   });
+  servePlainHttp(app, config, tls);
   // The client address (rate limits) is the socket's, or, behind a reverse
   // proxy that TRUST_PROXY says to believe, the one in X-Forwarded-For.
   app.set('trust proxy', config.trustProxy);
@@ -53,6 +58,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // shape of what is sent.
   const cors = new CorsPolicy(config.corsOrigins);
   app.use(securityHeaders());
+  // HSTS, and the local CA at /ca.crt for phones with no token yet (not a Nest route).
+  app.use(tlsMiddleware(tls));
   app.use(corsMiddleware(cors));
   app.use(
     rateLimitMiddleware(new RateLimiter(options.registrationRateLimit ?? REGISTRATION_RATE_LIMIT), REGISTRATION_ROUTES),
