@@ -349,6 +349,19 @@ function DeviceList(props: {
                     ) : (
                       formatRelative(t, null, now, lang)
                     )}
+                    {d.door ? (
+                      <div className="hint" data-testid="device-door-state">
+                        {d.door.datasetAt
+                          ? t('devices.doorList', { time: formatRelative(t, d.door.datasetAt, now, lang) })
+                          : null}
+                        {d.door.pendingScans ? (
+                          <span className="badge badge-warn">
+                            {' '}
+                            {t('devices.doorPending', { count: d.door.pendingScans })}
+                          </span>
+                        ) : null}
+                      </div>
+                    ) : null}
                   </td>
                   <td data-testid="device-status">
                     {d.revokedAt ? (
