@@ -10,6 +10,7 @@ import type { EventStore } from '@emargement/event-store';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
+import { within } from '../shared/within.js';
 import { Readiness } from '../health/readiness.js';
 import { ProjectionRunner } from '../attendance/projections/projection-runner.js';
 import { ReadModels, readModelsPath } from '../attendance/projections/read-models.js';
@@ -18,18 +19,6 @@ import type { ConflictRow } from './conflicts/conflicts.projection.js';
 import { DoorProjections } from './door-projections.js';
 
 const FRESH_WAIT_MS = 5000;
-
-const within = async (promise: Promise<void>, ms: number): Promise<boolean> => {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([promise.then(() => true as const), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-};
 
 /**
  * The doors' read models of this instance: the door's list (what a phone
