@@ -96,6 +96,14 @@ describe('registrations and arrivals over HTTP', () => {
       );
       expect(dup.status).toBe(409);
       expect(dup.body.code).toBe('duplicate_email');
+      // Trimmed and compared case-insensitively, as the import does: a duplicate, not a validation error.
+      const spaced = await call(
+        base,
+        'POST',
+        `/conferences/${c.conferenceId}/registrations`,
+        person(4, { email: '  P1@Example.ORG ' }),
+      );
+      expect([spaced.status, spaced.body.code]).toEqual([409, 'duplicate_email']);
     });
 
     test('the same registrationId and body again answers the same and writes nothing', async () => {

@@ -172,6 +172,18 @@ describe('the door without network', () => {
       expect(JSON.stringify(full)).not.toContain(sha256(c.ticketCode));
     });
 
+    test('the list travels compressed to a door that accepts it', async () => {
+      const cid = await conference();
+      for (let i = 0; i < 20; i++) await register(cid);
+      const phone = await door(cid, 'Porte A');
+      const res = await fetch(`${api}/conferences/${cid}/door-dataset`, {
+        headers: { ...bearer(phone.token), 'accept-encoding': 'gzip' },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-encoding')).toBe('gzip');
+      expect(((await res.json()) as Dataset).tickets).toHaveLength(20);
+    });
+
     test('a bad cursor is a clear error', async () => {
       const cid = await conference();
       const res = await call(api, 'GET', `/conferences/${cid}/door-dataset?since=abc`);

@@ -104,6 +104,9 @@ describe('what a display receives', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     socket.close();
+    // The feed must have carried the last admission: otherwise the display saw
+    // less than it could have, and "no personal data received" proves less.
+    expect(received.some((m) => m.includes('"admitted":4'))).toBe(true);
     expect(updates).toBeGreaterThan(0);
     for (const path of ['/me', '/conferences', `/conferences/${cid}`, `/conferences/${cid}/attendance`]) {
       const res = await call(api, 'GET', path, undefined, bearer(display.token));

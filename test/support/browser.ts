@@ -15,6 +15,10 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export interface LaunchOptions {
   /** A .y4m file that Chromium plays, looped, as the only camera. */
   fakeCameraFile?: string;
+  /** Chromium's environment instead of this process's (e.g. a HOME whose NSS database trusts a test CA). */
+  env?: Record<string, string | undefined>;
+  /** More command-line switches (e.g. `--host-resolver-rules`). */
+  args?: string[];
 }
 
 /**
@@ -44,7 +48,13 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<Browser> 
       `--use-file-for-fake-video-capture=${opts.fakeCameraFile}`,
     );
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args, headless: true });
+  args.push(...(opts.args ?? []));
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args,
+    headless: true,
+    ...(opts.env ? { env: opts.env } : {}),
+  });
 }
 
 export interface Y4mOptions {

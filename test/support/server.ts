@@ -11,7 +11,7 @@ import { EsdbPeer } from '../esdb-peer/peer.js';
 
 export interface TestServer {
   app: NestExpressApplication;
-  /** e.g. http://127.0.0.1:40123 */
+  /** e.g. http://127.0.0.1:40123 (https:// when the server runs with TLS) */
   base: string;
   dataDir: string;
   /** The event store the server runs on. */
@@ -111,9 +111,13 @@ async function serve(
   dispose: () => Promise<void>,
   port = 0,
 ): Promise<TestServer> {
-  const app = await createApp(loadConfig({ DATA_DIR: dataDir, PORT: '0', ADMIN_TOKEN, ...env }), { logger: false });
+  // PORT is 0 (a free port) unless the test needs to know it beforehand
+  // (a PUBLIC_URL with its port); with TLS on, `base` is https://.
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', ADMIN_TOKEN, ...env });
+  const app = await createApp(config, { logger: false });
   try {
-    await app.listen(port, '127.0.0.1');
+    // `port` (the same port again, after `stop`) wins over the configured one.
+    await app.listen(port || config.port, '127.0.0.1');
   } catch (error) {
     await app.close();
     throw error;

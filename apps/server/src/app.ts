@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import type { IncomingMessage } from 'node:http';
+import compression from 'compression';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,7 @@ import {
   type RateLimiterOptions,
 } from './security/rate-limit.js';
 import { IMPORT_ROUTE, contentTypeGuard, jsonShapeGuard, queryGuard } from './security/input-guards.js';
+import { prepareTls, servePlainHttp, tlsMiddleware } from './tls/https.js';
 
 /** apps/web/dist, found from the source tree (tests, tsx) or from dist/ (built). */
 function webRoot(): string | undefined {
@@ -34,6 +36,7 @@ function webRoot(): string | undefined {
 const REVALIDATED = /(?:^|[\\/])(?:sw\.js|workbox-[\w-]+\.js|manifest\.webmanifest|index\.html)$/;
 
 const pathOf = (url: string | undefined): string => (url ?? '/').split('?', 1)[0]!;
+const DOOR_DATASET_ROUTE = /^\/api\/conferences\/[^/]+\/door-dataset$/;
 
 export interface CreateAppOptions {
   logger?: false;
@@ -43,10 +46,14 @@ export interface CreateAppOptions {
 
 /** Builds the application; shared by main.ts and the e2e tests so both run the same server. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  // HTTPS when configured (TLS=local or a given certificate; ADR 009).
+  const tls = prepareTls(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: options.logger ?? ['error', 'warn', 'log'],
     bodyParser: false,
+    httpsOptions: tls.httpsOptions,
   });
+  servePlainHttp(app, config, tls);
   // The client address (rate limits) is the socket's, or, behind a reverse
   // proxy that TRUST_PROXY says to believe, the one in X-Forwarded-For.
   app.set('trust proxy', config.trustProxy);
@@ -56,6 +63,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // shape of what is sent.
   const cors = new CorsPolicy(config.corsOrigins);
   app.use(securityHeaders());
+  // HSTS, and the local CA at /ca.crt for phones with no token yet (not a Nest route).
+  app.use(tlsMiddleware(tls));
   app.use(corsMiddleware(cors));
   app.use(
     rateLimitMiddleware(new RateLimiter(options.registrationRateLimit ?? REGISTRATION_RATE_LIMIT), REGISTRATION_ROUTES),
@@ -74,6 +83,11 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     inflate: false,
   });
   app.use(jsonShapeGuard());
+  // The door's whole list is the one large JSON answer (≈ 330 bytes a ticket,
+  // 16 MB at 50,000; a fifth of that gzipped) and it crosses the venue's
+  // Wi-Fi to every door phone: compressed. Nothing there echoes what the
+  // caller sent, so compression leaks nothing (BREACH needs a reflected secret).
+  app.use(compression({ filter: (req: IncomingMessage) => DOOR_DATASET_ROUTE.test(pathOf(req.url)), threshold: 1024 }));
   app.useWebSocketAdapter(new SecureIoAdapter(app, cors, config.trustProxy));
   app.setGlobalPrefix('api', { exclude: [{ path: 'health/*path', method: RequestMethod.ALL }] });
   app.useGlobalPipes(strictValidationPipe());

@@ -1,5 +1,7 @@
 import { ConfigError, loadConfig } from './config/config.js';
 import { createApp } from './app.js';
+import { tlsSetupOf } from './tls/https.js';
+import { startupNotes } from './tls/startup-notes.js';
 
 async function main(): Promise<void> {
   let config;
@@ -14,9 +16,9 @@ async function main(): Promise<void> {
   }
   const app = await createApp(config);
   await app.listen(config.port);
-  process.stdout.write(
-    `Émargement listening on http://localhost:${config.port} (event store: ${config.eventStore}, data: ${config.dataDir})\n`,
-  );
+  const { info, warnings } = startupNotes(config, tlsSetupOf(app), config.port);
+  for (const line of info) process.stdout.write(`${line}\n`);
+  for (const line of warnings) process.stderr.write(`Warning: ${line}\n`);
 }
 
 void main();

@@ -314,6 +314,8 @@ export interface Device {
   createdBy: string | null;
   lastSeenAt: string | null;
   revokedAt: string | null;
+  /** A door phone's offline state: when its list was last refreshed, and the scans it still holds. */
+  door?: { datasetAt: string | null; datasetCursor: string | null; pendingScans: number | null };
 }
 
 export interface NewDevice extends Device {
@@ -333,6 +335,15 @@ function toDevice(body: unknown): Device {
     createdBy: str(d.createdBy),
     lastSeenAt: str(d.lastSeenAt),
     revokedAt: str(d.revokedAt),
+    ...(isRecord(d.door)
+      ? {
+          door: {
+            datasetAt: str(d.door.datasetAt),
+            datasetCursor: str(d.door.datasetCursor),
+            pendingScans: typeof d.door.pendingScans === 'number' ? d.door.pendingScans : null,
+          },
+        }
+      : {}),
   };
 }
 

@@ -242,7 +242,7 @@ const fr = {
   'conflicts.note': 'Note (facultatif)',
   'conflicts.acknowledge': 'Marquer comme traité',
   'conflicts.acknowledgedBy': 'Traité à {time} par {device}',
-  'devices.doorList': 'Liste du {time}',
+  'devices.doorList': 'Liste mise à jour {time}',
   'devices.doorPending': '{count} scan(s) en attente',
   'error.unknown_conflict': 'Conflit inconnu.',
   'error.invalid_cursor': 'Liste de la porte à recharger.',
@@ -280,6 +280,36 @@ const fr = {
   'admin.deviceRevokeConfirm':
     'Révoquer « {name} » ? L’appareil ne pourra plus rien faire et ses connexions ouvertes seront coupées.',
   'admin.deviceRevokeYes': 'Oui, révoquer',
+  // HTTPS / TLS (issue 15)
+  'tls.insecureTitle': 'Adresse non sécurisée (http://)',
+  'tls.insecure':
+    'Sur cette adresse, le navigateur bloque la caméra et le mode hors ligne : le scan des billets et l’accueil sans réseau ne fonctionneront pas.',
+  'tls.insecureWhat':
+    'Ouvrez l’adresse https:// donnée par l’organisation (le QR code d’appairage y mène). Si le téléphone la refuse, installez d’abord le certificat de l’accueil (page des organisateurs, Appareils).',
+  'tls.caTitle': 'Installer le certificat de l’accueil',
+  'tls.caIntro':
+    'Première étape de l’appairage d’un téléphone, une fois par téléphone : sans ce certificat, il refuse l’adresse https:// de l’accueil, et sans https:// pas de caméra ni de mode hors ligne.',
+  'tls.caFingerprint': 'Empreinte SHA-256 du certificat (le téléphone l’affiche dans ses détails) :',
+  'tls.android': 'Android',
+  'tls.androidLink': 'Télécharger le certificat (ca.crt)',
+  'tls.androidStep1':
+    'Sur le téléphone, ouvrez ce lien (ou scannez le QR code) : le fichier emargement-ca.crt est téléchargé.',
+  'tls.androidStep2':
+    'Paramètres › Sécurité › Chiffrement et identifiants › Installer un certificat › Certificat CA, puis choisissez le fichier téléchargé.',
+  'tls.androidStep3': 'Confirmez « Installer quand même » : il apparaît sous le nom « Emargement local CA ».',
+  'tls.ios': 'iPhone / iPad',
+  'tls.iosLink': 'Télécharger le profil (ca.mobileconfig)',
+  'tls.iosStep1': 'Ouvrez ce lien dans Safari (pas dans un autre navigateur) et autorisez le téléchargement du profil.',
+  'tls.iosStep2':
+    'Réglages › Général › VPN et gestion de l’appareil › « Émargement — certificat de l’accueil » › Installer.',
+  'tls.iosStep3':
+    'Réglages › Général › Informations › Réglages des certificats › activez la confiance totale pour « Emargement local CA ».',
+  'tls.qrAlt': 'QR code du lien : {link}',
+  'tls.then': 'Ensuite, appairez le téléphone ci-dessous : son QR code ouvre l’adresse https://.',
+  'tls.caAfter':
+    'Après l’événement, retirez-le : Android, Paramètres › Sécurité › Chiffrement et identifiants › Identifiants de confiance › Utilisateur ; iOS, Réglages › Général › VPN et gestion de l’appareil › supprimer le profil.',
+  'tls.pairingReminder':
+    'Le téléphone refuse d’ouvrir le lien (« connexion non privée ») ? Installez d’abord le certificat de l’accueil (ci-dessus).',
   'admin.role.door': 'Accueil (porte)',
   'admin.role.kiosk': 'Tablette de signature (charte)',
   'admin.role.display': 'Écran (chiffres seulement)',
@@ -722,7 +752,7 @@ const en: Record<MessageKey, string> = {
   'conflicts.note': 'Note (optional)',
   'conflicts.acknowledge': 'Mark as handled',
   'conflicts.acknowledgedBy': 'Handled at {time} by {device}',
-  'devices.doorList': 'List of {time}',
+  'devices.doorList': 'List refreshed {time}',
   'devices.doorPending': '{count} scan(s) waiting',
   'error.unknown_conflict': 'Unknown conflict.',
   'error.invalid_cursor': 'The door list must be reloaded.',
@@ -760,6 +790,34 @@ const en: Record<MessageKey, string> = {
   'admin.deviceRevokeConfirm':
     'Revoke “{name}”? The device will no longer be able to do anything and its open connections will be closed.',
   'admin.deviceRevokeYes': 'Yes, revoke',
+  // HTTPS / TLS (issue 15)
+  'tls.insecureTitle': 'Insecure address (http://)',
+  'tls.insecure':
+    'On this address the browser blocks the camera and offline mode: scanning tickets and working without network will not work.',
+  'tls.insecureWhat':
+    'Open the https:// address given by the organisers (the pairing QR code leads there). If the phone refuses it, first install the venue’s certificate (organisers’ page, Devices).',
+  'tls.caTitle': 'Install the venue’s certificate',
+  'tls.caIntro':
+    'First step of pairing a phone, once per phone: without this certificate it refuses the venue’s https:// address, and without https:// there is no camera and no offline mode.',
+  'tls.caFingerprint': 'SHA-256 fingerprint of the certificate (the phone shows it in its details):',
+  'tls.android': 'Android',
+  'tls.androidLink': 'Download the certificate (ca.crt)',
+  'tls.androidStep1': 'On the phone, open this link (or scan the QR code): the file emargement-ca.crt is downloaded.',
+  'tls.androidStep2':
+    'Settings › Security › Encryption & credentials › Install a certificate › CA certificate, then pick the downloaded file.',
+  'tls.androidStep3': 'Confirm “Install anyway”: it is listed as “Emargement local CA”.',
+  'tls.ios': 'iPhone / iPad',
+  'tls.iosLink': 'Download the profile (ca.mobileconfig)',
+  'tls.iosStep1': 'Open this link in Safari (not another browser) and allow the profile download.',
+  'tls.iosStep2': 'Settings › General › VPN & Device Management › “Émargement — certificat de l’accueil” › Install.',
+  'tls.iosStep3':
+    'Settings › General › About › Certificate Trust Settings › turn on full trust for “Emargement local CA”.',
+  'tls.qrAlt': 'QR code of the link: {link}',
+  'tls.then': 'Then pair the phone below: its QR code opens the https:// address.',
+  'tls.caAfter':
+    'After the event, remove it: Android, Settings › Security › Encryption & credentials › Trusted credentials › User; iOS, Settings › General › VPN & Device Management › remove the profile.',
+  'tls.pairingReminder':
+    'The phone refuses to open the link (“connection is not private”)? Install the venue’s certificate first (above).',
   'admin.role.door': 'Reception (door)',
   'admin.role.kiosk': 'Signing tablet (charter)',
   'admin.role.display': 'Screen (figures only)',

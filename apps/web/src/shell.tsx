@@ -1,6 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useDevice } from './device';
 import { useLang } from './i18n';
+import { InsecureContextNotice } from './insecure-context';
 import { storage } from './storage';
 import { errorText } from './format';
 
@@ -22,6 +23,7 @@ export function TopBar({ title, detail, actions }: { title: string; detail?: Rea
         </button>
       </div>
       <DeviceLine />
+      <InsecureContextNotice />
       {detail || actions ? (
         <div className="topbar-row">
           <div className="topbar-detail">{detail}</div>

@@ -45,13 +45,12 @@ const connectionString = process.env.EVENTSTORE_CONNECTION_STRING?.trim();
 if (connectionString) {
   runConformanceSuite('eventstoredb (real server)', serverTarget(connectionString));
 } else {
+  // Not run, and reported as not run (a "todo" in jest's summary), never as a pass.
+  console.log(
+    'EventStoreDB conformance suite against a real server did not run: EVENTSTORE_CONNECTION_STRING is not set ' +
+      "(it ran against the test peer only; for the reference run start one with `docker compose up -d eventstoredb` and set it to 'esdb://localhost:2113?tls=false').",
+  );
   describe('event-store conformance: eventstoredb (real server)', () => {
-    test('is not run without EVENTSTORE_CONNECTION_STRING', () => {
-      console.log(
-        'EventStoreDB conformance suite against a real server did not run: EVENTSTORE_CONNECTION_STRING is not set ' +
-          "(it ran against the test peer only; for the reference run start one with `docker compose up -d eventstoredb` and set it to 'esdb://localhost:2113?tls=false').",
-      );
-      expect(connectionString).toBeFalsy();
-    });
+    test.todo('runs only with EVENTSTORE_CONNECTION_STRING set (a real EventStoreDB/KurrentDB)');
   });
 }

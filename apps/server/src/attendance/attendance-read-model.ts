@@ -11,6 +11,7 @@ import { foldAsOf, snapshotOf, type AttendanceSnapshot } from '@emargement/atten
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
+import { within } from '../shared/within.js';
 import { Readiness } from '../health/readiness.js';
 import { ATTENDANCE_FILTER, AttendanceProjection, type AttendanceListener } from './attendance.projection.js';
 import { ProjectionRunner, type ProjectionStatus } from './projections/projection-runner.js';
@@ -25,18 +26,6 @@ const STARTUP_WAIT_MS = 3000;
 /** How long a read waits for the projection to reach the store's last event. */
 const FRESH_WAIT_MS = 5000;
 const AS_OF_PAGE = 5000;
-
-const within = async (promise: Promise<void>, ms: number): Promise<boolean> => {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([promise.then(() => true as const), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-};
 
 /**
  * The attendance read model of this server instance: its projection, fed

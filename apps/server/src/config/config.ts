@@ -1,6 +1,19 @@
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export type EventStoreKind = 'sqlite' | 'eventstoredb';
+
+/**
+ * How the server speaks HTTPS (ADR 009): not at all (a TLS proxy in front, or
+ * a laptop on localhost), with a certificate authority of its own made in
+ * `DATA_DIR/tls` (a venue without internet), or with a certificate it is
+ * given. The given pair is read and checked here, at start, so that a wrong
+ * file stops the server with the variable named rather than at the first
+ * handshake.
+ */
+export type TlsConfig =
+  { mode: 'off' } | { mode: 'local' } | { mode: 'files'; certFile: string; keyFile: string; cert: string; key: string };
 
 export interface AppConfig {
   port: number;
@@ -15,6 +28,12 @@ export interface AppConfig {
   trustProxy: boolean;
   /** Failed authentications allowed per client address and minute before it is answered 429. */
   authFailuresPerMinute: number;
+  /** HTTPS on PORT, or not (TLS, TLS_CERT_FILE, TLS_KEY_FILE). */
+  tls: TlsConfig;
+  /** The address devices use, e.g. `https://emargement.local:3443` (an origin, no trailing slash); its host is the one the local certificate covers. */
+  publicUrl: string | undefined;
+  /** With TLS on, a plain HTTP port that redirects to HTTPS. */
+  httpPort: number | undefined;
 }
 
 /** A configuration error names the variable at fault, so the fix is obvious from the log. */
@@ -84,8 +103,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       `must be a whole number from 1, got ${JSON.stringify(env.AUTH_FAILURES_PER_MINUTE)}`,
     );
   }
+  const port = Number(portText);
+  const tls = loadTls(env);
+  const publicUrl = loadPublicUrl(env, tls);
+  const httpPortText = env.HTTP_PORT?.trim() || undefined;
+  let httpPort: number | undefined;
+  if (httpPortText !== undefined) {
+    if (!/^\d+$/.test(httpPortText) || Number(httpPortText) < 1 || Number(httpPortText) > 65535) {
+      throw new ConfigError('HTTP_PORT', `must be a TCP port number (1-65535), got ${JSON.stringify(env.HTTP_PORT)}`);
+    }
+    if (tls.mode === 'off') {
+      throw new ConfigError(
+        'HTTP_PORT',
+        'redirects plain HTTP to HTTPS: it needs TLS=local or TLS_CERT_FILE/TLS_KEY_FILE',
+      );
+    }
+    httpPort = Number(httpPortText);
+    if (httpPort === port) throw new ConfigError('HTTP_PORT', `must differ from PORT (${port})`);
+  }
   return {
-    port: Number(portText),
+    port,
     dataDir: resolve(dataDirText),
     eventStore,
     eventStoreConnectionString: connection,
@@ -93,5 +130,79 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     corsOrigins,
     trustProxy: trustProxyText === 'true',
     authFailuresPerMinute: Number(failuresText),
+    tls,
+    publicUrl,
+    httpPort,
   };
+}
+
+function loadTls(env: NodeJS.ProcessEnv): TlsConfig {
+  const modeText = env.TLS?.trim() || 'off';
+  if (modeText !== 'off' && modeText !== 'local') {
+    throw new ConfigError('TLS', `must be 'off' or 'local', got ${JSON.stringify(env.TLS)}`);
+  }
+  const certFile = env.TLS_CERT_FILE?.trim() || undefined;
+  const keyFile = env.TLS_KEY_FILE?.trim() || undefined;
+  if (certFile === undefined && keyFile === undefined) return { mode: modeText };
+  if (modeText === 'local') {
+    throw new ConfigError(
+      'TLS',
+      "is 'local' (a generated certificate) but TLS_CERT_FILE/TLS_KEY_FILE give one: keep one of the two",
+    );
+  }
+  if (certFile === undefined) throw new ConfigError('TLS_CERT_FILE', 'is required with TLS_KEY_FILE');
+  if (keyFile === undefined) throw new ConfigError('TLS_KEY_FILE', 'is required with TLS_CERT_FILE');
+  const cert = readPem('TLS_CERT_FILE', certFile);
+  const key = readPem('TLS_KEY_FILE', keyFile);
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(cert);
+  } catch (error) {
+    throw new ConfigError('TLS_CERT_FILE', `is not a PEM certificate (${certFile}): ${(error as Error).message}`);
+  }
+  let privateKey: ReturnType<typeof createPrivateKey>;
+  try {
+    privateKey = createPrivateKey(key);
+  } catch (error) {
+    throw new ConfigError('TLS_KEY_FILE', `is not a PEM private key (${keyFile}): ${(error as Error).message}`);
+  }
+  if (!certificate.checkPrivateKey(privateKey)) {
+    throw new ConfigError('TLS_KEY_FILE', `does not match the certificate in TLS_CERT_FILE (${keyFile})`);
+  }
+  return { mode: 'files', certFile: resolve(certFile), keyFile: resolve(keyFile), cert, key };
+}
+
+function readPem(variable: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      variable,
+      `cannot be read (${file}): ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+}
+
+function loadPublicUrl(env: NodeJS.ProcessEnv, tls: TlsConfig): string | undefined {
+  const text = env.PUBLIC_URL?.trim() || undefined;
+  if (text === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(
+      'PUBLIC_URL',
+      `must be an address like https://emargement.local:3443, got ${JSON.stringify(text)}`,
+    );
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
+    throw new ConfigError('PUBLIC_URL', `must be an http:// or https:// address, got ${JSON.stringify(text)}`);
+  }
+  if (url.pathname !== '/' || url.search || url.hash) {
+    throw new ConfigError('PUBLIC_URL', `must be an origin without a path, got ${JSON.stringify(text)}`);
+  }
+  if (tls.mode !== 'off' && url.protocol !== 'https:') {
+    throw new ConfigError('PUBLIC_URL', `must be https:// when the server speaks HTTPS, got ${JSON.stringify(text)}`);
+  }
+  return url.origin;
 }

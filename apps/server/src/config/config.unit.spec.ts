@@ -1,5 +1,21 @@
-import { describe, expect, test } from '@jest/globals';
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import forge from 'node-forge';
 import { ConfigError, loadConfig } from './config.js';
+
+/** The config error `env` raises (fails the test when it raises none). */
+function refusal(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error(`${JSON.stringify(env)} was accepted`);
+}
 
 describe('loadConfig', () => {
   test('defaults to port 3000, ./data and the embedded store', () => {
@@ -21,6 +37,14 @@ describe('loadConfig', () => {
     [{ CORS_ORIGINS: 'https://ok.example/path' }, 'CORS_ORIGINS'],
     [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
     [{ AUTH_FAILURES_PER_MINUTE: '0' }, 'AUTH_FAILURES_PER_MINUTE'],
+    [{ TLS: 'on' }, 'TLS'],
+    [{ PUBLIC_URL: 'emargement.local' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'ftp://emargement.local' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'https://emargement.local/door/' }, 'PUBLIC_URL'],
+    [{ TLS: 'local', PUBLIC_URL: 'http://emargement.local:3000' }, 'PUBLIC_URL'],
+    [{ HTTP_PORT: '8080' }, 'HTTP_PORT'],
+    [{ TLS: 'local', HTTP_PORT: 'http' }, 'HTTP_PORT'],
+    [{ TLS: 'local', HTTP_PORT: '3000' }, 'HTTP_PORT'],
   ])('%j is refused naming %s', (env, variable) => {
     let error: unknown;
     try {
@@ -57,5 +81,85 @@ describe('loadConfig', () => {
     });
     expect(c.eventStore).toBe('eventstoredb');
     expect(c.eventStoreConnectionString).toBe('esdb://localhost:2113?tls=false');
+  });
+
+  describe('HTTPS settings', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emargement-config-tls-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    /** A self-signed certificate and its key, as PEM files; `otherKey` is a key that does not match it. */
+    function pair(name: string): { cert: string; key: string; otherKey: string } {
+      const keys = forge.pki.rsa.generateKeyPair({ bits: 2048 });
+      const cert = forge.pki.createCertificate();
+      cert.publicKey = keys.publicKey;
+      cert.serialNumber = '01';
+      cert.validity.notBefore = new Date();
+      cert.validity.notAfter = new Date(Date.now() + 86_400_000);
+      cert.setSubject([{ name: 'commonName', value: 'emargement.test' }]);
+      cert.setIssuer([{ name: 'commonName', value: 'emargement.test' }]);
+      cert.sign(keys.privateKey, forge.md.sha256.create());
+      const files = {
+        cert: join(dir, `${name}.crt`),
+        key: join(dir, `${name}.key`),
+        otherKey: join(dir, `${name}-other.key`),
+      };
+      writeFileSync(files.cert, forge.pki.certificateToPem(cert));
+      writeFileSync(files.key, forge.pki.privateKeyToPem(keys.privateKey));
+      const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      writeFileSync(files.otherKey, other.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+      return files;
+    }
+    const good = pair('good');
+
+    test('defaults: TLS off, no PUBLIC_URL, no HTTP_PORT', () => {
+      const c = loadConfig({});
+      expect(c.tls).toEqual({ mode: 'off' });
+      expect(c.publicUrl).toBeUndefined();
+      expect(c.httpPort).toBeUndefined();
+    });
+
+    test('TLS=local with a PUBLIC_URL (kept as an origin) and an HTTP_PORT', () => {
+      const c = loadConfig({ TLS: 'local', PUBLIC_URL: 'https://Emargement.local:3443/', HTTP_PORT: '8080' });
+      expect(c.tls).toEqual({ mode: 'local' });
+      expect(c.publicUrl).toBe('https://emargement.local:3443');
+      expect(c.httpPort).toBe(8080);
+    });
+
+    test('a given certificate and its key are read at start', () => {
+      const c = loadConfig({ TLS_CERT_FILE: good.cert, TLS_KEY_FILE: good.key });
+      expect(c.tls).toMatchObject({ mode: 'files', certFile: good.cert, keyFile: good.key });
+      expect(c.tls.mode === 'files' && c.tls.cert).toContain('BEGIN CERTIFICATE');
+    });
+
+    test('a plain http:// PUBLIC_URL is accepted without TLS (a proxy in front, or a laptop)', () => {
+      expect(loadConfig({ PUBLIC_URL: 'http://localhost:3000' }).publicUrl).toBe('http://localhost:3000');
+    });
+
+    test('one of the two files alone is refused, naming the missing one', () => {
+      expect(refusal({ TLS_CERT_FILE: good.cert }).variable).toBe('TLS_KEY_FILE');
+      expect(refusal({ TLS_KEY_FILE: good.key }).variable).toBe('TLS_CERT_FILE');
+    });
+
+    test('a missing file is refused naming its variable', () => {
+      const missingCert = refusal({ TLS_CERT_FILE: join(dir, 'nope.crt'), TLS_KEY_FILE: good.key });
+      expect(missingCert.variable).toBe('TLS_CERT_FILE');
+      expect(missingCert.message).toContain('nope.crt');
+      expect(refusal({ TLS_CERT_FILE: good.cert, TLS_KEY_FILE: join(dir, 'nope.key') }).variable).toBe('TLS_KEY_FILE');
+    });
+
+    test('a key that does not match the certificate is refused naming TLS_KEY_FILE', () => {
+      const e = refusal({ TLS_CERT_FILE: good.cert, TLS_KEY_FILE: good.otherKey });
+      expect(e.variable).toBe('TLS_KEY_FILE');
+      expect(e.message).toContain('does not match');
+    });
+
+    test('a file that is not PEM is refused naming its variable', () => {
+      expect(refusal({ TLS_CERT_FILE: good.key, TLS_KEY_FILE: good.key }).variable).toBe('TLS_CERT_FILE');
+      expect(refusal({ TLS_CERT_FILE: good.cert, TLS_KEY_FILE: good.cert }).variable).toBe('TLS_KEY_FILE');
+    });
+
+    test('TLS=local and given files together are refused naming TLS', () => {
+      expect(refusal({ TLS: 'local', TLS_CERT_FILE: good.cert, TLS_KEY_FILE: good.key }).variable).toBe('TLS');
+    });
   });
 });

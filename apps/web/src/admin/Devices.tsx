@@ -6,6 +6,7 @@ import { formatDateTime, formatRelative } from '../format';
 import { useLang } from '../i18n';
 import { ErrorMessage } from '../shell';
 import { storage } from '../storage';
+import { CertificateInstall, useLocalCa } from './CertificateInstall';
 
 /** The list is read again this often, so that « Dernière activité » stays true while the page is open. */
 const REFRESH_MS = 10_000;
@@ -39,6 +40,8 @@ export function Devices({ conferenceId, conferences }: { conferenceId: string; c
   const [error, setError] = useState<unknown>(null);
   const [tick, setTick] = useState(0);
   const [created, setCreated] = useState<{ device: NewDevice; link: string } | null>(null);
+  // TLS=local: phones must trust the venue's CA before they can open the https:// pairing link.
+  const localCa = useLocalCa();
 
   useEffect(() => {
     let live = true;
@@ -68,8 +71,14 @@ export function Devices({ conferenceId, conferences }: { conferenceId: string; c
       <div className="panel stack">
         <h2 id="devices-title">{t('admin.devices')}</h2>
         <p className="hint">{t('admin.devicesHint')}</p>
+        {localCa ? <CertificateInstall ca={localCa} /> : null}
         {created ? (
-          <Pairing device={created.device} link={created.link} onDone={() => setCreated(null)} />
+          <Pairing
+            device={created.device}
+            link={created.link}
+            localCa={localCa !== null}
+            onDone={() => setCreated(null)}
+          />
         ) : (
           <NewDeviceForm
             conferenceId={conferenceId}
@@ -181,7 +190,17 @@ function NewDeviceForm(props: {
 }
 
 /** The QR code and the link, once: the token they carry is never shown again. */
-function Pairing({ device, link, onDone }: { device: NewDevice; link: string; onDone: () => void }) {
+function Pairing({
+  device,
+  link,
+  localCa,
+  onDone,
+}: {
+  device: NewDevice;
+  link: string;
+  localCa: boolean;
+  onDone: () => void;
+}) {
   const { t } = useLang();
   const canvas = useRef<HTMLCanvasElement>(null);
   const input = useRef<HTMLInputElement>(null);
@@ -222,6 +241,7 @@ function Pairing({ device, link, onDone }: { device: NewDevice; link: string; on
         aria-label={t('admin.deviceQrAlt', { name: device.name })}
       />
       {qrError ? <ErrorMessage error={qrError} /> : null}
+      {localCa ? <p className="hint">{t('tls.pairingReminder')}</p> : null}
       <label className="field">
         <span>{t('admin.deviceLink')}</span>
         <input
@@ -329,6 +349,19 @@ function DeviceList(props: {
                     ) : (
                       formatRelative(t, null, now, lang)
                     )}
+                    {d.door ? (
+                      <div className="hint" data-testid="device-door-state">
+                        {d.door.datasetAt
+                          ? t('devices.doorList', { time: formatRelative(t, d.door.datasetAt, now, lang) })
+                          : null}
+                        {d.door.pendingScans ? (
+                          <span className="badge badge-warn">
+                            {' '}
+                            {t('devices.doorPending', { count: d.door.pendingScans })}
+                          </span>
+                        ) : null}
+                      </div>
+                    ) : null}
                   </td>
                   <td data-testid="device-status">
                     {d.revokedAt ? (

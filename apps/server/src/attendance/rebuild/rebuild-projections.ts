@@ -2,14 +2,12 @@ import type { EventStore } from '@emargement/event-store';
 import { AttendanceProjection } from '../attendance.projection.js';
 import { ProjectionRunner, type Projection } from '../projections/projection-runner.js';
 import { ReadModels } from '../projections/read-models.js';
-import { DoorDatasetProjection } from '../../arrivals/door-dataset/door-dataset.projection.js';
-import { ConflictsProjection } from '../../arrivals/conflicts/conflicts.projection.js';
+import { DoorProjections } from '../../arrivals/door-projections.js';
 
 /** Every projection of the read-models file: a new one is added here and to its module. */
 export const PROJECTIONS: readonly ((readModels: ReadModels) => Projection)[] = [
   (readModels) => new AttendanceProjection(readModels),
-  (readModels) => new DoorDatasetProjection(readModels),
-  (readModels) => new ConflictsProjection(readModels),
+  (readModels) => new DoorProjections(readModels),
 ];
 
 export interface RebuildResult {

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
@@ -21,7 +22,12 @@ export class RegisterPersonDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() registrationId?: string;
   @ApiProperty() @IsString() @Length(1, PERSON_FIELD_MAX_LENGTH.firstName) firstName!: string;
   @ApiProperty() @IsString() @Length(1, PERSON_FIELD_MAX_LENGTH.lastName) lastName!: string;
-  @ApiProperty() @IsEmail() @MaxLength(PERSON_FIELD_MAX_LENGTH.email) email!: string;
+  /** Trimmed before it is checked, as the CSV import does: `'  A@B.org '` is `a@b.org`'s duplicate, not an error. */
+  @ApiProperty()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsEmail()
+  @MaxLength(PERSON_FIELD_MAX_LENGTH.email)
+  email!: string;
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()

@@ -1,0 +1,115 @@
+import QRCode from 'qrcode';
+import { useEffect, useRef, useState } from 'react';
+import { useLang, type MessageKey } from '../i18n';
+
+export interface LocalCa {
+  /** SHA-256 of the certificate, as phones show it (AB:CD:…); null where crypto.subtle is missing. */
+  fingerprint: string | null;
+}
+
+/**
+ * Whether the server runs its own certificate authority (TLS=local): then
+ * `/ca.crt` answers 200, otherwise 404 (a given certificate, a TLS proxy or
+ * plain HTTP need nothing installed on the phones).
+ */
+export function useLocalCa(): LocalCa | null {
+  const [ca, setCa] = useState<LocalCa | null>(null);
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      try {
+        const res = await fetch('/ca.crt', { cache: 'no-store' });
+        if (!res.ok) return;
+        const pem = await res.text();
+        if (!pem.includes('BEGIN CERTIFICATE')) return;
+        const fingerprint = await sha256Fingerprint(pem);
+        if (live) setCa({ fingerprint });
+      } catch {
+        // No answer: no block (the page works without it).
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, []);
+  return ca;
+}
+
+async function sha256Fingerprint(pem: string): Promise<string | null> {
+  if (!globalThis.crypto?.subtle) return null;
+  const base64 = pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+  const der = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', der));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
+}
+
+/**
+ * The QR codes point at plain http:// on this same host and port: the server
+ * answers the CA files there (its HTTPS port tells plain HTTP from TLS), so a
+ * phone that does not trust the CA yet downloads it without a certificate
+ * warning (everything else on plain HTTP is redirected to https://). The
+ * links on this page stay on its own https:// origin: a browser blocks an
+ * http:// download started from an https:// page.
+ */
+const plainLink = (path: string): string => `http://${window.location.host}${path}`;
+
+/** « Installer le certificat de l'accueil »: the first step of pairing a phone, when the server is its own CA. */
+export function CertificateInstall({ ca }: { ca: LocalCa }) {
+  const { t } = useLang();
+  return (
+    <section className="stack certificate-install" data-testid="certificate-install" aria-labelledby="ca-title">
+      <h3 id="ca-title">{t('tls.caTitle')}</h3>
+      <p className="hint">{t('tls.caIntro')}</p>
+      <div className="certificate-platforms">
+        <Platform
+          title="tls.android"
+          path="/ca.crt"
+          label="tls.androidLink"
+          steps={['tls.androidStep1', 'tls.androidStep2', 'tls.androidStep3']}
+        />
+        <Platform
+          title="tls.ios"
+          path="/ca.mobileconfig"
+          label="tls.iosLink"
+          steps={['tls.iosStep1', 'tls.iosStep2', 'tls.iosStep3']}
+        />
+      </div>
+      {ca.fingerprint ? (
+        <p className="hint">
+          {t('tls.caFingerprint')} <code className="mono fingerprint">{ca.fingerprint}</code>
+        </p>
+      ) : null}
+      <p className="hint">{t('tls.caAfter')}</p>
+      <p>{t('tls.then')}</p>
+    </section>
+  );
+}
+
+function Platform(props: { title: MessageKey; path: string; label: MessageKey; steps: MessageKey[] }) {
+  const { t } = useLang();
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const scanned = plainLink(props.path);
+  useEffect(() => {
+    if (!canvas.current) return;
+    QRCode.toCanvas(canvas.current, scanned, { errorCorrectionLevel: 'M', margin: 2, width: 160 }).catch(() => {
+      // The link is there to tap; a QR code that failed to draw is not worth an error.
+    });
+  }, [scanned]);
+  return (
+    <div className="stack certificate-platform">
+      <h4>{t(props.title)}</h4>
+      <ol className="stack">
+        <li>
+          {t(props.steps[0]!)}{' '}
+          <a href={props.path} download>
+            {t(props.label)}
+          </a>
+        </li>
+        {props.steps.slice(1).map((step) => (
+          <li key={step}>{t(step)}</li>
+        ))}
+      </ol>
+      <canvas ref={canvas} className="certificate-qr" role="img" aria-label={t('tls.qrAlt', { link: scanned })} />
+    </div>
+  );
+}
