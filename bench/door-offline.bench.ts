@@ -18,7 +18,9 @@
  *    again on the same port and the phone's outbox goes up by itself, one
  *    scan at a time, oldest first. Timed from the first upload to the empty
  *    outbox (the probe that notices the server is back, every 3 s, is
- *    reported apart).
+ *    reported apart). For scale, the same number of offline scans is then
+ *    sent one at a time by this process alone (no browser): the server's own
+ *    floor on this machine at this moment.
  *
  * The server runs in this process (the same createApp as main.ts, SQLite in
  * a fresh DATA_DIR); only the page is throttled.
@@ -246,6 +248,32 @@ async function main(): Promise<void> {
     const wireMs = wire.reduce((a, b) => a + b, 0);
     const attendance = await json<{ admitted: number }>('GET', `${base}/api/conferences/${cid}/attendance`);
 
+    // The floor: the same number of offline scans sent one at a time by this process (no browser), on a second
+    // conference, in the same minute, so the door's figure can be read against what the server itself takes.
+    const floorCid = randomUUID();
+    await json('POST', `${base}/api/conferences`, { conferenceId: floorCid, ...conference });
+    await json(
+      'POST',
+      `${base}/api/conferences/${floorCid}/registrations/import`,
+      csv.replaceAll(`.${cid.slice(0, 8)}@`, `.${floorCid.slice(0, 8)}@`),
+      'text/csv',
+    );
+    const floorList = await json<{ tickets: { registrationId: string }[] }>(
+      'GET',
+      `${base}/api/conferences/${floorCid}/door-dataset`,
+    );
+    const floorStart = performance.now();
+    for (const { registrationId } of floorList.tickets) {
+      await json('POST', `${base}/api/conferences/${floorCid}/scans`, {
+        scanId: randomUUID(),
+        registrationId,
+        door: DOOR,
+        scannedAt: new Date().toISOString(),
+        offline: { result: 'admitted' },
+      });
+    }
+    const floorMs = performance.now() - floorStart;
+
     const figures = {
       machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, load ${os.loadavg()[0]!.toFixed(2)}`,
       cpuThrottling: THROTTLE,
@@ -270,6 +298,8 @@ async function main(): Promise<void> {
         onTheWireMs: Math.round(wireMs),
         wirePerScanMs: +(wireMs / Math.max(1, wire.length)).toFixed(2),
         admittedOnServer: attendance.admitted,
+        serverFloorSequentialMs: Math.round(floorMs),
+        serverFloorPerScanMs: +(floorMs / floorList.tickets.length).toFixed(2),
       },
     };
     console.log(JSON.stringify(figures, null, 2));
