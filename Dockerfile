@@ -1,17 +1,17 @@
 # The Émargement server. Glibc base (bookworm): the gRPC client and
 # better-sqlite3's prebuilt binaries do not support musl.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # better-sqlite3 compiles from source when no prebuilt binary matches the platform.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
-# The lockfile and package.json's "allowScripts" are npm 11's; the image ships npm 10.
+# package.json's "allowScripts" needs npm >= 11.16; the image's bundled npm may be older.
 RUN npm install -g npm@11
 COPY package.json package-lock.json ./
 RUN npm ci
 # Only what the build reads (there is no .dockerignore: never copy node_modules or data/).
-COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY tsconfig.json tsconfig.build.json ./
 COPY apps ./apps
 COPY libs ./libs
 COPY bench ./bench
@@ -20,7 +20,7 @@ COPY test ./test
 RUN npm run build \
  && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json

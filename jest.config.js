@@ -32,6 +32,7 @@ export default {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/**/*.e2e.spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-timeout.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/dist/'],
     },
   ],

@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import jsQRModule from 'jsqr';
 import { PDFParse } from 'pdf-parse';
-import { PNG } from 'pngjs';
+import { decodeQrPng } from './support/qr.js';
 import { call, startTestServer, type TestServer, ADMIN_TOKEN } from './support/server.js';
-
-// jsqr is CommonJS with an ES-style `default` in its typings; at run time the function is both.
-const jsQR = jsQRModule.default;
 
 const conference = {
   name: 'Journée des Pôles Territoriaux de Coopération Économique',
@@ -80,13 +76,7 @@ describe('tickets', () => {
       /^inline; filename="billet-lukasiewicz-alphandery-noelle-oedith\.png"$/,
     );
     expect(headers.get('cache-control')).toBe('private, no-store');
-    const png = PNG.sync.read(bytes);
-    const decoded = jsQR(
-      new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length),
-      png.width,
-      png.height,
-    );
-    expect(decoded?.data).toBe(accentedCode);
+    await expect(decodeQrPng(bytes)).resolves.toBe(accentedCode);
   });
 
   test('the PDF ticket names the person, accents included, with the conference and the lunch', async () => {

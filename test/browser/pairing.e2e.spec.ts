@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
-import { assertWebBuilt, decodeQrPng, enrolmentUrl, launchBrowser, ptceConference } from '../support/browser.js';
+import { assertWebBuilt, enrolmentUrl, launchBrowser, ptceConference } from '../support/browser.js';
+import { decodeQrPng } from '../support/qr.js';
 import { bearer, call as request, startTestServer, type TestServer } from '../support/server.js';
 
 const PHONE = { width: 390, height: 844 };

@@ -2,13 +2,9 @@
 // ticket image turned into a fake camera feed. Nothing here downloads a browser.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import jsQRModule from 'jsqr';
 import { chromium, type Browser } from 'playwright-core';
 import { readFixture } from '@emargement/testing';
 import { PNG } from 'pngjs';
-
-// jsqr is CommonJS with an ES-style `default` in its typings; at run time the function is both.
-const jsQR = jsQRModule.default;
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -242,15 +238,6 @@ export function enrolmentUrl(
   fragment.set('token', token);
   const search = new URLSearchParams(query).toString();
   return `${base}/${app}/${search ? `?${search}` : ''}#${fragment.toString()}`;
-}
-
-/** The text a QR code in a PNG (bytes, or a `data:image/png;base64,` URL) carries; throws if none is found. */
-export function decodeQrPng(png: Buffer | string): string {
-  const bytes = typeof png === 'string' ? Buffer.from(png.slice(png.indexOf(',') + 1), 'base64') : png;
-  const image = PNG.sync.read(bytes);
-  const decoded = jsQR(new Uint8ClampedArray(image.data), image.width, image.height);
-  if (!decoded) throw new Error('no QR code found in the image');
-  return decoded.data;
 }
 
 /** Signatures made over the API: the same drawn line as the HTTP tests use. */
