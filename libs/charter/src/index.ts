@@ -10,6 +10,9 @@ export * from './canonical-json.js';
 export * from './png.js';
 export * from './streams.js';
 export * from './chain.js';
+export * from './cms.js';
+export * from './receipt.js';
+export * from './verify-pdf.js';
 export {
   initialState as initialCharterState,
   evolve as evolveCharter,
