@@ -52,6 +52,8 @@ const EXPECTED: [string, string, Role[]][] = [
   ['POST', '/api/conferences/{cid}/charters/{chid}/close', [O]],
   ['GET', '/api/conferences/{cid}/charters/{chid}/verify', [O, 'kiosk']],
   ['GET', '/api/conferences/{cid}/charters/{chid}/document.pdf', [O]],
+  ['GET', '/api/conferences/{cid}/charters/{chid}/signatures/{signatureId}/receipt', [O, 'kiosk']],
+  ['GET', '/api/charter-seal/root.crt', ALL],
   ['GET', '/api/conferences/{cid}/attendance', [O, 'display']],
 ];
 const FEED: Role[] = [O, 'display'];

@@ -92,14 +92,9 @@ class Fault extends Error {
   }
 }
 
-const commonName = (c: forge.pki.Certificate): string => {
-  const value = String((c.subject.getField('CN') as { value?: unknown } | null)?.value ?? '');
-  try {
-    return forge.util.decodeUtf8(value);
-  } catch {
-    return value;
-  }
-};
+/** forge decodes a UTF8String when it reads one. */
+const commonName = (c: forge.pki.Certificate): string =>
+  String((c.subject.getField('CN') as { value?: unknown } | null)?.value ?? '');
 
 /** "D:20261202013000Z" or "D:20261202013000+01'00'" as an ISO date. */
 function pdfDate(text: string): string | undefined {
@@ -136,11 +131,7 @@ async function embeddedFiles(pdf: Uint8Array, text: string, env: VerifyEnv): Pro
 
 const utf8 = (bytes: Uint8Array): string => new TextDecoder('utf-8').decode(bytes);
 
-export async function verifySealedPdf(
-  pdf: Uint8Array,
-  options: VerifyOptions,
-  env: VerifyEnv,
-): Promise<SealReport> {
+export async function verifySealedPdf(pdf: Uint8Array, options: VerifyOptions, env: VerifyEnv): Promise<SealReport> {
   const report: SealReport = { ok: false, passed: [] };
   const pass = (code: SealFault) => report.passed.push(code);
   try {
@@ -234,7 +225,7 @@ export async function verifySealedPdf(
       await env.sha256(fromBinary(forge.asn1.toDer(forge.pki.certificateToAsn1(root)).getBytes())),
     );
     const path = [signer];
-    for (let current = signer; !issuedBy(root, current); ) {
+    for (let current = signer; !issuedBy(root, current);) {
       const next = cms.certificates.find((cert) => !path.includes(cert) && issuedBy(cert, current));
       if (next === undefined || path.length > 5)
         throw new Fault('untrusted_certificate', `${commonName(signer)} does not chain to ${commonName(root)}`);
@@ -291,7 +282,8 @@ export async function verifySealedPdf(
     // from the same value as the one printed on every page: each must be the head recomputed.
     const stated = [...text.matchAll(/empreinte ([0-9a-f]{64})/g)].map((match) => match[1]);
     const wrong = stated.find((h) => h !== chain.head);
-    if (stated.length === 0 || wrong !== undefined) throw new Fault('fingerprint_mismatch', `stated ${wrong ?? 'none'}`);
+    if (stated.length === 0 || wrong !== undefined)
+      throw new Fault('fingerprint_mismatch', `stated ${wrong ?? 'none'}`);
     pass('fingerprint_mismatch');
 
     // ---------------------------------------------------- the receipt

@@ -48,7 +48,12 @@ export class CharterDocumentHandler implements IQueryHandler<CharterDocumentQuer
     const { name, venue, timezone } = conference.details;
     const generatedAt = new Date();
     const draft = await bytesOf(
-      charterPdf({ conference: { conferenceId: q.conferenceId, name, venue, timezone }, events, verification, generatedAt }),
+      charterPdf({
+        conference: { conferenceId: q.conferenceId, name, venue, timezone },
+        events,
+        verification,
+        generatedAt,
+      }),
     );
     // Sealed only once closed (the head and count fixed) and only when the
     // chain verifies: a seal over a broken chain would vouch for it.

@@ -43,7 +43,7 @@ export function readP12(der: Buffer, passphrase: string): Omit<SealKeys, 'source
   if (!leaf) throw new Error('holds no certificate for its key');
   // Order the chain leaf → root by issuer.
   const chain = [leaf];
-  for (let current = leaf; ; ) {
+  for (let current = leaf; ;) {
     const issuer = certs.find((c) => c !== current && !chain.includes(c) && current.isIssuer(c));
     if (!issuer) break;
     chain.push(issuer);
@@ -141,12 +141,8 @@ function certificate(o: {
   cert.serialNumber = `01${randomBytes(15).toString('hex')}`;
   cert.validity.notBefore = new Date(o.now.getTime() - DAY_MS);
   cert.validity.notAfter = new Date(o.now.getTime() + o.days * DAY_MS);
-  // UTF8String, the value as UTF-8 bytes: forge would otherwise write a PrintableString of JS chars (É, —).
-  const subject = o.subject.map((f) => ({
-    ...f,
-    value: forge.util.encodeUtf8(String(f.value)),
-    valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class,
-  }));
+  // UTF8String (forge encodes it): its default PrintableString cannot hold É or —.
+  const subject = o.subject.map((f) => ({ ...f, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class }));
   cert.setSubject(subject);
   cert.setIssuer(o.issuer ? o.issuer.subject.attributes : subject);
   const extensions = [...o.extensions];

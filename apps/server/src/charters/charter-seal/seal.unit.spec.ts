@@ -93,7 +93,13 @@ describe('the sealed charter', () => {
 
   test('a good file: every check holds, with the root given', async () => {
     const report = await verifySealedPdf(sealedPdf, { rootPem: keys.rootPem }, env);
-    expect(report).toMatchObject({ ok: true, rootSource: 'given', count: 2, signedAt: SIGNED_AT.toISOString() });
+    expect(report).toMatchObject({
+      ok: true,
+      rootSource: 'given',
+      count: 2,
+      signedAt: SIGNED_AT.toISOString(),
+      signer: 'Le Labo — sceau des chartes',
+    });
     expect(report.head).toBe(closedHistory.at(-1)?.data && (closedHistory.at(-1)!.data as { head: string }).head);
   });
 
