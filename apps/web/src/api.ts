@@ -235,6 +235,10 @@ export interface SignAnswer {
   onBehalfOf?: string;
 }
 
+/** The signer's receipt, declared once in the charter's library (the same fields are in the sealed PDF). */
+export type { SignatureReceipt } from '../../../libs/charter/src/receipt';
+import type { SignatureReceipt } from '../../../libs/charter/src/receipt';
+
 export interface Verification {
   valid: boolean;
   count: number;
@@ -698,6 +702,9 @@ export const api = {
 
   signCharter: (cid: string, chid: string, body: SignRequest) =>
     request<SignAnswer>('POST', `${conf(cid)}/charters/${enc(chid)}/signatures`, body),
+
+  charterReceipt: (cid: string, chid: string, signatureId: string) =>
+    request<SignatureReceipt>('GET', `${conf(cid)}/charters/${enc(chid)}/signatures/${enc(signatureId)}/receipt`),
 
   closeCharter: (cid: string, chid: string) => request<CloseAnswer>('POST', `${conf(cid)}/charters/${enc(chid)}/close`),
 
