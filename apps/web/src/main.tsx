@@ -8,7 +8,6 @@ import { LangProvider, useLang } from './i18n';
 import { KioskApp } from './kiosk/KioskApp';
 import { TopBar } from './shell';
 import { adoptUrlParameters } from './storage';
-
 import './styles.css';
 
 // The verifier carries node-forge (certificates, CMS): loaded only on /verify/.

@@ -92,9 +92,15 @@ class Fault extends Error {
   }
 }
 
-/** forge decodes a UTF8String when it reads one. */
-const commonName = (c: forge.pki.Certificate): string =>
-  String((c.subject.getField('CN') as { value?: unknown } | null)?.value ?? '');
+/** forge encodes a UTF8String when it writes one, but gives its bytes back undecoded. */
+const commonName = (c: forge.pki.Certificate): string => {
+  const value = String((c.subject.getField('CN') as { value?: unknown } | null)?.value ?? '');
+  try {
+    return forge.util.decodeUtf8(value);
+  } catch {
+    return value;
+  }
+};
 
 /** "D:20261202013000Z" or "D:20261202013000+01'00'" as an ISO date. */
 function pdfDate(text: string): string | undefined {

@@ -28,7 +28,8 @@ export function VerifyApp() {
   const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<SealReport | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
-  const usable = typeof crypto !== 'undefined' && crypto.subtle !== undefined && typeof DecompressionStream === 'function';
+  const usable =
+    typeof crypto !== 'undefined' && crypto.subtle !== undefined && typeof DecompressionStream === 'function';
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -150,7 +151,10 @@ export function VerifyApp() {
             {report.head ? <p className="mono verify-fingerprint">{t('verify.head', { head: report.head })}</p> : null}
             {report.receipt ? (
               <p data-testid="verify-receipt-found">
-                {t('verify.receiptFound', { sequence: report.receipt.sequence, code: receiptCode(report.receipt.hash) })}
+                {t('verify.receiptFound', {
+                  sequence: report.receipt.sequence,
+                  code: receiptCode(report.receipt.hash),
+                })}
               </p>
             ) : null}
           </section>
