@@ -7,6 +7,7 @@ import { useLang, type Translate } from '../i18n';
 import { ErrorMessage, TopBar } from '../shell';
 import { storage } from '../storage';
 import { CharterText } from './CharterText';
+import { Receipts } from './Receipts';
 import { shortHash } from './digest';
 
 const REFRESH_MS = 10_000;
@@ -398,6 +399,8 @@ function CharterDashboard(props: { conferenceId: string; charterId: string; time
           </div>
         ) : null}
       </section>
+
+      <Receipts charter={charter} timeZone={timeZone} />
 
       <section className="panel stack">
         <h2>{t('charter.kioskLink')}</h2>
