@@ -23,10 +23,10 @@ async function pdfsig(file: string, nssdir: string): Promise<string> {
   return `${stdout}${stderr}`;
 }
 
-/** `npm run verify -- ...`, as an organiser would run it: tsx on scripts/verify.ts. */
+/** `npm run verify -- ...`, as an organiser would run it: tsx on apps/verify/main.ts. */
 async function verifyCli(args: string[]): Promise<{ code: number; out: string }> {
   try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'scripts/verify.ts', ...args], { cwd: process.cwd() });
+    const { stdout, stderr } = await run('npx', ['tsx', 'apps/verify/main.ts', ...args], { cwd: process.cwd() });
     return { code: 0, out: `${stdout}${stderr}` };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };

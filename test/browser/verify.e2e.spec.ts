@@ -62,7 +62,7 @@ describe('checking a sealed charter in the browser', () => {
       conferenceId: cid,
     });
     const tablet = await page();
-    await tablet.addInitScript(() => localStorage.setItem('emargement.kioskIdleSeconds', '3'));
+    await tablet.addInitScript("localStorage.setItem('emargement.kioskIdleSeconds', '3')");
     await tablet.goto(enrolmentUrl(server.base, 'kiosk', token, cid, { charter: chid, kiosk: 'Tablette test' }));
     const list = tablet.getByRole('list', { name: 'Qui signe ?' });
     // The organisation beside the name.

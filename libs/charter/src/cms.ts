@@ -131,7 +131,7 @@ export function parseCms(bytes: Uint8Array): ParsedCms {
   if (oidOf(type) !== OID.signedData) throw new Error('not a CMS SignedData');
   const signedData = children(content)[0];
   const fields = children(signedData);
-  const certsNode = fields.find((f) => f.tagClass === asn1.Class.CONTEXT_SPECIFIC && f.type === 0);
+  const certsNode = fields.find((f) => f.tagClass === asn1.Class.CONTEXT_SPECIFIC && (f.type as number) === 0);
   const certificatesDer = children(certsNode).map((c) => der(c));
   const certificates = children(certsNode).map((c) => forge.pki.certificateFromAsn1(c));
   const signerInfos = fields[fields.length - 1];
@@ -141,7 +141,7 @@ export function parseCms(bytes: Uint8Array): ParsedCms {
   const serialNode = sid[1];
   const signerSerial = forge.util.bytesToHex(typeof serialNode?.value === 'string' ? serialNode.value : '');
   const digestAlgorithm = oidOf(children(si[2])[0]);
-  const attrsNode = si.find((f) => f.tagClass === asn1.Class.CONTEXT_SPECIFIC && f.type === 0);
+  const attrsNode = si.find((f) => f.tagClass === asn1.Class.CONTEXT_SPECIFIC && (f.type as number) === 0);
   if (attrsNode === undefined) throw new Error('no signed attributes');
   const members = children(attrsNode);
   const signedAttributesDer = der(set(members));

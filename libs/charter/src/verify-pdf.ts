@@ -94,7 +94,8 @@ class Fault extends Error {
 
 /** forge encodes a UTF8String when it writes one, but gives its bytes back undecoded. */
 const commonName = (c: forge.pki.Certificate): string => {
-  const value = String((c.subject.getField('CN') as { value?: unknown } | null)?.value ?? '');
+  const field = (c.subject.getField('CN') as { value?: unknown } | null)?.value;
+  const value = typeof field === 'string' ? field : '';
   try {
     return forge.util.decodeUtf8(value);
   } catch {

@@ -34,7 +34,7 @@ export function readP12(der: Buffer, passphrase: string): Omit<SealKeys, 'source
   const p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(der.toString('binary')), passphrase);
   const bagsOf = (bagType: string) => p12.getBags({ bagType })[bagType] ?? [];
   const keyBags = [...bagsOf(forge.pki.oids['pkcs8ShroudedKeyBag']!), ...bagsOf(forge.pki.oids['keyBag']!)];
-  const key = keyBags.find((b) => b.key)?.key as forge.pki.rsa.PrivateKey | undefined;
+  const key = keyBags.find((b) => b.key)?.key;
   if (!key) throw new Error('holds no RSA private key');
   const certs = bagsOf(forge.pki.oids['certBag']!)
     .map((b) => b.cert)

@@ -85,7 +85,7 @@ describe('the sealed charter', () => {
     expect(ensureSealKeys(join(dir, 'ours'), 'Le Labo').rootPem).toBe(keys.rootPem);
   });
 
-  test('the draft’s bytes are kept: the seal is an incremental update', async () => {
+  test('the draft’s bytes are kept: the seal is an incremental update', () => {
     // Every byte of the draft begins the sealed file.
     expect(sealedPdf.subarray(0, draftPdf.length).equals(draftPdf)).toBe(true);
     expect(sealedPdf.toString('latin1')).toContain('/SubFilter /ETSI.CAdES.detached');
@@ -152,8 +152,8 @@ describe('the sealed charter', () => {
   });
 
   test('a changed evidence entry, sealed anyway: chain_invalid names the entry', async () => {
-    const events = closedHistory.map((e) => ({ type: e.type, data: { ...e.data } as Record<string, unknown> }));
-    events[2]!.data['onBehalfOf'] = 'Une autre organisation';
+    const events = closedHistory.map((e) => ({ type: e.type, data: { ...e.data } }));
+    (events[2]!.data as Record<string, unknown>)['onBehalfOf'] = 'Une autre organisation';
     // The document is drawn (and sealed) from the altered events: the seal holds, the chain does not.
     const pdf = await seal(await draftOf(events), keys);
     expect(await verifySealedPdf(pdf, { rootPem: keys.rootPem }, env)).toMatchObject({

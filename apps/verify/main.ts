@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
-import { verifySealedPdf, type SealReport } from '../libs/charter/src/verify-pdf.js';
-import { receiptCode } from '../libs/charter/src/receipt.js';
+import { verifySealedPdf, type SealReport } from '../../libs/charter/src/verify-pdf.js';
+import { receiptCode } from '../../libs/charter/src/receipt.js';
 
 const USAGE = 'usage: npm run verify -- FILE.pdf [--receipt CODE] [--root root.crt]';
 
