@@ -170,6 +170,7 @@ describe('the sealed charter', () => {
     const appended = join(dir, 'appended.pdf');
     writeFileSync(appended, Buffer.concat([sealed, Buffer.from('\n% later\n')]));
     expect((await verifyCli([appended])).out).toContain('not_total_document');
+    expect(await pdfsig(appended, nssdir)).toContain('Not total document signed');
     const other = join(dir, 'other-root.crt');
     writeFileSync(other, ensureSealKeys(join(dir, 'other'), 'Émargement').rootPem);
     expect((await verifyCli([sealedFile, '--root', other])).out).toContain('untrusted_certificate');
