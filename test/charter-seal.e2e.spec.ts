@@ -100,6 +100,19 @@ describe('the sealed charter', () => {
     await server?.close();
   });
 
+  test('a charter’s language: French unless published otherwise, one of fr or en', async () => {
+    expect((await call(api, 'GET', `/conferences/${cid}/charters/${chid}`)).body).toMatchObject({ lang: 'fr' });
+    const english = expectStatus(
+      await call(api, 'POST', `/conferences/${cid}/charters`, { title: 'Charter', text: '# Charter\n', lang: 'en' }),
+      201,
+    ) as { charterId: string };
+    expect((await call(api, 'GET', `/conferences/${cid}/charters/${english.charterId}`)).body).toMatchObject({
+      lang: 'en',
+    });
+    const german = await call(api, 'POST', `/conferences/${cid}/charters`, { title: 'C', text: '# C\n', lang: 'de' });
+    expect(german.status).toBe(400);
+  });
+
   test('the receipt is the chain entry’s own fields', () => {
     expect(receipt).toMatchObject({ charterId: chid, sequence: 1, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(Object.keys(receipt).sort()).toEqual(

@@ -70,6 +70,9 @@ describe('checking a sealed charter in the browser', () => {
     await list.getByRole('button', { name: 'Jean Etcheverry' }).click();
     await tablet.getByRole('button', { name: 'Lire la charte' }).click();
     await tablet.getByTestId('charter-end').scrollIntoViewIfNeeded();
+    // The consent is worded in the charter's language (French here), whatever the tablet's.
+    await expect(tablet.getByTestId('consent-wording').getAttribute('lang')).resolves.toBe('fr');
+    await expect(tablet.getByTestId('consent-wording').textContent()).resolves.toContain('J’ai lu la charte');
     await tablet.getByRole('checkbox').check();
     const pad = tablet.getByTestId('signature-pad');
     const box = (await pad.boundingBox())!;

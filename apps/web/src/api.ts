@@ -183,6 +183,8 @@ export interface Charter {
   text: string;
   textSha256: string;
   publishedAt: string;
+  /** The charter's language: the tablet shows the consent wording in it (absent from older servers: fr). */
+  lang?: 'fr' | 'en';
   status: CharterStatus;
   signatures: CharterSignature[];
   count: number;
@@ -697,7 +699,7 @@ export const api = {
       .map(toSignatory)
       .filter((s) => s.registrationId !== ''),
 
-  publishCharter: (cid: string, body: { charterId: string; title: string; text: string }) =>
+  publishCharter: (cid: string, body: { charterId: string; title: string; text: string; lang?: 'fr' | 'en' }) =>
     request<{ charterId: string; textSha256: string }>('POST', `${conf(cid)}/charters`, body),
 
   signCharter: (cid: string, chid: string, body: SignRequest) =>

@@ -482,6 +482,8 @@ const fr = {
   'error.conference_not_found': 'Conférence inconnue.',
   'error.projections_catching_up': 'Les chiffres se mettent à jour : nouvel essai dans un instant.',
   // Sealed charter (issue 12)
+  'kiosk.consentTranslation': 'Traduction : {text}',
+  'charter.fieldLang': 'Langue de la charte (celle de la case d’accord sur la tablette)',
   'kiosk.receiptQr': 'Votre reçu, en QR code',
   'kiosk.receiptCode': 'Code du reçu :',
   'kiosk.receiptKeep':
@@ -1010,6 +1012,8 @@ const en: Record<MessageKey, string> = {
   'error.conference_not_found': 'Unknown conference.',
   'error.projections_catching_up': 'The figures are catching up: trying again shortly.',
   // Sealed charter (issue 12)
+  'kiosk.consentTranslation': 'Translation: {text}',
+  'charter.fieldLang': 'The charter’s language (that of the consent box on the tablet)',
   'kiosk.receiptQr': 'Your receipt, as a QR code',
   'kiosk.receiptCode': 'Receipt code:',
   'kiosk.receiptKeep':

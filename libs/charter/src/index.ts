@@ -21,6 +21,8 @@ export {
   standingSignatures,
   SIGNATURE_PERSONAL_FIELDS,
   CHARTER_EVENT_TYPES,
+  CHARTER_LANGS,
+  type CharterLang,
   type StrokePoint,
   type Strokes,
   type CanvasSize,

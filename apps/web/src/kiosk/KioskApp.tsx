@@ -15,7 +15,7 @@ import { CharterText } from '../charter/CharterText';
 import { sha256Hex, shortHash } from '../charter/digest';
 import { useDevice } from '../device';
 import { errorText, formatTime, newId, signerName } from '../format';
-import { useLang, type Translate } from '../i18n';
+import { translate, useLang, type Translate } from '../i18n';
 import { ErrorMessage, TopBar } from '../shell';
 import { storage } from '../storage';
 import { SignatureField, type SignatureFieldHandle } from './SignatureField';
@@ -466,7 +466,7 @@ function ReadAndSign(props: {
   onClosed: () => void;
   onSigned: (answer: SignAnswer) => void;
 }) {
-  const { t } = useLang();
+  const { t, lang } = useLang();
   const { loaded, signatory, onBehalfOf } = props;
   const { charter } = loaded;
   const end = useRef<HTMLDivElement>(null);
@@ -497,7 +497,11 @@ function ReadAndSign(props: {
     return () => observer.disconnect();
   }, []);
 
-  const wording = t('kiosk.consent', { title: charter.title, organisation: onBehalfOf });
+  // The words ticked are in the charter's language, whatever the tablet's: what is signed reads as one text.
+  const charterLang = charter.lang ?? 'fr';
+  const wording = translate(charterLang, 'kiosk.consent', { title: charter.title, organisation: onBehalfOf });
+  const translation =
+    charterLang === lang ? null : t('kiosk.consent', { title: charter.title, organisation: onBehalfOf });
   // The consent sent is the wording shown when the box was ticked: another language, another tick.
   useEffect(() => setConsentAt(null), [wording]);
 
@@ -560,8 +564,15 @@ function ReadAndSign(props: {
               disabled={busy || final}
               onChange={(e) => setConsentAt(e.target.checked ? new Date().toISOString() : null)}
             />
-            <span data-testid="consent-wording">{wording}</span>
+            <span data-testid="consent-wording" lang={charterLang}>
+              {wording}
+            </span>
           </label>
+          {translation ? (
+            <p className="hint" data-testid="consent-translation">
+              {t('kiosk.consentTranslation', { text: translation })}
+            </p>
+          ) : null}
           <SignatureField
             ref={pad}
             label={t('kiosk.padLabel')}
