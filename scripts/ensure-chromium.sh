@@ -2,11 +2,13 @@
 # Browser tests drive Debian's Chromium at /usr/bin/chromium, never a browser
 # that a tool downloads, and the HTTPS door test installs a test CA with NSS's
 # certutil (Debian's libnss3-tools). Installs what is missing when we may
-# (root, apt-get).
+# (root, apt-get). The sealed charter's test reads poppler's pdfsig
+# (poppler-utils).
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v certutil >/dev/null || missing+=(libnss3-tools)
+command -v pdfsig >/dev/null || missing+=(poppler-utils)
 if [ "${#missing[@]}" -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
   echo "Installing Debian's ${missing[*]} for the browser tests..."

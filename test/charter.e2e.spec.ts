@@ -414,7 +414,10 @@ describe('the charter over HTTP', () => {
       image: signaturePng(1),
       strokes: strokes(1),
     });
-  });
+    // Closed: sealed (test/charter-seal.e2e.spec.ts reads the seal with pdfsig and the verifier).
+    expect(pdf.toString('latin1')).toContain('/SubFilter /ETSI.CAdES.detached');
+    // The first seal makes the organisation's root and signing keys (two RSA keys) on a shared machine.
+  }, 60_000);
 
   test('after a restart the charter is rebuilt from the store alone', async () => {
     server = await server.restart();

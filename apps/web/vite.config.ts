@@ -21,6 +21,8 @@ export default defineConfig({
   root,
   base: '/',
   oxc: { jsx: { runtime: 'automatic' } },
+  // /verify/ runs the charter's chain (libs/charter) in the browser: its one use of node:crypto, mapped.
+  resolve: { alias: { 'node:crypto': fileURLToPath(new URL('./src/verify/node-crypto.ts', import.meta.url)) } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

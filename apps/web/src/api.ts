@@ -230,6 +230,8 @@ export interface Charter {
   text: string;
   textSha256: string;
   publishedAt: string;
+  /** The charter's language: the tablet shows the consent wording in it (absent from older servers: fr). */
+  lang?: 'fr' | 'en';
   status: CharterStatus;
   signatures: CharterSignature[];
   count: number;
@@ -281,6 +283,10 @@ export interface SignAnswer {
   name?: string;
   onBehalfOf?: string;
 }
+
+/** The signer's receipt, declared once in the charter's library (the same fields are in the sealed PDF). */
+export type { SignatureReceipt } from '../../../libs/charter/src/receipt';
+import type { SignatureReceipt } from '../../../libs/charter/src/receipt';
 
 export interface Verification {
   valid: boolean;
@@ -785,11 +791,14 @@ export const api = {
       .map(toSignatory)
       .filter((s) => s.registrationId !== ''),
 
-  publishCharter: (cid: string, body: { charterId: string; title: string; text: string }) =>
+  publishCharter: (cid: string, body: { charterId: string; title: string; text: string; lang?: 'fr' | 'en' }) =>
     request<{ charterId: string; textSha256: string }>('POST', `${conf(cid)}/charters`, body),
 
   signCharter: (cid: string, chid: string, body: SignRequest) =>
     request<SignAnswer>('POST', `${conf(cid)}/charters/${enc(chid)}/signatures`, body),
+
+  charterReceipt: (cid: string, chid: string, signatureId: string) =>
+    request<SignatureReceipt>('GET', `${conf(cid)}/charters/${enc(chid)}/signatures/${enc(signatureId)}/receipt`),
 
   closeCharter: (cid: string, chid: string) => request<CloseAnswer>('POST', `${conf(cid)}/charters/${enc(chid)}/close`),
 

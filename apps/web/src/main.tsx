@@ -1,4 +1,4 @@
-import { StrictMode } from 'react';
+import { StrictMode, Suspense, lazy } from 'react';
 import { createRoot } from 'react-dom/client';
 import { AdminApp } from './admin/AdminApp';
 import { CharterApp } from './charter/CharterApp';
@@ -10,11 +10,14 @@ import { TopBar } from './shell';
 import { adoptUrlParameters } from './storage';
 import './styles.css';
 
+// The verifier carries node-forge (certificates, CMS): loaded only on /verify/.
+const VerifyApp = lazy(() => import('./verify/VerifyApp').then((m) => ({ default: m.VerifyApp })));
+
 /**
  * One bundle, routed on the path: `/door/` for the door phones, `/admin/` for
  * the organisers, `/kiosk/` for the charter's signing tablet, `/charter/` for
  * the organisers' charter page,
- * `/dashboard/` for the live attendance figures. The server answers index.html for any path outside /api, so
+ * `/dashboard/` for the live attendance figures, `/verify/` to check a sealed charter (public, no token). The server answers index.html for any path outside /api, so
  * each route is a plain link that survives a reload.
  */
 function Home() {
@@ -39,6 +42,10 @@ function Home() {
           <strong>{t('home.dashboard')}</strong>
           <span>{t('home.dashboardHint')}</span>
         </a>
+        <a className="tile" href="/verify/">
+          <strong>{t('home.verify')}</strong>
+          <span>{t('home.verifyHint')}</span>
+        </a>
       </main>
     </>
   );
@@ -51,6 +58,12 @@ function App() {
   if (path === '/kiosk' || path.startsWith('/kiosk/')) return <KioskApp />;
   if (path === '/charter' || path.startsWith('/charter/')) return <CharterApp />;
   if (path === '/dashboard' || path.startsWith('/dashboard/')) return <DashboardApp />;
+  if (path === '/verify' || path.startsWith('/verify/'))
+    return (
+      <Suspense fallback={null}>
+        <VerifyApp />
+      </Suspense>
+    );
   return <Home />;
 }
 

@@ -16,6 +16,7 @@ import {
   type AdmissionProof,
   type CanvasSize,
   type CharterClosed,
+  type CharterLang,
   type CharterEvent,
   type CharterPublished,
   type CharterSigned,
@@ -31,7 +32,7 @@ import {
 
 export type PublishCharter = DomainCommand<
   'PublishCharter',
-  { charterId: string; conferenceId: string; title: string; text: string; publishedAt: string }
+  { charterId: string; conferenceId: string; title: string; text: string; publishedAt: string; lang?: CharterLang }
 >;
 
 /**
@@ -173,14 +174,30 @@ export const publishCharter = (
   if (state.status !== 'not_published') {
     // The same publication again (a retry) gets the first answer; anything else under this id is another charter.
     const c = state.charter;
-    return c.conferenceId === conferenceId && c.title === title && c.text === text
+    return c.conferenceId === conferenceId &&
+      c.title === title &&
+      c.text === text &&
+      (c.lang ?? 'fr') === (command.data.lang ?? 'fr')
       ? accept([], { charterId, textSha256: c.textSha256, publishedAt: c.publishedAt })
       : refuse('charter_exists');
   }
   if (title === '' || text.trim() === '') return refuse('empty_charter');
   const digest = textSha256(text);
   return accept(
-    [{ type: 'CharterPublished', data: { charterId, conferenceId, title, text, textSha256: digest, publishedAt } }],
+    [
+      {
+        type: 'CharterPublished',
+        data: {
+          charterId,
+          conferenceId,
+          title,
+          text,
+          textSha256: digest,
+          publishedAt,
+          ...(command.data.lang !== undefined ? { lang: command.data.lang } : {}),
+        },
+      },
+    ],
     { charterId, textSha256: digest, publishedAt },
   );
 };

@@ -64,7 +64,16 @@ export interface CharterPublishedData {
   text: string;
   textSha256: string;
   publishedAt: string;
+  /**
+   * The language the charter is written in (`fr` when absent, as before it
+   * existed): the tablet shows the consent wording in it. Not sealed: the
+   * text itself is.
+   */
+  lang?: CharterLang;
 }
+
+export const CHARTER_LANGS = ['fr', 'en'] as const;
+export type CharterLang = (typeof CHARTER_LANGS)[number];
 
 export interface CharterSignedData {
   charterId: string;

@@ -10,6 +10,9 @@ export * from './canonical-json.js';
 export * from './png.js';
 export * from './streams.js';
 export * from './chain.js';
+export * from './cms.js';
+export * from './receipt.js';
+export * from './verify-pdf.js';
 export {
   initialState as initialCharterState,
   evolve as evolveCharter,
@@ -18,6 +21,8 @@ export {
   standingSignatures,
   SIGNATURE_PERSONAL_FIELDS,
   CHARTER_EVENT_TYPES,
+  CHARTER_LANGS,
+  type CharterLang,
   type StrokePoint,
   type Strokes,
   type CanvasSize,

@@ -60,6 +60,9 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Role[]>> = {
   'POST /api/conferences/:cid/charters/:chid/close': [O],
   'GET /api/conferences/:cid/charters/:chid/verify': [O, 'kiosk'],
   'GET /api/conferences/:cid/charters/:chid/document.pdf': [O],
+  'GET /api/conferences/:cid/charters/:chid/signatures/:signatureId/receipt': [O, 'kiosk'],
+  // the root that sealed charters chain to: no secret, any device may hand it on
+  'GET /api/charter-seal/root.crt': ANY,
   // live attendance (the socket.io feed: see FEED_ROLES)
   'GET /api/conferences/:cid/attendance': [O, 'display'],
 };

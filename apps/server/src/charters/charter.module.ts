@@ -10,6 +10,8 @@ import { VerifyCharterController, VerifyCharterHandler } from './verify-charter/
 import { CharterDocumentController, CharterDocumentHandler } from './charter-document/charter-document.js';
 import { ListSignatoriesController, ListSignatoriesHandler } from './list-signatories/list-signatories.js';
 import { ListChartersController, ListChartersHandler } from './list-charters/list-charters.js';
+import { CharterSealController, CharterSealKeys } from './charter-seal/charter-seal.js';
+import { ReceiptController, ReceiptHandler } from './receipt/receipt.js';
 
 /**
  * The charter: publishing, signing on a tablet, voiding, closing, verifying
@@ -28,6 +30,8 @@ import { ListChartersController, ListChartersHandler } from './list-charters/lis
     SignCharterController,
     VoidSignatureController,
     CloseCharterController,
+    CharterSealController,
+    ReceiptController,
   ],
   providers: [
     CharterRegistry,
@@ -40,6 +44,8 @@ import { ListChartersController, ListChartersHandler } from './list-charters/lis
     CharterDocumentHandler,
     ListSignatoriesHandler,
     ListChartersHandler,
+    CharterSealKeys,
+    ReceiptHandler,
   ],
   exports: [CharterRegistry],
 })

@@ -1,6 +1,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { readP12, type SealKeys } from '../charters/charter-seal/seal-keys.js';
 
 export type EventStoreKind = 'sqlite' | 'eventstoredb';
 
@@ -34,7 +35,12 @@ export interface AppConfig {
   publicUrl: string | undefined;
   /** With TLS on, a plain HTTP port that redirects to HTTPS. */
   httpPort: number | undefined;
+  /** The key sealing closed charters (CHARTER_SIGNING_P12, CHARTER_SIGNING_PASSPHRASE), or generated in DATA_DIR/charter-seal when unset (ADR 010). */
+  charterSigning?: CharterSigningConfig;
 }
+
+/** A PKCS#12 read and checked at start: the key and its chain, leaf first. */
+export type CharterSigningConfig = { file: string } & Omit<SealKeys, 'source'>;
 
 /** A configuration error names the variable at fault, so the fix is obvious from the log. */
 export class ConfigError extends Error {
@@ -133,7 +139,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tls,
     publicUrl,
     httpPort,
+    ...loadCharterSigning(env),
   };
+}
+
+/** CHARTER_SIGNING_P12 with its passphrase, opened now so that a wrong file or passphrase stops the start. */
+function loadCharterSigning(env: NodeJS.ProcessEnv): { charterSigning?: CharterSigningConfig } {
+  const file = env.CHARTER_SIGNING_P12?.trim() || undefined;
+  const passphrase = env.CHARTER_SIGNING_PASSPHRASE;
+  if (file === undefined) {
+    if (passphrase !== undefined && passphrase !== '')
+      throw new ConfigError('CHARTER_SIGNING_PASSPHRASE', 'is set but CHARTER_SIGNING_P12 is not');
+    return {};
+  }
+  let der: Buffer;
+  try {
+    der = readFileSync(file);
+  } catch (error) {
+    throw new ConfigError(
+      'CHARTER_SIGNING_P12',
+      `cannot be read (${file}): ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  let keys: Omit<SealKeys, 'source'>;
+  try {
+    keys = readP12(der, passphrase ?? '');
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/mac|password|passphrase|decrypt/i.test(message))
+      throw new ConfigError('CHARTER_SIGNING_PASSPHRASE', `does not open CHARTER_SIGNING_P12 (${file}): ${message}`);
+    throw new ConfigError('CHARTER_SIGNING_P12', `is not a usable PKCS#12 file (${file}): ${message}`);
+  }
+  return { charterSigning: { file: resolve(file), ...keys } };
 }
 
 function loadTls(env: NodeJS.ProcessEnv): TlsConfig {

@@ -3,10 +3,11 @@ import { api, ApiError, download, type Charter, type Conference, type Verificati
 import { AuthGate } from '../auth';
 import { ConferenceChooser } from '../door/Setup';
 import { formatTime, newId, signerName } from '../format';
-import { useLang, type Translate } from '../i18n';
+import { useLang, type Lang, type Translate } from '../i18n';
 import { ErrorMessage, TopBar } from '../shell';
 import { storage } from '../storage';
 import { CharterText } from './CharterText';
+import { Receipts } from './Receipts';
 import { shortHash } from './digest';
 
 const REFRESH_MS = 10_000;
@@ -107,6 +108,7 @@ function PublishForm({ conferenceId, onPublished }: { conferenceId: string; onPu
   const { t } = useLang();
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
+  const [charterLang, setCharterLang] = useState<Lang>('fr');
   const [preview, setPreview] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -124,6 +126,7 @@ function PublishForm({ conferenceId, onPublished }: { conferenceId: string; onPu
         charterId: charterId.current,
         title: title.trim(),
         text,
+        lang: charterLang,
       });
       onPublished(answer.charterId);
     } catch (e) {
@@ -145,6 +148,13 @@ function PublishForm({ conferenceId, onPublished }: { conferenceId: string; onPu
       <label className="field">
         <span>{t('charter.fieldText')}</span>
         <textarea className="charter-source" rows={14} value={text} onChange={(e) => setText(e.target.value)} />
+      </label>
+      <label className="field">
+        <span>{t('charter.fieldLang')}</span>
+        <select value={charterLang} onChange={(e) => setCharterLang(e.target.value === 'en' ? 'en' : 'fr')}>
+          <option value="fr">Français</option>
+          <option value="en">English</option>
+        </select>
       </label>
       <label className="check">
         <input type="checkbox" checked={preview} onChange={(e) => setPreview(e.target.checked)} />
@@ -398,6 +408,8 @@ function CharterDashboard(props: { conferenceId: string; charterId: string; time
           </div>
         ) : null}
       </section>
+
+      <Receipts charter={charter} timeZone={timeZone} />
 
       <section className="panel stack">
         <h2>{t('charter.kioskLink')}</h2>

@@ -1,11 +1,21 @@
+import QRCode from 'qrcode';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, ApiError, type Charter, type Conference, type SignAnswer, type Signatory } from '../api';
+import { receiptCode } from '../../../../libs/charter/src/receipt';
+import {
+  api,
+  ApiError,
+  type Charter,
+  type Conference,
+  type SignAnswer,
+  type Signatory,
+  type SignatureReceipt,
+} from '../api';
 import { AuthGate } from '../auth';
 import { CharterText } from '../charter/CharterText';
 import { sha256Hex, shortHash } from '../charter/digest';
 import { useDevice } from '../device';
 import { errorText, formatTime, newId, signerName } from '../format';
-import { useLang, type Translate } from '../i18n';
+import { translate, useLang, type Translate } from '../i18n';
 import { ErrorMessage, TopBar } from '../shell';
 import { storage } from '../storage';
 import { SignatureField, type SignatureFieldHandle } from './SignatureField';
@@ -28,6 +38,40 @@ interface LoadedCharter {
 
 const LIST_REFRESH_MS = 15_000;
 const RECEIPT_MS = 60_000;
+/**
+ * A signing screen left alone this long goes back to the list, dropping the
+ * half-drawn signature and the ticked box, never sending them: the next
+ * person must not finish someone else's signature. `emargement.kioskIdleSeconds`
+ * in the tablet's storage changes it (tests, slow readers).
+ */
+const IDLE_MS = 120_000;
+const idleMs = (): number => {
+  try {
+    const seconds = Number(localStorage.getItem('emargement.kioskIdleSeconds'));
+    return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : IDLE_MS;
+  } catch {
+    return IDLE_MS;
+  }
+};
+
+/** Calls `onIdle` after `ms` without a touch, a key or a scroll, while `active`. */
+function useInactivity(active: boolean, onIdle: () => void): void {
+  useEffect(() => {
+    if (!active) return undefined;
+    const ms = idleMs();
+    let timer = setTimeout(onIdle, ms);
+    const reset = () => {
+      clearTimeout(timer);
+      timer = setTimeout(onIdle, ms);
+    };
+    const events = ['pointerdown', 'pointermove', 'keydown', 'scroll', 'touchstart', 'wheel'] as const;
+    for (const e of events) window.addEventListener(e, reset, { passive: true, capture: true });
+    return () => {
+      clearTimeout(timer);
+      for (const e of events) window.removeEventListener(e, reset, { capture: true });
+    };
+  }, [active, onIdle]);
+}
 
 /** Refusals after which this person cannot sign from here: only going back to the list helps. */
 const FINAL_REFUSALS = new Set([
@@ -173,6 +217,7 @@ function KioskDesk(props: {
     setScreen({ kind: 'list' });
     window.scrollTo(0, 0);
   }, []);
+  useInactivity(screen.kind === 'confirm' || screen.kind === 'sign', toList);
 
   let body;
   if (loaded.check === 'mismatch') {
@@ -221,6 +266,8 @@ function KioskDesk(props: {
   } else {
     body = (
       <Receipt
+        conferenceId={conferenceId}
+        charterId={charter.charterId}
         signatory={screen.signatory}
         onBehalfOf={screen.onBehalfOf}
         answer={screen.answer}
@@ -340,6 +387,7 @@ function SignatoryList(props: {
                 onClick={() => props.onPick(s)}
               >
                 <span className="signatory-name">{signerName(t, s)}</span>
+                {s.organisation ? <span className="signatory-organisation">{s.organisation}</span> : null}
                 {s.organisationSigned ? (
                   <span className="signatory-note" id={`signed-${s.registrationId}`}>
                     {t('kiosk.organisationSigned')}
@@ -418,7 +466,7 @@ function ReadAndSign(props: {
   onClosed: () => void;
   onSigned: (answer: SignAnswer) => void;
 }) {
-  const { t } = useLang();
+  const { t, lang } = useLang();
   const { loaded, signatory, onBehalfOf } = props;
   const { charter } = loaded;
   const end = useRef<HTMLDivElement>(null);
@@ -449,7 +497,11 @@ function ReadAndSign(props: {
     return () => observer.disconnect();
   }, []);
 
-  const wording = t('kiosk.consent', { title: charter.title, organisation: onBehalfOf });
+  // The words ticked are in the charter's language, whatever the tablet's: what is signed reads as one text.
+  const charterLang = charter.lang ?? 'fr';
+  const wording = translate(charterLang, 'kiosk.consent', { title: charter.title, organisation: onBehalfOf });
+  const translation =
+    charterLang === lang ? null : t('kiosk.consent', { title: charter.title, organisation: onBehalfOf });
   // The consent sent is the wording shown when the box was ticked: another language, another tick.
   useEffect(() => setConsentAt(null), [wording]);
 
@@ -512,8 +564,15 @@ function ReadAndSign(props: {
               disabled={busy || final}
               onChange={(e) => setConsentAt(e.target.checked ? new Date().toISOString() : null)}
             />
-            <span data-testid="consent-wording">{wording}</span>
+            <span data-testid="consent-wording" lang={charterLang}>
+              {wording}
+            </span>
           </label>
+          {translation ? (
+            <p className="hint" data-testid="consent-translation">
+              {t('kiosk.consentTranslation', { text: translation })}
+            </p>
+          ) : null}
           <SignatureField
             ref={pad}
             label={t('kiosk.padLabel')}
@@ -559,6 +618,8 @@ function ReadAndSign(props: {
 }
 
 function Receipt(props: {
+  conferenceId: string;
+  charterId: string;
   signatory: Signatory;
   onBehalfOf: string;
   answer: SignAnswer;
@@ -574,6 +635,38 @@ function Receipt(props: {
     const timer = setTimeout(onDone, RECEIPT_MS);
     return () => clearTimeout(timer);
   }, [onDone]);
+  // The receipt as the server keeps it (the same fields are in the sealed PDF's evidence), as a QR code.
+  const qr = useRef<HTMLCanvasElement>(null);
+  const [receipt, setReceipt] = useState<SignatureReceipt | null>(null);
+  useEffect(() => {
+    let live = true;
+    api
+      .charterReceipt(props.conferenceId, props.charterId, answer.signatureId)
+      .then((r) => {
+        if (live) setReceipt(r);
+      })
+      .catch(() => {
+        // The answer to the signature holds the same fields: the receipt is still shown.
+        if (live && answer.signedAt)
+          setReceipt({
+            charterId: props.charterId,
+            signatureId: answer.signatureId,
+            sequence: answer.sequence,
+            hash: answer.hash,
+            previousHash: answer.previousHash,
+            signedAt: answer.signedAt,
+          });
+      });
+    return () => {
+      live = false;
+    };
+  }, [props.conferenceId, props.charterId, answer]);
+  useEffect(() => {
+    if (!receipt || !qr.current) return;
+    QRCode.toCanvas(qr.current, JSON.stringify(receipt), { errorCorrectionLevel: 'M', margin: 2, width: 220 }).catch(
+      () => undefined,
+    );
+  }, [receipt]);
   return (
     <section className="receipt stack" data-testid="receipt" aria-live="polite">
       <h2 className="receipt-title">{t('kiosk.thanks', { name: signerName(t, props.signatory) })}</h2>
@@ -590,6 +683,16 @@ function Receipt(props: {
           {shortHash(answer.hash)}
         </span>
       </p>
+      <div className="receipt-keep">
+        <canvas ref={qr} className="receipt-qr" data-testid="receipt-qr" aria-label={t('kiosk.receiptQr')} />
+        <p>
+          {t('kiosk.receiptCode')}{' '}
+          <strong className="mono receipt-code" data-testid="receipt-code">
+            {receiptCode(answer.hash)}
+          </strong>
+        </p>
+        <p className="hint">{t('kiosk.receiptKeep')}</p>
+      </div>
       <p className="hint">{t('kiosk.receiptHint')}</p>
       <button ref={done} type="button" className="btn btn-primary btn-large" onClick={onDone}>
         {t('kiosk.backToList')}

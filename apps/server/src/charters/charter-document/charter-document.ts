@@ -6,11 +6,22 @@ import { verify } from '@emargement/charter';
 import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { CharterRegistry } from '../charter-registry.js';
 import { charterPdf } from './charter-pdf.js';
+import { CharterSealKeys } from '../charter-seal/charter-seal.js';
+import { sealPdf } from '../charter-seal/seal-pdf.js';
 
 export interface CharterDocument {
-  pdf: PDFKit.PDFDocument;
+  pdf: Buffer;
   fileName: string;
+  sealed: boolean;
 }
+
+const bytesOf = (doc: PDFKit.PDFDocument): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
 
 export class CharterDocumentQuery extends Query<CharterDocument> {
   constructor(
@@ -27,6 +38,7 @@ export class CharterDocumentHandler implements IQueryHandler<CharterDocumentQuer
   constructor(
     private readonly conferences: ConferenceRegistry,
     private readonly charters: CharterRegistry,
+    private readonly seal: CharterSealKeys,
   ) {}
 
   async execute(q: CharterDocumentQuery): Promise<CharterDocument> {
@@ -34,18 +46,33 @@ export class CharterDocumentHandler implements IQueryHandler<CharterDocumentQuer
     const events = await this.charters.storedEvents(q.conferenceId, q.charterId);
     const verification = verify(events.map((e) => ({ type: e.type, data: e.data })));
     const { name, venue, timezone } = conference.details;
-    const pdf = charterPdf({
-      conference: { conferenceId: q.conferenceId, name, venue, timezone },
-      events,
-      verification,
-      generatedAt: new Date(),
-    });
+    const generatedAt = new Date();
+    const draft = await bytesOf(
+      charterPdf({
+        conference: { conferenceId: q.conferenceId, name, venue, timezone },
+        events,
+        verification,
+        generatedAt,
+      }),
+    );
+    // Sealed only once closed (the head and count fixed) and only when the
+    // chain verifies: a seal over a broken chain would vouch for it.
+    const sealed = verification.status === 'closed' && verification.valid;
+    const pdf = sealed
+      ? await sealPdf(draft, this.seal.get(), {
+          reason: `Charte close, empreinte ${verification.head ?? ''}`,
+          location: venue,
+          name: 'Émargement',
+          contact: name,
+          signingTime: generatedAt,
+        })
+      : draft;
     const title = (events[0]?.data as { title?: string } | undefined)?.title ?? '';
     const slug = normaliseText(title)
       .replace(/[^a-z0-9]+/g, '-')
       .slice(0, 60)
       .replace(/^-+|-+$/g, '');
-    return { pdf, fileName: `charte${slug ? `-${slug}` : ''}.pdf` };
+    return { pdf, sealed, fileName: `charte${slug ? `-${slug}` : ''}${sealed ? '' : '-brouillon'}.pdf` };
   }
 }
 
@@ -58,13 +85,19 @@ export class CharterDocumentController {
   @Header('Cache-Control', 'private, no-store')
   @ApiProduces('application/pdf')
   @ApiOperation({
-    summary: 'The charter with every signature and its fingerprint on every page; the evidence attached as JSON',
+    summary:
+      'The charter with every signature and its fingerprint on every page; the evidence attached as JSON (PDF/A-3b). ' +
+      'Once closed, sealed with a PAdES B-B signature; while open, an unsigned draft marked « BROUILLON — non scellé »',
   })
   async pdf(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('chid', ParseUUIDPipe) chid: string,
   ): Promise<StreamableFile> {
     const { pdf, fileName } = await this.queries.execute(new CharterDocumentQuery(cid, chid));
-    return new StreamableFile(pdf, { type: 'application/pdf', disposition: `attachment; filename="${fileName}"` });
+    return new StreamableFile(pdf, {
+      type: 'application/pdf',
+      length: pdf.length,
+      disposition: `attachment; filename="${fileName}"`,
+    });
   }
 }

@@ -35,6 +35,8 @@ const MARGIN = 56;
 const FOOTER = 34;
 const IMAGE_BOX = { width: 190, height: 76 };
 export const EVIDENCE_FILE = 'preuves-signatures.json';
+/** What an open charter's document says on every page. */
+export const DRAFT_MARK = 'BROUILLON — non scellé';
 
 export interface CharterDocumentInput {
   conference: { conferenceId: string; name: string; venue: string; timezone: string };
@@ -129,8 +131,14 @@ export function charterPdf(input: CharterDocumentInput): PDFKit.PDFDocument {
     }
   }
 
+  const sealed = verification.status === 'closed';
   const doc = new PDFDocument({
     size: 'A4',
+    // PDF/A-3b (ISO 19005-3): fonts embedded (DejaVu), XMP metadata, and the
+    // evidence attached with its AFRelationship; pdfkit writes all three.
+    subset: 'PDF/A-3b',
+    pdfVersion: '1.7',
+    tagged: true,
     margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: MARGIN + FOOTER },
     bufferPages: true,
     font: FONTS.regular,
@@ -325,12 +333,15 @@ export function charterPdf(input: CharterDocumentInput): PDFKit.PDFDocument {
   }
 
   // ----------------------------------------------- evidence and the footer
-  doc.file(Buffer.from(JSON.stringify(evidence(input, publication), null, 2), 'utf8'), {
+  // AFRelationship (PDF/A-3): the data the document is drawn from. @types/pdfkit lacks the option.
+  const attachment: PDFKit.Mixins.PDFAttachmentOptions & { relationship: string } = {
     name: EVIDENCE_FILE,
     type: 'application/json',
     description: 'Événements enregistrés de la charte : publication, signatures, annulations, clôture',
     creationDate: input.generatedAt,
-  });
+    relationship: 'Data',
+  };
+  doc.file(Buffer.from(JSON.stringify(evidence(input, publication), null, 2), 'utf8'), attachment);
 
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i++) {
@@ -356,6 +367,20 @@ export function charterPdf(input: CharterDocumentInput): PDFKit.PDFDocument {
       align: 'center',
       lineBreak: false,
     });
+    if (!sealed) {
+      // An open charter's document proves nothing yet: said on every page, where it cannot be missed.
+      doc.save();
+      doc.rotate(-35, { origin: [doc.page.width / 2, doc.page.height / 2] });
+      doc.font('bold').fontSize(44).fillColor('#b00020').fillOpacity(0.18);
+      doc.text(DRAFT_MARK, 0, doc.page.height / 2 - 30, { width: doc.page.width, align: 'center', lineBreak: false });
+      doc.restore();
+      doc.fillOpacity(1).font('bold').fontSize(8).fillColor('#b00020');
+      doc.text(`${DRAFT_MARK} : charte ouverte, document non signé`, MARGIN, MARGIN / 2, {
+        width,
+        align: 'center',
+        lineBreak: false,
+      });
+    }
     doc.page.margins.bottom = saved;
   }
   doc.end();

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Param, ParseUUIDPipe } from '@nestjs/common';
 import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Published } from '@emargement/charter';
+import type { CharterLang, Published } from '@emargement/charter';
 import { CharterRegistry } from '../charter-registry.js';
 
 export interface SignatureView {
@@ -25,6 +25,8 @@ export interface CharterView {
   text: string;
   textSha256: string;
   publishedAt: string;
+  /** The charter's language (`fr` unless published otherwise). */
+  lang: CharterLang;
   status: 'open' | 'closed';
   signatures: SignatureView[];
   /** Signatures in the chain, voided ones included. */
@@ -41,6 +43,7 @@ export const charterView = (state: Published): CharterView => ({
   text: state.charter.text,
   textSha256: state.charter.textSha256,
   publishedAt: state.charter.publishedAt,
+  lang: state.charter.lang ?? 'fr',
   status: state.status,
   signatures: [...state.signatures.values()].map((s) => ({
     sequence: s.sequence,

@@ -1,9 +1,9 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import type { PublishOutcome } from '@emargement/charter';
+import { CHARTER_LANGS, type CharterLang, type PublishOutcome } from '@emargement/charter';
 import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { CharterRegistry } from '../charter-registry.js';
@@ -11,6 +11,13 @@ import { CharterRegistry } from '../charter-registry.js';
 export class PublishCharterDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() charterId?: string;
   @ApiProperty() @IsString() @Length(1, 200) title!: string;
+  @ApiPropertyOptional({
+    enum: CHARTER_LANGS,
+    description: 'The language the charter is written in (default fr): the tablet shows the consent in it',
+  })
+  @IsOptional()
+  @IsIn(CHARTER_LANGS)
+  lang?: CharterLang;
   @ApiProperty({ description: 'Markdown; its SHA-256 is taken over these exact UTF-8 bytes' })
   @IsString()
   @Length(1, 100_000)
@@ -24,6 +31,7 @@ export class PublishCharterCommand extends Command<PublishOutcome> {
     readonly title: string,
     readonly text: string,
     readonly ctx: RequestContext,
+    readonly lang?: CharterLang,
   ) {
     super();
   }
@@ -48,6 +56,7 @@ export class PublishCharterHandler implements ICommandHandler<PublishCharterComm
           title: c.title,
           text: c.text,
           publishedAt: new Date().toISOString(),
+          ...(c.lang !== undefined ? { lang: c.lang } : {}),
         },
       },
       eventMetadata(c.ctx),
@@ -70,7 +79,7 @@ export class PublishCharterController {
     @Ctx() ctx: RequestContext,
   ): Promise<{ charterId: string; textSha256: string }> {
     const outcome = await this.commands.execute(
-      new PublishCharterCommand(cid, dto.charterId ?? randomUUID(), dto.title, dto.text, ctx),
+      new PublishCharterCommand(cid, dto.charterId ?? randomUUID(), dto.title, dto.text, ctx, dto.lang),
     );
     return { charterId: outcome.charterId, textSha256: outcome.textSha256 };
   }

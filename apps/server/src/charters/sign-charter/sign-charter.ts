@@ -64,7 +64,9 @@ export class SignCharterDto {
   onBehalfOf!: string;
   @ApiPropertyOptional({
     type: ConsentDto,
-    description: 'Missing, false, null or not given: refused `consent_missing`',
+    description:
+      '`true` (the box beside the text was ticked) or {given: true, wording, givenAt}; missing, false, null or ' +
+      'not given: refused `consent_missing`',
   })
   @IsOptional()
   @ValidateIf((o: SignCharterDto) => typeof o.consent === 'object' && o.consent !== null)
@@ -115,7 +117,10 @@ export interface SignatureInput {
 }
 
 /** Checks what class-validator cannot (the strokes point by point, the PNG's bytes) and shapes the input. */
-export function signatureInput(dto: SignCharterDto): SignatureInput {
+/** What a `consent: true` records as the wording: the tablet did not send the words it showed. */
+export const CONSENT_TICKED = 'Case d’accord cochée à côté du texte de la charte (consent: true)';
+
+export function signatureInput(dto: SignCharterDto, now: Date = new Date()): SignatureInput {
   const { strokes, errors } = parseStrokes(dto.strokes);
   if (strokes === null)
     throw badRequest('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
@@ -137,10 +142,14 @@ export function signatureInput(dto: SignCharterDto): SignatureInput {
     // Without the canvas's size, the picture's own is the best record of the drawing surface.
     if (!dto.canvas) canvas = { width: png.width, height: png.height, devicePixelRatio: null };
   }
+  // `true` (the box beside the text was ticked) or, richer, {given, wording, givenAt}
+  // (API.md); `true` is recorded with what the server knows: the box, and when it heard of it.
   const consent =
-    dto.consent instanceof ConsentDto && dto.consent.given
-      ? { wording: dto.consent.wording, givenAt: dto.consent.givenAt }
-      : null;
+    dto.consent === true
+      ? { wording: CONSENT_TICKED, givenAt: now.toISOString() }
+      : dto.consent instanceof ConsentDto && dto.consent.given
+        ? { wording: dto.consent.wording, givenAt: dto.consent.givenAt }
+        : null;
   return {
     signatureId: dto.signatureId,
     registrationId: dto.registrationId,

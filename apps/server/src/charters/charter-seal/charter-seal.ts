@@ -1,0 +1,45 @@
+import { Controller, Get, Header, Inject, Injectable } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { join } from 'node:path';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.js';
+import { ensureSealKeys, type SealKeys } from './seal-keys.js';
+
+/**
+ * The key that seals closed charters: the configured PKCS#12, or the
+ * generated root and signing certificate, made at first use (not at start:
+ * a server that never closes a charter makes no keys).
+ */
+@Injectable()
+export class CharterSealKeys {
+  private keys: SealKeys | undefined;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  get(): SealKeys {
+    if (this.keys === undefined) {
+      const configured = this.config.charterSigning;
+      this.keys = configured
+        ? { keyPem: configured.keyPem, chain: configured.chain, rootPem: configured.rootPem, source: 'p12' }
+        : ensureSealKeys(join(this.config.dataDir, 'charter-seal'), 'Émargement');
+    }
+    return this.keys;
+  }
+}
+
+@ApiTags('charter')
+@Controller('charter-seal')
+export class CharterSealController {
+  constructor(private readonly keys: CharterSealKeys) {}
+
+  @Get('root.crt')
+  @Header('Content-Type', 'application/x-pem-file')
+  @Header('Content-Disposition', 'attachment; filename="emargement-charter-root.crt"')
+  @ApiProduces('application/x-pem-file')
+  @ApiOperation({
+    summary: 'The root certificate that sealed charters chain to (PEM): what a reader trusts to check the seal',
+  })
+  root(): string {
+    return this.keys.get().rootPem;
+  }
+}
