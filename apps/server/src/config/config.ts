@@ -34,6 +34,8 @@ export interface AppConfig {
   publicUrl: string | undefined;
   /** With TLS on, a plain HTTP port that redirects to HTTPS. */
   httpPort: number | undefined;
+  /** `postgres://…`: the personal-data keys in PostgreSQL, shared by every instance (ADR 007); unset: `DATA_DIR/keys.sqlite`. */
+  personalKeysUrl: string | undefined;
 }
 
 /** A configuration error names the variable at fault, so the fix is obvious from the log. */
@@ -121,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     httpPort = Number(httpPortText);
     if (httpPort === port) throw new ConfigError('HTTP_PORT', `must differ from PORT (${port})`);
   }
+  const personalKeysUrl = loadPersonalKeysUrl(env);
   return {
     port,
     dataDir: resolve(dataDirText),
@@ -133,7 +136,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tls,
     publicUrl,
     httpPort,
+    personalKeysUrl,
   };
+}
+
+/** Only the form is checked here; whether the database answers is checked when the key store connects, at start. */
+function loadPersonalKeysUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const text = env.PERSONAL_KEYS_URL?.trim() || undefined;
+  if (text === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  // The value may hold a password: it is never echoed.
+  if (url === undefined || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') || !url.hostname) {
+    throw new ConfigError('PERSONAL_KEYS_URL', 'must look like postgres://user:password@host:5432/database');
+  }
+  return text;
 }
 
 function loadTls(env: NodeJS.ProcessEnv): TlsConfig {
