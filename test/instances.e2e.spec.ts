@@ -6,17 +6,85 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { createApp } from '../apps/server/src/app.js';
 import { ConfigError, loadConfig } from '../apps/server/src/config/config.js';
 import { EsdbPeer } from './esdb-peer/peer.js';
+import { startNginx, type TestNginx } from './support/nginx.js';
 import { startPostgres, type TestPostgres } from './support/postgres.js';
 import { conferenceBody, expectStatus, personBody } from './support/data.js';
 import { bearer, call, startTestServer, type TestServer } from './support/server.js';
 
 const ID_OK = { document: 'passport', nameMatches: true };
+
+interface Snapshot {
+  present: number;
+}
+
+/** The attendance feed of `base` for `token`, resolved once its first snapshot arrived; `until` waits for an update. */
+async function feed(
+  base: string,
+  token: string,
+  conferenceId: string,
+  sockets: Socket[],
+): Promise<{ socket: Socket; until(what: string, check: (s: Snapshot) => boolean): Promise<Snapshot> }> {
+  const socket = io(`${base}/attendance`, {
+    auth: { token, conferenceId },
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+  });
+  sockets.push(socket);
+  const seen: Snapshot[] = [];
+  let waiters: (() => void)[] = [];
+  const receive = (s: Snapshot): void => {
+    seen.push(s);
+    const woken = waiters;
+    waiters = [];
+    for (const w of woken) w();
+  };
+  socket.on('update', receive);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('snapshot', (s: Snapshot) => {
+      receive(s);
+      resolve();
+    });
+    socket.once('connect_error', reject);
+  });
+  return {
+    socket,
+    until: (what, check) =>
+      new Promise<Snapshot>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`${what}: no such snapshot within 5000 ms, last ${JSON.stringify(seen.at(-1))}`)),
+          5000,
+        );
+        const look = (): void => {
+          const hit = seen.find(check);
+          if (hit) {
+            clearTimeout(timer);
+            resolve(hit);
+          } else waiters.push(look);
+        };
+        look();
+      }),
+  };
+}
+
+/** A GET sent from a given local address (any of 127.0.0.0/8 is this machine): the status only. */
+function statusFrom(localAddress: string, url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { localAddress, headers }, (res) => {
+      res.resume();
+      res.once('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.once('error', reject);
+    req.end();
+  });
+}
 
 /** Asks again until `check` holds (what is awaited is another instance's subscription), for at most `ms`. */
 async function eventually<T>(what: string, ms: number, probe: () => Promise<T>, check: (v: T) => boolean): Promise<T> {
@@ -37,6 +105,8 @@ describe('two instances on one store and one key database', () => {
   let env: Record<string, string>;
   let cid: string;
   const sockets: Socket[] = [];
+  /** Admissions made in the conference so far, by every test of this file: what every feed must come to show. */
+  let admissions = 0;
 
   beforeAll(async () => {
     pg = await startPostgres();
@@ -46,6 +116,8 @@ describe('two instances on one store and one key database', () => {
       EVENT_STORE: 'eventstoredb',
       EVENTSTORE_CONNECTION_STRING: given || peer!.connectionString,
       PERSONAL_KEYS_URL: pg.url,
+      // Both sit behind nginx in the last tests; a direct request (no X-Forwarded-For) is keyed on its socket.
+      TRUST_PROXY: 'true',
     };
     [a, b] = await Promise.all([startTestServer(env), startTestServer(env)]);
     const created = expectStatus(await call(`${a.base}/api`, 'POST', '/conferences', conferenceBody()), 201) as {
@@ -107,9 +179,32 @@ describe('two instances on one store and one key database', () => {
     expect(scans.map((s) => s.status)).toEqual([200, 200, 200, 200, 200, 200]);
     const admitted = scans.filter((s) => s.body.result === 'admitted');
     expect(admitted).toHaveLength(1);
+    admissions += 1;
     for (const s of scans.filter((x) => x.body.result !== 'admitted')) {
       expect(s.body).toMatchObject({ result: 'refused', reason: 'already_checked_in' });
     }
+  });
+
+  test("B's live feed shows A's admissions", async () => {
+    const display = expectStatus(
+      await call(`${a.base}/api`, 'POST', '/devices', { name: 'Écran B', role: 'display' }),
+      201,
+    ) as { token: string };
+    const onB = await feed(b.base, display.token, cid, sockets);
+    const reg = expectStatus(
+      await call(`${a.base}/api`, 'POST', `/conferences/${cid}/registrations`, personBody()),
+      201,
+    ) as { ticketCode: string };
+    const scan = await call(`${a.base}/api`, 'POST', `/conferences/${cid}/scans`, {
+      scanId: randomUUID(),
+      ticketCode: reg.ticketCode,
+      door: 'Accueil principal',
+      idCheck: ID_OK,
+    });
+    expect(scan.body.result).toBe('admitted');
+    admissions += 1;
+    await onB.until('B counting the admission made on A', (s) => s.present === admissions);
+    onB.socket.close();
   });
 
   test('a device revoked on A is refused by B, and its socket on B closed, within a second', async () => {
@@ -187,6 +282,91 @@ describe('two instances on one store and one key database', () => {
         (res) => res.status === 200 && !JSON.stringify(res.body).includes(firstName),
       );
     }
+  });
+
+  describe('behind nginx', () => {
+    let nginx: TestNginx;
+    let api: string;
+    beforeAll(async () => {
+      nginx = await startNginx([a, b].map((server) => new URL(server.base).host));
+      api = `${nginx.base}/api`;
+    }, 30_000);
+    afterAll(() => nginx?.stop());
+
+    test('the door works through it, whichever instance answers', async () => {
+      const door = expectStatus(
+        await call(api, 'POST', '/devices', { name: 'Porte nginx', role: 'door', conferenceId: cid }),
+        201,
+      ) as { token: string };
+      for (let i = 0; i < 4; i++) {
+        const reg = expectStatus(
+          await call(api, 'POST', `/conferences/${cid}/registrations`, personBody({ lastName: `Proxy${i}` })),
+          201,
+        ) as { ticketCode: string };
+        // The ticket registered through one instance is read and admitted through the next.
+        const preview = await call(
+          api,
+          'GET',
+          `/conferences/${cid}/tickets/${reg.ticketCode}`,
+          undefined,
+          bearer(door.token),
+        );
+        expect([preview.status, preview.body.attendee?.lastName]).toEqual([200, `Proxy${i}`]);
+        const scan = await call(
+          api,
+          'POST',
+          `/conferences/${cid}/scans`,
+          { scanId: randomUUID(), ticketCode: reg.ticketCode, door: 'Accueil principal', idCheck: ID_OK },
+          bearer(door.token),
+        );
+        expect([scan.status, scan.body.result]).toEqual([200, 'admitted']);
+        admissions += 1;
+      }
+      const dataset = await call(api, 'GET', `/conferences/${cid}/door-dataset`, undefined, bearer(door.token));
+      expect(dataset.status).toBe(200);
+    });
+
+    test("the attendance feed over a WebSocket through it follows every instance's admissions", async () => {
+      const display = expectStatus(
+        await call(api, 'POST', '/devices', { name: 'Écran nginx', role: 'display' }),
+        201,
+      ) as { token: string };
+      const live = await feed(nginx.base, display.token, cid, sockets);
+      expect(live.socket.io.engine.transport.name).toBe('websocket');
+      for (const server of [a, b]) {
+        const reg = expectStatus(
+          await call(`${server.base}/api`, 'POST', `/conferences/${cid}/registrations`, personBody()),
+          201,
+        ) as { ticketCode: string };
+        const scan = await call(`${server.base}/api`, 'POST', `/conferences/${cid}/scans`, {
+          scanId: randomUUID(),
+          ticketCode: reg.ticketCode,
+          door: 'Accueil presse',
+          idCheck: ID_OK,
+        });
+        expect(scan.body.result).toBe('admitted');
+        admissions += 1;
+        await live.until(`the feed through nginx counting ${admissions}`, (snap) => snap.present === admissions);
+      }
+      live.socket.close();
+    });
+
+    test('TRUST_PROXY: failed authentications are counted per client address behind the proxy, per instance', async () => {
+      const bogus = { authorization: 'Bearer not-a-token-of-anyone-0123456789' };
+      const url = `${api}/me`;
+      // nginx alternates between A and B, each counting its own failures
+      // (AUTH_FAILURES_PER_MINUTE, 30 by default): one client at 127.0.0.2
+      // is refused 429 by both after about twice that.
+      const statuses: number[] = [];
+      for (let i = 0; i < 100 && statuses.slice(-2).join() !== '429,429'; i++) {
+        statuses.push(await statusFrom('127.0.0.2', url, bogus));
+      }
+      expect(statuses.slice(-2)).toEqual([429, 429]);
+      expect(statuses.filter((st) => st === 401).length).toBeGreaterThanOrEqual(30);
+      // Another client behind the same proxy is not: the address is X-Forwarded-For's, not nginx's.
+      expect(await statusFrom('127.0.0.3', url, bogus)).toBe(401);
+      expect(await statusFrom('127.0.0.3', url, bogus)).toBe(401);
+    });
   });
 
   test('a key database that refuses stops the start, naming PERSONAL_KEYS_URL', async () => {
