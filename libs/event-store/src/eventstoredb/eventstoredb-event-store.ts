@@ -65,7 +65,9 @@ export interface EventStoreDbEventStoreOptions {
    * Appends that fail because the node is not (or no longer) the leader or
    * the connection went away are sent again, with the same event ids and the
    * same expected revision, `attempts` times in all (5 by default), waiting
-   * `initialDelayMs` (100) doubling up to 1 s between tries.
+   * `initialDelayMs` (100) doubling up to 1 s between tries (none after "not
+   * leader": the client has already reconnected to the leader). One-off
+   * reads are started again the same way.
    */
   appendRetry?: { attempts?: number; initialDelayMs?: number };
   /** Told about every append about to be retried (for logs and tests). */
@@ -449,19 +451,18 @@ export class EventStoreDbEventStore implements EventStore {
     fromRevision: ReadRevision,
     maxCount: bigint | undefined,
   ): Promise<WireEvent[]> {
-    const out: WireEvent[] = [];
-    try {
+    const out = await this.retried(async () => {
+      const events: WireEvent[] = [];
       const read = this.client.readStream(streamName, {
         direction,
         fromRevision,
         ...(maxCount === undefined ? {} : { maxCount }),
       });
       for await (const resolved of read as AsyncIterable<WireResolved>) {
-        if (resolved.event) out.push(resolved.event as WireEvent);
+        if (resolved.event) events.push(resolved.event as WireEvent);
       }
-    } catch (error) {
-      throw this.translate(error, streamName);
-    }
+      return events;
+    }, streamName);
     // close() cancels streams in flight, and a cancelled read simply ends:
     // never hand back a truncated read as if it were complete.
     if (this.closed) throw new EventStoreClosedError();
@@ -469,17 +470,36 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   private async readAllRaw(direction: Direction, fromPosition: ReadPosition, maxCount: number): Promise<WireEvent[]> {
-    const out: WireEvent[] = [];
-    try {
+    const out = await this.retried(async () => {
+      const events: WireEvent[] = [];
       const read = this.client.readAll({ direction, fromPosition, maxCount, resolveLinkTos: false });
       for await (const resolved of read as AsyncIterable<WireResolved>) {
-        if (resolved.event) out.push(resolved.event as WireEvent);
+        if (resolved.event) events.push(resolved.event as WireEvent);
       }
-    } catch (error) {
-      throw this.translate(error);
-    }
+      return events;
+    });
     if (this.closed) throw new EventStoreClosedError();
     return out;
+  }
+
+  /**
+   * A read, started again from scratch when the node or the connection fails
+   * (a leader change: the client has reconnected, to the leader it was
+   * named), as many times as an append would be sent again.
+   */
+  private async retried<T>(read: () => Promise<T>, streamName?: string): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await read();
+      } catch (error) {
+        if (this.closed || attempt >= this.appendAttempts || !isRetryableAppend(error)) {
+          throw this.translate(error, streamName);
+        }
+        const delayMs = isNotLeader(error) ? 0 : Math.min(1000, this.appendDelayMs * 2 ** (attempt - 1));
+        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+        this.assertOpen();
+      }
+    }
   }
 
   // ----------------------------------------------------------------- close
