@@ -5,7 +5,7 @@
 // PostgreSQL (test/support/postgres.ts). Each instance has its own DATA_DIR.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +74,26 @@ async function feed(
         look();
       }),
   };
+}
+
+/** The heap tuples of `personal_keys` (live or dead, as pageinspect reads the pages) holding `needle`. */
+async function tuplesHolding(pg: TestPostgres, needle: Buffer): Promise<number> {
+  await pg.query('CREATE EXTENSION IF NOT EXISTS pageinspect');
+  const { rows } = await pg.query<{ n: string }>(
+    `SELECT count(*) AS n
+       FROM generate_series(0, pg_relation_size('personal_keys') / current_setting('block_size')::int - 1) AS blk,
+            LATERAL heap_page_items(get_raw_page('personal_keys', blk::int)) AS item
+      WHERE item.t_data IS NOT NULL AND position($1::bytea IN item.t_data) > 0`,
+    [needle],
+  );
+  return Number(rows[0]!.n);
+}
+
+/** Every file under `dir` whose bytes hold `needle`. */
+function filesContaining(dir: string, needle: Buffer): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((name) => join(dir, name))
+    .filter((path) => statSync(path).isFile() && readFileSync(path).includes(needle));
 }
 
 /** A GET sent from a given local address (any of 127.0.0.0/8 is this machine): the status only. */
@@ -261,6 +281,10 @@ describe('two instances on one store and one key database', () => {
     // B reads the name first (and has used the key) ...
     const before = await eventually('the export on B', 5000, exportOnB, (res) => res.status === 200);
     expect(before.body.registration.person).toMatchObject({ firstName });
+    const [{ key }] = (
+      await pg.query<{ key: Buffer }>('SELECT key FROM personal_keys WHERE subject = $1', [reg.registrationId])
+    ).rows as [{ key: Buffer }];
+    expect(await tuplesHolding(pg, key)).toBe(1);
 
     expectStatus(
       await call(`${a.base}/api`, 'POST', `/conferences/${cid}/registrations/${reg.registrationId}/erase`, {
@@ -276,6 +300,12 @@ describe('two instances on one store and one key database', () => {
       reg.registrationId,
     ]);
     expect(rows).toEqual([{ key: null }]);
+    // Nor in the table's pages (the erasure's VACUUM), nor in any file of either instance.
+    expect(await tuplesHolding(pg, key)).toBe(0);
+    for (const dir of [a.dataDir, b.dataDir]) {
+      expect(filesContaining(dir, key)).toEqual([]);
+      expect(filesContaining(dir, Buffer.from(firstName, 'utf8'))).toEqual([]);
+    }
     // B's read models mask the person once the erasure event reaches them.
     for (const path of [
       `/conferences/${cid}/attendees?q=${encodeURIComponent(firstName)}`,
