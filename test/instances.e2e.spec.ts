@@ -439,6 +439,15 @@ describe('two instances on one store and one key database', () => {
           ) as { registrationId: string; ticketCode: string },
         );
       }
+      const display = expectStatus(
+        await call(`${a.base}/api`, 'POST', '/devices', { name: 'Écran bascule', role: 'display' }),
+        201,
+      ) as { token: string; deviceId: string };
+      const door = expectStatus(
+        await call(`${a.base}/api`, 'POST', '/devices', { name: 'Porte bascule', role: 'door' }),
+        201,
+      ) as { token: string; deviceId: string };
+      const onB = await feed(b.base, display.token, cid, sockets);
       // The next append is written, its answer lost; then node 1 names node 2 as the leader and drops every connection.
       peer!.handOver({ host: '127.0.0.1', port: node2!.port }, { afterNextAppend: true });
       const scans = await Promise.all(
@@ -481,7 +490,19 @@ describe('two instances on one store and one key database', () => {
         idCheck: ID_OK,
       });
       expect(scan.body.result).toBe('admitted');
+      admissions += tickets.length + 1;
       expect(node2!.calls.append + node2!.calls.batchAppend).toBeGreaterThan(0);
+      // B's projection resumed from its position on the new leader: every admission counted once.
+      await onB.until(`B's feed counting ${admissions} after the change`, (snap) => snap.present === admissions);
+      // B's device list resumed too: a revocation on A after the change is refused by B within a second.
+      expect((await call(`${b.base}/api`, 'GET', '/me', undefined, bearer(door.token))).status).toBe(200);
+      expectStatus(await call(`${a.base}/api`, 'DELETE', `/devices/${door.deviceId}`), 200);
+      await eventually(
+        'B refusing a token revoked on A after the change',
+        1000,
+        () => call(`${b.base}/api`, 'GET', '/me', undefined, bearer(door.token)),
+        (res) => res.status === 401,
+      );
     },
     60_000,
   );
