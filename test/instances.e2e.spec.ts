@@ -506,4 +506,14 @@ describe('two instances on one store and one key database', () => {
     },
     60_000,
   );
+  // Last: stops the key database.
+  test('without its key database an instance is not ready (503 key_store_unavailable), and says so', async () => {
+    expect((await call(a.base, 'GET', '/health/ready')).status).toBe(200);
+    await pg.stop();
+    for (const server of [a, b]) {
+      const ready = await call(server.base, 'GET', '/health/ready');
+      expect([ready.status, ready.body.code]).toEqual([503, 'key_store_unavailable']);
+    }
+    expect((await call(a.base, 'GET', '/health/live')).status).toBe(200);
+  });
 });
