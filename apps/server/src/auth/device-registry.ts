@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import {
   StreamNotFoundError,
   type EventStore,
@@ -60,7 +67,7 @@ const ACTIVITY_FLUSH_MS = 15_000;
  * whichever path brings them. Tokens are compared by their SHA-256.
  */
 @Injectable()
-export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
+export class DeviceRegistry implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('DeviceRegistry');
   private state: DevicesState = initialDevices();
   private revision: bigint | undefined;
@@ -92,6 +99,14 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
     await this.refresh();
     this.flushTimer = setInterval(() => this.flushActivity(), ACTIVITY_FLUSH_MS);
     this.flushTimer.unref();
+    this.subscribe();
+  }
+
+  /**
+   * Registered after the modules' own checks (the projections'), so that a
+   * server catching up with everything reports the projections first.
+   */
+  onApplicationBootstrap(): void {
     this.readiness.register({
       name: 'devices',
       check: () => {
@@ -106,7 +121,6 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
             };
       },
     });
-    this.subscribe();
   }
 
   async onApplicationShutdown(): Promise<void> {
