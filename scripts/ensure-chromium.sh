@@ -9,6 +9,9 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v certutil >/dev/null || missing+=(libnss3-tools)
 command -v pdfsig >/dev/null || missing+=(poppler-utils)
+# The several-instances tests start a private PostgreSQL 15 and nginx of their own.
+[ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing+=(nginx)
 if [ "${#missing[@]}" -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
   echo "Installing Debian's ${missing[*]} for the browser tests..."

@@ -268,6 +268,8 @@ export interface EsdbPeerEvents {
   unavailable: [];
   /** The peer answers again after being unavailable. */
   available: [];
+  /** `handOver` took effect: this node now names `leader` to every call. */
+  handedOver: [leader: { host: string; port: number }];
 }
 
 export const NOT_READY: PeerStatus = { code: grpc.status.UNAVAILABLE, details: 'Server Is Not Ready' };
@@ -381,6 +383,10 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
   private boundPort = 0;
   private unavailable = false;
   private unavailableTimer: NodeJS.Timeout | undefined;
+  /** While set, this node is a follower: every call is refused "not leader" naming it. */
+  private leader: { host: string; port: number } | undefined;
+  /** Set by `handOver(…, { afterNextAppend: true })`: the leader to name once the next append is written. */
+  private handOverAfterAppend: { host: string; port: number } | undefined;
   private stalled = false;
   private readonly reads = new Set<ReadCall>();
   private readonly subscriptions = new Set<LiveSubscription>();
@@ -508,6 +514,61 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
     return available;
   }
 
+  /**
+   * Acts a leader change: from now on this node refuses every call with "not
+   * leader" naming `leader` (another peer on the same store, as a follower of
+   * a cluster does), its open calls end and its connections drop. With
+   * `afterNextAppend`, that happens when the next append (unary or batch)
+   * has been written, and that append's answer is lost: the client sees the
+   * connection fail for a write that is in the store, as when a leader dies
+   * between commit and acknowledgement.
+   */
+  handOver(leader: { host: string; port: number }, options: { afterNextAppend?: boolean } = {}): void {
+    if (options.afterNextAppend) {
+      this.handOverAfterAppend = leader;
+      return;
+    }
+    this.becomeFollower(leader);
+  }
+
+  /** Leads again (a later election came back to this node). */
+  lead(): void {
+    this.leader = undefined;
+    this.handOverAfterAppend = undefined;
+  }
+
+  get isLeader(): boolean {
+    return this.leader === undefined;
+  }
+
+  private becomeFollower(leader: { host: string; port: number }): void {
+    this.handOverAfterAppend = undefined;
+    this.leader = leader;
+    const status = notLeaderStatus(leader);
+    for (const read of [...this.reads]) read.abort(status);
+    for (const write of [...this.writes]) write.fail(status);
+    this.subscriptions.clear();
+    const server = this.server;
+    // After the statuses above are on their way: then the connections go.
+    if (server !== undefined) setImmediate(() => dropConnections(server));
+    this.emit('handedOver', leader);
+  }
+
+  /** Why a new call is refused now, if it is. */
+  private refusal(): PeerStatus | undefined {
+    if (this.unavailable) return NOT_READY;
+    if (this.leader !== undefined) return notLeaderStatus(this.leader);
+    return undefined;
+  }
+
+  /** After an append was written: acts a pending hand-over, the answer lost. */
+  private lostAnswer(): PeerStatus | undefined {
+    const leader = this.handOverAfterAppend;
+    if (leader === undefined) return undefined;
+    setImmediate(() => this.becomeFollower(leader));
+    return CONNECTION_LOST;
+  }
+
   /** While on, readers (reads and subscriptions) receive nothing; their messages are held in order. */
   stallReaders(stalled: boolean): void {
     if (stalled === this.stalled) return;
@@ -579,8 +640,9 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
   private read(call: grpc.ServerWritableStream<ReadReq, ReadResp>): void {
     this.calls.read += 1;
     const out = new ReadCall(call, this.readHost);
-    if (this.unavailable) {
-      out.abort(NOT_READY);
+    const refused = this.refusal();
+    if (refused) {
+      out.abort(refused);
       return;
     }
     this.reads.add(out);
@@ -764,8 +826,9 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
     callback: grpc.sendUnaryData<AppendResp>,
   ): void {
     this.calls.append += 1;
-    if (this.unavailable) {
-      callback(serviceError(NOT_READY));
+    const refused = this.refusal();
+    if (refused) {
+      callback(serviceError(refused));
       return;
     }
     let finished = false;
@@ -812,7 +875,10 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
         if (options === undefined) throw invalidArgument('Append options are missing.');
         const streamName = streamNameOf(options.getStreamIdentifier());
         const expected = expectedFromAppendOptions(options);
-        finish(null, appendResp(this.store.append(streamName, expected, events), expected));
+        const response = appendResp(this.store.append(streamName, expected, events), expected);
+        const lost = this.lostAnswer();
+        if (lost) finish(lost);
+        else finish(null, response);
       } catch (error) {
         finish(statusOf(error));
       }
@@ -826,8 +892,9 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
 
   private batchAppend(call: grpc.ServerDuplexStream<BatchAppendReq, BatchAppendResp>): void {
     this.calls.batchAppend += 1;
-    if (this.unavailable) {
-      call.emit('error', NOT_READY);
+    const refused = this.refusal();
+    if (refused) {
+      call.emit('error', refused);
       return;
     }
     let finished = false;
@@ -866,7 +933,10 @@ export class EsdbPeer extends EventEmitter<EsdbPeerEvents> {
         }
         if (request.getIsFinal()) {
           pending.delete(key);
-          call.write(this.completeBatch(batch));
+          const response = this.completeBatch(batch);
+          const lost = this.lostAnswer();
+          if (lost) open.fail(lost);
+          else call.write(response);
         }
       } catch (error) {
         open.fail(statusOf(error));
@@ -980,6 +1050,17 @@ function dropConnections(server: grpc.Server): void {
     if (typeof reset === 'function') reset.call(socket);
   }
 }
+
+/** What a follower answers (EventStoreDB's NotLeader: the leader's endpoint in the trailers). */
+function notLeaderStatus(leader: { host: string; port: number }): PeerStatus {
+  return exceptionStatus(grpc.status.NOT_FOUND, 'Leader info available', 'not-leader', {
+    'leader-endpoint-host': leader.host,
+    'leader-endpoint-port': String(leader.port),
+  });
+}
+
+/** An answer that never arrives: the connection failed after the write. */
+const CONNECTION_LOST: PeerStatus = { code: grpc.status.UNAVAILABLE, details: 'Connection lost' };
 
 function serviceError(status: PeerStatus): grpc.ServerErrorResponse {
   return Object.assign(new Error(status.details), {

@@ -52,6 +52,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     logger: options.logger ?? ['error', 'warn', 'log'],
     bodyParser: false,
     httpsOptions: tls.httpsOptions,
+    // A provider that cannot start (e.g. the key store's database refusing
+    // PERSONAL_KEYS_URL) rejects here, so main.ts can name the variable.
+    abortOnError: false,
   });
   servePlainHttp(app, config, tls);
   // The client address (rate limits) is the socket's, or, behind a reverse

@@ -14,7 +14,17 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = await createApp(config);
+  let app;
+  try {
+    app = await createApp(config);
+  } catch (error) {
+    // What only a connection can check (PERSONAL_KEYS_URL's database) fails here.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
   await app.listen(config.port);
   const { info, warnings } = startupNotes(config, tlsSetupOf(app), config.port);
   for (const line of info) process.stdout.write(`${line}\n`);

@@ -22,6 +22,7 @@ export {
   type PersonalKeyStore,
 } from './key-store.js';
 export { SqliteKeyStore } from './sqlite-key-store.js';
+export { PostgresKeyStore } from './postgres-key-store.js';
 export {
   PERSONAL_DATA,
   PERSONAL_DATA_RULES,

@@ -27,6 +27,8 @@ export interface PersonalKeyStore {
    * is kept with the tombstone: it must not itself hold personal data.
    */
   erase(subject: string, reason?: string): Promise<{ erased: boolean }>;
+  /** Resolves when the store answers a query (readiness); rejects otherwise. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -111,6 +113,15 @@ export class InMemoryKeyStore implements PersonalKeyStore {
       const already = this.keys.get(subject) === 'erased';
       this.keys.set(subject, 'erased');
       return Promise.resolve({ erased: !already });
+    } catch (error) {
+      return Promise.reject(asError(error));
+    }
+  }
+
+  ping(): Promise<void> {
+    try {
+      this.assertOpen();
+      return Promise.resolve();
     } catch (error) {
       return Promise.reject(asError(error));
     }

@@ -194,6 +194,12 @@ export class ProtectedEventStore implements EventStore {
     return this.keys.erase(subject, reason);
   }
 
+  /** Resolves when the key store answers (readiness: without it no personal data can be read or written). */
+  async pingKeys(): Promise<void> {
+    this.assertOpen();
+    await this.keys.ping();
+  }
+
   // ----------------------------------------------------------------- close
 
   /** Closes the inner store, then the key store. Safe to call more than once. */

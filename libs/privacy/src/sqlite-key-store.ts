@@ -204,6 +204,16 @@ export class SqliteKeyStore implements PersonalKeyStore {
     }
   }
 
+  ping(): Promise<void> {
+    try {
+      this.assertOpen();
+      this.stmts.get.get('');
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(asError(error));
+    }
+  }
+
   close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;

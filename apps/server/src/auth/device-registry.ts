@@ -1,11 +1,25 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { StreamNotFoundError, type EventStore, type Metadata } from '@emargement/event-store';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import {
+  StreamNotFoundError,
+  type EventStore,
+  type Metadata,
+  type RecordedEvent,
+  type Subscription,
+} from '@emargement/event-store';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
+import { Readiness } from '../health/readiness.js';
 import { notFound } from '../shared/api-error.js';
 import { resolveAdminToken } from './admin-token.js';
 import { DEVICES_STREAM, evolveDevices, initialDevices, type Device, type DevicesState } from './devices.js';
@@ -36,34 +50,46 @@ export interface DeviceView {
 
 export type DoorReport = NonNullable<DeviceView['door']>;
 
-/** How stale the cached device list may be before a request catches it up (other server processes' revocations). */
-const REFRESH_MS = 1000;
+/** After the subscription fails (the store went away), how long before it is opened again from where it stopped. */
+const RESUBSCRIBE_MS = 500;
 /** Last activity is kept in memory and written to DATA_DIR at most this often. */
 const ACTIVITY_FLUSH_MS = 15_000;
 
 /**
  * The devices and their tokens. The list is the fold of the `devices` stream,
- * kept in memory and caught up from the store at most once a second (and at
- * once after this process's own enrolments and revocations, so a revocation
- * takes effect on the next request). Tokens are compared by their SHA-256.
+ * kept in memory and fed by the store's subscription (`$all` filtered on the
+ * stream), so an enrolment or a revocation made by any server instance
+ * reaches every one as soon as the store delivers it: no polling. This
+ * process's own writes are also read back at once (a revocation takes effect
+ * on the next request even before the subscription brings it), and a token
+ * nobody knows triggers one read of the stream (an enrolment by another
+ * instance a moment ago). Events are applied once each, by stream revision,
+ * whichever path brings them. Tokens are compared by their SHA-256.
  */
 @Injectable()
-export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
+export class DeviceRegistry implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('DeviceRegistry');
   private state: DevicesState = initialDevices();
   private revision: bigint | undefined;
-  private refreshedAt = 0;
+  /** Global position of the last device event applied: where a new subscription resumes. */
+  private position: bigint | undefined;
   private refreshing: Promise<void> | undefined;
+  private subscription: Subscription | undefined;
+  private subscribed: Promise<void> | undefined;
+  private caughtUp = false;
+  private stopped = false;
+  private resubscribeTimer: NodeJS.Timeout | undefined;
   private adminTokenHash: Buffer = Buffer.alloc(32);
   private readonly lastSeen = new Map<string, string>();
   private readonly doorReports = new Map<string, DoorReport>();
   private activityDirty = false;
   private flushTimer: NodeJS.Timeout | undefined;
-  private sweepTimer: NodeJS.Timeout | undefined;
   private readonly revokedListeners = new Set<(deviceId: string) => void>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly readiness: Readiness,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -73,16 +99,65 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
     await this.refresh();
     this.flushTimer = setInterval(() => this.flushActivity(), ACTIVITY_FLUSH_MS);
     this.flushTimer.unref();
-    // Catch up now and then even when idle, so that another process's
-    // revocation closes this one's sockets within seconds.
-    this.sweepTimer = setInterval(() => void this.refresh().catch(() => undefined), 5 * REFRESH_MS);
-    this.sweepTimer.unref();
+    this.subscribe();
   }
 
-  onApplicationShutdown(): void {
+  /**
+   * Registered after the modules' own checks (the projections'), so that a
+   * server catching up with everything reports the projections first.
+   */
+  onApplicationBootstrap(): void {
+    this.readiness.register({
+      name: 'devices',
+      check: () => {
+        const detail = { position: this.position?.toString() ?? null, caughtUp: this.caughtUp };
+        return this.caughtUp
+          ? { ready: true, detail }
+          : {
+              ready: false,
+              code: 'devices_catching_up',
+              message: "The device list is catching up with the store's subscription",
+              detail,
+            };
+      },
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     if (this.flushTimer) clearInterval(this.flushTimer);
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    if (this.resubscribeTimer) clearTimeout(this.resubscribeTimer);
     this.flushActivity();
+    await this.subscription?.unsubscribe();
+    await this.subscribed;
+  }
+
+  /**
+   * Follows the `devices` stream through `$all` from the last event applied.
+   * Should the subscription fail (the store restarted, a leader change), it
+   * is opened again from there, and readiness says so meanwhile.
+   */
+  private subscribe(): void {
+    if (this.stopped) return;
+    const sub = this.store.subscribeToAll({
+      fromPosition: this.position ?? 'start',
+      filter: { filterOn: 'streamName', prefixes: [DEVICES_STREAM] },
+    });
+    this.subscription = sub;
+    this.subscribed = (async () => {
+      try {
+        for await (const m of sub) {
+          if (m.kind === 'caughtUp') this.caughtUp = true;
+          else if (m.event.streamName === DEVICES_STREAM) this.apply([m.event]);
+        }
+      } catch (error) {
+        if (!this.stopped) this.logger.warn(`devices subscription failed, resubscribing: ${String(error)}`);
+      }
+      this.caughtUp = false;
+      if (this.stopped) return;
+      this.resubscribeTimer = setTimeout(() => this.subscribe(), RESUBSCRIBE_MS);
+      this.resubscribeTimer.unref();
+    })();
   }
 
   /** The device a bearer token belongs to, or `null` (unknown or revoked). */
@@ -91,9 +166,9 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
     if (timingSafeEqual(hash, this.adminTokenHash)) {
       return { deviceId: ADMIN_DEVICE_ID, name: 'Organisation (ADMIN_TOKEN)', role: 'organiser', conferenceId: null };
     }
-    if (Date.now() - this.refreshedAt > REFRESH_MS) await this.refresh();
     let device = this.state.byTokenHash.get(hash.toString('hex'));
-    // A device enrolled a moment ago by another server process.
+    // A device enrolled a moment ago by another server process, that the
+    // subscription has not brought yet.
     if (device === undefined) {
       await this.refresh();
       device = this.state.byTokenHash.get(hash.toString('hex'));
@@ -185,7 +260,7 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.deviceId.localeCompare(b.deviceId));
   }
 
-  /** Called with a device's id when it is revoked (by this process), e.g. to close its sockets. */
+  /** Called with a device's id when it is revoked (by any server process), e.g. to close its sockets. */
   onRevoked(listener: (deviceId: string) => void): () => void {
     this.revokedListeners.add(listener);
     return () => this.revokedListeners.delete(listener);
@@ -204,25 +279,31 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async catchUp(): Promise<void> {
-    const started = Date.now();
     try {
-      const events = await this.store.readStream(
-        DEVICES_STREAM,
-        this.revision === undefined ? {} : { fromRevision: this.revision + 1n },
+      this.apply(
+        await this.store.readStream(
+          DEVICES_STREAM,
+          this.revision === undefined ? {} : { fromRevision: this.revision + 1n },
+        ),
       );
-      const revoked: string[] = [];
-      for (const e of events) {
-        const before = this.state.byId.get((e.data as { deviceId: string }).deviceId);
-        this.state = evolveDevices(this.state, e);
-        if (e.type === 'DeviceRevoked' && before && before.revokedAt === null) revoked.push(before.deviceId);
-        this.revision = e.revision;
-      }
-      // Revocations made by another server process close this one's sockets too.
-      for (const id of revoked) for (const listener of this.revokedListeners) listener(id);
     } catch (error) {
       if (!(error instanceof StreamNotFoundError)) throw error;
     }
-    this.refreshedAt = started;
+  }
+
+  /** Folds events of the `devices` stream not applied yet (by revision), then tells of revocations. */
+  private apply(events: readonly RecordedEvent[]): void {
+    const revoked: string[] = [];
+    for (const e of events) {
+      if (this.revision !== undefined && e.revision <= this.revision) continue;
+      const before = this.state.byId.get((e.data as { deviceId: string }).deviceId);
+      this.state = evolveDevices(this.state, e);
+      if (e.type === 'DeviceRevoked' && before && before.revokedAt === null) revoked.push(before.deviceId);
+      this.revision = e.revision;
+      if (this.position === undefined || e.position > this.position) this.position = e.position;
+    }
+    // Revocations made by any server process close this one's sockets.
+    for (const id of revoked) for (const listener of this.revokedListeners) listener(id);
   }
 
   private view(d: Device): DeviceView {

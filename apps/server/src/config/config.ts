@@ -37,6 +37,8 @@ export interface AppConfig {
   httpPort: number | undefined;
   /** The key sealing closed charters (CHARTER_SIGNING_P12, CHARTER_SIGNING_PASSPHRASE), or generated in DATA_DIR/charter-seal when unset (ADR 010). */
   charterSigning?: CharterSigningConfig;
+  /** `postgres://…`: the personal-data keys in PostgreSQL, shared by every instance (ADR 007); unset: `DATA_DIR/keys.sqlite`. */
+  personalKeysUrl: string | undefined;
 }
 
 /** A PKCS#12 read and checked at start: the key and its chain, leaf first. */
@@ -127,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     httpPort = Number(httpPortText);
     if (httpPort === port) throw new ConfigError('HTTP_PORT', `must differ from PORT (${port})`);
   }
+  const personalKeysUrl = loadPersonalKeysUrl(env);
   return {
     port,
     dataDir: resolve(dataDirText),
@@ -140,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicUrl,
     httpPort,
     ...loadCharterSigning(env),
+    personalKeysUrl,
   };
 }
 
@@ -171,6 +175,23 @@ function loadCharterSigning(env: NodeJS.ProcessEnv): { charterSigning?: CharterS
     throw new ConfigError('CHARTER_SIGNING_P12', `is not a usable PKCS#12 file (${file}): ${message}`);
   }
   return { charterSigning: { file: resolve(file), ...keys } };
+}
+
+/** Only the form is checked here; whether the database answers is checked when the key store connects, at start. */
+function loadPersonalKeysUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const text = env.PERSONAL_KEYS_URL?.trim() || undefined;
+  if (text === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  // The value may hold a password: it is never echoed.
+  if (url === undefined || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') || !url.hostname) {
+    throw new ConfigError('PERSONAL_KEYS_URL', 'must look like postgres://user:password@host:5432/database');
+  }
+  return text;
 }
 
 function loadTls(env: NodeJS.ProcessEnv): TlsConfig {

@@ -45,6 +45,8 @@ describe('loadConfig', () => {
     [{ HTTP_PORT: '8080' }, 'HTTP_PORT'],
     [{ TLS: 'local', HTTP_PORT: 'http' }, 'HTTP_PORT'],
     [{ TLS: 'local', HTTP_PORT: '3000' }, 'HTTP_PORT'],
+    [{ PERSONAL_KEYS_URL: 'mysql://u:p@db/keys' }, 'PERSONAL_KEYS_URL'],
+    [{ PERSONAL_KEYS_URL: 'keys.sqlite' }, 'PERSONAL_KEYS_URL'],
   ])('%j is refused naming %s', (env, variable) => {
     let error: unknown;
     try {
@@ -55,6 +57,14 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variable).toBe(variable);
     expect((error as ConfigError).message).toContain(variable);
+  });
+
+  test('PERSONAL_KEYS_URL: the SQLite file by default, a postgres:// address kept as given, never echoed when wrong', () => {
+    expect(loadConfig({}).personalKeysUrl).toBeUndefined();
+    const url = 'postgres://emargement:s3cret@db.internal:5432/emargement?sslmode=require';
+    expect(loadConfig({ PERSONAL_KEYS_URL: ` ${url} ` }).personalKeysUrl).toBe(url);
+    expect(loadConfig({ PERSONAL_KEYS_URL: 'postgresql://u@h/d' }).personalKeysUrl).toBe('postgresql://u@h/d');
+    expect(refusal({ PERSONAL_KEYS_URL: 'mysql://u:s3cret@h/d' }).message).not.toContain('s3cret');
   });
 
   test('security defaults: no ADMIN_TOKEN (one is generated), CORS closed, no proxy trusted', () => {

@@ -1,10 +1,10 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { EventStoreDbEventStore, SqliteEventStore, type EventStore } from '@emargement/event-store';
-import { ProtectedEventStore, SqliteKeyStore } from '@emargement/privacy';
+import { PostgresKeyStore, ProtectedEventStore, SqliteKeyStore, type PersonalKeyStore } from '@emargement/privacy';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_CONFIG } from '../config/config.module.js';
-import type { AppConfig } from '../config/config.js';
+import { ConfigError, type AppConfig } from '../config/config.js';
 
 /** Injection token for the event-store port. */
 export const EVENT_STORE = Symbol('EVENT_STORE');
@@ -13,22 +13,39 @@ export const EVENT_STORE = Symbol('EVENT_STORE');
 export const keyStorePath = (config: AppConfig): string => join(config.dataDir, 'keys.sqlite');
 
 /**
+ * The key store: PostgreSQL when PERSONAL_KEYS_URL is given (several
+ * instances share it), else `DATA_DIR/keys.sqlite`. A database that cannot
+ * be used stops the start with the variable named.
+ */
+export async function openKeyStore(config: AppConfig): Promise<PersonalKeyStore> {
+  if (config.personalKeysUrl === undefined) return SqliteKeyStore.open(keyStorePath(config));
+  try {
+    return await PostgresKeyStore.connect(config.personalKeysUrl);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError('PERSONAL_KEYS_URL', `cannot be used (the key store's database refused): ${reason}`);
+  }
+}
+
+/**
  * Chooses the adapter from the configuration, behind the personal-data
  * protection (personal fields sealed with a per-person key kept in
- * `DATA_DIR/keys.sqlite`); the rest of the server sees only the port.
+ * `DATA_DIR/keys.sqlite` or PostgreSQL); the rest of the server sees only the port.
  */
 export async function openEventStore(config: AppConfig): Promise<EventStore> {
   mkdirSync(config.dataDir, { recursive: true });
-  const inner =
-    config.eventStore === 'eventstoredb'
-      ? EventStoreDbEventStore.connect(config.eventStoreConnectionString!)
-      : SqliteEventStore.open(join(config.dataDir, 'events.sqlite'));
+  const keys = await openKeyStore(config);
+  let inner: EventStore;
   try {
-    return new ProtectedEventStore(inner, SqliteKeyStore.open(keyStorePath(config)));
+    inner =
+      config.eventStore === 'eventstoredb'
+        ? EventStoreDbEventStore.connect(config.eventStoreConnectionString!)
+        : SqliteEventStore.open(join(config.dataDir, 'events.sqlite'));
   } catch (error) {
-    await inner.close();
+    await keys.close();
     throw error;
   }
+  return new ProtectedEventStore(inner, keys);
 }
 
 @Injectable()

@@ -17,9 +17,9 @@ export class HealthController {
   }
 
   /**
-   * Ready once the event store answers a read and every registered check
-   * passes (projections caught up with the store): 503 with the first
-   * failing check's code until then.
+   * Ready once the event store and the key store answer and every
+   * registered check passes (projections and the device list caught up with
+   * the store): 503 with the first failing check's code until then.
    */
   @Get('ready')
   @HttpCode(200)
@@ -34,6 +34,20 @@ export class HealthController {
         code: 'event_store_unavailable',
         message: `The event store does not answer: ${error instanceof Error ? error.message : String(error)}`,
       });
+    }
+    // No personal data can be read or written without the key store (a shared
+    // database when PERSONAL_KEYS_URL is set): ready only when it answers.
+    const keys = this.store as EventStore & { pingKeys?: () => Promise<void> };
+    if (typeof keys.pingKeys === 'function') {
+      try {
+        await keys.pingKeys();
+      } catch (error) {
+        throw new ServiceUnavailableException({
+          statusCode: 503,
+          code: 'key_store_unavailable',
+          message: `The personal-data key store does not answer: ${error instanceof Error ? error.message : String(error)}`,
+        });
+      }
     }
     const checks = this.readiness.evaluate();
     const failing = checks.find((c) => !c.state.ready);

@@ -61,6 +61,17 @@ export interface EventStoreDbEventStoreOptions {
   readPageSize?: number;
   /** Told about every drop that is about to be retried (for logs and tests). */
   onSubscriptionDropped?: (error: unknown, attempt: number, delayMs: number) => void;
+  /**
+   * Appends that fail because the node is not (or no longer) the leader or
+   * the connection went away are sent again, with the same event ids and the
+   * same expected revision, `attempts` times in all (5 by default), waiting
+   * `initialDelayMs` (100) doubling up to 1 s between tries (none after "not
+   * leader": the client has already reconnected to the leader). One-off
+   * reads are started again the same way.
+   */
+  appendRetry?: { attempts?: number; initialDelayMs?: number };
+  /** Told about every append about to be retried (for logs and tests). */
+  onAppendRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }
 
 /**
@@ -157,6 +168,9 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly maxDelayMs: number;
   private readonly random: () => number;
   private readonly onDropped: EventStoreDbEventStoreOptions['onSubscriptionDropped'];
+  private readonly appendAttempts: number;
+  private readonly appendDelayMs: number;
+  private readonly onAppendRetry: EventStoreDbEventStoreOptions['onAppendRetry'];
 
   private constructor(
     private readonly client: EventStoreDBClient,
@@ -167,6 +181,9 @@ export class EventStoreDbEventStore implements EventStore {
     this.maxDelayMs = Math.max(this.initialDelayMs, options.resubscribe?.maxDelayMs ?? 5000);
     this.random = options.resubscribe?.random ?? Math.random;
     this.onDropped = options.onSubscriptionDropped;
+    this.appendAttempts = Math.max(1, Math.floor(options.appendRetry?.attempts ?? 5));
+    this.appendDelayMs = Math.max(0, options.appendRetry?.initialDelayMs ?? 100);
+    this.onAppendRetry = options.onAppendRetry;
   }
 
   /**
@@ -203,13 +220,31 @@ export class EventStoreDbEventStore implements EventStore {
     this.assertOpen();
     const expected = options.expectedRevision ?? 'any';
     assertAppendArguments(streamName, events, expected);
+    // Failover: the client follows a "not leader" answer to the leader it
+    // names and reconnects after a drop, but never sends the call again. An
+    // append whose answer was lost may have been written: sending the same
+    // events (same ids) with the same expected revision again is answered
+    // from the first write (idempotent) or refused as a conflict, never
+    // written twice. With `any`, deduplication by id is the server's best
+    // effort (FIELD-NOTES).
+    const proposed = events.map(toProposed);
     let result: Awaited<ReturnType<EventStoreDBClient['appendToStream']>>;
-    try {
-      result = await this.client.appendToStream(streamName, events.map(toProposed), {
-        expectedRevision: toEsdbExpected(expected),
-      });
-    } catch (error) {
-      throw this.translate(error, streamName, expected);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        result = await this.client.appendToStream(streamName, proposed, {
+          expectedRevision: toEsdbExpected(expected),
+        });
+        break;
+      } catch (error) {
+        if (this.closed || attempt >= this.appendAttempts || !isRetryableAppend(error)) {
+          throw this.translate(error, streamName, expected);
+        }
+        // A "not leader" answer was followed at once: try the leader without waiting.
+        const delayMs = isNotLeader(error) ? 0 : Math.min(1000, this.appendDelayMs * 2 ** (attempt - 1));
+        this.onAppendRetry?.(error, attempt, delayMs);
+        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+        this.assertOpen();
+      }
     }
     const next = BigInt(result.nextExpectedRevision);
     if (result.success === false) {
@@ -416,19 +451,18 @@ export class EventStoreDbEventStore implements EventStore {
     fromRevision: ReadRevision,
     maxCount: bigint | undefined,
   ): Promise<WireEvent[]> {
-    const out: WireEvent[] = [];
-    try {
+    const out = await this.retried(async () => {
+      const events: WireEvent[] = [];
       const read = this.client.readStream(streamName, {
         direction,
         fromRevision,
         ...(maxCount === undefined ? {} : { maxCount }),
       });
       for await (const resolved of read as AsyncIterable<WireResolved>) {
-        if (resolved.event) out.push(resolved.event as WireEvent);
+        if (resolved.event) events.push(resolved.event as WireEvent);
       }
-    } catch (error) {
-      throw this.translate(error, streamName);
-    }
+      return events;
+    }, streamName);
     // close() cancels streams in flight, and a cancelled read simply ends:
     // never hand back a truncated read as if it were complete.
     if (this.closed) throw new EventStoreClosedError();
@@ -436,17 +470,36 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   private async readAllRaw(direction: Direction, fromPosition: ReadPosition, maxCount: number): Promise<WireEvent[]> {
-    const out: WireEvent[] = [];
-    try {
+    const out = await this.retried(async () => {
+      const events: WireEvent[] = [];
       const read = this.client.readAll({ direction, fromPosition, maxCount, resolveLinkTos: false });
       for await (const resolved of read as AsyncIterable<WireResolved>) {
-        if (resolved.event) out.push(resolved.event as WireEvent);
+        if (resolved.event) events.push(resolved.event as WireEvent);
       }
-    } catch (error) {
-      throw this.translate(error);
-    }
+      return events;
+    });
     if (this.closed) throw new EventStoreClosedError();
     return out;
+  }
+
+  /**
+   * A read, started again from scratch when the node or the connection fails
+   * (a leader change: the client has reconnected, to the leader it was
+   * named), as many times as an append would be sent again.
+   */
+  private async retried<T>(read: () => Promise<T>, streamName?: string): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await read();
+      } catch (error) {
+        if (this.closed || attempt >= this.appendAttempts || !isRetryableAppend(error)) {
+          throw this.translate(error, streamName);
+        }
+        const delayMs = isNotLeader(error) ? 0 : Math.min(1000, this.appendDelayMs * 2 ** (attempt - 1));
+        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+        this.assertOpen();
+      }
+    }
   }
 
   // ----------------------------------------------------------------- close
@@ -733,6 +786,15 @@ function isUnavailable(error: unknown): boolean {
   if (UNAVAILABLE_CODES.has(code) || NETWORK_CODES.has(code)) return true;
   // Cluster discovery (client/discovery.js) gives up with a plain Error.
   return error.message.startsWith('Failed to discover');
+}
+
+function isNotLeader(error: unknown): boolean {
+  return error instanceof Error && isCommandError(error) && error.type === ErrorType.NOT_LEADER;
+}
+
+/** Worth sending an append again: the node or the connection failed, not the request. */
+function isRetryableAppend(error: unknown): boolean {
+  return isUnavailable(error);
 }
 
 /** Worth a resubscription: the connection or the server, not the request. */
