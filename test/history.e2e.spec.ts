@@ -248,4 +248,56 @@ describe("a person's history", () => {
       ['RegistrationCancelled', 'empêché'],
     ]);
   });
+
+  test("the organisers' table: arrival (admitted, or refused and why), signature, and the arrival filter", async () => {
+    const fresh = await conferenceWithCharter(api);
+    const register = async () =>
+      expectStatus(await call(api, 'POST', `/conferences/${fresh.cid}/registrations`, personBody()), 201) as {
+        registrationId: string;
+        ticketCode: string;
+      };
+    const [inside, refused, away] = [await register(), await register(), await register()];
+    const scan = (ticketCode: string, idCheck?: unknown) =>
+      call(api, 'POST', `/conferences/${fresh.cid}/scans`, {
+        scanId: randomUUID(),
+        ticketCode,
+        door: PRESS,
+        ...(idCheck ? { idCheck } : {}),
+      });
+    expectStatus(await scan(inside.ticketCode, { document: 'passport', nameMatches: true }), 200);
+    expectStatus(await scan(refused.ticketCode), 200);
+    expectStatus(
+      await call(
+        api,
+        'POST',
+        `/conferences/${fresh.cid}/charters/${fresh.chid}/signatures`,
+        signatureBody(inside.registrationId),
+      ),
+      201,
+    );
+    const list = async (arrival?: string) =>
+      (
+        expectStatus(
+          await call(api, 'GET', `/conferences/${fresh.cid}/registrations${arrival ? `?arrival=${arrival}` : ''}`),
+          200,
+        ) as { items: { registrationId: string; admitted: unknown; refused: unknown; signed: boolean }[] }
+      ).items;
+    const rows = new Map((await list()).map((r) => [r.registrationId, r]));
+    expect(rows.get(inside.registrationId)).toMatchObject({
+      admitted: { door: PRESS, at: expect.any(String) },
+      refused: null,
+      signed: true,
+    });
+    expect(rows.get(refused.registrationId)).toMatchObject({
+      admitted: null,
+      refused: { door: PRESS, reason: 'id_not_checked', at: expect.any(String) },
+      signed: false,
+    });
+    expect(rows.get(away.registrationId)).toMatchObject({ admitted: null, refused: null, signed: false });
+    const ids = async (arrival: string) => (await list(arrival)).map((r) => r.registrationId).sort();
+    expect(await ids('arrived')).toEqual([inside.registrationId]);
+    expect(await ids('refused')).toEqual([refused.registrationId]);
+    expect(await ids('not_arrived')).toEqual([refused.registrationId, away.registrationId].sort());
+    expect((await call(api, 'GET', `/conferences/${fresh.cid}/registrations?arrival=maybe`)).status).toBe(400);
+  });
 });
