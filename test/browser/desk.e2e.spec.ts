@@ -112,7 +112,7 @@ describe("the organisers' desk", () => {
     await page.getByText('412 inscription(s)').waitFor();
     await expect(page.locator('tr.registration').count()).resolves.toBe(50);
     await shot('desk-registrations-1440.png');
-    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    const height = await page.evaluate<number>('document.documentElement.scrollHeight');
     expect(height).toBeLessThan(LAPTOP.height * 4);
     await expect(page.locator('tr.registration .btn-danger').count()).resolves.toBe(0);
     await page.getByText('Page 1 sur 9 — 1 à 50 sur 412').waitFor();
@@ -161,5 +161,43 @@ describe("the organisers' desk", () => {
     await page.locator('tr.registration').first().waitFor();
     expect(new URL(page.url()).searchParams.get('registration')).toBeNull();
     expect(christophe).toBeTruthy();
+  }, 60_000);
+
+  test('one way around: the header opens the charter by its title; a screen paired in the same browser leaves the organiser signed in', async () => {
+    const title = 'Charte des PTCE (essai)';
+    const { charterId } = await call<{ charterId: string }>('POST', `/api/conferences/${conferenceId}/charters`, {
+      title,
+      text: readFixture('ptce-2014/charter.md'),
+    });
+    await page.goto(`${base}/admin/`);
+    await page.getByRole('heading', { name: 'Inscriptions' }).waitFor();
+    const links = page.getByRole('navigation', { name: 'Pages de la conférence' });
+    await links.getByRole('link', { name: `Charte : ${title}` }).click();
+    await page.waitForURL((url) => url.pathname === '/charter/' && url.searchParams.get('charter') === charterId);
+    await page.getByText(title).first().waitFor();
+    await expect(page.getByText('Publier une charte').count()).resolves.toBe(0);
+
+    // The big screen's pairing link, opened on the organiser's laptop to check it.
+    const display = await enrolDevice(base, ADMIN_TOKEN, {
+      name: 'Grand écran du hall',
+      role: 'display',
+      conferenceId,
+    });
+    await page.goto(enrolmentUrl(base, 'dashboard', display.token, conferenceId));
+    await page.getByTestId('device-name').filter({ hasText: 'Grand écran du hall' }).waitFor();
+    await page.goto(`${base}/admin/`);
+    await page.getByRole('heading', { name: 'Inscriptions' }).waitFor();
+    await page.getByTestId('device-name').filter({ hasText: '(organisation)' }).waitFor();
+    await page.locator('tr.registration').first().waitFor();
+    await shot('desk-header-1440.png');
+
+    // The tablet's form picks the charter from a list, and warns that 127.0.0.1 is no address for a phone.
+    await page.getByRole('button', { name: 'Appareils', exact: true }).click();
+    await page.getByLabel('Rôle').selectOption('kiosk');
+    const charter = page.getByLabel('Charte à signer');
+    await charter.locator('option', { hasText: title }).waitFor({ state: 'attached' });
+    await expect(charter.inputValue()).resolves.toBe(charterId);
+    await page.getByTestId('localhost-warning').waitFor();
+    await shot('desk-devices-1440.png');
   }, 60_000);
 });

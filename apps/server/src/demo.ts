@@ -169,7 +169,8 @@ async function main(): Promise<void> {
       `  organisers:  ${base}/admin/#conference=${id}&token=${adminToken}`,
       `  dashboard:   ${dashboard}`,
       `  kiosk:       ${kiosk}`,
-      `  charter:     ${base}/charter/#conference=${id}&charter=${report.charterId}&token=${adminToken}`,
+      // The charter in the query, where the charter page reads it (a fragment's charter is only a kiosk's).
+      `  charter:     ${base}/charter/?conference=${id}&charter=${report.charterId}#token=${adminToken}`,
       `  tickets:     ${base}/api/conferences/${id}/tickets.pdf (Authorization: Bearer <organiser token>)`,
       `  API docs:    ${base}/api/docs`,
       '',

@@ -801,6 +801,12 @@ export const deskApi = {
       }))
       .filter((c) => c.charterId !== ''),
 
+  /** `PUBLIC_URL` as the server was given it (the address phones should be paired on), or `null`. */
+  publicUrl: async (): Promise<string | null> => {
+    const body = await request<unknown>('GET', '/api/devices');
+    return isRecord(body) ? str(body.publicUrl) : null;
+  },
+
   /** The ticket's PNG as an object URL for an <img> (the call needs the token, which an <img src> cannot send). */
   ticketImage: async (cid: string, rid: string): Promise<string> => {
     const token = storage.token();

@@ -532,6 +532,15 @@ const fr = {
   'desk.idChecked': '{document}, nom conforme',
   'desk.idMismatch': '{document}, nom différent',
   'desk.offline': 'scan hors ligne, reçu à {time}',
+  'links.label': 'Pages de la conférence',
+  'links.admin': 'Organisateurs',
+  'links.charter': 'Charte : {title}',
+  'links.dashboard': 'Tableau de bord',
+  'desk.deviceCharter': 'Charte à signer',
+  'desk.deviceNoCharter': 'Aucune (la tablette la choisira)',
+  'desk.charterClosed': 'close',
+  'desk.localhostWarning':
+    'Attention : ce lien pointe vers {address}, une adresse que seul cet ordinateur peut joindre. Un téléphone ou une tablette ne trouvera pas le serveur : démarrez-le avec PUBLIC_URL (par ex. https://192.168.1.10:3443) ou ouvrez cette page par l’adresse du réseau.',
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -1058,6 +1067,15 @@ const en: Record<MessageKey, string> = {
   'desk.idChecked': '{document}, name matches',
   'desk.idMismatch': '{document}, name differs',
   'desk.offline': 'offline scan, received at {time}',
+  'links.label': 'Pages of the conference',
+  'links.admin': 'Organisers',
+  'links.charter': 'Charter: {title}',
+  'links.dashboard': 'Dashboard',
+  'desk.deviceCharter': 'Charter to sign',
+  'desk.deviceNoCharter': 'None (the tablet will choose)',
+  'desk.charterClosed': 'closed',
+  'desk.localhostWarning':
+    'Warning: this link points to {address}, an address only this computer can reach. A phone or tablet will not find the server: start it with PUBLIC_URL (e.g. https://192.168.1.10:3443) or open this page at its network address.',
 };
 
 export type Lang = 'fr' | 'en';

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, type Conference, type ConferenceSummary, type Registration } from '../api';
+import { AppLinks } from '../app-links';
 import { AuthGate } from '../auth';
 import { useLang } from '../i18n';
 import { ErrorMessage, TopBar } from '../shell';
@@ -97,7 +98,11 @@ function AdminPage() {
 
   return (
     <>
-      <TopBar title={t('admin.title')} detail={conference ? conference.name : undefined} />
+      <TopBar
+        title={t('admin.title')}
+        detail={conference ? conference.name : undefined}
+        actions={<AppLinks conferenceId={conference?.conferenceId ?? null} current="admin" />}
+      />
       <main className="page stack admin">
         <ErrorMessage error={error} />
         <div className="row conference-picker">

@@ -4,6 +4,7 @@ import { AuthGate } from '../auth';
 import { ConferenceChooser } from '../door/Setup';
 import { formatTime } from '../format';
 import { useLang, type Lang, type Translate } from '../i18n';
+import { AppLinks } from '../app-links';
 import { ErrorMessage, TopBar } from '../shell';
 import { storage } from '../storage';
 import { ArrivalChart, Bars } from './charts';
@@ -14,6 +15,8 @@ import { dayWindow, slotSeries, SLOT_MS, type DayWindow } from './timeline';
 type Replay = { at: number; snapshot: AttendanceSnapshot | null; error: unknown; loading: boolean };
 
 const REPLAY_DEBOUNCE_MS = 150;
+/** How long a replay stays on screen untouched before the dashboard goes back to live. */
+export const REPLAY_IDLE_MS = 90_000;
 
 /**
  * `/dashboard/?conference=<id>`: the organisers' live figures, for a laptop
@@ -76,6 +79,16 @@ function Dashboard({ conferenceId }: { conferenceId: string }) {
 
   useEffect(() => () => clearTimeout(debounce.current), []);
 
+  // A replay left alone goes back to live by itself: a screen in the hall must not stay on 10:15 all afternoon.
+  useEffect(() => {
+    if (replay === null) return undefined;
+    const timer = setTimeout(() => {
+      request.current++;
+      setReplay(null);
+    }, REPLAY_IDLE_MS);
+    return () => clearTimeout(timer);
+  }, [replay?.at, replay === null]);
+
   const timezone = live.snapshot?.timezone ?? conference?.timezone ?? 'Europe/Paris';
   const clock = (ms: number) => formatTime(new Date(ms).toISOString(), timezone, lang);
 
@@ -106,7 +119,7 @@ function Dashboard({ conferenceId }: { conferenceId: string }) {
   const title = live.snapshot?.name ?? conference?.name ?? t('dashboard.title');
 
   return (
-    <div className="dash">
+    <div className={replay ? 'dash dash-replaying' : 'dash'}>
       <TopBar
         title={title}
         detail={
@@ -122,11 +135,14 @@ function Dashboard({ conferenceId }: { conferenceId: string }) {
           </div>
         }
         actions={
-          replay ? (
-            <button type="button" className="btn btn-small dash-back" onClick={backToLive}>
-              {t('dashboard.backToLive')}
-            </button>
-          ) : null
+          <>
+            {replay ? (
+              <button type="button" className="btn btn-small dash-back" onClick={backToLive}>
+                {t('dashboard.backToLive')}
+              </button>
+            ) : null}
+            <AppLinks conferenceId={conferenceId} current="dashboard" />
+          </>
         }
       />
       <main className="dash-main">
