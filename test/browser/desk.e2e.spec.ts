@@ -200,4 +200,26 @@ describe("the organisers' desk", () => {
     await page.getByTestId('localhost-warning').waitFor();
     await shot('desk-devices-1440.png');
   }, 60_000);
+
+  test('the dashboard from five metres: « admis » and « présents » explained; a replay is framed apart from live', async () => {
+    const hall = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'fr-FR' });
+    try {
+      const screen = await hall.newPage();
+      const display = await enrolDevice(base, ADMIN_TOKEN, { name: 'Écran du hall', role: 'display', conferenceId });
+      await screen.goto(enrolmentUrl(base, 'dashboard', display.token, conferenceId));
+      await screen.getByText('admis : entrées validées à une porte depuis le matin').waitFor();
+      await screen.getByText('présents : admis dont l’entrée n’a pas été annulée').waitFor();
+      if (SHOTS) await screen.screenshot({ path: join(SHOTS, 'desk-dashboard-1920.png') });
+      const slider = screen.getByRole('slider', { name: 'Revoir la journée' });
+      await slider.focus();
+      await slider.press('Home');
+      await screen.getByTestId('replay-banner').waitFor();
+      await screen.locator('.dash.dash-replaying').waitFor();
+      if (SHOTS) await screen.screenshot({ path: join(SHOTS, 'desk-dashboard-replay-1920.png') });
+      await screen.getByRole('button', { name: 'Revenir au direct' }).click();
+      await expect(screen.locator('.dash.dash-replaying').count()).resolves.toBe(0);
+    } finally {
+      await hall.close();
+    }
+  }, 60_000);
 });

@@ -537,6 +537,8 @@ const fr = {
   'links.charter': 'Charte : {title}',
   'links.dashboard': 'Tableau de bord',
   'desk.deviceCharter': 'Charte à signer',
+  'desk.dashAdmittedExplain': 'admis : entrées validées à une porte depuis le matin',
+  'desk.dashPresentExplain': 'présents : admis dont l’entrée n’a pas été annulée',
   'desk.deviceNoCharter': 'Aucune (la tablette la choisira)',
   'desk.charterClosed': 'close',
   'desk.localhostWarning':
@@ -1072,6 +1074,8 @@ const en: Record<MessageKey, string> = {
   'links.charter': 'Charter: {title}',
   'links.dashboard': 'Dashboard',
   'desk.deviceCharter': 'Charter to sign',
+  'desk.dashAdmittedExplain': 'admitted: entries let in at a door since the morning',
+  'desk.dashPresentExplain': 'present: admitted, and the entry not undone',
   'desk.deviceNoCharter': 'None (the tablet will choose)',
   'desk.charterClosed': 'closed',
   'desk.localhostWarning':

@@ -126,7 +126,7 @@ function Dashboard({ conferenceId }: { conferenceId: string }) {
           <div className="dash-status-row">
             <ConnectionBadge connection={live.connection} clock={clock} t={t} />
             {replay ? (
-              <span className="dash-pill dash-pill-replay" role="status">
+              <span className="dash-pill dash-pill-replay" role="status" data-testid="replay-banner">
                 {!replay.loading
                   ? t('dashboard.replayAt', { time: clock(replay.at) })
                   : t('dashboard.replayLoading', { time: clock(replay.at) })}
@@ -254,10 +254,12 @@ function Figures({
     <div className="dash-grid">
       <Kpi label={t('dashboard.admitted')} testId="dash-admitted" value={n(s.admitted)} tone="green">
         <span>{t('dashboard.admittedOf', { count: n(s.registered) })}</span>
+        <span className="dash-explain">{t('desk.dashAdmittedExplain')}</span>
         {s.undone > 0 ? <span>{t('dashboard.undone', { count: n(s.undone) })}</span> : null}
       </Kpi>
       <Kpi label={t('dashboard.present')} testId="dash-present" value={n(s.present)} tone="blue">
         <span>{t('dashboard.presentShare', { percent: percent(s.present, s.registered, lang) })}</span>
+        <span className="dash-explain">{t('desk.dashPresentExplain')}</span>
         {s.conflicts && s.conflicts.open > 0 ? (
           <span className="dash-warn" data-testid="dash-conflicts">
             {t('dashboard.conflicts', { count: n(s.conflicts.open) })}
