@@ -29,7 +29,16 @@ describe('the simulated day', () => {
     });
     // The day has every kind of step, most arrivals in the half hour before the start.
     const kinds = new Set(plan.map((s) => s.kind));
-    expect([...kinds].sort()).toEqual(['close', 'lunch', 'offline_scan', 'scan', 'sign', 'undo', 'walk_in']);
+    expect([...kinds].sort()).toEqual([
+      'close',
+      'lunch',
+      'offline_scan',
+      'raise_capacity',
+      'scan',
+      'sign',
+      'undo',
+      'walk_in',
+    ]);
     const start = Date.parse('2014-09-19T09:30:00+02:00');
     const arrivals = plan.filter((s) => s.kind === 'scan' || s.kind === 'offline_scan').map((s) => s.at);
     const rush = arrivals.filter((at) => at >= start - 30 * 60_000 && at <= start).length;
@@ -51,6 +60,8 @@ describe('the simulated day', () => {
     expect(folded.signatures.count).toBe(tally.signatures);
     for (const [reason, count] of Object.entries(folded.refused))
       expect([reason, count]).toEqual([reason, tally.refused[reason] ?? 0]);
+    // The walk-ins came after the organisers opened places: all five are in.
+    expect(tally.walkInsAdmitted).toBe(5);
     // And the dashboard's snapshot says the same.
     const live = await call(server.base, 'GET', `/api/conferences/${DEMO_CONFERENCE_ID}/attendance`);
     expect(live.body).toMatchObject({ present: tally.present, lunch: { paid: tally.lunchPaid } });

@@ -49,6 +49,7 @@ export type SimStep =
   | { kind: 'lunch'; at: number; device: DeviceKey; registrationId: string; method: 'cash' | 'cheque' | 'card' }
   | { kind: 'walk_in'; at: number; device: DeviceKey; door: string; index: number }
   | { kind: 'sign'; at: number; registrationId: string; onBehalfOf: string }
+  | { kind: 'raise_capacity'; at: number; by: number }
   | { kind: 'close'; at: number };
 
 interface IdCheckBody {
@@ -149,10 +150,20 @@ export function planDay(conference: SimConference, people: readonly SimRegistrat
       steps.push({ kind: 'lunch', at: when + MINUTE, device, registrationId: p.registrationId, method: pick(METHODS) });
     }
   }
-  // People on the waiting list or cancelled who still come to the door.
-  for (const p of people.filter((x) => x.status !== 'registered').slice(0, 4)) {
-    steps.push({ kind: 'scan', at: arrival(), device: 'main', door: main, ticketCode: p.ticketCode, idCheck: id() });
+  // People on the waiting list who still come to the door, before the organisers open more places.
+  const waiting = people.filter((x) => x.status !== 'registered');
+  for (const [i, p] of waiting.slice(0, 4).entries()) {
+    steps.push({
+      kind: 'scan',
+      at: start - 25 * MINUTE + i * 3 * MINUTE,
+      device: 'main',
+      door: main,
+      ticketCode: p.ticketCode,
+      idCheck: id(),
+    });
   }
+  // At the start the organisers open places for the waiting list and the walk-ins (everyone waiting is promoted).
+  steps.push({ kind: 'raise_capacity', at: start + 5 * MINUTE, by: waiting.length + 10 });
   // A ticket from another event, twice.
   for (let i = 0; i < 2; i++) {
     steps.push({
@@ -165,7 +176,7 @@ export function planDay(conference: SimConference, people: readonly SimRegistrat
     });
   }
   for (let i = 0; i < 5; i++) {
-    steps.push({ kind: 'walk_in', at: start - 15 * MINUTE + i * 9 * MINUTE, device: 'main', door: main, index: i });
+    steps.push({ kind: 'walk_in', at: start + 8 * MINUTE + i * 9 * MINUTE, device: 'main', door: main, index: i });
   }
   steps.sort((a, b) => a.at - b.at);
   return withSignatures(steps, conference, people, start, rnd);
@@ -205,6 +216,7 @@ export interface DayTally {
   lunchPaid: number;
   signatures: number;
   walkIns: number;
+  walkInsAdmitted: number;
   offlineUploaded: number;
   undone: number;
   closed: boolean;
@@ -259,6 +271,7 @@ export async function playDay(plan: readonly SimStep[], options: PlayOptions): P
     lunchPaid: 0,
     signatures: 0,
     walkIns: 0,
+    walkInsAdmitted: 0,
     offlineUploaded: 0,
     undone: 0,
     closed: false,
@@ -374,16 +387,20 @@ export async function playDay(plan: readonly SimStep[], options: PlayOptions): P
         );
         tally.walkIns += 1;
         const scanId = randomUUID();
-        scanned(
-          await send(tokens[step.device], 'POST', `/conferences/${cid}/scans`, {
+        const answer = await send<{ result: string; reason?: string }>(
+          tokens[step.device],
+          'POST',
+          `/conferences/${cid}/scans`,
+          {
             scanId,
             ticketCode: reg.ticketCode,
             door: step.door,
             scannedAt: iso(step.at + 30_000),
             idCheck: { document: 'national_id', nameMatches: true },
-          }),
-          scanId,
+          },
         );
+        scanned(answer, scanId);
+        if (answer.result === 'admitted') tally.walkInsAdmitted += 1;
         break;
       }
       case 'sign': {
@@ -409,6 +426,19 @@ export async function playDay(plan: readonly SimStep[], options: PlayOptions): P
           deviceSignedAt: iso(step.at),
         });
         tally.signatures += 1;
+        break;
+      }
+      case 'raise_capacity': {
+        const c = await send<Record<string, unknown> & { capacity: number }>(
+          tokens.organiser,
+          'GET',
+          `/conferences/${cid}`,
+        );
+        const details = ['name', 'venue', 'startsAt', 'endsAt', 'timezone', 'idCheckRequired', 'lunch', 'doors'];
+        await send(tokens.organiser, 'PUT', `/conferences/${cid}`, {
+          ...Object.fromEntries(details.filter((k) => c[k] !== undefined).map((k) => [k, c[k]])),
+          capacity: c.capacity + step.by,
+        });
         break;
       }
       case 'close':
