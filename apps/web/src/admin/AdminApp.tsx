@@ -98,12 +98,10 @@ function AdminPage() {
 
   return (
     <>
-      <TopBar
-        title={t('admin.title')}
-        detail={conference ? conference.name : undefined}
-        actions={<AppLinks conferenceId={conference?.conferenceId ?? null} current="admin" />}
-      />
+      <TopBar title={t('admin.title')} detail={conference ? conference.name : undefined} />
       <main className="page stack admin">
+        {/* In the page, not the sticky bar: on a phone the bar must stay short. */}
+        <AppLinks conferenceId={conference?.conferenceId ?? null} current="admin" />
         <ErrorMessage error={error} />
         <div className="row conference-picker">
           <label className="field grow">
