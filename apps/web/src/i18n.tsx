@@ -539,6 +539,7 @@ const fr = {
   'desk.deviceCharter': 'Charte à signer',
   'desk.dashAdmittedExplain': 'admis : entrées validées à une porte depuis le matin',
   'desk.dashPresentExplain': 'présents : admis dont l’entrée n’a pas été annulée',
+  'desk.replayAutoReturn': 'Relecture : retour au direct tout seul après {seconds} s sans geste',
   'desk.deviceNoCharter': 'Aucune (la tablette la choisira)',
   'desk.charterClosed': 'close',
   'desk.localhostWarning':
@@ -1076,6 +1077,7 @@ const en: Record<MessageKey, string> = {
   'desk.deviceCharter': 'Charter to sign',
   'desk.dashAdmittedExplain': 'admitted: entries let in at a door since the morning',
   'desk.dashPresentExplain': 'present: admitted, and the entry not undone',
+  'desk.replayAutoReturn': 'Replay: back to live by itself after {seconds} s untouched',
   'desk.deviceNoCharter': 'None (the tablet will choose)',
   'desk.charterClosed': 'closed',
   'desk.localhostWarning':

@@ -137,9 +137,14 @@ function Dashboard({ conferenceId }: { conferenceId: string }) {
         actions={
           <>
             {replay ? (
-              <button type="button" className="btn btn-small dash-back" onClick={backToLive}>
-                {t('dashboard.backToLive')}
-              </button>
+              <>
+                <span className="dash-replay-note">
+                  {t('desk.replayAutoReturn', { seconds: Math.round(REPLAY_IDLE_MS / 1000) })}
+                </span>
+                <button type="button" className="btn btn-small dash-back" onClick={backToLive}>
+                  {t('dashboard.backToLive')}
+                </button>
+              </>
             ) : null}
             <AppLinks conferenceId={conferenceId} current="dashboard" />
           </>
