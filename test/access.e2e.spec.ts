@@ -36,6 +36,7 @@ const EXPECTED: [string, string, Role[]][] = [
   ['GET', '/api/conferences/{cid}/attendees', [O, 'door']],
   ['GET', '/api/conferences/{cid}/registrations/{rid}/export', [O]],
   ['POST', '/api/conferences/{cid}/registrations/{rid}/erase', [O]],
+  ['GET', '/api/conferences/{cid}/registrations/{rid}/history', [O]],
   ['GET', '/api/conferences/{cid}/tickets/{ticketCode}', [O, 'door']],
   ['POST', '/api/conferences/{cid}/scans', [O, 'door']],
   ['POST', '/api/conferences/{cid}/scans/{scanId}/undo', [O, 'door']],

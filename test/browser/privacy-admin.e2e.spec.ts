@@ -37,14 +37,22 @@ describe('the organisers export and erase a person’s data', () => {
     return res.body;
   }
 
-  const rows = () => page.locator('li.registration');
+  const rows = () => page.locator('tr.registration');
   const rowOf = (text: string) => rows().filter({ hasText: text });
 
-  /** Clicks « Exporter les données » in `row` and returns the saved file's name and JSON. */
+  /** Opens the row's menu of actions (the table keeps them out of sight until asked). */
+  const menuOf = async (row: ReturnType<typeof rowOf>) => {
+    const menu = row.getByRole('menu');
+    if ((await menu.count()) === 0) await row.getByRole('button', { name: /^Actions pour/ }).click();
+    return menu;
+  };
+
+  /** Clicks « Exporter les données » in `row`'s menu and returns the saved file's name and JSON. */
   async function exportFrom(row: ReturnType<typeof rowOf>): Promise<{ name: string; json: unknown }> {
+    const menu = await menuOf(row);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      row.getByRole('button', { name: 'Exporter les données' }).click(),
+      menu.getByRole('menuitem', { name: 'Exporter les données' }).click(),
     ]);
     const path = await download.path();
     return { name: download.suggestedFilename(), json: JSON.parse(readFileSync(path, 'utf8')) as unknown };
@@ -99,9 +107,9 @@ describe('the organisers export and erase a person’s data', () => {
     expect(exported.json).toMatchObject({ registrationId: zephyrine.registrationId });
     expect(JSON.stringify(exported.json)).toContain(zephyrine.email);
 
-    // Right to be forgotten: a panel explains, and asks why.
-    await row.getByRole('button', { name: 'Effacer les données personnelles' }).click();
-    const panel = row.getByRole('group', { name: /Effacer les données personnelles de Zéphyrine Quintavalle/ });
+    // Right to be forgotten: a dialog explains, and asks why.
+    await (await menuOf(row)).getByRole('menuitem', { name: 'Effacer les données personnelles…' }).click();
+    const panel = page.getByRole('dialog', { name: /Effacer les données personnelles de Zéphyrine Quintavalle/ });
     await panel.waitFor();
     const explanation = await panel.innerText();
     expect(explanation).toContain('illisibles pour de bon');
@@ -124,7 +132,9 @@ describe('the organisers export and erase a person’s data', () => {
     const erasedRow = rowOf('Personne effacée');
     await erasedRow.waitFor();
     await expect(erasedRow.count()).resolves.toBe(1);
-    await expect(erasedRow.getByRole('button', { name: 'Effacer les données personnelles' }).count()).resolves.toBe(0);
+    await expect(
+      (await menuOf(erasedRow)).getByRole('menuitem', { name: 'Effacer les données personnelles…' }).count(),
+    ).resolves.toBe(0);
     await rowOf('Anatole Brévannes').waitFor();
     await expect(rows().count()).resolves.toBe(2);
     const text = await page.locator('body').innerText();

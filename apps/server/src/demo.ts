@@ -15,6 +15,7 @@ import { ADMIN_DEVICE_ID, DeviceRegistry } from './auth/device-registry.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { ConferenceRegistry } from './conferences/conference-registry.js';
 import { PublishCharterCommand } from './charters/publish-charter/publish-charter.js';
+import { simulateDay } from './demo-simulation.js';
 import { ScheduleConferenceCommand } from './conferences/schedule-conference/schedule-conference.js';
 import {
   ImportRegistrationsCommand,
@@ -169,12 +170,38 @@ async function main(): Promise<void> {
       `  organisers:  ${base}/admin/#conference=${id}&token=${adminToken}`,
       `  dashboard:   ${dashboard}`,
       `  kiosk:       ${kiosk}`,
-      `  charter:     ${base}/charter/#conference=${id}&charter=${report.charterId}&token=${adminToken}`,
+      // The charter in the query, where the charter page reads it (a fragment's charter is only a kiosk's).
+      `  charter:     ${base}/charter/?conference=${id}&charter=${report.charterId}#token=${adminToken}`,
       `  tickets:     ${base}/api/conferences/${id}/tickets.pdf (Authorization: Bearer <organiser token>)`,
       `  API docs:    ${base}/api/docs`,
       '',
     ].join('\n'),
   );
+  const options = simulationOptions(process.argv.slice(2));
+  if (options === null) return;
+  process.stdout.write(
+    `Simulating the day at ${options.speed}× (a minute of the day every ${(60 / options.speed).toFixed(2)} s): watch the dashboard.\n`,
+  );
+  const { tally } = await simulateDay({
+    base: `http://127.0.0.1:${config.port}`,
+    organiserToken: adminToken,
+    conferenceId: id,
+    charterId: report.charterId,
+    speed: options.speed,
+    log: (line) => process.stdout.write(`  ${line}\n`),
+  });
+  process.stdout.write(
+    `The day is over: ${tally.present} present, ${Object.values(tally.refused).reduce((a, b) => a + b, 0)} refusals, ${tally.lunchPaid} lunches paid, ${tally.signatures} signatures, charter closed. The server keeps running.\n`,
+  );
+}
+
+/** `--simulate [--speed N]` (60 by default: a minute of the day a second); `null` without `--simulate`. */
+export function simulationOptions(args: readonly string[]): { speed: number } | null {
+  if (!args.includes('--simulate')) return null;
+  const at = args.indexOf('--speed');
+  const speed = at >= 0 ? Number(args[at + 1]) : 60;
+  if (!Number.isFinite(speed) || speed <= 0) throw new Error('--speed takes a positive number, e.g. --speed 120');
+  return { speed };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -161,6 +161,18 @@ export interface Registration {
   status: RegistrationStatus;
   ticketCode: string | null;
   erased: boolean;
+  /** The standing admission, if any. */
+  admitted: Admission | null;
+  /** The last refusal at a door (shown when no admission stands). */
+  refused: Refusal | null;
+  /** A standing signature of one of the conference's charters. */
+  signed: boolean;
+}
+
+export interface Refusal {
+  at: string;
+  door: string;
+  reason: RefusalReason;
 }
 
 export interface ImportLine {
@@ -672,6 +684,16 @@ export const fullName = (a: { firstName: string; lastName: string }): string => 
 
 // --------------------------------------------------------------- endpoints
 
+const REFUSAL_SET = new Set<string>(REFUSAL_REASONS);
+const toRefusal = (value: unknown): Refusal | null =>
+  isRecord(value) &&
+  typeof value.at === 'string' &&
+  typeof value.door === 'string' &&
+  typeof value.reason === 'string' &&
+  REFUSAL_SET.has(value.reason)
+    ? { at: value.at, door: value.door, reason: value.reason as RefusalReason }
+    : null;
+
 export const api = {
   listConferences: async (): Promise<ConferenceSummary[]> =>
     items(await request<unknown>('GET', '/api/conferences'))
@@ -725,7 +747,7 @@ export const api = {
 
   registrations: async (
     cid: string,
-    filter: { q?: string; category?: string; status?: string; lunch?: string },
+    filter: { q?: string; category?: string; status?: string; lunch?: string; arrival?: string },
   ): Promise<Registration[]> => {
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(filter)) if (value) query.set(key, value);
@@ -744,6 +766,9 @@ export const api = {
         status: a.status ?? 'registered',
         ticketCode: a.ticketCode,
         erased: a.erased,
+        admitted: a.admitted,
+        refused: toRefusal(r.refused),
+        signed: r.signed === true,
       };
     });
   },
@@ -815,6 +840,87 @@ export const api = {
   ticketPngPath: (cid: string, rid: string) => `${conf(cid)}/registrations/${enc(rid)}/ticket.png`,
   allTicketsPath: (cid: string) => `${conf(cid)}/tickets.pdf`,
   importPath: (cid: string) => `${conf(cid)}/registrations/import`,
+};
+
+// ------------------------------------------------- Organisers' desk (issue 13)
+
+/** One step of a person's story (`GET .../registrations/:rid/history`, API.md "A person's history"). */
+export interface HistoryEntry {
+  /** When it happened (a scan's own time, also for one sent late by a door without network). */
+  at: string;
+  recordedAt: string;
+  /** The stored event type: PersonRegistered, EntryRefused, AttendeeAdmitted, LunchPaid, CharterSigned… */
+  type: string;
+  door: string | null;
+  /** The device's name as enrolled. */
+  device: string | null;
+  detail: {
+    result?: 'admitted' | 'refused';
+    reason?: string;
+    idCheck?: IdCheck | null;
+    offline?: { receivedAt: string };
+    previous?: Admission;
+    cause?: string;
+    category?: string;
+    source?: string;
+    amountCents?: number;
+    currency?: string;
+    method?: string;
+    charterTitle?: string;
+    sequence?: number;
+    onBehalfOf?: string;
+    note?: string;
+  };
+}
+
+export interface CharterListItem {
+  charterId: string;
+  title: string;
+  status: CharterStatus;
+}
+
+export const deskApi = {
+  history: async (cid: string, rid: string): Promise<HistoryEntry[]> =>
+    items(await request<unknown>('GET', `${conf(cid)}/registrations/${enc(rid)}/history`))
+      .filter(isRecord)
+      .map((e) => ({
+        at: str(e.at) ?? '',
+        recordedAt: str(e.recordedAt) ?? '',
+        type: str(e.type) ?? '',
+        door: str(e.door),
+        device: str(e.device),
+        detail: isRecord(e.detail) ? e.detail : {},
+      })),
+
+  charters: async (cid: string): Promise<CharterListItem[]> =>
+    items(await request<unknown>('GET', `${conf(cid)}/charters`))
+      .filter(isRecord)
+      .map((c) => ({
+        charterId: str(c.charterId) ?? '',
+        title: str(c.title) ?? '',
+        status: c.status === 'closed' ? ('closed' as const) : ('open' as const),
+      }))
+      .filter((c) => c.charterId !== ''),
+
+  /** `PUBLIC_URL` as the server was given it (the address phones should be paired on), or `null`. */
+  publicUrl: async (): Promise<string | null> => {
+    const body = await request<unknown>('GET', '/api/devices');
+    return isRecord(body) ? str(body.publicUrl) : null;
+  },
+
+  /** The ticket's PNG as an object URL for an <img> (the call needs the token, which an <img src> cannot send). */
+  ticketImage: async (cid: string, rid: string): Promise<string> => {
+    const token = storage.token();
+    let response: Response;
+    try {
+      response = await fetch(api.ticketPngPath(cid, rid), { headers: headers(token, { Accept: 'image/png' }) });
+    } catch (error) {
+      throw new NetworkError(error);
+    }
+    reportAuthFailure(response.status, token);
+    if (!response.ok) throw toApiError(response.status, null);
+    return URL.createObjectURL(await response.blob());
+  },
 };
 
 /**

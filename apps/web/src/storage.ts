@@ -24,12 +24,48 @@ function write(key: string, value: string | null): void {
   }
 }
 
+/** The app of this page: the first segment of the path (`door`, `admin`, `kiosk`, `charter`, `dashboard`). */
+function currentApp(): string {
+  return window.location.pathname.split('/').filter(Boolean)[0] ?? 'home';
+}
+
+/**
+ * This app's own key. The door keeps the single key of earlier versions
+ * (`token`): phones paired before keep working, and the offline door's code
+ * (which reads `storage.token()`) sees no change.
+ */
+const ownTokenKey = (): string => (currentApp() === 'door' ? 'token' : `token.${currentApp()}`);
+
+/** Where the token in use is kept: this app's own key, else the organiser's, else the earlier single one. */
+function tokenKey(): string | null {
+  for (const key of [ownTokenKey(), 'token.admin', 'token']) if (read(key) !== null) return key;
+  return null;
+}
+
 export const storage = {
   lang: (): 'fr' | 'en' => (read('lang') === 'en' ? 'en' : 'fr'),
   setLang: (lang: 'fr' | 'en') => write('lang', lang),
 
-  token: (): string | null => read('token'),
-  setToken: (token: string | null) => write('token', token),
+  /**
+   * The token of the app on this page. One browser may hold several devices'
+   * tokens (an organiser's laptop opens a screen's pairing link to check it,
+   * and must stay an organiser in /admin/), so each app keeps its own
+   * (`token.<app>`, the door's is `token`). An app without one falls back to
+   * the organiser's (what /admin/ holds: an organiser may open every page),
+   * then to the single token of earlier versions (`token`).
+   */
+  token: (): string | null => {
+    const key = tokenKey();
+    return key === null ? null : read(key);
+  },
+  /** Keeps this app's token; `null` forgets the one in use (own, organiser's or earlier), as after a 401. */
+  setToken: (token: string | null) => {
+    if (token !== null) write(ownTokenKey(), token);
+    else {
+      const key = tokenKey();
+      if (key !== null) write(key, null);
+    }
+  },
 
   conferenceId: (): string | null => read('conferenceId'),
   setConferenceId: (id: string | null) => write('conferenceId', id),

@@ -41,6 +41,7 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Role[]>> = {
   // personal data
   'GET /api/conferences/:cid/registrations/:rid/export': [O],
   'POST /api/conferences/:cid/registrations/:rid/erase': [O],
+  'GET /api/conferences/:cid/registrations/:rid/history': [O],
   // arrivals
   'GET /api/conferences/:cid/tickets/:ticketCode': [O, 'door'],
   'POST /api/conferences/:cid/scans': [O, 'door'],

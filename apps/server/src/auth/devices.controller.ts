@@ -1,4 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
 import {
   Command,
   CommandBus,
@@ -77,13 +79,22 @@ export class RevokeDeviceHandler implements ICommandHandler<RevokeDeviceCommand>
   }
 }
 
-export class ListDevicesQuery extends Query<{ devices: DeviceView[] }> {}
+export class ListDevicesQuery extends Query<{ devices: DeviceView[]; publicUrl: string | null }> {}
 
+/**
+ * The devices, and the address they should be paired on (`PUBLIC_URL`, or
+ * `null` when it is not set): the organisers' page builds its pairing links
+ * and QR codes on it rather than on whatever address its own tab shows (a
+ * laptop on `localhost` would hand a phone `localhost`).
+ */
 @QueryHandler(ListDevicesQuery)
 export class ListDevicesHandler implements IQueryHandler<ListDevicesQuery> {
-  constructor(private readonly devices: DeviceRegistry) {}
-  async execute(): Promise<{ devices: DeviceView[] }> {
-    return { devices: await this.devices.list() };
+  constructor(
+    private readonly devices: DeviceRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+  async execute(): Promise<{ devices: DeviceView[]; publicUrl: string | null }> {
+    return { devices: await this.devices.list(), publicUrl: this.config.publicUrl ?? null };
   }
 }
 
@@ -111,7 +122,7 @@ export class DevicesController {
   }
 
   @Get('devices')
-  list(): Promise<{ devices: DeviceView[] }> {
+  list(): Promise<{ devices: DeviceView[]; publicUrl: string | null }> {
     return this.queries.execute(new ListDevicesQuery());
   }
 

@@ -43,6 +43,24 @@ export class ExportPersonQuery extends Query<PersonExport> {
 }
 
 /**
+ * Every stored event of the conference that names the registration, in the
+ * order they were recorded: its registration, cancellation and erasure, its
+ * ticket's scans and payments, its signatures. Found in the log itself, so
+ * that the export and the history (person-history.ts) cannot disagree on
+ * what is known about someone.
+ */
+export async function eventsNaming(
+  store: EventStore,
+  conferenceId: string,
+  registrationId: string,
+): Promise<RecordedEvent[]> {
+  return (await store.readAll()).filter((e) => {
+    const data = e.data as { registrationId?: unknown; conferenceId?: unknown } | null;
+    return data?.registrationId === registrationId && data.conferenceId === conferenceId;
+  });
+}
+
+/**
  * The right of access: everything held about one person, found in the log
  * itself (every event of the conference that names the registration, with
  * the device and time that caused it), not in a read model that might have
@@ -59,12 +77,7 @@ export class ExportPersonHandler implements IQueryHandler<ExportPersonQuery> {
     const conference = await this.registry.scheduled(conferenceId);
     const registration = conference.registrations.get(registrationId);
     if (registration === undefined) throw notFound('unknown_registration', `No registration ${registrationId}`);
-    const events = (await this.store.readAll())
-      .filter((e) => {
-        const data = e.data as { registrationId?: unknown; conferenceId?: unknown } | null;
-        return data?.registrationId === registrationId && data.conferenceId === conferenceId;
-      })
-      .map(exported);
+    const events = (await eventsNaming(this.store, conferenceId, registrationId)).map(exported);
     return {
       exportedAt: new Date().toISOString(),
       conferenceId,

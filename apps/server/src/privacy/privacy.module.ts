@@ -4,11 +4,12 @@ import { CharterModule } from '../charters/charter.module.js';
 import { ErasePersonController, ErasePersonHandler } from './erase-person.js';
 import { ExportPersonController, ExportPersonHandler } from './export-person.js';
 import { PersonKeys } from './person-data.js';
+import { PersonHistoryController, PersonHistoryHandler } from './person-history.js';
 
-/** A person's rights over their data: access (export) and erasure. */
+/** A person's rights over their data: access (export), erasure, and their story told from the log (history). */
 @Module({
   imports: [ConferencesModule, CharterModule],
-  controllers: [ErasePersonController, ExportPersonController],
-  providers: [PersonKeys, ErasePersonHandler, ExportPersonHandler],
+  controllers: [ErasePersonController, ExportPersonController, PersonHistoryController],
+  providers: [PersonKeys, ErasePersonHandler, ExportPersonHandler, PersonHistoryHandler],
 })
 export class PrivacyModule {}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { api, type Conference, type ConferenceSummary } from '../api';
+import { api, type Conference, type ConferenceSummary, type Registration } from '../api';
+import { AppLinks } from '../app-links';
 import { AuthGate } from '../auth';
 import { useLang } from '../i18n';
 import { ErrorMessage, TopBar } from '../shell';
@@ -8,6 +9,7 @@ import { ConferenceForm } from './ConferenceForm';
 import { Conflicts } from './Conflicts';
 import { Devices } from './Devices';
 import { ImportCsv } from './ImportCsv';
+import { PersonPage } from './PersonPage';
 import { Registrations } from './Registrations';
 
 type Tab = 'registrations' | 'import' | 'conference' | 'devices' | 'conflicts';
@@ -33,6 +35,28 @@ function AdminPage() {
   const [tab, setTab] = useState<Tab>('registrations');
   const [error, setError] = useState<unknown>(null);
   const [refresh, setRefresh] = useState(0);
+  const [person, setPerson] = useState<{ id: string; initial: Registration | null } | null>(() => {
+    const id = personInUrl();
+    return id ? { id, initial: null } : null;
+  });
+
+  // A person's page has its own address (`/admin/?registration=<id>`): it can be reloaded, shared, and left with Back.
+  useEffect(() => {
+    const sync = () => {
+      const id = personInUrl();
+      setPerson((p) => (id === null ? null : p?.id === id ? p : { id, initial: null }));
+    };
+    window.addEventListener('popstate', sync);
+    return () => window.removeEventListener('popstate', sync);
+  }, []);
+
+  const openPerson = (registration: Registration | null, id?: string) => {
+    const url = new URL(window.location.href);
+    if (registration || id) url.searchParams.set('registration', registration?.registrationId ?? id!);
+    else url.searchParams.delete('registration');
+    window.history.pushState(null, '', url.pathname + url.search + url.hash);
+    setPerson(registration || id ? { id: registration?.registrationId ?? id!, initial: registration } : null);
+  };
 
   useEffect(() => {
     let live = true;
@@ -66,6 +90,7 @@ function AdminPage() {
 
   const choose = (id: string | null) => {
     storage.setConferenceId(id);
+    if (person) openPerson(null);
     setConference(null);
     setCreating(false);
     setConferenceId(id);
@@ -75,6 +100,8 @@ function AdminPage() {
     <>
       <TopBar title={t('admin.title')} detail={conference ? conference.name : undefined} />
       <main className="page stack admin">
+        {/* In the page, not the sticky bar: on a phone the bar must stay short. */}
+        <AppLinks conferenceId={conference?.conferenceId ?? null} current="admin" />
         <ErrorMessage error={error} />
         <div className="row conference-picker">
           <label className="field grow">
@@ -121,7 +148,10 @@ function AdminPage() {
                   type="button"
                   className="tab"
                   aria-current={tab === name ? 'page' : undefined}
-                  onClick={() => setTab(name)}
+                  onClick={() => {
+                    if (person) openPerson(null);
+                    setTab(name);
+                  }}
                 >
                   {t(
                     name === 'registrations'
@@ -137,8 +167,23 @@ function AdminPage() {
                 </button>
               ))}
             </nav>
-            {tab === 'registrations' ? (
-              <Registrations conferenceId={conference.conferenceId} refresh={refresh} />
+            {tab === 'registrations' && person ? (
+              <PersonPage
+                key={person.id}
+                conferenceId={conference.conferenceId}
+                registrationId={person.id}
+                timezone={conference.timezone}
+                initial={person.initial}
+                onBack={() => openPerson(null)}
+              />
+            ) : null}
+            {tab === 'registrations' && !person ? (
+              <Registrations
+                conferenceId={conference.conferenceId}
+                timezone={conference.timezone}
+                refresh={refresh}
+                onOpen={(r) => openPerson(r)}
+              />
             ) : null}
             {tab === 'import' ? (
               <ImportCsv conferenceId={conference.conferenceId} onImported={() => setRefresh((n) => n + 1)} />
@@ -162,3 +207,5 @@ function AdminPage() {
     </>
   );
 }
+
+const personInUrl = (): string | null => new URL(window.location.href).searchParams.get('registration');

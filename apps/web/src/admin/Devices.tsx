@@ -1,6 +1,14 @@
 import QRCode from 'qrcode';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, type ConferenceSummary, type Device, type NewDevice, type Role } from '../api';
+import {
+  api,
+  deskApi,
+  type CharterListItem,
+  type ConferenceSummary,
+  type Device,
+  type NewDevice,
+  type Role,
+} from '../api';
 import { useDevice } from '../device';
 import { formatDateTime, formatRelative } from '../format';
 import { useLang } from '../i18n';
@@ -19,12 +27,44 @@ const APP_OF: Record<Role, string> = { door: 'door', kiosk: 'kiosk', display: 'd
  * The token is in the fragment, which the browser never sends: it stays out of
  * the server's logs and of `Referer`. A kiosk may be told its charter too.
  */
-export function enrolmentLink(role: Role, token: string, conferenceId: string | null, charterId?: string): string {
+export function enrolmentLink(
+  role: Role,
+  token: string,
+  conferenceId: string | null,
+  charterId?: string,
+  base: string = window.location.origin,
+): string {
   const params = new URLSearchParams();
   if (conferenceId) params.set('conference', conferenceId);
   params.set('token', token);
   if (role === 'kiosk' && charterId) params.set('charter', charterId);
-  return `${window.location.origin}/${APP_OF[role]}/#${params.toString()}`;
+  return `${base.replace(/\/+$/, '')}/${APP_OF[role]}/#${params.toString()}`;
+}
+
+/** An address only this machine can reach: a phone handed it would look for the server on itself. */
+export const isLoopback = (address: string): boolean => {
+  try {
+    const host = new URL(address).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\./.test(host);
+  } catch {
+    return false;
+  }
+};
+
+/** Where pairing links point: `PUBLIC_URL` when the server has one, else this tab's own origin. */
+function usePairingBase(): string {
+  const [base, setBase] = useState(window.location.origin);
+  useEffect(() => {
+    let live = true;
+    deskApi.publicUrl().then(
+      (url) => live && url !== null && setBase(url),
+      () => undefined, // this tab's origin is the fallback
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return base;
 }
 
 /**
@@ -108,6 +148,29 @@ function NewDeviceForm(props: {
     const last = storage.json<unknown>(`charter.${props.conferenceId}`, null);
     return typeof last === 'string' ? last : '';
   });
+  const [charters, setCharters] = useState<CharterListItem[] | null>(null);
+  const base = usePairingBase();
+
+  // The tablet's charter is picked from the conference's charters, by title.
+  useEffect(() => {
+    if (role !== 'kiosk' || !conferenceId) return undefined;
+    let live = true;
+    deskApi.charters(conferenceId).then(
+      (list) => {
+        if (!live) return;
+        setCharters(list);
+        setCharterId((current) =>
+          list.some((c) => c.charterId === current)
+            ? current
+            : ((list.find((c) => c.status === 'open') ?? list[0])?.charterId ?? ''),
+        );
+      },
+      (e: unknown) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [role, conferenceId]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -122,7 +185,7 @@ function NewDeviceForm(props: {
         role,
         ...(conferenceId ? { conferenceId } : {}),
       });
-      const link = enrolmentLink(role, device.token, conferenceId || null, charterId.trim() || undefined);
+      const link = enrolmentLink(role, device.token, conferenceId || null, charterId.trim() || undefined, base);
       setName('');
       props.onCreated(device, link);
     } catch (e) {
@@ -171,15 +234,22 @@ function NewDeviceForm(props: {
       </label>
       {role === 'kiosk' ? (
         <label className="field">
-          <span>{t('admin.deviceCharter')}</span>
-          <input
-            className="mono"
-            value={charterId}
-            autoComplete="off"
-            spellCheck={false}
-            onChange={(e) => setCharterId(e.target.value)}
-          />
+          <span>{t('desk.deviceCharter')}</span>
+          <select className="input-large" value={charterId} onChange={(e) => setCharterId(e.target.value)}>
+            <option value="">{t('desk.deviceNoCharter')}</option>
+            {charters?.map((c) => (
+              <option key={c.charterId} value={c.charterId}>
+                {c.title || c.charterId}
+                {c.status === 'closed' ? ` (${t('desk.charterClosed')})` : ''}
+              </option>
+            ))}
+          </select>
         </label>
+      ) : null}
+      {isLoopback(base) ? (
+        <p className="warning-localhost" role="note" data-testid="localhost-warning">
+          {t('desk.localhostWarning', { address: base })}
+        </p>
       ) : null}
       <ErrorMessage error={error} />
       <button type="submit" className="btn btn-primary btn-large" disabled={busy || name.trim() === ''}>
@@ -241,6 +311,11 @@ function Pairing({
         aria-label={t('admin.deviceQrAlt', { name: device.name })}
       />
       {qrError ? <ErrorMessage error={qrError} /> : null}
+      {isLoopback(link) ? (
+        <p className="warning-localhost" role="alert">
+          {t('desk.localhostWarning', { address: new URL(link).origin })}
+        </p>
+      ) : null}
       {localCa ? <p className="hint">{t('tls.pairingReminder')}</p> : null}
       <label className="field">
         <span>{t('admin.deviceLink')}</span>

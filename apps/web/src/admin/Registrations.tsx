@@ -1,32 +1,68 @@
-import { useEffect, useState } from 'react';
-import { api, CATEGORIES, download, saveJson, type Registration } from '../api';
-import { errorText, personName } from '../format';
-import { useLang } from '../i18n';
+import { useEffect, useMemo, useState } from 'react';
+import { api, CATEGORIES, download, type Registration } from '../api';
+import { formatTime, personName } from '../format';
+import { useLang, type Translate } from '../i18n';
 import { ErrorMessage } from '../shell';
+import { CancelDialog, downloadTicket, EraseDialog, exportPerson } from './PersonActions';
 
-const PAGE = 100;
+/** Rows a page: 412 people fit in nine pages of a laptop screen or two each, 20,000 in 400. */
+export const PAGE_SIZE = 50;
 
-/** Search, filters and the actions on one registration; filtering is the server's, paging is ours. */
-export function Registrations({ conferenceId, refresh }: { conferenceId: string; refresh: number }) {
+type SortKey = 'name' | 'organisation' | 'category' | 'status' | 'arrival' | 'lunch' | 'signed';
+type Confirm = { kind: 'cancel' | 'erase'; registration: Registration } | null;
+
+const collator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
+
+/** How a column orders its rows (ties by name, so that a page never reshuffles). */
+const compare: Record<SortKey, (a: Registration, b: Registration) => number> = {
+  name: (a, b) => collator.compare(a.lastName, b.lastName) || collator.compare(a.firstName, b.firstName),
+  organisation: (a, b) => collator.compare(a.organisation ?? '', b.organisation ?? ''),
+  category: (a, b) => a.category.localeCompare(b.category),
+  status: (a, b) => a.status.localeCompare(b.status),
+  // Arrived first, in arrival order; then refused; then nobody seen yet.
+  arrival: (a, b) => arrivalRank(a) - arrivalRank(b) || arrivalTime(a).localeCompare(arrivalTime(b)),
+  lunch: (a, b) => lunchRank(a) - lunchRank(b),
+  signed: (a, b) => Number(b.signed) - Number(a.signed),
+};
+const arrivalRank = (r: Registration) => (r.admitted ? 0 : r.refused ? 1 : 2);
+const arrivalTime = (r: Registration) => r.admitted?.at ?? r.refused?.at ?? '';
+const lunchRank = (r: Registration) => (!r.lunch ? 2 : r.lunchPaid ? 0 : 1);
+
+/**
+ * The registrations as a table for a laptop (a list of cards on a phone):
+ * who has arrived, when and where, or why they were refused; lunch and the
+ * charter. Filtering is the server's, sorting and paging are ours. Actions
+ * are in each row's menu, the destructive ones behind a confirmation.
+ */
+export function Registrations(props: {
+  conferenceId: string;
+  timezone: string;
+  refresh: number;
+  onOpen: (registration: Registration) => void;
+}) {
+  const { conferenceId } = props;
   const { t } = useLang();
   const [q, setQ] = useState('');
   const [category, setCategory] = useState('');
   const [status, setStatus] = useState('');
   const [lunch, setLunch] = useState('');
+  const [arrival, setArrival] = useState('');
   const [list, setList] = useState<Registration[] | null>(null);
-  const [shown, setShown] = useState(PAGE);
+  const [sort, setSort] = useState<{ key: SortKey; ascending: boolean }>({ key: 'name', ascending: true });
+  const [page, setPage] = useState(0);
+  const [menu, setMenu] = useState<string | null>(null);
+  const [confirm, setConfirm] = useState<Confirm>(null);
   const [error, setError] = useState<unknown>(null);
   const [reload, setReload] = useState(0);
 
   useEffect(() => {
     let live = true;
     const timer = setTimeout(() => {
-      api.registrations(conferenceId, { q: q.trim(), category, status, lunch }).then(
+      api.registrations(conferenceId, { q: q.trim(), category, status, lunch, arrival }).then(
         (found) => {
           if (!live) return;
           setError(null);
           setList(found);
-          setShown(PAGE);
         },
         (e: unknown) => live && setError(e),
       );
@@ -35,28 +71,84 @@ export function Registrations({ conferenceId, refresh }: { conferenceId: string;
       live = false;
       clearTimeout(timer);
     };
-  }, [conferenceId, q, category, status, lunch, refresh, reload]);
+  }, [conferenceId, q, category, status, lunch, arrival, props.refresh, reload]);
 
-  const fetchFile = (path: string, name: string) => {
-    download(path, name).catch((e: unknown) => setError(e));
+  // A new search or filter starts at the first page; a reload after an action stays where it is.
+  useEffect(() => setPage(0), [q, category, status, lunch, arrival, sort]);
+
+  // The open row menu closes on a click elsewhere or Escape.
+  useEffect(() => {
+    if (menu === null) return undefined;
+    const close = (e: Event) => {
+      if (e instanceof KeyboardEvent && e.key !== 'Escape') return;
+      if (e.target instanceof Element && e.target.closest('.row-menu')) return;
+      setMenu(null);
+    };
+    document.addEventListener('click', close);
+    document.addEventListener('keydown', close);
+    return () => {
+      document.removeEventListener('click', close);
+      document.removeEventListener('keydown', close);
+    };
+  }, [menu]);
+
+  const sorted = useMemo(() => {
+    if (!list) return null;
+    const by = compare[sort.key];
+    const direction = sort.ascending ? 1 : -1;
+    return [...list].sort((a, b) => direction * by(a, b) || compare.name(a, b));
+  }, [list, sort]);
+
+  const pages = sorted ? Math.max(1, Math.ceil(sorted.length / PAGE_SIZE)) : 1;
+  const current = Math.min(page, pages - 1);
+  const shown = sorted?.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE) ?? [];
+
+  const run = (action: Promise<void>) => {
+    setMenu(null);
+    action.catch((e: unknown) => setError(e));
+  };
+
+  const header = (key: SortKey, label: string) => {
+    const active = sort.key === key;
+    return (
+      <th scope="col" aria-sort={active ? (sort.ascending ? 'ascending' : 'descending') : 'none'}>
+        <button
+          type="button"
+          className="sort"
+          onClick={() => setSort({ key, ascending: active ? !sort.ascending : true })}
+        >
+          {label}
+          <span aria-hidden="true">{active ? (sort.ascending ? ' ▲' : ' ▼') : ''}</span>
+        </button>
+      </th>
+    );
   };
 
   return (
-    <section className="panel stack">
+    <section className="panel stack desk">
       <div className="row row-between">
         <h2>{t('admin.registrations')}</h2>
         <button
           type="button"
           className="btn"
-          onClick={() => fetchFile(api.allTicketsPath(conferenceId), 'billets.pdf')}
+          onClick={() => run(download(api.allTicketsPath(conferenceId), 'billets.pdf'))}
         >
           {t('admin.allTickets')}
         </button>
       </div>
-      <div className="filters">
+      <div className="filters desk-filters">
         <label className="field">
           <span>{t('admin.search')}</span>
           <input type="search" className="input-large" value={q} onChange={(e) => setQ(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>{t('desk.arrival')}</span>
+          <select value={arrival} onChange={(e) => setArrival(e.target.value)}>
+            <option value="">{t('common.all')}</option>
+            <option value="arrived">{t('desk.filterArrived')}</option>
+            <option value="not_arrived">{t('desk.filterNotArrived')}</option>
+            <option value="refused">{t('desk.filterRefused')}</option>
+          </select>
         </label>
         <label className="field">
           <span>{t('field.category')}</span>
@@ -91,212 +183,213 @@ export function Registrations({ conferenceId, refresh }: { conferenceId: string;
       {list === null && !error ? <p>{t('common.loading')}</p> : null}
       {list ? <p className="hint">{t('admin.registrationsCount', { count: list.length })}</p> : null}
       {list?.length === 0 ? <p>{t('admin.noRegistrations')}</p> : null}
-      <ul className="registrations">
-        {list?.slice(0, shown).map((r) => (
-          <RegistrationRow
-            key={r.registrationId}
-            conferenceId={conferenceId}
-            registration={r}
-            onFile={fetchFile}
-            onChanged={() => setReload((n) => n + 1)}
-          />
-        ))}
-      </ul>
-      {list && list.length > shown ? (
-        <button type="button" className="btn btn-large" onClick={() => setShown((n) => n + PAGE)}>
-          {t('admin.showMore', { count: Math.min(PAGE, list.length - shown) })}
-        </button>
+      {shown.length > 0 ? (
+        <table className="registrations desk-table">
+          <thead>
+            <tr>
+              {header('name', t('desk.colName'))}
+              {header('organisation', t('desk.colOrganisation'))}
+              {header('category', t('field.category'))}
+              {header('status', t('field.status'))}
+              {header('arrival', t('desk.arrival'))}
+              {header('lunch', t('field.lunch'))}
+              {header('signed', t('desk.colCharter'))}
+              <th scope="col">
+                <span className="visually-hidden">{t('desk.actions')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((r) => (
+              <tr key={r.registrationId} className={`registration status-${r.status}`}>
+                <td data-label={t('desk.colName')}>
+                  <button
+                    type="button"
+                    className={r.erased ? 'link registration-name person-erased' : 'link registration-name'}
+                    onClick={() => props.onOpen(r)}
+                  >
+                    {personName(t, r)}
+                  </button>
+                </td>
+                <td data-label={t('desk.colOrganisation')} className="cell-organisation registration-detail">
+                  {r.organisation ?? ''}
+                </td>
+                <td data-label={t('field.category')}>
+                  <span className={`badge badge-${r.category}`}>{t(`category.${r.category}`)}</span>
+                </td>
+                <td data-label={t('field.status')}>
+                  <span className={`badge badge-status-${r.status}`}>{t(`status.${r.status}`)}</span>
+                </td>
+                <td data-label={t('desk.arrival')} className="cell-arrival" data-testid="arrival">
+                  <ArrivalCell t={t} registration={r} timezone={props.timezone} />
+                </td>
+                <td data-label={t('field.lunch')}>
+                  {!r.lunch ? (
+                    <span className="hint">—</span>
+                  ) : r.lunchPaid ? (
+                    <span className="state-ok">{t('desk.lunchPaid')}</span>
+                  ) : (
+                    <span className="state-pending">{t('desk.lunchDue')}</span>
+                  )}
+                </td>
+                <td data-label={t('desk.colCharter')}>
+                  {r.signed ? <span className="state-ok">{t('desk.signed')}</span> : <span className="hint">—</span>}
+                </td>
+                <td className="cell-actions">
+                  <div className="row-menu">
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      aria-haspopup="menu"
+                      aria-expanded={menu === r.registrationId}
+                      aria-label={t('desk.actionsFor', { name: personName(t, r) })}
+                      onClick={() => setMenu((m) => (m === r.registrationId ? null : r.registrationId))}
+                    >
+                      {t('desk.actions')} ▾
+                    </button>
+                    {menu === r.registrationId ? (
+                      <div className="menu" role="menu">
+                        <button type="button" role="menuitem" onClick={() => props.onOpen(r)}>
+                          {t('desk.openPerson')}
+                        </button>
+                        <button
+                          type="button"
+                          role="menuitem"
+                          onClick={() => run(downloadTicket(conferenceId, r, 'pdf'))}
+                        >
+                          {t('admin.ticketPdf')}
+                        </button>
+                        <button
+                          type="button"
+                          role="menuitem"
+                          onClick={() => run(downloadTicket(conferenceId, r, 'png'))}
+                        >
+                          {t('admin.ticketPng')}
+                        </button>
+                        <button type="button" role="menuitem" onClick={() => run(exportPerson(conferenceId, r))}>
+                          {t('admin.exportData')}
+                        </button>
+                        {r.status !== 'cancelled' ? (
+                          <button
+                            type="button"
+                            role="menuitem"
+                            className="menu-danger"
+                            onClick={() => {
+                              setMenu(null);
+                              setConfirm({ kind: 'cancel', registration: r });
+                            }}
+                          >
+                            {t('admin.cancel')}…
+                          </button>
+                        ) : null}
+                        {!r.erased ? (
+                          <button
+                            type="button"
+                            role="menuitem"
+                            className="menu-danger"
+                            onClick={() => {
+                              setMenu(null);
+                              setConfirm({ kind: 'erase', registration: r });
+                            }}
+                          >
+                            {t('admin.erase')}…
+                          </button>
+                        ) : null}
+                      </div>
+                    ) : null}
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {sorted && pages > 1 ? (
+        <nav className="row pager" aria-label={t('desk.pages')}>
+          <button type="button" className="btn btn-small" disabled={current === 0} onClick={() => setPage(0)}>
+            «
+          </button>
+          <button type="button" className="btn btn-small" disabled={current === 0} onClick={() => setPage(current - 1)}>
+            {t('desk.previous')}
+          </button>
+          <span aria-live="polite">
+            {t('desk.pageOf', {
+              page: current + 1,
+              pages,
+              from: current * PAGE_SIZE + 1,
+              to: Math.min(sorted.length, (current + 1) * PAGE_SIZE),
+              total: sorted.length,
+            })}
+          </span>
+          <button
+            type="button"
+            className="btn btn-small"
+            disabled={current >= pages - 1}
+            onClick={() => setPage(current + 1)}
+          >
+            {t('desk.next')}
+          </button>
+          <button
+            type="button"
+            className="btn btn-small"
+            disabled={current >= pages - 1}
+            onClick={() => setPage(pages - 1)}
+          >
+            »
+          </button>
+        </nav>
+      ) : null}
+      {confirm?.kind === 'cancel' ? (
+        <CancelDialog
+          conferenceId={conferenceId}
+          registration={confirm.registration}
+          onClose={() => setConfirm(null)}
+          onDone={() => {
+            setConfirm(null);
+            setReload((n) => n + 1);
+          }}
+        />
+      ) : null}
+      {confirm?.kind === 'erase' ? (
+        <EraseDialog
+          conferenceId={conferenceId}
+          registration={confirm.registration}
+          onClose={() => setConfirm(null)}
+          onDone={() => {
+            setConfirm(null);
+            setReload((n) => n + 1);
+          }}
+        />
       ) : null}
     </section>
   );
 }
 
-function RegistrationRow(props: {
-  conferenceId: string;
+/** « 9:42 · Accueil principal », or « Refusé·e 9:40 · pièce d’identité non vérifiée », or a dash. */
+export function ArrivalCell({
+  t,
+  registration: r,
+  timezone,
+}: {
+  t: Translate;
   registration: Registration;
-  onFile: (path: string, name: string) => void;
-  /** The registration was cancelled or erased: the list is read again. */
-  onChanged: () => void;
+  timezone: string;
 }) {
-  const { t } = useLang();
-  const { conferenceId, registration: r } = props;
-  const [confirming, setConfirming] = useState(false);
-  const [reason, setReason] = useState('');
-  const [erasing, setErasing] = useState(false);
-  const [eraseReason, setEraseReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const fileBase = (r.erased ? `billet-${r.registrationId}` : `billet-${r.lastName}-${r.firstName}`)
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-');
-  const exportBase = plainFileName(r.erased ? '' : r.lastName) || r.registrationId;
-
-  const cancel = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.cancelRegistration(conferenceId, r.registrationId, reason.trim() || undefined);
-      setConfirming(false);
-      props.onChanged();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  /** The right of access: the server's whole answer, saved as a JSON file for the organiser to send on. */
-  const exportData = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      saveJson(await api.exportPersonalData(conferenceId, r.registrationId), `donnees-${exportBase}.json`);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const erase = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.erasePersonalData(conferenceId, r.registrationId, eraseReason.trim());
-      setErasing(false);
-      setEraseReason('');
-      props.onChanged();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const openCancel = () => {
-    setErasing(false);
-    setConfirming(true);
-  };
-  const openErase = () => {
-    setConfirming(false);
-    setErasing(true);
-  };
-
-  return (
-    <li className={`registration status-${r.status}`}>
-      <div className="registration-main">
-        <p className={r.erased ? 'registration-name person-erased' : 'registration-name'}>{personName(t, r)}</p>
-        <p className="registration-detail">{[r.organisation, r.email].filter(Boolean).join(' · ')}</p>
-        <p className="registration-tags">
-          <span className={`badge badge-${r.category}`}>{t(`category.${r.category}`)}</span>
-          <span className={`badge badge-status-${r.status}`}>{t(`status.${r.status}`)}</span>
-          {r.lunch ? (
-            <span className="badge">
-              {t('field.lunch')}
-              {r.lunchPaid ? ` · ${t('admin.lunchPaid')}` : ''}
-            </span>
-          ) : null}
-        </p>
-      </div>
-      <div className="row registration-actions">
-        <button
-          type="button"
-          className="btn btn-small"
-          onClick={() => props.onFile(api.ticketPdfPath(conferenceId, r.registrationId), `${fileBase}.pdf`)}
-        >
-          {t('admin.ticketPdf')}
-        </button>
-        <button
-          type="button"
-          className="btn btn-small"
-          onClick={() => props.onFile(api.ticketPngPath(conferenceId, r.registrationId), `${fileBase}.png`)}
-        >
-          {t('admin.ticketPng')}
-        </button>
-        {r.status !== 'cancelled' && !confirming ? (
-          <button type="button" className="btn btn-small btn-danger" onClick={openCancel}>
-            {t('admin.cancel')}
-          </button>
-        ) : null}
-        <button type="button" className="btn btn-small" disabled={busy} onClick={() => void exportData()}>
-          {t('admin.exportData')}
-        </button>
-        {!r.erased && !erasing ? (
-          <button type="button" className="btn btn-small btn-danger" onClick={openErase}>
-            {t('admin.erase')}
-          </button>
-        ) : null}
-      </div>
-      {confirming ? (
-        <div className="stack confirm">
-          <p>{t('admin.cancelConfirm', { name: personName(t, r) })}</p>
-          <label className="field">
-            <span>{t('admin.cancelReason')}</span>
-            <input value={reason} onChange={(e) => setReason(e.target.value)} />
-          </label>
-          <div className="actions">
-            <button type="button" className="btn" onClick={() => setConfirming(false)}>
-              {t('common.no')}
-            </button>
-            <button type="button" className="btn btn-danger" disabled={busy} onClick={() => void cancel()}>
-              {t('admin.cancel')}
-            </button>
-          </div>
-        </div>
-      ) : null}
-      {erasing && !r.erased ? (
-        <div className="stack confirm" role="group" aria-labelledby={`erase-${r.registrationId}`}>
-          <p id={`erase-${r.registrationId}`}>
-            <strong>{t('admin.eraseTitle', { name: personName(t, r) })}</strong>
-          </p>
-          <p>{t('admin.eraseExplain')}</p>
-          <p>
-            <strong>{t('admin.eraseFinal')}</strong> {t('admin.eraseExportFirst')}
-          </p>
-          <label className="field">
-            <span>{t('admin.eraseReason')}</span>
-            <textarea
-              value={eraseReason}
-              required
-              maxLength={500}
-              rows={2}
-              aria-describedby={`erase-hint-${r.registrationId}`}
-              onChange={(e) => setEraseReason(e.target.value)}
-            />
-          </label>
-          <p className="hint" id={`erase-hint-${r.registrationId}`}>
-            {t('admin.eraseReasonHint')}
-          </p>
-          <div className="actions">
-            <button type="button" className="btn" onClick={() => setErasing(false)}>
-              {t('common.no')}
-            </button>
-            <button
-              type="button"
-              className="btn btn-danger"
-              disabled={busy || eraseReason.trim() === ''}
-              onClick={() => void erase()}
-            >
-              {t('admin.eraseSubmit')}
-            </button>
-          </div>
-        </div>
-      ) : null}
-      {error ? (
-        <p className="error" role="alert">
-          {errorText(t, error)}
-        </p>
-      ) : null}
-    </li>
-  );
-}
-
-/** A name fit for a file: no accents, no spaces, nothing a file system could refuse. */
-function plainFileName(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '');
+  const { lang } = useLang();
+  if (r.admitted) {
+    return (
+      <span className="state-ok">
+        <strong>{formatTime(r.admitted.at, timezone, lang)}</strong> · {r.admitted.door}
+      </span>
+    );
+  }
+  if (r.refused) {
+    return (
+      <span className="state-refused">
+        {t('desk.refusedAt', { time: formatTime(r.refused.at, timezone, lang) })} ·{' '}
+        {t(`dashboard.reason.${r.refused.reason}`)}
+      </span>
+    );
+  }
+  return <span className="hint">—</span>;
 }

@@ -4,6 +4,7 @@ import { AuthGate } from '../auth';
 import { ConferenceChooser } from '../door/Setup';
 import { formatTime } from '../format';
 import { useLang, type Lang, type Translate } from '../i18n';
+import { AppLinks } from '../app-links';
 import { ErrorMessage, TopBar } from '../shell';
 import { storage } from '../storage';
 import { ArrivalChart, Bars } from './charts';
@@ -14,6 +15,8 @@ import { dayWindow, slotSeries, SLOT_MS, type DayWindow } from './timeline';
 type Replay = { at: number; snapshot: AttendanceSnapshot | null; error: unknown; loading: boolean };
 
 const REPLAY_DEBOUNCE_MS = 150;
+/** How long a replay stays on screen untouched before the dashboard goes back to live. */
+export const REPLAY_IDLE_MS = 90_000;
 
 /**
  * `/dashboard/?conference=<id>`: the organisers' live figures, for a laptop
@@ -76,6 +79,16 @@ function Dashboard({ conferenceId }: { conferenceId: string }) {
 
   useEffect(() => () => clearTimeout(debounce.current), []);
 
+  // A replay left alone goes back to live by itself: a screen in the hall must not stay on 10:15 all afternoon.
+  useEffect(() => {
+    if (replay === null) return undefined;
+    const timer = setTimeout(() => {
+      request.current++;
+      setReplay(null);
+    }, REPLAY_IDLE_MS);
+    return () => clearTimeout(timer);
+  }, [replay?.at, replay === null]);
+
   const timezone = live.snapshot?.timezone ?? conference?.timezone ?? 'Europe/Paris';
   const clock = (ms: number) => formatTime(new Date(ms).toISOString(), timezone, lang);
 
@@ -106,14 +119,14 @@ function Dashboard({ conferenceId }: { conferenceId: string }) {
   const title = live.snapshot?.name ?? conference?.name ?? t('dashboard.title');
 
   return (
-    <div className="dash">
+    <div className={replay ? 'dash dash-replaying' : 'dash'}>
       <TopBar
         title={title}
         detail={
           <div className="dash-status-row">
             <ConnectionBadge connection={live.connection} clock={clock} t={t} />
             {replay ? (
-              <span className="dash-pill dash-pill-replay" role="status">
+              <span className="dash-pill dash-pill-replay" role="status" data-testid="replay-banner">
                 {!replay.loading
                   ? t('dashboard.replayAt', { time: clock(replay.at) })
                   : t('dashboard.replayLoading', { time: clock(replay.at) })}
@@ -122,11 +135,19 @@ function Dashboard({ conferenceId }: { conferenceId: string }) {
           </div>
         }
         actions={
-          replay ? (
-            <button type="button" className="btn btn-small dash-back" onClick={backToLive}>
-              {t('dashboard.backToLive')}
-            </button>
-          ) : null
+          <>
+            {replay ? (
+              <>
+                <span className="dash-replay-note">
+                  {t('desk.replayAutoReturn', { seconds: Math.round(REPLAY_IDLE_MS / 1000) })}
+                </span>
+                <button type="button" className="btn btn-small dash-back" onClick={backToLive}>
+                  {t('dashboard.backToLive')}
+                </button>
+              </>
+            ) : null}
+            <AppLinks conferenceId={conferenceId} current="dashboard" />
+          </>
         }
       />
       <main className="dash-main">
@@ -238,10 +259,12 @@ function Figures({
     <div className="dash-grid">
       <Kpi label={t('dashboard.admitted')} testId="dash-admitted" value={n(s.admitted)} tone="green">
         <span>{t('dashboard.admittedOf', { count: n(s.registered) })}</span>
+        <span className="dash-explain">{t('desk.dashAdmittedExplain')}</span>
         {s.undone > 0 ? <span>{t('dashboard.undone', { count: n(s.undone) })}</span> : null}
       </Kpi>
       <Kpi label={t('dashboard.present')} testId="dash-present" value={n(s.present)} tone="blue">
         <span>{t('dashboard.presentShare', { percent: percent(s.present, s.registered, lang) })}</span>
+        <span className="dash-explain">{t('desk.dashPresentExplain')}</span>
         {s.conflicts && s.conflicts.open > 0 ? (
           <span className="dash-warn" data-testid="dash-conflicts">
             {t('dashboard.conflicts', { count: n(s.conflicts.open) })}

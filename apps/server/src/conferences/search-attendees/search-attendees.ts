@@ -6,6 +6,7 @@ import {
   queryMatcher,
   searchWords,
   type Category,
+  type EntryRefusalReason,
   type Registration,
   type RegistrationStatus,
 } from '@emargement/conference';
@@ -18,8 +19,13 @@ export interface RegistrationFilter {
   category?: Category;
   status?: RegistrationStatus;
   lunch?: boolean;
+  /** At the door: admitted (an admission stands), not yet admitted, or refused with no admission standing. */
+  arrival?: Arrival;
   limit: number;
 }
+
+export const ARRIVALS = ['arrived', 'not_arrived', 'refused'] as const;
+export type Arrival = (typeof ARRIVALS)[number];
 
 export interface RegistrationItem {
   registrationId: string;
@@ -34,6 +40,10 @@ export interface RegistrationItem {
   status: RegistrationStatus;
   ticketCode: string;
   admitted: { at: string; door: string } | null;
+  /** The last refusal at a door, shown when no admission stands. */
+  refused: { at: string; door: string; reason: EntryRefusalReason } | null;
+  /** A standing signature of a charter of the conference. */
+  signed: boolean;
 }
 
 export class ListRegistrationsQuery extends Query<{ items: RegistrationItem[]; total: number }> {
@@ -74,9 +84,12 @@ export class ListRegistrationsHandler implements IQueryHandler<ListRegistrations
       if (filter.status && r.status !== filter.status) continue;
       if (filter.lunch !== undefined && r.lunch !== filter.lunch) continue;
       if (matches && !matches(wordsOf(r))) continue;
+      const summary = this.arrivals.summary(r.registrationId);
+      if (filter.arrival === 'arrived' && summary.admitted === null) continue;
+      if (filter.arrival === 'not_arrived' && summary.admitted !== null) continue;
+      if (filter.arrival === 'refused' && (summary.admitted !== null || summary.refused === null)) continue;
       total += 1;
       if (items.length >= filter.limit) continue;
-      const summary = this.arrivals.summary(r.registrationId);
       items.push({
         registrationId: r.registrationId,
         firstName: r.person.firstName,
@@ -90,6 +103,8 @@ export class ListRegistrationsHandler implements IQueryHandler<ListRegistrations
         status: r.status,
         ticketCode: r.ticketCode,
         admitted: summary.admitted ? { at: summary.admitted.at, door: summary.admitted.door } : null,
+        refused: summary.refused,
+        signed: summary.signatures.size > 0,
       });
     }
     return { items, total };
@@ -135,14 +150,19 @@ export class SearchAttendeesController {
   }
 
   @Get('registrations')
+  @ApiQuery({ name: 'arrival', required: false, enum: ARRIVALS })
   async registrations(
     @Param('cid', ParseUUIDPipe) cid: string,
     @QueryParam('q') q?: string,
     @QueryParam('category') category?: string,
     @QueryParam('status') status?: string,
     @QueryParam('lunch') lunch?: string,
+    @QueryParam('arrival') arrival?: string,
     @QueryParam('limit') limit?: string,
   ) {
+    if (arrival && !(ARRIVALS as readonly string[]).includes(arrival)) {
+      throw badRequest('validation_failed', `arrival must be one of ${ARRIVALS.join(', ')}`);
+    }
     if (category && !(CATEGORIES as readonly string[]).includes(category)) {
       throw badRequest('validation_failed', `category must be one of ${CATEGORIES.join(', ')}`);
     }
@@ -155,6 +175,7 @@ export class SearchAttendeesController {
         ...(category ? { category: category as Category } : {}),
         ...(status ? { status: status as RegistrationStatus } : {}),
         ...(parseBool(lunch) !== undefined ? { lunch: parseBool(lunch)! } : {}),
+        ...(arrival ? { arrival: arrival as Arrival } : {}),
         limit: parseLimit(limit, 100_000),
       }),
     );

@@ -1,0 +1,242 @@
+import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { ApiNotFoundResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import type { EventStore, RecordedEvent } from '@emargement/event-store';
+import { EVENT_STORE } from '../event-store/event-store.module.js';
+import { ConferenceRegistry } from '../conferences/conference-registry.js';
+import { CharterRegistry } from '../charters/charter-registry.js';
+import { ADMIN_DEVICE_ID, DeviceRegistry } from '../auth/device-registry.js';
+import { notFound } from '../shared/api-error.js';
+import { eventsNaming } from './export-person.js';
+
+// ------------------------------------------------------------------ shapes
+
+export class HistoryIdCheckView {
+  @ApiProperty() document!: string;
+  @ApiProperty() nameMatches!: boolean;
+}
+
+export class HistoryPreviousView {
+  @ApiProperty() at!: string;
+  @ApiProperty() door!: string;
+}
+
+/**
+ * What the event says beyond who, where and when, without the person's name
+ * or any secret (no ticket code, no signature image): an audit trail may be
+ * shown over a shoulder at the welcome desk.
+ */
+export class HistoryDetailView {
+  @ApiPropertyOptional({ enum: ['admitted', 'refused'] }) result?: 'admitted' | 'refused';
+  @ApiPropertyOptional({ description: 'A refusal code, or the note given with an undo, a cancellation or an erasure' })
+  reason?: string;
+  @ApiPropertyOptional({ type: HistoryIdCheckView, nullable: true }) idCheck?: HistoryIdCheckView | null;
+  @ApiPropertyOptional({ description: 'The door decided without network; when the server received the scan' })
+  offline?: { receivedAt: string };
+  @ApiPropertyOptional({ type: HistoryPreviousView }) previous?: HistoryPreviousView;
+  @ApiPropertyOptional() scanId?: string;
+  @ApiPropertyOptional() conflictId?: string;
+  @ApiPropertyOptional() note?: string;
+  @ApiPropertyOptional() category?: string;
+  @ApiPropertyOptional() source?: string;
+  @ApiPropertyOptional() lunch?: boolean;
+  @ApiPropertyOptional({ description: 'A promotion from the waiting list: place_freed or capacity_raised' })
+  cause?: string;
+  @ApiPropertyOptional() previousStatus?: string;
+  @ApiPropertyOptional() amountCents?: number;
+  @ApiPropertyOptional() currency?: string;
+  @ApiPropertyOptional() method?: string;
+  @ApiPropertyOptional() charterId?: string;
+  @ApiPropertyOptional() charterTitle?: string;
+  @ApiPropertyOptional() sequence?: number;
+  @ApiPropertyOptional() onBehalfOf?: string;
+  @ApiPropertyOptional() kiosk?: string;
+}
+
+export class HistoryEntryView {
+  @ApiProperty({ description: 'When it happened: the scan time for a scan (also one sent late), else the event time' })
+  at!: string;
+  @ApiProperty({ description: 'When the server recorded it' }) recordedAt!: string;
+  @ApiProperty({ description: 'The stored event type, e.g. AttendeeAdmitted' }) type!: string;
+  @ApiPropertyOptional() door?: string;
+  @ApiPropertyOptional({ description: "The device's name, as the organisers enrolled it" }) device?: string;
+  @ApiPropertyOptional() deviceId?: string;
+  @ApiProperty({ type: HistoryDetailView }) detail!: HistoryDetailView;
+}
+
+export class PersonHistoryQuery extends Query<HistoryEntryView[]> {
+  constructor(
+    readonly conferenceId: string,
+    readonly registrationId: string,
+  ) {
+    super();
+  }
+}
+
+// ------------------------------------------------------------------ reading
+
+type Data = Record<string, unknown>;
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+
+/** Drops the keys whose value is undefined, so that the answer names only what the event says. */
+const defined = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+/** When the event happened, as its data says (each event type names its own moment). */
+const momentOf = (e: RecordedEvent): string => {
+  const d = e.data as Data;
+  for (const key of [
+    'scannedAt',
+    'registeredAt',
+    'promotedAt',
+    'cancelledAt',
+    'undoneAt',
+    'paidAt',
+    'acknowledgedAt',
+    'detectedAt',
+    'signedAt',
+    'voidedAt',
+    'erasedAt',
+  ]) {
+    const v = str(d[key]);
+    if (v !== undefined) return v;
+  }
+  return e.created.toISOString();
+};
+
+function detailOf(e: RecordedEvent, charterTitle: (id: string) => string | undefined): HistoryDetailView {
+  const d = e.data as Data;
+  switch (e.type) {
+    case 'PersonRegistered':
+    case 'PersonWaitlisted':
+      return defined({
+        category: str(d.category),
+        source: str(d.source),
+        lunch: typeof d.lunch === 'boolean' ? d.lunch : undefined,
+      });
+    case 'WaitlistedPersonPromoted':
+      return defined({ cause: str(d.cause) });
+    case 'RegistrationCancelled':
+      return defined({ previousStatus: str(d.previousStatus), reason: str(d.reason) });
+    case 'AttendeeAdmitted':
+    case 'EntryRefused': {
+      const idCheck = d.idCheck as HistoryIdCheckView | null | undefined;
+      const offline = d.offline as { receivedAt?: unknown } | undefined;
+      const previous = d.previous as { at?: unknown; door?: unknown } | null | undefined;
+      return defined({
+        result: e.type === 'AttendeeAdmitted' ? ('admitted' as const) : ('refused' as const),
+        reason: str(d.reason),
+        scanId: str(d.scanId),
+        idCheck: idCheck ? { document: idCheck.document, nameMatches: idCheck.nameMatches } : idCheck,
+        offline: offline && str(offline.receivedAt) ? { receivedAt: str(offline.receivedAt)! } : undefined,
+        previous:
+          previous && str(previous.at) && str(previous.door)
+            ? { at: str(previous.at)!, door: str(previous.door)! }
+            : undefined,
+      });
+    }
+    case 'ScanConflicted':
+      return defined({
+        reason: str(d.reason),
+        scanId: str(d.scanId),
+        conflictId: str(d.conflictId),
+        offline: str(d.receivedAt) ? { receivedAt: str(d.receivedAt)! } : undefined,
+      });
+    case 'ConflictAcknowledged':
+      return defined({ conflictId: str(d.conflictId), note: str(d.note) });
+    case 'AdmissionUndone':
+      return defined({ scanId: str(d.scanId), reason: str(d.reason) });
+    case 'LunchPaid':
+      return defined({ amountCents: num(d.amountCents), currency: str(d.currency), method: str(d.method) });
+    case 'CharterSigned':
+    case 'SignatureVoided': {
+      const charterId = str(d.charterId);
+      return defined({
+        charterId,
+        charterTitle: charterId ? charterTitle(charterId) : undefined,
+        sequence: num(d.sequence),
+        onBehalfOf: str(d.onBehalfOf),
+        kiosk: str(d.kiosk),
+        reason: str(d.reason),
+      });
+    }
+    case 'PersonalDataErased':
+      return defined({ reason: str(d.reason) });
+    default:
+      return {};
+  }
+}
+
+/**
+ * A person's whole story, oldest first: every event of the log that names
+ * them (the same search as the right of access, `eventsNaming`), each with
+ * where it happened and the name of the device that caused it. Events are
+ * ordered by when they happened: a scan a door made offline at 9:40 and sent
+ * at 11:00 is told at 9:40, with its reception time in its detail. Ties keep
+ * the log's order.
+ */
+@QueryHandler(PersonHistoryQuery)
+export class PersonHistoryHandler implements IQueryHandler<PersonHistoryQuery> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly registry: ConferenceRegistry,
+    private readonly charters: CharterRegistry,
+    private readonly devices: DeviceRegistry,
+  ) {}
+
+  async execute({ conferenceId, registrationId }: PersonHistoryQuery): Promise<HistoryEntryView[]> {
+    const conference = await this.registry.scheduled(conferenceId);
+    if (!conference.registrations.has(registrationId))
+      throw notFound('unknown_registration', `No registration ${registrationId}`);
+    const events = await eventsNaming(this.store, conferenceId, registrationId);
+
+    const names = new Map((await this.devices.list()).map((d) => [d.deviceId, d.name]));
+    const deviceName = (id: string | undefined): string | undefined =>
+      id === undefined ? undefined : id === ADMIN_DEVICE_ID ? 'Organisation' : names.get(id);
+    const titles = new Map<string, string | undefined>();
+    for (const e of events) {
+      const chid = str((e.data as Data).charterId);
+      if (chid === undefined || titles.has(chid)) continue;
+      const { state } = await this.charters.current(chid);
+      titles.set(chid, state.status === 'not_published' ? undefined : state.charter.title);
+    }
+
+    return events
+      .map((e, index) => {
+        const d = e.data as Data;
+        const m = e.metadata ?? {};
+        const deviceId = str(d.deviceId) ?? str(m.deviceId);
+        const entry: HistoryEntryView = defined({
+          at: momentOf(e),
+          recordedAt: e.created.toISOString(),
+          type: e.type,
+          door: str(d.door) ?? str(m.door),
+          device: deviceName(deviceId),
+          deviceId,
+          detail: detailOf(e, (id) => titles.get(id)),
+        });
+        return { entry, index };
+      })
+      .sort((a, b) => Date.parse(a.entry.at) - Date.parse(b.entry.at) || a.index - b.index)
+      .map(({ entry }) => entry);
+  }
+}
+
+@ApiTags('personal data')
+@Controller('conferences/:cid/registrations/:rid/history')
+export class PersonHistoryController {
+  constructor(private readonly queries: QueryBus) {}
+
+  /** Everything that happened to one person, oldest first, with the door and the device's name. */
+  @Get()
+  @ApiOkResponse({ type: [HistoryEntryView] })
+  @ApiNotFoundResponse({ description: 'unknown_registration' })
+  history(
+    @Param('cid', ParseUUIDPipe) cid: string,
+    @Param('rid', ParseUUIDPipe) rid: string,
+  ): Promise<HistoryEntryView[]> {
+    return this.queries.execute(new PersonHistoryQuery(cid, rid));
+  }
+}

@@ -1,0 +1,182 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { api, download, saveJson, type Registration } from '../api';
+import { errorText, personName } from '../format';
+import { useLang } from '../i18n';
+
+/**
+ * What an organiser may do to one registration, shared by the table's row
+ * menu and the person's page. The destructive ones (cancel, erase) open a
+ * dialog that says what will happen and asks again: never a red button on
+ * every row.
+ */
+
+/** A name fit for a file: no accents, no spaces, nothing a file system could refuse. */
+export function plainFileName(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+export const ticketFileBase = (r: Registration): string =>
+  (r.erased ? `billet-${r.registrationId}` : `billet-${r.lastName}-${r.firstName}`)
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-');
+
+export const downloadTicket = (cid: string, r: Registration, kind: 'pdf' | 'png'): Promise<void> =>
+  download(
+    kind === 'pdf' ? api.ticketPdfPath(cid, r.registrationId) : api.ticketPngPath(cid, r.registrationId),
+    `${ticketFileBase(r)}.${kind}`,
+  );
+
+/** The right of access: the server's whole answer, saved as a JSON file for the organiser to send on. */
+export async function exportPerson(cid: string, r: Registration): Promise<void> {
+  const base = plainFileName(r.erased ? '' : r.lastName) || r.registrationId;
+  saveJson(await api.exportPersonalData(cid, r.registrationId), `donnees-${base}.json`);
+}
+
+/** A modal dialog: focus moves in, Escape closes it. */
+function Dialog(props: { labelId: string; onClose: () => void; children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const close = useRef(props.onClose);
+  close.current = props.onClose;
+  useEffect(() => {
+    ref.current?.querySelector<HTMLElement>('input, textarea, button')?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') close.current();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+  return (
+    <div className="modal-backdrop" onClick={props.onClose}>
+      <div
+        ref={ref}
+        className="modal stack"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={props.labelId}
+        onClick={(e) => e.stopPropagation()}
+      >
+        {props.children}
+      </div>
+    </div>
+  );
+}
+
+export function CancelDialog(props: {
+  conferenceId: string;
+  registration: Registration;
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const { t } = useLang();
+  const r = props.registration;
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const cancel = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.cancelRegistration(props.conferenceId, r.registrationId, reason.trim() || undefined);
+      props.onDone();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const id = `cancel-${r.registrationId}`;
+  return (
+    <Dialog labelId={id} onClose={props.onClose}>
+      <h2 id={id}>{t('admin.cancelConfirm', { name: personName(t, r) })}</h2>
+      <label className="field">
+        <span>{t('admin.cancelReason')}</span>
+        <input value={reason} onChange={(e) => setReason(e.target.value)} />
+      </label>
+      {error ? (
+        <p className="error" role="alert">
+          {errorText(t, error)}
+        </p>
+      ) : null}
+      <div className="actions">
+        <button type="button" className="btn" onClick={props.onClose}>
+          {t('common.no')}
+        </button>
+        <button type="button" className="btn btn-danger" disabled={busy} onClick={() => void cancel()}>
+          {t('admin.cancel')}
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
+export function EraseDialog(props: {
+  conferenceId: string;
+  registration: Registration;
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const { t } = useLang();
+  const r = props.registration;
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const erase = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.erasePersonalData(props.conferenceId, r.registrationId, reason.trim());
+      props.onDone();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const id = `erase-${r.registrationId}`;
+  return (
+    <Dialog labelId={id} onClose={props.onClose}>
+      <h2 id={id}>{t('admin.eraseTitle', { name: personName(t, r) })}</h2>
+      <p>{t('admin.eraseExplain')}</p>
+      <p>
+        <strong>{t('admin.eraseFinal')}</strong> {t('admin.eraseExportFirst')}
+      </p>
+      <label className="field">
+        <span>{t('admin.eraseReason')}</span>
+        <textarea
+          value={reason}
+          required
+          maxLength={500}
+          rows={2}
+          aria-describedby={`erase-hint-${r.registrationId}`}
+          onChange={(e) => setReason(e.target.value)}
+        />
+      </label>
+      <p className="hint" id={`erase-hint-${r.registrationId}`}>
+        {t('admin.eraseReasonHint')}
+      </p>
+      {error ? (
+        <p className="error" role="alert">
+          {errorText(t, error)}
+        </p>
+      ) : null}
+      <div className="actions">
+        <button type="button" className="btn" onClick={props.onClose}>
+          {t('common.no')}
+        </button>
+        <button
+          type="button"
+          className="btn btn-danger"
+          disabled={busy || reason.trim() === ''}
+          onClick={() => void erase()}
+        >
+          {t('admin.eraseSubmit')}
+        </button>
+      </div>
+    </Dialog>
+  );
+}

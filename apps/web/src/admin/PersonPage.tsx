@@ -1,0 +1,262 @@
+import { useEffect, useState } from 'react';
+import { api, deskApi, type HistoryEntry, type Registration } from '../api';
+import { formatMoney, formatTime, personName } from '../format';
+import { isMessageKey, useLang, type Lang, type Translate } from '../i18n';
+import { ErrorMessage } from '../shell';
+import { ArrivalCell } from './Registrations';
+import { CancelDialog, downloadTicket, EraseDialog, exportPerson } from './PersonActions';
+
+/**
+ * One person's page: who they are, their ticket, and their whole story from
+ * the event log (`GET .../history`), oldest first, each step with its door
+ * and the name of the device that recorded it — « who let this person in? ».
+ */
+export function PersonPage(props: {
+  conferenceId: string;
+  registrationId: string;
+  timezone: string;
+  /** The row the organiser clicked, shown at once while the page reads the rest. */
+  initial: Registration | null;
+  onBack: () => void;
+}) {
+  const { conferenceId, registrationId, timezone } = props;
+  const { t, lang } = useLang();
+  const [registration, setRegistration] = useState<Registration | null>(props.initial);
+  const [history, setHistory] = useState<HistoryEntry[] | null>(null);
+  const [ticket, setTicket] = useState<string | null>(null);
+  const [confirm, setConfirm] = useState<'cancel' | 'erase' | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [reload, setReload] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    // No single-registration read in the API: the list (already filtered by the server) is read and searched.
+    Promise.all([api.registrations(conferenceId, {}), deskApi.history(conferenceId, registrationId)]).then(
+      ([list, steps]) => {
+        if (!live) return;
+        setError(null);
+        setRegistration(list.find((r) => r.registrationId === registrationId) ?? null);
+        setHistory(steps);
+      },
+      (e: unknown) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [conferenceId, registrationId, reload]);
+
+  useEffect(() => {
+    let url: string | null = null;
+    let live = true;
+    deskApi.ticketImage(conferenceId, registrationId).then(
+      (u) => {
+        url = u;
+        if (live) setTicket(u);
+        else URL.revokeObjectURL(u);
+      },
+      () => undefined, // the ticket is a convenience here; the links below still offer it
+    );
+    return () => {
+      live = false;
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, [conferenceId, registrationId, reload]);
+
+  const run = (action: Promise<void>) => {
+    action.catch((e: unknown) => setError(e));
+  };
+  const done = () => {
+    setConfirm(null);
+    setReload((n) => n + 1);
+  };
+
+  return (
+    <section className="panel stack person-page" aria-labelledby="person-title">
+      <div className="row row-between">
+        <button type="button" className="btn btn-small" onClick={props.onBack}>
+          ← {t('desk.backToList')}
+        </button>
+      </div>
+      <ErrorMessage error={error} />
+      {registration ? (
+        <div className="person-head">
+          <div className="stack">
+            <h2 id="person-title" className={registration.erased ? 'person-erased' : undefined}>
+              {personName(t, registration)}
+            </h2>
+            <p className="registration-detail">
+              {[registration.organisation, registration.email].filter(Boolean).join(' · ')}
+            </p>
+            <p className="registration-tags">
+              <span className={`badge badge-${registration.category}`}>{t(`category.${registration.category}`)}</span>{' '}
+              <span className={`badge badge-status-${registration.status}`}>{t(`status.${registration.status}`)}</span>
+            </p>
+            <dl className="person-facts">
+              <dt>{t('desk.arrival')}</dt>
+              <dd>
+                <ArrivalCell t={t} registration={registration} timezone={timezone} />
+              </dd>
+              <dt>{t('field.lunch')}</dt>
+              <dd>
+                {!registration.lunch
+                  ? t('admin.lunchNo')
+                  : registration.lunchPaid
+                    ? t('desk.lunchPaid')
+                    : t('desk.lunchDue')}
+              </dd>
+              <dt>{t('desk.colCharter')}</dt>
+              <dd>{registration.signed ? t('desk.signed') : '—'}</dd>
+            </dl>
+            <div className="row">
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => run(downloadTicket(conferenceId, registration, 'pdf'))}
+              >
+                {t('admin.ticketPdf')}
+              </button>
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => run(downloadTicket(conferenceId, registration, 'png'))}
+              >
+                {t('admin.ticketPng')}
+              </button>
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => run(exportPerson(conferenceId, registration))}
+              >
+                {t('admin.exportData')}
+              </button>
+              {registration.status !== 'cancelled' ? (
+                <button type="button" className="btn btn-small" onClick={() => setConfirm('cancel')}>
+                  {t('admin.cancel')}…
+                </button>
+              ) : null}
+              {!registration.erased ? (
+                <button type="button" className="btn btn-small" onClick={() => setConfirm('erase')}>
+                  {t('admin.erase')}…
+                </button>
+              ) : null}
+            </div>
+          </div>
+          {ticket ? <img className="person-ticket" src={ticket} alt={t('desk.ticketAlt')} /> : null}
+        </div>
+      ) : history === null && !error ? (
+        <p>{t('common.loading')}</p>
+      ) : null}
+
+      <h3>{t('desk.history')}</h3>
+      {history?.length === 0 ? <p className="hint">{t('dashboard.none')}</p> : null}
+      {history && history.length > 0 ? (
+        <table className="history">
+          <thead>
+            <tr>
+              <th scope="col">{t('desk.when')}</th>
+              <th scope="col">{t('desk.what')}</th>
+              <th scope="col">{t('desk.where')}</th>
+              <th scope="col">{t('desk.device')}</th>
+              <th scope="col">{t('desk.detail')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {history.map((e, i) => (
+              <tr key={i} className={`history-${e.type}`} data-testid="history-entry">
+                <td title={new Date(e.at).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { timeZone: timezone })}>
+                  {formatTime(e.at, timezone, lang)}
+                </td>
+                <td>
+                  <strong className={stepClass(e)}>{stepLabel(t, e)}</strong>
+                </td>
+                <td>{e.door ?? ''}</td>
+                <td className="history-device">{e.device ?? ''}</td>
+                <td>{stepDetail(t, lang, timezone, e)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+
+      {registration && confirm === 'cancel' ? (
+        <CancelDialog
+          conferenceId={conferenceId}
+          registration={registration}
+          onClose={() => setConfirm(null)}
+          onDone={done}
+        />
+      ) : null}
+      {registration && confirm === 'erase' ? (
+        <EraseDialog
+          conferenceId={conferenceId}
+          registration={registration}
+          onClose={() => setConfirm(null)}
+          onDone={done}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+const stepClass = (e: HistoryEntry): string =>
+  e.type === 'AttendeeAdmitted'
+    ? 'state-ok'
+    : e.type === 'EntryRefused' || e.type === 'ScanConflicted'
+      ? 'state-refused'
+      : '';
+
+function stepLabel(t: Translate, e: HistoryEntry): string {
+  const key = `desk.event.${e.type}`;
+  return isMessageKey(key) ? t(key) : e.type;
+}
+
+/** The step's particulars in words: the refusal's reason, the ID check, a late upload, the amount paid… */
+function stepDetail(t: Translate, lang: Lang, timezone: string, e: HistoryEntry): string {
+  const d = e.detail;
+  const parts: string[] = [];
+  const say = (key: string, params?: Record<string, string | number>) => {
+    if (isMessageKey(key)) parts.push(t(key, params));
+  };
+  switch (e.type) {
+    case 'PersonRegistered':
+    case 'PersonWaitlisted':
+      if (d.category) say(`category.${d.category}`);
+      if (d.source) say(`desk.source.${d.source}`);
+      break;
+    case 'WaitlistedPersonPromoted':
+      if (d.cause) say(`desk.cause.${d.cause}`);
+      break;
+    case 'EntryRefused':
+    case 'ScanConflicted':
+      if (d.reason) say(`dashboard.reason.${d.reason}`);
+      if (d.previous)
+        parts.push(
+          t('desk.previousAdmission', { door: d.previous.door, time: formatTime(d.previous.at, timezone, lang) }),
+        );
+      break;
+    case 'LunchPaid':
+      if (d.amountCents !== undefined && d.currency) parts.push(formatMoney(d.amountCents, d.currency, lang));
+      if (d.method) say(`lunch.method.${d.method}`);
+      break;
+    case 'CharterSigned':
+      parts.push(t('desk.signedDetail', { title: d.charterTitle ?? '', sequence: d.sequence ?? '' }));
+      if (d.onBehalfOf) parts.push(t('desk.onBehalfOf', { organisation: d.onBehalfOf }));
+      break;
+    case 'ConflictAcknowledged':
+      if (d.note) parts.push(d.note);
+      break;
+    default:
+      if (d.reason) parts.push(d.reason);
+  }
+  if ((e.type === 'AttendeeAdmitted' || e.type === 'EntryRefused') && d.idCheck) {
+    parts.push(
+      t(d.idCheck.nameMatches ? 'desk.idChecked' : 'desk.idMismatch', {
+        document: t(`document.${d.idCheck.document}`),
+      }),
+    );
+  }
+  if (d.offline && (e.type === 'AttendeeAdmitted' || e.type === 'EntryRefused' || e.type === 'ScanConflicted')) {
+    parts.push(t('desk.offline', { time: formatTime(d.offline.receivedAt, timezone, lang) }));
+  }
+  return parts.join(' · ');
+}
