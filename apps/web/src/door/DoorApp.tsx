@@ -511,7 +511,12 @@ function DoorDesk({
               {cameraOn ? t('door.cameraStop') : t('door.camera')}
             </button>
             {lastAdmission ? <UndoBar last={lastAdmission} offline={offline} onUndo={undoLast} /> : null}
-            <AttendeeSearch conferenceId={cid} onPick={pickFromSearch} searchLocal={searchLocal} />
+            <AttendeeSearch
+              conferenceId={cid}
+              onPick={pickFromSearch}
+              searchLocal={searchLocal}
+              timezone={rules.timezone}
+            />
             <button
               type="button"
               className="btn btn-large"

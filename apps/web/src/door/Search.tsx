@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, type Attendee } from '../api';
-import { personName } from '../format';
+import { formatTime, personName } from '../format';
 import { useLang } from '../i18n';
 import { ErrorMessage } from '../shell';
 
@@ -13,13 +13,16 @@ export function AttendeeSearch({
   conferenceId,
   onPick,
   searchLocal,
+  timezone,
 }: {
   conferenceId: string;
+  /** The conference's zone, for the time a person came in. */
+  timezone: string;
   onPick: (a: Attendee) => void;
   /** The phone's own list, when it has one: the same match, without the network. */
   searchLocal: ((q: string) => Attendee[]) | null;
 }) {
-  const { t } = useLang();
+  const { t, lang } = useLang();
   const [q, setQ] = useState('');
   const [results, setResults] = useState<{ q: string; items: Attendee[] } | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -85,6 +88,15 @@ export function AttendeeSearch({
                     .filter(Boolean)
                     .join(' · ')}
                 </span>
+                {a.admitted ? (
+                  // Who is already in, before anyone scans them again (« who let this person in? »).
+                  <span className="result-admitted" data-testid="result-admitted">
+                    {t('door.searchAdmitted', {
+                      time: formatTime(a.admitted.at, timezone, lang),
+                      door: a.admitted.door,
+                    })}
+                  </span>
+                ) : null}
               </button>
             </li>
           ))}
