@@ -181,6 +181,8 @@ describe('hostile names and Markdown render as text on every page', () => {
       .getByTestId('device-name')
       .filter({ hasText: `Appareil : ${IMG} (accueil)` })
       .waitFor();
+    // The title is the app's until the conference has loaded: wait for it, then compare it whole.
+    await page.locator('.topbar h1').filter({ hasText: 'Journée' }).waitFor();
     await expect(page.locator('.topbar h1').textContent()).resolves.toBe(CONFERENCE_NAME);
     await page.getByRole('button', { name: 'Accueil principal' }).click();
 
@@ -262,6 +264,8 @@ describe('hostile names and Markdown render as text on every page', () => {
     const { page, watch } = await visit(enrolmentUrl(base, 'dashboard', tokens.display, conferenceId));
     await page.getByTestId('connection-state').filter({ hasText: 'En direct' }).waitFor();
     await page.getByTestId('dash-admitted').filter({ hasText: /^2$/ }).waitFor();
+    // The title is the app's until the conference has loaded: wait for it, then compare it whole.
+    await page.locator('.topbar h1').filter({ hasText: 'Journée' }).waitFor();
     await expect(page.locator('.topbar h1').textContent()).resolves.toBe(CONFERENCE_NAME);
     await page
       .getByTestId('device-name')
