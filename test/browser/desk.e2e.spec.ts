@@ -125,11 +125,14 @@ describe("the organisers' desk", () => {
     await dialog.waitFor();
     await shot('desk-erase-dialog-1440.png');
     await dialog.getByRole('button', { name: 'Non' }).click();
+    await dialog.waitFor({ state: 'detached' });
     await expect(page.getByRole('dialog').count()).resolves.toBe(0);
     await page.getByRole('button', { name: 'Suivante' }).click();
     await page.getByText('Page 2 sur 9 — 51 à 100 sur 412').waitFor();
     // Sorting by arrival puts who is in first.
     await page.getByRole('button', { name: 'Arrivée' }).click();
+    // Read once the table has re-rendered in the new order (a read right after the click can see the old one).
+    await page.locator('tr.registration').first().filter({ hasText: 'Claude Alphandéry' }).waitFor();
     await expect(page.locator('tr.registration').first().innerText()).resolves.toContain('Claude Alphandéry');
   }, 60_000);
 
@@ -217,6 +220,7 @@ describe("the organisers' desk", () => {
       await screen.locator('.dash.dash-replaying').waitFor();
       if (SHOTS) await screen.screenshot({ path: join(SHOTS, 'desk-dashboard-replay-1920.png') });
       await screen.getByRole('button', { name: 'Revenir au direct' }).click();
+      await screen.locator('.dash.dash-replaying').waitFor({ state: 'detached' });
       await expect(screen.locator('.dash.dash-replaying').count()).resolves.toBe(0);
     } finally {
       await hall.close();
