@@ -168,7 +168,7 @@ describe('the door keeps admitting without network', () => {
     ({ page: phoneB, context: contextB, deviceId: deviceB } = await doorPhone('Porte B', SIDE_DOOR, sentB, false));
     // The service worker has precached the build and controls the page.
     await phoneA.waitForFunction('navigator.serviceWorker.controller !== null', undefined, { timeout: 30_000 });
-    await expect(status(phoneA).textContent()).resolves.toContain('En ligne');
+    await status(phoneA).filter({ hasText: 'En ligne' }).waitFor();
 
     // The manifest and the worker are never kept stale by a cache.
     const sw = await fetch(`${base}/sw.js`);
@@ -210,6 +210,8 @@ describe('the door keeps admitting without network', () => {
   test('nothing is lost across a reload while offline', async () => {
     await phoneA.reload();
     await phoneA.getByText(`Porte : ${MAIN_DOOR}`).waitFor();
+    // The outbox is read back from IndexedDB after the reload: wait for it, then check it.
+    await phoneA.locator('[data-testid="door-status"][data-pending="3"]').waitFor();
     await expect(status(phoneA).getAttribute('data-pending')).resolves.toBe('3');
     // The phone still remembers its own admission after the reload.
     await handheldScan(phoneA, marie.ticketCode);
@@ -234,11 +236,13 @@ describe('the door keeps admitting without network', () => {
     await status(phoneA)
       .filter({ hasText: /^En ligne/ })
       .waitFor({ timeout: 30_000 });
+    await phoneA.locator('[data-testid="door-status"][data-pending="0"]').waitFor({ timeout: 30_000 });
     await expect(status(phoneA).getAttribute('data-pending')).resolves.toBe('0');
     await contextB.unroute('**/*');
     await status(phoneB)
       .filter({ hasText: /^En ligne/ })
       .waitFor({ timeout: 30_000 });
+    await phoneB.locator('[data-testid="door-status"][data-pending="0"]').waitFor({ timeout: 30_000 });
     await expect(status(phoneB).getAttribute('data-pending')).resolves.toBe('0');
 
     // What each phone sent: the offline decision, with its real scan time.
