@@ -66,6 +66,24 @@ function Dialog(props: { labelId: string; onClose: () => void; children: ReactNo
   );
 }
 
+/** A dialog's one action: busy while it runs, its error kept to be shown. */
+function useSubmit(action: () => Promise<void>): { busy: boolean; error: unknown; run: () => Promise<void> } {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const run = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run };
+}
+
 export function CancelDialog(props: {
   conferenceId: string;
   registration: Registration;
@@ -75,20 +93,14 @@ export function CancelDialog(props: {
   const { t } = useLang();
   const r = props.registration;
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const cancel = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.cancelRegistration(props.conferenceId, r.registrationId, reason.trim() || undefined);
-      props.onDone();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const {
+    busy,
+    error,
+    run: cancel,
+  } = useSubmit(async () => {
+    await api.cancelRegistration(props.conferenceId, r.registrationId, reason.trim() || undefined);
+    props.onDone();
+  });
   const id = `cancel-${r.registrationId}`;
   return (
     <Dialog labelId={id} onClose={props.onClose}>
@@ -123,20 +135,14 @@ export function EraseDialog(props: {
   const { t } = useLang();
   const r = props.registration;
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const erase = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.erasePersonalData(props.conferenceId, r.registrationId, reason.trim());
-      props.onDone();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const {
+    busy,
+    error,
+    run: erase,
+  } = useSubmit(async () => {
+    await api.erasePersonalData(props.conferenceId, r.registrationId, reason.trim());
+    props.onDone();
+  });
   const id = `erase-${r.registrationId}`;
   return (
     <Dialog labelId={id} onClose={props.onClose}>
