@@ -53,7 +53,6 @@
  */
 
 export * from './vocabulary.js';
-export * from './decision.js';
 export * from './streams.js';
 
 export {

@@ -6,7 +6,7 @@ import {
   type Metadata,
   type RecordedEvent,
 } from '@emargement/event-store';
-import { CommandRefusedError, type Decider } from '@emargement/conference';
+import { CommandRefusedError, type Decider } from '@emargement/decider';
 import { randomUUID } from 'node:crypto';
 
 interface StoredEvent {

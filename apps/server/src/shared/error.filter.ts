@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { EventStoreUnavailableError, InvalidEventStoreArgumentError } from '@emargement/event-store';
-import { CommandRefusedError } from '@emargement/conference';
+import { CommandRefusedError } from '@emargement/decider';
 import type { Response } from 'express';
 import { refusalStatus } from './refusals.js';
 

@@ -1,4 +1,4 @@
-import { accept, refuse, type Decider, type Decision, type DomainCommand } from '../decision.js';
+import { accept, refuse, type Decider, type Decision, type DomainCommand } from '@emargement/decider';
 import type { EntryRefusalReason, IdCheck, PaymentMethod } from '../vocabulary.js';
 import {
   evolve,
