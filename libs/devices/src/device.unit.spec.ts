@@ -26,7 +26,7 @@ const revoked: DeviceRevoked = { type: 'DeviceRevoked', data: revocation };
 const device = {
   deviceId: DEVICE,
   name: 'Porte A',
-  role: 'door',
+  role: 'door' as const,
   conferenceId: enrolment.conferenceId,
   tokenSha256: enrolment.tokenSha256,
   createdAt: enrolment.enrolledAt,
