@@ -1,12 +1,6 @@
 import { publicationHash } from './chain.js';
-import type {
-  CharterEvent,
-  CharterPublishedData,
-  CharterSignedData,
-  SignatureVoidedData,
-} from './events.js';
+import type { CharterEvent, CharterPublishedData, CharterSignedData, SignatureVoidedData } from './events.js';
 import { organisationKey } from './organisation.js';
-
 
 /**
  * A charter: published with its text and the SHA-256 of that text, signed by

@@ -49,7 +49,6 @@ export interface Consent {
  */
 export const SIGNATURE_PERSONAL_FIELDS = ['name', 'nameSalt', 'strokes', 'image'] as const;
 
-
 // ---------------------------------------------------------------- events
 
 export interface CharterPublishedData {

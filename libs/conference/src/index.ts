@@ -155,6 +155,7 @@ export {
   type AcknowledgeConflict,
   type AcknowledgeOutcome,
   type AcknowledgeRefusalReason,
+  type ScanRefusalReason,
   type ArrivalRefusalReason,
   type UndoRefusalReason,
   type LunchPaymentRefusalReason,

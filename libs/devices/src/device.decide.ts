@@ -69,7 +69,11 @@ export const revokeDevice = (
       return accept([], state.device);
     case 'enrolled': {
       const revoked: DeviceRevoked = { type: 'DeviceRevoked', data: command.data };
-      return accept([revoked], { ...state.device, revokedAt: command.data.revokedAt, revokedBy: command.data.revokedBy });
+      return accept([revoked], {
+        ...state.device,
+        revokedAt: command.data.revokedAt,
+        revokedBy: command.data.revokedBy,
+      });
     }
     default: {
       const unknown: never = state;

@@ -151,7 +151,11 @@ describe('devices recorded by the earlier version in one `devices` stream', () =
     const { store, ids } = await oldStore();
     const a = await instance(store);
     const b = await instance(store);
-    const { device, token } = await a.registry.enrol({ name: 'Tablette', role: 'kiosk', conferenceId: null }, ADMIN, {});
+    const { device, token } = await a.registry.enrol(
+      { name: 'Tablette', role: 'kiosk', conferenceId: null },
+      ADMIN,
+      {},
+    );
     expect(await streamTypes(store, `device-${device.deviceId}`)).toEqual(['DeviceEnrolled']);
     expect(await streamTypes(store, 'devices')).toHaveLength(4);
     // B may not have heard of it yet: an unknown token makes it read the store.

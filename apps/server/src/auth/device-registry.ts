@@ -283,7 +283,9 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationBootstrap, OnA
         : (await this.readStreamOrNothing(LEGACY_DEVICES_STREAM))
             .filter(isDeviceEvent)
             .filter((e) => (e.data as DeviceEvent['data']).deviceId === deviceId);
-    const history: DeviceEvent[] = [...legacy, ...ownEvents].map((e) => ({ type: e.type, data: e.data }) as DeviceEvent);
+    const history: DeviceEvent[] = [...legacy, ...ownEvents].map(
+      (e) => ({ type: e.type, data: e.data }) as DeviceEvent,
+    );
     return {
       state: deviceDecider.fold(history),
       revision: own.length === 0 ? 'no_stream' : own[own.length - 1]!.revision,

@@ -21,13 +21,7 @@ import {
 import { randomBytes } from 'node:crypto';
 import type { EventStore } from '@emargement/event-store';
 import { arrivalDecider, registrationById, ticketStream } from '@emargement/conference';
-import {
-  MAX_IMAGE_BYTES,
-  type CanvasSize,
-  type Consent,
-  type SignOutcome,
-  type Strokes,
-} from '@emargement/charter';
+import { MAX_IMAGE_BYTES, type CanvasSize, type Consent, type SignOutcome, type Strokes } from '@emargement/charter';
 import { EVENT_STORE } from '../../event-store/event-store.module.js';
 import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { loadStream } from '../../shared/decider-runner.js';
