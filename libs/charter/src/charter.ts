@@ -1,5 +1,5 @@
 import { publicationHash } from './chain.js';
-import type { CharterEvent, CharterPublishedData, CharterSignedData, SignatureVoidedData } from './events.js';
+import type { CharterEvent, CharterPublishedData } from './events.js';
 import { organisationKey } from './organisation.js';
 
 /**
