@@ -22,7 +22,13 @@ export default defineConfig({
   base: '/',
   oxc: { jsx: { runtime: 'automatic' } },
   // /verify/ runs the charter's chain (libs/charter) in the browser: its one use of node:crypto, mapped.
-  resolve: { alias: { 'node:crypto': fileURLToPath(new URL('./src/verify/node-crypto.ts', import.meta.url)) } },
+  // The door's offline rules (libs/conference) stand on the decider kernel, imported by its alias.
+  resolve: {
+    alias: {
+      'node:crypto': fileURLToPath(new URL('./src/verify/node-crypto.ts', import.meta.url)),
+      '@emargement/decider': fileURLToPath(new URL('../../libs/decider/src/index.ts', import.meta.url)),
+    },
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,6 +1,6 @@
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { pngBytesOf } from './png.js';
-import type { CharterPublishedData, CharterSignedData, SignatureVoidedData, Strokes } from './charter.js';
+import type { CharterPublishedData, CharterSignedData, SignatureVoidedData, Strokes } from './events.js';
 
 /**
  * The hash chain

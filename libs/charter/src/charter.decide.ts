@@ -1,13 +1,6 @@
-import {
-  accept,
-  refuse,
-  type Category,
-  type Decider,
-  type Decision,
-  type DomainCommand,
-  type RegistrationStatus,
-} from '@emargement/conference';
+import { accept, refuse, type Decider, type Decision, type DomainCommand } from '@emargement/decider';
 import { imageSha256, nameSha256, signatureHash, strokesSha256, textSha256, voidHash } from './chain.js';
+import { inspectPngDataUrl, MAX_IMAGE_BYTES } from './png.js';
 import {
   evolve,
   foldCharter,
@@ -44,8 +37,10 @@ export interface SignerFacts {
   registrationId: string;
   /** As registered: first name and last name. */
   name: string;
-  category: Category;
-  status: RegistrationStatus;
+  /** The registry's category; only `signatory` may sign. */
+  category: string;
+  /** The registry's status; only `registered` may sign. */
+  status: 'registered' | 'waitlisted' | 'cancelled';
   /** The current admission read from the ticket's stream, or `null` when the person is not (or no longer) admitted. */
   admission: AdmissionProof | null;
 }
@@ -63,7 +58,8 @@ export type SignCharter = DomainCommand<
     /** `null` when the signer did not tick the consent. */
     consent: Consent | null;
     strokes: Strokes;
-    canvas: CanvasSize;
+    /** The drawing surface; `null` when the tablet did not say (the picture's own size is then recorded). */
+    canvas: CanvasSize | null;
     /** A PNG data URL, or `null` when the tablet sent none. */
     image: string | null;
     /** Random, chosen by the server (never inside `decide`). */
@@ -100,6 +96,7 @@ export const CHARTER_REFUSAL_REASONS = [
   'not_a_signatory',
   'missing_organisation',
   'invalid_image',
+  'image_too_large',
   'signature_id_conflict',
   'charter_exists',
   'empty_charter',
@@ -123,6 +120,7 @@ export type SignRefusalReason = Extract<
   | 'consent_missing'
   | 'empty_signature'
   | 'invalid_image'
+  | 'image_too_large'
 >;
 export type VoidRefusalReason = Extract<
   CharterRefusalReason,
@@ -222,7 +220,7 @@ export const signCharter = (
   command: SignCharter,
   state: CharterState,
 ): Decision<CharterSigned, SignOutcome, SignRefusalReason> => {
-  const { charterId, conferenceId, signatureId, signer, consent, strokes, canvas, image } = command.data;
+  const { charterId, conferenceId, signatureId, signer, consent, strokes, image } = command.data;
   const onBehalfOf = command.data.onBehalfOf.trim();
   const charter = publishedFor(state, conferenceId);
   if (charter === undefined) return refuse('unknown_charter');
@@ -264,8 +262,16 @@ export const signCharter = (
     return refuse('text_changed', { textSha256: charter.charter.textSha256 });
   if (consent === null || consent.wording.trim() === '') return refuse('consent_missing');
   if (image === null || image === '' || !hasALine(strokes)) return refuse('empty_signature');
+  // The PDF embeds these bytes and the chain hashes them: a picture that is not what it claims is refused here.
+  const png = inspectPngDataUrl(image);
+  if (!png.ok)
+    return png.problem === 'too_large'
+      ? refuse('image_too_large', { maxBytes: MAX_IMAGE_BYTES })
+      : refuse('invalid_image', { problem: png.problem });
   const imageDigest = imageSha256(image);
-  if (imageDigest === null) return refuse('invalid_image');
+  if (imageDigest === null) return refuse('invalid_image', { problem: 'not_a_data_url' });
+  // Without the canvas's size, the picture's own is the best record of the drawing surface.
+  const canvas = command.data.canvas ?? { width: png.width, height: png.height, devicePixelRatio: null };
 
   const sealed = {
     charterId,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { DeciderSpecification } from '../../testing/src/decider-specification.js';
+import { DeciderSpecification } from '@emargement/decider/specification.js';
 import {
   at,
   charterId,

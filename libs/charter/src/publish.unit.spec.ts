@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { DeciderSpecification } from '../../testing/src/decider-specification.js';
+import { DeciderSpecification } from '@emargement/decider/specification.js';
 import { at, charterId, conferenceId, history, publish, text, title } from '../test/examples.js';
 import { charterDecider } from './charter.decide.js';
 import { sha256Hex } from './canonical-json.js';

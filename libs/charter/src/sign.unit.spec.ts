@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { DeciderSpecification } from '../../testing/src/decider-specification.js';
+import { DeciderSpecification } from '@emargement/decider/specification.js';
 import {
   at,
   charterId,
@@ -25,6 +25,7 @@ import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { publicationHash } from './chain.js';
 import type { CharterPublishedData } from './charter.js';
 import { charterDecider } from './charter.decide.js';
+import { MAX_IMAGE_BYTES } from './png.js';
 
 const given = DeciderSpecification.for(charterDecider);
 const published = history(publish());
@@ -230,6 +231,40 @@ describe('signing the charter', () => {
     test('an image that is not a PNG data URL is refused', () =>
       given(published)
         .when(signed(1, { image: 'data:image/gif;base64,R0lGODlhAQABAAAAACw=' }))
-        .thenRefused('invalid_image'));
+        .thenRefused('invalid_image', { problem: 'not_a_data_url' }));
+  });
+
+  describe('when the picture is not a sound PNG', () => {
+    const bytes = (): Buffer => Buffer.from(pngA.slice('data:image/png;base64,'.length), 'base64');
+    const dataUrl = (b: Buffer): string => `data:image/png;base64,${b.toString('base64')}`;
+
+    test('a PNG whose bytes were changed (a chunk CRC no longer matches) is refused', () => {
+      const broken = bytes();
+      broken[broken.length - 20] = broken[broken.length - 20]! ^ 0xff;
+      given(published)
+        .when(signed(1, { image: dataUrl(broken) }))
+        .thenRefused('invalid_image', { problem: 'bad_crc' });
+    });
+
+    test('something that is not a PNG at all, sent as one, is refused', () =>
+      given(published)
+        .when(signed(1, { image: dataUrl(Buffer.from('GIF89a, not a PNG')) }))
+        .thenRefused('invalid_image', { problem: 'not_a_png' }));
+
+    test('a picture over the limit is refused image_too_large', () =>
+      given(published)
+        .when(signed(1, { image: dataUrl(Buffer.concat([bytes(), Buffer.alloc(MAX_IMAGE_BYTES)])) }))
+        .thenRefused('image_too_large', { maxBytes: MAX_IMAGE_BYTES }));
+  });
+
+  describe('when the tablet did not say its canvas size', () => {
+    test("the picture's own size is recorded as the drawing surface", () => {
+      const decision = given(published)
+        .when(signed(1, { canvas: null }))
+        .decision();
+      if (!decision.ok) throw new Error(`refused: ${decision.reason}`);
+      // pngA is 4 × 2 pixels.
+      expect(decision.events[0]?.data).toMatchObject({ canvas: { width: 4, height: 2, devicePixelRatio: null } });
+    });
   });
 });

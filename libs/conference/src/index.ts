@@ -53,7 +53,6 @@
  */
 
 export * from './vocabulary.js';
-export * from './decision.js';
 export * from './streams.js';
 
 export {
@@ -156,6 +155,7 @@ export {
   type AcknowledgeConflict,
   type AcknowledgeOutcome,
   type AcknowledgeRefusalReason,
+  type ScanRefusalReason,
   type ArrivalRefusalReason,
   type UndoRefusalReason,
   type LunchPaymentRefusalReason,

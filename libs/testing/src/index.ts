@@ -1,2 +1,1 @@
-export * from './decider-specification.js';
 export * from './fixtures.js';

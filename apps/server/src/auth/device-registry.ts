@@ -13,6 +13,21 @@ import {
   type RecordedEvent,
   type Subscription,
 } from '@emargement/event-store';
+import {
+  applyToDeviceList,
+  deviceDecider,
+  deviceStream,
+  devicesOf,
+  DEVICE_STREAM_PREFIXES,
+  emptyDeviceList,
+  isDeviceEvent,
+  isDeviceStream,
+  LEGACY_DEVICES_STREAM,
+  type Device,
+  type DeviceEvent,
+  type DeviceList,
+  type DeviceState,
+} from '@emargement/devices';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,9 +35,8 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
 import { Readiness } from '../health/readiness.js';
-import { notFound } from '../shared/api-error.js';
+import { runDecider, type Loaded } from '../shared/decider-runner.js';
 import { resolveAdminToken } from './admin-token.js';
-import { DEVICES_STREAM, evolveDevices, initialDevices, type Device, type DevicesState } from './devices.js';
 import type { Principal, Role } from './roles.js';
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -56,23 +70,32 @@ const RESUBSCRIBE_MS = 500;
 const ACTIVITY_FLUSH_MS = 15_000;
 
 /**
- * The devices and their tokens. The list is the fold of the `devices` stream,
- * kept in memory and fed by the store's subscription (`$all` filtered on the
- * stream), so an enrolment or a revocation made by any server instance
+ * The devices and their tokens. Each device is an aggregate of its own
+ * (libs/devices, stream `device-<deviceId>`), decided by its decider; the
+ * list of all of them is a cache of their folds, kept in memory and fed by
+ * the store's subscription (`$all` filtered on the device streams, the
+ * earlier single `devices` stream included, whose enrolments and revocations
+ * still count), so an enrolment or a revocation made by any server instance
  * reaches every one as soon as the store delivers it: no polling. This
  * process's own writes are also read back at once (a revocation takes effect
  * on the next request even before the subscription brings it), and a token
- * nobody knows triggers one read of the stream (an enrolment by another
- * instance a moment ago). Events are applied once each, by stream revision,
- * whichever path brings them. Tokens are compared by their SHA-256.
+ * nobody knows triggers one read of what the store holds since the last read
+ * (an enrolment by another instance a moment ago). Events are applied once
+ * each, by global position, whichever path brings them. Tokens are compared
+ * by their SHA-256.
  */
 @Injectable()
 export class DeviceRegistry implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('DeviceRegistry');
-  private state: DevicesState = initialDevices();
-  private revision: bigint | undefined;
+  private devices: DeviceList = emptyDeviceList();
   /** Global position of the last device event applied: where a new subscription resumes. */
   private position: bigint | undefined;
+  /**
+   * Every device event at or before this global position has been applied: a
+   * read of the store starts here, so that a stream of unknown tokens costs
+   * reads of what is new, not of everything since the last enrolment.
+   */
+  private readTo: bigint | undefined;
   private refreshing: Promise<void> | undefined;
   private subscription: Subscription | undefined;
   private subscribed: Promise<void> | undefined;
@@ -133,7 +156,7 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationBootstrap, OnA
   }
 
   /**
-   * Follows the `devices` stream through `$all` from the last event applied.
+   * Follows the device streams through `$all` from the last event applied.
    * Should the subscription fail (the store restarted, a leader change), it
    * is opened again from there, and readiness says so meanwhile.
    */
@@ -141,14 +164,14 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationBootstrap, OnA
     if (this.stopped) return;
     const sub = this.store.subscribeToAll({
       fromPosition: this.position ?? 'start',
-      filter: { filterOn: 'streamName', prefixes: [DEVICES_STREAM] },
+      filter: { filterOn: 'streamName', prefixes: [...DEVICE_STREAM_PREFIXES] },
     });
     this.subscription = sub;
     this.subscribed = (async () => {
       try {
         for await (const m of sub) {
           if (m.kind === 'caughtUp') this.caughtUp = true;
-          else if (m.event.streamName === DEVICES_STREAM) this.apply([m.event]);
+          else this.apply([m.event]);
         }
       } catch (error) {
         if (!this.stopped) this.logger.warn(`devices subscription failed, resubscribing: ${String(error)}`);
@@ -166,12 +189,12 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationBootstrap, OnA
     if (timingSafeEqual(hash, this.adminTokenHash)) {
       return { deviceId: ADMIN_DEVICE_ID, name: 'Organisation (ADMIN_TOKEN)', role: 'organiser', conferenceId: null };
     }
-    let device = this.state.byTokenHash.get(hash.toString('hex'));
+    let device = this.devices.byTokenHash.get(hash.toString('hex'));
     // A device enrolled a moment ago by another server process, that the
     // subscription has not brought yet.
     if (device === undefined) {
       await this.refresh();
-      device = this.state.byTokenHash.get(hash.toString('hex'));
+      device = this.devices.byTokenHash.get(hash.toString('hex'));
     }
     if (device === undefined || device.revokedAt !== null) return null;
     return { deviceId: device.deviceId, name: device.name, role: device.role, conferenceId: device.conferenceId };
@@ -206,56 +229,81 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationBootstrap, OnA
   ): Promise<{ device: DeviceView; token: string }> {
     const token = randomBytes(32).toString('base64url');
     const deviceId = randomUUID();
-    await this.store.appendToStream(
-      DEVICES_STREAM,
-      [
-        {
-          id: randomUUID(),
-          type: 'DeviceEnrolled',
-          data: {
-            deviceId,
-            name: input.name,
-            role: input.role,
-            conferenceId: input.conferenceId,
-            tokenSha256: sha256Hex(token),
-            enrolledAt: new Date().toISOString(),
-            enrolledBy: by.deviceId,
-          },
-          metadata,
+    const { outcome } = await runDecider(
+      this.store,
+      deviceStream(deviceId),
+      deviceDecider,
+      {
+        type: 'EnrolDevice',
+        data: {
+          deviceId,
+          name: input.name,
+          role: input.role,
+          conferenceId: input.conferenceId,
+          tokenSha256: sha256Hex(token),
+          enrolledAt: new Date().toISOString(),
+          enrolledBy: by.deviceId,
         },
-      ],
-      { expectedRevision: 'any' },
+      },
+      metadata,
     );
     await this.refreshAfterWrite();
-    return { device: this.view(this.state.byId.get(deviceId)!), token };
+    return { device: this.view(outcome), token };
   }
 
-  /** Revokes at once; revoking a revoked device changes nothing and answers as before. */
+  /**
+   * Revokes at once; revoking a revoked device changes nothing and answers as
+   * before; an unknown device is refused `device_not_found` (the decider's).
+   */
   async revoke(deviceId: string, by: Principal, metadata: Metadata): Promise<DeviceView> {
-    await this.refresh();
-    const device = this.state.byId.get(deviceId);
-    if (device === undefined) throw notFound('device_not_found', `No device ${deviceId}`);
-    if (device.revokedAt === null) {
-      await this.store.appendToStream(
-        DEVICES_STREAM,
-        [
-          {
-            id: randomUUID(),
-            type: 'DeviceRevoked',
-            data: { deviceId, revokedAt: new Date().toISOString(), revokedBy: by.deviceId },
-            metadata,
-          },
-        ],
-        { expectedRevision: 'any' },
-      );
-      await this.refreshAfterWrite();
+    const { events, outcome } = await runDecider(
+      this.store,
+      deviceStream(deviceId),
+      deviceDecider,
+      { type: 'RevokeDevice', data: { deviceId, revokedAt: new Date().toISOString(), revokedBy: by.deviceId } },
+      metadata,
+      { load: () => this.loadDevice(deviceId) },
+    );
+    if (events.length > 0) await this.refreshAfterWrite();
+    return this.view(outcome);
+  }
+
+  /**
+   * A device's own stream, folded; for a device enrolled by an earlier
+   * version, its events in the single `devices` stream come first (they are
+   * its history, and the new stream holds only what happened since). The
+   * revision is the own stream's: that is where the decision is appended.
+   */
+  private async loadDevice(deviceId: string): Promise<Loaded<DeviceState>> {
+    const own = await this.readStreamOrNothing(deviceStream(deviceId));
+    const ownEvents = own.filter(isDeviceEvent);
+    const legacy =
+      ownEvents[0]?.type === 'DeviceEnrolled'
+        ? []
+        : (await this.readStreamOrNothing(LEGACY_DEVICES_STREAM))
+            .filter(isDeviceEvent)
+            .filter((e) => (e.data as DeviceEvent['data']).deviceId === deviceId);
+    const history: DeviceEvent[] = [...legacy, ...ownEvents].map(
+      (e) => ({ type: e.type, data: e.data }) as DeviceEvent,
+    );
+    return {
+      state: deviceDecider.fold(history),
+      revision: own.length === 0 ? 'no_stream' : own[own.length - 1]!.revision,
+    };
+  }
+
+  private async readStreamOrNothing(streamName: string): Promise<RecordedEvent[]> {
+    try {
+      return await this.store.readStream(streamName);
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
     }
-    return this.view(this.state.byId.get(deviceId)!);
   }
 
   async list(): Promise<DeviceView[]> {
     await this.refresh();
-    return [...this.state.byId.values()]
+    return devicesOf(this.devices)
       .map((d) => this.view(d))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.deviceId.localeCompare(b.deviceId));
   }
@@ -266,7 +314,7 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationBootstrap, OnA
     return () => this.revokedListeners.delete(listener);
   }
 
-  /** Catches the fold up with the stream; concurrent callers share one read. */
+  /** Catches the list up with the store; concurrent callers share one read. */
   refresh(): Promise<void> {
     this.refreshing ??= this.catchUp().finally(() => (this.refreshing = undefined));
     return this.refreshing;
@@ -278,29 +326,34 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationBootstrap, OnA
     await this.refresh();
   }
 
+  /**
+   * Reads the device events after everything already applied. The store's
+   * head is taken first: once the filtered read is done, every device event up
+   * to it has been seen (positions grow in commit order), so the next read
+   * starts there, not at the last device event.
+   */
   private async catchUp(): Promise<void> {
-    try {
-      this.apply(
-        await this.store.readStream(
-          DEVICES_STREAM,
-          this.revision === undefined ? {} : { fromRevision: this.revision + 1n },
-        ),
-      );
-    } catch (error) {
-      if (!(error instanceof StreamNotFoundError)) throw error;
-    }
+    const [head] = await this.store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1 });
+    const from = later(this.readTo, this.position);
+    this.apply(
+      await this.store.readAll({
+        fromPosition: from ?? 'start',
+        filter: { filterOn: 'streamName', prefixes: [...DEVICE_STREAM_PREFIXES] },
+      }),
+    );
+    this.readTo = later(this.readTo, head?.position);
   }
 
-  /** Folds events of the `devices` stream not applied yet (by revision), then tells of revocations. */
+  /** Folds device events not applied yet (by global position), then tells of revocations. */
   private apply(events: readonly RecordedEvent[]): void {
     const revoked: string[] = [];
     for (const e of events) {
-      if (this.revision !== undefined && e.revision <= this.revision) continue;
-      const before = this.state.byId.get((e.data as { deviceId: string }).deviceId);
-      this.state = evolveDevices(this.state, e);
-      if (e.type === 'DeviceRevoked' && before && before.revokedAt === null) revoked.push(before.deviceId);
-      this.revision = e.revision;
-      if (this.position === undefined || e.position > this.position) this.position = e.position;
+      if (this.position !== undefined && e.position <= this.position) continue;
+      // The prefixes also match look-alike names (`devicesX`): only device streams count.
+      if (!isDeviceStream(e.streamName) || !isDeviceEvent(e)) continue;
+      const { before, after } = applyToDeviceList(this.devices, { type: e.type, data: e.data } as DeviceEvent);
+      if (before.status === 'enrolled' && after.status === 'revoked') revoked.push(after.device.deviceId);
+      this.position = e.position;
     }
     // Revocations made by any server process close this one's sockets.
     for (const id of revoked) for (const listener of this.revokedListeners) listener(id);
@@ -346,3 +399,6 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationBootstrap, OnA
     }
   }
 }
+
+const later = (a: bigint | undefined, b: bigint | undefined): bigint | undefined =>
+  a === undefined ? b : b === undefined ? a : a > b ? a : b;

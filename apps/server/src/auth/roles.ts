@@ -1,6 +1,8 @@
-/** The roles of the contract: who may do what is in `access-policy.ts`. */
-export const ROLES = ['organiser', 'door', 'kiosk', 'display'] as const;
-export type Role = (typeof ROLES)[number];
+import { DEVICE_ROLES, type DeviceRole } from '@emargement/devices';
+
+/** The roles of the contract (a device is enrolled for one): who may do what is in `access-policy.ts`. */
+export const ROLES = DEVICE_ROLES;
+export type Role = DeviceRole;
 
 export const isRole = (value: unknown): value is Role =>
   typeof value === 'string' && (ROLES as readonly string[]).includes(value);

@@ -6,7 +6,7 @@ import {
   type Metadata,
   type RecordedEvent,
 } from '@emargement/event-store';
-import { CommandRefusedError, type Decider } from '@emargement/conference';
+import { CommandRefusedError, type Decider } from '@emargement/decider';
 import { randomUUID } from 'node:crypto';
 
 interface StoredEvent {
@@ -87,4 +87,17 @@ export async function runDecider<C, E extends StoredEvent, S, O, R extends strin
       throw error;
     }
   }
+}
+
+/**
+ * Decides a command on the initial state, for a command that names no
+ * stream (a scan no ticket holds): the decider answers, refusal included,
+ * as it would on an empty stream. A decision that would write is a defect,
+ * since there is nowhere to append it.
+ */
+export function decideOnNoStream<C, E, S, O, R extends string>(decider: Decider<C, E, S, O, R>, command: C): O {
+  const decision = decider.decide(command, decider.initialState());
+  if (!decision.ok) throw new CommandRefusedError(decision.reason, decision.detail);
+  if (decision.events.length > 0) throw new Error('A command decided on no stream cannot write events');
+  return decision.outcome;
 }

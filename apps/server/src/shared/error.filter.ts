@@ -1,8 +1,8 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { EventStoreUnavailableError, InvalidEventStoreArgumentError } from '@emargement/event-store';
-import { CommandRefusedError } from '@emargement/conference';
+import { CommandRefusedError } from '@emargement/decider';
 import type { Response } from 'express';
-import { refusalStatus } from './refusals.js';
+import { refusalFieldErrors, refusalStatus } from './refusals.js';
 
 const STATUS_CODES: Record<number, string> = {
   400: 'bad_request',
@@ -76,6 +76,7 @@ export class ApiErrorFilter implements ExceptionFilter {
     if (exception instanceof CommandRefusedError) {
       const status = refusalStatus(exception.reason);
       const detail = exception.detail ?? {};
+      const errors = refusalFieldErrors(exception.reason, detail);
       return {
         status,
         body: {
@@ -83,6 +84,7 @@ export class ApiErrorFilter implements ExceptionFilter {
           code: exception.reason,
           message: refusalMessage(exception.reason, detail),
           ...detail,
+          ...(errors ? { errors } : {}),
         },
       };
     }

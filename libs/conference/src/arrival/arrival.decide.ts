@@ -1,4 +1,4 @@
-import { accept, refuse, type Decider, type Decision, type DomainCommand } from '../decision.js';
+import { accept, refuse, type Decider, type Decision, type DomainCommand } from '@emargement/decider';
 import type { EntryRefusalReason, IdCheck, PaymentMethod } from '../vocabulary.js';
 import {
   evolve,
@@ -43,6 +43,12 @@ export type ScanTicket = DomainCommand<
      * have decided otherwise, a conflict is recorded beside it.
      */
     offline?: OfflineDecision | null;
+    /**
+     * The conference's doors, when it names them (the registry's fact, like
+     * `ticket`): a scan the server decides at any other door is refused
+     * `unknown_door`. Absent or empty: any door.
+     */
+    doors?: readonly string[];
   }
 >;
 
@@ -111,6 +117,7 @@ export const ARRIVAL_REFUSAL_REASONS = [
   'wrong_amount',
   'unknown_conflict',
   'offline_reason_missing',
+  'unknown_door',
 ] as const;
 export type ArrivalRefusalReason = (typeof ARRIVAL_REFUSAL_REASONS)[number];
 
@@ -121,6 +128,7 @@ export type LunchPaymentRefusalReason = Extract<
 >;
 
 export type AcknowledgeRefusalReason = Extract<ArrivalRefusalReason, 'unknown_conflict'>;
+export type ScanRefusalReason = Extract<ArrivalRefusalReason, 'offline_reason_missing' | 'unknown_door'>;
 
 export interface AcknowledgeOutcome {
   conflictId: string;
@@ -184,13 +192,17 @@ const instant = (iso: string): number => Date.parse(iso);
 export const scanTicket = (
   command: ScanTicket,
   state: TicketState,
-): Decision<AttendeeAdmitted | EntryRefused | ScanConflicted, ScanOutcome, 'offline_reason_missing'> => {
+): Decision<AttendeeAdmitted | EntryRefused | ScanConflicted, ScanOutcome, ScanRefusalReason> => {
   const { conferenceId, scanId, door, deviceId, scannedAt, idCheck, ticket } = command.data;
   // A device that did not hear the answer sends the same scan again: it gets the same answer, and nothing is written.
   const prior = state.scans.get(scanId);
   if (prior !== undefined) return accept([], prior);
   const offline = command.data.offline ?? null;
+  // A scan decided offline is a fact and is recorded whatever the door's name
+  // (the doors may have been renamed since its list was built).
   if (offline !== null) return scanDecidedOffline(command, offline, state);
+  const doors = command.data.doors ?? [];
+  if (doors.length > 0 && !doors.includes(door)) return refuse('unknown_door', { doors: doors.join(', ') });
 
   const scan = { conferenceId, scanId, door, deviceId, scannedAt, idCheck };
   const registrationId = ticket.registrationId;
@@ -228,7 +240,7 @@ const scanDecidedOffline = (
   command: ScanTicket,
   offline: OfflineDecision,
   state: TicketState,
-): Decision<AttendeeAdmitted | EntryRefused | ScanConflicted, ScanOutcome, 'offline_reason_missing'> => {
+): Decision<AttendeeAdmitted | EntryRefused | ScanConflicted, ScanOutcome, ScanRefusalReason> => {
   const { conferenceId, scanId, door, deviceId, scannedAt, idCheck, ticket } = command.data;
   const { receivedAt } = offline;
   const scan = { conferenceId, scanId, door, deviceId, scannedAt, idCheck, offline: { receivedAt } };

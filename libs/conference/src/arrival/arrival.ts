@@ -1,5 +1,5 @@
 import { registrationById, registrationByTicketCode, type ConferenceState } from '../conference/conference.js';
-import type { DomainEvent } from '../decision.js';
+import type { DomainEvent } from '@emargement/decider';
 import { doorStream, ticketStream } from '../streams.js';
 import type { EntryRefusalReason, IdCheck, LunchFee, PaymentMethod, RegistrationStatus } from '../vocabulary.js';
 

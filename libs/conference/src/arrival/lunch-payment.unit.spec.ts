@@ -1,5 +1,5 @@
 import { describe, test } from '@jest/globals';
-import { DeciderSpecification } from '../../../testing/src/decider-specification.js';
+import { DeciderSpecification } from '@emargement/decider/specification.js';
 import { at, attendeeAdmitted, conferenceId, facts, paymentId, phoneA, registrationId } from '../../test/examples.js';
 import type { LunchPaid } from './arrival.js';
 import { arrivalDecider, type RecordLunchPayment } from './arrival.decide.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { DeciderSpecification } from '../../../testing/src/decider-specification.js';
+import { DeciderSpecification } from '@emargement/decider/specification.js';
 import {
   admissionUndone,
   at,
@@ -17,6 +17,42 @@ import { evolve, initialState } from './arrival.js';
 import { arrivalDecider, scanTicket } from './arrival.decide.js';
 
 const given = DeciderSpecification.for(arrivalDecider);
+
+describe('scanning at a door the conference does not name', () => {
+  const doors = [mainDoor, pressDoor];
+
+  describe('when the server decides the scan', () => {
+    test('it is refused unknown_door, with the doors there are, and nothing is written', () =>
+      given([])
+        .when(scan(1, { doors, door: 'Fenêtre' }))
+        .thenRefused('unknown_door', { doors: `${mainDoor}, ${pressDoor}` }));
+
+    test('a named door admits as usual', () =>
+      given([])
+        .when(scan(1, { doors, door: pressDoor }))
+        .then([attendeeAdmitted(1, { door: pressDoor })]));
+
+    test('a conference that names no door takes any', () =>
+      given([])
+        .when(scan(1, { doors: [], door: 'Fenêtre' }))
+        .then([attendeeAdmitted(1, { door: 'Fenêtre' })]));
+  });
+
+  describe('when the door decided it offline', () => {
+    test('it is recorded whatever the door is called (the doors may have been renamed since)', () => {
+      const decision = given([])
+        .when(
+          scan(1, {
+            doors,
+            door: 'Ancienne porte',
+            offline: { result: 'admitted', reason: null, receivedAt: at('10:00:00') },
+          }),
+        )
+        .decision();
+      expect(decision.ok && decision.events.map((e) => e.type)).toEqual(['AttendeeAdmitted']);
+    });
+  });
+});
 
 describe('scanning a ticket at a door', () => {
   describe('when the ticket is unknown', () => {

@@ -1,4 +1,4 @@
-import { accept, refuse, type Decider, type Decision, type DomainCommand, type Refused } from '../decision.js';
+import { accept, refuse, type Decider, type Decision, type DomainCommand, type Refused } from '@emargement/decider';
 import { isValidEmail, normaliseEmail, normaliseText } from '../text/normalise.js';
 import type { Category, Person, RegistrationSource } from '../vocabulary.js';
 import {

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../decision.js';
+import type { DomainEvent } from '@emargement/decider';
 import { normaliseEmail } from '../text/normalise.js';
 import type { Category, LunchFee, Person, RegistrationSource, RegistrationStatus } from '../vocabulary.js';
 

@@ -3,10 +3,9 @@ import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nest
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import type { EventStore } from '@emargement/event-store';
-import { arrivalDecider, ticketStream, type UndoOutcome } from '@emargement/conference';
+import { arrivalDecider, ticketStream, type UndoAdmission, type UndoOutcome } from '@emargement/conference';
 import { EVENT_STORE } from '../../event-store/event-store.module.js';
-import { runDecider } from '../../shared/decider-runner.js';
-import { notFound } from '../../shared/api-error.js';
+import { decideOnNoStream, runDecider } from '../../shared/decider-runner.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { ArrivalsIndex } from '../arrivals-index.js';
 
@@ -33,25 +32,30 @@ export class UndoAdmissionHandler implements ICommandHandler<UndoAdmissionComman
   ) {}
 
   async execute(c: UndoAdmissionCommand): Promise<UndoOutcome> {
+    // The index only finds which ticket's stream the scan is in; whether it
+    // can be undone is the decider's, on that ticket's history.
     const scan = await this.index.scan(c.scanId);
-    if (!scan || scan.conferenceId !== c.conferenceId || scan.registrationId === null) {
-      throw notFound('unknown_scan', `No admission by scan ${c.scanId}`);
-    }
+    const registrationId =
+      scan && scan.conferenceId === c.conferenceId && scan.registrationId !== null ? scan.registrationId : null;
+    const command: UndoAdmission = {
+      type: 'UndoAdmission',
+      data: {
+        conferenceId: c.conferenceId,
+        registrationId: registrationId ?? '',
+        scanId: c.scanId,
+        reason: c.reason.trim(),
+        deviceId: c.ctx.deviceId,
+        undoneAt: new Date().toISOString(),
+      },
+    };
+    // No ticket holds the scan: the decider judges it on a ticket with no
+    // history (and refuses it, `unknown_scan`); there is no stream to write to.
+    if (registrationId === null) return decideOnNoStream(arrivalDecider, command) as UndoOutcome;
     const { outcome } = await runDecider(
       this.store,
-      ticketStream(scan.registrationId),
+      ticketStream(registrationId),
       arrivalDecider,
-      {
-        type: 'UndoAdmission',
-        data: {
-          conferenceId: c.conferenceId,
-          registrationId: scan.registrationId,
-          scanId: c.scanId,
-          reason: c.reason.trim(),
-          deviceId: c.ctx.deviceId,
-          undoneAt: new Date().toISOString(),
-        },
-      },
+      command,
       eventMetadata(c.ctx),
     );
     return outcome as UndoOutcome;

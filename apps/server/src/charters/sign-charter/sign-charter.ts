@@ -21,18 +21,11 @@ import {
 import { randomBytes } from 'node:crypto';
 import type { EventStore } from '@emargement/event-store';
 import { arrivalDecider, registrationById, ticketStream } from '@emargement/conference';
-import {
-  inspectPngDataUrl,
-  MAX_IMAGE_BYTES,
-  type CanvasSize,
-  type Consent,
-  type SignOutcome,
-  type Strokes,
-} from '@emargement/charter';
+import { MAX_IMAGE_BYTES, type CanvasSize, type Consent, type SignOutcome, type Strokes } from '@emargement/charter';
 import { EVENT_STORE } from '../../event-store/event-store.module.js';
 import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { loadStream } from '../../shared/decider-runner.js';
-import { ApiError, badRequest, notFound } from '../../shared/api-error.js';
+import { badRequest, notFound } from '../../shared/api-error.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { CharterRegistry } from '../charter-registry.js';
 import { parseStrokes, STROKE_LIMITS } from './signature-input.js';
@@ -87,7 +80,7 @@ export class SignCharterDto {
   @ArrayMaxSize(STROKE_LIMITS.strokes)
   strokes?: unknown[];
   @ApiPropertyOptional({ type: CanvasDto }) @IsOptional() @ValidateNested() @Type(() => CanvasDto) canvas?: CanvasDto;
-  // The real limit is the decoded PNG's, 256 KiB, checked by signatureInput
+  // The real limit is the decoded PNG's, 256 KiB, checked by the decider
   // with its own code (413 image_too_large); this one, at the body's limit
   // (1 MB), only keeps a string of any size from going further.
   @ApiPropertyOptional({ description: `data:image/png;base64,... (at most ${MAX_IMAGE_BYTES} bytes decoded)` })
@@ -110,38 +103,28 @@ export interface SignatureInput {
   consent: Consent | null;
   textSha256: string;
   strokes: Strokes;
-  canvas: CanvasSize;
+  canvas: CanvasSize | null;
   image: string | null;
   kiosk: string;
   deviceSignedAt: string | null;
 }
 
-/** Checks what class-validator cannot (the strokes point by point, the PNG's bytes) and shapes the input. */
 /** What a `consent: true` records as the wording: the tablet did not send the words it showed. */
 export const CONSENT_TICKED = 'Case d’accord cochée à côté du texte de la charte (consent: true)';
 
+/**
+ * Checks what class-validator cannot (the strokes point by point) and shapes
+ * the input. The picture's bytes are the decider's to judge (libs/charter:
+ * `invalid_image`, `image_too_large`), as every other rule of a signature.
+ */
 export function signatureInput(dto: SignCharterDto, now: Date = new Date()): SignatureInput {
   const { strokes, errors } = parseStrokes(dto.strokes);
   if (strokes === null)
     throw badRequest('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
   const image = dto.image === undefined || dto.image === '' ? null : dto.image;
-  let canvas: CanvasSize = dto.canvas
+  const canvas: CanvasSize | null = dto.canvas
     ? { width: dto.canvas.width, height: dto.canvas.height, devicePixelRatio: dto.canvas.devicePixelRatio ?? null }
-    : { width: 0, height: 0, devicePixelRatio: null };
-  if (image !== null) {
-    const png = inspectPngDataUrl(image);
-    if (!png.ok) {
-      if (png.problem === 'too_large')
-        throw new ApiError(413, 'image_too_large', `The signature image is over ${MAX_IMAGE_BYTES} bytes`, [
-          { field: 'image', message: `at most ${MAX_IMAGE_BYTES} bytes decoded` },
-        ]);
-      throw badRequest('invalid_image', `The signature image is not a valid PNG data URL (${png.problem})`, [
-        { field: 'image', message: png.problem },
-      ]);
-    }
-    // Without the canvas's size, the picture's own is the best record of the drawing surface.
-    if (!dto.canvas) canvas = { width: png.width, height: png.height, devicePixelRatio: null };
-  }
+    : null;
   // `true` (the box beside the text was ticked) or, richer, {given, wording, givenAt}
   // (API.md); `true` is recorded with what the server knows: the box, and when it heard of it.
   const consent =
@@ -247,7 +230,8 @@ export class SignCharterController {
     summary: 'Sign the charter',
     description:
       'Refusals: not_admitted, not_a_signatory, already_signed (scope person or organisation), charter_closed, ' +
-      'text_changed, consent_missing, empty_signature, missing_organisation, signature_id_conflict. ' +
+      'text_changed, consent_missing, empty_signature, invalid_image, image_too_large, missing_organisation, ' +
+      'signature_id_conflict. ' +
       'The same signatureId and body again give the same answer and write nothing.',
   })
   sign(

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { DeciderSpecification, type SpecificationDecision } from './decider-specification.js';
+import { DeciderSpecification, type SpecificationDecision } from './specification.js';
 
 // A turnstile: the smallest decider with an event, a repeat and a refusal.
 type Event = { type: 'Passed'; data: { passId: string } };
