@@ -1,6 +1,8 @@
 /** The roles of the contract: who may do what is in `access-policy.ts`. */
-export const ROLES = ['organiser', 'door', 'kiosk', 'display'] as const;
-export type Role = (typeof ROLES)[number];
+// Declared once, in the contract: the web's enrolment form offers the same list.
+import { ROLES, type Role } from '@emargement/contract';
+
+export { ROLES, type Role };
 
 export const isRole = (value: unknown): value is Role =>
   typeof value === 'string' && (ROLES as readonly string[]).includes(value);
