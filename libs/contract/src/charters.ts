@@ -18,7 +18,11 @@ export const CharterSignatureSchema = object({
   sequence: integer,
   signatureId: string,
   registrationId: string,
-  name: { type: 'string', description: 'Empty once the signer was erased: the entry stays in the chain' },
+  name: {
+    type: 'string',
+    nullable: true,
+    description: 'null once the signer was erased: the entry stays in the chain',
+  },
   onBehalfOf: string,
   signedAt: instant,
   kiosk: string,

@@ -30,7 +30,12 @@ const ref = (name: ContractSchemaName) => ({ $ref: `#/components/schemas/${name}
 
 const errorAnswers = (statuses: readonly number[]) =>
   [...new Set(statuses)].map((status) =>
-    ApiResponse({ status, description: ERRORS[status] ?? 'error', schema: ref('ApiError') }),
+    // JSON whatever the operation produces (a PDF's 404 is JSON too): the content is given, not inferred.
+    ApiResponse({
+      status,
+      description: ERRORS[status] ?? 'error',
+      content: { 'application/json': { schema: ref('ApiError') } },
+    }),
   );
 
 export interface AnswerOptions {
@@ -48,10 +53,10 @@ export const ApiAnswer = (status: number, name: ContractSchemaName, options: Ans
     ...errorAnswers([...(options.public ? [] : API_ERRORS), ...(options.errors ?? [])]),
   );
 
-/** A file answer (PDF, PNG, CSV, PEM): the media type comes from the operation's `@ApiProduces`. */
-export const ApiFileAnswer = (description: string, options: AnswerOptions = {}) =>
+/** A file answer (PDF, PNG, CSV, PEM) of `mediaType`. */
+export const ApiFileAnswer = (mediaType: string, description: string, options: AnswerOptions = {}) =>
   applyDecorators(
-    ApiResponse({ status: 200, description, schema: file }),
+    ApiResponse({ status: 200, description, content: { [mediaType]: { schema: file } } }),
     ...errorAnswers([...(options.public ? [] : API_ERRORS), ...(options.errors ?? [])]),
   );
 

@@ -85,7 +85,9 @@ export class CharterDocumentController {
   @Get('document.pdf')
   @Header('Cache-Control', 'private, no-store')
   @ApiProduces('application/pdf')
-  @ApiFileAnswer('The charter as PDF/A-3b: sealed once closed, a draft while open', { errors: [404] })
+  @ApiFileAnswer('application/pdf', 'The charter as PDF/A-3b: sealed once closed, a draft while open', {
+    errors: [404],
+  })
   @ApiOperation({
     summary:
       'The charter with every signature and its fingerprint on every page; the evidence attached as JSON (PDF/A-3b). ' +

@@ -37,7 +37,7 @@ export class CharterSealController {
   @Header('Content-Type', 'application/x-pem-file')
   @Header('Content-Disposition', 'attachment; filename="emargement-charter-root.crt"')
   @ApiProduces('application/x-pem-file')
-  @ApiFileAnswer('The root certificate (PEM)')
+  @ApiFileAnswer('application/x-pem-file', 'The root certificate (PEM)')
   @ApiOperation({
     summary: 'The root certificate that sealed charters chain to (PEM): what a reader trusts to check the seal',
   })

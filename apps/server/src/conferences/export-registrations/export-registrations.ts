@@ -89,7 +89,7 @@ export class ExportRegistrationsController {
   @Get('registrations.csv')
   @Header('Cache-Control', 'private, no-store')
   @ApiProduces('text/csv')
-  @ApiFileAnswer('The registrations as CSV (UTF-8 with BOM)', { errors: [404] })
+  @ApiFileAnswer('text/csv', 'The registrations as CSV (UTF-8 with BOM)', { errors: [404] })
   @ApiOperation({
     summary: 'Every registration as CSV for a spreadsheet (UTF-8 with BOM); no ticket code',
     description:

@@ -56,7 +56,7 @@ export class GetTicketController {
   @Get('ticket.png')
   @Header('Cache-Control', NO_STORE)
   @ApiProduces('image/png')
-  @ApiFileAnswer('The ticket as a PNG', { errors: [404, 409] })
+  @ApiFileAnswer('image/png', 'The ticket as a PNG', { errors: [404, 409] })
   @ApiOperation({ summary: 'The ticket as a PNG: the QR code (carrying exactly the ticket code) and the name' })
   async png(
     @Param('cid', ParseUUIDPipe) cid: string,
@@ -72,7 +72,7 @@ export class GetTicketController {
   @Get('ticket.pdf')
   @Header('Cache-Control', NO_STORE)
   @ApiProduces('application/pdf')
-  @ApiFileAnswer('The printable ticket (PDF)', { errors: [404, 409] })
+  @ApiFileAnswer('application/pdf', 'The printable ticket (PDF)', { errors: [404, 409] })
   @ApiOperation({ summary: 'The printable ticket (A6): conference, name, organisation, category, QR code, lunch' })
   async pdf(
     @Param('cid', ParseUUIDPipe) cid: string,

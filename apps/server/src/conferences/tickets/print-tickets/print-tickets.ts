@@ -53,7 +53,7 @@ export class PrintTicketsController {
   @Get('tickets.pdf')
   @Header('Cache-Control', 'private, no-store')
   @ApiProduces('application/pdf')
-  @ApiFileAnswer('Every ticket, one per page (PDF)', { errors: [404] })
+  @ApiFileAnswer('application/pdf', 'Every ticket, one per page (PDF)', { errors: [404] })
   @ApiOperation({
     summary: 'Every ticket of the conference in one PDF, one per page, sorted by last name',
     description: 'Registered people only: waitlisted and cancelled registrations get no ticket in the batch.',
