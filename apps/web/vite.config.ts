@@ -3,6 +3,7 @@ import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+const libs = fileURLToPath(new URL('../../libs', import.meta.url));
 
 /**
  * The browser apps (door, organisers). No React plugin: Vite's own transform
@@ -22,7 +23,14 @@ export default defineConfig({
   base: '/',
   oxc: { jsx: { runtime: 'automatic' } },
   // /verify/ runs the charter's chain (libs/charter) in the browser: its one use of node:crypto, mapped.
-  resolve: { alias: { 'node:crypto': fileURLToPath(new URL('./src/verify/node-crypto.ts', import.meta.url)) } },
+  resolve: {
+    alias: [
+      { find: 'node:crypto', replacement: fileURLToPath(new URL('./src/verify/node-crypto.ts', import.meta.url)) },
+      // The libraries, as tsconfig.json's paths name them: the contract's types and vocabularies, the deciders.
+      { find: /^@emargement\/([a-z-]+)$/, replacement: `${libs}/$1/src/index.ts` },
+      { find: /^@emargement\/([a-z-]+)\/(.*)\.js$/, replacement: `${libs}/$1/src/$2.ts` },
+    ],
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,5 +1,5 @@
 import { boolean, instant, integer, listOf, object, string, type Answer } from './schema.js';
-import { CATEGORIES, REGISTRATION_SOURCES, REGISTRATION_STATUSES } from './vocabulary.js';
+import { CATEGORIES, DOCUMENT_KINDS, REGISTRATION_SOURCES, REGISTRATION_STATUSES } from './vocabulary.js';
 
 export const PersonalDataErasedSchema = object({ registrationId: string, erasedAt: instant });
 export type PersonalDataErased = Answer<typeof PersonalDataErasedSchema>;
@@ -60,7 +60,10 @@ export const HistoryDetailSchema = object(
       type: 'string',
       description: 'A refusal code, or the note given with an undo, a cancellation or an erasure',
     },
-    idCheck: { ...object({ document: string, nameMatches: boolean }), nullable: true },
+    idCheck: {
+      ...object({ document: { type: 'string', enum: DOCUMENT_KINDS }, nameMatches: boolean }),
+      nullable: true,
+    },
     offline: object({ receivedAt: instant }),
     previous: object({ at: instant, door: string }),
     scanId: string,

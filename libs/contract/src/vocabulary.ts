@@ -13,14 +13,14 @@ import {
   REGISTRATION_SOURCES,
   type RegistrationStatus as DomainRegistrationStatus,
 } from '@emargement/conference/vocabulary.js';
-import { CHARTER_LANGS } from '@emargement/charter/charter.js';
+// Type only: the charter's module holds the hash chain (node:crypto), which the browser must not load for a word list.
+import type { CharterLang as DomainCharterLang } from '@emargement/charter/charter.js';
 
-export { CATEGORIES, DOCUMENT_KINDS, ENTRY_REFUSAL_REASONS, PAYMENT_METHODS, REGISTRATION_SOURCES, CHARTER_LANGS };
+export { CATEGORIES, DOCUMENT_KINDS, ENTRY_REFUSAL_REASONS, PAYMENT_METHODS, REGISTRATION_SOURCES };
 export type Category = (typeof CATEGORIES)[number];
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 export type RefusalReason = (typeof ENTRY_REFUSAL_REASONS)[number];
-export type CharterLang = (typeof CHARTER_LANGS)[number];
 
 export const REGISTRATION_STATUSES = ['registered', 'waitlisted', 'cancelled'] as const;
 export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
@@ -29,6 +29,13 @@ const _statusesCoverDomain: readonly RegistrationStatus[] = [] as DomainRegistra
 const _domainCoversStatuses: readonly DomainRegistrationStatus[] = REGISTRATION_STATUSES;
 void _statusesCoverDomain;
 void _domainCoversStatuses;
+
+export const CHARTER_LANGS = ['fr', 'en'] as const;
+export type CharterLang = (typeof CHARTER_LANGS)[number];
+const _langsCoverDomain: readonly CharterLang[] = [] as DomainCharterLang[];
+const _domainCoversLangs: readonly DomainCharterLang[] = CHARTER_LANGS;
+void _langsCoverDomain;
+void _domainCoversLangs;
 
 /** What a ticket is when the door looks it up. */
 export const TICKET_STATES = ['expected', 'admitted', 'cancelled', 'waitlisted'] as const;

@@ -9,13 +9,13 @@ import { CharterRegistry } from '../charters/charter-registry.js';
 import { ADMIN_DEVICE_ID, DeviceRegistry } from '../auth/device-registry.js';
 import { notFound } from '../shared/api-error.js';
 import { eventsNaming } from './export-person.js';
-import type { History } from '@emargement/contract';
+import type { DocumentKind, History } from '@emargement/contract';
 import { ApiAnswer } from '../shared/api-answers.js';
 
 // ------------------------------------------------------------------ shapes
 
 export class HistoryIdCheckView {
-  @ApiProperty() document!: string;
+  @ApiProperty() document!: DocumentKind;
   @ApiProperty() nameMatches!: boolean;
 }
 
