@@ -1,5 +1,3 @@
-import { storage } from './storage';
-
 import type {
   Admission,
   AttendeeItem,
@@ -42,6 +40,7 @@ import type {
   RegistrationStatus,
   Role,
 } from '@emargement/contract';
+import { storage } from './storage';
 
 /**
  * The HTTP contract as the browser apps use it. Every answer's type is the
