@@ -1,5 +1,5 @@
 import { boolean, instant, integer, listOf, nullableString, object, string, type Answer } from './schema.js';
-import { ARRIVALS, CATEGORIES, ENTRY_REFUSAL_REASONS, REGISTRATION_STATUSES } from './vocabulary.js';
+import { CATEGORIES, ENTRY_REFUSAL_REASONS, REGISTRATION_STATUSES } from './vocabulary.js';
 
 // ------------------------------------------------------------ conferences
 
@@ -87,7 +87,6 @@ export const RegistrationListSchema = object({
   total: { type: 'integer', description: 'Registrations matching the filter (items may stop at `limit`)' },
 });
 export type RegistrationList = Answer<typeof RegistrationListSchema>;
-export { ARRIVALS };
 
 export const RegisteredSchema = object({
   registrationId: string,

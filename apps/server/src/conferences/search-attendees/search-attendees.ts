@@ -13,7 +13,7 @@ import {
 import { ConferenceRegistry } from '../conference-registry.js';
 import { ArrivalsIndex } from '../../arrivals/arrivals-index.js';
 import { badRequest } from '../../shared/api-error.js';
-import type { AttendeeSearch, RegistrationList } from '@emargement/contract';
+import { ARRIVALS, type Arrival, type AttendeeSearch, type RegistrationList } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
 
 export interface RegistrationFilter {
@@ -26,8 +26,8 @@ export interface RegistrationFilter {
   limit: number;
 }
 
-export const ARRIVALS = ['arrived', 'not_arrived', 'refused'] as const;
-export type Arrival = (typeof ARRIVALS)[number];
+// The arrival filter's words are the contract's (the organisers' table offers them).
+export { ARRIVALS, type Arrival };
 
 export interface RegistrationItem {
   registrationId: string;
