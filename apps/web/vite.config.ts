@@ -3,6 +3,7 @@ import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+const libs = fileURLToPath(new URL('../../libs', import.meta.url));
 
 /**
  * The browser apps (door, organisers). No React plugin: Vite's own transform
@@ -22,12 +23,13 @@ export default defineConfig({
   base: '/',
   oxc: { jsx: { runtime: 'automatic' } },
   // /verify/ runs the charter's chain (libs/charter) in the browser: its one use of node:crypto, mapped.
-  // The door's offline rules (libs/conference) stand on the decider kernel, imported by its alias.
   resolve: {
-    alias: {
-      'node:crypto': fileURLToPath(new URL('./src/verify/node-crypto.ts', import.meta.url)),
-      '@emargement/decider': fileURLToPath(new URL('../../libs/decider/src/index.ts', import.meta.url)),
-    },
+    alias: [
+      { find: 'node:crypto', replacement: fileURLToPath(new URL('./src/verify/node-crypto.ts', import.meta.url)) },
+      // The libraries, as tsconfig.json's paths name them: the contract's types and vocabularies, the deciders.
+      { find: /^@emargement\/([a-z-]+)$/, replacement: `${libs}/$1/src/index.ts` },
+      { find: /^@emargement\/([a-z-]+)\/(.*)\.js$/, replacement: `${libs}/$1/src/$2.ts` },
+    ],
   },
   build: {
     outDir: 'dist',

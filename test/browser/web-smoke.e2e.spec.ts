@@ -12,6 +12,14 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import QRCode from 'qrcode';
+import type {
+  Conference,
+  ConferenceList,
+  Principal,
+  RegistrationList,
+  ScanAnswer,
+  TicketPreview,
+} from '@emargement/contract';
 import { launchBrowser, pngToY4m } from '../support/browser.js';
 
 const WEB_DIST = resolve('apps/web/dist');
@@ -19,7 +27,7 @@ const SMOKE_CONFERENCE_ID = 'smoke-conference';
 const SMOKE_TOKEN = 'smoke-token';
 const SMOKE_ADMIN_TOKEN = 'smoke-admin-token';
 /** The stub's devices, by token, as `GET /api/me` describes them; any other token is answered 401. */
-const SMOKE_DEVICES: Record<string, { deviceId: string; name: string; role: string; conferenceId: string | null }> = {
+const SMOKE_DEVICES: Record<string, Principal> = {
   [SMOKE_TOKEN]: { deviceId: 'smoke-door', name: 'Porte de test', role: 'door', conferenceId: SMOKE_CONFERENCE_ID },
   [SMOKE_ADMIN_TOKEN]: { deviceId: 'smoke-admin', name: 'Administration', role: 'organiser', conferenceId: null },
 };
@@ -44,7 +52,24 @@ interface SmokeStubState {
   admitted: Map<string, { at: string; door: string }>;
 }
 
-/** Canned answers standing in for the server, shaped like the contract; only the smoke test uses them. */
+/** The stub's conference, as `GET /api/conferences/:cid` answers it. */
+const SMOKE_CONFERENCE = {
+  conferenceId: SMOKE_CONFERENCE_ID,
+  name: 'Journée de test (bouchon)',
+  venue: 'Salle de test',
+  startsAt: '2014-09-19T09:30:00+02:00',
+  endsAt: '2014-09-19T16:30:00+02:00',
+  timezone: 'Europe/Paris',
+  capacity: 400,
+  idCheckRequired: true,
+  lunch: { priceCents: 2000, currency: 'EUR' },
+  doors: ['Accueil principal', 'Accueil intervenants et presse'],
+  registered: 3,
+  waitlisted: 1,
+  cancelled: 1,
+} satisfies Conference;
+
+/** Canned answers standing in for the server, typed with the contract (libs/contract); only the smoke test uses them. */
 function smokeStubAnswer(
   method: string,
   url: URL,
@@ -57,34 +82,27 @@ function smokeStubAnswer(
   if (url.pathname === '/api/me') return { status: 200, body: device };
   const conferencePath = `/api/conferences/${SMOKE_CONFERENCE_ID}`;
   if (url.pathname === '/api/conferences') {
-    return { status: 200, body: { items: [{ conferenceId: SMOKE_CONFERENCE_ID, name: 'Journée de test (bouchon)' }] } };
+    return { status: 200, body: { items: [SMOKE_CONFERENCE] } satisfies ConferenceList };
   }
   if (url.pathname === conferencePath) {
-    return {
-      status: 200,
-      body: {
-        conferenceId: SMOKE_CONFERENCE_ID,
-        name: 'Journée de test (bouchon)',
-        venue: 'Salle de test',
-        startsAt: '2014-09-19T09:30:00+02:00',
-        endsAt: '2014-09-19T16:30:00+02:00',
-        timezone: 'Europe/Paris',
-        capacity: 400,
-        idCheckRequired: true,
-        lunch: { priceCents: 2000, currency: 'EUR' },
-        doors: ['Accueil principal', 'Accueil intervenants et presse'],
-      },
-    };
+    return { status: 200, body: SMOKE_CONFERENCE };
   }
   if (method === 'POST' && url.pathname === `${conferencePath}/scans`) {
     state.scans.push(body);
     const code = String(body.ticketCode);
+    const scanId = String(body.scanId);
     const previous = state.admitted.get(code);
     if (previous) {
-      return { status: 200, body: { scanId: body.scanId, result: 'refused', reason: 'already_checked_in', previous } };
+      return {
+        status: 200,
+        body: { scanId, result: 'refused', reason: 'already_checked_in', previous } satisfies ScanAnswer,
+      };
     }
     state.admitted.set(code, { at: String(body.scannedAt), door: String(body.door) });
-    return { status: 200, body: { scanId: body.scanId, result: 'admitted', admittedAt: body.scannedAt } };
+    return {
+      status: 200,
+      body: { scanId, result: 'admitted', admittedAt: String(body.scannedAt) } satisfies ScanAnswer,
+    };
   }
   const ticket = new RegExp(`^${conferencePath}/tickets/([^/]+)$`).exec(url.pathname);
   if (ticket) {
@@ -103,9 +121,11 @@ function smokeStubAnswer(
           organisation: 'PTCE du Pays de Test',
           category: 'signatory',
           lunch: true,
-          lunchPaid: false,
+          status: 'registered',
         },
-      },
+        idCheckRequired: true,
+        lunch: { expected: true, paid: false, priceCents: 2000, currency: 'EUR' },
+      } satisfies TicketPreview,
     };
   }
   if (url.pathname === `${conferencePath}/registrations` || url.pathname === `${conferencePath}/attendees`) {
@@ -128,9 +148,14 @@ function smokeStubAnswer(
           status,
           lunch,
           lunchPaid,
-          ticketCode: null,
+          photoConsent: false,
+          ticketCode: `smoke-ticket-${i}`,
+          admitted: null,
+          refused: null,
+          signed: false,
         })),
-      },
+        total: people.length,
+      } satisfies RegistrationList,
     };
   }
   return { status: 404, body: { statusCode: 404, code: 'not_found', message: 'stub: no such route' } };

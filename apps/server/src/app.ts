@@ -12,6 +12,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/config.js';
 import { ApiErrorFilter } from './shared/error.filter.js';
+import { contractComponents } from './shared/api-answers.js';
 import { strictValidationPipe } from './shared/validation.js';
 import { securityHeaders } from './security/headers.js';
 import { CorsPolicy, SecureIoAdapter, corsMiddleware } from './security/cors.js';
@@ -123,6 +124,14 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       .addBearerAuth()
       .build(),
   );
+  // The answers' schemas come from libs/contract, referenced by name from each operation (shared/api-answers.ts).
+  document.components = {
+    ...document.components,
+    schemas: {
+      ...document.components?.schemas,
+      ...(contractComponents() as NonNullable<NonNullable<typeof document.components>['schemas']>),
+    },
+  };
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return app;
 }

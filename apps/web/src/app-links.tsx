@@ -13,7 +13,7 @@ export function AppLinks({ conferenceId, current }: { conferenceId: string | nul
   const { t } = useLang();
   const info = useDevice();
   const organiser = info?.device?.role === 'organiser';
-  const [charters, setCharters] = useState<CharterListItem[]>([]);
+  const [charters, setCharters] = useState<readonly CharterListItem[]>([]);
 
   useEffect(() => {
     if (!organiser || !conferenceId) return undefined;

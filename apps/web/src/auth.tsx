@@ -1,5 +1,5 @@
 import { Fragment, useEffect, useState, type ReactNode } from 'react';
-import { api, ApiError, onAuthFailure, type Device, type Role } from './api';
+import { api, ApiError, onAuthFailure, type Principal, type Role } from './api';
 import { DeviceContext } from './device';
 import { useLang } from './i18n';
 import { TokenForm, TopBar } from './shell';
@@ -30,7 +30,7 @@ type Phase = 'checking' | 'ready' | 'unauthorized';
 export function AuthGate({ title, roles, children }: { title: string; roles: readonly Role[]; children: ReactNode }) {
   const { t } = useLang();
   const [phase, setPhase] = useState<Phase>('checking');
-  const [device, setDevice] = useState<Device | null>(null);
+  const [device, setDevice] = useState<Principal | null>(null);
   /** Bumped when a new token is given: the app below is mounted afresh, with it. */
   const [generation, setGeneration] = useState(0);
 

@@ -1,10 +1,10 @@
 import { createContext, useContext } from 'react';
-import type { Device, Role } from './api';
+import type { Principal, Role } from './api';
 
 /** What the gate (`auth.tsx`) learnt of the device the app runs on. */
 export interface DeviceInfo {
   /** `null` when the server has not answered (offline), or does not know devices. */
-  device: Device | null;
+  device: Principal | null;
   /** The roles the page is made for; another role is pointed out in the top bar. */
   roles: readonly Role[];
 }

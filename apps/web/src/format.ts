@@ -1,4 +1,4 @@
-import { ApiError, fullName, NetworkError } from './api';
+import { ApiError, fullName, NetworkError, signerErased } from './api';
 import { isMessageKey, type Lang, type Translate } from './i18n';
 
 /** HH:MM in the conference's time zone: the door and the hall share one clock, whatever the phone's setting. */
@@ -58,8 +58,8 @@ export function personName(t: Translate, person: { firstName: string; lastName: 
 }
 
 /** A signer's name (the charter, the kiosk), with the same rule. */
-export function signerName(t: Translate, signer: { name: string; erased?: boolean }): string {
-  return signer.erased || signer.name.trim() === '' ? t('person.erased') : signer.name;
+export function signerName(t: Translate, signer: { name: string | null }): string {
+  return signer.name === null || signerErased(signer) ? t('person.erased') : signer.name;
 }
 
 /** Date and time, in the browser's zone (a device's activity is the organiser's concern, not the hall's clock). */

@@ -18,6 +18,13 @@ import { Ctx, eventMetadata, type RequestContext } from '../shared/request-conte
 import type { AuthenticatedRequest } from './auth.guard.js';
 import { DeviceRegistry, type DeviceView } from './device-registry.js';
 import { ROLES, type Principal, type Role } from './roles.js';
+import type {
+  Device,
+  DeviceList,
+  EnrolledDevice as EnrolledDeviceAnswer,
+  Principal as PrincipalAnswer,
+} from '@emargement/contract';
+import { ApiAnswer } from '../shared/api-answers.js';
 
 export class EnrolDeviceDto {
   /** As the organiser will recognise it in the list: « Porte A », « Tablette charte 1 ». */
@@ -111,35 +118,39 @@ export class DevicesController {
 
   /** Enrols a device: the answer holds its token, shown this once. */
   @Post('devices')
+  @ApiAnswer(201, 'EnrolledDevice', { errors: [404] })
   enrol(
     @Body() dto: EnrolDeviceDto,
     @Req() req: AuthenticatedRequest,
     @Ctx() ctx: RequestContext,
-  ): Promise<EnrolledDevice> {
+  ): Promise<EnrolledDeviceAnswer> {
     return this.commands.execute(
       new EnrolDeviceCommand(dto.name.trim(), dto.role, dto.conferenceId?.toLowerCase() ?? null, principalOf(req), ctx),
     );
   }
 
   @Get('devices')
-  list(): Promise<{ devices: DeviceView[]; publicUrl: string | null }> {
+  @ApiAnswer(200, 'DeviceList')
+  list(): Promise<DeviceList> {
     return this.queries.execute(new ListDevicesQuery());
   }
 
   /** Revokes at once: the device's next request gets 401 and its open sockets are closed. */
   @Delete('devices/:deviceId')
   @HttpCode(200)
+  @ApiAnswer(200, 'Device', { errors: [404] })
   revoke(
     @Param('deviceId', ParseUUIDPipe) deviceId: string,
     @Req() req: AuthenticatedRequest,
     @Ctx() ctx: RequestContext,
-  ): Promise<DeviceView> {
+  ): Promise<Device> {
     return this.commands.execute(new RevokeDeviceCommand(deviceId.toLowerCase(), principalOf(req), ctx));
   }
 
   /** Which device this token is. */
   @Get('me')
-  me(@Req() req: AuthenticatedRequest): Principal {
+  @ApiAnswer(200, 'Principal')
+  me(@Req() req: AuthenticatedRequest): PrincipalAnswer {
     return principalOf(req);
   }
 }

@@ -2,6 +2,8 @@ import { Controller, Get, HttpCode, Inject, ServiceUnavailableException } from '
 import type { EventStore } from '@emargement/event-store';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
 import { Readiness } from './readiness.js';
+import type { Live, Ready } from '@emargement/contract';
+import { ApiAnswer } from '../shared/api-answers.js';
 
 @Controller('health')
 export class HealthController {
@@ -12,7 +14,8 @@ export class HealthController {
 
   /** The process is up; says nothing about its dependencies. */
   @Get('live')
-  live(): { status: 'ok' } {
+  @ApiAnswer(200, 'Live', { public: true })
+  live(): Live {
     return { status: 'ok' };
   }
 
@@ -23,7 +26,8 @@ export class HealthController {
    */
   @Get('ready')
   @HttpCode(200)
-  async ready(): Promise<{ status: 'ready'; position: string | null; checks: Record<string, unknown> }> {
+  @ApiAnswer(200, 'Ready', { public: true, errors: [503] })
+  async ready(): Promise<Ready> {
     let position: string | null;
     try {
       const [last] = await this.store.readAll({ direction: 'backwards', maxCount: 1 });

@@ -7,6 +7,8 @@ import { ConferenceRegistry } from '../conferences/conference-registry.js';
 import { CharterRegistry } from '../charters/charter-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../shared/request-context.js';
 import { PersonKeys } from './person-data.js';
+import type { PersonalDataErased } from '@emargement/contract';
+import { ApiAnswer } from '../shared/api-answers.js';
 
 export class ErasePersonDto {
   /** Why (e.g. « demande de la personne du 20/09 »): kept in the log, so it must not name the person. */
@@ -63,12 +65,13 @@ export class ErasePersonController {
 
   @Post()
   @HttpCode(200)
+  @ApiAnswer(200, 'PersonalDataErased', { errors: [404, 409] })
   erase(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rid', ParseUUIDPipe) rid: string,
     @Body() dto: ErasePersonDto,
     @Ctx() ctx: RequestContext,
-  ): Promise<EraseOutcome> {
+  ): Promise<PersonalDataErased> {
     return this.commands.execute(new ErasePersonCommand(cid, rid, dto.reason.trim(), ctx));
   }
 }

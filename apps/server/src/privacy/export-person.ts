@@ -6,6 +6,8 @@ import type { EventStore, RecordedEvent } from '@emargement/event-store';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
 import { ConferenceRegistry } from '../conferences/conference-registry.js';
 import { notFound } from '../shared/api-error.js';
+import type { PersonExport as PersonExportAnswer } from '@emargement/contract';
+import { ApiAnswer } from '../shared/api-answers.js';
 
 export interface ExportedEvent {
   type: string;
@@ -107,7 +109,11 @@ export class ExportPersonController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
-  export(@Param('cid', ParseUUIDPipe) cid: string, @Param('rid', ParseUUIDPipe) rid: string): Promise<PersonExport> {
+  @ApiAnswer(200, 'PersonExport', { errors: [404] })
+  export(
+    @Param('cid', ParseUUIDPipe) cid: string,
+    @Param('rid', ParseUUIDPipe) rid: string,
+  ): Promise<PersonExportAnswer> {
     return this.queries.execute(new ExportPersonQuery(cid, rid));
   }
 }

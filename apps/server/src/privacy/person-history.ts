@@ -1,7 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { Inject } from '@nestjs/common';
 import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { ApiNotFoundResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { EventStore, RecordedEvent } from '@emargement/event-store';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
 import { ConferenceRegistry } from '../conferences/conference-registry.js';
@@ -9,11 +9,13 @@ import { CharterRegistry } from '../charters/charter-registry.js';
 import { ADMIN_DEVICE_ID, DeviceRegistry } from '../auth/device-registry.js';
 import { notFound } from '../shared/api-error.js';
 import { eventsNaming } from './export-person.js';
+import type { DocumentKind, History } from '@emargement/contract';
+import { ApiAnswer } from '../shared/api-answers.js';
 
 // ------------------------------------------------------------------ shapes
 
 export class HistoryIdCheckView {
-  @ApiProperty() document!: string;
+  @ApiProperty() document!: DocumentKind;
   @ApiProperty() nameMatches!: boolean;
 }
 
@@ -231,12 +233,8 @@ export class PersonHistoryController {
 
   /** Everything that happened to one person, oldest first, with the door and the device's name. */
   @Get()
-  @ApiOkResponse({ type: [HistoryEntryView] })
-  @ApiNotFoundResponse({ description: 'unknown_registration' })
-  history(
-    @Param('cid', ParseUUIDPipe) cid: string,
-    @Param('rid', ParseUUIDPipe) rid: string,
-  ): Promise<HistoryEntryView[]> {
+  @ApiAnswer(200, 'History', { errors: [404] })
+  history(@Param('cid', ParseUUIDPipe) cid: string, @Param('rid', ParseUUIDPipe) rid: string): Promise<History> {
     return this.queries.execute(new PersonHistoryQuery(cid, rid));
   }
 }

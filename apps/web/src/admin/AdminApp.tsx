@@ -30,7 +30,7 @@ function AdminPage() {
   const { t } = useLang();
   const [conferenceId, setConferenceId] = useState(storage.conferenceId);
   const [conference, setConference] = useState<Conference | null>(null);
-  const [conferences, setConferences] = useState<ConferenceSummary[] | null>(null);
+  const [conferences, setConferences] = useState<readonly ConferenceSummary[] | null>(null);
   const [creating, setCreating] = useState(false);
   const [tab, setTab] = useState<Tab>('registrations');
   const [error, setError] = useState<unknown>(null);

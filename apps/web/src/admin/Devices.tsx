@@ -73,9 +73,15 @@ function usePairingBase(): string {
  * itself). The phone or tablet scans it and is enrolled with nothing typed.
  * Below, every device with its last activity, and revocation.
  */
-export function Devices({ conferenceId, conferences }: { conferenceId: string; conferences: ConferenceSummary[] }) {
+export function Devices({
+  conferenceId,
+  conferences,
+}: {
+  conferenceId: string;
+  conferences: readonly ConferenceSummary[];
+}) {
   const { t } = useLang();
-  const [list, setList] = useState<Device[] | null>(null);
+  const [list, setList] = useState<readonly Device[] | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const [error, setError] = useState<unknown>(null);
   const [tick, setTick] = useState(0);
@@ -137,7 +143,7 @@ export function Devices({ conferenceId, conferences }: { conferenceId: string; c
 
 function NewDeviceForm(props: {
   conferenceId: string;
-  conferences: ConferenceSummary[];
+  conferences: readonly ConferenceSummary[];
   onCreated: (device: NewDevice, link: string) => void;
 }) {
   const { t } = useLang();
@@ -148,7 +154,7 @@ function NewDeviceForm(props: {
     const last = storage.json<unknown>(`charter.${props.conferenceId}`, null);
     return typeof last === 'string' ? last : '';
   });
-  const [charters, setCharters] = useState<CharterListItem[] | null>(null);
+  const [charters, setCharters] = useState<readonly CharterListItem[] | null>(null);
   const base = usePairingBase();
 
   // The tablet's charter is picked from the conference's charters, by title.
@@ -346,10 +352,10 @@ function Pairing({
 }
 
 function DeviceList(props: {
-  list: Device[] | null;
+  list: readonly Device[] | null;
   now: number;
   error: unknown;
-  conferences: ConferenceSummary[];
+  conferences: readonly ConferenceSummary[];
   onChanged: () => void;
 }) {
   const { t, lang } = useLang();

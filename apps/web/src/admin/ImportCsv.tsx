@@ -3,14 +3,9 @@ import { api, uploadCsv, type ImportLine, type ImportReport } from '../api';
 import { useLang, isMessageKey } from '../i18n';
 import { ErrorMessage } from '../shell';
 
-const count = (value: number | ImportLine[]): number => (typeof value === 'number' ? value : value.length);
-
-/** The lines of one kind, from the per-line list when the server sends one, else from the arrays. */
-const linesOf = (report: ImportReport, kind: 'created' | 'duplicate'): ImportLine[] => {
-  if (report.lines) return report.lines.filter((l) => l.result === kind);
-  const value = kind === 'created' ? report.created : report.duplicates;
-  return typeof value === 'number' ? [] : value;
-};
+/** The lines of one kind, from the report's per-line list. */
+const linesOf = <K extends 'created' | 'duplicate'>(report: ImportReport, kind: K) =>
+  report.lines.filter((l): l is Extract<ImportLine, { result: K }> => l.result === kind);
 
 /** Sends the file as it is (the server parses it: comma or semicolon, BOM, quotes) and shows its report line by line. */
 export function ImportCsv({ conferenceId, onImported }: { conferenceId: string; onImported: () => void }) {
@@ -76,8 +71,8 @@ export function ImportCsv({ conferenceId, onImported }: { conferenceId: string; 
       {report ? (
         <div className="report stack" data-testid="import-report">
           <p className="report-counts">
-            <span className="badge badge-ok">{t('admin.importCreated', { count: count(report.created) })}</span>
-            <span className="badge badge-warn">{t('admin.importDuplicates', { count: count(report.duplicates) })}</span>
+            <span className="badge badge-ok">{t('admin.importCreated', { count: report.created })}</span>
+            <span className="badge badge-warn">{t('admin.importDuplicates', { count: report.duplicates })}</span>
             <span className="badge badge-bad">{t('admin.importRejected', { count: report.rejected.length })}</span>
           </p>
           {report.rejected.length > 0 ? (
@@ -94,7 +89,7 @@ export function ImportCsv({ conferenceId, onImported }: { conferenceId: string; 
           ) : null}
           {linesOf(report, 'duplicate').length > 0 ? (
             <details open>
-              <summary>{t('admin.importDuplicates', { count: count(report.duplicates) })}</summary>
+              <summary>{t('admin.importDuplicates', { count: report.duplicates })}</summary>
               <ul className="lines">
                 {linesOf(report, 'duplicate').map((d) => (
                   <li key={d.line}>{t('admin.importLine', { line: d.line })}</li>
@@ -104,7 +99,7 @@ export function ImportCsv({ conferenceId, onImported }: { conferenceId: string; 
           ) : null}
           {linesOf(report, 'created').length > 0 ? (
             <details>
-              <summary>{t('admin.importCreated', { count: count(report.created) })}</summary>
+              <summary>{t('admin.importCreated', { count: report.created })}</summary>
               <ul className="lines">
                 {linesOf(report, 'created').map((c) => (
                   <li key={c.line}>

@@ -22,7 +22,7 @@ export function PersonPage(props: {
   const { conferenceId, registrationId, timezone } = props;
   const { t, lang } = useLang();
   const [registration, setRegistration] = useState<Registration | null>(props.initial);
-  const [history, setHistory] = useState<HistoryEntry[] | null>(null);
+  const [history, setHistory] = useState<readonly HistoryEntry[] | null>(null);
   const [ticket, setTicket] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<'cancel' | 'erase' | null>(null);
   const [error, setError] = useState<unknown>(null);

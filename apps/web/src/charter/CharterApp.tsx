@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type MouseEvent } from 'react';
-import { api, ApiError, download, type Charter, type Conference, type Verification } from '../api';
+import { api, ApiError, download, signerErased, type Charter, type Conference, type Verification } from '../api';
 import { AuthGate } from '../auth';
 import { ConferenceChooser } from '../door/Setup';
 import { formatTime, newId, signerName } from '../format';
@@ -389,7 +389,7 @@ function CharterDashboard(props: { conferenceId: string; charterId: string; time
                   <tr key={s.signatureId} className={s.voided ? 'voided' : undefined}>
                     <td>{s.sequence}</td>
                     <td>
-                      <span className={s.erased ? 'signature-name person-erased' : 'signature-name'}>
+                      <span className={signerErased(s) ? 'signature-name person-erased' : 'signature-name'}>
                         {signerName(t, s)}
                       </span>
                       {s.voided ? (

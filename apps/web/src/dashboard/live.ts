@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { io } from 'socket.io-client';
+import type { AttendanceServerEvents } from '@emargement/contract';
+import { io, type Socket } from 'socket.io-client';
 import { api, ApiError, positionAfter, reportAuthFailure, type AttendanceSnapshot } from '../api';
 import { storage } from '../storage';
 
@@ -65,7 +66,8 @@ export function useLiveAttendance(conferenceId: string | null): LiveAttendance {
 
     /** The token the last handshake carried: a refusal is about that one, not one set since. */
     let sentToken: string | null = null;
-    const socket = io('/attendance', {
+    // The namespace's messages as the contract declares them (`snapshot`, `update`, `revoked`).
+    const socket: Socket<AttendanceServerEvents> = io('/attendance', {
       auth: (cb) => {
         const position = last.current?.position ?? null;
         sentToken = storage.token();

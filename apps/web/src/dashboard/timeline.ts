@@ -25,7 +25,7 @@ const parse = (iso: string | undefined | null): number | null => {
  */
 export function dayWindow(
   conference: { startsAt?: string; endsAt?: string } | null,
-  slots: { at: string }[],
+  slots: readonly { at: string }[],
   now: number,
 ): DayWindow {
   const times = slots.map((s) => parse(s.at)).filter((ms): ms is number => ms !== null);
@@ -63,7 +63,7 @@ export function dayWindow(
 /** Arrivals per slot across the window, empty slots included, and the running total. */
 export function slotSeries(
   window: DayWindow,
-  slots: { at: string; count: number }[],
+  slots: readonly { at: string; count: number }[],
 ): { at: number; count: number; total: number }[] {
   const counts = new Map<number, number>();
   let before = 0;

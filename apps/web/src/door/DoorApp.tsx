@@ -6,7 +6,7 @@ import {
   onAuthFailure,
   type Admission,
   type Attendee,
-  type Conference,
+  type ConferenceDetails as Conference,
   type DoorConference,
   type DoorTicket,
   type IdCheck,

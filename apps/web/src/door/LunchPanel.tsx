@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, PAYMENT_METHODS, type Conference, type PaymentMethod } from '../api';
+import { api, PAYMENT_METHODS, type ConferenceDetails as Conference, type PaymentMethod } from '../api';
 import { errorText, formatMoney, newId } from '../format';
 import { useLang } from '../i18n';
 

@@ -6,7 +6,7 @@ import { ErrorMessage } from '../shell';
 /** Lists the conferences the token can see; chosen once, then remembered. */
 export function ConferenceChooser({ onChoose }: { onChoose: (conferenceId: string) => void }) {
   const { t } = useLang();
-  const [list, setList] = useState<ConferenceSummary[] | null>(null);
+  const [list, setList] = useState<readonly ConferenceSummary[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
 
@@ -48,7 +48,7 @@ export function ConferenceChooser({ onChoose }: { onChoose: (conferenceId: strin
 }
 
 /** The door this phone stands at, sent with every scan; offered from the conference's doors, or typed. */
-export function DoorChooser({ doors, onChoose }: { doors: string[]; onChoose: (door: string) => void }) {
+export function DoorChooser({ doors, onChoose }: { doors: readonly string[]; onChoose: (door: string) => void }) {
   const { t } = useLang();
   const [custom, setCustom] = useState('');
   const submit = (event: FormEvent) => {

@@ -1,5 +1,12 @@
 import { useState, type FormEvent } from 'react';
-import { api, CATEGORIES, type Attendee, type Category, type Conference, type IdCheck } from '../api';
+import {
+  api,
+  CATEGORIES,
+  type Attendee,
+  type Category,
+  type ConferenceDetails as Conference,
+  type IdCheck,
+} from '../api';
 import { newId } from '../format';
 import { useLang } from '../i18n';
 import { ErrorMessage } from '../shell';

@@ -312,7 +312,7 @@ function SignatoryList(props: {
 }) {
   const { t } = useLang();
   const { conferenceId, charterId, closed, onClosed } = props;
-  const [list, setList] = useState<Signatory[] | null>(null);
+  const [list, setList] = useState<readonly Signatory[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [filter, setFilter] = useState('');
   const [tick, setTick] = useState(0);

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, Query, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import type { ICommandHandler, IQueryHandler } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { EventStore } from '@emargement/event-store';
 import {
@@ -20,6 +20,8 @@ import { notFound } from '../../shared/api-error.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { DoorReadModel } from '../door-read-model.js';
 import type { ConflictRow } from './conflicts.projection.js';
+import type { ConflictAcknowledged, ConflictList } from '@emargement/contract';
+import { ApiAnswer } from '../../shared/api-answers.js';
 
 class PreviousScanView {
   @ApiProperty() at!: string;
@@ -160,19 +162,20 @@ export class ConflictsController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ type: [ConflictView] })
-  list(@Param('cid', ParseUUIDPipe) cid: string): Promise<ConflictView[]> {
+  @ApiAnswer(200, 'ConflictList', { errors: [404] })
+  list(@Param('cid', ParseUUIDPipe) cid: string): Promise<ConflictList> {
     return this.queries.execute(new ListConflictsQuery(cid));
   }
 
   @Post(':conflictId/acknowledge')
   @HttpCode(200)
+  @ApiAnswer(200, 'ConflictAcknowledged', { errors: [404] })
   acknowledge(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('conflictId', ParseUUIDPipe) conflictId: string,
     @Body() dto: AcknowledgeConflictDto,
     @Ctx() ctx: RequestContext,
-  ): Promise<{ conflictId: string; acknowledged: true }> {
+  ): Promise<ConflictAcknowledged> {
     return this.commands.execute(new AcknowledgeConflictCommand(cid, conflictId, dto.note?.trim() || null, ctx));
   }
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query as QueryParam } from '@nestjs/common';
 import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CATEGORIES, registrationById, type Category } from '@emargement/conference';
 import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { DeviceRegistry } from '../../auth/device-registry.js';
@@ -8,6 +8,8 @@ import { badRequest } from '../../shared/api-error.js';
 import { Ctx, type RequestContext } from '../../shared/request-context.js';
 import { DoorReadModel } from '../door-read-model.js';
 import type { DoorTicketRow } from './door-dataset.projection.js';
+import type { DoorDataset } from '@emargement/contract';
+import { ApiAnswer } from '../../shared/api-answers.js';
 
 class DoorAdmissionView {
   @ApiProperty() at!: string;
@@ -136,12 +138,12 @@ export class GetDoorDatasetController {
 
   @Get()
   @ApiQuery({ name: 'since', required: false, description: 'A cursor from an earlier answer' })
-  @ApiOkResponse({ type: DoorDatasetView })
+  @ApiAnswer(200, 'DoorDataset', { errors: [404] })
   async get(
     @Param('cid', ParseUUIDPipe) cid: string,
     @QueryParam('since') since: string | undefined,
     @Ctx() ctx: RequestContext,
-  ): Promise<DoorDatasetView> {
+  ): Promise<DoorDataset> {
     if (since !== undefined && !CURSOR.test(since)) {
       throw badRequest('invalid_cursor', 'since must be a cursor from an earlier answer', [
         { field: 'since', message: 'a decimal position' },

@@ -8,6 +8,8 @@ import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { loadStream } from '../../shared/decider-runner.js';
 import { notFound } from '../../shared/api-error.js';
 import { attendeeView } from '../attendee-view.js';
+import type { TicketPreview } from '@emargement/contract';
+import { ApiAnswer } from '../../shared/api-answers.js';
 
 export interface TicketView {
   ticketCode: string;
@@ -74,7 +76,8 @@ export class LookUpTicketController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
-  get(@Param('cid', ParseUUIDPipe) cid: string, @Param('ticketCode') ticketCode: string): Promise<TicketView> {
+  @ApiAnswer(200, 'TicketPreview', { errors: [404] })
+  get(@Param('cid', ParseUUIDPipe) cid: string, @Param('ticketCode') ticketCode: string): Promise<TicketPreview> {
     return this.queries.execute(new LookUpTicketQuery(cid, ticketCode));
   }
 }

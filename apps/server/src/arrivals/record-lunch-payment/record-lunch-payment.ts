@@ -16,6 +16,8 @@ import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { runDecider } from '../../shared/decider-runner.js';
 import { notFound } from '../../shared/api-error.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
+import type { LunchPaid } from '@emargement/contract';
+import { ApiAnswer } from '../../shared/api-answers.js';
 
 export class LunchPaymentDto {
   @ApiProperty() @IsUUID() paymentId!: string;
@@ -74,12 +76,13 @@ export class RecordLunchPaymentController {
 
   @Post()
   @HttpCode(201)
+  @ApiAnswer(201, 'LunchPaid', { errors: [404, 409] })
   pay(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rid', ParseUUIDPipe) rid: string,
     @Body() dto: LunchPaymentDto,
     @Ctx() ctx: RequestContext,
-  ): Promise<LunchPaymentOutcome> {
+  ): Promise<LunchPaid> {
     return this.commands.execute(new RecordLunchPaymentCommand(cid, rid, dto, ctx));
   }
 }

@@ -33,6 +33,8 @@ import { runDecider } from '../../shared/decider-runner.js';
 import { badRequest } from '../../shared/api-error.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { attendeeView } from '../attendee-view.js';
+import type { ScanAnswer as ScanAnswerBody } from '@emargement/contract';
+import { ApiAnswer } from '../../shared/api-answers.js';
 
 export class IdCheckDto {
   @ApiProperty({ enum: DOCUMENT_KINDS }) @IsIn(DOCUMENT_KINDS) document!: DocumentKind;
@@ -73,13 +75,13 @@ export class ScanDto {
 export interface ScanAnswer {
   scanId: string;
   result: 'admitted' | 'refused';
-  reason?: string;
+  reason?: EntryRefusalReason;
   attendee?: ReturnType<typeof attendeeView>;
   admittedAt?: string;
   door?: string;
   previous?: { at: string; door: string };
   /** For a scan decided offline: where the server, knowing everything, would have decided otherwise. */
-  conflict?: { conflictId: string; reason: string; previous?: { at: string; door: string } };
+  conflict?: { conflictId: string; reason: EntryRefusalReason; previous?: { at: string; door: string } };
 }
 
 export class ScanTicketCommand extends Command<ScanAnswer> {
@@ -168,11 +170,15 @@ export class ScanTicketController {
 
   @Post()
   @HttpCode(200)
+  @ApiAnswer(200, 'ScanAnswer', {
+    errors: [404, 409],
+    description: 'Admitted or refused: a refusal is an answer, not an error',
+  })
   scan(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Body() dto: ScanDto,
     @Ctx() ctx: RequestContext,
-  ): Promise<ScanAnswer> {
+  ): Promise<ScanAnswerBody> {
     if ((dto.ticketCode === undefined) === (dto.registrationId === undefined)) {
       throw badRequest('validation_failed', 'Give exactly one of ticketCode or registrationId', [
         { field: 'ticketCode', message: 'exactly one of ticketCode or registrationId' },

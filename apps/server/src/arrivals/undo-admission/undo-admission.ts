@@ -8,6 +8,8 @@ import { EVENT_STORE } from '../../event-store/event-store.module.js';
 import { decideOnNoStream, runDecider } from '../../shared/decider-runner.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { ArrivalsIndex } from '../arrivals-index.js';
+import type { AdmissionUndone } from '@emargement/contract';
+import { ApiAnswer } from '../../shared/api-answers.js';
 
 export class UndoAdmissionDto {
   @ApiProperty() @IsString() @Length(1, 500) reason!: string;
@@ -69,12 +71,13 @@ export class UndoAdmissionController {
 
   @Post()
   @HttpCode(200)
+  @ApiAnswer(200, 'AdmissionUndone', { errors: [404, 409] })
   undo(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('scanId', ParseUUIDPipe) scanId: string,
     @Body() dto: UndoAdmissionDto,
     @Ctx() ctx: RequestContext,
-  ): Promise<UndoOutcome> {
+  ): Promise<AdmissionUndone> {
     return this.commands.execute(new UndoAdmissionCommand(cid, scanId, dto.reason, ctx));
   }
 }

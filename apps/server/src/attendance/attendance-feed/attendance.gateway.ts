@@ -1,6 +1,7 @@
 import type { OnModuleDestroy } from '@nestjs/common';
 import { WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGatewayInit } from '@nestjs/websockets';
-import type { Namespace, Socket } from 'socket.io';
+import type { DefaultEventsMap, Namespace as IoNamespace, Socket as IoSocket } from 'socket.io';
+import type { AttendanceServerEvents } from '@emargement/contract';
 import { AttendanceReadModel } from '../attendance-read-model.js';
 import { Coalescer } from './coalescer.js';
 import { SocketAuthenticator, type SocketPrincipal } from './socket-authenticator.js';
@@ -15,6 +16,10 @@ export const UPDATE_INTERVAL_MS = 200;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const POSITION = /^\d{1,20}$/;
+
+// What this namespace emits is the contract's (libs/contract): another shape is a type error.
+type Namespace = IoNamespace<DefaultEventsMap, AttendanceServerEvents>;
+type Socket = IoSocket<DefaultEventsMap, AttendanceServerEvents>;
 
 interface FeedData {
   principal: SocketPrincipal;

@@ -4,6 +4,8 @@ import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { AttendanceSnapshot } from '@emargement/attendance';
 import { ApiError, badRequest, notFound } from '../../shared/api-error.js';
 import { AttendanceReadModel } from '../attendance-read-model.js';
+import type { AttendanceSnapshot as AttendanceBody } from '@emargement/contract';
+import { ApiAnswer } from '../../shared/api-answers.js';
 
 export type AttendanceAnswer = AttendanceSnapshot & { asOf?: string };
 
@@ -57,7 +59,8 @@ export class GetAttendanceController {
    */
   @Get()
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO-8601 with offset, e.g. 2014-09-19T10:00:00+02:00' })
-  get(@Param('cid', ParseUUIDPipe) cid: string, @QueryParam('asOf') asOf?: string): Promise<AttendanceAnswer> {
+  @ApiAnswer(200, 'AttendanceSnapshot', { errors: [404] })
+  get(@Param('cid', ParseUUIDPipe) cid: string, @QueryParam('asOf') asOf?: string): Promise<AttendanceBody> {
     let moment: { ms: number; text: string } | null = null;
     if (asOf !== undefined) {
       const ms = MOMENT.test(asOf) ? Date.parse(asOf) : NaN;

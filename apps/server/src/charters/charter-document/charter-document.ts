@@ -8,6 +8,7 @@ import { CharterRegistry } from '../charter-registry.js';
 import { charterPdf } from './charter-pdf.js';
 import { CharterSealKeys } from '../charter-seal/charter-seal.js';
 import { sealPdf } from '../charter-seal/seal-pdf.js';
+import { ApiFileAnswer } from '../../shared/api-answers.js';
 
 export interface CharterDocument {
   pdf: Buffer;
@@ -84,6 +85,9 @@ export class CharterDocumentController {
   @Get('document.pdf')
   @Header('Cache-Control', 'private, no-store')
   @ApiProduces('application/pdf')
+  @ApiFileAnswer('application/pdf', 'The charter as PDF/A-3b: sealed once closed, a draft while open', {
+    errors: [404],
+  })
   @ApiOperation({
     summary:
       'The charter with every signature and its fingerprint on every page; the evidence attached as JSON (PDF/A-3b). ' +

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { ensureSealKeys, type SealKeys } from './seal-keys.js';
+import { ApiFileAnswer } from '../../shared/api-answers.js';
 
 /**
  * The key that seals closed charters: the configured PKCS#12, or the
@@ -36,6 +37,7 @@ export class CharterSealController {
   @Header('Content-Type', 'application/x-pem-file')
   @Header('Content-Disposition', 'attachment; filename="emargement-charter-root.crt"')
   @ApiProduces('application/x-pem-file')
+  @ApiFileAnswer('application/x-pem-file', 'The root certificate (PEM)')
   @ApiOperation({
     summary: 'The root certificate that sealed charters chain to (PEM): what a reader trusts to check the seal',
   })

@@ -4,6 +4,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CloseOutcome } from '@emargement/charter';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { CharterRegistry } from '../charter-registry.js';
+import type { CharterClosed } from '@emargement/contract';
+import { ApiAnswer } from '../../shared/api-answers.js';
 
 export class CloseCharterCommand extends Command<CloseOutcome> {
   constructor(
@@ -49,11 +51,12 @@ export class CloseCharterController {
     summary: 'Close the charter: no signature after this; the head of the chain is fixed',
     description: 'Answers {count, voided, head, closedAt}; closing again gives the same answer.',
   })
+  @ApiAnswer(200, 'CharterClosed', { errors: [404] })
   close(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('chid', ParseUUIDPipe) chid: string,
     @Ctx() ctx: RequestContext,
-  ): Promise<CloseOutcome> {
+  ): Promise<CharterClosed> {
     return this.commands.execute(new CloseCharterCommand(cid, chid, ctx));
   }
 }

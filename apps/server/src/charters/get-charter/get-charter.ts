@@ -3,6 +3,8 @@ import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs'
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CharterLang, Published } from '@emargement/charter';
 import { CharterRegistry } from '../charter-registry.js';
+import type { Charter } from '@emargement/contract';
+import { ApiAnswer } from '../../shared/api-answers.js';
 
 export interface SignatureView {
   sequence: number;
@@ -89,7 +91,8 @@ export class GetCharterController {
   @Get()
   @Header('Cache-Control', 'private, no-store')
   @ApiOperation({ summary: 'The charter, its text and hash, its status, its signatures and the chain’s head' })
-  get(@Param('cid', ParseUUIDPipe) cid: string, @Param('chid', ParseUUIDPipe) chid: string): Promise<CharterView> {
+  @ApiAnswer(200, 'Charter', { errors: [404] })
+  get(@Param('cid', ParseUUIDPipe) cid: string, @Param('chid', ParseUUIDPipe) chid: string): Promise<Charter> {
     return this.queries.execute(new GetCharterQuery(cid, chid));
   }
 }

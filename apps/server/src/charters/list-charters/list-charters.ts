@@ -5,6 +5,8 @@ import type { EventStore } from '@emargement/event-store';
 import { EVENT_STORE } from '../../event-store/event-store.module.js';
 import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { CharterRegistry } from '../charter-registry.js';
+import type { CharterList } from '@emargement/contract';
+import { ApiAnswer } from '../../shared/api-answers.js';
 
 export interface CharterSummary {
   charterId: string;
@@ -57,7 +59,8 @@ export class ListChartersController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
-  list(@Param('cid', ParseUUIDPipe) cid: string) {
+  @ApiAnswer(200, 'CharterList', { errors: [404] })
+  list(@Param('cid', ParseUUIDPipe) cid: string): Promise<CharterList> {
     return this.queries.execute(new ListChartersQuery(cid));
   }
 }

@@ -5,6 +5,8 @@ import { organisationKey } from '@emargement/charter';
 import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { ArrivalsIndex } from '../../arrivals/arrivals-index.js';
 import { CharterRegistry } from '../charter-registry.js';
+import type { SignatoryList } from '@emargement/contract';
+import { ApiAnswer } from '../../shared/api-answers.js';
 
 /** What the signing tablet shows of a person: a name to pick, and the organisation to confirm. Nothing else. */
 export interface Signatory {
@@ -78,7 +80,8 @@ export class ListSignatoriesController {
   @Get()
   @Header('Cache-Control', 'private, no-store')
   @ApiOperation({ summary: 'For the signing tablet: admitted signatories who have not signed yet, by last name' })
-  list(@Param('cid', ParseUUIDPipe) cid: string, @Param('chid', ParseUUIDPipe) chid: string): Promise<Signatory[]> {
+  @ApiAnswer(200, 'SignatoryList', { errors: [404] })
+  list(@Param('cid', ParseUUIDPipe) cid: string, @Param('chid', ParseUUIDPipe) chid: string): Promise<SignatoryList> {
     return this.queries.execute(new ListSignatoriesQuery(cid, chid));
   }
 }

@@ -7,6 +7,8 @@ import { CHARTER_LANGS, type CharterLang, type PublishOutcome } from '@emargemen
 import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { CharterRegistry } from '../charter-registry.js';
+import type { CharterPublished } from '@emargement/contract';
+import { ApiAnswer } from '../../shared/api-answers.js';
 
 export class PublishCharterDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() charterId?: string;
@@ -73,11 +75,12 @@ export class PublishCharterController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Publish a charter (Markdown); the same id and body again write nothing' })
+  @ApiAnswer(201, 'CharterPublished', { errors: [404, 409] })
   async publish(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Body() dto: PublishCharterDto,
     @Ctx() ctx: RequestContext,
-  ): Promise<{ charterId: string; textSha256: string }> {
+  ): Promise<CharterPublished> {
     const outcome = await this.commands.execute(
       new PublishCharterCommand(cid, dto.charterId ?? randomUUID(), dto.title, dto.text, ctx, dto.lang),
     );

@@ -4,6 +4,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { receiptOf, type SignatureReceipt } from '@emargement/charter';
 import { notFound } from '../../shared/api-error.js';
 import { CharterRegistry } from '../charter-registry.js';
+import type { SignatureReceipt as SignatureReceiptAnswer } from '@emargement/contract';
+import { ApiAnswer } from '../../shared/api-answers.js';
 
 export class ReceiptQuery extends Query<SignatureReceipt> {
   constructor(
@@ -46,11 +48,12 @@ export class ReceiptController {
     summary:
       'The signer’s receipt {charterId, signatureId, sequence, hash, previousHash, signedAt}, found unchanged in the sealed PDF',
   })
+  @ApiAnswer(200, 'SignatureReceipt', { errors: [404] })
   receipt(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('chid', ParseUUIDPipe) chid: string,
     @Param('signatureId', ParseUUIDPipe) signatureId: string,
-  ): Promise<SignatureReceipt> {
+  ): Promise<SignatureReceiptAnswer> {
     return this.queries.execute(new ReceiptQuery(cid, chid, signatureId));
   }
 }

@@ -29,6 +29,8 @@ import { badRequest, notFound } from '../../shared/api-error.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { CharterRegistry } from '../charter-registry.js';
 import { parseStrokes, STROKE_LIMITS } from './signature-input.js';
+import type { CharterSigned } from '@emargement/contract';
+import { ApiAnswer } from '../../shared/api-answers.js';
 
 export class ConsentDto {
   @ApiProperty({ description: 'true: the signer ticked the box' }) @IsBoolean() given!: boolean;
@@ -234,12 +236,13 @@ export class SignCharterController {
       'signature_id_conflict. ' +
       'The same signatureId and body again give the same answer and write nothing.',
   })
+  @ApiAnswer(201, 'CharterSigned', { errors: [404, 409, 413] })
   sign(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('chid', ParseUUIDPipe) chid: string,
     @Body() dto: SignCharterDto,
     @Ctx() ctx: RequestContext,
-  ): Promise<SignAnswer> {
+  ): Promise<CharterSigned> {
     return this.commands.execute(new SignCharterCommand(cid, chid, signatureInput(dto), ctx));
   }
 }

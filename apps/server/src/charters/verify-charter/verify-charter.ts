@@ -3,6 +3,8 @@ import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs'
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { verify, type Verification } from '@emargement/charter';
 import { CharterRegistry } from '../charter-registry.js';
+import type { Verification as VerificationAnswer } from '@emargement/contract';
+import { ApiAnswer } from '../../shared/api-answers.js';
 
 export class VerifyCharterQuery extends Query<Verification> {
   constructor(
@@ -36,7 +38,11 @@ export class VerifyCharterController {
     description:
       'Answers {valid, count, voided, head, status, firstInvalidSequence?, problem?}; sequence 0 is the publication.',
   })
-  verify(@Param('cid', ParseUUIDPipe) cid: string, @Param('chid', ParseUUIDPipe) chid: string): Promise<Verification> {
+  @ApiAnswer(200, 'Verification', { errors: [404] })
+  verify(
+    @Param('cid', ParseUUIDPipe) cid: string,
+    @Param('chid', ParseUUIDPipe) chid: string,
+  ): Promise<VerificationAnswer> {
     return this.queries.execute(new VerifyCharterQuery(cid, chid));
   }
 }

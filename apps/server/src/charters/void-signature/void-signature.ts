@@ -5,6 +5,8 @@ import { IsString, Length } from 'class-validator';
 import type { VoidOutcome } from '@emargement/charter';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { CharterRegistry } from '../charter-registry.js';
+import type { SignatureVoided } from '@emargement/contract';
+import { ApiAnswer } from '../../shared/api-answers.js';
 
 export class VoidSignatureDto {
   @ApiProperty({ description: 'Why the signature must not count; kept in the chain' })
@@ -61,13 +63,14 @@ export class VoidSignatureController {
     summary: 'Void a signature (organiser): a new entry of the chain, never an erasure',
     description: 'The person, or another representative of the organisation, may then sign again. Refused once closed.',
   })
+  @ApiAnswer(200, 'SignatureVoided', { errors: [404, 409] })
   void(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('chid', ParseUUIDPipe) chid: string,
     @Param('signatureId', ParseUUIDPipe) signatureId: string,
     @Body() dto: VoidSignatureDto,
     @Ctx() ctx: RequestContext,
-  ): Promise<VoidOutcome> {
+  ): Promise<SignatureVoided> {
     return this.commands.execute(new VoidSignatureCommand(cid, chid, signatureId, dto.reason, ctx));
   }
 }

@@ -5,6 +5,8 @@ import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { CancelOutcome } from '@emargement/conference';
 import { ConferenceRegistry } from '../conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
+import type { RegistrationCancelled } from '@emargement/contract';
+import { ApiAnswer } from '../../shared/api-answers.js';
 
 export class CancelRegistrationDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) reason?: string;
@@ -45,12 +47,13 @@ export class CancelRegistrationController {
 
   @Post()
   @HttpCode(200)
+  @ApiAnswer(200, 'RegistrationCancelled', { errors: [404, 409] })
   cancel(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rid', ParseUUIDPipe) rid: string,
     @Body() dto: CancelRegistrationDto,
     @Ctx() ctx: RequestContext,
-  ): Promise<CancelOutcome> {
+  ): Promise<RegistrationCancelled> {
     return this.commands.execute(new CancelRegistrationCommand(cid, rid, dto.reason?.trim() || null, ctx));
   }
 }

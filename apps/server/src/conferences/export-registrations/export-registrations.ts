@@ -5,6 +5,7 @@ import { REGISTRATION_COLUMNS, writeCsv, type CsvValue, type Registration } from
 import { ConferenceRegistry } from '../conference-registry.js';
 import { ArrivalsIndex } from '../../arrivals/arrivals-index.js';
 import { fileName } from '../tickets/ticket-sheet.js';
+import { ApiFileAnswer } from '../../shared/api-answers.js';
 
 /**
  * The import's columns first (so that the file can be imported again
@@ -88,6 +89,7 @@ export class ExportRegistrationsController {
   @Get('registrations.csv')
   @Header('Cache-Control', 'private, no-store')
   @ApiProduces('text/csv')
+  @ApiFileAnswer('text/csv', 'The registrations as CSV (UTF-8 with BOM)', { errors: [404] })
   @ApiOperation({
     summary: 'Every registration as CSV for a spreadsheet (UTF-8 with BOM); no ticket code',
     description:

@@ -7,6 +7,8 @@ import { ConferenceRegistry } from '../conference-registry.js';
 import { ApiError, badRequest } from '../../shared/api-error.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { newTicketCode } from '../register-person/register-person.js';
+import type { ImportReport as ImportReportAnswer } from '@emargement/contract';
+import { ApiAnswer } from '../../shared/api-answers.js';
 
 export interface ImportReport {
   created: number;
@@ -102,6 +104,7 @@ export class ImportRegistrationsController {
   @Post()
   @HttpCode(200)
   @ApiConsumes('text/csv')
+  @ApiAnswer(200, 'ImportReport', { errors: [404, 413, 415] })
   @ApiBody({
     schema: { type: 'string', example: 'first_name,last_name,email,organisation,category,lunch,photo_consent' },
   })
@@ -110,7 +113,7 @@ export class ImportRegistrationsController {
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,
     @Ctx() ctx: RequestContext,
-  ): Promise<ImportReport> {
+  ): Promise<ImportReportAnswer> {
     if (typeof body !== 'string' || !/^text\/(csv|plain)/i.test(contentType ?? '')) {
       throw new ApiError(415, 'unsupported_media_type', 'Send the file as text/csv');
     }

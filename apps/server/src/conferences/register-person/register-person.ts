@@ -14,6 +14,8 @@ import {
 } from '@emargement/conference';
 import { ConferenceRegistry } from '../conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
+import type { Registered } from '@emargement/contract';
+import { ApiAnswer } from '../../shared/api-answers.js';
 
 /** What a ticket's QR code carries: 144 random bits, URL-safe. Unguessable, so a code cannot be forged. */
 export const newTicketCode = (): string => randomBytes(18).toString('base64url');
@@ -87,11 +89,12 @@ export class RegisterPersonController {
 
   @Post()
   @HttpCode(201)
+  @ApiAnswer(201, 'Registered', { errors: [404, 409] })
   register(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Body() dto: RegisterPersonDto,
     @Ctx() ctx: RequestContext,
-  ): Promise<RegistrationOutcome> {
+  ): Promise<Registered> {
     return this.commands.execute(
       new RegisterPersonCommand(cid, toRequest(dto, dto.registrationId ?? randomUUID()), 'api', ctx),
     );

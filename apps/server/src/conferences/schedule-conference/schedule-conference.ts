@@ -25,6 +25,8 @@ import type { EventStore } from '@emargement/event-store';
 import { EVENT_STORE } from '../../event-store/event-store.module.js';
 import { ConferenceRegistry } from '../conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
+import type { Conference, ConferenceList, ConferenceRevised, ConferenceScheduled } from '@emargement/contract';
+import { ApiAnswer } from '../../shared/api-answers.js';
 
 export class LunchDto {
   @ApiProperty({ example: 2000 }) @IsInt() @Min(0) @Max(1_000_000) priceCents!: number;
@@ -135,21 +137,24 @@ export class ConferencesController {
   ) {}
 
   @Post()
-  async schedule(@Body() dto: ScheduleConferenceDto, @Ctx() ctx: RequestContext): Promise<ScheduleOutcome> {
+  @ApiAnswer(201, 'ConferenceScheduled', { errors: [409] })
+  async schedule(@Body() dto: ScheduleConferenceDto, @Ctx() ctx: RequestContext): Promise<ConferenceScheduled> {
     return this.commands.execute(new ScheduleConferenceCommand(dto.conferenceId ?? randomUUID(), details(dto), ctx));
   }
 
   @Put(':cid')
+  @ApiAnswer(200, 'ConferenceRevised', { errors: [404, 409] })
   async revise(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Body() dto: ConferenceDetailsDto,
     @Ctx() ctx: RequestContext,
-  ): Promise<ReviseOutcome> {
+  ): Promise<ConferenceRevised> {
     return this.commands.execute(new ReviseConferenceCommand(cid, details(dto), ctx));
   }
 
   @Get()
-  async list() {
+  @ApiAnswer(200, 'ConferenceList')
+  async list(): Promise<ConferenceList> {
     // Every conference ever scheduled, from the store itself: a restarted
     // server or a second instance answers the same.
     const scheduled = await this.store.readAll({
@@ -165,7 +170,8 @@ export class ConferencesController {
   }
 
   @Get(':cid')
-  async get(@Param('cid', ParseUUIDPipe) cid: string) {
+  @ApiAnswer(200, 'Conference', { errors: [404] })
+  async get(@Param('cid', ParseUUIDPipe) cid: string): Promise<Conference> {
     return conferenceView(await this.registry.scheduled(cid));
   }
 }

@@ -13,6 +13,8 @@ import {
 import { ConferenceRegistry } from '../conference-registry.js';
 import { ArrivalsIndex } from '../../arrivals/arrivals-index.js';
 import { badRequest } from '../../shared/api-error.js';
+import { ARRIVALS, type Arrival, type AttendeeSearch, type RegistrationList } from '@emargement/contract';
+import { ApiAnswer } from '../../shared/api-answers.js';
 
 export interface RegistrationFilter {
   q?: string;
@@ -24,8 +26,8 @@ export interface RegistrationFilter {
   limit: number;
 }
 
-export const ARRIVALS = ['arrived', 'not_arrived', 'refused'] as const;
-export type Arrival = (typeof ARRIVALS)[number];
+// The arrival filter's words are the contract's (the organisers' table offers them).
+export { ARRIVALS, type Arrival };
 
 export interface RegistrationItem {
   registrationId: string;
@@ -133,11 +135,12 @@ export class SearchAttendeesController {
   /** Door search: name, organisation or e-mail, ignoring case and accents, forgiving one typo. */
   @Get('attendees')
   @ApiQuery({ name: 'q', required: false })
+  @ApiAnswer(200, 'AttendeeSearch', { errors: [404] })
   async attendees(
     @Param('cid', ParseUUIDPipe) cid: string,
     @QueryParam('q') q?: string,
     @QueryParam('limit') limit?: string,
-  ) {
+  ): Promise<AttendeeSearch> {
     if (q !== undefined && q.length > 200) throw badRequest('validation_failed', 'q is too long');
     const { items, total } = await this.queries.execute(
       new ListRegistrationsQuery(cid, { q: q ?? '', limit: parseLimit(limit, 50) }),
@@ -151,6 +154,7 @@ export class SearchAttendeesController {
 
   @Get('registrations')
   @ApiQuery({ name: 'arrival', required: false, enum: ARRIVALS })
+  @ApiAnswer(200, 'RegistrationList', { errors: [404] })
   async registrations(
     @Param('cid', ParseUUIDPipe) cid: string,
     @QueryParam('q') q?: string,
@@ -159,7 +163,7 @@ export class SearchAttendeesController {
     @QueryParam('lunch') lunch?: string,
     @QueryParam('arrival') arrival?: string,
     @QueryParam('limit') limit?: string,
-  ) {
+  ): Promise<RegistrationList> {
     if (arrival && !(ARRIVALS as readonly string[]).includes(arrival)) {
       throw badRequest('validation_failed', `arrival must be one of ${ARRIVALS.join(', ')}`);
     }

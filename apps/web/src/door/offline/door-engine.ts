@@ -215,7 +215,7 @@ export class DoorEngine {
     storage.remove(OLD_QUEUE_KEY);
   }
 
-  private setTickets(tickets: DoorTicket[]): void {
+  private setTickets(tickets: readonly DoorTicket[]): void {
     this.byHash = new Map(tickets.map((t) => [t.ticketSha256, t]));
     this.byRegistration = new Map(tickets.map((t) => [t.registrationId, t]));
     this.words = null;

@@ -136,8 +136,8 @@ export const localStore = {
   async saveList(
     meta: ListMeta,
     complete: boolean,
-    tickets: DoorTicket[],
-    removed: string[],
+    tickets: readonly DoorTicket[],
+    removed: readonly string[],
     acknowledgedBefore: number,
   ): Promise<void> {
     const d = await db();

@@ -8,6 +8,7 @@ import { conflict, notFound } from '../../../shared/api-error.js';
 import { fileName, ticketSheet, type TicketSheet } from '../ticket-sheet.js';
 import { renderTicketPng } from '../ticket-png.js';
 import { ticketPdf } from '../ticket-pdf.js';
+import { ApiFileAnswer } from '../../../shared/api-answers.js';
 
 export class GetTicketQuery extends Query<TicketSheet> {
   constructor(
@@ -55,6 +56,7 @@ export class GetTicketController {
   @Get('ticket.png')
   @Header('Cache-Control', NO_STORE)
   @ApiProduces('image/png')
+  @ApiFileAnswer('image/png', 'The ticket as a PNG', { errors: [404, 409] })
   @ApiOperation({ summary: 'The ticket as a PNG: the QR code (carrying exactly the ticket code) and the name' })
   async png(
     @Param('cid', ParseUUIDPipe) cid: string,
@@ -70,6 +72,7 @@ export class GetTicketController {
   @Get('ticket.pdf')
   @Header('Cache-Control', NO_STORE)
   @ApiProduces('application/pdf')
+  @ApiFileAnswer('application/pdf', 'The printable ticket (PDF)', { errors: [404, 409] })
   @ApiOperation({ summary: 'The printable ticket (A6): conference, name, organisation, category, QR code, lunch' })
   async pdf(
     @Param('cid', ParseUUIDPipe) cid: string,

@@ -5,6 +5,7 @@ import { ConferenceRegistry } from '../../conference-registry.js';
 import { ArrivalsIndex } from '../../../arrivals/arrivals-index.js';
 import { byLastName, conferenceOnTicket, fileName, ticketSheet, type TicketSheet } from '../ticket-sheet.js';
 import { ticketsPdf } from '../ticket-pdf.js';
+import { ApiFileAnswer } from '../../../shared/api-answers.js';
 
 export interface TicketBatch {
   conference: TicketSheet['conference'];
@@ -52,6 +53,7 @@ export class PrintTicketsController {
   @Get('tickets.pdf')
   @Header('Cache-Control', 'private, no-store')
   @ApiProduces('application/pdf')
+  @ApiFileAnswer('application/pdf', 'Every ticket, one per page (PDF)', { errors: [404] })
   @ApiOperation({
     summary: 'Every ticket of the conference in one PDF, one per page, sorted by last name',
     description: 'Registered people only: waitlisted and cancelled registrations get no ticket in the batch.',

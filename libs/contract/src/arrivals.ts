@@ -1,0 +1,147 @@
+import { AdmissionSchema, LunchFeeSchema } from './conferences.js';
+import { boolean, instant, integer, listOf, nullableString, object, position, string, type Answer } from './schema.js';
+import {
+  CATEGORIES,
+  ENTRY_REFUSAL_REASONS,
+  PAYMENT_METHODS,
+  REGISTRATION_STATUSES,
+  SCAN_RESULTS,
+  TICKET_STATES,
+} from './vocabulary.js';
+
+const refusalReason = { type: 'string', enum: ENTRY_REFUSAL_REASONS } as const;
+
+/** What the door sees of a person in a ticket preview or a scan's answer. */
+export const AttendeeSchema = object({
+  registrationId: string,
+  firstName: string,
+  lastName: string,
+  organisation: nullableString,
+  category: { type: 'string', enum: CATEGORIES },
+  lunch: boolean,
+  status: { type: 'string', enum: REGISTRATION_STATUSES },
+});
+export type Attendee = Answer<typeof AttendeeSchema>;
+
+/** `GET .../tickets/:ticketCode`: a preview before the door decides; writes nothing. */
+export const TicketPreviewSchema = object(
+  {
+    ticketCode: string,
+    state: { type: 'string', enum: TICKET_STATES },
+    attendee: AttendeeSchema,
+    admittedAt: instant,
+    door: string,
+    idCheckRequired: boolean,
+    lunch: object({
+      expected: boolean,
+      paid: boolean,
+      priceCents: { type: 'integer', nullable: true },
+      currency: nullableString,
+    }),
+  },
+  ['admittedAt', 'door'],
+);
+export type TicketPreview = Answer<typeof TicketPreviewSchema>;
+
+/** Where the server, knowing everything, would have decided otherwise than a door did offline. */
+export const ScanConflictSchema = object({ conflictId: string, reason: refusalReason, previous: AdmissionSchema }, [
+  'previous',
+]);
+export type ScanConflict = Answer<typeof ScanConflictSchema>;
+
+/** `POST .../scans`: admitted (with the attendee, time and door) or refused (with its reason). */
+export const ScanAnswerSchema = object(
+  {
+    scanId: string,
+    result: { type: 'string', enum: SCAN_RESULTS },
+    reason: refusalReason,
+    attendee: AttendeeSchema,
+    admittedAt: instant,
+    door: string,
+    previous: { ...AdmissionSchema, description: 'For already_checked_in: the standing admission' },
+    conflict: ScanConflictSchema,
+  },
+  ['reason', 'attendee', 'admittedAt', 'door', 'previous', 'conflict'],
+);
+export type ScanAnswer = Answer<typeof ScanAnswerSchema>;
+
+export const AdmissionUndoneSchema = object({ scanId: string, registrationId: string, undoneAt: instant });
+export type AdmissionUndone = Answer<typeof AdmissionUndoneSchema>;
+
+export const LunchPaidSchema = object({
+  registrationId: string,
+  paymentId: string,
+  amountCents: integer,
+  currency: string,
+  method: { type: 'string', enum: PAYMENT_METHODS },
+  paidAt: instant,
+});
+export type LunchPaid = Answer<typeof LunchPaidSchema>;
+
+// ------------------------------------------------- the door without network
+
+/** One ticket of the door's list: what the door needs to decide, and nothing else (no code, no e-mail). */
+export const DoorTicketSchema = object({
+  registrationId: string,
+  ticketSha256: { type: 'string', description: "SHA-256 (lower-case hex) of the ticket code's UTF-8 bytes" },
+  firstName: string,
+  lastName: string,
+  organisation: nullableString,
+  category: { type: 'string', enum: CATEGORIES },
+  status: { type: 'string', enum: REGISTRATION_STATUSES },
+  lunch: boolean,
+  lunchPaid: boolean,
+  admitted: { ...AdmissionSchema, nullable: true },
+});
+export type DoorTicket = Answer<typeof DoorTicketSchema>;
+
+export const DoorConferenceSchema = object({
+  name: string,
+  doors: listOf(string),
+  idCheckRequired: boolean,
+  lunch: { ...LunchFeeSchema, nullable: true },
+  startsAt: instant,
+  endsAt: instant,
+  timezone: string,
+});
+export type DoorConference = Answer<typeof DoorConferenceSchema>;
+
+/** `GET .../door-dataset[?since=]`: the whole list (`complete`), or what changed after `since`. */
+export const DoorDatasetSchema = object({
+  cursor: { ...position, description: 'Pass it back as `since` for the changes' },
+  complete: boolean,
+  conference: DoorConferenceSchema,
+  tickets: listOf(DoorTicketSchema),
+  removed: { ...listOf(string), description: 'Registrations the door must forget (erased persons)' },
+});
+export type DoorDataset = Answer<typeof DoorDatasetSchema>;
+
+/** `GET .../conflicts`: one per scan a door admitted offline where the server would have refused. */
+export const ConflictSchema = object(
+  {
+    conflictId: string,
+    scanId: string,
+    registrationId: nullableString,
+    name: { ...nullableString, description: 'The person, as the registry knows them now' },
+    reason: refusalReason,
+    door: string,
+    deviceId: string,
+    deviceName: nullableString,
+    scannedAt: instant,
+    receivedAt: instant,
+    late: { type: 'boolean', description: 'The upload arrived over 10 minutes after the scan' },
+    previous: object({ at: instant, door: string, scanId: string }, ['scanId']),
+    acknowledged: boolean,
+    acknowledgement: object({ at: instant, deviceId: string, deviceName: nullableString, note: nullableString }),
+  },
+  ['previous', 'acknowledgement'],
+);
+export type Conflict = Answer<typeof ConflictSchema>;
+export const ConflictListSchema = listOf(ConflictSchema);
+export type ConflictList = Answer<typeof ConflictListSchema>;
+
+export const ConflictAcknowledgedSchema = object({
+  conflictId: string,
+  acknowledged: { type: 'boolean', enum: [true] },
+});
+export type ConflictAcknowledged = Answer<typeof ConflictAcknowledgedSchema>;

@@ -1,0 +1,125 @@
+import { boolean, instant, integer, listOf, nullableString, object, string, type Answer } from './schema.js';
+import { CATEGORIES, ENTRY_REFUSAL_REASONS, REGISTRATION_STATUSES } from './vocabulary.js';
+
+// ------------------------------------------------------------ conferences
+
+export const LunchFeeSchema = object({ priceCents: integer, currency: { type: 'string', description: 'ISO 4217' } });
+export type LunchFee = Answer<typeof LunchFeeSchema>;
+
+const conferenceDetails = {
+  name: string,
+  venue: string,
+  startsAt: instant,
+  endsAt: instant,
+  timezone: { type: 'string', description: 'IANA zone, e.g. Europe/Paris' },
+  capacity: integer,
+  idCheckRequired: boolean,
+  lunch: { ...LunchFeeSchema, nullable: true },
+  doors: listOf(string),
+} as const;
+
+/** `GET /api/conferences/:cid`: the details, and how many registrations are in each status. */
+export const ConferenceSchema = object({
+  conferenceId: string,
+  ...conferenceDetails,
+  registered: integer,
+  waitlisted: integer,
+  cancelled: integer,
+});
+export type Conference = Answer<typeof ConferenceSchema>;
+
+export const ConferenceListSchema = object({ items: listOf(ConferenceSchema) });
+export type ConferenceList = Answer<typeof ConferenceListSchema>;
+
+export const ConferenceScheduledSchema = object({ conferenceId: string });
+export type ConferenceScheduled = Answer<typeof ConferenceScheduledSchema>;
+
+export const ConferenceRevisedSchema = object({
+  conferenceId: string,
+  promoted: { ...listOf(string), description: 'Waitlisted registrations given a place by a raised capacity' },
+});
+export type ConferenceRevised = Answer<typeof ConferenceRevisedSchema>;
+
+// ---------------------------------------------------------- registrations
+
+export const AdmissionSchema = object({ at: instant, door: string });
+export type Admission = Answer<typeof AdmissionSchema>;
+
+export const RefusalSchema = object({
+  at: instant,
+  door: string,
+  reason: { type: 'string', enum: ENTRY_REFUSAL_REASONS },
+});
+export type Refusal = Answer<typeof RefusalSchema>;
+
+const attendeeItem = {
+  registrationId: string,
+  firstName: string,
+  lastName: string,
+  organisation: nullableString,
+  category: { type: 'string', enum: CATEGORIES },
+  lunch: boolean,
+  lunchPaid: boolean,
+  status: { type: 'string', enum: REGISTRATION_STATUSES },
+  admitted: { ...AdmissionSchema, nullable: true, description: 'The standing admission' },
+  refused: { ...RefusalSchema, nullable: true, description: 'The last refusal at a door, when no admission stands' },
+  signed: { type: 'boolean', description: 'A standing signature of a charter of the conference' },
+} as const;
+
+/** The door's search (`GET .../attendees`): enough to recognise someone, no e-mail and no ticket code. */
+export const AttendeeItemSchema = object(attendeeItem);
+export type AttendeeItem = Answer<typeof AttendeeItemSchema>;
+
+export const AttendeeSearchSchema = object({ total: integer, items: listOf(AttendeeItemSchema) });
+export type AttendeeSearch = Answer<typeof AttendeeSearchSchema>;
+
+/** The organisers' table (`GET .../registrations`). */
+export const RegistrationItemSchema = object({
+  ...attendeeItem,
+  email: string,
+  photoConsent: boolean,
+  ticketCode: string,
+});
+export type RegistrationItem = Answer<typeof RegistrationItemSchema>;
+
+export const RegistrationListSchema = object({
+  items: listOf(RegistrationItemSchema),
+  total: { type: 'integer', description: 'Registrations matching the filter (items may stop at `limit`)' },
+});
+export type RegistrationList = Answer<typeof RegistrationListSchema>;
+
+export const RegisteredSchema = object({
+  registrationId: string,
+  ticketCode: string,
+  status: { type: 'string', enum: ['registered', 'waitlisted'] },
+});
+export type Registered = Answer<typeof RegisteredSchema>;
+
+export const RegistrationCancelledSchema = object({
+  registrationId: string,
+  status: { type: 'string', enum: ['cancelled'] },
+  promoted: { ...nullableString, description: 'The waitlisted registration this cancellation gave a place to' },
+});
+export type RegistrationCancelled = Answer<typeof RegistrationCancelledSchema>;
+
+/** `POST .../registrations/import`: the counts, the rejected rows, and every line's fate in file order. */
+export const ImportReportSchema = object({
+  created: integer,
+  duplicates: integer,
+  rejected: listOf(object({ line: integer, reason: string, field: string }, ['field'])),
+  lines: listOf({
+    anyOf: [
+      object({
+        line: integer,
+        result: { type: 'string', enum: ['created'] },
+        registrationId: string,
+        status: { type: 'string', enum: ['registered', 'waitlisted'] },
+      }),
+      object({ line: integer, result: { type: 'string', enum: ['duplicate'] }, registrationId: string }),
+      object({ line: integer, result: { type: 'string', enum: ['rejected'] }, reason: string, field: string }, [
+        'field',
+      ]),
+    ],
+  }),
+});
+export type ImportReport = Answer<typeof ImportReportSchema>;
