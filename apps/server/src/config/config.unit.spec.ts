@@ -81,7 +81,7 @@ describe('loadConfig', () => {
 
   test('rate limits per role and logging: defaults, and each read from its variable', () => {
     const c = loadConfig({});
-    expect(c.rateLimits).toEqual({ anonymous: 300, organiser: 30_000, door: 600, kiosk: 120, display: 60 });
+    expect(c.rateLimits).toEqual({ anonymous: 300, organiser: 30_000, door: 3_000, kiosk: 300, display: 600 });
     expect([c.logLevel, c.logFormat]).toEqual(['info', 'auto']);
     const d = loadConfig({
       RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10',

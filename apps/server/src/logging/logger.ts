@@ -119,7 +119,14 @@ export function httpLogger(logger: Logger): HttpLogger {
       `${req.method ?? ''} ${loggedUrl(req.url)} ${res.statusCode} ${Math.round(responseTime)} ms`,
     customErrorMessage: (req, res) => `${req.method ?? ''} ${loggedUrl(req.url)} ${res.statusCode} failed`,
     serializers: {
-      req: (req: { id: unknown; method: string; url: string; headers: unknown; remoteAddress: string; raw: IncomingMessage & { ip?: string; originalUrl?: string } }) => ({
+      req: (req: {
+        id: unknown;
+        method: string;
+        url: string;
+        headers: unknown;
+        remoteAddress: string;
+        raw: IncomingMessage & { ip?: string; originalUrl?: string };
+      }) => ({
         id: req.id,
         method: req.method,
         url: loggedUrl(req.raw.originalUrl ?? req.url),

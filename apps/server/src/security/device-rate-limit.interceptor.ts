@@ -19,7 +19,10 @@ export class DeviceRateLimitInterceptor implements NestInterceptor {
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
     const counted = new Promise<void>((resolve, reject) => {
-      void this.limits.perDevice(req, res, (error?: unknown) => (error === undefined ? resolve() : reject(error)));
+      void this.limits.perDevice(req, res, (error?: unknown) => {
+        if (error === undefined) resolve();
+        else reject(error instanceof Error ? error : new Error('The rate limit failed'));
+      });
     });
     return from(counted).pipe(switchMap(() => next.handle()));
   }

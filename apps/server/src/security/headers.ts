@@ -77,7 +77,7 @@ export const PERMISSIONS_POLICY = [
  */
 const helmetFor = (directives: Directives): RequestHandler =>
   helmet({
-    contentSecurityPolicy: { useDefaults: false, directives: directives as Record<string, string[]> },
+    contentSecurityPolicy: { useDefaults: false, directives },
     crossOriginEmbedderPolicy: false,
     crossOriginOpenerPolicy: { policy: 'same-origin' },
     crossOriginResourcePolicy: { policy: 'same-origin' },
