@@ -36,6 +36,8 @@ const seconds = Number(args.get('seconds') ?? 20);
 const burstSeconds = Number(args.get('burst-seconds') ?? 10);
 /** Where the servers' DATA_DIRs go: the default temporary directory (a disk), or e.g. /dev/shm to take fsync out. */
 const dataRoot = args.get('data-root') ?? os.tmpdir();
+/** Another build's main.js (e.g. the commit before issue 16) to compare the cost of a request's way through the stack. */
+const compare = args.get('compare');
 
 const MAIN = resolve('dist/apps/server/src/main.js');
 
@@ -56,10 +58,10 @@ interface Server {
   stop: () => Promise<void>;
 }
 
-async function startServer(env: Record<string, string>): Promise<Server> {
+async function startServer(env: Record<string, string>, main = MAIN): Promise<Server> {
   const dataDir = mkdtempSync(join(dataRoot, 'emargement-bench-rate-'));
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [main], {
     env: {
       ...process.env,
       DATA_DIR: dataDir,
@@ -189,6 +191,56 @@ async function conferenceOn(base: string): Promise<string> {
 }
 
 const rounds = Number(args.get('rounds') ?? 4);
+
+/**
+ * `GET /api/me` flat out, alternated between this build and `other`: the
+ * lightest authenticated request, so the ratio is the worst case of what the
+ * stack around a handler (headers, CORS, limits, the request log) costs.
+ */
+async function compareStacks(other: string): Promise<void> {
+  const mine = await startServer({});
+  const theirs = await startServer({}, resolve(other));
+  try {
+    const me = async (base: string, tally: Tally) => {
+      const started = performance.now();
+      const res = await fetch(`${base}/api/me`, { headers: AUTH });
+      await res.arrayBuffer();
+      tally.latencies.push(performance.now() - started);
+      tally.statuses.set(res.status, (tally.statuses.get(res.status) ?? 0) + 1);
+    };
+    const flat = async (base: string): Promise<Tally> => {
+      const tally: Tally = { statuses: new Map(), latencies: [], elapsedMs: 0 };
+      const start = performance.now();
+      await Promise.all(
+        Array.from({ length: callers }, async () => {
+          while (performance.now() - start < (burstSeconds * 1000) / rounds) await me(base, tally);
+        }),
+      );
+      tally.elapsedMs = performance.now() - start;
+      return tally;
+    };
+    const a: Tally[] = [];
+    const b: Tally[] = [];
+    for (let round = 0; round < rounds; round++) {
+      a.push(await flat(mine.base));
+      b.push(await flat(theirs.base));
+    }
+    const rateOf = (ts: Tally[]) =>
+      ts.reduce((n, t) => n + (t.statuses.get(200) ?? 0), 0) / (ts.reduce((n, t) => n + t.elapsedMs, 0) / 1000);
+    const p50 = (ts: Tally[]) =>
+      percentile(
+        ts.flatMap((t) => t.latencies),
+        50,
+      );
+    console.log(
+      `GET /api/me flat out: this build ${rateOf(a).toFixed(0)}/s (p50 ${p50(a).toFixed(1)} ms), ` +
+        `${other} ${rateOf(b).toFixed(0)}/s (p50 ${p50(b).toFixed(1)} ms); ratio ${(rateOf(a) / rateOf(b)).toFixed(2)}`,
+    );
+  } finally {
+    await mine.stop();
+    await theirs.stop();
+  }
+}
 /** One flat-out round lasts a `rounds`th of `--burst-seconds`. */
 const flatOut = (_c: number, _i: number, now: number) => (now >= (burstSeconds * 1000) / rounds ? undefined : now);
 
@@ -244,6 +296,7 @@ async function main(): Promise<void> {
     await server.stop();
     if (quiet.child.exitCode === null) await quiet.stop();
   }
+  if (compare !== undefined) await compareStacks(compare);
   const met = paced.perSecond >= 200 && paced.refused === 0 && logged.refused === 0;
   console.log(`target (≥ 200 registrations/s paced, no 429): ${met ? 'met' : 'MISSED'}`);
   if (!met) process.exitCode = 1;
