@@ -94,6 +94,7 @@ async function startServer(env: Record<string, string>, main = MAIN): Promise<Se
     child,
     logBytes: () => bytes,
     stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;
@@ -294,7 +295,7 @@ async function main(): Promise<void> {
     paced = report(`paced (${rate}/s asked)`, pacedTally);
   } finally {
     await server.stop();
-    if (quiet.child.exitCode === null) await quiet.stop();
+    await quiet.stop();
   }
   if (compare !== undefined) await compareStacks(compare);
   const met = paced.perSecond >= 200 && paced.refused === 0 && logged.refused === 0;
