@@ -75,7 +75,8 @@ export function createLogger(
           sync: true,
           colorize: process.stdout.isTTY === true,
           translateTime: 'SYS:HH:MM:ss.l',
-          ignore: 'pid,hostname',
+          // The message already says method, URL, status and time: a person reads one line a request.
+          ignore: 'pid,hostname,req,res,responseTime',
         }),
       );
     } catch {
