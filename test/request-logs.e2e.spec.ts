@@ -117,6 +117,10 @@ describe('one log line per request', () => {
     });
     expect(line.req!.headers.authorization).toBe('[redacted]');
     expect(line.responseTime).toEqual(expect.any(Number));
+    // Each key once in the written line (JSON.parse would hide a repeated one).
+    const raw = written.find((l) => l.includes(`"res":{"statusCode":201}`) && l.includes(`"id":"${id}"`))!;
+    expect(raw.split('"correlationId"').length - 1).toBe(1);
+    expect(raw.split('"deviceId"').length - 1).toBe(1);
     // Not once, in any line.
     expect(written.join('')).not.toContain(ADMIN_TOKEN);
   });

@@ -107,12 +107,12 @@ export function httpLogger(logger: Logger): HttpLogger {
       res.setHeader('X-Correlation-Id', id);
       return id;
     },
+    // Called when the request arrives (no device yet: the correlation id is bound then) and again when its
+    // answer is finished (the device, once the auth guard knew it). pino-http adds the second set beside the
+    // first unless it is the same, so each key appears once in the line.
     customProps: (req: IncomingMessage) => {
       const device = (req as IncomingMessage & { device?: Device }).device;
-      return {
-        correlationId: req.id,
-        ...(device ? { deviceId: device.deviceId, role: device.role } : {}),
-      };
+      return device ? { deviceId: device.deviceId, role: device.role } : { correlationId: req.id };
     },
     customLogLevel: (_req, res, error) =>
       error !== undefined || res.statusCode >= 500 ? 'error' : res.statusCode === 429 ? 'warn' : 'info',
