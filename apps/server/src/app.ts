@@ -14,15 +14,12 @@ import type { AppConfig } from './config/config.js';
 import { ApiErrorFilter } from './shared/error.filter.js';
 import { contractComponents } from './shared/api-answers.js';
 import { strictValidationPipe } from './shared/validation.js';
+import type { DestinationStream } from 'pino';
 import { securityHeaders } from './security/headers.js';
-import { CorsPolicy, SecureIoAdapter, corsMiddleware } from './security/cors.js';
-import {
-  RateLimiter,
-  REGISTRATION_RATE_LIMIT,
-  REGISTRATION_ROUTES,
-  rateLimitMiddleware,
-  type RateLimiterOptions,
-} from './security/rate-limit.js';
+import { CorsPolicy, SecureIoAdapter, corsOptions, refuseForeignPreflights } from './security/cors.js';
+import { RateLimits } from './security/rate-limit.js';
+import { DeviceRateLimitInterceptor } from './security/device-rate-limit.interceptor.js';
+import { PinoLoggerService, createLogger, httpLogger } from './logging/logger.js';
 import { IMPORT_ROUTE, contentTypeGuard, jsonShapeGuard, queryGuard } from './security/input-guards.js';
 import { prepareTls, servePlainHttp, tlsMiddleware } from './tls/https.js';
 
@@ -40,17 +37,22 @@ const pathOf = (url: string | undefined): string => (url ?? '/').split('?', 1)[0
 const DOOR_DATASET_ROUTE = /^\/api\/conferences\/[^/]+\/door-dataset$/;
 
 export interface CreateAppOptions {
+  /** `false`: no log at all (most tests); requests still get their correlation id. */
   logger?: false;
-  /** Registrations per client address (default REGISTRATION_RATE_LIMIT: 60 a minute). */
-  registrationRateLimit?: Omit<RateLimiterOptions, 'maxKeys'>;
+  /** Where the log goes instead of stdout (tests read it), at LOG_LEVEL, always JSON. */
+  logDestination?: DestinationStream;
 }
 
 /** Builds the application; shared by main.ts and the e2e tests so both run the same server. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   // HTTPS when configured (TLS=local or a given certificate; ADR 009).
   const tls = prepareTls(config);
+  const log = createLogger(
+    options.logger === false ? { ...config, logLevel: 'silent' } : config,
+    options.logDestination,
+  );
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    logger: options.logger ?? ['error', 'warn', 'log'],
+    logger: options.logger === false ? false : new PinoLoggerService(log),
     bodyParser: false,
     httpsOptions: tls.httpsOptions,
     // A provider that cannot start (e.g. the key store's database refusing
@@ -62,17 +64,19 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // proxy that TRUST_PROXY says to believe, the one in X-Forwarded-For.
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
-  // In this order, before anything reads a body: headers on every answer,
-  // CORS (preflights carry no token), the registration rate limit, then the
-  // shape of what is sent.
+  // In this order, before anything reads a body: the request's log line
+  // (and correlation id), headers on every answer, CORS (preflights carry no
+  // token), the limit on requests without a token, then the shape of what is
+  // sent. The per-device limits run once the auth guard knows the device.
   const cors = new CorsPolicy(config.corsOrigins);
+  const limits = app.get(RateLimits);
+  app.use(httpLogger(log));
   app.use(securityHeaders());
   // HSTS, and the local CA at /ca.crt for phones with no token yet (not a Nest route).
   app.use(tlsMiddleware(tls));
-  app.use(corsMiddleware(cors));
-  app.use(
-    rateLimitMiddleware(new RateLimiter(options.registrationRateLimit ?? REGISTRATION_RATE_LIMIT), REGISTRATION_ROUTES),
-  );
+  app.use(refuseForeignPreflights(cors));
+  app.enableCors(corsOptions(cors));
+  app.use(limits.anonymous);
   app.use(queryGuard());
   app.use(contentTypeGuard());
   // Bodies are size-limited: the largest legitimate JSON one is a signature
@@ -92,10 +96,11 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // Wi-Fi to every door phone: compressed. Nothing there echoes what the
   // caller sent, so compression leaks nothing (BREACH needs a reflected secret).
   app.use(compression({ filter: (req: IncomingMessage) => DOOR_DATASET_ROUTE.test(pathOf(req.url)), threshold: 1024 }));
-  app.useWebSocketAdapter(new SecureIoAdapter(app, cors, config.trustProxy));
+  app.useWebSocketAdapter(new SecureIoAdapter(app, cors, config.trustProxy, limits));
   app.setGlobalPrefix('api', { exclude: [{ path: 'health/*path', method: RequestMethod.ALL }] });
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ApiErrorFilter());
+  app.useGlobalInterceptors(new DeviceRateLimitInterceptor(limits));
   app.enableShutdownHooks();
   const web = webRoot();
   if (web) {

@@ -26,6 +26,8 @@ async function main(): Promise<void> {
     throw error;
   }
   await app.listen(config.port);
+  // Start-up notes (and the generated organiser token, printed once) stay plain lines for the person starting
+  // the server, outside the structured log: a secret has no place in a log collector.
   const { info, warnings } = startupNotes(config, tlsSetupOf(app), config.port);
   for (const line of info) process.stdout.write(`${line}\n`);
   for (const line of warnings) process.stderr.write(`Warning: ${line}\n`);

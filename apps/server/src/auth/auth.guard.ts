@@ -42,11 +42,11 @@ export class AuthGuard implements CanActivate {
     // Outside /api (health): open by design.
     if (path !== undefined && !path.startsWith('/api/')) return true;
 
-    const address = req.ip ?? 'unknown';
+    const address = req.ip;
     const token = bearerToken(req.headers.authorization);
     const principal = token === undefined ? null : await this.devices.authenticate(token);
     if (principal === null) {
-      const verdict = this.failures.fail(address);
+      const verdict = await this.failures.fail(address);
       if (!verdict.allowed) {
         res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
         throw new ApiError(429, 'rate_limited', 'Too many failed authentications from this address; try again later');

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SocketAuthenticator, type SocketVerdict } from '../attendance/attendance-feed/socket-authenticator.js';
+import { RateLimits } from '../security/rate-limit.js';
 import { FEED_ROLES } from './access-policy.js';
 import { DeviceRegistry } from './device-registry.js';
 import { FailedAuthentications } from './failed-authentications.js';
@@ -10,6 +11,7 @@ export class DeviceSocketAuthenticator extends SocketAuthenticator {
   constructor(
     private readonly devices: DeviceRegistry,
     private readonly failures: FailedAuthentications,
+    private readonly limits: RateLimits,
   ) {
     super();
   }
@@ -17,7 +19,7 @@ export class DeviceSocketAuthenticator extends SocketAuthenticator {
   async authenticate(token: string | undefined, conferenceId: string, address: string): Promise<SocketVerdict> {
     const principal = token === undefined || token.length > 512 ? null : await this.devices.authenticate(token);
     if (principal === null) {
-      const verdict = this.failures.fail(address);
+      const verdict = await this.failures.fail(address);
       return verdict.allowed
         ? { ok: false, code: 'unauthorized', message: 'Unknown or revoked device token' }
         : { ok: false, code: 'rate_limited', message: 'Too many failed authentications from this address' };
@@ -27,6 +29,10 @@ export class DeviceSocketAuthenticator extends SocketAuthenticator {
     }
     if (principal.conferenceId !== null && principal.conferenceId !== conferenceId.toLowerCase()) {
       return { ok: false, code: 'forbidden', message: 'This device is enrolled for another conference' };
+    }
+    // Counted with the device's HTTP requests: a screen stuck reconnecting is held to its role's pace.
+    if (!(await this.limits.device(principal)).allowed) {
+      return { ok: false, code: 'rate_limited', message: 'Too many requests from this device; try again later' };
     }
     this.devices.touch(principal.deviceId);
     return { ok: true, principal };

@@ -29,6 +29,12 @@ export interface AppConfig {
   trustProxy: boolean;
   /** Failed authentications allowed per client address and minute before it is answered 429. */
   authFailuresPerMinute: number;
+  /** Requests a minute: per client address without a token, per device with one (by its role). */
+  rateLimits: RateLimitConfig;
+  /** pino's level for the server's log (LOG_LEVEL). */
+  logLevel: LogLevel;
+  /** `json` (one object a line), `pretty` (for a person at a terminal), or chosen by whether stdout is a terminal. */
+  logFormat: 'json' | 'pretty' | 'auto';
   /** HTTPS on PORT, or not (TLS, TLS_CERT_FILE, TLS_KEY_FILE). */
   tls: TlsConfig;
   /** The address devices use, e.g. `https://emargement.local:3443` (an origin, no trailing slash); its host is the one the local certificate covers. */
@@ -39,6 +45,64 @@ export interface AppConfig {
   charterSigning?: CharterSigningConfig;
   /** `postgres://…`: the personal-data keys in PostgreSQL, shared by every instance (ADR 007); unset: `DATA_DIR/keys.sqlite`. */
   personalKeysUrl: string | undefined;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * Requests allowed a minute, per key, sized for who calls (the README's
+ * table): an organiser's integration pushes thousands of sign-ups; a door
+ * phone scans at human pace (a handheld scanner a few a second) but, back
+ * from an outage, uploads its whole outbox at once (1,000 scans in about
+ * 10 s, BENCHMARKS.md), and it answers a 429 by deciding offline; a signing
+ * tablet goes at the pace of signatures; a screen fetches a snapshot every
+ * 150 ms while the replay slider is dragged. The limits bound a runaway or
+ * stolen device, not the work of an honest one.
+ */
+export interface RateLimitConfig {
+  /** Per client address (IPv6 by /64), for `/api` requests and socket.io handshakes that carry no token. */
+  anonymous: number;
+  organiser: number;
+  door: number;
+  kiosk: number;
+  display: number;
+}
+
+/** Each limit's variable and default (requests a minute). */
+export const RATE_LIMIT_VARIABLES: Readonly<Record<keyof RateLimitConfig, readonly [string, number]>> = {
+  anonymous: ['RATE_LIMIT_ANONYMOUS_PER_MINUTE', 300],
+  organiser: ['RATE_LIMIT_ORGANISER_PER_MINUTE', 30_000],
+  door: ['RATE_LIMIT_DOOR_PER_MINUTE', 3_000],
+  kiosk: ['RATE_LIMIT_KIOSK_PER_MINUTE', 300],
+  display: ['RATE_LIMIT_DISPLAY_PER_MINUTE', 600],
+};
+
+function loadRateLimits(env: NodeJS.ProcessEnv): RateLimitConfig {
+  const limits = {} as Record<keyof RateLimitConfig, number>;
+  for (const [name, [variable, fallback]] of Object.entries(RATE_LIMIT_VARIABLES)) {
+    const text = env[variable]?.trim() || String(fallback);
+    if (!/^\d{1,7}$/.test(text) || Number(text) < 1) {
+      throw new ConfigError(
+        variable,
+        `must be a whole number of requests a minute from 1, got ${JSON.stringify(env[variable])}`,
+      );
+    }
+    limits[name as keyof RateLimitConfig] = Number(text);
+  }
+  return limits;
+}
+
+function loadLogging(env: NodeJS.ProcessEnv): Pick<AppConfig, 'logLevel' | 'logFormat'> {
+  const level = env.LOG_LEVEL?.trim().toLowerCase() || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}`);
+  }
+  const format = env.LOG_FORMAT?.trim().toLowerCase() || 'auto';
+  if (format !== 'json' && format !== 'pretty' && format !== 'auto') {
+    throw new ConfigError('LOG_FORMAT', `must be 'json', 'pretty' or 'auto', got ${JSON.stringify(env.LOG_FORMAT)}`);
+  }
+  return { logLevel: level as LogLevel, logFormat: format };
 }
 
 /** A PKCS#12 read and checked at start: the key and its chain, leaf first. */
@@ -139,6 +203,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     corsOrigins,
     trustProxy: trustProxyText === 'true',
     authFailuresPerMinute: Number(failuresText),
+    rateLimits: loadRateLimits(env),
+    ...loadLogging(env),
     tls,
     publicUrl,
     httpPort,

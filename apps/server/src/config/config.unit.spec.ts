@@ -37,6 +37,10 @@ describe('loadConfig', () => {
     [{ CORS_ORIGINS: 'https://ok.example/path' }, 'CORS_ORIGINS'],
     [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
     [{ AUTH_FAILURES_PER_MINUTE: '0' }, 'AUTH_FAILURES_PER_MINUTE'],
+    [{ RATE_LIMIT_DOOR_PER_MINUTE: '0' }, 'RATE_LIMIT_DOOR_PER_MINUTE'],
+    [{ RATE_LIMIT_ORGANISER_PER_MINUTE: 'lots' }, 'RATE_LIMIT_ORGANISER_PER_MINUTE'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
+    [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT'],
     [{ TLS: 'on' }, 'TLS'],
     [{ PUBLIC_URL: 'emargement.local' }, 'PUBLIC_URL'],
     [{ PUBLIC_URL: 'ftp://emargement.local' }, 'PUBLIC_URL'],
@@ -73,6 +77,23 @@ describe('loadConfig', () => {
     expect(c.corsOrigins).toEqual([]);
     expect(c.trustProxy).toBe(false);
     expect(c.authFailuresPerMinute).toBe(30);
+  });
+
+  test('rate limits per role and logging: defaults, and each read from its variable', () => {
+    const c = loadConfig({});
+    expect(c.rateLimits).toEqual({ anonymous: 300, organiser: 30_000, door: 3_000, kiosk: 300, display: 600 });
+    expect([c.logLevel, c.logFormat]).toEqual(['info', 'auto']);
+    const d = loadConfig({
+      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10',
+      RATE_LIMIT_ORGANISER_PER_MINUTE: '100000',
+      RATE_LIMIT_DOOR_PER_MINUTE: '20',
+      RATE_LIMIT_KIOSK_PER_MINUTE: '30',
+      RATE_LIMIT_DISPLAY_PER_MINUTE: '40',
+      LOG_LEVEL: 'DEBUG',
+      LOG_FORMAT: 'pretty',
+    });
+    expect(d.rateLimits).toEqual({ anonymous: 10, organiser: 100_000, door: 20, kiosk: 30, display: 40 });
+    expect([d.logLevel, d.logFormat]).toEqual(['debug', 'pretty']);
   });
 
   test('reads a fixed ADMIN_TOKEN and a list of CORS origins', () => {

@@ -1,7 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import type { CorsOptions } from '@nestjs/common/interfaces/external/cors-options.interface.js';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { RateLimits } from './rate-limit.js';
 
 /**
  * Cross-origin access: closed unless `CORS_ORIGINS` names origins. The web
@@ -21,7 +23,13 @@ export const CORS_REQUEST_HEADERS = [
   'x-door-pending',
 ] as const;
 /** What a cross-origin caller may read beyond the safelisted response headers. */
-export const CORS_EXPOSED_HEADERS = ['Retry-After', 'Content-Disposition'] as const;
+export const CORS_EXPOSED_HEADERS = [
+  'Retry-After',
+  'Content-Disposition',
+  'X-Correlation-Id',
+  'RateLimit',
+  'RateLimit-Policy',
+] as const;
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
 
 /** An `Origin` header as browsers send it, lower-cased for comparison (scheme and host are case-insensitive). */
@@ -47,38 +55,44 @@ export class CorsPolicy {
 const firstHeader = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
 /**
- * Express middleware. A listed origin gets `Access-Control-Allow-Origin` (and
- * its preflights are answered 204 with the methods and headers above); any
- * other origin gets no CORS header at all, and its preflights are answered
- * 403 `cors_origin_not_allowed` (the browser then refuses the request). Runs
- * before the auth guard: a preflight never carries a token.
+ * Options for Nest's `app.enableCors` (the `cors` package): a listed origin
+ * gets `Access-Control-Allow-Origin` (its own, echoed) and `Vary: Origin`,
+ * and its preflights are answered 204 with the methods and headers above;
+ * any other origin gets no CORS header at all. No credentials: tokens travel
+ * in `Authorization`.
  */
-export function corsMiddleware(policy: CorsPolicy): RequestHandler {
+export function corsOptions(policy: CorsPolicy): CorsOptions {
+  return {
+    origin: (origin: string | undefined, callback: (err: Error | null, allow?: boolean) => void) =>
+      callback(null, policy.allows(origin)),
+    methods: [...CORS_METHODS],
+    allowedHeaders: [...CORS_REQUEST_HEADERS],
+    exposedHeaders: [...CORS_EXPOSED_HEADERS],
+    credentials: false,
+    maxAge: PREFLIGHT_MAX_AGE_SECONDS,
+    preflightContinue: false,
+    optionsSuccessStatus: 204,
+  };
+}
+
+/**
+ * What the `cors` package does not do: a preflight from an origin that is not
+ * listed would fall through to the routes (and meet the auth guard's 401);
+ * the contract answers it `403 cors_origin_not_allowed`, with no CORS header,
+ * so the browser refuses the request. Runs before the auth guard: a preflight
+ * never carries a token.
+ */
+export function refuseForeignPreflights(policy: CorsPolicy): RequestHandler {
   return (req: Request, res: Response, next: NextFunction): void => {
     const origin = firstHeader(req.headers.origin);
-    if (origin === undefined) return next();
-    res.vary('Origin');
-    const allowed = policy.allows(origin);
-    if (allowed) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Access-Control-Expose-Headers', CORS_EXPOSED_HEADERS.join(', '));
-    }
     const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
-    if (!preflight) return next();
-    if (!allowed) {
-      res.status(403).json({
-        statusCode: 403,
-        code: 'cors_origin_not_allowed',
-        message: 'This origin may not call the API from a browser',
-      });
-      return;
-    }
-    res.vary('Access-Control-Request-Headers');
-    res.setHeader('Access-Control-Allow-Methods', CORS_METHODS.join(', '));
-    res.setHeader('Access-Control-Allow-Headers', CORS_REQUEST_HEADERS.join(', '));
-    res.setHeader('Access-Control-Max-Age', String(PREFLIGHT_MAX_AGE_SECONDS));
-    res.setHeader('Content-Length', '0');
-    res.status(204).end();
+    if (origin === undefined || !preflight || policy.allows(origin)) return next();
+    res.vary('Origin');
+    res.status(403).json({
+      statusCode: 403,
+      code: 'cors_origin_not_allowed',
+      message: 'This origin may not call the API from a browser',
+    });
   };
 }
 
@@ -116,6 +130,7 @@ export class SecureIoAdapter extends IoAdapter {
     app: INestApplicationContext,
     private readonly policy: CorsPolicy,
     private readonly trustProxy: boolean,
+    private readonly limits: RateLimits,
   ) {
     super(app);
   }
@@ -125,6 +140,7 @@ export class SecureIoAdapter extends IoAdapter {
     const { cors: _ignored, allowRequest: _own, ...rest } = options ?? {};
     const policy = this.policy;
     const trustProxy = this.trustProxy;
+    const limits = this.limits;
     return super.createIOServer(port, {
       ...rest,
       ...(policy.open
@@ -138,9 +154,15 @@ export class SecureIoAdapter extends IoAdapter {
             },
           }
         : {}),
+      // Every new engine.io session (polling or WebSocket), before any namespace sees it: the Origin, then the
+      // address's budget of requests without a token (the same key and counter as HTTP's). engine.io answers
+      // a refusal 403 with the message; the rate-limited client backs off and reconnects (socket.io's own delay).
       allowRequest: (req, callback) => {
-        const ok = handshakeAllowed(req, policy, trustProxy);
-        callback(ok ? null : 'origin not allowed', ok);
+        if (!handshakeAllowed(req, policy, trustProxy)) return callback('origin not allowed', false);
+        limits.handshake(req).then(
+          (verdict) => callback(verdict.allowed ? null : 'rate_limited', verdict.allowed),
+          () => callback('rate limit unavailable', false),
+        );
       },
     } as IoServerOptions);
   }

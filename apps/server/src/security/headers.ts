@@ -1,6 +1,10 @@
+import helmet from 'helmet';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
-const policy = (directives: Record<string, readonly string[]>): string =>
+type Directives = Record<string, readonly string[]>;
+
+/** A policy as the header's text (for reading and for the tests: helmet writes the same directives). */
+const policy = (directives: Directives): string =>
   Object.entries(directives)
     .map(([name, sources]) => [name, ...sources].join(' '))
     .join('; ');
@@ -16,7 +20,7 @@ const policy = (directives: Record<string, readonly string[]>): string =>
  * - `connect-src 'self'`: fetch and the socket.io feed (ws/wss to this host);
  * - nothing may frame the pages, no plugin, no `<base>`, forms post here only.
  */
-export const WEB_CSP = policy({
+export const WEB_CSP_DIRECTIVES: Directives = {
   'default-src': ["'self'"],
   'script-src': ["'self'", "'wasm-unsafe-eval'"],
   'style-src': ["'self'"],
@@ -31,10 +35,11 @@ export const WEB_CSP = policy({
   'base-uri': ["'none'"],
   'form-action': ["'self'"],
   'frame-ancestors': ["'none'"],
-});
+};
+export const WEB_CSP = policy(WEB_CSP_DIRECTIVES);
 
 /** The browsable OpenAPI page (`/api/docs`, Swagger UI): its template has an inline `<style>` and `style` attributes. */
-export const DOCS_CSP = policy({
+export const DOCS_CSP_DIRECTIVES: Directives = {
   'default-src': ["'self'"],
   'script-src': ["'self'"],
   'style-src': ["'self'", "'unsafe-inline'"],
@@ -44,7 +49,8 @@ export const DOCS_CSP = policy({
   'base-uri': ["'none'"],
   'form-action': ["'self'"],
   'frame-ancestors': ["'none'"],
-});
+};
+export const DOCS_CSP = policy(DOCS_CSP_DIRECTIVES);
 
 /** Only the door's scanner needs a device; nothing else is granted, even to this origin. */
 export const PERMISSIONS_POLICY = [
@@ -59,38 +65,55 @@ export const PERMISSIONS_POLICY = [
   'display-capture=()',
 ].join(', ');
 
-/** Headers every answer carries, API, web pages and health alike. */
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
-  'Permissions-Policy': PERMISSIONS_POLICY,
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-  'Origin-Agent-Cluster': '?1',
-  'X-DNS-Prefetch-Control': 'off',
-  'X-Permitted-Cross-Domain-Policies': 'none',
-};
+/**
+ * The policies helmet writes, with the values this server has always sent:
+ * the CSP above, `nosniff`, `X-Frame-Options: DENY`, `Referrer-Policy:
+ * no-referrer`, COOP and CORP `same-origin`, `Origin-Agent-Cluster: ?1`, DNS
+ * prefetch off, no cross-domain policy files. Left out: HSTS (sent only over
+ * TLS and not with the local CA, below and in tls/https.ts: helmet would send
+ * it on plain HTTP too), COEP (the pages embed nothing cross-origin, and it
+ * was never sent), and the two legacy headers helmet adds by default
+ * (`X-XSS-Protection`, `X-Download-Options`), never sent either.
+ */
+const helmetFor = (directives: Directives): RequestHandler =>
+  helmet({
+    contentSecurityPolicy: { useDefaults: false, directives },
+    crossOriginEmbedderPolicy: false,
+    crossOriginOpenerPolicy: { policy: 'same-origin' },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    originAgentCluster: true,
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: false,
+    xContentTypeOptions: true,
+    xDnsPrefetchControl: { allow: false },
+    xDownloadOptions: false,
+    xFrameOptions: { action: 'deny' },
+    xPermittedCrossDomainPolicies: { permittedPolicies: 'none' },
+    xPoweredBy: true,
+    xXssProtection: false,
+  });
 
 const API = /^\/api(?:\/|$)/i;
 const DOCS = /^\/api\/docs(?:\/|$)/i;
 
 /**
  * Express middleware, first in the chain, so that every answer (errors and
- * static files included) carries the headers. `/api` answers carry personal
- * data: `Cache-Control: no-store`, so that no browser or proxy keeps them.
+ * static files included) carries the headers: helmet's, then what helmet has
+ * no option for. `/api` answers carry personal data: `Cache-Control:
+ * no-store`, so that no browser or proxy keeps them.
  */
 export function securityHeaders(): RequestHandler {
+  const web = helmetFor(WEB_CSP_DIRECTIVES);
+  const docs = helmetFor(DOCS_CSP_DIRECTIVES);
   return (req: Request, res: Response, next: NextFunction): void => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-    res.setHeader('Content-Security-Policy', DOCS.test(req.path) ? DOCS_CSP : WEB_CSP);
+    res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
     if (API.test(req.path)) {
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader('Pragma', 'no-cache');
     }
-    // Over TLS (directly, or behind a trusted proxy that says so): HTTPS only from now on.
+    // Over TLS (directly, or behind a trusted proxy that says so): HTTPS only from now on. tls/https.ts
+    // lengthens it with a given certificate and takes it off with the local CA (ADR 009).
     if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=15552000');
-    res.removeHeader('X-Powered-By');
-    next();
+    (DOCS.test(req.path) ? docs : web)(req, res, next);
   };
 }

@@ -1,199 +1,176 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
+import type { Request, Response } from 'express';
+import { MemoryStore, ipKeyGenerator, rateLimit, type Options, type RateLimitRequestHandler } from 'express-rate-limit';
+import type { AppConfig, RateLimitConfig } from '../config/config.js';
+import { ApiError } from '../shared/api-error.js';
 
-export interface RateLimiterOptions {
-  /** Hits allowed per key within any window of `windowMs`. */
-  limit: number;
-  windowMs: number;
-  /** The clock, in milliseconds (tests inject one). */
-  now?: () => number;
-  /**
-   * Keys remembered at most; past this, the key hit least recently is
-   * forgotten (it starts afresh). Bounds memory whatever the number of
-   * client addresses. Default 10,000 (at `limit` timestamps each).
-   */
-  maxKeys?: number;
-}
-
-export interface RateLimitDecision {
-  allowed: boolean;
-  /** 0 when allowed; otherwise whole seconds until the oldest hit in the window leaves it (at least 1). */
-  retryAfterSeconds: number;
-  /** Hits still allowed in the current window (after this one, for `hit`). */
-  remaining: number;
-}
+/** Every limit counts requests in a window of a minute (the variables say "per minute"). */
+export const RATE_LIMIT_WINDOW_MS = 60_000;
 
 /**
- * An exact sliding-window limiter, in memory: at most `limit` hits per key in
- * any `windowMs`. Each key keeps the times of its hits in the window (so at
- * most `limit` numbers); a refused hit is not counted, so a client that keeps
- * knocking is let in again as soon as its oldest counted hit is a window old.
- *
- * Memory is bounded: keys live in a Map in order of their last hit, so the
- * keys whose hits have all left the window are at its front and are swept as
- * they age out, and past `maxKeys` the least recently hit key is evicted.
- *
- * Per process: a cluster of servers has one limiter per server (good enough
- * to blunt a brute force or a flood; not an accounting tool).
+ * The client's address: Express's `req.ip` where there is one (it honours
+ * `trust proxy`, i.e. TRUST_PROXY), otherwise, for a raw request (a socket.io
+ * handshake), what Express would have said: with TRUST_PROXY, the first
+ * address of `X-Forwarded-For` (the proxy sets it to the client's, as the
+ * README's nginx example does), else the socket's.
  */
-export class RateLimiter {
-  readonly limit: number;
-  readonly windowMs: number;
-  private readonly now: () => number;
-  private readonly maxKeys: number;
-  /** key → hit times in ascending order; Map order = order of last hit (least recent first). */
-  private readonly hits = new Map<string, number[]>();
-
-  constructor({ limit, windowMs, now = Date.now, maxKeys = 10_000 }: RateLimiterOptions) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError('limit must be a positive integer');
-    if (!Number.isFinite(windowMs) || windowMs <= 0) throw new RangeError('windowMs must be positive');
-    if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new RangeError('maxKeys must be a positive integer');
-    this.limit = limit;
-    this.windowMs = windowMs;
-    this.now = now;
-    this.maxKeys = maxKeys;
+export function clientAddress(req: IncomingMessage & { ip?: unknown }, trustProxy: boolean): string | undefined {
+  if (typeof req.ip === 'string' && req.ip !== '') return req.ip;
+  if (trustProxy) {
+    const forwarded = req.headers['x-forwarded-for'];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    if (first && isIP(first)) return first;
   }
-
-  /** Counts a hit for `key` when it is allowed; a refused hit is not counted. */
-  hit(key: string): RateLimitDecision {
-    const now = this.now();
-    this.sweep(now);
-    const times = this.live(key, now);
-    if (times.length >= this.limit) return this.refusal(times, now);
-    times.push(now);
-    // Re-inserted: the Map's order stays the order of last hit.
-    this.hits.delete(key);
-    this.hits.set(key, times);
-    while (this.hits.size > this.maxKeys) {
-      const oldest = this.hits.keys().next().value as string;
-      this.hits.delete(oldest);
-    }
-    return { allowed: true, retryAfterSeconds: 0, remaining: this.limit - times.length };
-  }
-
-  /** What `hit` would answer, without counting anything. */
-  peek(key: string): RateLimitDecision {
-    const now = this.now();
-    const times = this.live(key, now);
-    if (times.length >= this.limit) return this.refusal(times, now);
-    return { allowed: true, retryAfterSeconds: 0, remaining: this.limit - times.length };
-  }
-
-  /**
-   * Takes back the most recent hit of `key` (a hit that turned out not to
-   * count, e.g. a request refused 401 before doing anything).
-   */
-  refund(key: string): void {
-    const times = this.hits.get(key);
-    if (times && times.length > 0) times.pop();
-  }
-
-  /** Forgets `key` (e.g. after a successful authentication). */
-  reset(key: string): void {
-    this.hits.delete(key);
-  }
-
-  /** Keys held in memory (for tests and metrics). */
-  get size(): number {
-    return this.hits.size;
-  }
-
-  /** The key's hits still in the window (dropping the older ones in place). */
-  private live(key: string, now: number): number[] {
-    const times = this.hits.get(key);
-    if (!times) return [];
-    const cutoff = now - this.windowMs;
-    let expired = 0;
-    while (expired < times.length && times[expired]! <= cutoff) expired += 1;
-    if (expired > 0) times.splice(0, expired);
-    return times;
-  }
-
-  private refusal(times: number[], now: number): RateLimitDecision {
-    const freedAt = times[0]! + this.windowMs;
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((freedAt - now) / 1000)), remaining: 0 };
-  }
-
-  /** Drops the keys whose every hit has left the window; they sit at the front of the Map. */
-  private sweep(now: number): void {
-    const cutoff = now - this.windowMs;
-    for (const [key, times] of this.hits) {
-      const last = times[times.length - 1];
-      if (last !== undefined && last > cutoff) return;
-      this.hits.delete(key);
-    }
-  }
+  return req.socket?.remoteAddress;
 }
 
 /**
- * The key for a client address: IPv4 as is (an IPv4-mapped IPv6 address
- * included), IPv6 by its /64, since one subscriber usually holds a whole /64
- * and could otherwise rotate through it.
+ * The key an address is counted under: IPv4 as is (an IPv4-mapped IPv6
+ * address included), IPv6 by its /64, since one subscriber usually holds a
+ * whole /64 and could otherwise rotate through it (express-rate-limit's own
+ * `ipKeyGenerator`). Anything that is not an address counts as one client.
  */
 export function clientKey(address: string | undefined): string {
-  if (!address) return 'unknown';
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
-  if (mapped) return mapped[1]!;
-  if (!address.includes(':')) return address;
-  const [head = ''] = address.toLowerCase().split('%'); // no zone id
-  const halves = head.split('::');
-  const left = halves[0] ? halves[0].split(':') : [];
-  const right = halves.length > 1 && halves[1] ? halves[1].split(':') : [];
-  const groups =
-    halves.length > 1 ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups
-    .slice(0, 4)
-    .map((g) => g.replace(/^0+(?=.)/, ''))
-    .join(':')}::/64`;
+  return address !== undefined && isIP(address) ? ipKeyGenerator(address, 64) : 'unknown';
 }
 
-export interface RateLimitRoute {
-  method: string;
-  /** Matched against the request's path (without the query string). */
-  path: RegExp;
+/** Whether the request says who it is (a bearer token, valid or not: the auth guard decides which). */
+const carriesToken = (req: IncomingMessage): boolean => /^Bearer\s+\S/i.test(req.headers.authorization ?? '');
+
+const API = /^\/api(?:\/|$)/i;
+
+/** The client address of each socket.io handshake, as `RateLimits.handshake` found it (trust-proxy aware). */
+const handshakeAddresses = new WeakMap<IncomingMessage, string>();
+
+/** The client address of a socket's handshake request (`socket.request`), for the namespace's own checks. */
+export const handshakeAddress = (req: IncomingMessage): string | undefined =>
+  handshakeAddresses.get(req) ?? req.socket?.remoteAddress;
+
+export interface RateLimitVerdict {
+  allowed: boolean;
+  /** Whole seconds until the key's window ends (at least 1); 0 when allowed. */
+  retryAfterSeconds: number;
+}
+
+const retryAfter = (resetTime: Date | undefined): number =>
+  Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + RATE_LIMIT_WINDOW_MS) - Date.now()) / 1000));
+
+/** The contract's refusal: `429 {statusCode, code: 'rate_limited', message}`, with `Retry-After` set beside it. */
+export const rateLimited = (message: string): ApiError => new ApiError(429, 'rate_limited', message);
+
+/** A MemoryStore that no middleware initialises (counted by hand, for sockets and failed authentications). */
+function standaloneStore(): MemoryStore {
+  const store = new MemoryStore();
+  store.init({ windowMs: RATE_LIMIT_WINDOW_MS } as Options);
+  return store;
 }
 
 /**
- * Registration: `POST /api/conferences/:cid/registrations` (one person, a
- * door's walk-in included) and `.../registrations/import` (a file). Routing is
- * case-insensitive and forgives a trailing slash, and so is this.
- */
-export const REGISTRATION_ROUTES: readonly RateLimitRoute[] = [
-  { method: 'POST', path: /^\/api\/conferences\/[^/]+\/registrations(?:\/import)?\/?$/i },
-];
-
-/**
- * Registrations per client address: 60 a minute. A door registering walk-ins
- * does a few a minute at its busiest, an organiser's import is one request;
- * a script filling the registry is stopped after a minute's worth.
- */
-export const REGISTRATION_RATE_LIMIT = { limit: 60, windowMs: 60_000 } as const;
-
-/**
- * Express middleware: requests matching `routes` count against `limiter`,
- * keyed on the client address (`req.ip`, which honours `trust proxy`); over
- * the limit they are answered `429 {statusCode, code: 'rate_limited',
- * message}` with `Retry-After`, before their body is parsed.
+ * Every rate limit of the server, on express-rate-limit, in memory, per
+ * instance (see the README's « Several instances »), one key function for
+ * all (`clientKey`):
  *
- * A request then refused 401 (no valid token) is taken back: a stranger
- * behind the venue's shared address cannot use up the door phones' quota
- * (failed authentications have their own limit, in the auth guard).
+ * - **without a token**, per client address: `/api` requests and socket.io
+ *   handshakes (`RATE_LIMIT_ANONYMOUS_PER_MINUTE`), answered before any body
+ *   is read. The web pages' files and `/health` are not counted: a venue's
+ *   phones share one address and load the app together, and a load balancer
+ *   polls health;
+ * - **failed authentications**, per client address (`AUTH_FAILURES_PER_MINUTE`,
+ *   HTTP and socket handshakes together): past it, the address's requests
+ *   without a valid token are answered 429, while devices with a valid token
+ *   behind the same address (the venue's Wi-Fi) keep working;
+ * - **with a valid token**, per device, at its role's pace
+ *   (`RATE_LIMIT_<ROLE>_PER_MINUTE`), counted once the token is known (after
+ *   the auth guard), so that a door phone cannot use up an organiser's
+ *   allowance behind the same address, and the reverse.
  */
-export function rateLimitMiddleware(limiter: RateLimiter, routes: readonly RateLimitRoute[]): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    if (!routes.some((r) => r.method === req.method && r.path.test(req.path))) return next();
-    const key = clientKey(req.ip ?? req.socket.remoteAddress);
-    const decision = limiter.hit(key);
-    if (decision.allowed) {
-      res.on('finish', () => {
-        if (res.statusCode === 401) limiter.refund(key);
-      });
-      return next();
-    }
-    res.setHeader('Retry-After', String(decision.retryAfterSeconds));
-    res.status(429).json({
-      statusCode: 429,
-      code: 'rate_limited',
-      message: `Too many requests from this address; retry in ${decision.retryAfterSeconds} s`,
+export class RateLimits {
+  /** Shared by HTTP requests without a token and socket.io handshakes: one budget per address. */
+  private readonly anonymousStore = new MemoryStore();
+  /** Shared by HTTP requests and socket handshakes with a valid token: one budget per device. */
+  private readonly deviceStore = new MemoryStore();
+  private readonly failureStore = standaloneStore();
+  private readonly limits: RateLimitConfig;
+  private readonly authFailures: number;
+  private readonly trustProxy: boolean;
+  /** Express middleware, before body parsing: `/api` requests that carry no token, per client address. */
+  readonly anonymous: RateLimitRequestHandler;
+  /** Express middleware, run by `DeviceRateLimitInterceptor` once `req.device` is set: per device, by role. */
+  readonly perDevice: RateLimitRequestHandler;
+
+  constructor(config: Pick<AppConfig, 'rateLimits' | 'authFailuresPerMinute' | 'trustProxy'>) {
+    this.limits = config.rateLimits;
+    this.authFailures = config.authFailuresPerMinute;
+    this.trustProxy = config.trustProxy;
+    // RateLimit and RateLimit-Policy (IETF draft 7) on counted answers, and Retry-After on a 429.
+    const common = { windowMs: RATE_LIMIT_WINDOW_MS, standardHeaders: 'draft-7', legacyHeaders: false } as const;
+    this.anonymous = rateLimit({
+      ...common,
+      store: this.anonymousStore,
+      limit: this.limits.anonymous,
+      skip: (req) => !API.test(req.path) || carriesToken(req),
+      keyGenerator: (req) => this.keyOf(req),
+      // Plain Express middleware, ahead of Nest: the contract's body is written here.
+      handler: (_req: Request, res: Response) => {
+        res.status(429).json({
+          statusCode: 429,
+          code: 'rate_limited',
+          message: `Too many requests without a token from this address; retry in ${String(res.getHeader('Retry-After'))} s`,
+        });
+      },
     });
-  };
+    this.perDevice = rateLimit({
+      ...common,
+      store: this.deviceStore,
+      limit: (req) => this.limits[deviceOf(req)?.role ?? 'display'],
+      skip: (req) => deviceOf(req) === undefined,
+      keyGenerator: (req) => deviceOf(req)!.deviceId,
+      // Thrown into Nest, whose error filter writes the contract's body.
+      handler: (req, _res, next) => {
+        next(rateLimited(`Too many requests from this device (${deviceOf(req)?.role ?? 'device'}); try again later`));
+      },
+    });
+  }
+
+  /** The key of a request or a socket handshake: its client address, IPv6 by /64. */
+  keyOf(req: IncomingMessage & { ip?: unknown }): string {
+    return clientKey(clientAddress(req, this.trustProxy));
+  }
+
+  /**
+   * A socket.io handshake (engine.io's, which carries no token): counted with
+   * the address's requests without a token.
+   */
+  async handshake(req: IncomingMessage): Promise<RateLimitVerdict> {
+    const address = clientAddress(req, this.trustProxy);
+    if (address !== undefined) handshakeAddresses.set(req, address);
+    return verdict(await this.anonymousStore.increment(clientKey(address)), this.limits.anonymous);
+  }
+
+  /** A device's socket handshake, counted with its HTTP requests. */
+  async device(principal: { deviceId: string; role: keyof RateLimitConfig }): Promise<RateLimitVerdict> {
+    return verdict(await this.deviceStore.increment(principal.deviceId), this.limits[principal.role]);
+  }
+
+  /** A failed authentication from `address` (HTTP or socket); `allowed: false` once the address is over the limit. */
+  async authenticationFailed(address: string | undefined): Promise<RateLimitVerdict> {
+    return verdict(await this.failureStore.increment(clientKey(address)), this.authFailures);
+  }
+
+  /** Stops the stores' sweeping timers (they are unref'd; this is for tidy shutdowns). */
+  shutdown(): void {
+    this.anonymousStore.shutdown();
+    this.deviceStore.shutdown();
+    this.failureStore.shutdown();
+  }
 }
+
+function verdict(info: { totalHits: number; resetTime: Date | undefined }, limit: number): RateLimitVerdict {
+  return info.totalHits > limit
+    ? { allowed: false, retryAfterSeconds: retryAfter(info.resetTime) }
+    : { allowed: true, retryAfterSeconds: 0 };
+}
+
+const deviceOf = (req: Request): { deviceId: string; role: keyof RateLimitConfig } | undefined =>
+  (req as Request & { device?: { deviceId: string; role: keyof RateLimitConfig } }).device;

@@ -1,120 +1,98 @@
-import { describe, expect, test } from '@jest/globals';
-import { clientKey, RateLimiter } from './rate-limit.js';
+import { afterEach, describe, expect, test } from '@jest/globals';
+import type { IncomingMessage } from 'node:http';
+import { clientAddress, clientKey, handshakeAddress, RateLimits } from './rate-limit.js';
 
-/** A clock the test moves by hand. */
-const clock = (start = 1_000_000) => {
-  let t = start;
-  return { now: () => t, advance: (ms: number) => (t += ms) };
-};
+/** A raw request as socket.io's handshake sees it (no Express `req.ip`). */
+const raw = (remoteAddress: string, headers: Record<string, string> = {}): IncomingMessage =>
+  ({ headers, socket: { remoteAddress } }) as unknown as IncomingMessage;
 
-describe('RateLimiter', () => {
-  test('allows `limit` hits in a window, refuses the next with the time until a slot frees', () => {
-    const c = clock();
-    const limiter = new RateLimiter({ limit: 3, windowMs: 60_000, now: c.now });
-    expect(limiter.hit('a')).toEqual({ allowed: true, retryAfterSeconds: 0, remaining: 2 });
-    c.advance(10_000);
-    expect(limiter.hit('a')).toMatchObject({ allowed: true, remaining: 1 });
-    expect(limiter.hit('a')).toMatchObject({ allowed: true, remaining: 0 });
-    c.advance(5_000);
-    // The first hit leaves the window at +60 s: 45 s from now.
-    expect(limiter.hit('a')).toEqual({ allowed: false, retryAfterSeconds: 45, remaining: 0 });
-    // Another key is not affected.
-    expect(limiter.hit('b').allowed).toBe(true);
+const limitsOf = (overrides: Partial<ConstructorParameters<typeof RateLimits>[0]> = {}) =>
+  new RateLimits({
+    rateLimits: { anonymous: 3, organiser: 100, door: 2, kiosk: 2, display: 1 },
+    authFailuresPerMinute: 2,
+    trustProxy: false,
+    ...overrides,
   });
 
-  test('the window slides: each hit frees its slot exactly a window later', () => {
-    const c = clock();
-    const limiter = new RateLimiter({ limit: 2, windowMs: 1_000, now: c.now });
-    limiter.hit('k');
-    c.advance(600);
-    limiter.hit('k');
-    c.advance(399); // 999 ms after the first hit
-    expect(limiter.hit('k')).toEqual({ allowed: false, retryAfterSeconds: 1, remaining: 0 });
-    c.advance(1); // the first hit is now a window old
-    expect(limiter.hit('k').allowed).toBe(true);
-    expect(limiter.hit('k').allowed).toBe(false);
-    c.advance(600); // the second one too
-    expect(limiter.hit('k').allowed).toBe(true);
-  });
-
-  test('a refused hit is not counted, so a client that keeps knocking gets in once the window has passed', () => {
-    const c = clock();
-    const limiter = new RateLimiter({ limit: 1, windowMs: 1_000, now: c.now });
-    expect(limiter.hit('k').allowed).toBe(true);
-    for (let i = 0; i < 9; i++) {
-      c.advance(100);
-      expect(limiter.hit('k').allowed).toBe(false);
-    }
-    c.advance(100);
-    expect(limiter.hit('k').allowed).toBe(true);
-  });
-
-  test('peek answers like hit without counting', () => {
-    const c = clock();
-    const limiter = new RateLimiter({ limit: 2, windowMs: 1_000, now: c.now });
-    expect(limiter.peek('k')).toEqual({ allowed: true, retryAfterSeconds: 0, remaining: 2 });
-    expect(limiter.peek('k')).toEqual({ allowed: true, retryAfterSeconds: 0, remaining: 2 });
-    limiter.hit('k');
-    limiter.hit('k');
-    expect(limiter.peek('k')).toEqual({ allowed: false, retryAfterSeconds: 1, remaining: 0 });
-    expect(limiter.size).toBe(1);
-  });
-
-  test('refund takes back the latest hit', () => {
-    const c = clock();
-    const limiter = new RateLimiter({ limit: 2, windowMs: 60_000, now: c.now });
-    limiter.hit('k');
-    c.advance(1_000);
-    limiter.hit('k');
-    expect(limiter.peek('k').allowed).toBe(false);
-    limiter.refund('k');
-    expect(limiter.peek('k')).toEqual({ allowed: true, retryAfterSeconds: 0, remaining: 1 });
-    limiter.refund('k');
-    limiter.refund('k');
-    limiter.refund('nobody');
-    expect(limiter.peek('k').remaining).toBe(2);
-  });
-
-  test('reset forgets a key', () => {
-    const c = clock();
-    const limiter = new RateLimiter({ limit: 1, windowMs: 60_000, now: c.now });
-    limiter.hit('k');
-    expect(limiter.hit('k').allowed).toBe(false);
-    limiter.reset('k');
-    expect(limiter.hit('k').allowed).toBe(true);
-  });
-
-  test('memory is bounded: expired keys are swept, and past maxKeys the least recently hit key goes', () => {
-    const c = clock();
-    const limiter = new RateLimiter({ limit: 1, windowMs: 1_000, now: c.now, maxKeys: 100 });
-    for (let i = 0; i < 10_000; i++) limiter.hit(`addr-${i}`);
-    expect(limiter.size).toBe(100);
-    // The most recent keys are the ones kept.
-    expect(limiter.peek('addr-9999').allowed).toBe(false);
-    expect(limiter.peek('addr-0').allowed).toBe(true);
-    c.advance(1_000);
-    limiter.hit('late');
-    expect(limiter.size).toBe(1);
-  });
-
-  test('refuses nonsense options', () => {
-    expect(() => new RateLimiter({ limit: 0, windowMs: 1_000 })).toThrow(RangeError);
-    expect(() => new RateLimiter({ limit: 1.5, windowMs: 1_000 })).toThrow(RangeError);
-    expect(() => new RateLimiter({ limit: 1, windowMs: 0 })).toThrow(RangeError);
-  });
-});
-
-describe('clientKey', () => {
+describe('clientKey: one client per IPv4 address, per /64 in IPv6', () => {
   test.each([
     ['203.0.113.7', '203.0.113.7'],
     ['::ffff:203.0.113.7', '203.0.113.7'],
     ['2001:db8:0:1:aaaa:bbbb:cccc:dddd', '2001:db8:0:1::/64'],
     ['2001:db8:0:1::1', '2001:db8:0:1::/64'],
-    ['2001:0db8::1', '2001:db8:0:0::/64'],
-    ['::1', '0:0:0:0::/64'],
-    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+    ['2001:DB8:0:1:ffff::', '2001:db8:0:1::/64'],
+    ['2001:0db8::1', '2001:db8::/64'],
+    ['::1', '::/64'],
+    ['fe80::1%eth0', 'fe80::/64'],
     [undefined, 'unknown'],
+    ['not an address', 'unknown'],
   ])('%s → %s', (address, key) => {
     expect(clientKey(address)).toBe(key);
+  });
+
+  test('two addresses of one /64 are one client; the next /64 is another', () => {
+    expect(clientKey('2001:db8:0:1::1')).toBe(clientKey('2001:db8:0:1:ffff:ffff:ffff:ffff'));
+    expect(clientKey('2001:db8:0:1::1')).not.toBe(clientKey('2001:db8:0:2::1'));
+  });
+});
+
+describe('clientAddress', () => {
+  test("Express's req.ip wins (it applies TRUST_PROXY itself)", () => {
+    const req = Object.assign(raw('10.0.0.1', { 'x-forwarded-for': '198.51.100.1' }), { ip: '203.0.113.9' });
+    expect(clientAddress(req, true)).toBe('203.0.113.9');
+  });
+
+  test('a raw request: the socket, unless a trusted proxy forwarded the client', () => {
+    const req = raw('10.0.0.1', { 'x-forwarded-for': '198.51.100.1, 10.0.0.2' });
+    expect(clientAddress(req, false)).toBe('10.0.0.1');
+    expect(clientAddress(req, true)).toBe('198.51.100.1');
+    expect(clientAddress(raw('10.0.0.1', { 'x-forwarded-for': 'garbage' }), true)).toBe('10.0.0.1');
+  });
+});
+
+describe('RateLimits', () => {
+  let limits: RateLimits | undefined;
+  afterEach(() => limits?.shutdown());
+
+  test('socket.io handshakes count per client key, a /64 as one client, and remember the address', async () => {
+    limits = limitsOf();
+    const verdicts = [];
+    for (const host of ['1', '2', 'a:b', 'ffff']) verdicts.push(await limits.handshake(raw(`2001:db8:0:1::${host}`)));
+    expect(verdicts.map((v) => v.allowed)).toEqual([true, true, true, false]);
+    expect(verdicts[3]!.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(verdicts[3]!.retryAfterSeconds).toBeLessThanOrEqual(60);
+    expect((await limits.handshake(raw('2001:db8:0:2::1'))).allowed).toBe(true);
+    const proxied = raw('10.0.0.1', { 'x-forwarded-for': '198.51.100.4' });
+    expect((await limits.handshake(proxied)).allowed).toBe(true);
+    expect(handshakeAddress(proxied)).toBe('10.0.0.1');
+  });
+
+  test('behind a trusted proxy, a handshake counts for the forwarded client', async () => {
+    limits = limitsOf({ trustProxy: true });
+    const from = (client: string) => raw('10.0.0.1', { 'x-forwarded-for': client });
+    for (let i = 0; i < 3; i++) expect((await limits.handshake(from('198.51.100.4'))).allowed).toBe(true);
+    expect((await limits.handshake(from('198.51.100.4'))).allowed).toBe(false);
+    const other = from('198.51.100.5');
+    expect((await limits.handshake(other)).allowed).toBe(true);
+    expect(handshakeAddress(other)).toBe('198.51.100.5');
+  });
+
+  test('failed authentications: the limit per address, IPv6 by /64', async () => {
+    limits = limitsOf();
+    const statuses = [];
+    for (const a of ['2001:db8::1', '2001:db8::2', '2001:db8::3'])
+      statuses.push((await limits.authenticationFailed(a)).allowed);
+    expect(statuses).toEqual([true, true, false]);
+    expect((await limits.authenticationFailed('2001:db8:0:9::1')).allowed).toBe(true);
+  });
+
+  test("a device's socket handshakes are held to its role's pace", async () => {
+    limits = limitsOf();
+    const screen = { deviceId: 'd-1', role: 'display' as const };
+    expect((await limits.device(screen)).allowed).toBe(true);
+    expect((await limits.device(screen)).allowed).toBe(false);
+    const organiser = { deviceId: 'd-2', role: 'organiser' as const };
+    for (let i = 0; i < 100; i++) expect((await limits.device(organiser)).allowed).toBe(true);
+    expect((await limits.device(organiser)).allowed).toBe(false);
   });
 });

@@ -1,0 +1,179 @@
+import type { LoggerService } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { pino, type DestinationStream, type Level, type Logger, type LoggerOptions } from 'pino';
+import { pinoHttp, type HttpLogger } from 'pino-http';
+import type { AppConfig } from '../config/config.js';
+import { correlationIdOf } from '../shared/request-context.js';
+
+/**
+ * What never reaches a log line: device tokens (`Authorization`), cookies
+ * (none are used, but a proxy or a browser may send some). Query strings and
+ * ticket codes are cleaned in `loggedUrl`.
+ */
+const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["proxy-authorization"]',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+];
+export const REDACTED = '[redacted]';
+
+/** Query parameters whose value is a secret (an enrolment link's token, should one ever arrive as a query). */
+const SECRET_PARAMS = /^(?:token|access_token|auth|key|secret|password|code|ticketcode)$/i;
+/** A ticket code is what the QR code carries, as good as the ticket: `/tickets/<code>` is logged without it. */
+const TICKET_PATH = /(\/api\/conferences\/[^/]+\/tickets\/)[^/?#]+/i;
+
+/** The URL as logged: ticket codes and secret query values replaced by `[redacted]`. */
+export function loggedUrl(url: string | undefined): string {
+  const [path = '/', query] = (url ?? '/').split(/\?(.*)/s, 2);
+  const cleanPath = path.replace(TICKET_PATH, `$1${REDACTED}`);
+  if (query === undefined || query === '') return cleanPath;
+  const cleaned = query
+    .split('&')
+    .map((pair) => {
+      const [name = '', value] = pair.split(/=(.*)/s, 2);
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name);
+      } catch {
+        // an undecodable name is kept as sent
+      }
+      return value !== undefined && SECRET_PARAMS.test(decoded) ? `${name}=${REDACTED}` : pair;
+    })
+    .join('&');
+  return `${cleanPath}?${cleaned}`;
+}
+
+/**
+ * The server's logger: JSON, one object a line, for machines (a container's
+ * log, a collector), or pino-pretty's colourful lines for a person: with
+ * LOG_FORMAT=pretty, or `auto` (the default) when stdout is a terminal.
+ * pino-pretty is a development dependency: where it is not installed (the
+ * Docker image), the log stays JSON and says why. Writes are synchronous, so
+ * the log's lines and the start-up notes printed beside them keep their order.
+ */
+export function createLogger(
+  config: Pick<AppConfig, 'logLevel' | 'logFormat'>,
+  destination?: DestinationStream,
+): Logger {
+  const options: LoggerOptions = {
+    level: config.logLevel,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: REDACTED_PATHS, censor: REDACTED },
+  };
+  if (destination !== undefined) return pino(options, destination);
+  const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY === true);
+  if (pretty) {
+    try {
+      const require = createRequire(import.meta.url);
+      const pinoPretty = require('pino-pretty') as (o: Record<string, unknown>) => DestinationStream;
+      return pino(
+        options,
+        pinoPretty({
+          sync: true,
+          colorize: process.stdout.isTTY === true,
+          translateTime: 'SYS:HH:MM:ss.l',
+          // The message already says method, URL, status and time: a person reads one line a request.
+          ignore: 'pid,hostname,req,res,responseTime',
+        }),
+      );
+    } catch {
+      const logger = pino(options, pino.destination({ dest: 1, sync: true }));
+      logger.warn('pino-pretty is not installed (a production install): the log stays JSON');
+      return logger;
+    }
+  }
+  return pino(options, pino.destination({ dest: 1, sync: true }));
+}
+
+type Device = { deviceId: string; role: string };
+
+/**
+ * One line per HTTP request, written when its answer is finished: method,
+ * URL (cleaned), status, time taken, the device and its role when
+ * authenticated, and `req.id`, the request's correlation id, the very value
+ * the events it stored carry in their metadata (`correlationId`), so a log
+ * line leads to the events and back. The id is the caller's
+ * `X-Correlation-Id` (or `X-Request-Id`) when well formed, else a new UUID;
+ * it is sent back in `X-Correlation-Id`.
+ */
+export function httpLogger(logger: Logger): HttpLogger {
+  return pinoHttp({
+    logger,
+    genReqId: (req: IncomingMessage, res: ServerResponse) => {
+      const id = correlationIdOf(req);
+      res.setHeader('X-Correlation-Id', id);
+      return id;
+    },
+    // Called when the request arrives (no device yet: the correlation id is bound then) and again when its
+    // answer is finished (the device, once the auth guard knew it). pino-http adds the second set beside the
+    // first unless it is the same, so each key appears once in the line.
+    customProps: (req: IncomingMessage) => {
+      const device = (req as IncomingMessage & { device?: Device }).device;
+      return device ? { deviceId: device.deviceId, role: device.role } : { correlationId: req.id };
+    },
+    customLogLevel: (_req, res, error) =>
+      error !== undefined || res.statusCode >= 500 ? 'error' : res.statusCode === 429 ? 'warn' : 'info',
+    customSuccessMessage: (req, res, responseTime) =>
+      `${req.method ?? ''} ${loggedUrl(req.url)} ${res.statusCode} ${Math.round(responseTime)} ms`,
+    customErrorMessage: (req, res) => `${req.method ?? ''} ${loggedUrl(req.url)} ${res.statusCode} failed`,
+    serializers: {
+      req: (req: {
+        id: unknown;
+        method: string;
+        url: string;
+        headers: unknown;
+        remoteAddress: string;
+        raw: IncomingMessage & { ip?: string; originalUrl?: string };
+      }) => ({
+        id: req.id,
+        method: req.method,
+        url: loggedUrl(req.raw.originalUrl ?? req.url),
+        // Express's client address (TRUST_PROXY honoured), the one the rate limits count.
+        remoteAddress: req.raw.ip ?? req.remoteAddress,
+        headers: req.headers,
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  });
+}
+
+/**
+ * Nest's own log (start-up, the error filter's 5xx, warnings) into the same
+ * pino logger, its context as a field.
+ */
+export class PinoLoggerService implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+
+  log(message: unknown, ...rest: unknown[]): void {
+    this.write('info', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.write('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.write('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.write('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.write('trace', message, rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.write('fatal', message, rest);
+  }
+
+  /** Nest calls `(message, context?)`, and for errors `(message, stack?, context?)`. */
+  private write(level: Level, message: unknown, rest: unknown[]): void {
+    const strings = rest.filter((r): r is string => typeof r === 'string');
+    const context = strings.length > 0 ? strings[strings.length - 1] : undefined;
+    const stack = level === 'error' && strings.length > 1 ? strings[0] : undefined;
+    const fields: Record<string, unknown> = { ...(context ? { context } : {}), ...(stack ? { stack } : {}) };
+    if (message instanceof Error) this.logger[level]({ ...fields, err: message }, message.message);
+    else if (typeof message === 'object' && message !== null) this.logger[level]({ ...fields, ...message });
+    else this.logger[level](fields, String(message));
+  }
+}
