@@ -22,6 +22,7 @@ import type {
   SubscriptionMessage,
 } from '../port.js';
 import { assertAppendArguments, toCount } from '../validation.js';
+import { EVENT_COLUMNS as COLUMNS, toRecorded, type EventRow } from './stored-event.js';
 
 export interface SqliteEventStoreOptions {
   /** Path of the database file; its folder is created if needed. */
@@ -34,22 +35,6 @@ export interface SqliteEventStoreOptions {
   /** Batch size for subscription catch-up reads. */
   batchSize?: number;
 }
-
-/**
- * A stored event as read: an array, not an object (`.raw(true)`), which reads
- * ~30 % faster over large scans (BENCHMARKS.md). Order of `COLUMNS`.
- */
-type EventRow = [
-  position: bigint,
-  streamName: string,
-  revision: bigint,
-  id: string,
-  type: string,
-  data: string,
-  metadata: string,
-  created: bigint,
-];
-const COLUMNS = 'position, stream_name, revision, id, type, data, metadata, created';
 
 const SCHEMA_VERSION = 1;
 const MAX_POSITION = 2n ** 63n - 1n;
@@ -582,11 +567,12 @@ export class SqliteEventStore implements EventStore {
 }
 
 class SqliteSubscription implements Subscription {
-  private stopped = false;
+  /** @internal Read by its iterators. */
+  stopped = false;
 
   constructor(
     private readonly store: SqliteEventStore,
-    private position: bigint,
+    private readonly from: bigint,
     private readonly filter: EventFilter | undefined,
   ) {}
 
@@ -597,41 +583,133 @@ class SqliteSubscription implements Subscription {
     return Promise.resolve();
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<SubscriptionMessage> {
-    let caughtUp = false;
-    try {
-      while (!this.stopped && !this.store.isClosed) {
-        // Note the commit counter *before* reading: a commit that lands while
-        // the consumer is busy with our batch makes the wait below return at
-        // once instead of sleeping through it.
-        const seq = this.store.currentCommitSeq;
-        const head = this.store.headPosition();
-        if (head !== null && head > this.position) {
-          let after = this.position;
-          for (;;) {
-            const rows = this.store.readBatch(after, head, this.filter);
-            for (const row of rows) {
-              if (this.stopped) return;
-              yield { kind: 'event', event: toRecorded(row) };
-              after = row[0];
-            }
-            if (rows.length < 1 || after >= head) break;
-            if (this.stopped || this.store.isClosed) return;
-          }
-          // Everything up to `head` has been looked at, matched or not.
-          this.position = head;
-        }
-        if (!caughtUp) {
-          caughtUp = true;
-          yield { kind: 'caughtUp', position: head };
-        }
-        if (this.stopped) return;
-        await this.store.waitForCommit(seq);
-      }
-    } finally {
-      this.stopped = true;
-      this.store.forget(this);
+  [Symbol.asyncIterator](): AsyncIterator<SubscriptionMessage> {
+    return new SubscriptionIterator(this, this.store, this.from, this.filter);
+  }
+}
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * The subscription's iteration, written by hand rather than as an async
+ * generator: an event already read in the current batch is handed over as an
+ * already resolved promise, with none of a generator's suspend and resume (an
+ * async generator costs several promise jobs per `yield`; this was half of a
+ * catch-up's time, BENCHMARKS.md). Only the end of a batch, of a scan or the
+ * wait for a commit go through `advance`.
+ *
+ * Per cycle: note the commit counter, read the head, hand over the events
+ * after `position` up to that head (in batches of `batchSize`, read when the
+ * previous one is used up: the consumer's pace is the back-pressure), then
+ * `caughtUp` once, then wait for a commit after the one noted. A commit that
+ * lands while the consumer is busy makes that wait return at once.
+ */
+class SubscriptionIterator implements AsyncIterator<SubscriptionMessage> {
+  private rows: EventRow[] = [];
+  private index = 0;
+  /** Head read at the start of the cycle: the end of its scan, and what `caughtUp` reports. */
+  private head: bigint | null = null;
+  private scanning = false;
+  /** The first cycle starts at the first `next()`, as a generator's body would. */
+  private needCycle = true;
+  /** Last position looked at in the scan in progress. */
+  private after: bigint;
+  private seq = 0;
+  private caughtUp = false;
+  private done = false;
+  /** The `advance` in progress: a `next()` called before it settles waits for it (calls are served in order). */
+  private pending: Promise<IteratorResult<SubscriptionMessage>> | undefined;
+
+  constructor(
+    private readonly sub: SqliteSubscription,
+    private readonly store: SqliteEventStore,
+    private position: bigint,
+    private readonly filter: EventFilter | undefined,
+  ) {
+    this.after = position;
+  }
+
+  next(): Promise<IteratorResult<SubscriptionMessage>> {
+    if (this.pending) return this.pending.then(() => this.next());
+    if (this.done) return Promise.resolve(DONE);
+    if (this.index < this.rows.length && !this.sub.stopped) {
+      const row = this.rows[this.index++]!;
+      this.after = row[0];
+      return Promise.resolve({ done: false, value: { kind: 'event', event: toRecorded(row) } });
     }
+    const pending = this.advance().finally(() => {
+      this.pending = undefined;
+    });
+    this.pending = pending;
+    return pending;
+  }
+
+  return(): Promise<IteratorResult<SubscriptionMessage>> {
+    this.finish();
+    return Promise.resolve(DONE);
+  }
+
+  private async advance(): Promise<IteratorResult<SubscriptionMessage>> {
+    try {
+      for (;;) {
+        if (this.sub.stopped || this.store.isClosed) return this.finish();
+        if (this.needCycle) {
+          this.needCycle = false;
+          this.startCycle();
+        }
+        if (this.scanning) {
+          if (this.index < this.rows.length) {
+            const row = this.rows[this.index++]!;
+            this.after = row[0];
+            return { done: false, value: { kind: 'event', event: toRecorded(row) } };
+          }
+          // The batch is used up: read the next one, unless this one was
+          // empty or reached the head (then the scan is over).
+          if (this.rows.length > 0 && this.after < this.head!) {
+            this.rows = this.store.readBatch(this.after, this.head!, this.filter);
+            this.index = 0;
+            continue;
+          }
+          // Everything up to the head has been looked at, matched or not.
+          this.scanning = false;
+          this.position = this.head!;
+          this.rows = [];
+          this.index = 0;
+        }
+        if (!this.caughtUp) {
+          this.caughtUp = true;
+          return { done: false, value: { kind: 'caughtUp', position: this.head } };
+        }
+        await this.store.waitForCommit(this.seq);
+        this.needCycle = true;
+      }
+    } catch (error) {
+      this.finish();
+      throw error;
+    }
+  }
+
+  /**
+   * Notes the commit counter *before* reading the head: a commit that lands
+   * while the consumer is busy with this cycle's events makes the next wait
+   * return at once instead of sleeping through it.
+   */
+  private startCycle(): void {
+    this.seq = this.store.currentCommitSeq;
+    this.head = this.store.headPosition();
+    if (this.head === null || this.head <= this.position) return;
+    this.scanning = true;
+    this.after = this.position;
+    this.rows = this.store.readBatch(this.after, this.head, this.filter);
+    this.index = 0;
+  }
+
+  private finish(): IteratorReturnResult<undefined> {
+    this.done = true;
+    this.rows = [];
+    this.sub.stopped = true;
+    this.store.forget(this.sub);
+    return DONE;
   }
 }
 
@@ -648,17 +726,4 @@ function queueEvent(e: EventData): QueuedEvent {
     queued.error = toError(error);
   }
   return queued;
-}
-
-function toRecorded([position, streamName, revision, id, type, data, metadata, created]: EventRow): RecordedEvent {
-  return {
-    id,
-    type,
-    data: JSON.parse(data) as unknown,
-    metadata: JSON.parse(metadata) as Record<string, unknown>,
-    streamName,
-    revision,
-    position,
-    created: new Date(Number(created)),
-  };
 }
