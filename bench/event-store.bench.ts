@@ -195,7 +195,7 @@ const raw: Subject = {
     const insert = db.prepare<[string, number, string, string, string, string, number]>(
       'INSERT INTO events (stream_name, revision, id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    const page = db.prepare<[number, number], { position: number; data: string }>(
+    const page = db.prepare<[number, number], { position: number; data: unknown }>(
       'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?',
     );
     const upTo = db.prepare<[number, number, number], { position: number }>(
@@ -226,7 +226,9 @@ const raw: Subject = {
         let after = 0;
         return () => {
           const rows = page.all(after, size);
-          if (useData) for (const row of rows) sink(JSON.parse(row.data));
+          // Decoded in place: like any reader of a page of events, it keeps
+          // them (and their data) until it is done with the page.
+          if (useData) for (const row of rows) sink((row.data = JSON.parse(row.data as string) as unknown));
           after = rows[rows.length - 1]?.position ?? after;
           return Promise.resolve(rows.length);
         };

@@ -70,21 +70,29 @@ export class StoredEvent implements RecordedEvent {
   }
 
   static readData(e: StoredEvent): unknown {
-    if (e.#data === UNDECODED) e.#data = JSON.parse(e.#dataText) as unknown;
+    if (e.#data === UNDECODED) {
+      e.#data = JSON.parse(e.#dataText) as unknown;
+      e.#dataText = '';
+    }
     return e.#data;
   }
 
   static writeData(e: StoredEvent, value: unknown): void {
     e.#data = value;
+    e.#dataText = '';
   }
 
   static readMetadata(e: StoredEvent): Metadata {
-    if (e.#metadata === UNDECODED) e.#metadata = JSON.parse(e.#metadataText) as Metadata;
+    if (e.#metadata === UNDECODED) {
+      e.#metadata = JSON.parse(e.#metadataText) as Metadata;
+      e.#metadataText = '';
+    }
     return e.#metadata;
   }
 
   static writeMetadata(e: StoredEvent, value: Metadata): void {
     e.#metadata = value;
+    e.#metadataText = '';
   }
 }
 
