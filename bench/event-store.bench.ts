@@ -106,12 +106,13 @@ function makePayload(i: number): Payload {
 interface Session {
   appendOne(stream: string, event: Payload): Promise<void>;
   appendBatch(stream: string, events: readonly Payload[]): Promise<void>;
-  /** Reads `$all` forwards in pages of `page`; returns the number of events read. */
   /**
    * A cursor over `$all` forwards in pages of `page`: each call reads the
    * next page and returns how many events it held (fewer than `page`: done).
+   * With `useData`, the reader also takes each event's `data` as an object
+   * (the raw ceiling then parses its JSON; ours decodes it on that first read).
    */
-  pagedReader(page: number): () => Promise<number>;
+  pagedReader(page: number, useData?: boolean): () => Promise<number>;
   readAllOnce(): Promise<number>;
   /**
    * Subscribes from the start and counts events until caught up (or, for a
@@ -154,10 +155,11 @@ const ours: Subject = {
       async appendBatch(stream, events) {
         await store.appendToStream(stream, events);
       },
-      pagedReader(page) {
+      pagedReader(page, useData) {
         let from: bigint | 'start' = 'start';
         return async () => {
           const events: RecordedEvent[] = await store.readAll({ fromPosition: from, maxCount: page });
+          if (useData) for (const e of events) sink(e.data);
           from = events[events.length - 1]?.position ?? from;
           return events.length;
         };
@@ -193,7 +195,7 @@ const raw: Subject = {
     const insert = db.prepare<[string, number, string, string, string, string, number]>(
       'INSERT INTO events (stream_name, revision, id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    const page = db.prepare<[number, number], { position: number }>(
+    const page = db.prepare<[number, number], { position: number; data: unknown }>(
       'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?',
     );
     const upTo = db.prepare<[number, number, number], { position: number }>(
@@ -220,10 +222,13 @@ const raw: Subject = {
         tx.immediate(stream, events);
         return Promise.resolve();
       },
-      pagedReader(size) {
+      pagedReader(size, useData) {
         let after = 0;
         return () => {
           const rows = page.all(after, size);
+          // Decoded in place: like any reader of a page of events, it keeps
+          // them (and their data) until it is done with the page.
+          if (useData) for (const row of rows) sink((row.data = JSON.parse(row.data as string) as unknown));
           after = rows[rows.length - 1]?.position ?? after;
           return Promise.resolve(rows.length);
         };
@@ -275,11 +280,13 @@ const peer: Subject = {
       async appendBatch(stream, events) {
         await busyRetry(() => store.appendToStream(stream, [...events]));
       },
-      pagedReader(page) {
+      pagedReader(page, useData) {
         const conn = readerConnection();
         let after = 0n;
         return async () => {
           const batch = await readMessagesBatch(conn, { after, batchSize: page });
+          // Decoded already (emmett parses every message as it reads it).
+          if (useData) for (const m of batch.messages) sink(m.data);
           after = batch.currentGlobalPosition;
           return batch.messages.length;
         };
@@ -359,7 +366,14 @@ const subjects = [ours, raw, peer].filter((s) => config.only.includes(s.key));
 
 // ------------------------------------------------------------------ phases
 
-type Metric = 'singleOps' | 'singleP50' | 'singleP99' | 'batchEvents' | 'readPaged' | 'readOnce' | 'catchUp';
+type Metric =
+  'singleOps' | 'singleP50' | 'singleP99' | 'batchEvents' | 'readPaged' | 'readPagedData' | 'readOnce' | 'catchUp';
+
+/** Counts the objects a reader took as `data`: used (not optimised away), and checked. */
+let dataObjects = 0;
+const sink = (value: unknown): void => {
+  if (typeof value === 'object' && value !== null) dataObjects += 1;
+};
 type RoundResult = Record<Metric, number> & { events: number };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -460,20 +474,26 @@ async function runRound(dir: string, round: number): Promise<Map<Subject['key'],
       if (n !== expected) throw new Error(`${what} saw ${n} events, expected ${expected}`);
       return (n / ms) * 1000;
     };
-    const readPaged = async (key: Subject['key']): Promise<number> => {
-      const next = session(key).pagedReader(config.page);
+    const readPaged = async (key: Subject['key'], useData = false): Promise<number> => {
+      const next = session(key).pagedReader(config.page, useData);
+      const objectsBefore = dataObjects;
       let total = 0;
       for (;;) {
         const n = await next();
         total += n;
-        if (n < config.page) return total;
+        if (n < config.page) break;
       }
+      if (useData && dataObjects - objectsBefore !== total) throw new Error(`${key}: data not read for every event`);
+      return total;
     };
-    const reads = new Map(keys.map((k) => [k, { paged: [] as number[], once: [] as number[] }]));
+    const reads = new Map(
+      keys.map((k) => [k, { paged: [] as number[], pagedData: [] as number[], once: [] as number[] }]),
+    );
     const order = rotate(keys, round);
     for (const key of [...order, ...[...order].reverse()]) {
       const r = reads.get(key)!;
       r.paged.push(await timed(`${key} paged read`, events, () => readPaged(key)));
+      r.pagedData.push(await timed(`${key} paged read with data`, events, () => readPaged(key, true)));
       r.once.push(await timed(`${key} read`, events, () => session(key).readAllOnce()));
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -490,6 +510,7 @@ async function runRound(dir: string, round: number): Promise<Map<Subject['key'],
         singleP99: percentile(sorted, 0.99),
         batchEvents: ((config.batches * config.batchSize) / batchMs.get(key)!) * 1000,
         readPaged: mean(reads.get(key)!.paged),
+        readPagedData: mean(reads.get(key)!.pagedData),
         readOnce: mean(reads.get(key)!.once),
         catchUp: await timed(`${key} catch-up`, subEvents, () => session(key).catchUp(subEvents)),
       });
@@ -579,24 +600,30 @@ const rowsSpec: Row[] = [
     metric: 'batchEvents',
     label: `${config.batchSize}-event batch appends, events/s`,
     unit: 'rate',
-    target: { describe: '≥ 100,000 ev/s', met: (o) => o >= 100_000 },
+    target: { describe: '≥ 90 % of raw', met: (_, vsRaw) => vsRaw >= 0.9 },
   },
   {
     metric: 'readPaged',
     label: `readAll forwards, pages of ${config.page.toLocaleString('en-US')}, events/s`,
     unit: 'rate',
-    target: { describe: '≥ 300,000 ev/s', met: (o) => o >= 300_000 },
+    target: { describe: '≥ 90 % of raw', met: (_, vsRaw) => vsRaw >= 0.9 },
+  },
+  {
+    metric: 'readPagedData',
+    label: `readAll forwards, pages of ${config.page.toLocaleString('en-US')}, each event's data read, events/s`,
+    unit: 'rate',
   },
   {
     metric: 'readOnce',
     label: 'readAll forwards, all at once, events/s',
     unit: 'rate',
-    target: { describe: '≥ 300,000 ev/s', met: (o) => o >= 300_000 },
+    target: { describe: '≥ 90 % of raw', met: (_, vsRaw) => vsRaw >= 0.9 },
   },
   {
     metric: 'catchUp',
     label: 'subscribeToAll catch-up from start, events/s',
     unit: 'rate',
+    target: { describe: '≥ 80 % of raw', met: (_, vsRaw) => vsRaw >= 0.8 },
   },
 ];
 
@@ -667,6 +694,7 @@ async function main(): Promise<void> {
           `round ${round + 1}/${config.rounds} ${key.padEnd(4)}: ` +
             `single ${fmtRate(r.singleOps)}/s p50 ${fmtMs(r.singleP50)} p99 ${fmtMs(r.singleP99)} | ` +
             `batch ${fmtRate(r.batchEvents)} ev/s | read paged ${fmtRate(r.readPaged)} | ` +
+            `with data ${fmtRate(r.readPagedData)} | ` +
             `once ${fmtRate(r.readOnce)} | catch-up ${fmtRate(r.catchUp)}`,
         );
       }
@@ -690,13 +718,16 @@ async function main(): Promise<void> {
     );
   }
   console.log('\nPer round (events/s unless stated):\n');
-  console.log('| subject | round | appends/s | p50 | p99 | batch ev/s | read paged | read once | catch-up |');
-  console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|');
+  console.log(
+    '| subject | round | appends/s | p50 | p99 | batch ev/s | read paged | paged, data read | read once | catch-up |',
+  );
+  console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
   for (const [key, rs] of results) {
     rs.forEach((r, i) =>
       console.log(
         `| ${key} | ${i + 1} | ${fmtRate(r.singleOps)} | ${fmtMs(r.singleP50)} | ${fmtMs(r.singleP99)} | ` +
-          `${fmtRate(r.batchEvents)} | ${fmtRate(r.readPaged)} | ${fmtRate(r.readOnce)} | ${fmtRate(r.catchUp)} |`,
+          `${fmtRate(r.batchEvents)} | ${fmtRate(r.readPaged)} | ${fmtRate(r.readPagedData)} | ${fmtRate(r.readOnce)} | ` +
+          `${fmtRate(r.catchUp)} |`,
       ),
     );
   }

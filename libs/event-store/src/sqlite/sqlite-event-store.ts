@@ -22,6 +22,7 @@ import type {
   SubscriptionMessage,
 } from '../port.js';
 import { assertAppendArguments, toCount } from '../validation.js';
+import { EVENT_COLUMNS as COLUMNS, toRecorded, type EventRow } from './stored-event.js';
 
 export interface SqliteEventStoreOptions {
   /** Path of the database file; its folder is created if needed. */
@@ -35,24 +36,11 @@ export interface SqliteEventStoreOptions {
   batchSize?: number;
 }
 
-/**
- * A stored event as read: an array, not an object (`.raw(true)`), which reads
- * ~30 % faster over large scans (BENCHMARKS.md). Order of `COLUMNS`.
- */
-type EventRow = [
-  position: bigint,
-  streamName: string,
-  revision: bigint,
-  id: string,
-  type: string,
-  data: string,
-  metadata: string,
-  created: bigint,
-];
-const COLUMNS = 'position, stream_name, revision, id, type, data, metadata, created';
-
 const SCHEMA_VERSION = 1;
 const MAX_POSITION = 2n ** 63n - 1n;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/** Rows per multi-row INSERT (7 parameters each, far below SQLite's 32,766). */
+const INSERT_CHUNK = 32;
 
 /**
  * Bounds of one group commit, so that one commit never holds the event loop
@@ -125,7 +113,9 @@ export class SqliteEventStore implements EventStore {
     streamHead: Database.Statement<[string], { revision: bigint | null }>;
     findId: Database.Statement<[string, string], { revision: bigint; position: bigint }>;
     idsFrom: Database.Statement<[string, bigint, bigint], { id: string; position: bigint }>;
-    insert: Database.Statement<[string, bigint, string, string, string, string, number]>;
+    insert: Database.Statement<[string, bigint | number, string, string, string, string, number]>;
+    /** `INSERT_CHUNK` rows in one statement. */
+    insertChunk: Database.Statement<unknown[]>;
     readFwd: Database.Statement<[string, bigint, bigint], EventRow>;
     readBwd: Database.Statement<[string, bigint, bigint], EventRow>;
     head: Database.Statement<[], { position: bigint | null }>;
@@ -167,6 +157,10 @@ export class SqliteEventStore implements EventStore {
       insert: s(
         `INSERT INTO events (stream_name, revision, id, type, data, metadata, created)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertChunk: s(
+        `INSERT INTO events (stream_name, revision, id, type, data, metadata, created)
+         VALUES ${Array.from({ length: INSERT_CHUNK }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
       ),
       readFwd: raw(
         `SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
@@ -366,18 +360,45 @@ export class SqliteEventStore implements EventStore {
       (typeof expected === 'bigint' && head === expected);
     if (!ok) throw new WrongExpectedRevisionError(streamName, expected, actual);
 
-    let revision = head === null ? 0n : head + 1n;
+    const start = head === null ? 0n : head + 1n;
+    const last = start + BigInt(events.length) - 1n;
+    // Revisions are bound as numbers where exact: binding a bigint costs more
+    // per row (and no stream comes near 2^53 events).
+    const firstRevision: bigint | number = last <= MAX_SAFE ? Number(start) : start;
     const created = Date.now();
-    let position = 0n;
-    for (const e of events) {
-      // `position` is the rowid: lastInsertRowid (a bigint, safe integers are
-      // on) saves the RETURNING clause, ~15 % of a batch append (BENCHMARKS.md).
-      if (e.error) throw e.error;
-      const info = this.stmts.insert.run(streamName, revision, e.id, e.type, e.data, e.metadata, created);
-      position = BigInt(info.lastInsertRowid);
-      revision += 1n;
+    let info: Database.RunResult | undefined;
+    let i = 0;
+    // Whole chunks in one multi-row INSERT each: one call into SQLite for
+    // INSERT_CHUNK rows instead of one per row (BENCHMARKS.md, "The store's
+    // read path"). A chunk holding an event that failed to serialise goes row
+    // by row, so that errors come in the same order as without chunks.
+    for (; i + INSERT_CHUNK <= events.length; i += INSERT_CHUNK) {
+      let clean = true;
+      for (let k = i; k < i + INSERT_CHUNK; k++) if (events[k]!.error) clean = false;
+      if (!clean) break;
+      const params = new Array<unknown>(INSERT_CHUNK * 7);
+      for (let k = 0; k < INSERT_CHUNK; k++) {
+        const e = events[i + k]!;
+        const j = k * 7;
+        params[j] = streamName;
+        params[j + 1] = revisionAt(firstRevision, i + k);
+        params[j + 2] = e.id;
+        params[j + 3] = e.type;
+        params[j + 4] = e.data;
+        params[j + 5] = e.metadata;
+        params[j + 6] = created;
+      }
+      info = this.stmts.insertChunk.run(params);
     }
-    return { nextExpectedRevision: revision - 1n, position };
+    for (; i < events.length; i++) {
+      const e = events[i]!;
+      if (e.error) throw e.error;
+      info = this.stmts.insert.run(streamName, revisionAt(firstRevision, i), e.id, e.type, e.data, e.metadata, created);
+    }
+    // `position` is the rowid of the last row: lastInsertRowid (a bigint, safe
+    // integers are on) saves a RETURNING clause, ~15 % of a batch append
+    // (BENCHMARKS.md). Rows of one append get consecutive rowids (one writer).
+    return { nextExpectedRevision: last, position: BigInt(info!.lastInsertRowid) };
   }
 
   private replayedAppend(
@@ -582,11 +603,12 @@ export class SqliteEventStore implements EventStore {
 }
 
 class SqliteSubscription implements Subscription {
-  private stopped = false;
+  /** @internal Read by its iterators. */
+  stopped = false;
 
   constructor(
     private readonly store: SqliteEventStore,
-    private position: bigint,
+    private readonly from: bigint,
     private readonly filter: EventFilter | undefined,
   ) {}
 
@@ -597,42 +619,138 @@ class SqliteSubscription implements Subscription {
     return Promise.resolve();
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<SubscriptionMessage> {
-    let caughtUp = false;
+  [Symbol.asyncIterator](): AsyncIterator<SubscriptionMessage> {
+    return new SubscriptionIterator(this, this.store, this.from, this.filter);
+  }
+}
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * The subscription's iteration, written by hand rather than as an async
+ * generator: an event already read in the current batch is handed over as an
+ * already resolved promise, with none of a generator's suspend and resume (an
+ * async generator costs several promise jobs per `yield`; this was half of a
+ * catch-up's time, BENCHMARKS.md). Only the end of a batch, of a scan or the
+ * wait for a commit go through `advance`.
+ *
+ * Per cycle: note the commit counter, read the head, hand over the events
+ * after `position` up to that head (in batches of `batchSize`, read when the
+ * previous one is used up: the consumer's pace is the back-pressure), then
+ * `caughtUp` once, then wait for a commit after the one noted. A commit that
+ * lands while the consumer is busy makes that wait return at once.
+ */
+class SubscriptionIterator implements AsyncIterator<SubscriptionMessage> {
+  private rows: EventRow[] = [];
+  private index = 0;
+  /** Head read at the start of the cycle: the end of its scan, and what `caughtUp` reports. */
+  private head: bigint | null = null;
+  private scanning = false;
+  /** The first cycle starts at the first `next()`, as a generator's body would. */
+  private needCycle = true;
+  /** Last position looked at in the scan in progress. */
+  private after: bigint;
+  private seq = 0;
+  private caughtUp = false;
+  private done = false;
+  /** The `advance` in progress: a `next()` called before it settles waits for it (calls are served in order). */
+  private pending: Promise<IteratorResult<SubscriptionMessage>> | undefined;
+
+  constructor(
+    private readonly sub: SqliteSubscription,
+    private readonly store: SqliteEventStore,
+    private position: bigint,
+    private readonly filter: EventFilter | undefined,
+  ) {
+    this.after = position;
+  }
+
+  next(): Promise<IteratorResult<SubscriptionMessage>> {
+    if (this.pending) return this.pending.then(() => this.next());
+    if (this.done) return Promise.resolve(DONE);
+    if (this.index < this.rows.length && !this.sub.stopped) {
+      const row = this.rows[this.index++]!;
+      this.after = row[0];
+      return Promise.resolve({ done: false, value: { kind: 'event', event: toRecorded(row) } });
+    }
+    const pending = this.advance().finally(() => {
+      this.pending = undefined;
+    });
+    this.pending = pending;
+    return pending;
+  }
+
+  return(): Promise<IteratorResult<SubscriptionMessage>> {
+    this.finish();
+    return Promise.resolve(DONE);
+  }
+
+  private async advance(): Promise<IteratorResult<SubscriptionMessage>> {
     try {
-      while (!this.stopped && !this.store.isClosed) {
-        // Note the commit counter *before* reading: a commit that lands while
-        // the consumer is busy with our batch makes the wait below return at
-        // once instead of sleeping through it.
-        const seq = this.store.currentCommitSeq;
-        const head = this.store.headPosition();
-        if (head !== null && head > this.position) {
-          let after = this.position;
-          for (;;) {
-            const rows = this.store.readBatch(after, head, this.filter);
-            for (const row of rows) {
-              if (this.stopped) return;
-              yield { kind: 'event', event: toRecorded(row) };
-              after = row[0];
-            }
-            if (rows.length < 1 || after >= head) break;
-            if (this.stopped || this.store.isClosed) return;
+      for (;;) {
+        if (this.sub.stopped || this.store.isClosed) return this.finish();
+        if (this.needCycle) {
+          this.needCycle = false;
+          this.startCycle();
+        }
+        if (this.scanning) {
+          if (this.index < this.rows.length) {
+            const row = this.rows[this.index++]!;
+            this.after = row[0];
+            return { done: false, value: { kind: 'event', event: toRecorded(row) } };
           }
-          // Everything up to `head` has been looked at, matched or not.
-          this.position = head;
+          // The batch is used up: read the next one, unless this one was
+          // empty or reached the head (then the scan is over).
+          if (this.rows.length > 0 && this.after < this.head!) {
+            this.rows = this.store.readBatch(this.after, this.head!, this.filter);
+            this.index = 0;
+            continue;
+          }
+          // Everything up to the head has been looked at, matched or not.
+          this.scanning = false;
+          this.position = this.head!;
+          this.rows = [];
+          this.index = 0;
         }
-        if (!caughtUp) {
-          caughtUp = true;
-          yield { kind: 'caughtUp', position: head };
+        if (!this.caughtUp) {
+          this.caughtUp = true;
+          return { done: false, value: { kind: 'caughtUp', position: this.head } };
         }
-        if (this.stopped) return;
-        await this.store.waitForCommit(seq);
+        await this.store.waitForCommit(this.seq);
+        this.needCycle = true;
       }
-    } finally {
-      this.stopped = true;
-      this.store.forget(this);
+    } catch (error) {
+      this.finish();
+      throw error;
     }
   }
+
+  /**
+   * Notes the commit counter *before* reading the head: a commit that lands
+   * while the consumer is busy with this cycle's events makes the next wait
+   * return at once instead of sleeping through it.
+   */
+  private startCycle(): void {
+    this.seq = this.store.currentCommitSeq;
+    this.head = this.store.headPosition();
+    if (this.head === null || this.head <= this.position) return;
+    this.scanning = true;
+    this.after = this.position;
+    this.rows = this.store.readBatch(this.after, this.head, this.filter);
+    this.index = 0;
+  }
+
+  private finish(): IteratorReturnResult<undefined> {
+    this.done = true;
+    this.rows = [];
+    this.sub.stopped = true;
+    this.store.forget(this.sub);
+    return DONE;
+  }
+}
+
+function revisionAt(first: bigint | number, offset: number): bigint | number {
+  return typeof first === 'number' ? first + offset : first + BigInt(offset);
 }
 
 function toError(error: unknown): Error {
@@ -648,17 +766,4 @@ function queueEvent(e: EventData): QueuedEvent {
     queued.error = toError(error);
   }
   return queued;
-}
-
-function toRecorded([position, streamName, revision, id, type, data, metadata, created]: EventRow): RecordedEvent {
-  return {
-    id,
-    type,
-    data: JSON.parse(data) as unknown,
-    metadata: JSON.parse(metadata) as Record<string, unknown>,
-    streamName,
-    revision,
-    position,
-    created: new Date(Number(created)),
-  };
 }

@@ -1,0 +1,169 @@
+// What the SQLite store's read path promises beyond the conformance suite:
+// events decoded on first read still behave as the plain objects they replace
+// (copies, comparisons, JSON), and the hand-written subscription iterator
+// serves calls in order and ends as a generator would.
+import { afterAll, afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore, type RecordedEvent, type SubscriptionMessage } from '../src/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'emargement-read-path-'));
+let store: SqliteEventStore;
+let n = 0;
+
+beforeEach(() => {
+  store = SqliteEventStore.open(join(dir, `events-${n++}.sqlite`));
+});
+afterEach(() => store.close());
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const data = { attendee: { name: 'Ada', seats: [1, 2] }, desk: 3, note: null };
+const metadata = { actor: 'desk-3', correlationId: 'c-1' };
+
+async function oneEvent(): Promise<RecordedEvent> {
+  const id = randomUUID();
+  await store.appendToStream('registration-1', [{ id, type: 'AttendeeAdmitted', data, metadata }]);
+  const [event] = await store.readAll();
+  return event!;
+}
+
+/** The event as a plain object, built field by field. */
+function plain(e: RecordedEvent): Record<string, unknown> {
+  return {
+    id: e.id,
+    type: e.type,
+    data: e.data,
+    metadata: e.metadata,
+    streamName: e.streamName,
+    revision: e.revision,
+    position: e.position,
+    created: e.created,
+  };
+}
+
+const bigintAsString = (_: string, v: unknown): unknown => (typeof v === 'bigint' ? v.toString() : v);
+
+describe('an event read from the store', () => {
+  test('has the eight fields as own enumerable properties, in the usual order', async () => {
+    const e = await oneEvent();
+    expect(Object.keys(e)).toEqual(['id', 'type', 'data', 'metadata', 'streamName', 'revision', 'position', 'created']);
+    expect(e.data).toEqual(data);
+    expect(e.metadata).toEqual(metadata);
+  });
+
+  test('compares equal to the plain object, and copies with its data and metadata', async () => {
+    const e = await oneEvent();
+    const expected = {
+      id: e.id,
+      type: 'AttendeeAdmitted',
+      data,
+      metadata,
+      streamName: 'registration-1',
+      revision: 0n,
+      position: 1n,
+      created: e.created,
+    };
+    expect(e).toEqual(expected);
+    expect({ ...e }).toEqual(expected);
+    expect(Object.getPrototypeOf({ ...e })).toBe(Object.prototype);
+    expect(structuredClone(e)).toEqual(expected);
+    expect(JSON.stringify(e, bigintAsString)).toBe(JSON.stringify(expected, bigintAsString));
+  });
+
+  test('a spread that replaces data keeps the metadata (as personal-data reveal does)', async () => {
+    const e = await oneEvent();
+    const copy = { ...e, data: { other: true } };
+    expect(copy.metadata).toEqual(metadata);
+    expect(copy.data).toEqual({ other: true });
+    expect(e.data).toEqual(data);
+  });
+
+  test('decodes once per object: the same value on every read, a fresh one on every store read', async () => {
+    const e = await oneEvent();
+    expect(e.data).toBe(e.data);
+    (e.data as { desk: number }).desk = 99;
+    expect((e.data as { desk: number }).desk).toBe(99);
+    const [again] = await store.readAll();
+    expect(again!.data).toEqual(data);
+    expect(again!.data).not.toBe(e.data);
+  });
+
+  test('data and metadata can be assigned, before or after they were read', async () => {
+    const e = await oneEvent();
+    e.data = { replaced: 1 };
+    expect(e.data).toEqual({ replaced: 1 });
+    void e.metadata;
+    e.metadata = { actor: 'someone else' };
+    expect(e.metadata).toEqual({ actor: 'someone else' });
+    expect(plain(e)).toEqual({ ...plain(e), data: { replaced: 1 }, metadata: { actor: 'someone else' } });
+  });
+
+  test('readStream and subscriptions hand over the same kind of event', async () => {
+    const e = await oneEvent();
+    const [fromStream] = await store.readStream('registration-1');
+    expect(fromStream).toEqual(e);
+    const sub = store.subscribeToAll();
+    const first = await sub[Symbol.asyncIterator]().next();
+    await sub.unsubscribe();
+    expect(first.value).toEqual({ kind: 'event', event: e });
+  });
+});
+
+describe('the subscription iterator', () => {
+  async function appendMany(count: number): Promise<void> {
+    await store.appendToStream(
+      'attendee-1',
+      Array.from({ length: count }, (_, i) => ({ id: randomUUID(), type: 'Counted', data: { i } })),
+    );
+  }
+
+  test('serves next() calls made without waiting, in order, across batch ends and the caught-up mark', async () => {
+    await store.close();
+    store = SqliteEventStore.open({ filename: join(dir, `events-${n++}.sqlite`), batchSize: 3 });
+    await appendMany(7);
+    const it = store.subscribeToAll()[Symbol.asyncIterator]();
+    const results = await Promise.all(Array.from({ length: 8 }, () => it.next()));
+    const messages = results.map((r) => r.value as SubscriptionMessage);
+    expect(messages.map((m) => (m.kind === 'event' ? (m.event.data as { i: number }).i : m.kind))).toEqual([
+      0,
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      'caughtUp',
+    ]);
+    expect(messages[7]).toEqual({ kind: 'caughtUp', position: 7n });
+    // The ninth waits for a commit: an append wakes it.
+    const ninth = it.next();
+    await appendMany(1);
+    const live = (await ninth).value as SubscriptionMessage;
+    expect(live.kind === 'event' && live.event.position).toBe(8n);
+    await it.return!();
+    expect(await it.next()).toEqual({ done: true, value: undefined });
+  });
+
+  test('reports caught up at once on an empty store, and unsubscribe ends a waiting iteration', async () => {
+    const sub = store.subscribeToAll();
+    const it = sub[Symbol.asyncIterator]();
+    expect(await it.next()).toEqual({ done: false, value: { kind: 'caughtUp', position: null } });
+    const waiting = it.next();
+    await sub.unsubscribe();
+    expect(await waiting).toEqual({ done: true, value: undefined });
+  });
+
+  test('from a position at the head: caught up at that head, then the live events after it', async () => {
+    await appendMany(2);
+    const sub = store.subscribeToAll({ fromPosition: 2n });
+    const seen: SubscriptionMessage[] = [];
+    for await (const m of sub) {
+      seen.push(m);
+      if (m.kind === 'caughtUp') await appendMany(1);
+      if (m.kind === 'event') break;
+    }
+    expect(seen.map((m) => (m.kind === 'event' ? m.event.position : m.position))).toEqual([2n, 3n]);
+  });
+});
