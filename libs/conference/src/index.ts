@@ -60,6 +60,7 @@ export {
   initialState as initialConferenceState,
   evolve as evolveConference,
   foldConference,
+  advanceConference,
   draftOf,
   registrationById,
   registrationByTicketCode,
