@@ -19,7 +19,8 @@
  *   4. the organisers' list: the old call (everything at once) and the first
  *      and a middle page of 50 (`?limit=50&cursor=`), time and bytes.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../apps/server/src/app.js';
@@ -132,6 +133,14 @@ async function runSize(registrations: number): Promise<unknown> {
     }
     const readySeconds = (performance.now() - t) / 1000;
 
+    // BENCH_PROFILE=<file>: a CPU profile of the reads only (search and list), after the import.
+    const profiler = process.env.BENCH_PROFILE ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
+
     // The door types a name letter by letter.
     const queries: string[] = [];
     for (let i = 0; i < searchPeople; i++) {
@@ -159,13 +168,18 @@ async function runSize(registrations: number): Promise<unknown> {
       let seen = firstPage.items.length;
       while (cursor && seen < registrations / 2) {
         const page = JSON.parse(
-          (await timed(`${api}/conferences/${cid}/registrations?limit=1000&cursor=${encodeURIComponent(cursor)}`))
-            .body,
+          (await timed(`${api}/conferences/${cid}/registrations?limit=1000&cursor=${encodeURIComponent(cursor)}`)).body,
         ) as { nextCursor: string | null; items: unknown[] };
         seen += page.items.length;
         cursor = page.nextCursor;
       }
       if (cursor) middle = await timed(`${api}/conferences/${cid}/registrations?limit=50&cursor=${cursor}`);
+    }
+
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(`${process.env.BENCH_PROFILE}-${registrations}.cpuprofile`, JSON.stringify(profile));
+      profiler.disconnect();
     }
 
     return {

@@ -608,6 +608,26 @@ const enc = encodeURIComponent;
 const conf = (cid: string) => `/api/conferences/${enc(cid)}`;
 
 /** Lists come as `{items: [...]}`; a bare array is accepted too. */
+const toRegistration = (r: Record<string, unknown>): Registration => {
+  const a = toAttendee(r);
+  return {
+    registrationId: a.registrationId,
+    firstName: a.firstName,
+    lastName: a.lastName,
+    email: str(r.email) ?? '',
+    organisation: a.organisation,
+    category: a.category ?? 'participant',
+    lunch: a.lunch,
+    lunchPaid: a.lunchPaid,
+    status: a.status ?? 'registered',
+    ticketCode: a.ticketCode,
+    erased: a.erased,
+    admitted: a.admitted,
+    refused: toRefusal(r.refused),
+    signed: r.signed === true,
+  };
+};
+
 const items = (body: unknown): unknown[] =>
   Array.isArray(body) ? body : isRecord(body) && Array.isArray(body.items) ? body.items : [];
 
@@ -752,25 +772,22 @@ export const api = {
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(filter)) if (value) query.set(key, value);
     const list = items(await request<unknown>('GET', `${conf(cid)}/registrations?${query.toString()}`));
-    return list.filter(isRecord).map((r) => {
-      const a = toAttendee(r);
-      return {
-        registrationId: a.registrationId,
-        firstName: a.firstName,
-        lastName: a.lastName,
-        email: str(r.email) ?? '',
-        organisation: a.organisation,
-        category: a.category ?? 'participant',
-        lunch: a.lunch,
-        lunchPaid: a.lunchPaid,
-        status: a.status ?? 'registered',
-        ticketCode: a.ticketCode,
-        erased: a.erased,
-        admitted: a.admitted,
-        refused: toRefusal(r.refused),
-        signed: r.signed === true,
-      };
-    });
+    return list.filter(isRecord).map(toRegistration);
+  },
+
+  /** One page of the organisers' table, filtered, sorted and cut by the server. */
+  registrationPage: async (
+    cid: string,
+    filter: { q?: string; category?: string; status?: string; lunch?: string; arrival?: string },
+    page: { sort: string; order: 'asc' | 'desc'; offset: number; limit: number },
+  ): Promise<{ items: Registration[]; total: number }> => {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(filter)) if (value) query.set(key, value);
+    for (const [key, value] of Object.entries(page)) query.set(key, String(value));
+    const body = await request<unknown>('GET', `${conf(cid)}/registrations?${query.toString()}`);
+    const list = items(body).filter(isRecord).map(toRegistration);
+    const total = isRecord(body) && typeof body.total === 'number' ? body.total : list.length;
+    return { items: list, total };
   },
 
   cancelRegistration: (cid: string, rid: string, reason?: string) =>

@@ -1,12 +1,12 @@
 import { Body, Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { parseRegistrationCsv, type ImportOutcome, type ImportRow } from '@emargement/conference';
 import { ConferenceRegistry } from '../conference-registry.js';
 import { ApiError, badRequest } from '../../shared/api-error.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
-import { newTicketCode } from '../register-person/register-person.js';
+import { TICKET_CODE_BYTES } from '../register-person/register-person.js';
 
 export interface ImportReport {
   created: number;
@@ -22,9 +22,11 @@ export interface ImportReport {
 
 /**
  * Rows per append. An append is one transaction (and, on EventStoreDB, one
- * message under its 1 MiB default limit): 500 registrations are ~160 KB.
+ * message under its 1 MiB default limit): 1,000 registrations are ~330 KB
+ * sealed. Each append also costs a synchronous write of the new people's keys
+ * and a commit of each projection, so fewer, larger appends are faster.
  */
-const CHUNK = 500;
+const CHUNK = 1000;
 
 export class ImportRegistrationsCommand extends Command<ImportReport> {
   constructor(
@@ -51,10 +53,12 @@ export class ImportRegistrationsHandler implements ICommandHandler<ImportRegistr
       }
       throw badRequest('empty_file', 'The file holds no header and no row');
     }
-    const rows: ImportRow[] = parsed.rows.map((r) => ({
+    // One draw from the system's generator for every row's ticket code, not one per row (18 bytes each, as `newTicketCode`).
+    const random = randomBytes(TICKET_CODE_BYTES * parsed.rows.length);
+    const rows: ImportRow[] = parsed.rows.map((r, i) => ({
       line: r.line,
       registrationId: randomUUID(),
-      ticketCode: newTicketCode(),
+      ticketCode: random.subarray(i * TICKET_CODE_BYTES, (i + 1) * TICKET_CODE_BYTES).toString('base64url'),
       person: { firstName: r.firstName, lastName: r.lastName, email: r.email, organisation: r.organisation },
       category: r.category,
       lunch: r.lunch,

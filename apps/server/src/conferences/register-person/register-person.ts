@@ -16,7 +16,9 @@ import { ConferenceRegistry } from '../conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 
 /** What a ticket's QR code carries: 144 random bits, URL-safe. Unguessable, so a code cannot be forged. */
-export const newTicketCode = (): string => randomBytes(18).toString('base64url');
+/** 144 random bits (the contract asks for at least 128). */
+export const TICKET_CODE_BYTES = 18;
+export const newTicketCode = (): string => randomBytes(TICKET_CODE_BYTES).toString('base64url');
 
 export class RegisterPersonDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() registrationId?: string;
