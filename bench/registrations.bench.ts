@@ -16,8 +16,9 @@
  *   3. search as the door types: for random people, each prefix of their last
  *      name from 3 letters, then the whole name with one typo, then
  *      "first last" (`GET .../attendees?q=`), every request timed;
- *   4. the organisers' list: the old call (everything at once) and the first
- *      and a middle page of 50 (`?limit=50&cursor=`), time and bytes.
+ *   4. the organisers' list: the old call (everything at once), then pages
+ *      of 50 (`?limit=50&offset=`, sorted by name or by arrival as the
+ *      organisers' table asks), time and bytes.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -158,23 +159,14 @@ async function runSize(registrations: number): Promise<unknown> {
     }
     if (found !== queries.length) throw new Error(`${queries.length - found} searches found nobody`);
 
-    const whole = await timed(`${api}/conferences/${cid}/registrations`);
-    const first = await timed(`${api}/conferences/${cid}/registrations?limit=50`);
-    const firstPage = JSON.parse(first.body) as { nextCursor?: string | null; items: unknown[] };
-    let middle: { ms: number; bytes: number } | null = null;
-    if (firstPage.nextCursor !== undefined) {
-      // A cursor into the middle of the list: walk there with large pages, then time one page of 50.
-      let cursor: string | null | undefined = firstPage.nextCursor;
-      let seen = firstPage.items.length;
-      while (cursor && seen < registrations / 2) {
-        const page = JSON.parse(
-          (await timed(`${api}/conferences/${cid}/registrations?limit=1000&cursor=${encodeURIComponent(cursor)}`)).body,
-        ) as { nextCursor: string | null; items: unknown[] };
-        seen += page.items.length;
-        cursor = page.nextCursor;
-      }
-      if (cursor) middle = await timed(`${api}/conferences/${cid}/registrations?limit=50&cursor=${cursor}`);
-    }
+    const list = `${api}/conferences/${cid}/registrations`;
+    const whole = await timed(list);
+    const first = await timed(`${list}?limit=50`);
+    const middle = await timed(`${list}?limit=50&offset=${Math.floor(registrations / 2)}`);
+    // What the organisers' table asks for: a page of fifty by name, and one by arrival.
+    const byName = await timed(`${list}?limit=50&offset=${Math.floor(registrations / 2)}&sort=name&order=asc`);
+    const byArrival = await timed(`${list}?limit=50&offset=0&sort=arrival&order=asc`);
+    if ((JSON.parse(byName.body) as { items: unknown[] }).items.length !== 50) throw new Error('short page');
 
     if (profiler) {
       const { profile } = await profiler.post('Profiler.stop');
@@ -198,7 +190,9 @@ async function runSize(registrations: number): Promise<unknown> {
       list: {
         whole: { ms: ms(whole.ms), bytes: whole.bytes },
         firstPage50: { ms: ms(first.ms), bytes: first.bytes },
-        middlePage50: middle && { ms: ms(middle.ms), bytes: middle.bytes },
+        middlePage50: { ms: ms(middle.ms), bytes: middle.bytes },
+        middlePage50ByName: { ms: ms(byName.ms), bytes: byName.bytes },
+        firstPage50ByArrival: { ms: ms(byArrival.ms), bytes: byArrival.bytes },
       },
     };
   } finally {
