@@ -23,9 +23,16 @@ export class SearchIndex {
   private readonly ordinals = new Map<string, number>();
   private readonly keys: string[] = [];
   private readonly words: (readonly string[])[] = [];
-  private readonly postings = new Map<string, Set<number>>();
+  /** Ordinals per distinct word, in no particular order (a search marks them in a bitmap). */
+  private readonly postings = new Map<string, number[]>();
+  /** Distinct words by their first letter (one-letter queries). */
   private readonly byFirst = new Map<string, Set<string>>();
-  private readonly bySecond = new Map<string, Set<string>>();
+  /** Distinct words by two of their first three letters: 0 and 1, 0 and 2, 1 and 2. */
+  private readonly pairs = [
+    new Map<string, Set<string>>(),
+    new Map<string, Set<string>>(),
+    new Map<string, Set<string>>(),
+  ];
 
   get size(): number {
     return this.keys.length;
@@ -40,8 +47,11 @@ export class SearchIndex {
       this.keys.push(key);
       this.words.push([]);
     }
-    for (const word of new Set(this.words[ordinal])) this.unpost(word, ordinal);
-    const distinct = [...new Set(words)];
+    const before = this.words[ordinal]!;
+    const distinct = words.length < 2 ? [...words] : [...new Set(words)];
+    // Most changes (a cancellation, a promotion) leave the words as they were.
+    if (before.length === distinct.length && before.every((w, i) => w === distinct[i])) return ordinal;
+    for (const word of before) this.unpost(word, ordinal);
     this.words[ordinal] = distinct;
     for (const word of distinct) this.post(word, ordinal);
     return ordinal;
@@ -61,23 +71,28 @@ export class SearchIndex {
   search(query: string): number[] {
     const queryWords = [...new Set(tokenise(query))];
     if (queryWords.length === 0) return this.keys.map((_, i) => i);
-    let rarest: string[] | undefined;
-    let rarestCount = Infinity;
+    // The query word with the fewest entries gives the candidates (a first
+    // name is shared by thousands, a surname by a few); the whole query is
+    // then checked on each of them.
+    let matched: string[] | undefined;
+    let fewest = Infinity;
     for (const queryWord of queryWords) {
-      const matched = this.matchingWords(queryWord);
+      const words = this.matchingWords(queryWord, this.bucketsFor(queryWord));
       let count = 0;
-      for (const word of matched) count += this.postings.get(word)?.size ?? 0;
-      if (count < rarestCount) {
-        rarest = matched;
-        rarestCount = count;
-      }
+      for (const word of words) count += this.postings.get(word)?.length ?? 0;
       if (count === 0) return [];
+      if (count < fewest) {
+        matched = words;
+        fewest = count;
+      }
     }
+    if (matched === undefined) return [];
+
     // Marked in a bitmap and read back in order: no set, no sort, whatever the number of candidates.
     const marked = new Uint8Array(this.keys.length);
     let lowest = this.keys.length;
     let highest = -1;
-    for (const word of rarest ?? []) {
+    for (const word of matched) {
       for (const ordinal of this.postings.get(word) ?? []) {
         marked[ordinal] = 1;
         if (ordinal < lowest) lowest = ordinal;
@@ -92,22 +107,48 @@ export class SearchIndex {
     return found;
   }
 
-  /** The distinct indexed words that `queryWord` matches (`wordMatches`). */
-  private matchingWords(queryWord: string): string[] {
-    const first = queryWord.charAt(0);
-    const second = queryWord.charAt(1);
-    const buckets = [this.byFirst.get(first)];
-    if (isFuzzyQueryWord(queryWord)) {
-      buckets.push(this.bySecond.get(first));
-      if (second !== first) buckets.push(this.byFirst.get(second), this.bySecond.get(second));
+  /**
+   * Where the words that `queryWord` can match are. Under four letters, a
+   * match starts with the query. From four, one edit of a beginning: with the
+   * first difference at letter 2 or later, the word starts with the query's
+   * letters 0 and 1; at letter 1, it has the query's letter 0 first and the
+   * query's letter 2 second, or letter 1 or 2 third; at letter 0, its letters
+   * 1 and 2 are the query's 1 and 2 or 0 and 1, or its letters 0 and 1 are the
+   * query's 1 and 2 or 1 and 0 (substitution, a letter too many in the query,
+   * a letter left out, a swap). Words under three letters cannot match then.
+   */
+  private bucketsFor(queryWord: string): Set<string>[] {
+    // UTF-16 units, as `withinOneEditOfPrefix` compares them.
+    const [q0, q1, q2] = [queryWord.charAt(0), queryWord.charAt(1), queryWord.charAt(2)];
+    const found: (Set<string> | undefined)[] = [];
+    const [b01, b02, b12] = this.pairs;
+    if (!isFuzzyQueryWord(queryWord)) {
+      found.push(queryWord.length === 1 ? this.byFirst.get(q0) : b01!.get(q0 + q1));
+    } else {
+      found.push(
+        b01!.get(q0 + q1),
+        b01!.get(q0 + q2),
+        b02!.get(q0 + q2),
+        b02!.get(q0 + q1),
+        b12!.get(q1 + q2),
+        b01!.get(q1 + q2),
+        b12!.get(q0 + q1),
+        b01!.get(q1 + q0),
+      );
     }
+    return [...new Set(found.filter((b): b is Set<string> => b !== undefined))];
+  }
+
+  /** The distinct indexed words in `buckets` that `queryWord` matches (`wordMatches`). */
+  private matchingWords(queryWord: string, buckets: readonly Set<string>[]): string[] {
     const found: string[] = [];
-    const seen = new Set<string>();
+    const seen = buckets.length > 1 ? new Set<string>() : undefined;
     for (const bucket of buckets) {
-      if (bucket === undefined) continue;
       for (const word of bucket) {
-        if (seen.has(word)) continue;
-        seen.add(word);
+        if (seen) {
+          if (seen.has(word)) continue;
+          seen.add(word);
+        }
         if (wordMatches(queryWord, word)) found.push(word);
       }
     }
@@ -115,24 +156,33 @@ export class SearchIndex {
   }
 
   private post(word: string, ordinal: number): void {
-    let posting = this.postings.get(word);
-    if (posting === undefined) {
-      posting = new Set();
-      this.postings.set(word, posting);
-      bucket(this.byFirst, word.charAt(0)).add(word);
-      if (word.length > 1) bucket(this.bySecond, word.charAt(1)).add(word);
+    const posting = this.postings.get(word);
+    if (posting !== undefined) {
+      posting.push(ordinal);
+      return;
     }
-    posting.add(ordinal);
+    this.postings.set(word, [ordinal]);
+    for (const [map, key] of this.bucketKeys(word)) bucket(map, key).add(word);
   }
 
+  /** Linear in the word's posting: only when an entry's words change (an erasure, a corrected name). */
   private unpost(word: string, ordinal: number): void {
     const posting = this.postings.get(word);
     if (posting === undefined) return;
-    posting.delete(ordinal);
-    if (posting.size > 0) return;
+    const at = posting.indexOf(ordinal);
+    if (at >= 0) posting.splice(at, 1);
+    if (posting.length > 0) return;
     this.postings.delete(word);
-    this.byFirst.get(word.charAt(0))?.delete(word);
-    if (word.length > 1) this.bySecond.get(word.charAt(1))?.delete(word);
+    for (const [map, key] of this.bucketKeys(word)) map.get(key)?.delete(word);
+  }
+
+  private bucketKeys(word: string): [Map<string, Set<string>>, string][] {
+    const [w0, w1, w2] = [word.charAt(0), word.charAt(1), word.charAt(2)];
+    const [b01, b02, b12] = this.pairs;
+    const keys: [Map<string, Set<string>>, string][] = [[this.byFirst, w0]];
+    if (word.length >= 2) keys.push([b01!, w0 + w1]);
+    if (word.length >= 3) keys.push([b02!, w0 + w2], [b12!, w1 + w2]);
+    return keys;
   }
 }
 
