@@ -114,12 +114,12 @@ export class ListRegistrationsHandler implements IQueryHandler<ListRegistrations
     const q = filter.q?.trim() ?? '';
     const offset = filter.offset ?? 0;
     // By name with no search: the name order is kept, nothing to sort.
-    const ordinals =
-      q === '' && filter.sort === 'name'
-        ? filter.descending
-          ? [...directory.nameOrder()].reverse()
-          : directory.nameOrder()
-        : directory.index.search(q);
+    const byNameAlready = q === '' && filter.sort === 'name';
+    const ordinals = byNameAlready
+      ? filter.descending
+        ? [...directory.nameOrder()].reverse()
+        : directory.nameOrder()
+      : directory.index.search(q);
     const rows: Row[] = [];
     const filtered =
       filter.category !== undefined ||
@@ -127,7 +127,8 @@ export class ListRegistrationsHandler implements IQueryHandler<ListRegistrations
       filter.lunch !== undefined ||
       filter.arrival !== undefined;
     // Nothing to filter or sort: the matches are the rows, and only the page's are read.
-    const needed = filtered || filter.sort !== undefined ? ordinals.length : offset + filter.limit;
+    const sorting = filter.sort !== undefined && !byNameAlready;
+    const needed = filtered || sorting ? ordinals.length : offset + filter.limit;
     for (let i = 0; i < ordinals.length && rows.length < needed; i++) {
       const ordinal = ordinals[i]!;
       const r = conference.registrations.get(directory.index.keyAt(ordinal));
@@ -141,7 +142,7 @@ export class ListRegistrationsHandler implements IQueryHandler<ListRegistrations
       if (filter.arrival === 'refused' && (summary.admitted !== null || summary.refused === null)) continue;
       rows.push({ ordinal, registration: r, summary });
     }
-    if (filter.sort !== undefined && !(q === '' && filter.sort === 'name')) {
+    if (sorting && filter.sort !== undefined) {
       const ranks = directory.nameRank();
       const byName = (a: Row, b: Row): number => ranks[a.ordinal]! - ranks[b.ordinal]!;
       const direction = filter.descending ? -1 : 1;
@@ -166,7 +167,7 @@ export class ListRegistrationsHandler implements IQueryHandler<ListRegistrations
     }));
     return {
       items,
-      total: filtered || filter.sort !== undefined ? rows.length : ordinals.length,
+      total: filtered || sorting ? rows.length : ordinals.length,
       offset,
       limit: filter.limit,
     };
