@@ -119,6 +119,38 @@ describe("the organisers' list and the search, paged by the server", () => {
     expect((await list('?q=cgt')).items.map((r) => r.registrationId)).toContain(martin!.registrationId);
   });
 
+  test('a file of 1,500 rows with long names is appended in several chunks, and importing it again creates nothing', async () => {
+    const long = (i: number, letter: string) => `${letter.repeat(90)}é${i}`;
+    const csv = [
+      'first_name,last_name,email,organisation,category,lunch,photo_consent',
+      ...Array.from(
+        { length: 1500 },
+        (_, i) =>
+          `${long(i, 'A')},${long(i, 'B')},${'c'.repeat(200)}${i}@example.org,${'O'.repeat(190)},participant,false,false`,
+      ),
+    ].join('\n');
+    const res = await call(base, 'POST', '/conferences', {
+      name: 'Grand import',
+      venue: 'Bercy',
+      startsAt: '2014-09-19T09:30:00+02:00',
+      endsAt: '2014-09-19T16:30:00+02:00',
+      timezone: 'Europe/Paris',
+      capacity: 2000,
+      idCheckRequired: false,
+      doors: ['Accueil'],
+    });
+    const big = (res.body as { conferenceId: string }).conferenceId;
+    const headers = { 'content-type': 'text/csv' };
+    const first = await call(base, 'POST', `/conferences/${big}/registrations/import`, csv, headers);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ created: 1500, duplicates: 0, rejected: [] });
+    const again = await call(base, 'POST', `/conferences/${big}/registrations/import`, csv, headers);
+    expect(again.body).toMatchObject({ created: 0, duplicates: 1500, rejected: [] });
+    const page = await call<Page>(base, 'GET', `/conferences/${big}/registrations?limit=1&offset=1499`);
+    expect(page.body.total).toBe(1500);
+    expect(page.body.items[0]!.firstName).toBe(long(1499, 'A'));
+  });
+
   test('bad paging parameters get validation_failed and name the field', async () => {
     for (const [query, field] of [
       ['?sort=colour', 'sort'],

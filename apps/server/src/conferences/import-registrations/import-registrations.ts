@@ -22,11 +22,38 @@ export interface ImportReport {
 
 /**
  * Rows per append. An append is one transaction (and, on EventStoreDB, one
- * message under its 1 MiB default limit): 1,000 registrations are ~330 KB
- * sealed. Each append also costs a synchronous write of the new people's keys
- * and a commit of each projection, so fewer, larger appends are faster.
+ * message under its 1 MiB default limit). Each append also costs a
+ * synchronous write of the new people's keys and a commit of each projection,
+ * so fewer, larger appends are faster: up to 1,000 rows (~330 KB sealed for
+ * ordinary names), fewer when the names are long, so that a chunk stays under
+ * `CHUNK_BYTES` by a generous estimate of each row's sealed size.
  */
-const CHUNK = 1000;
+const CHUNK_ROWS = 1000;
+const CHUNK_BYTES = 900_000;
+/** Ids, ticket code, category, times, metadata, the envelope; then each character sealed (UTF-8, base64) at most ~3 bytes. */
+const estimatedBytes = (row: ImportRow): number =>
+  400 +
+  3 *
+    (row.person.firstName.length +
+      row.person.lastName.length +
+      row.person.email.length +
+      (row.person.organisation?.length ?? 0));
+
+function* chunksOf(rows: readonly ImportRow[]): Generator<ImportRow[]> {
+  let chunk: ImportRow[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    const size = estimatedBytes(row);
+    if (chunk.length > 0 && (chunk.length >= CHUNK_ROWS || bytes + size > CHUNK_BYTES)) {
+      yield chunk;
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(row);
+    bytes += size;
+  }
+  if (chunk.length > 0) yield chunk;
+}
 
 export class ImportRegistrationsCommand extends Command<ImportReport> {
   constructor(
@@ -73,8 +100,7 @@ export class ImportRegistrationsHandler implements ICommandHandler<ImportRegistr
     // Chunks are decided and appended in turn, each on the registry as the
     // previous chunks left it; a crash mid-file is repaired by importing the
     // same file again (the rows already in come back as duplicates).
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      const chunk = rows.slice(i, i + CHUNK);
+    for (const chunk of chunksOf(rows)) {
       const { outcome: o } = await this.registry.run<ImportOutcome>(
         c.conferenceId,
         { type: 'ImportRegistrations', data: { rows: chunk, importedAt: new Date().toISOString() } },
