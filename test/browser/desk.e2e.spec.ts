@@ -127,10 +127,33 @@ describe("the organisers' desk", () => {
     await dialog.getByRole('button', { name: 'Non' }).click();
     await dialog.waitFor({ state: 'detached' });
     await expect(page.getByRole('dialog').count()).resolves.toBe(0);
+    // The next page is fetched from the server: fifty rows travel, not the 412.
+    const isPage = (offset: number) => (r: { url(): string; request(): { method(): string } }) => {
+      const url = new URL(r.url());
+      return (
+        r.request().method() === 'GET' &&
+        url.pathname === `/api/conferences/${conferenceId}/registrations` &&
+        url.searchParams.get('offset') === String(offset) &&
+        url.searchParams.get('limit') === '50'
+      );
+    };
+    const second = page.waitForResponse(isPage(50));
     await page.getByRole('button', { name: 'Suivante' }).click();
+    const secondBody = (await (await second).json()) as { items: { lastName: string }[]; total: number };
+    expect(secondBody.total).toBe(412);
+    expect(secondBody.items).toHaveLength(50);
     await page.getByText('Page 2 sur 9 — 51 à 100 sur 412').waitFor();
-    // Sorting by arrival puts who is in first.
+    // The last page holds the remaining twelve, in the same name order as the server's.
+    const last = page.waitForResponse(isPage(400));
+    await page.getByRole('button', { name: '»' }).click();
+    const lastBody = (await (await last).json()) as { items: { lastName: string }[] };
+    expect(lastBody.items).toHaveLength(12);
+    await page.getByText('Page 9 sur 9 — 401 à 412 sur 412').waitFor();
+    await expect(page.locator('tr.registration').count()).resolves.toBe(12);
+    // Sorting by arrival puts who is in first (the server sorts, from the first page).
+    const sorted = page.waitForResponse((r) => isPage(0)(r) && new URL(r.url()).searchParams.get('sort') === 'arrival');
     await page.getByRole('button', { name: 'Arrivée' }).click();
+    await sorted;
     // Read once the table has re-rendered in the new order (a read right after the click can see the old one).
     await page.locator('tr.registration').first().filter({ hasText: 'Claude Alphandéry' }).waitFor();
     await expect(page.locator('tr.registration').first().innerText()).resolves.toContain('Claude Alphandéry');

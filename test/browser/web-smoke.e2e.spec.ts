@@ -155,6 +155,8 @@ function smokeStubAnswer(
           signed: false,
         })),
         total: people.length,
+        offset: 0,
+        limit: 50,
       } satisfies RegistrationList,
     };
   }

@@ -436,6 +436,19 @@ export const api = {
     return list.items.map((r) => ({ ...r, erased: erasedNames(r) }));
   },
 
+  /** One page of the organisers' table, filtered, sorted and cut by the server. */
+  registrationPage: async (
+    cid: string,
+    filter: { q?: string; category?: string; status?: string; lunch?: string; arrival?: string },
+    page: { sort: string; order: 'asc' | 'desc'; offset: number; limit: number },
+  ): Promise<{ items: Registration[]; total: number }> => {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(filter)) if (value) query.set(key, value);
+    for (const [key, value] of Object.entries(page)) query.set(key, String(value));
+    const list = await request<RegistrationList>('GET', `${conf(cid)}/registrations?${query.toString()}`);
+    return { items: list.items.map((r) => ({ ...r, erased: erasedNames(r) })), total: list.total ?? list.items.length };
+  },
+
   cancelRegistration: (cid: string, rid: string, reason?: string) =>
     request<RegistrationCancelled>('POST', `${conf(cid)}/registrations/${enc(rid)}/cancel`, reason ? { reason } : {}),
 

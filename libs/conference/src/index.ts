@@ -59,6 +59,7 @@ export {
   initialState as initialConferenceState,
   evolve as evolveConference,
   foldConference,
+  advanceConference,
   draftOf,
   registrationById,
   registrationByTicketCode,
@@ -170,6 +171,7 @@ export {
 
 export * from './text/normalise.js';
 export * from './text/search.js';
+export * from './text/search-index.js';
 export * from './import/csv.js';
 export * from './import/registration-csv.js';
 export * from './import/csv-write.js';

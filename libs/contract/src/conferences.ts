@@ -85,6 +85,8 @@ export type RegistrationItem = Answer<typeof RegistrationItemSchema>;
 export const RegistrationListSchema = object({
   items: listOf(RegistrationItemSchema),
   total: { type: 'integer', description: 'Registrations matching the filter (items may stop at `limit`)' },
+  offset: { type: 'integer', description: 'Rows skipped before `items` (the `offset` asked for, 0 by default)' },
+  limit: { type: 'integer', description: 'The most rows `items` may hold (the `limit` asked for)' },
 });
 export type RegistrationList = Answer<typeof RegistrationListSchema>;
 

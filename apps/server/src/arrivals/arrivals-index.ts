@@ -1,148 +1,115 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { EventFilter, EventStore, Subscription } from '@emargement/event-store';
-import type { ArrivalEvent, EntryRefusalReason } from '@emargement/conference';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { EventStore } from '@emargement/event-store';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
+import { Readiness } from '../health/readiness.js';
+import { ProjectionRunner } from '../attendance/projections/projection-runner.js';
+import { ReadModels, readModelsPath } from '../attendance/projections/read-models.js';
+import { within } from '../shared/within.js';
+import { ARRIVALS_FILTER, ArrivalsProjection, type ScanRow, type TicketSummary } from './arrivals.projection.js';
 
-export interface TicketSummary {
-  admitted: { at: string; door: string; scanId: string } | null;
-  /** The last refusal at a door (by scan time), whatever came after: the organisers' table shows it when no admission stands. */
-  refused: { at: string; door: string; reason: EntryRefusalReason } | null;
-  lunchPaid: boolean;
-  /** Standing (not voided) charter signatures, by id. */
-  signatures: ReadonlySet<string>;
-}
+export type { TicketSummary } from './arrivals.projection.js';
 
-interface MutableSummary extends TicketSummary {
-  signatures: Set<string>;
-}
-
-const FILTER: EventFilter = {
-  filterOn: 'eventType',
-  prefixes: ['AttendeeAdmitted', 'EntryRefused', 'AdmissionUndone', 'LunchPaid', 'CharterSigned', 'SignatureVoided'],
-};
-
-/** The two charter events the index keeps (whether a person has signed), not the charter's own fold. */
-type SignatureEvent =
-  | { type: 'CharterSigned'; data: { registrationId: string; signatureId: string } }
-  | { type: 'SignatureVoided'; data: { registrationId: string; signatureId: string } };
-
-const NOTHING: TicketSummary = { admitted: null, refused: null, lunchPaid: false, signatures: new Set() };
+const FRESH_WAIT_MS = 5000;
 
 /**
- * A small read model of arrivals, fed only by the store's subscription (never
- * by the write side in-process), so that every server instance and every
- * restart sees the same: which scan belongs to which ticket (for undo), who
- * is in, who was refused and why, who has paid for lunch, who has signed a
- * charter (for the organisers' table, without reading every charter). Kept in memory and rebuilt from the store at
- * start; the checkpointed, persisted projections are the live-attendance work.
+ * Arrivals per ticket for this instance (who is in, refused, has paid for
+ * lunch, has signed; which scan belongs to which ticket): the checkpointed
+ * `arrivals` projection (`arrivals.projection.ts`, ADR 006), fed only by the
+ * store's subscription, so every instance and every restart sees the same,
+ * and a restart resumes from its checkpoint instead of replaying the store.
+ *
+ * Read-your-writes without reading the store's history: `caughtUp` asks the
+ * store for its last position (one event), then looks for arrival events only
+ * in what it has not looked at before. The store's filtered backwards read,
+ * which this replaced, scanned every event when the last arrival was far
+ * back (at 120,000 registrations and no scan yet, all of them, on every search).
  */
 @Injectable()
-export class ArrivalsIndex implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ArrivalsIndex implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ArrivalsIndex');
-  private readonly scans = new Map<string, { conferenceId: string; registrationId: string | null }>();
-  private readonly tickets = new Map<string, MutableSummary>();
-  private position = -1n;
-  private subscription: Subscription | undefined;
-  private waiters: { position: bigint; resolve: () => void }[] = [];
-  private running: Promise<void> | undefined;
+  private readonly readModels: ReadModels;
+  private readonly projection: ArrivalsProjection;
+  private readonly runner: ProjectionRunner;
+  /** Every arrival event up to here is known to be at or before the runner's checkpoint. */
+  private checkedUpTo = -1n;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly readiness: Readiness,
+  ) {
+    this.readModels = ReadModels.open(readModelsPath(config.dataDir));
+    this.projection = new ArrivalsProjection(this.readModels);
+    this.runner = new ProjectionRunner(store, this.readModels, this.projection, { logger: this.logger });
+  }
+
+  onModuleInit(): void {
+    this.runner.prepare();
+    this.readiness.register({
+      name: 'arrivals-projection',
+      check: () => {
+        const st = this.runner.status();
+        const detail = { arrivals: { position: st.position?.toString() ?? null, caughtUp: st.caughtUp } };
+        return st.caughtUp
+          ? { ready: true, detail }
+          : {
+              ready: false,
+              code: 'projections_catching_up',
+              message: `The arrivals projection is catching up with the event store (at ${String(st.position)})`,
+              detail,
+            };
+      },
+    });
+  }
 
   onApplicationBootstrap(): void {
-    this.subscription = this.store.subscribeToAll({ filter: FILTER });
-    const sub = this.subscription;
-    this.running = (async () => {
-      try {
-        for await (const m of sub) {
-          if (m.kind !== 'event') continue;
-          this.apply({ type: m.event.type, data: m.event.data } as ArrivalEvent | SignatureEvent);
-          this.position = m.event.position;
-          this.release();
-        }
-      } catch (error) {
-        this.logger.error(`arrivals subscription ended: ${String(error)}`);
-      }
-    })();
+    // Not awaited, like the door's: /health/ready stays 503 until it has caught up.
+    this.runner.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.subscription?.unsubscribe();
-    await this.running;
-    for (const w of this.waiters) w.resolve();
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+    this.readModels.close();
   }
 
-  private apply(event: ArrivalEvent | SignatureEvent): void {
-    switch (event.type) {
-      case 'CharterSigned':
-        this.ticket(event.data.registrationId).signatures.add(event.data.signatureId);
-        return;
-      case 'SignatureVoided':
-        this.ticket(event.data.registrationId).signatures.delete(event.data.signatureId);
-        return;
-      case 'AttendeeAdmitted': {
-        this.scans.set(event.data.scanId, event.data);
-        const t = this.ticket(event.data.registrationId);
-        // Doors that worked offline may each have let the person in: the earliest scan is the admission.
-        if (t.admitted === null || Date.parse(event.data.scannedAt) < Date.parse(t.admitted.at)) {
-          t.admitted = { at: event.data.scannedAt, door: event.data.door, scanId: event.data.scanId };
-        }
-        return;
-      }
-      case 'EntryRefused': {
-        this.scans.set(event.data.scanId, event.data);
-        if (event.data.registrationId === null) return;
-        const t = this.ticket(event.data.registrationId);
-        if (t.refused === null || Date.parse(event.data.scannedAt) >= Date.parse(t.refused.at)) {
-          t.refused = { at: event.data.scannedAt, door: event.data.door, reason: event.data.reason };
-        }
-        return;
-      }
-      case 'AdmissionUndone': {
-        const t = this.ticket(event.data.registrationId);
-        if (t.admitted?.scanId === event.data.scanId) t.admitted = null;
-        return;
-      }
-      case 'LunchPaid':
-        this.ticket(event.data.registrationId).lunchPaid = true;
-        return;
-      case 'ScanConflicted':
-      case 'ConflictAcknowledged':
-        return; // not subscribed to (FILTER): the conflicts have a read model of their own
-      default: {
-        const unknown: never = event;
-        throw new Error(`Unexpected event ${JSON.stringify(unknown)}`);
-      }
-    }
-  }
-
-  private ticket(registrationId: string): MutableSummary {
-    let t = this.tickets.get(registrationId);
-    if (!t) {
-      t = { admitted: null, refused: null, lunchPaid: false, signatures: new Set() };
-      this.tickets.set(registrationId, t);
-    }
-    return t;
-  }
-
-  private release(): void {
-    const ready = this.waiters.filter((w) => w.position <= this.position);
-    this.waiters = this.waiters.filter((w) => w.position > this.position);
-    for (const w of ready) w.resolve();
-  }
-
-  /** Resolves once every arrival event stored so far has been applied (read-your-writes). */
+  /** Resolves once every arrival event stored so far is committed (read-your-writes), or after 5 s. */
   async caughtUp(): Promise<void> {
-    const [last] = await this.store.readAll({ direction: 'backwards', maxCount: 1, filter: FILTER });
-    if (!last || last.position <= this.position) return;
-    await new Promise<void>((resolve) => this.waiters.push({ position: last.position, resolve }));
+    await within(this.reachHead(), FRESH_WAIT_MS);
+  }
+
+  private async reachHead(): Promise<void> {
+    const [head] = await this.store.readAll({ direction: 'backwards', maxCount: 1 });
+    if (!head) return;
+    for (;;) {
+      const committed = this.runner.status().position ?? -1n;
+      const from = committed > this.checkedUpTo ? committed : this.checkedUpTo;
+      if (from >= head.position) return;
+      // Only the events after what is already known: amortised, each event is looked at once.
+      const [next] = await this.store.readAll({ fromPosition: from, maxCount: 1, filter: ARRIVALS_FILTER });
+      if (!next || next.position > head.position) {
+        if (head.position > this.checkedUpTo) this.checkedUpTo = head.position;
+        return;
+      }
+      await this.runner.untilPosition(next.position);
+      if ((this.runner.status().position ?? -1n) < next.position) return; // stopped
+    }
   }
 
   summary(registrationId: string): TicketSummary {
-    return this.tickets.get(registrationId) ?? NOTHING;
+    return this.projection.summary(registrationId);
   }
 
-  async scan(scanId: string): Promise<{ conferenceId: string; registrationId: string | null } | undefined> {
-    if (!this.scans.has(scanId)) await this.caughtUp();
-    return this.scans.get(scanId);
+  async scan(scanId: string): Promise<ScanRow | undefined> {
+    if (!this.projection.scan(scanId)) await this.caughtUp();
+    return this.projection.scan(scanId);
   }
 }

@@ -4,18 +4,22 @@ import {
   charterDecider,
   charterStream,
   type CharterCommand,
+  type CharterEvent,
+  type CharterRefusalReason,
   type CharterOutcome,
   type CharterState,
   type Published,
 } from '@emargement/charter';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
-import { loadStream, runDecider, type Loaded, type RunResult } from '../shared/decider-runner.js';
+import { AggregateCache } from '../shared/aggregate-cache.js';
+import type { Loaded, RunResult } from '../shared/decider-runner.js';
 import { notFound } from '../shared/api-error.js';
 
 /**
  * The folded `charter-<id>` streams, cached and caught up on use by reading
  * only the events after the cached revision, as `ConferenceRegistry` does: a
- * signature's strokes and image are read once, not at every signature. The
+ * signature's strokes and image are read once, not at every signature (the
+ * cache itself is `AggregateCache`, shared with `ConferenceRegistry`). The
  * folded state keeps no strokes and no image.
  *
  * The cache only saves reads for deciding and listing; `verify` and the PDF
@@ -24,29 +28,25 @@ import { notFound } from '../shared/api-error.js';
  */
 @Injectable()
 export class CharterRegistry {
-  private readonly cache = new Map<string, { state: CharterState; revision: bigint }>();
-  private readonly inflight = new Map<string, Promise<Loaded<CharterState>>>();
+  private readonly aggregates: AggregateCache<
+    CharterCommand,
+    CharterEvent,
+    CharterState,
+    CharterOutcome,
+    CharterRefusalReason
+  >;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
-
-  current(charterId: string): Promise<Loaded<CharterState>> {
-    const running = this.inflight.get(charterId);
-    if (running) return running;
-    const p = this.catchUp(charterId).finally(() => this.inflight.delete(charterId));
-    this.inflight.set(charterId, p);
-    return p;
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+    this.aggregates = new AggregateCache(store, charterStream, charterDecider);
   }
 
-  private async catchUp(charterId: string): Promise<Loaded<CharterState>> {
-    const cached = this.cache.get(charterId);
-    const loaded = await loadStream(this.store, charterStream(charterId), charterDecider, cached);
-    if (loaded.revision !== 'no_stream') this.cache.set(charterId, { state: loaded.state, revision: loaded.revision });
-    return loaded;
+  current(charterId: string): Promise<Loaded<CharterState>> {
+    return this.aggregates.current(charterId);
   }
 
   /** Drops every cached fold (after a person's data was erased: the folds still hold their name). */
   forgetAll(): void {
-    this.cache.clear();
+    this.aggregates.forgetAll();
   }
 
   /** The charter as of now, or 404 `unknown_charter` (also for a charter of another conference). */
@@ -62,9 +62,7 @@ export class CharterRegistry {
     command: CharterCommand | ((state: CharterState) => CharterCommand),
     metadata: Metadata,
   ): Promise<RunResult<unknown, O>> {
-    return runDecider(this.store, charterStream(charterId), charterDecider, command, metadata, {
-      load: () => this.current(charterId),
-    }) as Promise<RunResult<unknown, O>>;
+    return this.aggregates.run<O>(charterId, command, metadata);
   }
 
   /**

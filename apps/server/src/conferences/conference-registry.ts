@@ -1,50 +1,63 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EventStore } from '@emargement/event-store';
+import type { EventStore, Metadata } from '@emargement/event-store';
 import {
+  advanceConference,
   conferenceDecider,
   conferenceStream,
   type ConferenceCommand,
+  type ConferenceEvent,
   type ConferenceOutcome,
+  type ConferenceRefusalReason,
   type ConferenceState,
   type Scheduled,
 } from '@emargement/conference';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
-import { loadStream, runDecider, type Loaded, type RunResult } from '../shared/decider-runner.js';
+import { AggregateCache } from '../shared/aggregate-cache.js';
+import type { Loaded, RunResult } from '../shared/decider-runner.js';
 import { notFound } from '../shared/api-error.js';
-import type { Metadata } from '@emargement/event-store';
+
+/** Told of the events folded into a conference's cached registry (see `ConferenceRegistry.onFolded`). */
+export type RegistryListener = (
+  conferenceId: string,
+  events: readonly ConferenceEvent[],
+  state: ConferenceState,
+  fresh: boolean,
+) => void;
 
 /**
  * The folded `conference-<id>` streams, kept in memory and caught up on use
  * by reading only the events after the cached revision. Registrations are
- * decided on this state (see ADR 002), so a 20,000-registration registry is
- * folded once, not on every command.
+ * decided on this state (see ADR 002), so a 100,000-registration registry is
+ * folded once, not on every command, and taking in new events changes the
+ * cached state in place rather than copying it (`advanceConference`): a
+ * caller may see the state it was handed move forward, never back.
  *
  * The cache is only a shortcut to a read: every decision is appended with the
  * revision it was made on, so a stale cache costs a retry, never a wrong write.
  */
 @Injectable()
 export class ConferenceRegistry {
-  private readonly cache = new Map<string, { state: ConferenceState; revision: bigint }>();
-  /** One catch-up at a time per conference, so concurrent requests share a read. */
-  private readonly inflight = new Map<string, Promise<Loaded<ConferenceState>>>();
+  private readonly listeners: RegistryListener[] = [];
+  private readonly aggregates: AggregateCache<
+    ConferenceCommand,
+    ConferenceEvent,
+    ConferenceState,
+    ConferenceOutcome,
+    ConferenceRefusalReason
+  >;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
-
-  /** The conference as of now (everything appended so far, by any process). */
-  async current(conferenceId: string): Promise<Loaded<ConferenceState>> {
-    const running = this.inflight.get(conferenceId);
-    if (running) return running;
-    const p = this.catchUp(conferenceId).finally(() => this.inflight.delete(conferenceId));
-    this.inflight.set(conferenceId, p);
-    return p;
+  constructor(@Inject(EVENT_STORE) store: EventStore) {
+    this.aggregates = new AggregateCache(store, conferenceStream, conferenceDecider, {
+      advance: advanceConference,
+      onFolded: (id, events, state, fresh) => {
+        for (const listener of this.listeners) listener(id, events, state, fresh);
+      },
+    });
   }
 
-  private async catchUp(conferenceId: string): Promise<Loaded<ConferenceState>> {
-    const cached = this.cache.get(conferenceId);
-    const loaded = await loadStream(this.store, conferenceStream(conferenceId), conferenceDecider, cached);
-    if (loaded.revision !== 'no_stream')
-      this.cache.set(conferenceId, { state: loaded.state, revision: loaded.revision });
-    return loaded;
+  /** The conference as of now (everything appended so far, by any process). */
+  current(conferenceId: string): Promise<Loaded<ConferenceState>> {
+    return this.aggregates.current(conferenceId);
   }
 
   /** A scheduled conference, or 404 `conference_not_found`. */
@@ -59,13 +72,19 @@ export class ConferenceRegistry {
     command: ConferenceCommand | ((state: ConferenceState) => ConferenceCommand),
     metadata: Metadata,
   ): Promise<RunResult<unknown, O>> {
-    return runDecider(this.store, conferenceStream(conferenceId), conferenceDecider, command, metadata, {
-      load: () => this.current(conferenceId),
-    }) as Promise<RunResult<unknown, O>>;
+    return this.aggregates.run<O>(conferenceId, command, metadata);
+  }
+
+  /**
+   * Every event folded into a cached registry, as it is folded (an in-memory
+   * index of the registrations, such as the attendee search, follows it).
+   */
+  onFolded(listener: RegistryListener): void {
+    this.listeners.push(listener);
   }
 
   /** Ids of the conferences this process has seen (for the list of conferences). */
   known(): string[] {
-    return [...this.cache.keys()];
+    return this.aggregates.known();
   }
 }

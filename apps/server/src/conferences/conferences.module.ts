@@ -12,6 +12,7 @@ import {
 } from './import-registrations/import-registrations.js';
 import { CancelRegistrationController, CancelRegistrationHandler } from './cancel-registration/cancel-registration.js';
 import { ListRegistrationsHandler, SearchAttendeesController } from './search-attendees/search-attendees.js';
+import { AttendeeDirectory } from './search-attendees/attendee-directory.js';
 import {
   ExportRegistrationsController,
   ExportRegistrationsHandler,
@@ -57,6 +58,7 @@ import {
     ImportRegistrationsHandler,
     CancelRegistrationHandler,
     ListRegistrationsHandler,
+    AttendeeDirectory,
     ExportRegistrationsHandler,
     ScanTicketHandler,
     UndoAdmissionHandler,

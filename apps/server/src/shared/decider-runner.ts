@@ -46,6 +46,12 @@ export interface RunResult<E, O> {
   outcome: O;
   /** Global position of the append, or undefined when nothing was written (a repeated command). */
   position: bigint | undefined;
+  /**
+   * When something was written: the stream's revision the decision was made
+   * on and the revision after the append, so that a cache of the folded
+   * stream can apply its own events instead of reading them back.
+   */
+  appended?: { from: bigint | 'no_stream'; to: bigint };
 }
 
 /**
@@ -81,7 +87,12 @@ export async function runDecider<C, E extends StoredEvent, S, O, R extends strin
     }));
     try {
       const result = await store.appendToStream(streamName, toAppend, { expectedRevision: revision });
-      return { events: decision.events, outcome: decision.outcome, position: result.position };
+      return {
+        events: decision.events,
+        outcome: decision.outcome,
+        position: result.position,
+        appended: { from: revision, to: result.nextExpectedRevision },
+      };
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError && attempt < maxAttempts) continue;
       throw error;

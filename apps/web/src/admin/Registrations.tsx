@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, CATEGORIES, download, type Registration } from '../api';
 import { formatTime, personName } from '../format';
 import { useLang, type Translate } from '../i18n';
@@ -11,27 +11,12 @@ export const PAGE_SIZE = 50;
 type SortKey = 'name' | 'organisation' | 'category' | 'status' | 'arrival' | 'lunch' | 'signed';
 type Confirm = { kind: 'cancel' | 'erase'; registration: Registration } | null;
 
-const collator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
-
-/** How a column orders its rows (ties by name, so that a page never reshuffles). */
-const compare: Record<SortKey, (a: Registration, b: Registration) => number> = {
-  name: (a, b) => collator.compare(a.lastName, b.lastName) || collator.compare(a.firstName, b.firstName),
-  organisation: (a, b) => collator.compare(a.organisation ?? '', b.organisation ?? ''),
-  category: (a, b) => a.category.localeCompare(b.category),
-  status: (a, b) => a.status.localeCompare(b.status),
-  // Arrived first, in arrival order; then refused; then nobody seen yet.
-  arrival: (a, b) => arrivalRank(a) - arrivalRank(b) || arrivalTime(a).localeCompare(arrivalTime(b)),
-  lunch: (a, b) => lunchRank(a) - lunchRank(b),
-  signed: (a, b) => Number(b.signed) - Number(a.signed),
-};
-const arrivalRank = (r: Registration) => (r.admitted ? 0 : r.refused ? 1 : 2);
-const arrivalTime = (r: Registration) => r.admitted?.at ?? r.refused?.at ?? '';
-const lunchRank = (r: Registration) => (!r.lunch ? 2 : r.lunchPaid ? 0 : 1);
-
 /**
  * The registrations as a table for a laptop (a list of cards on a phone):
  * who has arrived, when and where, or why they were refused; lunch and the
- * charter. Filtering is the server's, sorting and paging are ours. Actions
+ * charter. Filtering, sorting and paging are the server's (a page of fifty
+ * is what travels, not 100,000 people): each column orders the rows as the
+ * server's `sort` does (ties by name, so that a page never reshuffles). Actions
  * are in each row's menu, the destructive ones behind a confirmation.
  */
 export function Registrations(props: {
@@ -48,6 +33,7 @@ export function Registrations(props: {
   const [lunch, setLunch] = useState('');
   const [arrival, setArrival] = useState('');
   const [list, setList] = useState<Registration[] | null>(null);
+  const [total, setTotal] = useState(0);
   const [sort, setSort] = useState<{ key: SortKey; ascending: boolean }>({ key: 'name', ascending: true });
   const [page, setPage] = useState(0);
   const [menu, setMenu] = useState<string | null>(null);
@@ -58,20 +44,32 @@ export function Registrations(props: {
   useEffect(() => {
     let live = true;
     const timer = setTimeout(() => {
-      api.registrations(conferenceId, { q: q.trim(), category, status, lunch, arrival }).then(
-        (found) => {
-          if (!live) return;
-          setError(null);
-          setList(found);
-        },
-        (e: unknown) => live && setError(e),
-      );
+      api
+        .registrationPage(
+          conferenceId,
+          { q: q.trim(), category, status, lunch, arrival },
+          { sort: sort.key, order: sort.ascending ? 'asc' : 'desc', offset: page * PAGE_SIZE, limit: PAGE_SIZE },
+        )
+        .then(
+          (found) => {
+            if (!live) return;
+            setError(null);
+            // A page emptied meanwhile (people erased or filtered out): go to the last one that has rows.
+            if (found.items.length === 0 && found.total > 0 && page > 0) {
+              setPage(Math.ceil(found.total / PAGE_SIZE) - 1);
+              return;
+            }
+            setList(found.items);
+            setTotal(found.total);
+          },
+          (e: unknown) => live && setError(e),
+        );
     }, 250);
     return () => {
       live = false;
       clearTimeout(timer);
     };
-  }, [conferenceId, q, category, status, lunch, arrival, props.refresh, reload]);
+  }, [conferenceId, q, category, status, lunch, arrival, sort, page, props.refresh, reload]);
 
   // A new search or filter starts at the first page; a reload after an action stays where it is.
   useEffect(() => setPage(0), [q, category, status, lunch, arrival, sort]);
@@ -92,16 +90,9 @@ export function Registrations(props: {
     };
   }, [menu]);
 
-  const sorted = useMemo(() => {
-    if (!list) return null;
-    const by = compare[sort.key];
-    const direction = sort.ascending ? 1 : -1;
-    return [...list].sort((a, b) => direction * by(a, b) || compare.name(a, b));
-  }, [list, sort]);
-
-  const pages = sorted ? Math.max(1, Math.ceil(sorted.length / PAGE_SIZE)) : 1;
+  const pages = list ? Math.max(1, Math.ceil(total / PAGE_SIZE)) : 1;
   const current = Math.min(page, pages - 1);
-  const shown = sorted?.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE) ?? [];
+  const shown = list ?? [];
 
   const run = (action: Promise<void>) => {
     setMenu(null);
@@ -181,8 +172,8 @@ export function Registrations(props: {
       </div>
       <ErrorMessage error={error} />
       {list === null && !error ? <p>{t('common.loading')}</p> : null}
-      {list ? <p className="hint">{t('admin.registrationsCount', { count: list.length })}</p> : null}
-      {list?.length === 0 ? <p>{t('admin.noRegistrations')}</p> : null}
+      {list ? <p className="hint">{t('admin.registrationsCount', { count: total })}</p> : null}
+      {list && total === 0 ? <p>{t('admin.noRegistrations')}</p> : null}
       {shown.length > 0 ? (
         <table className="registrations desk-table">
           <thead>
@@ -304,7 +295,7 @@ export function Registrations(props: {
           </tbody>
         </table>
       ) : null}
-      {sorted && pages > 1 ? (
+      {list && pages > 1 ? (
         <nav className="row pager" aria-label={t('desk.pages')}>
           <button type="button" className="btn btn-small" disabled={current === 0} onClick={() => setPage(0)}>
             «
@@ -317,8 +308,8 @@ export function Registrations(props: {
               page: current + 1,
               pages,
               from: current * PAGE_SIZE + 1,
-              to: Math.min(sorted.length, (current + 1) * PAGE_SIZE),
-              total: sorted.length,
+              to: Math.min(total, (current + 1) * PAGE_SIZE),
+              total,
             })}
           </span>
           <button

@@ -42,3 +42,20 @@ describe('normalising text for search', () => {
 
   test('a blank text has no words', () => expect(tokenise('  - ')).toEqual([]));
 });
+
+describe('plain ASCII takes a shorter way to the same text', () => {
+  test('every printable ASCII character, alone and between letters, normalises as through Unicode', () => {
+    const reference = (raw: string) =>
+      raw
+        .normalize('NFD')
+        .replace(/\p{M}+/gu, '')
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}]+/gu, ' ')
+        .trim();
+    for (let code = 0; code < 128; code++) {
+      const c = String.fromCharCode(code);
+      for (const raw of [c, `Ab${c}Cd`, ` ${c}${c}x9 `]) expect(normaliseText(raw)).toBe(reference(raw));
+    }
+    expect(normaliseText('Jean-Louis.O_Brien@Example.ORG')).toBe('jean louis o brien example org');
+  });
+});

@@ -56,8 +56,12 @@ export const withinOneEditOfPrefix = (query: string, word: string): boolean => {
  */
 const MIN_FUZZY_LENGTH = 4;
 
-const wordMatches = (queryWord: string, word: string): boolean =>
-  queryWord.length < MIN_FUZZY_LENGTH ? word.startsWith(queryWord) : withinOneEditOfPrefix(queryWord, word);
+/** Whether a query word may match with one typo (else only as a prefix). */
+export const isFuzzyQueryWord = (queryWord: string): boolean => queryWord.length >= MIN_FUZZY_LENGTH;
+
+/** Whether one normalised query word matches one of an attendee's words: the rule every search applies. */
+export const wordMatches = (queryWord: string, word: string): boolean =>
+  isFuzzyQueryWord(queryWord) ? withinOneEditOfPrefix(queryWord, word) : word.startsWith(queryWord);
 
 /**
  * The words a search can match in these fields: each field's words, plus each

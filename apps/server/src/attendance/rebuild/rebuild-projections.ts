@@ -3,11 +3,13 @@ import { AttendanceProjection } from '../attendance.projection.js';
 import { ProjectionRunner, type Projection } from '../projections/projection-runner.js';
 import { ReadModels } from '../projections/read-models.js';
 import { DoorProjections } from '../../arrivals/door-projections.js';
+import { ArrivalsProjection } from '../../arrivals/arrivals.projection.js';
 
 /** Every projection of the read-models file: a new one is added here and to its module. */
 export const PROJECTIONS: readonly ((readModels: ReadModels) => Projection)[] = [
   (readModels) => new AttendanceProjection(readModels),
   (readModels) => new DoorProjections(readModels),
+  (readModels) => new ArrivalsProjection(readModels),
 ];
 
 export interface RebuildResult {

@@ -18,7 +18,9 @@ import type { Registered } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
 
 /** What a ticket's QR code carries: 144 random bits, URL-safe. Unguessable, so a code cannot be forged. */
-export const newTicketCode = (): string => randomBytes(18).toString('base64url');
+/** 144 random bits (the contract asks for at least 128). */
+export const TICKET_CODE_BYTES = 18;
+export const newTicketCode = (): string => randomBytes(TICKET_CODE_BYTES).toString('base64url');
 
 export class RegisterPersonDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() registrationId?: string;

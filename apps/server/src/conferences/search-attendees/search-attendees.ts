@@ -3,18 +3,20 @@ import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs'
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   CATEGORIES,
-  queryMatcher,
-  searchWords,
   type Category,
   type EntryRefusalReason,
   type Registration,
   type RegistrationStatus,
 } from '@emargement/conference';
 import { ConferenceRegistry } from '../conference-registry.js';
-import { ArrivalsIndex } from '../../arrivals/arrivals-index.js';
+import { ArrivalsIndex, type TicketSummary } from '../../arrivals/arrivals-index.js';
+import { AttendeeDirectory, type ConferenceDirectory } from './attendee-directory.js';
 import { badRequest } from '../../shared/api-error.js';
 import { ARRIVALS, type Arrival, type AttendeeSearch, type RegistrationList } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
+
+export const SORT_KEYS = ['name', 'organisation', 'category', 'status', 'arrival', 'lunch', 'signed'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
 
 export interface RegistrationFilter {
   q?: string;
@@ -24,6 +26,11 @@ export interface RegistrationFilter {
   /** At the door: admitted (an admission stands), not yet admitted, or refused with no admission standing. */
   arrival?: Arrival;
   limit: number;
+  /** Rows skipped before the page (default 0). */
+  offset?: number;
+  /** Without it, the registry's order (registration order). */
+  sort?: SortKey;
+  descending?: boolean;
 }
 
 // The arrival filter's words are the contract's (the organisers' table offers them).
@@ -48,7 +55,15 @@ export interface RegistrationItem {
   signed: boolean;
 }
 
-export class ListRegistrationsQuery extends Query<{ items: RegistrationItem[]; total: number }> {
+export interface RegistrationPage {
+  items: RegistrationItem[];
+  /** Rows matching the filter, on every page. */
+  total: number;
+  offset: number;
+  limit: number;
+}
+
+export class ListRegistrationsQuery extends Query<RegistrationPage> {
   constructor(
     readonly conferenceId: string,
     readonly filter: RegistrationFilter,
@@ -57,59 +72,107 @@ export class ListRegistrationsQuery extends Query<{ items: RegistrationItem[]; t
   }
 }
 
-/** Search words per registration, computed once per registration object (registrations are immutable values). */
-const wordsCache = new WeakMap<Registration, string[]>();
-const wordsOf = (r: Registration): string[] => {
-  let w = wordsCache.get(r);
-  if (!w) {
-    w = searchWords([r.person.firstName, r.person.lastName, r.person.organisation, r.person.email]);
-    wordsCache.set(r, w);
-  }
-  return w;
-};
+interface Row {
+  ordinal: number;
+  registration: Registration;
+  summary: TicketSummary;
+}
 
+const arrivalRank = (s: TicketSummary): number => (s.admitted ? 0 : s.refused ? 1 : 2);
+const arrivalTime = (s: TicketSummary): string => s.admitted?.at ?? s.refused?.at ?? '';
+const lunchRank = (r: Row): number => (!r.registration.lunch ? 2 : r.summary.lunchPaid ? 0 : 1);
+const text = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** How a column orders its rows, as the organisers' table orders them (ties by name, whatever the direction). */
+const primary = (directory: ConferenceDirectory): Record<Exclude<SortKey, 'name'>, (a: Row, b: Row) => number> => ({
+  organisation: (a, b) => text(directory.organisationKey(a.ordinal), directory.organisationKey(b.ordinal)),
+  category: (a, b) => text(a.registration.category, b.registration.category),
+  status: (a, b) => text(a.registration.status, b.registration.status),
+  // Arrived first, in arrival order; then refused; then nobody seen yet.
+  arrival: (a, b) =>
+    arrivalRank(a.summary) - arrivalRank(b.summary) || text(arrivalTime(a.summary), arrivalTime(b.summary)),
+  lunch: (a, b) => lunchRank(a) - lunchRank(b),
+  signed: (a, b) => Number(b.summary.signatures.size > 0) - Number(a.summary.signatures.size > 0),
+});
+
+/**
+ * The door's search and the organisers' table, from the registry's state and
+ * the arrivals projection, through the in-memory directory (no read of the
+ * store's history per request): the matches come from the search index, the
+ * filters and the order are applied to them, and one page is answered.
+ */
 @QueryHandler(ListRegistrationsQuery)
 export class ListRegistrationsHandler implements IQueryHandler<ListRegistrationsQuery> {
   constructor(
     private readonly registry: ConferenceRegistry,
     private readonly arrivals: ArrivalsIndex,
+    private readonly directories: AttendeeDirectory,
   ) {}
 
-  async execute({ conferenceId, filter }: ListRegistrationsQuery) {
+  async execute({ conferenceId, filter }: ListRegistrationsQuery): Promise<RegistrationPage> {
     const conference = await this.registry.scheduled(conferenceId);
     await this.arrivals.caughtUp();
-    const matches = filter.q?.trim() ? queryMatcher(filter.q) : undefined;
-    const items: RegistrationItem[] = [];
-    let total = 0;
-    for (const r of conference.registrations.values()) {
+    const directory = this.directories.of(conferenceId, conference);
+    const q = filter.q?.trim() ?? '';
+    const offset = filter.offset ?? 0;
+    // By name with no search: the name order is kept, nothing to sort.
+    const byNameAlready = q === '' && filter.sort === 'name';
+    const ordinals = byNameAlready
+      ? filter.descending
+        ? [...directory.nameOrder()].reverse()
+        : directory.nameOrder()
+      : directory.index.search(q);
+    const rows: Row[] = [];
+    const filtered =
+      filter.category !== undefined ||
+      filter.status !== undefined ||
+      filter.lunch !== undefined ||
+      filter.arrival !== undefined;
+    // Nothing to filter or sort: the matches are the rows, and only the page's are read.
+    const sorting = filter.sort !== undefined && !byNameAlready;
+    const needed = filtered || sorting ? ordinals.length : offset + filter.limit;
+    for (let i = 0; i < ordinals.length && rows.length < needed; i++) {
+      const ordinal = ordinals[i]!;
+      const r = conference.registrations.get(directory.index.keyAt(ordinal));
+      if (r === undefined) continue;
       if (filter.category && r.category !== filter.category) continue;
       if (filter.status && r.status !== filter.status) continue;
       if (filter.lunch !== undefined && r.lunch !== filter.lunch) continue;
-      if (matches && !matches(wordsOf(r))) continue;
       const summary = this.arrivals.summary(r.registrationId);
       if (filter.arrival === 'arrived' && summary.admitted === null) continue;
       if (filter.arrival === 'not_arrived' && summary.admitted !== null) continue;
       if (filter.arrival === 'refused' && (summary.admitted !== null || summary.refused === null)) continue;
-      total += 1;
-      if (items.length >= filter.limit) continue;
-      items.push({
-        registrationId: r.registrationId,
-        firstName: r.person.firstName,
-        lastName: r.person.lastName,
-        email: r.person.email,
-        organisation: r.person.organisation,
-        category: r.category,
-        lunch: r.lunch,
-        lunchPaid: summary.lunchPaid,
-        photoConsent: r.photoConsent,
-        status: r.status,
-        ticketCode: r.ticketCode,
-        admitted: summary.admitted ? { at: summary.admitted.at, door: summary.admitted.door } : null,
-        refused: summary.refused,
-        signed: summary.signatures.size > 0,
-      });
+      rows.push({ ordinal, registration: r, summary });
     }
-    return { items, total };
+    if (sorting && filter.sort !== undefined) {
+      const ranks = directory.nameRank();
+      const byName = (a: Row, b: Row): number => ranks[a.ordinal]! - ranks[b.ordinal]!;
+      const direction = filter.descending ? -1 : 1;
+      const by = filter.sort === 'name' ? byName : primary(directory)[filter.sort];
+      rows.sort((a, b) => direction * by(a, b) || byName(a, b));
+    }
+    const items = rows.slice(offset, offset + filter.limit).map(({ registration: r, summary }) => ({
+      registrationId: r.registrationId,
+      firstName: r.person.firstName,
+      lastName: r.person.lastName,
+      email: r.person.email,
+      organisation: r.person.organisation,
+      category: r.category,
+      lunch: r.lunch,
+      lunchPaid: summary.lunchPaid,
+      photoConsent: r.photoConsent,
+      status: r.status,
+      ticketCode: r.ticketCode,
+      admitted: summary.admitted ? { at: summary.admitted.at, door: summary.admitted.door } : null,
+      refused: summary.refused,
+      signed: summary.signatures.size > 0,
+    }));
+    return {
+      items,
+      total: filtered || sorting ? rows.length : ordinals.length,
+      offset,
+      limit: filter.limit,
+    };
   }
 }
 
@@ -125,6 +188,17 @@ const parseLimit = (v: string | undefined, max: number): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw badRequest('validation_failed', 'limit must be a positive integer');
   return Math.min(n, max);
+};
+
+const parseOffset = (v: string | undefined): number => {
+  if (v === undefined || v === '') return 0;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) {
+    throw badRequest('validation_failed', 'offset must be a non-negative integer', [
+      { field: 'offset', message: 'a non-negative integer' },
+    ]);
+  }
+  return n;
 };
 
 @ApiTags('registrations')
@@ -154,7 +228,11 @@ export class SearchAttendeesController {
 
   @Get('registrations')
   @ApiQuery({ name: 'arrival', required: false, enum: ARRIVALS })
-  @ApiAnswer(200, 'RegistrationList', { errors: [404] })
+  @ApiQuery({ name: 'limit', required: false, description: 'rows in the page (without it: every row)' })
+  @ApiQuery({ name: 'offset', required: false, description: 'rows skipped before the page (default 0)' })
+  @ApiQuery({ name: 'sort', required: false, enum: SORT_KEYS, description: 'without it: registration order' })
+  @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'] })
+  @ApiAnswer(200, 'RegistrationList', { errors: [400, 404] })
   async registrations(
     @Param('cid', ParseUUIDPipe) cid: string,
     @QueryParam('q') q?: string,
@@ -163,7 +241,18 @@ export class SearchAttendeesController {
     @QueryParam('lunch') lunch?: string,
     @QueryParam('arrival') arrival?: string,
     @QueryParam('limit') limit?: string,
+    @QueryParam('offset') offset?: string,
+    @QueryParam('sort') sort?: string,
+    @QueryParam('order') order?: string,
   ): Promise<RegistrationList> {
+    if (sort && !(SORT_KEYS as readonly string[]).includes(sort)) {
+      throw badRequest('validation_failed', `sort must be one of ${SORT_KEYS.join(', ')}`, [
+        { field: 'sort', message: `one of ${SORT_KEYS.join(', ')}` },
+      ]);
+    }
+    if (order && order !== 'asc' && order !== 'desc') {
+      throw badRequest('validation_failed', 'order must be asc or desc', [{ field: 'order', message: 'asc or desc' }]);
+    }
     if (arrival && !(ARRIVALS as readonly string[]).includes(arrival)) {
       throw badRequest('validation_failed', `arrival must be one of ${ARRIVALS.join(', ')}`);
     }
@@ -180,7 +269,10 @@ export class SearchAttendeesController {
         ...(status ? { status: status as RegistrationStatus } : {}),
         ...(parseBool(lunch) !== undefined ? { lunch: parseBool(lunch)! } : {}),
         ...(arrival ? { arrival: arrival as Arrival } : {}),
+        ...(sort ? { sort: sort as SortKey, descending: order === 'desc' } : {}),
+        // Without a limit, everything at once, as before pages (the old clients' call).
         limit: parseLimit(limit, 100_000),
+        offset: parseOffset(offset),
       }),
     );
   }

@@ -1,0 +1,218 @@
+import type Database from 'better-sqlite3';
+import type { EventFilter, RecordedEvent } from '@emargement/event-store';
+import type { ArrivalEvent, EntryRefusalReason } from '@emargement/conference';
+import type { Projection } from '../attendance/projections/projection-runner.js';
+import type { ReadModels } from '../attendance/projections/read-models.js';
+
+/** Bump with any change to the fold or the rows below: the projection is then rebuilt from the start. */
+const VERSION = 'arrivals-1';
+
+const TYPES = ['AttendeeAdmitted', 'EntryRefused', 'AdmissionUndone', 'LunchPaid', 'CharterSigned', 'SignatureVoided'];
+export const ARRIVALS_FILTER: EventFilter = { filterOn: 'eventType', prefixes: TYPES };
+
+export interface TicketSummary {
+  admitted: { at: string; door: string; scanId: string } | null;
+  /** The last refusal at a door (by scan time), whatever came after: the organisers' table shows it when no admission stands. */
+  refused: { at: string; door: string; reason: EntryRefusalReason } | null;
+  lunchPaid: boolean;
+  /** Standing (not voided) charter signatures, by id. */
+  signatures: ReadonlySet<string>;
+}
+
+export interface ScanRow {
+  conferenceId: string;
+  registrationId: string | null;
+}
+
+/** The two charter events the projection keeps (whether a person has signed), not the charter's own fold. */
+type SignatureEvent =
+  | { type: 'CharterSigned'; data: { registrationId: string; signatureId: string } }
+  | { type: 'SignatureVoided'; data: { registrationId: string; signatureId: string } };
+
+interface StoredSummary {
+  admitted: TicketSummary['admitted'];
+  refused: TicketSummary['refused'];
+  lunchPaid: boolean;
+  signatures: string[];
+}
+
+export const NOTHING: TicketSummary = Object.freeze({
+  admitted: null,
+  refused: null,
+  lunchPaid: false,
+  signatures: new Set<string>(),
+});
+
+const toStored = (t: TicketSummary): StoredSummary => ({
+  admitted: t.admitted,
+  refused: t.refused,
+  lunchPaid: t.lunchPaid,
+  signatures: [...t.signatures],
+});
+const fromStored = (s: StoredSummary): TicketSummary => ({
+  admitted: s.admitted,
+  refused: s.refused,
+  lunchPaid: s.lunchPaid,
+  signatures: new Set(s.signatures),
+});
+
+/**
+ * Arrivals per ticket, as the organisers' table, the export, the tickets and
+ * the signatories' list need them (who is in, who was refused and why, who
+ * has paid for lunch, who has signed a charter), and which scan belongs to
+ * which ticket (for undo). A checkpointed projection (ADR 006): rows and
+ * checkpoint in `read-models.sqlite`, committed together.
+ *
+ * No personal data: ids, doors, times, reason codes. Readers see only
+ * committed state: `apply` writes to a pending layer that `committed` makes
+ * visible, so a transaction that fails (and is folded again) never showed.
+ * Summaries are values: a change replaces the ticket's object.
+ */
+export class ArrivalsProjection implements Projection {
+  readonly name = 'arrivals';
+  readonly version = VERSION;
+  readonly filter = ARRIVALS_FILTER;
+
+  private tickets = new Map<string, TicketSummary>();
+  private scans = new Map<string, ScanRow>();
+  private readonly pendingTickets = new Map<string, TicketSummary>();
+  private readonly pendingScans = new Map<string, ScanRow>();
+  private putTicket: Database.Statement<[string, string]> | undefined;
+  private putScan: Database.Statement<[string, string, string | null]> | undefined;
+
+  constructor(private readonly readModels: ReadModels) {}
+
+  private get db(): Database.Database {
+    return this.readModels.db;
+  }
+
+  migrate(): void {
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS arrival_tickets (
+        registration_id TEXT PRIMARY KEY,
+        summary         TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS arrival_scans (
+        scan_id         TEXT PRIMARY KEY,
+        conference_id   TEXT NOT NULL,
+        registration_id TEXT
+      )`);
+    this.putTicket = this.db.prepare(
+      `INSERT INTO arrival_tickets (registration_id, summary) VALUES (?, ?)
+       ON CONFLICT (registration_id) DO UPDATE SET summary = excluded.summary`,
+    );
+    this.putScan = this.db.prepare(
+      `INSERT INTO arrival_scans (scan_id, conference_id, registration_id) VALUES (?, ?, ?)
+       ON CONFLICT (scan_id) DO NOTHING`,
+    );
+  }
+
+  reset(): void {
+    this.db.exec('DROP TABLE IF EXISTS arrival_tickets; DROP TABLE IF EXISTS arrival_scans');
+    this.migrate();
+  }
+
+  load(): void {
+    this.tickets = new Map();
+    this.scans = new Map();
+    this.pendingTickets.clear();
+    this.pendingScans.clear();
+    const tickets = this.db.prepare<[], { registration_id: string; summary: string }>(
+      'SELECT registration_id, summary FROM arrival_tickets',
+    );
+    for (const r of tickets.iterate())
+      this.tickets.set(r.registration_id, fromStored(JSON.parse(r.summary) as StoredSummary));
+    const scans = this.db.prepare<[], { scan_id: string; conference_id: string; registration_id: string | null }>(
+      'SELECT scan_id, conference_id, registration_id FROM arrival_scans',
+    );
+    for (const r of scans.iterate()) {
+      this.scans.set(r.scan_id, { conferenceId: r.conference_id, registrationId: r.registration_id });
+    }
+  }
+
+  apply(event: RecordedEvent): void {
+    const e = { type: event.type, data: event.data } as ArrivalEvent | SignatureEvent;
+    switch (e.type) {
+      case 'CharterSigned':
+      case 'SignatureVoided': {
+        const t = this.ticket(e.data.registrationId);
+        const signatures = new Set(t.signatures);
+        if (e.type === 'CharterSigned') signatures.add(e.data.signatureId);
+        else signatures.delete(e.data.signatureId);
+        this.pendingTickets.set(e.data.registrationId, { ...t, signatures });
+        return;
+      }
+      case 'AttendeeAdmitted': {
+        const { scanId, conferenceId, registrationId, scannedAt: at, door } = e.data;
+        this.rememberScan(scanId, { conferenceId, registrationId });
+        const t = this.ticket(registrationId);
+        // Doors that worked offline may each have let the person in: the earliest scan is the admission.
+        if (t.admitted === null || Date.parse(at) < Date.parse(t.admitted.at)) {
+          this.pendingTickets.set(registrationId, { ...t, admitted: { at, door, scanId } });
+        }
+        return;
+      }
+      case 'EntryRefused': {
+        const { scanId, conferenceId, registrationId, scannedAt: at, door, reason } = e.data;
+        this.rememberScan(scanId, { conferenceId, registrationId });
+        if (registrationId === null) return;
+        const t = this.ticket(registrationId);
+        if (t.refused === null || Date.parse(at) >= Date.parse(t.refused.at)) {
+          this.pendingTickets.set(registrationId, { ...t, refused: { at, door, reason } });
+        }
+        return;
+      }
+      case 'AdmissionUndone': {
+        const t = this.ticket(e.data.registrationId);
+        if (t.admitted?.scanId === e.data.scanId)
+          this.pendingTickets.set(e.data.registrationId, { ...t, admitted: null });
+        return;
+      }
+      case 'LunchPaid': {
+        const t = this.ticket(e.data.registrationId);
+        if (!t.lunchPaid) this.pendingTickets.set(e.data.registrationId, { ...t, lunchPaid: true });
+        return;
+      }
+      case 'ScanConflicted':
+      case 'ConflictAcknowledged':
+        return; // not subscribed to (the filter): the conflicts have a read model of their own
+      default: {
+        const unknown: never = e;
+        throw new Error(`Unexpected event ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  private ticket(registrationId: string): TicketSummary {
+    return this.pendingTickets.get(registrationId) ?? this.tickets.get(registrationId) ?? NOTHING;
+  }
+
+  private rememberScan(scanId: string, row: ScanRow): void {
+    // A scan id is recorded once; the first event that names it is the one that counts.
+    if (!this.pendingScans.has(scanId) && !this.scans.has(scanId)) this.pendingScans.set(scanId, row);
+  }
+
+  persist(): void {
+    const putTicket = this.putTicket;
+    const putScan = this.putScan;
+    if (putTicket === undefined || putScan === undefined) throw new Error('arrivals: migrate() first');
+    for (const [id, t] of this.pendingTickets) putTicket.run(id, JSON.stringify(toStored(t)));
+    for (const [id, s] of this.pendingScans) putScan.run(id, s.conferenceId, s.registrationId);
+  }
+
+  committed(): void {
+    for (const [id, t] of this.pendingTickets) this.tickets.set(id, t);
+    for (const [id, s] of this.pendingScans) this.scans.set(id, s);
+    this.pendingTickets.clear();
+    this.pendingScans.clear();
+  }
+
+  /** Committed state only. */
+  summary(registrationId: string): TicketSummary {
+    return this.tickets.get(registrationId) ?? NOTHING;
+  }
+
+  scan(scanId: string): ScanRow | undefined {
+    return this.scans.get(scanId);
+  }
+}
