@@ -37,6 +37,8 @@ export interface AggregateCacheOptions<S, E> {
 export class AggregateCache<C, E extends StoredEvent, S, O, R extends string> {
   private readonly cache = new Map<string, { state: S; revision: bigint }>();
   private readonly inflight = new Map<string, Promise<Loaded<S>>>();
+  /** The last queued command of each aggregate (it settles, never rejects, when that command is done). */
+  private readonly queues = new Map<string, Promise<void>>();
   private readonly advance: (state: S, events: readonly E[]) => S;
 
   constructor(
@@ -89,8 +91,36 @@ export class AggregateCache<C, E extends StoredEvent, S, O, R extends string> {
     this.options.onFolded?.(id, events, state, cached === undefined);
   }
 
-  /** read → fold → decide → append, on the cached state (see `runDecider`). */
+  /**
+   * read → fold → decide → append, on the cached state (see `runDecider`),
+   * one command at a time per aggregate in this process. Without the queue,
+   * commands racing on one aggregate all decide on the same revision and all
+   * but one lose the append and start again; under a steady stream of them
+   * (8 integrations registering into one conference) a command could lose
+   * every one of its attempts, which the EventStoreDB adapter's slower round
+   * trip made happen (answered 500). Queued, they never conflict with each
+   * other; a conflict is then another instance's write, which the retry takes.
+   */
   async run<Out extends O>(id: string, command: C | ((state: S) => C), metadata: Metadata): Promise<RunResult<E, Out>> {
+    const previous = this.queues.get(id);
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = previous ? previous.then(() => mine) : mine;
+    this.queues.set(id, tail);
+    try {
+      if (previous) await previous;
+      return await this.runNow<Out>(id, command, metadata);
+    } finally {
+      release();
+      if (this.queues.get(id) === tail) this.queues.delete(id);
+    }
+  }
+
+  private async runNow<Out extends O>(
+    id: string,
+    command: C | ((state: S) => C),
+    metadata: Metadata,
+  ): Promise<RunResult<E, Out>> {
     const result = await runDecider(this.store, this.streamOf(id), this.decider, command, metadata, {
       load: () => this.current(id),
     });
