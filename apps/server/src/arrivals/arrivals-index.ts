@@ -1,24 +1,14 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EventStore } from '@emargement/event-store';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
 import { Readiness } from '../health/readiness.js';
-import { ProjectionRunner } from '../attendance/projections/projection-runner.js';
-import { ReadModels, readModelsPath } from '../attendance/projections/read-models.js';
+import { CheckpointedReadModel, FRESH_WAIT_MS } from '../attendance/projections/checkpointed-read-model.js';
 import { within } from '../shared/within.js';
 import { ARRIVALS_FILTER, ArrivalsProjection, type ScanRow, type TicketSummary } from './arrivals.projection.js';
 
 export type { TicketSummary } from './arrivals.projection.js';
-
-const FRESH_WAIT_MS = 5000;
 
 /**
  * Arrivals per ticket for this instance (who is in, refused, has paid for
@@ -34,55 +24,22 @@ const FRESH_WAIT_MS = 5000;
  * back (at 120,000 registrations and no scan yet, all of them, on every search).
  */
 @Injectable()
-export class ArrivalsIndex implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('ArrivalsIndex');
-  private readonly readModels: ReadModels;
-  private readonly projection: ArrivalsProjection;
-  private readonly runner: ProjectionRunner;
+export class ArrivalsIndex extends CheckpointedReadModel<ArrivalsProjection> {
   /** Every arrival event up to here is known to be at or before the runner's checkpoint. */
   private checkedUpTo = -1n;
 
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(APP_CONFIG) config: AppConfig,
-    private readonly readiness: Readiness,
-  ) {
-    this.readModels = ReadModels.open(readModelsPath(config.dataDir));
-    this.projection = new ArrivalsProjection(this.readModels);
-    this.runner = new ProjectionRunner(store, this.readModels, this.projection, { logger: this.logger });
-  }
-
-  onModuleInit(): void {
-    this.runner.prepare();
-    this.readiness.register({
-      name: 'arrivals-projection',
-      check: () => {
-        const st = this.runner.status();
-        const detail = { arrivals: { position: st.position?.toString() ?? null, caughtUp: st.caughtUp } };
-        return st.caughtUp
-          ? { ready: true, detail }
-          : {
-              ready: false,
-              code: 'projections_catching_up',
-              message: `The arrivals projection is catching up with the event store (at ${String(st.position)})`,
-              detail,
-            };
-      },
-    });
-  }
-
-  onApplicationBootstrap(): void {
-    // Not awaited, like the door's: /health/ready stays 503 until it has caught up.
-    this.runner.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.runner.stop();
-    this.readModels.close();
+  constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(APP_CONFIG) config: AppConfig, readiness: Readiness) {
+    super(
+      store,
+      config,
+      readiness,
+      { readiness: 'arrivals-projection', key: 'arrivals', label: 'The arrivals projection is' },
+      (readModels) => new ArrivalsProjection(readModels),
+    );
   }
 
   /** Resolves once every arrival event stored so far is committed (read-your-writes), or after 5 s. */
-  async caughtUp(): Promise<void> {
+  override async caughtUp(): Promise<void> {
     await within(this.reachHead(), FRESH_WAIT_MS);
   }
 
