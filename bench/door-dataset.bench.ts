@@ -13,13 +13,9 @@
  *   3. GET the whole list `--runs` times: wall time per answer, bytes, gzip bytes;
  *   4. cancel 100 registrations, GET the delta since the first cursor.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { createApp } from '../apps/server/src/app.js';
-import { loadConfig } from '../apps/server/src/config/config.js';
-import { AUTH, BENCH_TOKEN, json } from './support.js';
+import { AUTH, benchConference, json, withBenchServer } from './support.js';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -36,25 +32,12 @@ const median = (xs: number[]): number => {
 };
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(os.tmpdir(), 'emargement-bench-dataset-'));
-  const app = await createApp(loadConfig({ DATA_DIR: dataDir, PORT: '0', ADMIN_TOKEN: BENCH_TOKEN }), {
-    logger: false,
-  });
-  try {
-    await app.listen(0, '127.0.0.1');
-    const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    const api = `${base}/api`;
-    const { conferenceId: cid } = await json<{ conferenceId: string }>('POST', `${api}/conferences`, {
-      name: 'Bench',
-      venue: 'Bercy',
-      startsAt: '2014-09-19T09:30:00+02:00',
-      endsAt: '2014-09-19T16:30:00+02:00',
-      timezone: 'Europe/Paris',
-      capacity: registrations,
-      idCheckRequired: true,
-      lunch: { priceCents: 2000, currency: 'EUR' },
-      doors: ['Accueil principal', 'Accueil presse'],
-    });
+  return withBenchServer('dataset', async ({ base, api }) => {
+    const { conferenceId: cid } = await json<{ conferenceId: string }>(
+      'POST',
+      `${api}/conferences`,
+      benchConference(registrations),
+    );
     const csv = [
       'first_name,last_name,email,organisation,category,lunch,photo_consent',
       ...Array.from(
@@ -117,10 +100,7 @@ async function main(): Promise<void> {
       node: process.version,
     };
     console.log(JSON.stringify(result, null, 2));
-  } finally {
-    await app.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 await main().catch((error: unknown) => {

@@ -20,13 +20,10 @@
  *      of 50 (`?limit=50&offset=`, sorted by name or by arrival as the
  *      organisers' table asks), time and bytes.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
-import { join } from 'node:path';
-import { createApp } from '../apps/server/src/app.js';
-import { loadConfig } from '../apps/server/src/config/config.js';
-import { AUTH, BENCH_TOKEN, json } from './support.js';
+import { AUTH, benchConference, json, withBenchServer } from './support.js';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -79,25 +76,12 @@ async function timed(url: string): Promise<{ ms: number; bytes: number; body: st
 }
 
 async function runSize(registrations: number): Promise<unknown> {
-  const dataDir = mkdtempSync(join(os.tmpdir(), 'emargement-bench-registrations-'));
-  const app = await createApp(loadConfig({ DATA_DIR: dataDir, PORT: '0', ADMIN_TOKEN: BENCH_TOKEN }), {
-    logger: false,
-  });
-  try {
-    await app.listen(0, '127.0.0.1');
-    const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    const api = `${base}/api`;
-    const { conferenceId: cid } = await json<{ conferenceId: string }>('POST', `${api}/conferences`, {
-      name: 'Bench',
-      venue: 'Bercy',
-      startsAt: '2014-09-19T09:30:00+02:00',
-      endsAt: '2014-09-19T16:30:00+02:00',
-      timezone: 'Europe/Paris',
-      capacity: registrations,
-      idCheckRequired: true,
-      lunch: { priceCents: 2000, currency: 'EUR' },
-      doors: ['Accueil principal', 'Accueil presse'],
-    });
+  return withBenchServer('registrations', async ({ base, api }) => {
+    const { conferenceId: cid } = await json<{ conferenceId: string }>(
+      'POST',
+      `${api}/conferences`,
+      benchConference(registrations),
+    );
     const people: Person[] = Array.from({ length: registrations }, () => ({ first: pick(FIRST), last: lastName() }));
     const csv = [
       'first_name,last_name,email,organisation,category,lunch,photo_consent',
@@ -195,10 +179,7 @@ async function runSize(registrations: number): Promise<unknown> {
         firstPage50ByArrival: { ms: ms(byArrival.ms), bytes: byArrival.bytes },
       },
     };
-  } finally {
-    await app.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function main(): Promise<void> {
