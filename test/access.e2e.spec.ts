@@ -56,6 +56,7 @@ const EXPECTED: [string, string, Role[]][] = [
   ['GET', '/api/conferences/{cid}/charters/{chid}/signatures/{signatureId}/receipt', [O, 'kiosk']],
   ['GET', '/api/charter-seal/root.crt', ALL],
   ['GET', '/api/conferences/{cid}/attendance', [O, 'display']],
+  ['GET', '/api/backups', [O]],
 ];
 const FEED: Role[] = [O, 'display'];
 

@@ -10,6 +10,7 @@ import { TicketsModule } from './conferences/tickets/tickets.module.js';
 import { AttendanceModule } from './attendance/attendance.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
+import { BackupModule } from './backup/backup.module.js';
 
 @Module({})
 export class AppModule {
@@ -22,6 +23,7 @@ export class AppModule {
         EventStoreModule,
         AuthModule,
         HealthModule,
+        BackupModule,
         ConferencesModule,
         CharterModule,
         TicketsModule,

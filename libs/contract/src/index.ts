@@ -37,7 +37,7 @@ import {
 } from './conferences.js';
 import { DeviceListSchema, DeviceSchema, EnrolledDeviceSchema, PrincipalSchema } from './devices.js';
 import { ApiErrorSchema } from './errors.js';
-import { LiveSchema, ReadySchema } from './health.js';
+import { BackupStatusSchema, LiveSchema, ReadySchema } from './health.js';
 import { HistorySchema, PersonalDataErasedSchema, PersonExportSchema } from './privacy.js';
 
 export * from './schema.js';
@@ -89,5 +89,6 @@ export const CONTRACT_SCHEMAS = {
   History: HistorySchema,
   Live: LiveSchema,
   Ready: ReadySchema,
+  BackupStatus: BackupStatusSchema,
 } as const;
 export type ContractSchemaName = keyof typeof CONTRACT_SCHEMAS;

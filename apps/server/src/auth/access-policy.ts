@@ -64,6 +64,8 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Role[]>> = {
   'GET /api/conferences/:cid/charters/:chid/signatures/:signatureId/receipt': [O, 'kiosk'],
   // the root that sealed charters chain to: no secret, any device may hand it on
   'GET /api/charter-seal/root.crt': ANY,
+  // backups of the embedded store: where they go is the organisers' business
+  'GET /api/backups': [O],
   // live attendance (the socket.io feed: see FEED_ROLES)
   'GET /api/conferences/:cid/attendance': [O, 'display'],
 };

@@ -45,6 +45,20 @@ export interface AppConfig {
   charterSigning?: CharterSigningConfig;
   /** `postgres://…`: the personal-data keys in PostgreSQL, shared by every instance (ADR 007); unset: `DATA_DIR/keys.sqlite`. */
   personalKeysUrl: string | undefined;
+  /** Continuous backups of the embedded store (BACKUP_DIR, BACKUP_EVERY, BACKUP_KEEP, BACKUP_MAX_AGE_DAYS); off when BACKUP_DIR is unset. */
+  backup: BackupConfig | undefined;
+}
+
+/** Where and how often the server backs up its embedded store (issue 28, README « Backups »). */
+export interface BackupConfig {
+  /** A folder on another disk or a USB stick: each backup is a folder of its own in it, beside the erasure journal. */
+  dir: string;
+  /** Seconds between backups; a backup is taken only when something was recorded since the last one. */
+  everySeconds: number;
+  /** How many backups to keep (the newest). */
+  keep: number;
+  /** Backups older than this are deleted whatever `keep` says: an erased person's key must not outlive the delay promised (ADR 007). */
+  maxAgeDays: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -194,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (httpPort === port) throw new ConfigError('HTTP_PORT', `must differ from PORT (${port})`);
   }
   const personalKeysUrl = loadPersonalKeysUrl(env);
+  const backup = loadBackup(env, eventStore, personalKeysUrl);
   return {
     port,
     dataDir: resolve(dataDirText),
@@ -210,6 +225,56 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     httpPort,
     ...loadCharterSigning(env),
     personalKeysUrl,
+    backup,
+  };
+}
+
+function wholeNumber(env: NodeJS.ProcessEnv, variable: string, fallback: number, min: number, max: number): number {
+  const text = env[variable]?.trim() || String(fallback);
+  if (!/^\d{1,9}$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new ConfigError(
+      variable,
+      `must be a whole number from ${min} to ${max}, got ${JSON.stringify(env[variable])}`,
+    );
+  }
+  return Number(text);
+}
+
+/**
+ * BACKUP_DIR turns continuous backups on. They copy the embedded store (the
+ * SQLite events and keys): with EventStoreDB, or with the keys in PostgreSQL,
+ * those are backed up with their own tools, and a setting that would back up
+ * nothing stops the start rather than give a false sense of safety.
+ */
+function loadBackup(
+  env: NodeJS.ProcessEnv,
+  eventStore: EventStoreKind,
+  personalKeysUrl: string | undefined,
+): BackupConfig | undefined {
+  const dirText = env.BACKUP_DIR?.trim() || undefined;
+  if (dirText === undefined) {
+    for (const variable of ['BACKUP_EVERY', 'BACKUP_KEEP', 'BACKUP_MAX_AGE_DAYS']) {
+      if (env[variable]?.trim()) throw new ConfigError(variable, 'is set but BACKUP_DIR is not');
+    }
+    return undefined;
+  }
+  if (eventStore !== 'sqlite') {
+    throw new ConfigError(
+      'BACKUP_DIR',
+      'backs up the embedded store: it needs EVENT_STORE=sqlite (back EventStoreDB up with its own tools)',
+    );
+  }
+  if (personalKeysUrl !== undefined) {
+    throw new ConfigError(
+      'BACKUP_DIR',
+      'backs up DATA_DIR/keys.sqlite: with PERSONAL_KEYS_URL, back PostgreSQL up with its own tools',
+    );
+  }
+  return {
+    dir: resolve(dirText),
+    everySeconds: wholeNumber(env, 'BACKUP_EVERY', 300, 1, 86_400),
+    keep: wholeNumber(env, 'BACKUP_KEEP', 24, 1, 10_000),
+    maxAgeDays: wholeNumber(env, 'BACKUP_MAX_AGE_DAYS', 30, 1, 3_650),
   };
 }
 

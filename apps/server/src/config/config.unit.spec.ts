@@ -51,6 +51,15 @@ describe('loadConfig', () => {
     [{ TLS: 'local', HTTP_PORT: '3000' }, 'HTTP_PORT'],
     [{ PERSONAL_KEYS_URL: 'mysql://u:p@db/keys' }, 'PERSONAL_KEYS_URL'],
     [{ PERSONAL_KEYS_URL: 'keys.sqlite' }, 'PERSONAL_KEYS_URL'],
+    [{ BACKUP_EVERY: '60' }, 'BACKUP_EVERY'],
+    [{ BACKUP_DIR: '/mnt/usb', BACKUP_EVERY: '0' }, 'BACKUP_EVERY'],
+    [{ BACKUP_DIR: '/mnt/usb', BACKUP_KEEP: 'all' }, 'BACKUP_KEEP'],
+    [{ BACKUP_DIR: '/mnt/usb', BACKUP_MAX_AGE_DAYS: '-1' }, 'BACKUP_MAX_AGE_DAYS'],
+    [
+      { BACKUP_DIR: '/mnt/usb', EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://h:2113' },
+      'BACKUP_DIR',
+    ],
+    [{ BACKUP_DIR: '/mnt/usb', PERSONAL_KEYS_URL: 'postgres://u@h/d' }, 'BACKUP_DIR'],
   ])('%j is refused naming %s', (env, variable) => {
     let error: unknown;
     try {
@@ -69,6 +78,19 @@ describe('loadConfig', () => {
     expect(loadConfig({ PERSONAL_KEYS_URL: ` ${url} ` }).personalKeysUrl).toBe(url);
     expect(loadConfig({ PERSONAL_KEYS_URL: 'postgresql://u@h/d' }).personalKeysUrl).toBe('postgresql://u@h/d');
     expect(refusal({ PERSONAL_KEYS_URL: 'mysql://u:s3cret@h/d' }).message).not.toContain('s3cret');
+  });
+
+  test('backups: off by default; BACKUP_DIR turns them on, every 300 s, 24 kept, none older than 30 days', () => {
+    expect(loadConfig({}).backup).toBeUndefined();
+    expect(loadConfig({ BACKUP_DIR: '/mnt/usb' }).backup).toEqual({
+      dir: '/mnt/usb',
+      everySeconds: 300,
+      keep: 24,
+      maxAgeDays: 30,
+    });
+    expect(
+      loadConfig({ BACKUP_DIR: '/mnt/usb', BACKUP_EVERY: '60', BACKUP_KEEP: '5', BACKUP_MAX_AGE_DAYS: '7' }).backup,
+    ).toEqual({ dir: '/mnt/usb', everySeconds: 60, keep: 5, maxAgeDays: 7 });
   });
 
   test('security defaults: no ADMIN_TOKEN (one is generated), CORS closed, no proxy trusted', () => {

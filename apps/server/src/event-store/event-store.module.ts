@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_CONFIG } from '../config/config.module.js';
 import { ConfigError, type AppConfig } from '../config/config.js';
+import { applyErasures, journalsFor, readErasures } from '../backup/erasure-journal.js';
 
 /** Injection token for the event-store port. */
 export const EVENT_STORE = Symbol('EVENT_STORE');
@@ -35,6 +36,15 @@ export async function openKeyStore(config: AppConfig): Promise<PersonalKeyStore>
 export async function openEventStore(config: AppConfig): Promise<EventStore> {
   mkdirSync(config.dataDir, { recursive: true });
   const keys = await openKeyStore(config);
+  try {
+    // Before anything reads the store: a person erased after the backup this
+    // DATA_DIR was restored from stays unreadable (issue 28).
+    const erasures = await readErasures(journalsFor(config.dataDir, config.backup?.dir));
+    if (erasures.length > 0) await applyErasures(keys, erasures);
+  } catch (error) {
+    await keys.close();
+    throw error;
+  }
   let inner: EventStore;
   try {
     inner =

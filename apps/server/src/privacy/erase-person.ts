@@ -9,6 +9,7 @@ import { Ctx, eventMetadata, type RequestContext } from '../shared/request-conte
 import { PersonKeys } from './person-data.js';
 import type { PersonalDataErased } from '@emargement/contract';
 import { ApiAnswer } from '../shared/api-answers.js';
+import { Backups } from '../backup/backups.js';
 
 export class ErasePersonDto {
   /** Why (e.g. « demande de la personne du 20/09 »): kept in the log, so it must not name the person. */
@@ -39,6 +40,7 @@ export class ErasePersonHandler implements ICommandHandler<ErasePersonCommand> {
     private readonly registry: ConferenceRegistry,
     private readonly charters: CharterRegistry,
     private readonly keys: PersonKeys,
+    private readonly backups: Backups,
   ) {}
 
   async execute(c: ErasePersonCommand): Promise<EraseOutcome> {
@@ -52,6 +54,12 @@ export class ErasePersonHandler implements ICommandHandler<ErasePersonCommand> {
       eventMetadata(c.ctx),
     );
     await this.keys.forget(c.registrationId, c.reason);
+    // Beside the backups at once, so that restoring one taken before now cannot bring the person back.
+    await this.backups.recordErasure({
+      conferenceId: c.conferenceId,
+      registrationId: c.registrationId,
+      erasedAt: outcome.erasedAt,
+    });
     // Folds read before the key went still hold the names in memory.
     this.charters.forgetAll();
     return outcome;
