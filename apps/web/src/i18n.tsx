@@ -631,6 +631,12 @@ const fr = {
   'desk.charterClosed': 'close',
   'desk.localhostWarning':
     'Attention : ce lien pointe vers {address}, une adresse que seul cet ordinateur peut joindre. Un téléphone ou une tablette ne trouvera pas le serveur : démarrez-le avec PUBLIC_URL (par ex. https://192.168.1.10:3443) ou ouvrez cette page par l’adresse du réseau.',
+  'backup.off':
+    'Sauvegardes continues désactivées : démarrez le serveur avec BACKUP_DIR (une clé USB, un second disque).',
+  'backup.none': 'Sauvegardes continues activées : aucune encore (la première suit le premier enregistrement).',
+  'backup.last': 'Dernière sauvegarde {when}.',
+  'backup.justNow': 'à l’instant',
+  'backup.failed': 'Échec de la sauvegarde {when} : {message}. Les portes continuent ; vérifiez la clé ou le disque.',
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -1256,6 +1262,11 @@ const en: Record<MessageKey, string> = {
   'desk.charterClosed': 'closed',
   'desk.localhostWarning':
     'Warning: this link points to {address}, an address only this computer can reach. A phone or tablet will not find the server: start it with PUBLIC_URL (e.g. https://192.168.1.10:3443) or open this page at its network address.',
+  'backup.off': 'Continuous backups are off: start the server with BACKUP_DIR (a USB stick, a second disk).',
+  'backup.none': 'Continuous backups are on: none yet (the first follows the first record).',
+  'backup.last': 'Last backup {when}.',
+  'backup.justNow': 'just now',
+  'backup.failed': 'Backup failed {when}: {message}. The doors go on; check the stick or the disk.',
 };
 
 export type Lang = 'fr' | 'en';

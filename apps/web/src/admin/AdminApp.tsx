@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, type Conference, type ConferenceSummary, type Registration } from '../api';
 import { AppLinks } from '../app-links';
 import { AuthGate } from '../auth';
+import { BackupNotice } from './BackupNotice';
 import { useLang } from '../i18n';
 import { ErrorMessage, TopBar } from '../shell';
 import { storage } from '../storage';
@@ -103,6 +104,7 @@ function AdminPage() {
         {/* In the page, not the sticky bar: on a phone the bar must stay short. */}
         <AppLinks conferenceId={conference?.conferenceId ?? null} current="admin" />
         <ErrorMessage error={error} />
+        <BackupNotice />
         <div className="row conference-picker">
           <label className="field grow">
             <span>{t('admin.conference')}</span>
