@@ -5,11 +5,12 @@ import { ErasePersonController, ErasePersonHandler } from './erase-person.js';
 import { ExportPersonController, ExportPersonHandler } from './export-person.js';
 import { PersonKeys } from './person-data.js';
 import { PersonHistoryController, PersonHistoryHandler } from './person-history.js';
+import { PersonEvents } from './person-events.js';
 
 /** A person's rights over their data: access (export), erasure, and their story told from the log (history). */
 @Module({
   imports: [ConferencesModule, CharterModule],
   controllers: [ErasePersonController, ExportPersonController, PersonHistoryController],
-  providers: [PersonKeys, ErasePersonHandler, ExportPersonHandler, PersonHistoryHandler],
+  providers: [PersonEvents, PersonKeys, ErasePersonHandler, ExportPersonHandler, PersonHistoryHandler],
 })
 export class PrivacyModule {}
