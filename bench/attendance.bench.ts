@@ -225,6 +225,8 @@ async function feed(root: string): Promise<FeedResult> {
           received.push(r);
           const socket = io(`${server.url}/attendance`, {
             auth: { token: BENCH_TOKEN, conferenceId: cid },
+            // The token on the engine.io handshake too: counted on the device, not on the address (issue 27).
+            extraHeaders: { authorization: `Bearer ${BENCH_TOKEN}` },
             transports: ['websocket'],
             forceNew: true,
             reconnection: false,

@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { bearer, call, startTestServer, type TestServer } from './support/server.js';
 import { conferenceWithCharter, expectStatus, personBody, signatureBody } from './support/data.js';
+import type { EventStore } from '../libs/event-store/src/index.js';
+import { EVENT_STORE } from '../apps/server/src/event-store/event-store.module.js';
+import { PersonEvents, eventsNaming } from '../apps/server/src/privacy/person-events.js';
 
 const MAIN = 'Accueil principal';
 const PRESS = 'Accueil presse';
@@ -299,5 +302,23 @@ describe("a person's history", () => {
     expect(await ids('refused')).toEqual([refused.registrationId]);
     expect(await ids('not_arrived')).toEqual([refused.registrationId, away.registrationId].sort());
     expect((await call(api, 'GET', `/conferences/${fresh.cid}/registrations?arrival=maybe`)).status).toBe(400);
+  });
+
+  // Issue 27: the history and the export read the person's own streams (PersonEvents), not the whole log.
+  test('what is found from the person’s streams is what a scan of the whole log finds, for everyone so far', async () => {
+    const store = server.app.get<symbol, EventStore>(EVENT_STORE);
+    const personEvents = server.app.get(PersonEvents);
+    const people = new Map<string, string>();
+    for (const e of await store.readAll()) {
+      const d = e.data as { registrationId?: unknown; conferenceId?: unknown };
+      if (typeof d.registrationId === 'string' && typeof d.conferenceId === 'string')
+        people.set(d.registrationId, d.conferenceId);
+    }
+    expect(people.size).toBeGreaterThan(5);
+    const ids = (events: { position: bigint }[]) => events.map((e) => e.position.toString());
+    for (const [rid, conferenceId] of people) {
+      const expected = ids(await eventsNaming(store, conferenceId, rid));
+      expect([rid, ids(await personEvents.naming(conferenceId, rid))]).toEqual([rid, expected]);
+    }
   });
 });

@@ -49,14 +49,18 @@ const enrol = async (base: string, role: string, conferenceId?: string) => {
   return res.body as { deviceId: string; token: string };
 };
 
-/** A socket.io handshake on /attendance: connected, or the code the server refused it with. */
-const handshake = (base: string, token: string, conferenceId: string) =>
+/**
+ * A socket.io handshake on /attendance: connected, or the code the server refused it with. `header`: the
+ * token on the engine.io handshake itself too (`Authorization`), as a Node client or a polling browser can send.
+ */
+const handshake = (base: string, token: string, conferenceId: string, header?: string) =>
   new Promise<string>((done) => {
     const socket = io(`${base}/attendance`, {
       auth: { token, conferenceId },
       transports: ['websocket'],
       forceNew: true,
       reconnection: false,
+      ...(header === undefined ? {} : { extraHeaders: { authorization: `Bearer ${header}` } }),
     });
     socket.on('connect', () => {
       socket.close();
@@ -150,5 +154,33 @@ describe('rate limits', () => {
     expect((await anonymous('2001:db8:0:2::1')).status).toBe(401);
     expect((await fetch(polling, { headers: from('2001:db8:0:2::1') })).status).toBe(200);
     expect((await fetch(polling, { headers: from('198.51.100.7') })).status).toBe(200);
+  });
+
+  // Issue 27: a thousand dashboards behind one address (the live feed's benchmark, screens behind a proxy) met
+  // the address's budget of requests without a token, since engine.io's handshake carried none.
+  test('a handshake that carries a device token is counted on that device, once; a stranger’s stays on the address', async () => {
+    server = await startTestServer({
+      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '3',
+      RATE_LIMIT_DISPLAY_PER_MINUTE: '4',
+      AUTH_FAILURES_PER_MINUTE: '1000',
+    });
+    const cid = (await call(`${server.base}/api`, 'POST', '/conferences', conferenceBody)).body.conferenceId as string;
+    const screen = await enrol(server.base, 'display', cid);
+    // Five screens from one address, each with its token on the handshake: the address's budget (3) is not
+    // touched, the device's (4) counts each connection once, not twice.
+    for (let i = 0; i < 4; i++) expect(await handshake(server.base, screen.token, cid, screen.token)).toBe('connected');
+    // The fifth is refused by engine.io itself (a WebSocket client only sees the upgrade fail; polling reads why).
+    const polling = `${server.base}/socket.io/?EIO=4&transport=polling`;
+    const fifth = await fetch(polling, { headers: bearer(screen.token) });
+    expect(fifth.status).toBe(403);
+    expect(await fifth.text()).toContain('rate_limited');
+    // The organiser's screens, from the same address, are the organiser's budget.
+    for (let i = 0; i < 6; i++) expect(await handshake(server.base, ADMIN_TOKEN, cid, ADMIN_TOKEN)).toBe('connected');
+    // A made-up token on the handshake is a stranger: the address's budget.
+    const made = { authorization: 'Bearer made-up-token-0123456789abcdef' };
+    for (let i = 0; i < 3; i++) expect((await fetch(polling, { headers: made })).status).toBe(200);
+    const refused = await fetch(polling, { headers: made });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('rate_limited');
   });
 });

@@ -234,3 +234,95 @@ describe('the built server’s stdout', () => {
     expect(out.split(token!).length - 1).toBe(1);
   });
 });
+
+describe('a stdout that nobody reads', () => {
+  const MAIN = resolve('dist/apps/server/src/main.js');
+  let child: ChildProcess | undefined;
+  let dataDir: string;
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  // Issue 27: the request log was written synchronously, so a pipe whose reader stopped (a log shipper that
+  // hung, a terminal paused) filled after ~100 requests and then stopped the server for as long as it stayed full.
+  test('never stops the server: 1,000 scans are answered while its log waits or is dropped', async () => {
+    if (!existsSync(MAIN)) throw new Error('dist/ is missing: run `npm run build:server` first (npm test does)');
+    dataDir = mkdtempSync(join(tmpdir(), 'emargement-stalled-'));
+    const port = await new Promise<number>((done, fail) => {
+      const probe = createServer();
+      probe.once('error', fail);
+      probe.listen(0, '127.0.0.1', () => {
+        const { port: p } = probe.address() as { port: number };
+        probe.close(() => done(p));
+      });
+    });
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      EVENT_STORE: 'sqlite',
+      ADMIN_TOKEN,
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+    };
+    for (const name of ['TLS', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'PUBLIC_URL']) delete env[name];
+    child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+    // Never read: the pipe (and Node's buffer behind it) fills after a few hundred lines.
+    child.stdout!.pause();
+    const base = `http://127.0.0.1:${port}`;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode})`);
+      const ready = await fetch(`${base}/health/ready`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (ready) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const post = async (path: string, body: unknown, type = 'application/json') => {
+      const res = await fetch(`${base}/api${path}`, {
+        method: 'POST',
+        headers: { ...bearer(ADMIN_TOKEN), 'content-type': type },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const { body: scheduled } = await post('/conferences', { ...conferenceBody, capacity: 2000 });
+    const cid = scheduled.conferenceId as string;
+    const csv = [
+      'first_name,last_name,email,organisation,category,lunch,photo_consent',
+      ...Array.from({ length: 1000 }, (_, i) => `Prénom${i},Nom${i},p${i}@example.org,Org,participant,false,false`),
+    ].join('\n');
+    expect((await post(`/conferences/${cid}/registrations/import`, csv, 'text/csv')).body.created).toBe(1000);
+    const ids: string[] = [];
+    for (let offset = 0; offset < 1000; offset += 50) {
+      const res = await fetch(`${base}/api/conferences/${cid}/registrations?limit=50&offset=${offset}`, {
+        headers: bearer(ADMIN_TOKEN),
+      });
+      const page = (await res.json()) as { items: { registrationId: string }[] };
+      ids.push(...page.items.map((i) => i.registrationId));
+    }
+    expect(ids).toHaveLength(1000);
+    let admitted = 0;
+    const queue = [...ids];
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
+          const scan = await post(`/conferences/${cid}/scans`, {
+            scanId: randomUUID(),
+            registrationId: id,
+            door: 'Accueil',
+          });
+          if (scan.status === 200 && scan.body.result === 'admitted') admitted += 1;
+        }
+      }),
+    );
+    expect(admitted).toBe(1000);
+    expect((await fetch(`${base}/health/live`)).status).toBe(200);
+  }, 120_000);
+});

@@ -17,6 +17,7 @@ import { strictValidationPipe } from './shared/validation.js';
 import type { DestinationStream } from 'pino';
 import { securityHeaders } from './security/headers.js';
 import { CorsPolicy, SecureIoAdapter, corsOptions, refuseForeignPreflights } from './security/cors.js';
+import { DeviceRegistry } from './auth/device-registry.js';
 import { RateLimits } from './security/rate-limit.js';
 import { DeviceRateLimitInterceptor } from './security/device-rate-limit.interceptor.js';
 import { PinoLoggerService, createLogger, httpLogger } from './logging/logger.js';
@@ -96,7 +97,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // Wi-Fi to every door phone: compressed. Nothing there echoes what the
   // caller sent, so compression leaks nothing (BREACH needs a reflected secret).
   app.use(compression({ filter: (req: IncomingMessage) => DOOR_DATASET_ROUTE.test(pathOf(req.url)), threshold: 1024 }));
-  app.useWebSocketAdapter(new SecureIoAdapter(app, cors, config.trustProxy, limits));
+  const devices = app.get(DeviceRegistry);
+  app.useWebSocketAdapter(
+    new SecureIoAdapter(app, cors, config.trustProxy, limits, async (token) => devices.authenticate(token)),
+  );
   app.setGlobalPrefix('api', { exclude: [{ path: 'health/*path', method: RequestMethod.ALL }] });
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ApiErrorFilter());

@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config/config.js';
 import { createApp } from './app.js';
 import { tlsSetupOf } from './tls/https.js';
 import { startupNotes } from './tls/startup-notes.js';
+import { flushLog } from './logging/logger.js';
 
 async function main(): Promise<void> {
   let config;
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
   // Start-up notes (and the generated organiser token, printed once) stay plain lines for the person starting
   // the server, outside the structured log: a secret has no place in a log collector.
   const { info, warnings } = startupNotes(config, tlsSetupOf(app), config.port);
+  // The log is written asynchronously: what it holds goes out first, so the notes come after it.
+  flushLog();
   for (const line of info) process.stdout.write(`${line}\n`);
   for (const line of warnings) process.stderr.write(`Warning: ${line}\n`);
 }

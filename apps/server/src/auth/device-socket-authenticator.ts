@@ -16,7 +16,12 @@ export class DeviceSocketAuthenticator extends SocketAuthenticator {
     super();
   }
 
-  async authenticate(token: string | undefined, conferenceId: string, address: string): Promise<SocketVerdict> {
+  async authenticate(
+    token: string | undefined,
+    conferenceId: string,
+    address: string,
+    countedFor?: string,
+  ): Promise<SocketVerdict> {
     const principal = token === undefined || token.length > 512 ? null : await this.devices.authenticate(token);
     if (principal === null) {
       const verdict = await this.failures.fail(address);
@@ -30,8 +35,9 @@ export class DeviceSocketAuthenticator extends SocketAuthenticator {
     if (principal.conferenceId !== null && principal.conferenceId !== conferenceId.toLowerCase()) {
       return { ok: false, code: 'forbidden', message: 'This device is enrolled for another conference' };
     }
-    // Counted with the device's HTTP requests: a screen stuck reconnecting is held to its role's pace.
-    if (!(await this.limits.device(principal)).allowed) {
+    // Counted with the device's HTTP requests: a screen stuck reconnecting is held to its role's pace
+    // (once: a handshake that carried this device's token was counted when it arrived).
+    if (countedFor !== principal.deviceId && !(await this.limits.device(principal)).allowed) {
       return { ok: false, code: 'rate_limited', message: 'Too many requests from this device; try again later' };
     }
     this.devices.touch(principal.deviceId);

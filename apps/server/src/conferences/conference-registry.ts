@@ -22,6 +22,8 @@ export type RegistryListener = (
   events: readonly ConferenceEvent[],
   state: ConferenceState,
   fresh: boolean,
+  /** The revision of the last of `events` in the conference's stream (they are consecutive). */
+  revision: bigint,
 ) => void;
 
 /**
@@ -49,8 +51,8 @@ export class ConferenceRegistry {
   constructor(@Inject(EVENT_STORE) store: EventStore) {
     this.aggregates = new AggregateCache(store, conferenceStream, conferenceDecider, {
       advance: advanceConference,
-      onFolded: (id, events, state, fresh) => {
-        for (const listener of this.listeners) listener(id, events, state, fresh);
+      onFolded: (id, events, state, fresh, revision) => {
+        for (const listener of this.listeners) listener(id, events, state, fresh, revision);
       },
     });
   }

@@ -80,12 +80,70 @@ export function createLogger(
         }),
       );
     } catch {
-      const logger = pino(options, pino.destination({ dest: 1, sync: true }));
+      const logger = pino(options, stdoutLog());
       logger.warn('pino-pretty is not installed (a production install): the log stays JSON');
       return logger;
     }
   }
-  return pino(options, pino.destination({ dest: 1, sync: true }));
+  return pino(options, stdoutLog());
+}
+
+/**
+ * At most this much of the log waits in memory for a stdout that does not
+ * take it (about 13,000 request lines); beyond, lines are dropped and counted
+ * (`droppedLogLines`) rather than the server stopped or its memory grown
+ * without bound.
+ */
+export const LOG_BUFFER_BYTES = 8 * 1024 * 1024;
+
+let stdout: ReturnType<typeof pino.destination> | undefined;
+let dropped = 0;
+let flushing = false;
+
+/**
+ * The one asynchronous stdout destination of the process (pino's SonicBoom):
+ * each line is handed to the OS off the event loop, lines written meanwhile
+ * are batched into the next write, and a full pipe (EAGAIN) is retried on a
+ * timer, never in a busy wait.
+ */
+function stdoutLog(): ReturnType<typeof pino.destination> {
+  if (stdout === undefined) {
+    stdout = pino.destination({
+      dest: 1,
+      sync: false,
+      maxLength: LOG_BUFFER_BYTES,
+      // A synchronous flush gives up on a full pipe rather than spin (see flushLog).
+      retryEAGAIN: () => !flushing,
+    });
+    stdout.on('drop', () => {
+      dropped += 1;
+    });
+    // A closed stdout (EPIPE) is not a reason to stop admitting people.
+    stdout.on('error', () => undefined);
+    process.once('exit', () => flushLog());
+  }
+  return stdout;
+}
+
+/** Log lines dropped because stdout did not take them (a stalled reader). */
+export const droppedLogLines = (): number => dropped;
+
+/**
+ * Writes out what the log holds, synchronously: before the start-up notes
+ * (so lines keep their order) and when the process exits (a fatal error's
+ * line must reach the supervisor). A stdout that does not take it (a full
+ * pipe) is given up on, never waited for.
+ */
+export function flushLog(): void {
+  if (stdout === undefined) return;
+  flushing = true;
+  try {
+    stdout.flushSync();
+  } catch {
+    // Not ready yet, or stdout refuses (EAGAIN, EPIPE): what is left goes out asynchronously, or not at all.
+  } finally {
+    flushing = false;
+  }
 }
 
 type Device = { deviceId: string; role: string };

@@ -1,13 +1,13 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { Registration } from '@emargement/conference';
-import type { EventStore, RecordedEvent } from '@emargement/event-store';
-import { EVENT_STORE } from '../event-store/event-store.module.js';
+import type { RecordedEvent } from '@emargement/event-store';
 import { ConferenceRegistry } from '../conferences/conference-registry.js';
 import { notFound } from '../shared/api-error.js';
 import type { PersonExport as PersonExportAnswer } from '@emargement/contract';
 import { ApiAnswer } from '../shared/api-answers.js';
+import { PersonEvents } from './person-events.js';
 
 export interface ExportedEvent {
   type: string;
@@ -45,41 +45,23 @@ export class ExportPersonQuery extends Query<PersonExport> {
 }
 
 /**
- * Every stored event of the conference that names the registration, in the
- * order they were recorded: its registration, cancellation and erasure, its
- * ticket's scans and payments, its signatures. Found in the log itself, so
- * that the export and the history (person-history.ts) cannot disagree on
- * what is known about someone.
- */
-export async function eventsNaming(
-  store: EventStore,
-  conferenceId: string,
-  registrationId: string,
-): Promise<RecordedEvent[]> {
-  return (await store.readAll()).filter((e) => {
-    const data = e.data as { registrationId?: unknown; conferenceId?: unknown } | null;
-    return data?.registrationId === registrationId && data.conferenceId === conferenceId;
-  });
-}
-
-/**
  * The right of access: everything held about one person, found in the log
  * itself (every event of the conference that names the registration, with
- * the device and time that caused it), not in a read model that might have
- * left something out.
+ * the device and time that caused it, read from the streams that hold them:
+ * `PersonEvents`), not in a read model that might have left something out.
  */
 @QueryHandler(ExportPersonQuery)
 export class ExportPersonHandler implements IQueryHandler<ExportPersonQuery> {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly registry: ConferenceRegistry,
+    private readonly personEvents: PersonEvents,
   ) {}
 
   async execute({ conferenceId, registrationId }: ExportPersonQuery): Promise<PersonExport> {
     const conference = await this.registry.scheduled(conferenceId);
     const registration = conference.registrations.get(registrationId);
     if (registration === undefined) throw notFound('unknown_registration', `No registration ${registrationId}`);
-    const events = (await eventsNaming(this.store, conferenceId, registrationId)).map(exported);
+    const events = (await this.personEvents.naming(conferenceId, registrationId)).map(exported);
     return {
       exportedAt: new Date().toISOString(),
       conferenceId,

@@ -1,14 +1,12 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
-import { Inject } from '@nestjs/common';
 import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import type { EventStore, RecordedEvent } from '@emargement/event-store';
-import { EVENT_STORE } from '../event-store/event-store.module.js';
+import type { RecordedEvent } from '@emargement/event-store';
 import { ConferenceRegistry } from '../conferences/conference-registry.js';
 import { CharterRegistry } from '../charters/charter-registry.js';
 import { ADMIN_DEVICE_ID, DeviceRegistry } from '../auth/device-registry.js';
 import { notFound } from '../shared/api-error.js';
-import { eventsNaming } from './export-person.js';
+import { PersonEvents } from './person-events.js';
 import type { DocumentKind, History } from '@emargement/contract';
 import { ApiAnswer } from '../shared/api-answers.js';
 
@@ -182,17 +180,17 @@ function detailOf(e: RecordedEvent, charterTitle: (id: string) => string | undef
 @QueryHandler(PersonHistoryQuery)
 export class PersonHistoryHandler implements IQueryHandler<PersonHistoryQuery> {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly registry: ConferenceRegistry,
     private readonly charters: CharterRegistry,
     private readonly devices: DeviceRegistry,
+    private readonly personEvents: PersonEvents,
   ) {}
 
   async execute({ conferenceId, registrationId }: PersonHistoryQuery): Promise<HistoryEntryView[]> {
     const conference = await this.registry.scheduled(conferenceId);
     if (!conference.registrations.has(registrationId))
       throw notFound('unknown_registration', `No registration ${registrationId}`);
-    const events = await eventsNaming(this.store, conferenceId, registrationId);
+    const events = await this.personEvents.naming(conferenceId, registrationId);
 
     const names = new Map((await this.devices.list()).map((d) => [d.deviceId, d.name]));
     const deviceName = (id: string | undefined): string | undefined =>

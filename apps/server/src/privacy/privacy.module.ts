@@ -6,11 +6,12 @@ import { ExportPersonController, ExportPersonHandler } from './export-person.js'
 import { PersonKeys } from './person-data.js';
 import { PersonHistoryController, PersonHistoryHandler } from './person-history.js';
 import { ReplayErasures } from './replay-erasures.js';
+import { PersonEvents } from './person-events.js';
 
 /** A person's rights over their data: access (export), erasure, and their story told from the log (history). */
 @Module({
   imports: [ConferencesModule, CharterModule],
   controllers: [ErasePersonController, ExportPersonController, PersonHistoryController],
-  providers: [PersonKeys, ErasePersonHandler, ExportPersonHandler, PersonHistoryHandler, ReplayErasures],
+  providers: [PersonEvents, PersonKeys, ErasePersonHandler, ExportPersonHandler, PersonHistoryHandler, ReplayErasures],
 })
 export class PrivacyModule {}

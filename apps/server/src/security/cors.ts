@@ -3,6 +3,7 @@ import type { CorsOptions } from '@nestjs/common/interfaces/external/cors-option
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { RateLimitConfig } from '../config/config.js';
 import type { RateLimits } from './rate-limit.js';
 
 /**
@@ -131,6 +132,16 @@ export class SecureIoAdapter extends IoAdapter {
     private readonly policy: CorsPolicy,
     private readonly trustProxy: boolean,
     private readonly limits: RateLimits,
+    /**
+     * The device of a bearer token sent on the handshake itself (`Authorization`,
+     * socket.io's `extraHeaders`), or null. Such a handshake is counted on the
+     * device's budget, not on its address's budget of requests without a token:
+     * a thousand screens behind one address (a venue's proxy, the live feed's
+     * benchmark) are one device's pace, not a stranger's (issue 27).
+     */
+    private readonly handshakeDevice?: (
+      token: string,
+    ) => Promise<{ deviceId: string; role: keyof RateLimitConfig } | null>,
   ) {
     super(app);
   }
@@ -141,6 +152,14 @@ export class SecureIoAdapter extends IoAdapter {
     const policy = this.policy;
     const trustProxy = this.trustProxy;
     const limits = this.limits;
+    const handshakeDevice = this.handshakeDevice;
+    /** The budget a new engine.io session is counted on: its device's when it names a valid token, else its address's. */
+    const verdictOf = async (req: IncomingMessage) => {
+      const token = handshakeDevice ? bearerOf(req.headers.authorization) : undefined;
+      const principal = token === undefined ? null : await handshakeDevice!(token);
+      if (principal === null) return limits.handshake(req);
+      return limits.deviceHandshake(req, principal);
+    };
     return super.createIOServer(port, {
       ...rest,
       ...(policy.open
@@ -154,16 +173,24 @@ export class SecureIoAdapter extends IoAdapter {
             },
           }
         : {}),
-      // Every new engine.io session (polling or WebSocket), before any namespace sees it: the Origin, then the
-      // address's budget of requests without a token (the same key and counter as HTTP's). engine.io answers
+      // Every new engine.io session (polling or WebSocket), before any namespace sees it: the Origin, then a
+      // budget: the device's when the handshake carries its token, else the address's budget of requests
+      // without a token (the same key and counter as HTTP's; an unknown token is a stranger). engine.io answers
       // a refusal 403 with the message; the rate-limited client backs off and reconnects (socket.io's own delay).
       allowRequest: (req, callback) => {
         if (!handshakeAllowed(req, policy, trustProxy)) return callback('origin not allowed', false);
-        limits.handshake(req).then(
+        verdictOf(req).then(
           (verdict) => callback(verdict.allowed ? null : 'rate_limited', verdict.allowed),
           () => callback('rate limit unavailable', false),
         );
       },
     } as IoServerOptions);
   }
+}
+
+/** `Authorization: Bearer <token>` on a handshake: the token, or undefined. */
+function bearerOf(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  const match = value === undefined ? null : /^Bearer ([\x21-\x7e]{1,512})$/i.exec(value.trim());
+  return match?.[1];
 }

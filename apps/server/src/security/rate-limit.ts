@@ -43,6 +43,12 @@ const API = /^\/api(?:\/|$)/i;
 /** The client address of each socket.io handshake, as `RateLimits.handshake` found it (trust-proxy aware). */
 const handshakeAddresses = new WeakMap<IncomingMessage, string>();
 
+/** The device whose budget counted a socket.io handshake that carried its token (see `RateLimits.deviceHandshake`). */
+const handshakeDevices = new WeakMap<IncomingMessage, string>();
+
+/** The device already counted for this handshake request, so that the namespace does not count it twice. */
+export const handshakeCountedFor = (req: IncomingMessage): string | undefined => handshakeDevices.get(req);
+
 /** The client address of a socket's handshake request (`socket.request`), for the namespace's own checks. */
 export const handshakeAddress = (req: IncomingMessage): string | undefined =>
   handshakeAddresses.get(req) ?? req.socket?.remoteAddress;
@@ -146,6 +152,20 @@ export class RateLimits {
     const address = clientAddress(req, this.trustProxy);
     if (address !== undefined) handshakeAddresses.set(req, address);
     return verdict(await this.anonymousStore.increment(clientKey(address)), this.limits.anonymous);
+  }
+
+  /**
+   * An engine.io handshake that carries a valid device token (`Authorization`):
+   * counted on that device's budget, once (the namespace then skips its own count).
+   */
+  async deviceHandshake(
+    req: IncomingMessage,
+    principal: { deviceId: string; role: keyof RateLimitConfig },
+  ): Promise<RateLimitVerdict> {
+    const address = clientAddress(req, this.trustProxy);
+    if (address !== undefined) handshakeAddresses.set(req, address);
+    handshakeDevices.set(req, principal.deviceId);
+    return this.device(principal);
   }
 
   /** A device's socket handshake, counted with its HTTP requests. */

@@ -20,7 +20,8 @@ export interface AggregateCacheOptions<S, E> {
    * fold (an in-memory index of the aggregate keeps itself in step with it).
    * `fresh` is true when the state was folded from the first event.
    */
-  onFolded?: (id: string, events: readonly E[], state: S, fresh: boolean) => void;
+  /** `revision` is the last event's: the events are consecutive in the stream, so each one's revision follows. */
+  onFolded?: (id: string, events: readonly E[], state: S, fresh: boolean, revision: bigint) => void;
 }
 
 /**
@@ -88,7 +89,7 @@ export class AggregateCache<C, E extends StoredEvent, S, O, R extends string> {
   private fold(id: string, cached: { state: S; revision: bigint } | undefined, events: E[], revision: bigint): void {
     const state = cached ? this.advance(cached.state, events) : this.decider.fold(events);
     this.cache.set(id, { state, revision });
-    this.options.onFolded?.(id, events, state, cached === undefined);
+    this.options.onFolded?.(id, events, state, cached === undefined, revision);
   }
 
   /**

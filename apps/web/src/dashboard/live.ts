@@ -67,7 +67,11 @@ export function useLiveAttendance(conferenceId: string | null): LiveAttendance {
     /** The token the last handshake carried: a refusal is about that one, not one set since. */
     let sentToken: string | null = null;
     // The namespace's messages as the contract declares them (`snapshot`, `update`, `revoked`).
+    const handshakeToken = storage.token();
     const socket: Socket<AttendanceServerEvents> = io('/attendance', {
+      // The token on engine.io's own (polling) handshake as well: the screen is then counted on its device's
+      // budget, not on its address's budget of requests without a token (screens behind one proxy address).
+      ...(handshakeToken ? { extraHeaders: { authorization: `Bearer ${handshakeToken}` } } : {}),
       auth: (cb) => {
         const position = last.current?.position ?? null;
         sentToken = storage.token();

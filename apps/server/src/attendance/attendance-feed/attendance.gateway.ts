@@ -5,7 +5,7 @@ import type { AttendanceServerEvents } from '@emargement/contract';
 import { AttendanceReadModel } from '../attendance-read-model.js';
 import { Coalescer } from './coalescer.js';
 import { SocketAuthenticator, type SocketPrincipal } from './socket-authenticator.js';
-import { handshakeAddress } from '../../security/rate-limit.js';
+import { handshakeAddress, handshakeCountedFor } from '../../security/rate-limit.js';
 
 /**
  * At most one `update` per conference per interval (plus the first at once):
@@ -107,7 +107,12 @@ export class AttendanceGateway implements OnGatewayInit<Namespace>, OnGatewayCon
     }
     // The address the handshake's rate limit counted (behind TRUST_PROXY, the client's, not the proxy's).
     const address = handshakeAddress(socket.request) ?? socket.handshake.address;
-    const verdict = await this.authenticator.authenticate(token, conferenceId, address);
+    const verdict = await this.authenticator.authenticate(
+      token,
+      conferenceId,
+      address,
+      handshakeCountedFor(socket.request),
+    );
     if (!verdict.ok) throw new HandshakeError(verdict.code, verdict.message);
     const principal = verdict.principal;
     // A conference scheduled a moment ago may not be projected yet.

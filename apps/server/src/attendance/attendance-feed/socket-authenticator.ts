@@ -13,7 +13,13 @@ export type SocketVerdict =
  * gateway when a device is revoked so that its open sockets are closed.
  */
 export abstract class SocketAuthenticator {
-  abstract authenticate(token: string | undefined, conferenceId: string, address: string): Promise<SocketVerdict>;
+  /** `countedFor`: the device the engine.io handshake was already counted for (its token in `Authorization`). */
+  abstract authenticate(
+    token: string | undefined,
+    conferenceId: string,
+    address: string,
+    countedFor?: string,
+  ): Promise<SocketVerdict>;
   /** Calls `listener` with the id of each device revoked from now on; returns the unsubscribe. */
   abstract onRevoked(listener: (deviceId: string) => void): () => void;
 }

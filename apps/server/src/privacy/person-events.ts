@@ -1,0 +1,146 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { StreamNotFoundError, type EventStore, type RecordedEvent } from '@emargement/event-store';
+import { charterStream } from '@emargement/charter';
+import { conferenceStream, ticketStream, type ConferenceEvent, type ConferenceState } from '@emargement/conference';
+import { EVENT_STORE } from '../event-store/event-store.module.js';
+import { ConferenceRegistry } from '../conferences/conference-registry.js';
+
+/**
+ * The events that name one person (a registration of a conference), found
+ * without reading the whole log (issue 27): at 100,000 registrations the
+ * full scan took 2 s, with the event loop blocked, every door waiting while
+ * an organiser opened a person's page.
+ *
+ * Where a person's events are:
+ * - in the conference's stream (registered, waitlisted, promoted, cancelled,
+ *   erased): their revisions are noted as the conference's registry folds it
+ *   (the registry is folded before any read of a person anyway), and each is
+ *   read alone;
+ * - in their ticket's stream (scans, undos, payments, conflicts and their
+ *   acknowledgements): read whole;
+ * - in the conference's charters (signatures, voids): charter streams are
+ *   small; which charters a conference has is learnt from `CharterPublished`
+ *   events, read once and then only after the last position seen.
+ *
+ * The answer is the same as a scan of the whole log for events whose data
+ * names the registration and the conference (`eventsNaming`), in the log's
+ * order; a test holds the two together.
+ */
+@Injectable()
+export class PersonEvents {
+  /** Conference → registration → revisions in `conference-<id>` of the events naming it. */
+  private readonly revisions = new Map<string, Map<string, bigint[]>>();
+  /** Conference → its charters, and how far `CharterPublished` events were read. */
+  private readonly charters = new Map<string, Set<string>>();
+  private chartersReadTo: bigint | 'start' = 'start';
+  private chartersRead: Promise<void> | undefined;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly registry: ConferenceRegistry,
+  ) {
+    registry.onFolded((conferenceId, events, state, fresh, revision) =>
+      this.folded(conferenceId, events, state, fresh, revision),
+    );
+  }
+
+  private folded(
+    conferenceId: string,
+    events: readonly ConferenceEvent[],
+    _state: ConferenceState,
+    fresh: boolean,
+    last: bigint,
+  ): void {
+    // A fold from the start (first use, or after the cache was dropped) hands over every event so far.
+    if (fresh) this.revisions.set(conferenceId, new Map());
+    const byPerson = this.revisions.get(conferenceId);
+    if (byPerson === undefined) return;
+    const first = last - BigInt(events.length - 1);
+    events.forEach((event, i) => {
+      const id = (event.data as { registrationId?: unknown }).registrationId;
+      if (typeof id !== 'string') return;
+      const list = byPerson.get(id);
+      if (list === undefined) byPerson.set(id, [first + BigInt(i)]);
+      else list.push(first + BigInt(i));
+    });
+  }
+
+  /** Every stored event whose data names `registrationId` of `conferenceId`, in the order they were recorded. */
+  async naming(conferenceId: string, registrationId: string): Promise<RecordedEvent[]> {
+    // Brings the registry (and so the revisions noted here) up to date with the store.
+    await this.registry.current(conferenceId);
+    const byPerson = this.revisions.get(conferenceId);
+    // Not folded from the start while this index listened (it listens from the server's start): the long way.
+    if (byPerson === undefined) return eventsNaming(this.store, conferenceId, registrationId);
+    const found: RecordedEvent[] = [];
+    for (const revision of byPerson.get(registrationId) ?? []) {
+      found.push(
+        ...(await this.store.readStream(conferenceStream(conferenceId), { fromRevision: revision, maxCount: 1 })),
+      );
+    }
+    found.push(...(await this.readWhole(ticketStream(registrationId))));
+    for (const charterId of await this.chartersOf(conferenceId)) {
+      found.push(...(await this.readWhole(charterStream(charterId))));
+    }
+    return found
+      .filter((e) => {
+        const data = e.data as { registrationId?: unknown; conferenceId?: unknown } | null;
+        return data?.registrationId === registrationId && data.conferenceId === conferenceId;
+      })
+      .sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+  }
+
+  private async readWhole(stream: string): Promise<RecordedEvent[]> {
+    try {
+      return await this.store.readStream(stream);
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+  }
+
+  private async chartersOf(conferenceId: string): Promise<Set<string>> {
+    // One reader at a time: two would both read from the same position and add the same charters twice (harmless) but for nothing.
+    this.chartersRead ??= this.readPublished().finally(() => {
+      this.chartersRead = undefined;
+    });
+    await this.chartersRead;
+    return this.charters.get(conferenceId) ?? new Set();
+  }
+
+  private async readPublished(): Promise<void> {
+    // The head first: what is published after it is read too, and read again next time (a set: harmless).
+    const [head] = await this.store.readAll({ direction: 'backwards', maxCount: 1 });
+    const published = await this.store.readAll({
+      fromPosition: this.chartersReadTo,
+      filter: { filterOn: 'eventType', prefixes: ['CharterPublished'] },
+    });
+    for (const e of published) {
+      const data = e.data as { charterId?: unknown; conferenceId?: unknown };
+      if (e.type !== 'CharterPublished' || typeof data.charterId !== 'string' || typeof data.conferenceId !== 'string')
+        continue;
+      let set = this.charters.get(data.conferenceId);
+      if (set === undefined) this.charters.set(data.conferenceId, (set = new Set()));
+      set.add(data.charterId);
+    }
+    if (head !== undefined) this.chartersReadTo = head.position;
+  }
+}
+
+/**
+ * Every stored event of the conference that names the registration, in the
+ * order they were recorded: its registration, cancellation and erasure, its
+ * ticket's scans and payments, its signatures. The whole log read: the
+ * reference that `PersonEvents` (which the export and the history use, and
+ * which reads only the person's streams) is tested against, and its fallback.
+ */
+export async function eventsNaming(
+  store: EventStore,
+  conferenceId: string,
+  registrationId: string,
+): Promise<RecordedEvent[]> {
+  return (await store.readAll()).filter((e) => {
+    const data = e.data as { registrationId?: unknown; conferenceId?: unknown } | null;
+    return data?.registrationId === registrationId && data.conferenceId === conferenceId;
+  });
+}
