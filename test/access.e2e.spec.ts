@@ -56,6 +56,12 @@ const EXPECTED: [string, string, Role[]][] = [
   ['GET', '/api/conferences/{cid}/charters/{chid}/signatures/{signatureId}/receipt', [O, 'kiosk']],
   ['GET', '/api/charter-seal/root.crt', ALL],
   ['GET', '/api/conferences/{cid}/attendance', [O, 'display']],
+  ['POST', '/api/conferences/{cid}/spaces', [O]],
+  ['GET', '/api/conferences/{cid}/spaces', [O, 'door', 'display']],
+  ['GET', '/api/conferences/{cid}/on-site', [O, 'door']],
+  ['POST', '/api/conferences/{cid}/roll-calls', [O, 'door']],
+  ['POST', '/api/conferences/{cid}/roll-calls/{rollCallId}/marks', [O, 'door']],
+  ['GET', '/api/conferences/{cid}/roll-calls/{rollCallId}', [O, 'door']],
 ];
 const FEED: Role[] = [O, 'display'];
 

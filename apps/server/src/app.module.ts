@@ -10,6 +10,7 @@ import { TicketsModule } from './conferences/tickets/tickets.module.js';
 import { AttendanceModule } from './attendance/attendance.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
+import { SpacesModule } from './spaces/spaces.module.js';
 
 @Module({})
 export class AppModule {
@@ -27,6 +28,7 @@ export class AppModule {
         TicketsModule,
         AttendanceModule,
         PrivacyModule,
+        SpacesModule,
       ],
     };
   }

@@ -55,24 +55,17 @@ export interface MovementScan {
   deviceId: string;
 }
 
-export type MovementRefusalReason =
-  | 'not_admitted'
-  | 'space_closed'
-  | 'space_full'
-  | 'not_for_category'
-  | 'lunch_unpaid'
-  | 'already_entered'
-  | 'not_inside';
-
-export const MOVEMENT_REFUSAL_REASONS: readonly MovementRefusalReason[] = [
+/** Why a movement is refused (recorded, answered `refused`), in the order the rules are checked. */
+export const MOVEMENT_REFUSAL_REASONS = [
   'not_admitted',
-  'space_closed',
-  'space_full',
   'not_for_category',
+  'space_closed',
   'lunch_unpaid',
   'already_entered',
+  'space_full',
   'not_inside',
-];
+] as const;
+export type MovementRefusalReason = (typeof MOVEMENT_REFUSAL_REASONS)[number];
 
 export type LeftBecause = 'scan' | 'moved' | 'left_site' | 'closing' | 'end_of_day';
 

@@ -64,6 +64,13 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Role[]>> = {
   'GET /api/conferences/:cid/charters/:chid/signatures/:signatureId/receipt': [O, 'kiosk'],
   // the root that sealed charters chain to: no secret, any device may hand it on
   'GET /api/charter-seal/root.crt': ANY,
+  // spaces, movements (POST …/scans with `space`), who is on site, the evacuation roll call
+  'POST /api/conferences/:cid/spaces': [O],
+  'GET /api/conferences/:cid/spaces': [O, 'door', 'display'],
+  'GET /api/conferences/:cid/on-site': [O, 'door'],
+  'POST /api/conferences/:cid/roll-calls': [O, 'door'],
+  'POST /api/conferences/:cid/roll-calls/:rollCallId/marks': [O, 'door'],
+  'GET /api/conferences/:cid/roll-calls/:rollCallId': [O, 'door'],
   // live attendance (the socket.io feed: see FEED_ROLES)
   'GET /api/conferences/:cid/attendance': [O, 'display'],
 };

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ConferencesModule } from '../conferences/conferences.module.js';
+import { MovementsRegistry } from './movements-registry.js';
+import { MovePersonHandler } from './move-person.js';
+import { SpacesController } from './spaces.js';
+
+/** The day's spaces, movements, who is on site and the evacuation roll call (issue 23). */
+@Module({
+  imports: [ConferencesModule],
+  controllers: [SpacesController],
+  providers: [MovementsRegistry, MovePersonHandler],
+  exports: [MovementsRegistry],
+})
+export class SpacesModule {}
