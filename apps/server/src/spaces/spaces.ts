@@ -16,19 +16,14 @@ import {
 } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { CATEGORIES, type Category } from '@emargement/conference';
-import {
-  SITE,
-  isOpenAt,
-  localTimeOf,
-  type MovementsState,
-  type SpaceDefinition,
-} from '@emargement/spaces';
+import { SITE, isOpenAt, localTimeOf, type MovementsState, type SpaceDefinition } from '@emargement/spaces';
 import { ConferenceRegistry } from '../conferences/conference-registry.js';
 import { ArrivalsIndex } from '../arrivals/arrivals-index.js';
 import { badRequest, notFound } from '../shared/api-error.js';
 import { Clock } from '../shared/clock.js';
 import { Ctx, eventMetadata, type RequestContext } from '../shared/request-context.js';
 import { MovementsRegistry } from './movements-registry.js';
+import { ApiAnswer } from '../shared/api-answers.js';
 
 const HHMM = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
 
@@ -49,6 +44,23 @@ export class SpaceDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() requiresLunch?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() oneEntry?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() exitScan?: boolean;
+}
+
+export class RollCallDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() rollCallId?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/)
+  startedAt?: string;
+}
+
+export class MarkDto {
+  @ApiProperty() @IsUUID() markId!: string;
+  @ApiProperty() @IsUUID() registrationId!: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/)
+  at?: string;
 }
 
 export interface SpaceView {
@@ -113,6 +125,7 @@ export class SpacesController {
   /** Adds a space to the day, or changes one (same `spaceId`): each change an event. */
   @Post('spaces')
   @HttpCode(201)
+  @ApiAnswer(201, 'SpaceDefined', { errors: [404, 409] })
   async define(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Body() dto: SpaceDto,
@@ -130,6 +143,7 @@ export class SpacesController {
 
   /** Each space with how many are inside now, its capacity and hours: counts only (a screen may show them). */
   @Get('spaces')
+  @ApiAnswer(200, 'SpaceList', { errors: [404] })
   async list(@Param('cid', ParseUUIDPipe) cid: string): Promise<{ items: SpaceView[] }> {
     const conference = await this.conferences.scheduled(cid);
     const { state } = await this.movements.current(cid);
@@ -148,6 +162,7 @@ export class SpacesController {
    * of the site since, by name, with where they were last seen.
    */
   @Get('on-site')
+  @ApiAnswer(200, 'OnSite', { errors: [404] })
   async onSite(@Param('cid', ParseUUIDPipe) cid: string): Promise<{ count: number; people: OnSitePerson[] }> {
     const people = await this.onSitePeople(cid);
     return { count: people.length, people };
@@ -164,7 +179,7 @@ export class SpacesController {
       if (admitted === null || state.leftSite.has(r.registrationId)) continue;
       const seen = state.lastSeen.get(r.registrationId);
       const lastSeen =
-        seen !== undefined && seen.at >= admitted.at
+        seen !== undefined && Date.parse(seen.at) >= Date.parse(admitted.at)
           ? { place: seen.spaceId === SITE ? SITE : (names.get(seen.spaceId) ?? seen.spaceId), at: seen.at }
           : { place: admitted.door, at: admitted.at };
       people.push({
@@ -185,6 +200,7 @@ export class SpacesController {
   /** Starts a roll call at the assembly point: the people on site now are the ones to find. */
   @Post('roll-calls')
   @HttpCode(201)
+  @ApiAnswer(201, 'RollCallStarted', { errors: [404] })
   async startRollCall(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Body() dto: RollCallDto,
@@ -211,6 +227,7 @@ export class SpacesController {
   /** A person ticked present at the assembly point (from any phone, offline or not: each tick once). */
   @Post('roll-calls/:rollCallId/marks')
   @HttpCode(201)
+  @ApiAnswer(201, 'RollCallMarked', { errors: [404] })
   async mark(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rollCallId', ParseUUIDPipe) rollCallId: string,
@@ -238,6 +255,7 @@ export class SpacesController {
 
   /** The roll call: who was expected, who is ticked present, who is missing. */
   @Get('roll-calls/:rollCallId')
+  @ApiAnswer(200, 'RollCall', { errors: [404] })
   async rollCall(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rollCallId', ParseUUIDPipe) rollCallId: string,
@@ -246,23 +264,6 @@ export class SpacesController {
     const { state } = await this.movements.current(cid);
     return rollCallView(state, rollCallId.toLowerCase(), (id) => conference.registrations.get(id));
   }
-}
-
-export class RollCallDto {
-  @ApiPropertyOptional() @IsOptional() @IsUUID() rollCallId?: string;
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/)
-  startedAt?: string;
-}
-
-export class MarkDto {
-  @ApiProperty() @IsUUID() markId!: string;
-  @ApiProperty() @IsUUID() registrationId!: string;
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/)
-  at?: string;
 }
 
 export interface RollCallView {
