@@ -59,6 +59,7 @@ const EXPECTED: [string, string, Role[]][] = [
   ['POST', '/api/conferences/{cid}/spaces', [O]],
   ['GET', '/api/conferences/{cid}/spaces', [O, 'door', 'display']],
   ['GET', '/api/conferences/{cid}/on-site', [O, 'door']],
+  ['GET', '/api/conferences/{cid}/on-site.pdf', [O, 'door']],
   ['POST', '/api/conferences/{cid}/roll-calls', [O, 'door']],
   ['POST', '/api/conferences/{cid}/roll-calls/{rollCallId}/marks', [O, 'door']],
   ['GET', '/api/conferences/{cid}/roll-calls/{rollCallId}', [O, 'door']],

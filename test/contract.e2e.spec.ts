@@ -349,6 +349,7 @@ describe('one contract: the OpenAPI document and the answers', () => {
     expect(await checked('POST', `${C}/scans`, p, 200, into('out'), door)).toMatchObject({ direction: 'out' });
     expect(await checked('POST', `${C}/scans`, p, 200, into('out'), door)).toMatchObject({ reason: 'not_inside' });
     await checked('GET', `${C}/on-site`, p, 200, undefined, door);
+    await checkedFile(`${C}/on-site.pdf`, p);
     const { rollCallId } = await checked<{ rollCallId: string }>('POST', `${C}/roll-calls`, p, 201, {}, door);
     await checked(
       'POST',

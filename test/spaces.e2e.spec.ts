@@ -12,6 +12,7 @@ import { EVENT_STORE } from '../apps/server/src/event-store/event-store.module.j
 import { Clock } from '../apps/server/src/shared/clock.js';
 import { bearer, call, startTestServer, type TestServer } from './support/server.js';
 import { conferenceBody, expectStatus, personBody } from './support/data.js';
+import { pdfText } from './support/pdf.js';
 
 interface FixtureSpace {
   name: string;
@@ -73,7 +74,10 @@ describe('spaces, movements, who is on site', () => {
           scanId: randomUUID(),
           ticketCode: people[i]!.ticketCode,
           door: 'Accueil principal',
-          ...(direction ? { direction } : { idCheck: { document: 'passport', nameMatches: true } }),
+          // The morning's admissions at 9:40; movements are at the server's clock, set by each test.
+          ...(direction
+            ? { direction }
+            : { idCheck: { document: 'passport', nameMatches: true }, scannedAt: at('09:40') }),
         },
         bearer(doorA),
       ),
@@ -217,7 +221,15 @@ describe('spaces, movements, who is on site', () => {
     expect((await spaces()).get('Échanges entre pairs')!.inside).toBe(0);
     // Back in: a re-entry, not already_checked_in.
     expect(await atDoor(1, 'in')).toMatchObject({ result: 'admitted', direction: 'in', space: 'site' });
-    expect((await onSite()).count).toBe(3);
+    const back = await onSite();
+    expect(back.count).toBe(3);
+    // On paper, for the assembly point: the same people, by name.
+    const pdf = await fetch(`${api}/conferences/${cid}/on-site.pdf`, { headers: bearer(doorA) });
+    expect(pdf.headers.get('content-type')).toContain('application/pdf');
+    const text = await pdfText(Buffer.from(await pdf.arrayBuffer()));
+    expect(text).toContain('Présents sur le site — 3');
+    expect(text).toContain('Buffet · 12:30');
+    expect(text).toContain('Petit salon · 10:00');
     // Someone on site coming « in » at a door is the entrance's business: already_checked_in, as ever.
     expect(await atDoor(2, 'in')).toMatchObject({ result: 'refused', reason: 'already_checked_in' });
   });

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, StreamableFile } from '@nestjs/common';
+import { ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
@@ -23,7 +23,8 @@ import { badRequest, notFound } from '../shared/api-error.js';
 import { Clock } from '../shared/clock.js';
 import { Ctx, eventMetadata, type RequestContext } from '../shared/request-context.js';
 import { MovementsRegistry } from './movements-registry.js';
-import { ApiAnswer } from '../shared/api-answers.js';
+import { ApiAnswer, ApiFileAnswer } from '../shared/api-answers.js';
+import { onSitePdf } from './on-site-pdf.js';
 
 const HHMM = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
 
@@ -166,6 +167,26 @@ export class SpacesController {
   async onSite(@Param('cid', ParseUUIDPipe) cid: string): Promise<{ count: number; people: OnSitePerson[] }> {
     const people = await this.onSitePeople(cid);
     return { count: people.length, people };
+  }
+
+  /** The same list on paper, to take to the assembly point. */
+  @Get('on-site.pdf')
+  @Header('Cache-Control', 'no-store')
+  @ApiProduces('application/pdf')
+  @ApiFileAnswer('application/pdf', 'The evacuation list (A4), by name, with a box to tick', { errors: [404] })
+  async onSitePdf(@Param('cid', ParseUUIDPipe) cid: string): Promise<StreamableFile> {
+    const conference = await this.conferences.scheduled(cid);
+    const people = await this.onSitePeople(cid);
+    const doc = onSitePdf({
+      conferenceName: conference.details.name,
+      timezone: conference.details.timezone,
+      at: this.clock.now().toISOString(),
+      people,
+    });
+    return new StreamableFile(doc, {
+      type: 'application/pdf',
+      disposition: 'inline; filename="presents-sur-le-site.pdf"',
+    });
   }
 
   async onSitePeople(cid: string): Promise<OnSitePerson[]> {
