@@ -10,6 +10,7 @@ import { foldMovements, movementsStream, type MovementEvent } from '@emargement/
 import type { EventStore } from '../libs/event-store/src/index.js';
 import { EVENT_STORE } from '../apps/server/src/event-store/event-store.module.js';
 import { Clock } from '../apps/server/src/shared/clock.js';
+import { ClosingTime } from '../apps/server/src/spaces/closing-time.js';
 import { bearer, call, startTestServer, type TestServer } from './support/server.js';
 import { conferenceBody, expectStatus, personBody } from './support/data.js';
 import { pdfText } from './support/pdf.js';
@@ -265,6 +266,21 @@ describe('spaces, movements, who is on site', () => {
       registrationId: people[0]!.registrationId,
     });
     expect(unknown).toMatchObject({ status: 404, body: { code: 'unknown_roll_call' } });
+  });
+
+  test('at closing time those still inside are checked out, recorded', async () => {
+    clock().setTo(at('14:50'));
+    expect(await move(0, 'Échanges entre pairs', 'in')).toMatchObject({ result: 'admitted' });
+    expect((await spaces()).get('Échanges entre pairs')!.inside).toBe(1);
+    const closing = server.app.get(ClosingTime);
+    expect(await closing.sweep()).toBe(0);
+    clock().setTo(at('15:00'));
+    expect(await closing.sweep()).toBe(1);
+    const now = await spaces();
+    expect(now.get('Échanges entre pairs')).toMatchObject({ inside: 0, open: false });
+    const store = server.app.get<symbol, EventStore>(EVENT_STORE);
+    const last = (await store.readStream(movementsStream(cid))).at(-1)!;
+    expect(last).toMatchObject({ type: 'PersonLeftSpace', data: { because: 'closing' } });
   });
 
   test('the counts equal a fold of the stored movements', async () => {
