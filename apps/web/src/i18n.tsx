@@ -638,6 +638,20 @@ const fr = {
   'desk.charterClosed': 'close',
   'desk.localhostWarning':
     'Attention : ce lien pointe vers {address}, une adresse que seul cet ordinateur peut joindre. Un téléphone ou une tablette ne trouvera pas le serveur : démarrez-le avec PUBLIC_URL (par ex. https://192.168.1.10:3443) ou ouvrez cette page par l’adresse du réseau.',
+  'roll.title': 'Appel d’évacuation',
+  'roll.noConference': 'Aucune conférence choisie : ouvrez d’abord la porte de cet appareil.',
+  'roll.online': 'Connecté',
+  'roll.offline': 'Hors ligne : les pointages sont gardés sur ce téléphone et envoyés au retour du réseau',
+  'roll.pending': '{count} en attente d’envoi',
+  'roll.present': 'présent·es',
+  'roll.missing': 'manquant·es',
+  'roll.search': 'Rechercher un nom',
+  'roll.missingOnly': 'Seulement les manquant·es',
+  'roll.isPresent': 'Présent·e',
+  'roll.tick': 'Pointer',
+  'roll.noList': 'Pas encore de liste des présents sur ce téléphone : il faut le réseau une première fois.',
+  'roll.ready': '{count} personne(s) sur le site selon la dernière liste.',
+  'roll.start': 'Commencer l’appel',
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -1270,6 +1284,20 @@ const en: Record<MessageKey, string> = {
   'desk.charterClosed': 'closed',
   'desk.localhostWarning':
     'Warning: this link points to {address}, an address only this computer can reach. A phone or tablet will not find the server: start it with PUBLIC_URL (e.g. https://192.168.1.10:3443) or open this page at its network address.',
+  'roll.title': 'Evacuation roll call',
+  'roll.noConference': 'No conference chosen: open this device’s door first.',
+  'roll.online': 'Online',
+  'roll.offline': 'Offline: ticks are kept on this phone and sent when the network is back',
+  'roll.pending': '{count} waiting to be sent',
+  'roll.present': 'present',
+  'roll.missing': 'missing',
+  'roll.search': 'Search a name',
+  'roll.missingOnly': 'Missing people only',
+  'roll.isPresent': 'Present',
+  'roll.tick': 'Tick',
+  'roll.noList': 'No list of people on site on this phone yet: it needs the network once.',
+  'roll.ready': '{count} person(s) on site by the last list.',
+  'roll.start': 'Start the roll call',
 };
 
 export type Lang = 'fr' | 'en';
