@@ -13,7 +13,7 @@
 /** Test code: spec files, test/ folders, the test helpers (libs/testing, the given/when/then helper), benchmarks. */
 const TEST_CODE = ['\\.spec\\.ts$', '(^|/)test/', '^libs/testing/', '^libs/decider/src/specification\\.ts$', '^bench/'];
 
-const DOMAIN = '^libs/(decider|conference|charter|attendance|devices|privacy)/src/';
+const DOMAIN = '^libs/(decider|conference|charter|attendance|devices|privacy|spaces)/src/';
 const DOMAIN_EXCEPT = [
   '\\.spec\\.ts$',
   '^libs/decider/src/specification\\.ts$',

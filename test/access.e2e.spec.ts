@@ -57,6 +57,13 @@ const EXPECTED: [string, string, Role[]][] = [
   ['GET', '/api/charter-seal/root.crt', ALL],
   ['GET', '/api/conferences/{cid}/attendance', [O, 'display']],
   ['GET', '/api/backups', [O]],
+  ['POST', '/api/conferences/{cid}/spaces', [O]],
+  ['GET', '/api/conferences/{cid}/spaces', [O, 'door', 'display']],
+  ['GET', '/api/conferences/{cid}/on-site', [O, 'door']],
+  ['GET', '/api/conferences/{cid}/on-site.pdf', [O, 'door']],
+  ['POST', '/api/conferences/{cid}/roll-calls', [O, 'door']],
+  ['POST', '/api/conferences/{cid}/roll-calls/{rollCallId}/marks', [O, 'door']],
+  ['GET', '/api/conferences/{cid}/roll-calls/{rollCallId}', [O, 'door']],
 ];
 const FEED: Role[] = [O, 'display'];
 

@@ -328,6 +328,42 @@ describe('one contract: the OpenAPI document and the answers', () => {
     await checked('GET', '/api/devices', {}, 200);
   });
 
+  test('the spaces: defined, a movement in and out, who is on site, a roll call', async () => {
+    const p = { cid: day.cid };
+    const door = bearer(day.tokens.door.token);
+    const aicha = day.people[0]!;
+    const { spaceId } = await checked<{ spaceId: string }>('POST', `${C}/spaces`, p, 201, {
+      name: 'Salle plénière',
+      opens: '00:00',
+      closes: '23:59',
+      capacity: 400,
+      exitScan: true,
+    });
+    expect(spaceId).toMatch(/^[0-9a-f-]{36}$/);
+    const into = (direction: string) => ({
+      scanId: randomUUID(),
+      ticketCode: aicha.ticketCode,
+      space: 'Salle plénière',
+      direction,
+    });
+    expect(await checked('POST', `${C}/scans`, p, 200, into('in'), door)).toMatchObject({ direction: 'in' });
+    await checked('GET', `${C}/spaces`, p, 200, undefined, door);
+    expect(await checked('POST', `${C}/scans`, p, 200, into('out'), door)).toMatchObject({ direction: 'out' });
+    expect(await checked('POST', `${C}/scans`, p, 200, into('out'), door)).toMatchObject({ reason: 'not_inside' });
+    await checked('GET', `${C}/on-site`, p, 200, undefined, door);
+    await checkedFile(`${C}/on-site.pdf`, p);
+    const { rollCallId } = await checked<{ rollCallId: string }>('POST', `${C}/roll-calls`, p, 201, {}, door);
+    await checked(
+      'POST',
+      `${C}/roll-calls/{rollCallId}/marks`,
+      { ...p, rollCallId },
+      201,
+      { markId: randomUUID(), registrationId: aicha.registrationId },
+      door,
+    );
+    await checked('GET', `${C}/roll-calls/{rollCallId}`, { ...p, rollCallId }, 200, undefined, door);
+  });
+
   test('the charter: published, signed, voided, signed again, closed, verified', async () => {
     const p = { cid: day.cid };
     const kiosk = bearer(day.tokens.kiosk.token);

@@ -11,6 +11,7 @@ import { AttendanceModule } from './attendance/attendance.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
 import { BackupModule } from './backup/backup.module.js';
+import { SpacesModule } from './spaces/spaces.module.js';
 
 @Module({})
 export class AppModule {
@@ -29,6 +30,7 @@ export class AppModule {
         TicketsModule,
         AttendanceModule,
         PrivacyModule,
+        SpacesModule,
       ],
     };
   }

@@ -85,7 +85,6 @@ export type {
   RefusalReason,
   RegistrationStatus,
   Role,
-  ScanAnswer as ScanResult,
   ScanConflict,
   Signatory,
   SignatureReceipt,
@@ -385,6 +384,16 @@ export function toTicketPreview(answer: TicketPreviewAnswer, ticketCode: string)
 
 export const fullName = (a: { firstName: string; lastName: string }): string => `${a.firstName} ${a.lastName}`.trim();
 
+/**
+ * The answer to a scan at the entrance: the door's request names no `space`,
+ * so none of a movement's reasons (`space_full`, ...) can come back.
+ */
+export type EntranceScanAnswer = Omit<ScanAnswer, 'reason' | 'direction' | 'space' | 'detail'> & {
+  readonly reason?: RefusalReason;
+};
+/** What the door keeps of a scan the server answered (its outbox, its engine). */
+export type ScanResult = EntranceScanAnswer;
+
 // --------------------------------------------------------------- endpoints
 
 export const api = {
@@ -409,7 +418,7 @@ export const api = {
     (await request<AttendeeSearch>('GET', `${conf(cid)}/attendees?q=${enc(q)}`)).items.map(attendeeOfItem),
 
   scan: (cid: string, body: ScanRequest, options?: RequestOptions) =>
-    request<ScanAnswer>('POST', `${conf(cid)}/scans`, body, options),
+    request<EntranceScanAnswer>('POST', `${conf(cid)}/scans`, body, options),
 
   /** The door's list for working without network (`shared/API.md`, "The door without network"). */
   doorDataset: (cid: string, since?: string, options?: RequestOptions) =>

@@ -6,6 +6,7 @@ import { DashboardApp } from './dashboard/DashboardApp';
 import { DoorApp } from './door/DoorApp';
 import { LangProvider, useLang } from './i18n';
 import { KioskApp } from './kiosk/KioskApp';
+import { RollCallApp } from './rollcall/RollCallApp';
 import { TopBar } from './shell';
 import { adoptUrlParameters } from './storage';
 import './styles.css';
@@ -53,6 +54,7 @@ function Home() {
 
 function App() {
   const path = window.location.pathname;
+  if (path === '/roll-call' || path.startsWith('/roll-call/')) return <RollCallApp />;
   if (path === '/door' || path.startsWith('/door/')) return <DoorApp />;
   if (path === '/admin' || path.startsWith('/admin/')) return <AdminApp />;
   if (path === '/kiosk' || path.startsWith('/kiosk/')) return <KioskApp />;

@@ -3,6 +3,7 @@ import { boolean, instant, integer, listOf, nullableString, object, position, st
 import {
   CATEGORIES,
   ENTRY_REFUSAL_REASONS,
+  MOVEMENT_REFUSAL_REASONS,
   PAYMENT_METHODS,
   REGISTRATION_STATUSES,
   SCAN_RESULTS,
@@ -10,6 +11,11 @@ import {
 } from './vocabulary.js';
 
 const refusalReason = { type: 'string', enum: ENTRY_REFUSAL_REASONS } as const;
+/** A scan's refusal: at the entrance, or, for a movement (`space`, `direction`), at a space's door or the site's. */
+const scanRefusalReason = {
+  type: 'string',
+  enum: [...ENTRY_REFUSAL_REASONS, ...MOVEMENT_REFUSAL_REASONS],
+} as const;
 
 /** What the door sees of a person in a ticket preview or a scan's answer. */
 export const AttendeeSchema = object({
@@ -54,14 +60,21 @@ export const ScanAnswerSchema = object(
   {
     scanId: string,
     result: { type: 'string', enum: SCAN_RESULTS },
-    reason: refusalReason,
+    reason: scanRefusalReason,
     attendee: AttendeeSchema,
     admittedAt: instant,
     door: string,
     previous: { ...AdmissionSchema, description: 'For already_checked_in: the standing admission' },
     conflict: ScanConflictSchema,
+    direction: { type: 'string', enum: ['in', 'out'], description: 'A movement: the direction as decided' },
+    space: { type: 'string', description: 'A movement: the space (its name), or `site` for a door of the site' },
+    detail: {
+      type: 'object',
+      additionalProperties: { type: ['string', 'number'] },
+      description: 'A movement refused: its hours, inside/capacity, the first entry',
+    },
   },
-  ['reason', 'attendee', 'admittedAt', 'door', 'previous', 'conflict'],
+  ['reason', 'attendee', 'admittedAt', 'door', 'previous', 'conflict', 'direction', 'space', 'detail'],
 );
 export type ScanAnswer = Answer<typeof ScanAnswerSchema>;
 

@@ -38,6 +38,14 @@ import {
 import { DeviceListSchema, DeviceSchema, EnrolledDeviceSchema, PrincipalSchema } from './devices.js';
 import { ApiErrorSchema } from './errors.js';
 import { BackupStatusSchema, LiveSchema, ReadySchema } from './health.js';
+import {
+  OnSiteSchema,
+  RollCallMarkedSchema,
+  RollCallSchema,
+  RollCallStartedSchema,
+  SpaceDefinedSchema,
+  SpaceListSchema,
+} from './spaces.js';
 import { HistorySchema, PersonalDataErasedSchema, PersonExportSchema } from './privacy.js';
 
 export * from './schema.js';
@@ -50,6 +58,7 @@ export * from './devices.js';
 export * from './attendance.js';
 export * from './privacy.js';
 export * from './health.js';
+export * from './spaces.js';
 
 /** Every answer by the name the OpenAPI document gives it (`#/components/schemas/<name>`). */
 export const CONTRACT_SCHEMAS = {
@@ -90,5 +99,11 @@ export const CONTRACT_SCHEMAS = {
   Live: LiveSchema,
   Ready: ReadySchema,
   BackupStatus: BackupStatusSchema,
+  SpaceDefined: SpaceDefinedSchema,
+  SpaceList: SpaceListSchema,
+  OnSite: OnSiteSchema,
+  RollCallStarted: RollCallStartedSchema,
+  RollCallMarked: RollCallMarkedSchema,
+  RollCall: RollCallSchema,
 } as const;
 export type ContractSchemaName = keyof typeof CONTRACT_SCHEMAS;

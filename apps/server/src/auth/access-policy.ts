@@ -66,6 +66,14 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Role[]>> = {
   'GET /api/charter-seal/root.crt': ANY,
   // backups of the embedded store: where they go is the organisers' business
   'GET /api/backups': [O],
+  // spaces, movements (POST …/scans with `space`), who is on site, the evacuation roll call
+  'POST /api/conferences/:cid/spaces': [O],
+  'GET /api/conferences/:cid/spaces': [O, 'door', 'display'],
+  'GET /api/conferences/:cid/on-site': [O, 'door'],
+  'GET /api/conferences/:cid/on-site.pdf': [O, 'door'],
+  'POST /api/conferences/:cid/roll-calls': [O, 'door'],
+  'POST /api/conferences/:cid/roll-calls/:rollCallId/marks': [O, 'door'],
+  'GET /api/conferences/:cid/roll-calls/:rollCallId': [O, 'door'],
   // live attendance (the socket.io feed: see FEED_ROLES)
   'GET /api/conferences/:cid/attendance': [O, 'display'],
 };

@@ -1,5 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { RateLimits } from '../security/rate-limit.js';
+import { Clock } from '../shared/clock.js';
 import type { AppConfig } from './config.js';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -18,8 +19,9 @@ export class ConfigModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: RateLimits, useFactory: () => new RateLimits(config) },
+        Clock,
       ],
-      exports: [APP_CONFIG, RateLimits],
+      exports: [APP_CONFIG, RateLimits, Clock],
     };
   }
 }

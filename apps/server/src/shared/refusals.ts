@@ -1,10 +1,12 @@
 import type { CharterRefusalReason } from '@emargement/charter';
 import type { ArrivalRefusalReason, ConferenceRefusalReason } from '@emargement/conference';
 import type { DeviceRefusalReason } from '@emargement/devices';
+import type { MovementCommandRefusal } from '@emargement/spaces';
 import type { FieldError } from './api-error.js';
 
 /** Every refusal code a decider can answer with. */
-export type RefusalReason = ConferenceRefusalReason | ArrivalRefusalReason | CharterRefusalReason | DeviceRefusalReason;
+export type RefusalReason =
+  ConferenceRefusalReason | ArrivalRefusalReason | CharterRefusalReason | DeviceRefusalReason | MovementCommandRefusal;
 
 /**
  * HTTP status of each stable refusal code of the deciders. The body carries
@@ -59,6 +61,10 @@ const STATUS: Record<RefusalReason, number> = {
   // Devices (libs/devices)
   device_not_found: 404,
   device_id_conflict: 409,
+  // Spaces and movements (libs/spaces)
+  unknown_space: 400,
+  space_name_taken: 409,
+  unknown_roll_call: 404,
 };
 
 const isRefusalReason = (code: string): code is RefusalReason => Object.hasOwn(STATUS, code);
@@ -73,6 +79,7 @@ export const refusalStatus = (code: string): number => (isRefusalReason(code) ? 
  */
 const FIELD: Partial<Record<RefusalReason, (detail: Readonly<Record<string, unknown>>) => FieldError>> = {
   unknown_door: () => ({ field: 'door', message: 'unknown door' }),
+  unknown_space: () => ({ field: 'space', message: 'unknown space' }),
   invalid_image: (d) => ({
     field: 'image',
     message: typeof d['problem'] === 'string' ? d['problem'] : 'invalid image',

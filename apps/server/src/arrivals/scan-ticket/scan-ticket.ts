@@ -35,6 +35,8 @@ import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-co
 import { attendeeView } from '../attendee-view.js';
 import type { ScanAnswer as ScanAnswerBody } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
+import { MovePersonCommand } from '../../spaces/move-person.js';
+import { SITE } from '@emargement/spaces';
 
 export class IdCheckDto {
   @ApiProperty({ enum: DOCUMENT_KINDS }) @IsIn(DOCUMENT_KINDS) document!: DocumentKind;
@@ -55,7 +57,20 @@ export class ScanDto {
   @ApiProperty() @IsUUID() scanId!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 512) ticketCode?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() registrationId?: string;
-  @ApiProperty() @IsString() @Length(1, 60) door!: string;
+  @ApiPropertyOptional({ description: 'The door of the site (an entrance scan, or with direction a movement)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 60)
+  door?: string;
+  @ApiPropertyOptional({ description: "A space's name or id: the scan is a movement at that space's door" })
+  @IsOptional()
+  @IsString()
+  @Length(1, 80)
+  space?: string;
+  @ApiPropertyOptional({ enum: ['in', 'out', 'auto'], description: 'A movement: in, out, or auto (inside → out)' })
+  @IsOptional()
+  @IsIn(['in', 'out', 'auto'])
+  direction?: 'in' | 'out' | 'auto';
   @ApiPropertyOptional({ type: IdCheckDto })
   @IsOptional()
   @ValidateNested()
@@ -174,7 +189,7 @@ export class ScanTicketController {
     errors: [404, 409],
     description: 'Admitted or refused: a refusal is an answer, not an error',
   })
-  scan(
+  async scan(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Body() dto: ScanDto,
     @Ctx() ctx: RequestContext,
@@ -183,6 +198,45 @@ export class ScanTicketController {
       throw badRequest('validation_failed', 'Give exactly one of ticketCode or registrationId', [
         { field: 'ticketCode', message: 'exactly one of ticketCode or registrationId' },
       ]);
+    }
+    if ((dto.door === undefined) === (dto.space === undefined)) {
+      throw badRequest('validation_failed', 'Give exactly one of door or space', [
+        { field: 'door', message: 'exactly one of door or space' },
+      ]);
+    }
+    const reference: TicketReference =
+      dto.ticketCode !== undefined ? { ticketCode: dto.ticketCode } : { registrationId: dto.registrationId! };
+    if (dto.space !== undefined || dto.direction !== undefined) {
+      if (dto.offline !== undefined || dto.idCheck !== undefined) {
+        throw badRequest('validation_failed', 'A movement carries no ID check and is decided by the server', [
+          { field: dto.offline !== undefined ? 'offline' : 'idCheck', message: 'not with space or direction' },
+        ]);
+      }
+      // A movement: at a space's door, or (a door with a direction) leaving the site or coming back.
+      const movement = await this.commands.execute(
+        new MovePersonCommand(
+          cid,
+          {
+            scanId: dto.scanId,
+            reference,
+            space: dto.space ?? SITE,
+            direction: dto.direction ?? 'auto',
+            ...(dto.scannedAt !== undefined ? { scannedAt: dto.scannedAt } : {}),
+          },
+          ctx,
+        ),
+      );
+      if (movement !== null) {
+        return {
+          scanId: movement.scanId,
+          result: movement.result,
+          direction: movement.direction,
+          space: movement.space,
+          ...(movement.reason !== null ? { reason: movement.reason } : {}),
+          ...(movement.detail !== null ? { detail: movement.detail } : {}),
+        };
+      }
+      // At a door, someone not yet admitted (or on site, coming in): the entrance's own scan.
     }
     if (dto.offline !== undefined && dto.scannedAt === undefined) {
       throw badRequest('validation_failed', 'A scan decided offline carries its scannedAt', [
@@ -194,14 +248,12 @@ export class ScanTicketController {
         { field: 'offline.reason', message: 'required when offline.result is refused' },
       ]);
     }
-    const reference: TicketReference =
-      dto.ticketCode !== undefined ? { ticketCode: dto.ticketCode } : { registrationId: dto.registrationId! };
     return this.commands.execute(
       new ScanTicketCommand(
         cid,
         dto.scanId,
         reference,
-        dto.door,
+        dto.door!,
         dto.idCheck ? { document: dto.idCheck.document, nameMatches: dto.idCheck.nameMatches } : null,
         dto.scannedAt ?? new Date().toISOString(),
         ctx,

@@ -1,0 +1,46 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EventStore, Metadata } from '@emargement/event-store';
+import {
+  movementsDecider,
+  movementsStream,
+  type MovementCommand,
+  type MovementCommandRefusal,
+  type MovementEvent,
+  type MovementOutcome,
+  type MovementsState,
+} from '@emargement/spaces';
+import { EVENT_STORE } from '../event-store/event-store.module.js';
+import { AggregateCache } from '../shared/aggregate-cache.js';
+import type { Loaded, RunResult } from '../shared/decider-runner.js';
+
+/** The folded `movements-<conferenceId>` streams, kept in memory and caught up on use (as the conference registry). */
+@Injectable()
+export class MovementsRegistry {
+  private readonly aggregates: AggregateCache<
+    MovementCommand,
+    MovementEvent,
+    MovementsState,
+    MovementOutcome,
+    MovementCommandRefusal
+  >;
+
+  constructor(@Inject(EVENT_STORE) store: EventStore) {
+    this.aggregates = new AggregateCache(store, movementsStream, movementsDecider);
+  }
+
+  current(conferenceId: string): Promise<Loaded<MovementsState>> {
+    return this.aggregates.current(conferenceId);
+  }
+
+  run<O extends MovementOutcome>(
+    conferenceId: string,
+    command: MovementCommand,
+    metadata: Metadata,
+  ): Promise<RunResult<unknown, O>> {
+    return this.aggregates.run<O>(conferenceId, command, metadata);
+  }
+
+  known(): string[] {
+    return this.aggregates.known();
+  }
+}

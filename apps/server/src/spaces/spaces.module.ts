@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ConferencesModule } from '../conferences/conferences.module.js';
+import { MovementsRegistry } from './movements-registry.js';
+import { MovePersonHandler } from './move-person.js';
+import { ClosingTime } from './closing-time.js';
+import { SpacesController } from './spaces.js';
+
+/** The day's spaces, movements, who is on site and the evacuation roll call (issue 23). */
+@Module({
+  imports: [ConferencesModule],
+  controllers: [SpacesController],
+  providers: [MovementsRegistry, MovePersonHandler, ClosingTime],
+  exports: [MovementsRegistry],
+})
+export class SpacesModule {}

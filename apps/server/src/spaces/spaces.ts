@@ -1,0 +1,329 @@
+import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, StreamableFile } from '@nestjs/common';
+import { ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import { randomUUID } from 'node:crypto';
+import { CATEGORIES, type Category } from '@emargement/conference';
+import { SITE, isOpenAt, localTimeOf, type MovementsState, type SpaceDefinition } from '@emargement/spaces';
+import { ConferenceRegistry } from '../conferences/conference-registry.js';
+import { ArrivalsIndex } from '../arrivals/arrivals-index.js';
+import { badRequest, notFound } from '../shared/api-error.js';
+import { Clock } from '../shared/clock.js';
+import { Ctx, eventMetadata, type RequestContext } from '../shared/request-context.js';
+import { MovementsRegistry } from './movements-registry.js';
+import { ApiAnswer, ApiFileAnswer } from '../shared/api-answers.js';
+import { onSitePdf } from './on-site-pdf.js';
+
+const HHMM = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
+
+export class SpaceDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() spaceId?: string;
+  @ApiProperty() @IsString() @Length(1, 80) @Matches(/\S/) name!: string;
+  @ApiProperty({ example: '12:30', description: "HH:MM, the conference's local time" })
+  @Matches(HHMM, { message: 'opens must be HH:MM' })
+  opens!: string;
+  @ApiProperty({ example: '14:00' }) @Matches(HHMM, { message: 'closes must be HH:MM' }) closes!: string;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(1_000_000) capacity?: number | null;
+  @ApiPropertyOptional({ enum: CATEGORIES, isArray: true, nullable: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(CATEGORIES.length)
+  @IsIn(CATEGORIES, { each: true })
+  audience?: Category[] | null;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() requiresLunch?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() oneEntry?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() exitScan?: boolean;
+}
+
+export class RollCallDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() rollCallId?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/)
+  startedAt?: string;
+}
+
+export class MarkDto {
+  @ApiProperty() @IsUUID() markId!: string;
+  @ApiProperty() @IsUUID() registrationId!: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/)
+  at?: string;
+}
+
+export interface SpaceView {
+  spaceId: string;
+  name: string;
+  opens: string;
+  closes: string;
+  capacity: number | null;
+  audience: readonly string[] | null;
+  requiresLunch: boolean;
+  oneEntry: boolean;
+  exitScan: boolean;
+  inside: number;
+  /** Open now, by the server's clock in the conference's time zone. */
+  open: boolean;
+}
+
+export interface OnSitePerson {
+  registrationId: string;
+  firstName: string;
+  lastName: string;
+  organisation: string;
+  /** Where and when the person was last seen: a space, the site's door (`site`), or the entrance's door. */
+  lastSeen: { place: string; at: string };
+}
+
+const spaceOf = (dto: SpaceDto): SpaceDefinition => {
+  if (dto.closes <= dto.opens) {
+    throw badRequest('validation_failed', 'A space closes after it opens', [
+      { field: 'closes', message: 'must be after opens' },
+    ]);
+  }
+  return {
+    spaceId: (dto.spaceId ?? randomUUID()).toLowerCase(),
+    name: dto.name.trim(),
+    opens: dto.opens,
+    closes: dto.closes,
+    capacity: dto.capacity ?? null,
+    audience: dto.audience && dto.audience.length > 0 ? [...dto.audience] : null,
+    requiresLunch: dto.requiresLunch ?? false,
+    oneEntry: dto.oneEntry ?? false,
+    exitScan: dto.exitScan ?? true,
+  };
+};
+
+/**
+ * Spaces, movements, who is on site and the roll call, on the server side
+ * (issue 23). The rules are the movements decider's (libs/spaces); this class
+ * gathers the facts it needs (the conference's time zone, the person's
+ * category, their ticket: admitted? lunch paid?) and the server's one clock.
+ */
+@Controller('conferences/:cid')
+@ApiTags('spaces')
+export class SpacesController {
+  constructor(
+    private readonly conferences: ConferenceRegistry,
+    private readonly movements: MovementsRegistry,
+    private readonly arrivals: ArrivalsIndex,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Adds a space to the day, or changes one (same `spaceId`): each change an event. */
+  @Post('spaces')
+  @HttpCode(201)
+  @ApiAnswer(201, 'SpaceDefined', { errors: [404, 409] })
+  async define(
+    @Param('cid', ParseUUIDPipe) cid: string,
+    @Body() dto: SpaceDto,
+    @Ctx() ctx: RequestContext,
+  ): Promise<{ spaceId: string }> {
+    await this.conferences.scheduled(cid);
+    const space = spaceOf(dto);
+    const { outcome } = await this.movements.run<{ spaceId: string }>(
+      cid,
+      { type: 'DefineSpace', data: { conferenceId: cid, space, definedAt: this.clock.now().toISOString() } },
+      eventMetadata(ctx),
+    );
+    return outcome;
+  }
+
+  /** Each space with how many are inside now, its capacity and hours: counts only (a screen may show them). */
+  @Get('spaces')
+  @ApiAnswer(200, 'SpaceList', { errors: [404] })
+  async list(@Param('cid', ParseUUIDPipe) cid: string): Promise<{ items: SpaceView[] }> {
+    const conference = await this.conferences.scheduled(cid);
+    const { state } = await this.movements.current(cid);
+    const now = localTimeOf(this.clock.now().toISOString(), conference.details.timezone);
+    return {
+      items: [...state.spaces.values()].map((s) => ({
+        ...s,
+        inside: state.inside.get(s.spaceId)?.size ?? 0,
+        open: isOpenAt(s, now),
+      })),
+    };
+  }
+
+  /**
+   * The evacuation list: everyone admitted at the entrance and not gone out
+   * of the site since, by name, with where they were last seen.
+   */
+  @Get('on-site')
+  @ApiAnswer(200, 'OnSite', { errors: [404] })
+  async onSite(@Param('cid', ParseUUIDPipe) cid: string): Promise<{ count: number; people: OnSitePerson[] }> {
+    const people = await this.onSitePeople(cid);
+    return { count: people.length, people };
+  }
+
+  /** The same list on paper, to take to the assembly point. */
+  @Get('on-site.pdf')
+  @Header('Cache-Control', 'no-store')
+  @ApiProduces('application/pdf')
+  @ApiFileAnswer('application/pdf', 'The evacuation list (A4), by name, with a box to tick', { errors: [404] })
+  async onSitePdf(@Param('cid', ParseUUIDPipe) cid: string): Promise<StreamableFile> {
+    const conference = await this.conferences.scheduled(cid);
+    const people = await this.onSitePeople(cid);
+    const doc = onSitePdf({
+      conferenceName: conference.details.name,
+      timezone: conference.details.timezone,
+      at: this.clock.now().toISOString(),
+      people,
+    });
+    return new StreamableFile(doc, {
+      type: 'application/pdf',
+      disposition: 'inline; filename="presents-sur-le-site.pdf"',
+    });
+  }
+
+  async onSitePeople(cid: string): Promise<OnSitePerson[]> {
+    const conference = await this.conferences.scheduled(cid);
+    await this.arrivals.caughtUp();
+    const { state } = await this.movements.current(cid);
+    const names = new Map([...state.spaces.values()].map((s) => [s.spaceId, s.name]));
+    const people: OnSitePerson[] = [];
+    for (const r of conference.registrations.values()) {
+      const admitted = this.arrivals.summary(r.registrationId).admitted;
+      if (admitted === null || state.leftSite.has(r.registrationId)) continue;
+      const seen = state.lastSeen.get(r.registrationId);
+      const lastSeen =
+        seen !== undefined && Date.parse(seen.at) >= Date.parse(admitted.at)
+          ? { place: seen.spaceId === SITE ? SITE : (names.get(seen.spaceId) ?? seen.spaceId), at: seen.at }
+          : { place: admitted.door, at: admitted.at };
+      people.push({
+        registrationId: r.registrationId,
+        firstName: r.person.firstName,
+        lastName: r.person.lastName,
+        organisation: r.person.organisation ?? '',
+        lastSeen,
+      });
+    }
+    return people.sort(
+      (a, b) =>
+        a.lastName.localeCompare(b.lastName, 'fr', { sensitivity: 'base' }) ||
+        a.firstName.localeCompare(b.firstName, 'fr', { sensitivity: 'base' }),
+    );
+  }
+
+  /** Starts a roll call at the assembly point: the people on site now are the ones to find. */
+  @Post('roll-calls')
+  @HttpCode(201)
+  @ApiAnswer(201, 'RollCallStarted', { errors: [404] })
+  async startRollCall(
+    @Param('cid', ParseUUIDPipe) cid: string,
+    @Body() dto: RollCallDto,
+    @Ctx() ctx: RequestContext,
+  ): Promise<{ rollCallId: string; expected: number }> {
+    const expected = (await this.onSitePeople(cid)).map((p) => p.registrationId);
+    const { outcome } = await this.movements.run<{ rollCallId: string; expected: number }>(
+      cid,
+      {
+        type: 'StartRollCall',
+        data: {
+          conferenceId: cid,
+          rollCallId: (dto.rollCallId ?? randomUUID()).toLowerCase(),
+          startedAt: dto.startedAt ?? this.clock.now().toISOString(),
+          expected,
+          deviceId: ctx.deviceId,
+        },
+      },
+      eventMetadata(ctx),
+    );
+    return outcome;
+  }
+
+  /** A person ticked present at the assembly point (from any phone, offline or not: each tick once). */
+  @Post('roll-calls/:rollCallId/marks')
+  @HttpCode(201)
+  @ApiAnswer(201, 'RollCallMarked', { errors: [404] })
+  async mark(
+    @Param('cid', ParseUUIDPipe) cid: string,
+    @Param('rollCallId', ParseUUIDPipe) rollCallId: string,
+    @Body() dto: MarkDto,
+    @Ctx() ctx: RequestContext,
+  ): Promise<{ rollCallId: string; present: number }> {
+    await this.conferences.scheduled(cid);
+    const { outcome } = await this.movements.run<{ rollCallId: string; present: number }>(
+      cid,
+      {
+        type: 'MarkPresent',
+        data: {
+          conferenceId: cid,
+          rollCallId: rollCallId.toLowerCase(),
+          markId: dto.markId.toLowerCase(),
+          registrationId: dto.registrationId.toLowerCase(),
+          at: dto.at ?? this.clock.now().toISOString(),
+          deviceId: ctx.deviceId,
+        },
+      },
+      eventMetadata(ctx),
+    );
+    return outcome;
+  }
+
+  /** The roll call: who was expected, who is ticked present, who is missing. */
+  @Get('roll-calls/:rollCallId')
+  @ApiAnswer(200, 'RollCall', { errors: [404] })
+  async rollCall(
+    @Param('cid', ParseUUIDPipe) cid: string,
+    @Param('rollCallId', ParseUUIDPipe) rollCallId: string,
+  ): Promise<RollCallView> {
+    const conference = await this.conferences.scheduled(cid);
+    const { state } = await this.movements.current(cid);
+    return rollCallView(state, rollCallId.toLowerCase(), (id) => conference.registrations.get(id));
+  }
+}
+
+export interface RollCallView {
+  rollCallId: string;
+  startedAt: string;
+  present: number;
+  missing: number;
+  people: {
+    registrationId: string;
+    firstName: string;
+    lastName: string;
+    organisation: string;
+    present: boolean;
+    at: string | null;
+  }[];
+}
+
+function rollCallView(
+  state: MovementsState,
+  rollCallId: string,
+  registration: (
+    id: string,
+  ) => { person: { firstName: string; lastName: string; organisation?: string | null } } | undefined,
+): RollCallView {
+  const roll = state.rollCalls.get(rollCallId);
+  if (roll === undefined) throw notFound('unknown_roll_call', `No roll call ${rollCallId}`);
+  const people = roll.expected.map((id) => {
+    const r = registration(id);
+    const at = roll.present.get(id) ?? null;
+    return {
+      registrationId: id,
+      firstName: r?.person.firstName ?? '',
+      lastName: r?.person.lastName ?? '',
+      organisation: r?.person.organisation ?? '',
+      present: at !== null,
+      at,
+    };
+  });
+  people.sort((a, b) => a.lastName.localeCompare(b.lastName, 'fr', { sensitivity: 'base' }));
+  const present = people.filter((p) => p.present).length;
+  return { rollCallId, startedAt: roll.startedAt, present, missing: people.length - present, people };
+}

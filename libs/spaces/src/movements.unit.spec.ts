@@ -1,0 +1,298 @@
+import { describe, expect, test } from '@jest/globals';
+import { DeciderSpecification } from '@emargement/decider/specification.js';
+import {
+  SITE,
+  foldMovements,
+  type MovementEvent,
+  type SpaceDefinition,
+  evolve,
+  initialState,
+  onSite,
+} from './movements.js';
+import { localTimeOf, movementsDecider, type MovePerson, type PersonFacts } from './movements.decide.js';
+
+const given = DeciderSpecification.for(movementsDecider);
+const conferenceId = '00000000-0000-4000-8000-000000000001';
+const person = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+/** 19 September 2014, Paris (UTC+2): `at('12:30')` is 10:30Z. */
+const at = (hhmm: string) => `2014-09-19T${hhmm}:00+02:00`;
+
+const space = (overrides: Partial<SpaceDefinition> & { spaceId: string; name: string }): SpaceDefinition => ({
+  opens: '09:30',
+  closes: '16:30',
+  capacity: null,
+  audience: null,
+  requiresLunch: false,
+  oneEntry: false,
+  exitScan: true,
+  ...overrides,
+});
+const defined = (s: SpaceDefinition): MovementEvent => ({
+  type: 'SpaceDefined',
+  data: { ...s, conferenceId, definedAt: at('08:00') },
+});
+
+const buffet = space({
+  spaceId: 'buffet',
+  name: 'Buffet',
+  opens: '12:30',
+  closes: '14:00',
+  capacity: 2,
+  requiresLunch: true,
+  oneEntry: true,
+  exitScan: false,
+});
+const media = space({
+  spaceId: 'media',
+  name: 'Médias',
+  closes: '15:00',
+  capacity: 20,
+  audience: ['press', 'speaker'],
+});
+const pairs = space({ spaceId: 'pairs', name: 'Échanges entre pairs', closes: '15:00', capacity: 1 });
+
+const paid: PersonFacts = { admitted: true, lunchPaid: true, category: 'participant' };
+const move = (
+  n: number,
+  spaceId: string,
+  direction: 'in' | 'out' | 'auto',
+  time: string,
+  facts: PersonFacts = paid,
+  who = person(n),
+): MovePerson => ({
+  type: 'MovePerson',
+  data: {
+    conferenceId,
+    scanId: `scan-${n}-${spaceId}-${direction}-${time}`,
+    registrationId: who,
+    spaceId,
+    direction,
+    at: at(time),
+    timezone: 'Europe/Paris',
+    deviceId: 'phone-A',
+    person: facts,
+  },
+});
+const entered = (
+  n: number,
+  spaceId: string,
+  time: string,
+  direction: 'in' | 'auto' = 'in',
+  again = false,
+): MovementEvent => ({
+  type: 'PersonEnteredSpace',
+  data: {
+    conferenceId,
+    scanId: `scan-${n}-${spaceId}-${direction}-${time}`,
+    registrationId: person(n),
+    spaceId,
+    at: at(time),
+    deviceId: 'phone-A',
+    again,
+  },
+});
+
+describe('the local time of the conference', () => {
+  test('is the wall clock of its time zone, summer time included', () => {
+    expect(localTimeOf('2014-09-19T10:30:00Z', 'Europe/Paris')).toBe('12:30');
+    expect(localTimeOf('2014-12-19T11:30:00Z', 'Europe/Paris')).toBe('12:30');
+  });
+});
+
+describe('entering the buffet (12:30–14:00, lunch paid, one entry, 2 places)', () => {
+  test('at 12:29 it is closed, with its hours', () =>
+    expect(
+      given([defined(buffet)])
+        .when(move(1, 'buffet', 'in', '12:29'))
+        .decision(),
+    ).toMatchObject({
+      ok: true,
+      outcome: { result: 'refused', reason: 'space_closed', detail: { opens: '12:30', closes: '14:00' } },
+    }));
+
+  test('at 12:30 it is open', () =>
+    given([defined(buffet)])
+      .when(move(1, 'buffet', 'in', '12:30'))
+      .then([entered(1, 'buffet', '12:30')]));
+
+  test('at 14:00 it is closed again', () =>
+    expect(
+      given([defined(buffet)])
+        .when(move(1, 'buffet', 'in', '14:00'))
+        .decision(),
+    ).toMatchObject({
+      outcome: { reason: 'space_closed' },
+    }));
+
+  test('without the lunch paid: lunch_unpaid, and the refusal is recorded', () => {
+    const decision = given([defined(buffet)])
+      .when(move(1, 'buffet', 'in', '12:45', { ...paid, lunchPaid: false }))
+      .decision();
+    expect(decision).toMatchObject({ ok: true, outcome: { result: 'refused', reason: 'lunch_unpaid' } });
+    expect(decision.ok && decision.events.map((e) => e.type)).toEqual(['MovementRefused']);
+  });
+
+  test('not admitted at the entrance: not_admitted', () =>
+    expect(
+      given([defined(buffet)])
+        .when(move(1, 'buffet', 'in', '12:45', { ...paid, admitted: false }))
+        .decision(),
+    ).toMatchObject({ outcome: { reason: 'not_admitted' } }));
+
+  test('a second entry: already_entered, with when', () =>
+    expect(
+      given([defined(buffet), entered(1, 'buffet', '12:35')])
+        .when(move(1, 'buffet', 'in', '13:10'))
+        .decision(),
+    ).toMatchObject({ outcome: { reason: 'already_entered', detail: { at: at('12:35') } } }));
+
+  test('full: space_full, with inside and capacity', () =>
+    expect(
+      given([defined(buffet), entered(1, 'buffet', '12:31'), entered(2, 'buffet', '12:32')])
+        .when(move(3, 'buffet', 'in', '12:33'))
+        .decision(),
+    ).toMatchObject({ outcome: { reason: 'space_full', detail: { inside: 2, capacity: 2 } } }));
+
+  test('the same scan again gets the same answer and writes nothing', () =>
+    given([defined(buffet), entered(1, 'buffet', '12:30')])
+      .when(move(1, 'buffet', 'in', '12:30'))
+      .thenNothingHappens({
+        scanId: 'scan-1-buffet-in-12:30',
+        result: 'admitted',
+        direction: 'in',
+        spaceId: 'buffet',
+        reason: null,
+        detail: null,
+      }));
+});
+
+describe('a room for some categories', () => {
+  test('a participant is not_for_category; the press comes in', () => {
+    expect(
+      given([defined(media)])
+        .when(move(1, 'media', 'in', '10:00'))
+        .decision(),
+    ).toMatchObject({
+      outcome: { reason: 'not_for_category', detail: { category: 'participant' } },
+    });
+    given([defined(media)])
+      .when(move(2, 'media', 'in', '10:00', { ...paid, category: 'press' }))
+      .then([entered(2, 'media', '10:00')]);
+  });
+});
+
+describe('counting people, not scans', () => {
+  test('two phones scanning one person in: one inside', () => {
+    const state = foldMovements([
+      defined(pairs),
+      entered(1, 'pairs', '10:00'),
+      entered(1, 'pairs', '10:01', 'in', true),
+    ]);
+    expect(state.inside.get('pairs')?.size).toBe(1);
+    // And the room of one place is not full for the person already inside.
+    const decision = movementsDecider.decide(move(1, 'pairs', 'in', '10:02'), state);
+    expect(decision).toMatchObject({ ok: true, outcome: { result: 'admitted' } });
+  });
+
+  test('moving from one room to another leaves the first, recorded', () => {
+    const decision = given([defined(pairs), defined(buffet), entered(1, 'pairs', '12:00')])
+      .when(move(1, 'buffet', 'in', '12:40'))
+      .decision();
+    expect(decision.ok && decision.events.map((e) => [e.type, (e.data as { spaceId: string }).spaceId])).toEqual([
+      ['PersonLeftSpace', 'pairs'],
+      ['PersonEnteredSpace', 'buffet'],
+    ]);
+    const state = foldMovements([
+      defined(pairs),
+      defined(buffet),
+      entered(1, 'pairs', '12:00'),
+      ...(decision.ok ? decision.events : []),
+    ]);
+    expect(state.inside.get('pairs')?.size).toBe(0);
+    expect(state.inside.get('buffet')?.size).toBe(1);
+  });
+
+  test('auto: inside → out, outside → in; an exit of someone not inside is refused not_inside', () => {
+    const decision = given([defined(pairs), entered(1, 'pairs', '10:00')])
+      .when(move(1, 'pairs', 'auto', '10:30'))
+      .decision();
+    expect(decision).toMatchObject({ ok: true, outcome: { result: 'admitted', direction: 'out' } });
+    expect(
+      given([defined(pairs)])
+        .when(move(1, 'pairs', 'out', '10:30'))
+        .decision(),
+    ).toMatchObject({
+      outcome: { result: 'refused', reason: 'not_inside' },
+    });
+  });
+
+  test('evolve and the linear fold agree', () => {
+    const events = [
+      defined(pairs),
+      defined(buffet),
+      entered(1, 'pairs', '10:00'),
+      entered(1, 'buffet', '12:40'),
+      entered(2, 'pairs', '12:41'),
+    ];
+    const a = events.reduce(evolve, initialState());
+    const b = foldMovements(events);
+    expect([...a.inside].map(([k, v]) => [k, [...v]])).toEqual([...b.inside].map(([k, v]) => [k, [...v]]));
+  });
+});
+
+describe('the site', () => {
+  test('leaving the site leaves the room too; coming back is a re-entry, not a refusal', () => {
+    const out = given([defined(pairs), entered(1, 'pairs', '10:00')])
+      .when(move(1, SITE, 'out', '11:00'))
+      .decision();
+    expect(out.ok && out.events.map((e) => e.type)).toEqual(['PersonLeftSpace', 'PersonLeftSite']);
+    const after = foldMovements([defined(pairs), entered(1, 'pairs', '10:00'), ...(out.ok ? out.events : [])]);
+    expect(onSite(after, [person(1), person(2)])).toEqual([person(2)]);
+    expect(after.inside.get('pairs')?.size).toBe(0);
+    // Gone from the site: no room lets them in until they come back.
+    expect(movementsDecider.decide(move(1, 'pairs', 'in', '11:10'), after)).toMatchObject({
+      outcome: { reason: 'not_admitted' },
+    });
+    const back = movementsDecider.decide(move(1, SITE, 'auto', '11:30'), after);
+    expect(back).toMatchObject({ ok: true, outcome: { result: 'admitted', direction: 'in' } });
+  });
+});
+
+describe('closing time', () => {
+  test('those still inside are checked out by recorded events', () => {
+    const decision = given([defined(pairs), defined(media), entered(1, 'pairs', '10:00')])
+      .when({ type: 'CheckOutSpace', data: { conferenceId, spaceId: 'pairs', at: at('15:00'), because: 'closing' } })
+      .decision();
+    expect(decision).toMatchObject({ ok: true, outcome: { checkedOut: 1 } });
+    expect(decision.ok && decision.events.map((e) => e.type)).toEqual(['PersonLeftSpace']);
+  });
+});
+
+describe('the evacuation roll call', () => {
+  const started: MovementEvent = {
+    type: 'RollCallStarted',
+    data: {
+      conferenceId,
+      rollCallId: 'r1',
+      startedAt: at('14:10'),
+      expected: [person(1), person(2)],
+      deviceId: 'phone-A',
+    },
+  };
+  test('ticks from several phones merge; the same tick twice counts once; an unknown roll call is refused', () => {
+    const mark = (markId: string, n: number) => ({
+      type: 'MarkPresent' as const,
+      data: { conferenceId, rollCallId: 'r1', markId, registrationId: person(n), at: at('14:12'), deviceId: 'phone-B' },
+    });
+    given([started])
+      .when(mark('m1', 1))
+      .then([{ type: 'PersonMarkedPresent', data: mark('m1', 1).data }], {
+        rollCallId: 'r1',
+        present: 1,
+      });
+    given([started, { type: 'PersonMarkedPresent', data: mark('m1', 1).data }])
+      .when(mark('m1', 1))
+      .thenNothingHappens();
+    given([]).when(mark('m1', 1)).thenRefused('unknown_roll_call');
+  });
+});
