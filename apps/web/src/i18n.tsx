@@ -658,6 +658,12 @@ const fr = {
   'roll.noList': 'Pas encore de liste des présents sur ce téléphone : il faut le réseau une première fois.',
   'roll.ready': '{count} personne(s) sur le site selon la dernière liste.',
   'roll.start': 'Commencer l’appel',
+  'dashboard.spaces': 'Espaces : qui est à l’intérieur',
+  'dashboard.spacesLegend': 'personnes à l’intérieur / capacité',
+  'dashboard.spaceOpen': 'ouvert jusqu’à {closes}',
+  'dashboard.spaceClosed': 'fermé (ouvert de {opens} à {closes})',
+  'dashboard.spaceFull': 'complet',
+  'dashboard.spaceNearlyFull': 'presque complet',
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -1309,6 +1315,12 @@ const en: Record<MessageKey, string> = {
   'roll.noList': 'No list of people on site on this phone yet: it needs the network once.',
   'roll.ready': '{count} person(s) on site by the last list.',
   'roll.start': 'Start the roll call',
+  'dashboard.spaces': 'Spaces: who is inside',
+  'dashboard.spacesLegend': 'people inside / capacity',
+  'dashboard.spaceOpen': 'open until {closes}',
+  'dashboard.spaceClosed': 'closed (open {opens}–{closes})',
+  'dashboard.spaceFull': 'full',
+  'dashboard.spaceNearlyFull': 'nearly full',
 };
 
 export type Lang = 'fr' | 'en';

@@ -8,6 +8,7 @@ import { AppLinks } from '../app-links';
 import { ErrorMessage, TopBar } from '../shell';
 import { storage } from '../storage';
 import { ArrivalChart, Bars } from './charts';
+import { SpacesPanel } from './SpacesPanel';
 import { useLiveAttendance, type Connection } from './live';
 import { dayWindow, slotSeries, SLOT_MS, type DayWindow } from './timeline';
 
@@ -166,6 +167,7 @@ function Dashboard({ conferenceId }: { conferenceId: string }) {
         ) : !live.error ? (
           <p className="dash-muted">{t('common.loading')}</p>
         ) : null}
+        <SpacesPanel conferenceId={conferenceId} />
       </main>
     </div>
   );
