@@ -1,7 +1,7 @@
 /**
  * Conferences, registrations and ID-checked arrivals: the pure domain
  * (no @nestjs, no I/O, no clock, no random ids; time and ids come in with the
- * command). ADR draft: docs/adr/ "Registry and ticket streams".
+ * command). ADR 002: docs/adr/002-registry-and-ticket-streams.md.
  *
  * Aggregates and streams, and why
  * -------------------------------
