@@ -283,6 +283,33 @@ describe('spaces, movements, who is on site', () => {
     expect(last).toMatchObject({ type: 'PersonLeftSpace', data: { because: 'closing' } });
   });
 
+  test('spaces can come with the conference; two of one name refuse it whole', async () => {
+    const fixture = JSON.parse(readFixture('ptce-2014/spaces.json')) as (FixtureSpace & { desks?: string[] })[];
+    const spacesOf = fixture.map(({ desks: _desks, ...space }) => space);
+    const created = expectStatus(
+      await call(api, 'POST', '/conferences', conferenceBody({ spaces: spacesOf })),
+      201,
+    ) as {
+      conferenceId: string;
+    };
+    const list = expectStatus(await call(api, 'GET', `/conferences/${created.conferenceId}/spaces`), 200) as {
+      items: SpaceView[];
+    };
+    expect(list.items.map((s) => s.name)).toEqual(fixture.map((s) => s.name));
+    const conferenceId = randomUUID();
+    const twice = await call(
+      api,
+      'POST',
+      '/conferences',
+      conferenceBody({
+        conferenceId,
+        spaces: [spacesOf[0], { ...spacesOf[1], name: spacesOf[0]!.name.toUpperCase() }],
+      }),
+    );
+    expect(twice).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    expect((await call(api, 'GET', `/conferences/${conferenceId}`)).status).toBe(404);
+  });
+
   test('the counts equal a fold of the stored movements', async () => {
     const store = server.app.get<symbol, EventStore>(EVENT_STORE);
     const events = await store.readStream(movementsStream(cid));

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, StreamableFile } from '@nestjs/common';
 import { ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   ArrayMaxSize,
   IsArray,
@@ -88,7 +89,8 @@ export interface OnSitePerson {
   lastSeen: { place: string; at: string };
 }
 
-const spaceOf = (dto: SpaceDto): SpaceDefinition => {
+/** A space as the decider takes it, from the request (400 when it closes before it opens). */
+export const spaceOf = (dto: SpaceDto): SpaceDefinition => {
   if (dto.closes <= dto.opens) {
     throw badRequest('validation_failed', 'A space closes after it opens', [
       { field: 'closes', message: 'must be after opens' },
@@ -107,6 +109,36 @@ const spaceOf = (dto: SpaceDto): SpaceDefinition => {
   };
 };
 
+/** Adds a space to a conference, or changes one (its `spaceId` again): with the conference or later. */
+export class DefineSpaceCommand extends Command<{ spaceId: string }> {
+  constructor(
+    readonly conferenceId: string,
+    readonly space: SpaceDefinition,
+    readonly ctx: RequestContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(DefineSpaceCommand)
+export class DefineSpaceHandler implements ICommandHandler<DefineSpaceCommand> {
+  constructor(
+    private readonly conferences: ConferenceRegistry,
+    private readonly movements: MovementsRegistry,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute({ conferenceId, space, ctx }: DefineSpaceCommand): Promise<{ spaceId: string }> {
+    await this.conferences.scheduled(conferenceId);
+    const { outcome } = await this.movements.run<{ spaceId: string }>(
+      conferenceId,
+      { type: 'DefineSpace', data: { conferenceId, space, definedAt: this.clock.now().toISOString() } },
+      eventMetadata(ctx),
+    );
+    return outcome;
+  }
+}
+
 /**
  * Spaces, movements, who is on site and the roll call, on the server side
  * (issue 23). The rules are the movements decider's (libs/spaces); this class
@@ -117,6 +149,7 @@ const spaceOf = (dto: SpaceDto): SpaceDefinition => {
 @ApiTags('spaces')
 export class SpacesController {
   constructor(
+    private readonly commands: CommandBus,
     private readonly conferences: ConferenceRegistry,
     private readonly movements: MovementsRegistry,
     private readonly arrivals: ArrivalsIndex,
@@ -132,14 +165,7 @@ export class SpacesController {
     @Body() dto: SpaceDto,
     @Ctx() ctx: RequestContext,
   ): Promise<{ spaceId: string }> {
-    await this.conferences.scheduled(cid);
-    const space = spaceOf(dto);
-    const { outcome } = await this.movements.run<{ spaceId: string }>(
-      cid,
-      { type: 'DefineSpace', data: { conferenceId: cid, space, definedAt: this.clock.now().toISOString() } },
-      eventMetadata(ctx),
-    );
-    return outcome;
+    return this.commands.execute(new DefineSpaceCommand(cid, spaceOf(dto), ctx));
   }
 
   /** Each space with how many are inside now, its capacity and hours: counts only (a screen may show them). */

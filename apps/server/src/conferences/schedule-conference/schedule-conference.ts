@@ -27,6 +27,8 @@ import { ConferenceRegistry } from '../conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import type { Conference, ConferenceList, ConferenceRevised, ConferenceScheduled } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
+import { badRequest } from '../../shared/api-error.js';
+import { DefineSpaceCommand, SpaceDto, spaceOf } from '../../spaces/spaces.js';
 
 export class LunchDto {
   @ApiProperty({ example: 2000 }) @IsInt() @Min(0) @Max(1_000_000) priceCents!: number;
@@ -57,6 +59,16 @@ export class ConferenceDetailsDto {
 
 export class ScheduleConferenceDto extends ConferenceDetailsDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() conferenceId?: string;
+  @ApiPropertyOptional({
+    type: [SpaceDto],
+    description: "The day's spaces (« espaces dédiés »), as POST …/spaces takes each",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => SpaceDto)
+  spaces?: SpaceDto[];
 }
 
 const details = (dto: ConferenceDetailsDto): ConferenceDetails => ({
@@ -139,7 +151,22 @@ export class ConferencesController {
   @Post()
   @ApiAnswer(201, 'ConferenceScheduled', { errors: [409] })
   async schedule(@Body() dto: ScheduleConferenceDto, @Ctx() ctx: RequestContext): Promise<ConferenceScheduled> {
-    return this.commands.execute(new ScheduleConferenceCommand(dto.conferenceId ?? randomUUID(), details(dto), ctx));
+    // Every space checked before anything is written: a bad one refuses the whole conference.
+    const spaces = (dto.spaces ?? []).map(spaceOf);
+    const names = spaces.map((s) => s.name.toLocaleLowerCase('fr'));
+    const twice = names.findIndex((name, i) => names.indexOf(name) !== i);
+    if (twice >= 0) {
+      throw badRequest('validation_failed', `Two spaces are called ${spaces[twice]!.name}`, [
+        { field: `spaces.${twice}.name`, message: 'a space name is used once' },
+      ]);
+    }
+    const scheduled: ConferenceScheduled = await this.commands.execute(
+      new ScheduleConferenceCommand(dto.conferenceId ?? randomUUID(), details(dto), ctx),
+    );
+    for (const space of spaces) {
+      await this.commands.execute(new DefineSpaceCommand(scheduled.conferenceId, space, ctx));
+    }
+    return scheduled;
   }
 
   @Put(':cid')
