@@ -1,6 +1,7 @@
 import { accept, refuse, type Decider, type Decision, type DomainCommand } from '@emargement/decider';
 import { imageSha256, nameSha256, signatureHash, strokesSha256, textSha256, voidHash } from './chain.js';
-import { inspectPngDataUrl, MAX_IMAGE_BYTES } from './png.js';
+import { decodePngDataUrl } from './png-decode.js';
+import { MAX_IMAGE_BYTES } from './png.js';
 import {
   evolve,
   foldCharter,
@@ -262,8 +263,9 @@ export const signCharter = (
     return refuse('text_changed', { textSha256: charter.charter.textSha256 });
   if (consent === null || consent.wording.trim() === '') return refuse('consent_missing');
   if (image === null || image === '' || !hasALine(strokes)) return refuse('empty_signature');
-  // The PDF embeds these bytes and the chain hashes them: a picture that is not what it claims is refused here.
-  const png = inspectPngDataUrl(image);
+  // The PDF embeds these bytes and the chain hashes them: a picture that is not what it claims is refused here,
+  // and only a picture that decodes completely is what it claims (issue 20: one that did not crashed every render).
+  const png = decodePngDataUrl(image);
   if (!png.ok)
     return png.problem === 'too_large'
       ? refuse('image_too_large', { maxBytes: MAX_IMAGE_BYTES })
