@@ -1,8 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
+import fc from 'fast-check';
+import PDFDocument from 'pdfkit';
+import { crc32 } from 'node:zlib';
 import { imageSha256, signatureHash, verify, type CharterSignedData } from '@emargement/charter';
 import type { RecordedEvent } from '@emargement/event-store';
-import { history, publish, sign } from '../../../../../libs/charter/test/examples.js';
-import { dataUrlOf, notZlibPng } from '../../../../../libs/charter/test/hostile-png.js';
+import { history, pngA, publish, sign } from '../../../../../libs/charter/test/examples.js';
+import { dataUrlOf, notZlibPng, soundPng } from '../../../../../libs/charter/test/hostile-png.js';
 import { charterPdf, drawableStrokes, embeddablePng, type UnreadableImage } from './charter-pdf.js';
 
 /**
@@ -10,6 +13,18 @@ import { charterPdf, drawableStrokes, embeddablePng, type UnreadableImage } from
  * picture that does not decode never reaches pdfkit, whose PNG reader throws
  * from a zlib callback that nothing can catch.
  */
+
+/** Every chunk's CRC rewritten, so that a changed byte reaches the decoders. */
+function withGoodCrcs(bytes: Buffer): Buffer {
+  const out = Buffer.from(bytes);
+  for (let at = 8; at + 12 <= out.length;) {
+    const length = out.readUInt32BE(at);
+    if (at + 12 + length > out.length) break;
+    out.writeUInt32BE(crc32(out.subarray(at + 4, at + 8 + length)), at + 8 + length);
+    at += 12 + length;
+  }
+  return out;
+}
 
 const recorded = (events: { type: string; data: unknown }[]): RecordedEvent[] =>
   events.map((e, i) => ({
@@ -97,5 +112,34 @@ describe('the charter PDF, given a stored picture that does not decode', () => {
         { x: 3, y: 4 },
       ],
     ]);
+  });
+
+  test('whatever pngjs decodes, pdfkit embeds without an error escaping (mutated pictures, CRCs rewritten)', async () => {
+    const seeds = [soundPng(), Buffer.from(pngA.split(',')[1]!, 'base64')];
+    let embedded = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...seeds),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        async (seed, at, value) => {
+          const bytes = Buffer.from(seed);
+          bytes[at % bytes.length] = bytes[at % bytes.length]! ^ value;
+          const candidate = embeddablePng(dataUrlOf(withGoodCrcs(bytes)));
+          if (!candidate.ok) return;
+          embedded += 1;
+          const doc = new PDFDocument();
+          doc.image(candidate.png, 10, 10, { fit: [100, 40] });
+          await new Promise<void>((resolve, reject) => {
+            doc.on('data', () => undefined);
+            doc.on('end', resolve);
+            doc.on('error', reject);
+            doc.end();
+          });
+        },
+      ),
+      { numRuns: 200, interruptAfterTimeLimit: 5_000, markInterruptAsFailure: false },
+    );
+    expect(embedded).toBeGreaterThan(0);
   });
 });
