@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import pngjs from 'pngjs';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import {
   decodePngDataUrl,
@@ -121,16 +122,31 @@ export function drawableStrokes(strokes: unknown): { x: number; y: number }[][] 
  * (pdfkit's own reader is the least tried on those).
  */
 export function embeddablePng(dataUrl: string): { ok: true; png: Buffer } | { ok: false; problem: string } {
-  const decoded = decodePngDataUrl(dataUrl);
-  if (!decoded.ok) return { ok: false, problem: decoded.problem };
-  const bytes = Buffer.from(pngBytesOf(dataUrl)!);
-  if (bytes[28] !== 1) return { ok: true, png: bytes };
+  const bytes = pngBytesOf(dataUrl);
+  if (bytes === null) return { ok: false, problem: 'not_a_data_url' };
+  const png = Buffer.from(bytes);
+  // A stored picture never changes: its verdict is kept (by digest), so a charter of a hundred signatures
+  // rendered again decodes none of them a second time.
+  const digest = createHash('sha256').update(png).digest('hex');
+  let problem = VERDICTS.get(digest);
+  if (problem === undefined) {
+    const decoded = decodePngDataUrl(dataUrl);
+    problem = decoded.ok ? null : decoded.problem;
+    if (VERDICTS.size >= MAX_VERDICTS) VERDICTS.delete(VERDICTS.keys().next().value!);
+    VERDICTS.set(digest, problem);
+  }
+  if (problem !== null) return { ok: false, problem };
+  if (png[28] !== 1) return { ok: true, png };
   try {
-    return { ok: true, png: pngjs.PNG.sync.write(pngjs.PNG.sync.read(bytes)) };
+    return { ok: true, png: pngjs.PNG.sync.write(pngjs.PNG.sync.read(png)) };
   } catch {
     return { ok: false, problem: 'undecodable' };
   }
 }
+
+/** Decoding verdicts by the picture's SHA-256: `null` when it decodes. Bounded, oldest out first. */
+const VERDICTS = new Map<string, string | null>();
+const MAX_VERDICTS = 20_000;
 
 /** Everything `verify` needs, and the way to use it. Positions are bigint: written as decimal strings. */
 export function evidence(input: CharterDocumentInput, publication: CharterPublishedData): unknown {
