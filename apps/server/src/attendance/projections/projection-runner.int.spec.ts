@@ -235,7 +235,17 @@ describe('projection runner', () => {
       await store.appendToStream('future-1', events);
       const projection = new KnowsOneType();
       const runner = new ProjectionRunner(store, readModels, projection, { retryDelayMs: 10 });
-      await run(runner);
+      runner.prepare();
+      runner.start();
+      // Bounded: a runner that stops on the stranger would retry it for ever and never catch up.
+      let timer: NodeJS.Timeout | undefined;
+      const caughtUp = await Promise.race([
+        runner.untilCaughtUp().then(() => true),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 5_000))),
+      ]);
+      clearTimeout(timer);
+      await runner.stop();
+      expect(caughtUp).toBe(true);
       expect(projection.folded).toEqual([events[0]!.id, events[3]!.id]);
       const [last] = await store.readAll({ direction: 'backwards', maxCount: 1 });
       expect(runner.status()).toMatchObject({
