@@ -8,9 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { attachments, pdfText } from './support/pdf.js';
-import { admitted, conferenceWithCharter, expectStatus, signatureBody } from './support/data.js';
+import { admitted, CHARTER_TEXT, conferenceWithCharter, expectStatus, signatureBody } from './support/data.js';
 import { ensureSealKeys } from '../apps/server/src/charters/charter-seal/seal-keys.js';
 import { ADMIN_TOKEN, call, startTestServer, type TestServer } from './support/server.js';
+import { randomUUID } from 'node:crypto';
+import type { EventStore } from '../libs/event-store/src/index.js';
+import { EVENT_STORE } from '../apps/server/src/event-store/event-store.module.js';
+import { imageSha256, signatureHash, type CharterSignedData } from '../libs/charter/src/index.js';
+import { dataUrlOf, notZlibPng } from '../libs/charter/test/hostile-png.js';
 
 const run = promisify(execFile);
 jest.setTimeout(120_000);
@@ -187,5 +192,66 @@ describe('the sealed charter', () => {
     const other = join(dir, 'other-root.crt');
     writeFileSync(other, ensureSealKeys(join(dir, 'other'), 'Émargement').rootPem);
     expect((await verifyCli([sealedFile, '--root', other])).out).toContain('untrusted_certificate');
+  });
+
+  describe('a charter already holding a picture that does not decode (issue 20)', () => {
+    // Written straight into the store, as a version before the fix (or another one) could have: sound PNG
+    // chunks around image data that is not zlib. pdfkit once decoded it in a zlib callback and the process died.
+    test('its PDF renders (the strokes drawn instead), it closes, seals (pdfsig) and verifies', async () => {
+      const { charterId: charter } = expectStatus(
+        await call(api, 'POST', `/conferences/${cid}/charters`, { title: 'Charte bis', text: CHARTER_TEXT }),
+        201,
+      ) as { charterId: string };
+      const one = await admitted(api, cid, { organisation: 'Coopérative Une' });
+      const two = await admitted(api, cid, { organisation: 'Coopérative Deux' });
+      expectStatus(
+        await call(
+          api,
+          'POST',
+          `/conferences/${cid}/charters/${charter}/signatures`,
+          signatureBody(one.registrationId, { onBehalfOf: 'Coopérative Une' }),
+        ),
+        201,
+      );
+      const store = server.app.get<EventStore>(EVENT_STORE);
+      const stream = `charter-${charter}`;
+      const stored = await store.readStream(stream);
+      const first = stored.find((e) => e.type === 'CharterSigned')!;
+      const image = dataUrlOf(notZlibPng());
+      const data: Record<string, unknown> = {
+        ...(first.data as Record<string, unknown>),
+        sequence: 2,
+        signatureId: randomUUID(),
+        registrationId: two.registrationId,
+        onBehalfOf: 'Coopérative Deux',
+        image,
+        imageSha256: imageSha256(image),
+        previousHash: (first.data as { hash: string }).hash,
+      };
+      data['hash'] = signatureHash(data as unknown as CharterSignedData);
+      await store.appendToStream(
+        stream,
+        [{ id: randomUUID(), type: 'CharterSigned', data, metadata: first.metadata }],
+        {
+          expectedRevision: stored[stored.length - 1]!.revision,
+        },
+      );
+
+      const open = await download(server.base, `/conferences/${cid}/charters/${charter}/document.pdf`);
+      expect(open.status).toBe(200);
+      const openText = await pdfText(Buffer.from(await open.arrayBuffer()));
+      expect(openText).toContain('Image illisible : tracé redessiné');
+
+      expectStatus(await call(api, 'POST', `/conferences/${cid}/charters/${charter}/close`), 200);
+      const res = await download(server.base, `/conferences/${cid}/charters/${charter}/document.pdf`);
+      expect(res.status).toBe(200);
+      const file = join(dir, 'charte-illisible.pdf');
+      writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+      expect(await pdfsig(file, nssdir)).toContain('Signature is Valid.');
+      const verified = await call(api, 'GET', `/conferences/${cid}/charters/${charter}/verify`);
+      expect(verified).toMatchObject({ status: 200, body: { valid: true, count: 2 } });
+      // Still serving.
+      expect((await call(api, 'GET', `/conferences/${cid}/charters/${charter}`)).status).toBe(200);
+    });
   });
 });

@@ -11,6 +11,7 @@ import type { EventStore } from '../libs/event-store/src/index.js';
 import { readFixture } from '../libs/testing/src/fixtures.js';
 import { EVENT_STORE } from '../apps/server/src/event-store/event-store.module.js';
 import { signaturePng, strokes } from './support/data.js';
+import { dataUrlOf, notZlibPng } from '../libs/charter/test/hostile-png.js';
 import { call, e2eEventStore, startTestServer, type TestServer, ADMIN_TOKEN } from './support/server.js';
 
 const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
@@ -260,6 +261,19 @@ describe('the charter over HTTP', () => {
         image: `data:image/png;base64,${Buffer.concat([bytes, Buffer.alloc(300 * 1024)]).toString('base64')}`,
       });
       expect(big).toMatchObject({ status: 413, body: { code: 'image_too_large', errors: [{ field: 'image' }] } });
+    });
+
+    test('a PNG with sound chunks and CRCs whose image data is not zlib is refused 400 invalid_image, nothing stored (issue 20)', async () => {
+      const store = server.app.get<EventStore>(EVENT_STORE);
+      const last = async (): Promise<bigint | undefined> =>
+        (await store.readAll({ direction: 'backwards', maxCount: 1 }))[0]?.position;
+      const before = await last();
+      const res = await sign('genevieve', { image: dataUrlOf(notZlibPng()) });
+      expect(res).toMatchObject({
+        status: 400,
+        body: { code: 'invalid_image', errors: [{ field: 'image', message: 'undecodable' }] },
+      });
+      expect(await last()).toBe(before);
     });
 
     test('malformed strokes are refused field by field', async () => {

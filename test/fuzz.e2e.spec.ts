@@ -179,6 +179,9 @@ interface Body {
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 
+/** The bodies sent from the roles other than the organiser's (and with no token), to every route. */
+const ROLE_BODY_SAMPLE = new Set(['malformed JSON #0', 'an extra field', 'a string']);
+
 /** The bodies sent to a GET route, one or two of each kind. */
 const GET_BODY_SAMPLE = new Set([
   'malformed JSON #0',
@@ -363,6 +366,7 @@ describe(`fuzzing every route (seed ${SEED})`, () => {
   let store: EventStore;
   let operations: Operation[];
   const real: Record<string, string> = {};
+  const tokens: Record<'door' | 'kiosk' | 'display', string> = { door: '', kiosk: '', display: '' };
 
   beforeAll(async () => {
     // Behind a "proxy", so that each request can come from its own address and
@@ -437,7 +441,12 @@ describe(`fuzzing every route (seed ${SEED})`, () => {
       },
       201,
     );
-    real.deviceId = (await ok('POST', '/devices', { name: 'Porte fuzz', role: 'door' }, 201)).deviceId!;
+    const door = await ok('POST', '/devices', { name: 'Porte fuzz', role: 'door' }, 201);
+    real.deviceId = door.deviceId!;
+    // Every role's token (issue 20): each route is also tried from the door, the tablet, the screen and no one.
+    tokens.door = door.token!;
+    tokens.kiosk = (await ok('POST', '/devices', { name: 'Tablette fuzz', role: 'kiosk' }, 201)).token!;
+    tokens.display = (await ok('POST', '/devices', { name: 'Écran fuzz', role: 'display' }, 201)).token!;
 
     const doc = await call<OpenApi>(api, 'GET', '/docs-json');
     expect(doc.status).toBe(200);
@@ -489,12 +498,12 @@ describe(`fuzzing every route (seed ${SEED})`, () => {
         headers: Record<string, string>;
         body?: Buffer | string;
       }[] = [];
-      const add = (op: Operation, path: string, label: string, body?: Body) =>
+      const add = (op: Operation, path: string, label: string, body?: Body, token: string | null = ADMIN_TOKEN) =>
         requests.push({
           describe: `${op.method} ${path.length > 160 ? `${path.slice(0, 160)}…` : path} [${label}]`,
           method: op.method,
           path,
-          headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body?.headers ?? {}) },
+          headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...(body?.headers ?? {}) },
           ...(body ? { body: body.payload } : {}),
         });
       const pathWith = (op: Operation, values: Record<string, string>) =>
@@ -523,6 +532,16 @@ describe(`fuzzing every route (seed ${SEED})`, () => {
             const body = op.hasBody ? parseable.find((b) => b.label === 'an extra field') : undefined;
             if (body) add(op, path, `${param}=${junk.slice(0, 20)}, ${body.label}`, body);
           }
+        }
+        // From every other role, and with no token: the request without a body where it is safe, and a sample
+        // of the bodies (unparseable, mistyped, an extra field). Refused by role, or by the DTO where the role
+        // may call the route: never a 5xx, never a write.
+        const roleBodies = [...unparseable, ...parseable].filter((b) => ROLE_BODY_SAMPLE.has(b.label));
+        for (const [role, token] of [...Object.entries(tokens), ['no token', null] as const]) {
+          if (safeWithRealIds) add(op, realPath, `${role}, no body`, undefined, token);
+          if (mayParse) for (const body of roleBodies) add(op, realPath, `${role}, ${body.label}`, body, token);
+          if (op.method === 'GET')
+            add(op, `${realPath}?limit=-1&q=%00&since=abc`, `${role}, odd query`, undefined, token);
         }
         if (op.method === 'GET') {
           for (const name of op.queryParams) {
@@ -592,6 +611,86 @@ describe(`fuzzing every route (seed ${SEED})`, () => {
       // And the server is still well: ready, and still answering a valid request.
       expect((await fetch(`${server.base}/health/ready`)).status).toBe(200);
       expect((await call(`${server.base}/api`, 'GET', `/conferences/${real.cid}/registrations`)).body.total).toBe(1);
+    },
+    TIMEOUT_MS,
+  );
+
+  test(
+    'odd Unicode in names goes through every PDF the server makes: bidi overrides, zero-width, combining marks, emoji, letters no font has',
+    async () => {
+      const api = `${server.base}/api`;
+      const names = [
+        ['Ada\u202Eecalevol\u202C', 'Bidi'],
+        ['A\u200Bd\u200Da\uFEFF', 'Z\u200Cé\u2060ro'],
+        ['Z\u0351\u0352\u0353a\u0300\u0301\u0302\u0303l\u0334g\u0335o', 'Combiné'],
+        ['🙂 👩‍👩‍👧 🏳️‍🌈', 'Émoji 🇫🇷'],
+        ['漢字 ㄅ 𓀀', '\uF8D0\uF8D1 𝔊𝔬𝔱𝔥𝔦𝔠'],
+        ['עברית', 'العربية \u0627\u0644'],
+      ];
+      const ids: string[] = [];
+      for (const [i, [firstName, lastName]] of names.entries()) {
+        const res = await call(api, 'POST', `/conferences/${real.cid}/registrations`, {
+          firstName,
+          lastName,
+          email: `unicode-${i}@example.org`,
+          organisation: `${lastName} & ${firstName}`,
+          category: 'signatory',
+          lunch: false,
+          photoConsent: false,
+        });
+        expect({ name: `${firstName} ${lastName}`, status: res.status }).toEqual({
+          name: `${firstName} ${lastName}`,
+          status: 201,
+        });
+        ids.push((res.body as { registrationId: string }).registrationId);
+      }
+      // One of them admitted and signing: the charter's PDF draws the name and the organisation.
+      const signer = ids[0]!;
+      expect(
+        (
+          await call(api, 'POST', `/conferences/${real.cid}/scans`, {
+            scanId: randomUUID(),
+            registrationId: signer,
+            door: 'Accueil',
+          })
+        ).status,
+      ).toBe(200);
+      const charter = (await call(api, 'GET', `/conferences/${real.cid}/charters/${real.chid}`)).body as {
+        textSha256: string;
+      };
+      const signed = await call(api, 'POST', `/conferences/${real.cid}/charters/${real.chid}/signatures`, {
+        signatureId: randomUUID(),
+        registrationId: signer,
+        onBehalfOf: `${names[0]![1]} \u202E🙂 漢字`,
+        consent: { given: true, wording: 'Je signe.', givenAt: '2014-09-19T16:00:30+02:00' },
+        textSha256: charter.textSha256,
+        strokes: [Array.from({ length: 12 }, (_, i) => ({ x: 10 + i * 8, y: 24 + i, time: 1411135200000 + i * 16 }))],
+        image: signaturePng(),
+        kiosk: 'Tablette \u202E1',
+      });
+      expect(signed.status).toBe(201);
+
+      const files = [
+        // Each name is in the whole list; one ticket of each kind for the hardest two (emoji, no glyph at all).
+        ...[ids[3]!, ids[4]!].flatMap((rid) => [
+          [`/conferences/${real.cid}/registrations/${rid}/ticket.pdf`, 'application/pdf'],
+          [`/conferences/${real.cid}/registrations/${rid}/ticket.png`, 'image/png'],
+        ]),
+        [`/conferences/${real.cid}/tickets.pdf`, 'application/pdf'],
+        [`/conferences/${real.cid}/charters/${real.chid}/document.pdf`, 'application/pdf'],
+        [`/conferences/${real.cid}/registrations.csv`, 'text/csv'],
+      ] as const;
+      for (const [path, type] of files) {
+        const res = await fetch(`${api}${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+        const bytes = Buffer.from(await res.arrayBuffer());
+        expect({ path, status: res.status, type: res.headers.get('content-type')?.split(';')[0] }).toEqual({
+          path,
+          status: 200,
+          type,
+        });
+        expect(bytes.length).toBeGreaterThan(100);
+      }
+      expect((await fetch(`${server.base}/health/ready`)).status).toBe(200);
     },
     TIMEOUT_MS,
   );

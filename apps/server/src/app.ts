@@ -21,6 +21,7 @@ import { DeviceRegistry } from './auth/device-registry.js';
 import { RateLimits } from './security/rate-limit.js';
 import { DeviceRateLimitInterceptor } from './security/device-rate-limit.interceptor.js';
 import { PinoLoggerService, createLogger, httpLogger } from './logging/logger.js';
+import { correlationScope } from './logging/fatal.js';
 import { IMPORT_ROUTE, contentTypeGuard, jsonShapeGuard, queryGuard } from './security/input-guards.js';
 import { prepareTls, servePlainHttp, tlsMiddleware } from './tls/https.js';
 
@@ -91,6 +92,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     limit: '20mb',
     inflate: false,
   });
+  // From here on, what a request schedules runs in its scope: an error no caller catches is logged with its id.
+  app.use(correlationScope());
   app.use(jsonShapeGuard());
   // The door's whole list is the one large JSON answer (≈ 330 bytes a ticket,
   // 16 MB at 50,000; a fifth of that gzipped) and it crosses the venue's

@@ -2,7 +2,8 @@ import { ConfigError, loadConfig } from './config/config.js';
 import { createApp } from './app.js';
 import { tlsSetupOf } from './tls/https.js';
 import { startupNotes } from './tls/startup-notes.js';
-import { flushLog } from './logging/logger.js';
+import { createLogger, flushLog } from './logging/logger.js';
+import { installFatalHandlers } from './logging/fatal.js';
 
 async function main(): Promise<void> {
   let config;
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Errors no caller can catch: one structured line, then exit 1 for the supervisor (logging/fatal.ts).
+  installFatalHandlers(createLogger(config));
   let app;
   try {
     app = await createApp(config);

@@ -1,6 +1,8 @@
 import { accept, refuse, type Decider, type Decision, type DomainCommand } from '@emargement/decider';
 import { imageSha256, nameSha256, signatureHash, strokesSha256, textSha256, voidHash } from './chain.js';
-import { inspectPngDataUrl, MAX_IMAGE_BYTES } from './png.js';
+import { decodePngDataUrl } from './png-decode.js';
+import { MAX_IMAGE_BYTES } from './png.js';
+import { MAX_CHARTER_TEXT_LENGTH } from './markdown.js';
 import {
   evolve,
   foldCharter,
@@ -103,10 +105,14 @@ export const CHARTER_REFUSAL_REASONS = [
   'unknown_charter',
   'unknown_signature',
   'missing_reason',
+  'charter_too_long',
 ] as const;
 export type CharterRefusalReason = (typeof CHARTER_REFUSAL_REASONS)[number];
 
-export type PublishRefusalReason = Extract<CharterRefusalReason, 'charter_exists' | 'empty_charter'>;
+export type PublishRefusalReason = Extract<
+  CharterRefusalReason,
+  'charter_exists' | 'empty_charter' | 'charter_too_long'
+>;
 export type SignRefusalReason = Extract<
   CharterRefusalReason,
   | 'unknown_charter'
@@ -180,6 +186,8 @@ export const publishCharter = (
       : refuse('charter_exists');
   }
   if (title === '' || text.trim() === '') return refuse('empty_charter');
+  // Its Markdown is parsed for every PDF and on every tablet: bounded, as every text that comes from outside.
+  if (text.length > MAX_CHARTER_TEXT_LENGTH) return refuse('charter_too_long', { maxLength: MAX_CHARTER_TEXT_LENGTH });
   const digest = textSha256(text);
   return accept(
     [
@@ -262,8 +270,9 @@ export const signCharter = (
     return refuse('text_changed', { textSha256: charter.charter.textSha256 });
   if (consent === null || consent.wording.trim() === '') return refuse('consent_missing');
   if (image === null || image === '' || !hasALine(strokes)) return refuse('empty_signature');
-  // The PDF embeds these bytes and the chain hashes them: a picture that is not what it claims is refused here.
-  const png = inspectPngDataUrl(image);
+  // The PDF embeds these bytes and the chain hashes them: a picture that is not what it claims is refused here,
+  // and only a picture that decodes completely is what it claims (issue 20: one that did not crashed every render).
+  const png = decodePngDataUrl(image);
   if (!png.ok)
     return png.problem === 'too_large'
       ? refuse('image_too_large', { maxBytes: MAX_IMAGE_BYTES })

@@ -8,6 +8,7 @@
  */
 export * from './canonical-json.js';
 export * from './png.js';
+export * from './png-decode.js';
 export * from './streams.js';
 export * from './chain.js';
 export * from './cms.js';

@@ -1,10 +1,11 @@
 /**
- * The signature's picture: a PNG sent as a data URL. Checked here, without a
- * decoder, for what the rest of the system relies on: the bytes are a PNG
- * (signature, chunks with good CRCs, IHDR first, IDAT, IEND last), of sane
- * dimensions, within the size limit. The PDF embeds these bytes, and the
- * chain hashes them (`imageSha256`), so a picture that is not what it claims
- * to be is refused before it is stored.
+ * The signature's picture: a PNG sent as a data URL. Its structure is checked
+ * here, without a decoder (this file also runs in the /verify/ page): the
+ * bytes are a PNG (signature, chunks with good CRCs, IHDR first, IDAT, IEND
+ * last), of sane dimensions, within the size limit. Structure is not enough:
+ * a PNG whose chunks are sound but whose image data is not zlib once took the
+ * server down when its PDF was made, so the decider accepts a picture only
+ * once `decodePngDataUrl` (png-decode.ts) has decoded it completely.
  */
 
 /** At most 256 KiB once decoded (the contract's limit). */
@@ -33,7 +34,11 @@ export type PngProblem =
   | 'bad_crc'
   | 'bad_header'
   | 'no_image_data'
-  | 'data_after_end';
+  | 'data_after_end'
+  /** More pixels than MAX_IMAGE_PIXELS: refused before anything is inflated. */
+  | 'too_many_pixels'
+  /** Sound chunks, but the image data does not decode (not zlib, too short, too long, bad filters). */
+  | 'undecodable';
 
 export type PngInspection =
   { ok: true; width: number; height: number; bytes: number } | { ok: false; problem: PngProblem };

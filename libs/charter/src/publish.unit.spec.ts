@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { DeciderSpecification } from '@emargement/decider/specification.js';
 import { at, charterId, conferenceId, history, publish, text, title } from '../test/examples.js';
 import { charterDecider } from './charter.decide.js';
+import { MAX_CHARTER_TEXT_LENGTH } from './markdown.js';
 import { sha256Hex } from './canonical-json.js';
 
 const given = DeciderSpecification.for(charterDecider);
@@ -33,6 +34,11 @@ describe('publishing a charter', () => {
       ['a blank title', { title: '   ' }],
       ['a blank text', { text: '\n \n' }],
     ])('%s is refused', (_, overrides) => given([]).when(publish(overrides)).thenRefused('empty_charter'));
+
+    test('a text longer than the bound is refused charter_too_long: its Markdown is parsed on every render (issue 20)', () =>
+      given([])
+        .when(publish({ text: `# Charte\n${'a'.repeat(MAX_CHARTER_TEXT_LENGTH)}` }))
+        .thenRefused('charter_too_long', { maxLength: MAX_CHARTER_TEXT_LENGTH }));
   });
 
   describe('when the charter is already published', () => {

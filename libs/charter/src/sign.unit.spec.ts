@@ -26,6 +26,7 @@ import { publicationHash } from './chain.js';
 import type { CharterPublishedData } from './charter.js';
 import { charterDecider } from './charter.decide.js';
 import { MAX_IMAGE_BYTES } from './png.js';
+import { dataUrlOf, manyPixelsPng, notZlibPng } from '../test/hostile-png.js';
 
 const given = DeciderSpecification.for(charterDecider);
 const published = history(publish());
@@ -250,6 +251,16 @@ describe('signing the charter', () => {
       given(published)
         .when(signed(1, { image: dataUrl(Buffer.from('GIF89a, not a PNG')) }))
         .thenRefused('invalid_image', { problem: 'not_a_png' }));
+
+    test('sound chunks and CRCs around image data that is not zlib: refused, it would crash every render (issue 20)', () =>
+      given(published)
+        .when(signed(1, { image: dataUrlOf(notZlibPng()) }))
+        .thenRefused('invalid_image', { problem: 'undecodable' }));
+
+    test('a small file announcing more pixels than any pad makes is refused before it is inflated', () =>
+      given(published)
+        .when(signed(1, { image: dataUrlOf(manyPixelsPng()) }))
+        .thenRefused('invalid_image', { problem: 'too_many_pixels' }));
 
     test('a picture over the limit is refused image_too_large', () =>
       given(published)

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { close, history, organisations, pngB, publish, signed, voidCommand } from '../test/examples.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
-import { publicationHash, signatureHash, verify } from './chain.js';
+import { publicationHash, signatureHash, verify, voidHash } from './chain.js';
 import type { CharterPublishedData } from './charter.js';
 
 type Stored = { type: string; data: Record<string, unknown> };
@@ -123,6 +123,19 @@ describe('verifying the chain', () => {
       const events = ceremony();
       [events[2], events[3]] = [events[3]!, events[2]!];
       expect(verify(events)).toMatchObject({ valid: false, firstInvalidSequence: 2 });
+    });
+
+    test('a voiding re-sealed onto another link (its previousHash changed, its hash recomputed) breaks the void link', () => {
+      // The last entry, so that no later link (nor a closing) would notice: only the void's own link check can.
+      const events = stored(history(publish(), signed(1), signed(2), voidCommand(1)));
+      const voiding = events[3]!.data;
+      voiding['previousHash'] = hashOf(events[1]);
+      voiding['hash'] = voidHash(voiding as never);
+      expect(verify(events)).toMatchObject({
+        valid: false,
+        firstInvalidSequence: 1,
+        problem: { code: 'previous_hash_mismatch', entry: 'SignatureVoided', sequence: 1 },
+      });
     });
 
     test('a removed voiding (to bring a signature back) breaks the chain', () => {

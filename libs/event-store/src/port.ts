@@ -59,11 +59,28 @@ export interface ReadStreamOptions {
   maxCount?: number | bigint;
 }
 
-/** Server-side filter on `$all`: by event-type prefix or stream-name prefix. */
+/** Server-side filter on `$all`: by event-type prefix or stream-name prefix, or by whole names (`exact`). */
 export interface EventFilter {
   filterOn: 'eventType' | 'streamName';
   prefixes: string[];
+  /**
+   * `true`: each of `prefixes` is a whole name, matched exactly. What a
+   * projection subscribes to: a later event type whose name starts like one
+   * of its own (`AttendeeAdmittedElsewhere`) is not one of them (issue 20).
+   */
+  exact?: boolean;
 }
+
+/** The events of exactly these types. */
+export const eventTypes = (...names: string[]): EventFilter => ({
+  filterOn: 'eventType',
+  prefixes: names,
+  exact: true,
+});
+
+/** Whether `name` (an event's type or stream name, as the filter says) passes the filter's names. */
+export const filterAccepts = (filter: EventFilter, name: string): boolean =>
+  filter.exact === true ? filter.prefixes.includes(name) : filter.prefixes.some((p) => name.startsWith(p));
 
 export interface ReadAllOptions {
   direction?: Direction;

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import {
+  eventTypes,
   InvalidEventStoreArgumentError,
   StreamNotFoundError,
   WrongExpectedRevisionError,
@@ -289,6 +290,23 @@ export function runConformanceSuite(name: string, target: ConformanceTarget): vo
         expect(onlyT.map((e) => e.id)).toEqual([a.id, b.id]);
         const alpha = await store.readAll({ filter: { filterOn: 'eventType', prefixes: [`${t}Alpha`, `Other${t}`] } });
         expect(alpha.map((e) => e.id)).toEqual([a.id, c.id]);
+      });
+
+      test('filtered by whole event-type names (exact): a type that only starts like one is not it (issue 20)', async () => {
+        const t = `T${randomUUID().slice(0, 8)}`;
+        const admitted = ev(`${t}Admitted`);
+        const elsewhere = ev(`${t}AdmittedSomewhereElse`);
+        const refused = ev(`${t}Refused`);
+        const dotted = ev(`${t}.x`);
+        await store.appendToStream(`${p}-10`, [admitted, elsewhere, refused, dotted]);
+        const filter = eventTypes(`${t}Admitted`, `${t}Refused`, `${t}.`);
+        const read = await store.readAll({ filter });
+        expect(read.map((e) => e.id)).toEqual([admitted.id, refused.id]);
+        const [last] = await store.readAll({ direction: 'backwards', maxCount: 1, filter });
+        expect(last?.id).toBe(refused.id);
+        const sub = store.subscribeToAll({ filter });
+        const messages = await collect(sub, (ms) => ms.some((m) => m.kind === 'caughtUp'));
+        expect(eventsOf(messages).map((e) => e.id)).toEqual([admitted.id, refused.id]);
       });
 
       test('maxCount bounds a forward read', async () => {

@@ -1,4 +1,4 @@
-import type { EventFilter, RecordedEvent } from '@emargement/event-store';
+import { eventTypes, type EventFilter, type RecordedEvent } from '@emargement/event-store';
 import type { Projection } from '../attendance/projections/projection-runner.js';
 import type { ReadModels } from '../attendance/projections/read-models.js';
 import { ConflictsProjection } from './conflicts/conflicts.projection.js';
@@ -24,7 +24,7 @@ export class DoorProjections implements Projection {
     this.parts = [this.dataset, this.conflicts];
     this.version = this.parts.map((p) => p.version).join('+');
     const prefixes = this.parts.flatMap((p) => p.filter.prefixes);
-    this.filter = { filterOn: 'eventType', prefixes };
+    this.filter = eventTypes(...prefixes);
   }
 
   migrate(): void {

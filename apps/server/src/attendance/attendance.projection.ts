@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { EventFilter, RecordedEvent } from '@emargement/event-store';
+import { eventTypes, type EventFilter, type RecordedEvent } from '@emargement/event-store';
 import {
   ATTENDANCE_EVENT_TYPES,
   ATTENDANCE_FOLD_VERSION,
@@ -18,7 +18,7 @@ import type { ReadModels } from './projections/read-models.js';
 /** Bump with any change to the tables below; the fold's own version is `ATTENDANCE_FOLD_VERSION`. */
 const ROWS_VERSION = 1;
 
-export const ATTENDANCE_FILTER: EventFilter = { filterOn: 'eventType', prefixes: [...ATTENDANCE_EVENT_TYPES] };
+export const ATTENDANCE_FILTER: EventFilter = eventTypes(...ATTENDANCE_EVENT_TYPES);
 
 export type AttendanceListener = (conferenceIds: readonly string[]) => void;
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { StreamNotFoundError, type EventStore, type RecordedEvent } from '@emargement/event-store';
+import { StreamNotFoundError, eventTypes, type EventStore, type RecordedEvent } from '@emargement/event-store';
 import { charterStream } from '@emargement/charter';
 import { conferenceStream, ticketStream, type ConferenceEvent, type ConferenceState } from '@emargement/conference';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
@@ -113,7 +113,7 @@ export class PersonEvents {
     const [head] = await this.store.readAll({ direction: 'backwards', maxCount: 1 });
     const published = await this.store.readAll({
       fromPosition: this.chartersReadTo,
-      filter: { filterOn: 'eventType', prefixes: ['CharterPublished'] },
+      filter: eventTypes('CharterPublished'),
     });
     for (const e of published) {
       const data = e.data as { charterId?: unknown; conferenceId?: unknown };

@@ -56,6 +56,7 @@ const STATUS: Record<RefusalReason, number> = {
   signature_id_conflict: 409,
   charter_exists: 409,
   empty_charter: 400,
+  charter_too_long: 400,
   unknown_charter: 404,
   unknown_signature: 404,
   // Devices (libs/devices)

@@ -38,6 +38,7 @@ import type {
   SubscriptionMessage,
 } from '../port.js';
 import { assertAppendArguments, toCount } from '../validation.js';
+import { filterAccepts } from '../port.js';
 
 // @eventstore/db-client is CommonJS; Node's ESM loader sees its named exports
 // (cjs-module-lexer understands its `__exportStar`/`defineProperty` re-exports),
@@ -383,13 +384,13 @@ export class EventStoreDbEventStore implements EventStore {
     const checkpointReached = (s: AllStreamSubscription, position: EsdbPosition): void => {
       pushMarker(s, new Marker('checkpoint', BigInt(position.commit)));
     };
+    const byName = filter?.filterOn === 'streamName' ? streamNameFilter : eventTypeFilter;
+    // Whole names go as a regular expression: the server's other form is by prefix.
     const serverFilter: Filter =
       filter && filter.prefixes.length > 0
-        ? (filter.filterOn === 'streamName' ? streamNameFilter : eventTypeFilter)({
-            prefixes: [...filter.prefixes],
-            checkpointInterval: 1,
-            checkpointReached,
-          })
+        ? filter.exact === true
+          ? byName({ regex: wholeNames(filter.prefixes), checkpointInterval: 1, checkpointReached })
+          : byName({ prefixes: [...filter.prefixes], checkpointInterval: 1, checkpointReached })
         : excludeSystemEvents({ checkpointInterval: 1, checkpointReached });
     const sub = this.client.subscribeToAll({ fromPosition: from, filter: serverFilter });
     sub.on('caughtUp', () => pushMarker(sub, new Marker('caughtUp')));
@@ -754,10 +755,14 @@ function isUserEvent(e: WireEvent): boolean {
 /** The port's filter, applied here too: correctness does not rest on the server's filter. */
 function matches(filter: EventFilter | undefined): (e: WireEvent) => boolean {
   if (!filter) return () => true;
-  const prefixes = [...filter.prefixes];
-  if (filter.filterOn === 'streamName') return (e) => prefixes.some((p) => e.streamId.startsWith(p));
-  return (e) => prefixes.some((p) => e.type.startsWith(p));
+  const f: EventFilter = { ...filter, prefixes: [...filter.prefixes] };
+  if (filter.filterOn === 'streamName') return (e) => filterAccepts(f, e.streamId);
+  return (e) => filterAccepts(f, e.type);
 }
+
+/** A regular expression matching exactly these names (the server filters by prefix or by regex). */
+const wholeNames = (names: readonly string[]): string =>
+  `^(?:${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`;
 
 const UNAVAILABLE_TYPES: ReadonlySet<string> = new Set([
   ErrorType.UNAVAILABLE,

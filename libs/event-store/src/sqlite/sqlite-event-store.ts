@@ -472,13 +472,15 @@ export class SqliteEventStore implements EventStore {
   ): EventRow[] {
     const prefixes = filter?.prefixes ?? [];
     const column = filter?.filterOn === 'streamName' ? 'stream_name' : 'type';
-    const key = `${direction}|${filter ? column : ''}|${prefixes.length}|${until === undefined ? '' : 'u'}`;
+    const exact = filter?.exact === true;
+    const key = `${direction}|${filter ? column : ''}|${exact ? '=' : ''}${prefixes.length}|${until === undefined ? '' : 'u'}`;
     let stmt = this.allStmts.get(key);
     if (!stmt) {
       const where = [direction === 'forwards' ? 'position > ?' : 'position < ?'];
       if (until !== undefined) where.push('position <= ?');
       if (filter) {
         if (prefixes.length === 0) where.push('0');
+        else if (exact) where.push(`${column} IN (${prefixes.map(() => '?').join(', ')})`);
         else where.push(`(${prefixes.map(() => `substr(${column}, 1, ?) = ?`).join(' OR ')})`);
       }
       stmt = this.db
@@ -492,7 +494,10 @@ export class SqliteEventStore implements EventStore {
     }
     const params: unknown[] = [bound];
     if (until !== undefined) params.push(until);
-    for (const p of prefixes) params.push(BigInt(p.length), p);
+    for (const p of prefixes) {
+      if (exact) params.push(p);
+      else params.push(BigInt(p.length), p);
+    }
     params.push(max);
     return stmt.all(...params);
   }

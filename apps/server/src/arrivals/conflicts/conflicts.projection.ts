@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { EventFilter, RecordedEvent } from '@emargement/event-store';
+import { eventTypes, type EventFilter, type RecordedEvent } from '@emargement/event-store';
 import type { ConflictAcknowledged, ScanConflicted } from '@emargement/conference';
 import type { Projection } from '../../attendance/projections/projection-runner.js';
 import type { ReadModels } from '../../attendance/projections/read-models.js';
@@ -33,7 +33,7 @@ export interface ConflictRow {
 export class ConflictsProjection implements Projection {
   readonly name = 'conflicts';
   readonly version = VERSION;
-  readonly filter: EventFilter = { filterOn: 'eventType', prefixes: ['ScanConflicted', 'ConflictAcknowledged'] };
+  readonly filter: EventFilter = eventTypes('ScanConflicted', 'ConflictAcknowledged');
 
   private rows = new Map<string, ConflictRow>();
   private readonly dirty = new Set<string>();

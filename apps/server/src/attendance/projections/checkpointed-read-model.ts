@@ -56,7 +56,14 @@ export abstract class CheckpointedReadModel<P extends Projection>
       name: readiness,
       check: () => {
         const st = this.runner.status();
-        const detail = { [key]: { position: st.position?.toString() ?? null, caughtUp: st.caughtUp } };
+        const detail = {
+          [key]: {
+            position: st.position?.toString() ?? null,
+            caughtUp: st.caughtUp,
+            // Event types this read model passed over (issue 20): a newer version's events, seen by an older instance.
+            skippedEventTypes: st.eventsSkipped,
+          },
+        };
         return st.caughtUp
           ? { ready: true, detail }
           : {

@@ -204,4 +204,56 @@ describe('projection runner', () => {
       expect(runner.status().eventsApplied).toBe(afterCheckpoint.length);
     }, 60_000);
   });
+
+  describe('when the store delivers an event type the projection does not know (issue 20)', () => {
+    /** Folds `Known` events only, and throws on anything else, as the arrivals projection once did. */
+    class KnowsOneType implements Projection {
+      readonly name = 'knows-one-type';
+      readonly version = '1';
+      // By prefix, as every projection's filter was before issue 20: `KnownButNewer` gets through.
+      readonly filter = { filterOn: 'eventType' as const, prefixes: ['Known'] };
+      folded: string[] = [];
+      migrate() {}
+      reset() {
+        this.folded = [];
+      }
+      load() {}
+      apply(e: RecordedEvent) {
+        if (e.type !== 'Known') throw new Error(`Unexpected event ${e.type}`);
+        this.folded.push(e.id);
+      }
+      persist() {}
+      committed() {}
+    }
+
+    test('it is passed over and counted by type, never folded, and the checkpoint moves past it', async () => {
+      const f = files();
+      const store = openStore(f.store);
+      const readModels = openReadModels(f.readModels);
+      const ev = (type: string) => ({ id: crypto.randomUUID(), type, data: {} });
+      const events = [ev('Known'), ev('KnownButNewer'), ev('KnownButNewer'), ev('Known')];
+      await store.appendToStream('future-1', events);
+      const projection = new KnowsOneType();
+      const runner = new ProjectionRunner(store, readModels, projection, { retryDelayMs: 10 });
+      runner.prepare();
+      runner.start();
+      // Bounded: a runner that stops on the stranger would retry it for ever and never catch up.
+      let timer: NodeJS.Timeout | undefined;
+      const caughtUp = await Promise.race([
+        runner.untilCaughtUp().then(() => true),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 5_000))),
+      ]);
+      clearTimeout(timer);
+      await runner.stop();
+      expect(caughtUp).toBe(true);
+      expect(projection.folded).toEqual([events[0]!.id, events[3]!.id]);
+      const [last] = await store.readAll({ direction: 'backwards', maxCount: 1 });
+      expect(runner.status()).toMatchObject({
+        eventsApplied: 2,
+        eventsSkipped: { KnownButNewer: 2 },
+        lastError: null,
+        position: last!.position,
+      });
+    });
+  });
 });

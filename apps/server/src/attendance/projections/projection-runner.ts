@@ -12,7 +12,11 @@ export interface Projection {
   readonly name: string;
   /** Stored with the checkpoint; rows built by another version are rebuilt from the start. */
   readonly version: string;
-  /** What to subscribe to (server-side, where the store can). */
+  /**
+   * What to subscribe to (server-side, where the store can): by event type,
+   * its names are the types it folds, whole (`eventTypes(...)`); the runner
+   * passes over, and counts, any other type a store delivers (issue 20).
+   */
   readonly filter: EventFilter;
   /** Creates its tables if missing. */
   migrate(): void;
@@ -44,6 +48,12 @@ export interface ProjectionStatus {
   caughtUp: boolean;
   /** Events folded since the runner started. */
   eventsApplied: number;
+  /**
+   * Events passed over since the runner started, by type: types the
+   * projection does not know (written by a newer version, or a name that
+   * only starts like one of its own). Skipped, counted, never a stop.
+   */
+  eventsSkipped: Record<string, number>;
   lastError: string | null;
 }
 
@@ -71,6 +81,9 @@ export class ProjectionRunner {
   private stopped = false;
   private started = false;
   private eventsApplied = 0;
+  private readonly skipped = new Map<string, number>();
+  /** The types the projection folds, when its filter names them (then whole names: issue 20). */
+  private readonly known: ReadonlySet<string> | null;
   private lastError: string | null = null;
   private failure: Error | undefined = undefined;
   private subscription: Subscription | undefined;
@@ -92,6 +105,7 @@ export class ProjectionRunner {
     this.batchSize = options.batchSize ?? 5000;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
     this.logger = options.logger ?? { log: () => undefined, error: () => undefined };
+    this.known = projection.filter.filterOn === 'eventType' ? new Set(projection.filter.prefixes) : null;
   }
 
   /**
@@ -157,6 +171,7 @@ export class ProjectionRunner {
       position: this.committedPosition,
       caughtUp: this.caughtUpFlag,
       eventsApplied: this.eventsApplied,
+      eventsSkipped: Object.fromEntries(this.skipped),
       lastError: this.lastError,
     };
   }
@@ -220,9 +235,18 @@ export class ProjectionRunner {
   private handle(event: RecordedEvent): void {
     const last = this.pending?.position ?? this.committedPosition;
     if (last !== null && event.position <= last) return; // delivered again: already counted
-    this.projection.apply(event);
+    if (this.known !== null && !this.known.has(event.type)) {
+      // Not one of its types (a store that filters by prefix, a newer version's type): passed over, counted, and
+      // the checkpoint moves past it all the same, so a read waiting for that position is not kept waiting.
+      const seen = this.skipped.get(event.type) ?? 0;
+      if (seen === 0)
+        this.logger.log(`${this.projection.name}: skips events of type ${event.type}, which it does not know`);
+      this.skipped.set(event.type, seen + 1);
+    } else {
+      this.projection.apply(event);
+      this.eventsApplied += 1;
+    }
     this.pending = { position: event.position, count: (this.pending?.count ?? 0) + 1 };
-    this.eventsApplied += 1;
   }
 
   /** Live: the burst is over. A failure here ends the subscription, and `run` recovers. */

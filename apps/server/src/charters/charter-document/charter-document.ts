@@ -1,11 +1,11 @@
-import { Controller, Get, Header, Param, ParseUUIDPipe, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Header, Logger, Param, ParseUUIDPipe, StreamableFile } from '@nestjs/common';
 import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { normaliseText } from '@emargement/conference';
 import { verify } from '@emargement/charter';
 import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { CharterRegistry } from '../charter-registry.js';
-import { charterPdf } from './charter-pdf.js';
+import { charterPdf, type UnreadableImage } from './charter-pdf.js';
 import { CharterSealKeys } from '../charter-seal/charter-seal.js';
 import { sealPdf } from '../charter-seal/seal-pdf.js';
 import { ApiFileAnswer } from '../../shared/api-answers.js';
@@ -36,6 +36,8 @@ export class CharterDocumentQuery extends Query<CharterDocument> {
 /** Drawn from the stored events, verified on the way: the fingerprint printed is the one recomputed. */
 @QueryHandler(CharterDocumentQuery)
 export class CharterDocumentHandler implements IQueryHandler<CharterDocumentQuery> {
+  private readonly logger = new Logger('CharterDocument');
+
   constructor(
     private readonly conferences: ConferenceRegistry,
     private readonly charters: CharterRegistry,
@@ -48,14 +50,24 @@ export class CharterDocumentHandler implements IQueryHandler<CharterDocumentQuer
     const verification = verify(events.map((e) => ({ type: e.type, data: e.data })));
     const { name, venue, timezone } = conference.details;
     const generatedAt = new Date();
+    const unreadable: UnreadableImage[] = [];
     const draft = await bytesOf(
       charterPdf({
         conference: { conferenceId: q.conferenceId, name, venue, timezone },
         events,
         verification,
         generatedAt,
+        onUnreadableImage: (u) => unreadable.push(u),
       }),
     );
+    // Counted, so that an operator learns of pictures stored before they were decoded at the door (issue 20).
+    if (unreadable.length > 0)
+      this.logger.warn({
+        msg: `charter ${q.charterId}: ${unreadable.length} stored signature picture(s) do not decode, drawn from strokes or noted`,
+        charterId: q.charterId,
+        unreadableImages: unreadable.length,
+        images: unreadable,
+      });
     // Sealed only once closed (the head and count fixed) and only when the
     // chain verifies: a seal over a broken chain would vouch for it.
     const sealed = verification.status === 'closed' && verification.valid;

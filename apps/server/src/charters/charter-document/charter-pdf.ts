@@ -1,6 +1,9 @@
 import PDFDocument from 'pdfkit';
+import pngjs from 'pngjs';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import {
+  decodePngDataUrl,
   PUBLICATION_SEALED_FIELDS,
   SIGNATURE_SEALED_FIELDS,
   VOID_SEALED_FIELDS,
@@ -43,6 +46,20 @@ export interface CharterDocumentInput {
   events: readonly RecordedEvent[];
   verification: Verification;
   generatedAt: Date;
+  /**
+   * Told of each stored picture that does not decode (stored before pictures
+   * were decoded at the door, or by another version): the page draws its
+   * strokes, or says « Image illisible » with its digest, instead.
+   */
+  onUnreadableImage?: (unreadable: UnreadableImage) => void;
+}
+
+export interface UnreadableImage {
+  sequence: number;
+  imageSha256: string | null;
+  problem: string;
+  /** How the page shows it instead. */
+  drawn: 'strokes' | 'notice';
 }
 
 interface SignatureEntry {
@@ -65,6 +82,71 @@ function timeText(iso: string | null, timezone: string): string {
     return iso;
   }
 }
+
+/** A point as stored, when its coordinates are finite numbers. */
+const pointOf = (p: unknown): { x: number; y: number } | null => {
+  if (typeof p !== 'object' || p === null) return null;
+  const { x, y } = p as Record<string, unknown>;
+  return typeof x === 'number' && typeof y === 'number' && Number.isFinite(x) && Number.isFinite(y) ? { x, y } : null;
+};
+
+/** At most this many points are redrawn (the contract allows 10,000 a signature). */
+const MAX_REDRAWN_POINTS = 20_000;
+
+/**
+ * The stored strokes, as lines of finite points (2 or more): the signature as
+ * it was drawn, when its picture cannot be shown. Anything else in them is
+ * left out.
+ */
+export function drawableStrokes(strokes: unknown): { x: number; y: number }[][] {
+  if (!Array.isArray(strokes)) return [];
+  const lines: { x: number; y: number }[][] = [];
+  let budget = MAX_REDRAWN_POINTS;
+  for (const stroke of strokes) {
+    if (!Array.isArray(stroke)) continue;
+    const line = stroke
+      .slice(0, Math.max(budget, 0))
+      .map(pointOf)
+      .filter((p) => p !== null);
+    budget -= line.length;
+    if (line.length >= 2) lines.push(line);
+  }
+  return lines;
+}
+
+/**
+ * The picture's bytes as pdfkit may embed them, or why not. pdfkit decodes a
+ * PNG in a zlib callback, where an error cannot be caught and ends the process
+ * (issue 20): so every picture is decoded here first, and pdfkit only meets
+ * one that decoded completely. An interlaced one is handed over re-encoded
+ * (pdfkit's own reader is the least tried on those).
+ */
+export function embeddablePng(dataUrl: string): { ok: true; png: Buffer } | { ok: false; problem: string } {
+  const bytes = pngBytesOf(dataUrl);
+  if (bytes === null) return { ok: false, problem: 'not_a_data_url' };
+  const png = Buffer.from(bytes);
+  // A stored picture never changes: its verdict is kept (by digest), so a charter of a hundred signatures
+  // rendered again decodes none of them a second time.
+  const digest = createHash('sha256').update(png).digest('hex');
+  let problem = VERDICTS.get(digest);
+  if (problem === undefined) {
+    const decoded = decodePngDataUrl(dataUrl);
+    problem = decoded.ok ? null : decoded.problem;
+    if (VERDICTS.size >= MAX_VERDICTS) VERDICTS.delete(VERDICTS.keys().next().value!);
+    VERDICTS.set(digest, problem);
+  }
+  if (problem !== null) return { ok: false, problem };
+  if (png[28] !== 1) return { ok: true, png };
+  try {
+    return { ok: true, png: pngjs.PNG.sync.write(pngjs.PNG.sync.read(png)) };
+  } catch {
+    return { ok: false, problem: 'undecodable' };
+  }
+}
+
+/** Decoding verdicts by the picture's SHA-256: `null` when it decodes. Bounded, oldest out first. */
+const VERDICTS = new Map<string, string | null>();
+const MAX_VERDICTS = 20_000;
 
 /** Everything `verify` needs, and the way to use it. Positions are bigint: written as decimal strings. */
 export function evidence(input: CharterDocumentInput, publication: CharterPublishedData): unknown {
@@ -104,6 +186,44 @@ export function evidence(input: CharterDocumentInput, publication: CharterPublis
       storedAt: e.created.toISOString(),
     })),
   };
+}
+
+/** The strokes, fitted into the image box (in the canvas's proportions when it is known), in dark grey. */
+function drawStrokes(
+  doc: PDFKit.PDFDocument,
+  lines: readonly { x: number; y: number }[][],
+  canvas: unknown,
+  box: { x: number; y: number },
+): void {
+  const points = lines.flat();
+  const c = (canvas ?? {}) as Record<string, unknown>;
+  const known = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+  const [minX, minY, maxX, maxY] =
+    known(c['width']) && known(c['height'])
+      ? [0, 0, c['width'], c['height']]
+      : [
+          Math.min(...points.map((p) => p.x)),
+          Math.min(...points.map((p) => p.y)),
+          Math.max(...points.map((p) => p.x)),
+          Math.max(...points.map((p) => p.y)),
+        ];
+  const inner = { width: IMAGE_BOX.width - 8, height: IMAGE_BOX.height - 14 };
+  const scale = Math.min(inner.width / Math.max(maxX - minX, 1), inner.height / Math.max(maxY - minY, 1));
+  const dx = box.x + 4 + (inner.width - (maxX - minX) * scale) / 2;
+  const dy = box.y + 4 + (inner.height - (maxY - minY) * scale) / 2;
+  const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v, lo), hi);
+  const at = (p: { x: number; y: number }): [number, number] => [
+    clamp(dx + (p.x - minX) * scale, box.x, box.x + IMAGE_BOX.width),
+    clamp(dy + (p.y - minY) * scale, box.y, box.y + IMAGE_BOX.height),
+  ];
+  doc.save().lineWidth(0.8).strokeColor('#333333').lineCap('round').lineJoin('round');
+  for (const line of lines) {
+    const [first, ...rest] = line;
+    doc.moveTo(...at(first!));
+    for (const p of rest) doc.lineTo(...at(p));
+    doc.stroke();
+  }
+  doc.restore();
 }
 
 export function charterPdf(input: CharterDocumentInput): PDFKit.PDFDocument {
@@ -284,29 +404,49 @@ export function charterPdf(input: CharterDocumentInput): PDFKit.PDFDocument {
     // Erased (crypto-shredded, ADR 007): the fields read back empty, flagged.
     const erased = data['personalDataErased'] === true;
     const image = erased ? null : str(data['image']) || null;
-    const bytes = image === null ? null : pngBytesOf(image);
+    const sequence = typeof data['sequence'] === 'number' ? data['sequence'] : 0;
+    const embeddable = image === null ? null : embeddablePng(image);
     let drawn = false;
-    if (bytes !== null) {
+    if (embeddable?.ok === true) {
       try {
-        doc.image(Buffer.from(bytes), MARGIN + 4, top + 4, {
+        doc.image(embeddable.png, MARGIN + 4, top + 4, {
           fit: [IMAGE_BOX.width - 8, IMAGE_BOX.height - 8],
           align: 'center',
           valign: 'center',
         });
         drawn = true;
       } catch {
-        // A picture pdfkit cannot decode: the evidence still holds it, the page says so.
+        // Decoded above, so not expected: the notice below stands in for it all the same.
       }
     }
-    if (!drawn) {
-      doc.font('italic').fontSize(9).fillColor('#777777');
-      doc.text(image === null ? 'Image effacée' : 'Image illisible', MARGIN, top + IMAGE_BOX.height / 2 - 6, {
+    if (!drawn && image !== null) {
+      const digest = str(data['imageSha256']);
+      const lines = drawableStrokes(data['strokes']);
+      const problem = embeddable?.ok === false ? embeddable.problem : 'undecodable';
+      input.onUnreadableImage?.({
+        sequence,
+        imageSha256: digest,
+        problem,
+        drawn: lines.length > 0 ? 'strokes' : 'notice',
+      });
+      if (lines.length > 0) drawStrokes(doc, lines, data['canvas'], { x: MARGIN, y: top });
+      doc
+        .font('italic')
+        .fontSize(lines.length > 0 ? 6.5 : 9)
+        .fillColor('#777777');
+      const caption =
+        lines.length > 0
+          ? `Image illisible : tracé redessiné (sha256 ${shortHash(digest ?? '')})`
+          : `Image illisible\nsha256 ${shortHash(digest ?? '')}`;
+      doc.text(caption, MARGIN, lines.length > 0 ? top + IMAGE_BOX.height - 10 : top + IMAGE_BOX.height / 2 - 12, {
         width: IMAGE_BOX.width,
         align: 'center',
       });
+    } else if (!drawn) {
+      doc.font('italic').fontSize(9).fillColor('#777777');
+      doc.text('Image effacée', MARGIN, top + IMAGE_BOX.height / 2 - 6, { width: IMAGE_BOX.width, align: 'center' });
     }
     const name = (erased ? null : str(data['name'])) || 'Nom effacé';
-    const sequence = typeof data['sequence'] === 'number' ? data['sequence'] : 0;
     const admission = (data['admission'] ?? {}) as Record<string, unknown>;
     doc
       .fillColor(voided ? '#777777' : 'black')

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
-import type { EventStore } from '@emargement/event-store';
+import { eventTypes, type EventStore } from '@emargement/event-store';
 import { EVENT_STORE } from '../../event-store/event-store.module.js';
 import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { CharterRegistry } from '../charter-registry.js';
@@ -34,7 +34,7 @@ export class ListChartersHandler implements IQueryHandler<ListChartersQuery> {
 
   async execute({ conferenceId }: ListChartersQuery): Promise<{ items: CharterSummary[] }> {
     await this.conferences.scheduled(conferenceId);
-    const published = await this.store.readAll({ filter: { filterOn: 'eventType', prefixes: ['CharterPublished'] } });
+    const published = await this.store.readAll({ filter: eventTypes('CharterPublished') });
     const items: CharterSummary[] = [];
     for (const e of published) {
       const data = e.data as { charterId: string; conferenceId: string };

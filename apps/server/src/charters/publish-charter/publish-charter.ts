@@ -3,7 +3,7 @@ import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nest
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import { CHARTER_LANGS, type CharterLang, type PublishOutcome } from '@emargement/charter';
+import { CHARTER_LANGS, MAX_CHARTER_TEXT_LENGTH, type CharterLang, type PublishOutcome } from '@emargement/charter';
 import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { CharterRegistry } from '../charter-registry.js';
@@ -22,7 +22,7 @@ export class PublishCharterDto {
   lang?: CharterLang;
   @ApiProperty({ description: 'Markdown; its SHA-256 is taken over these exact UTF-8 bytes' })
   @IsString()
-  @Length(1, 100_000)
+  @Length(1, MAX_CHARTER_TEXT_LENGTH)
   text!: string;
 }
 

@@ -21,7 +21,14 @@ import {
 import { randomBytes } from 'node:crypto';
 import type { EventStore } from '@emargement/event-store';
 import { arrivalDecider, registrationById, ticketStream } from '@emargement/conference';
-import { MAX_IMAGE_BYTES, type CanvasSize, type Consent, type SignOutcome, type Strokes } from '@emargement/charter';
+import {
+  MAX_IMAGE_BYTES,
+  MAX_IMAGE_PIXELS,
+  type CanvasSize,
+  type Consent,
+  type SignOutcome,
+  type Strokes,
+} from '@emargement/charter';
 import { EVENT_STORE } from '../../event-store/event-store.module.js';
 import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { loadStream } from '../../shared/decider-runner.js';
@@ -85,7 +92,11 @@ export class SignCharterDto {
   // The real limit is the decoded PNG's, 256 KiB, checked by the decider
   // with its own code (413 image_too_large); this one, at the body's limit
   // (1 MB), only keeps a string of any size from going further.
-  @ApiPropertyOptional({ description: `data:image/png;base64,... (at most ${MAX_IMAGE_BYTES} bytes decoded)` })
+  @ApiPropertyOptional({
+    description:
+      `data:image/png;base64,... (at most ${MAX_IMAGE_BYTES} bytes decoded, ${MAX_IMAGE_PIXELS} pixels); ` +
+      'it must decode completely as a PNG, or 400 invalid_image with its problem (undecodable, too_many_pixels, ...)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(1_048_576)
@@ -232,7 +243,8 @@ export class SignCharterController {
     summary: 'Sign the charter',
     description:
       'Refusals: not_admitted, not_a_signatory, already_signed (scope person or organisation), charter_closed, ' +
-      'text_changed, consent_missing, empty_signature, invalid_image, image_too_large, missing_organisation, ' +
+      'text_changed, consent_missing, empty_signature, invalid_image (errors[0].message is the problem: not_a_png, ' +
+      'bad_crc, undecodable, too_many_pixels, ...), image_too_large, missing_organisation, ' +
       'signature_id_conflict. ' +
       'The same signatureId and body again give the same answer and write nothing.',
   })

@@ -1,42 +1,69 @@
 import { describe, expect, test } from '@jest/globals';
+import fc from 'fast-check';
 import { parseStrokes, STROKE_LIMITS } from './signature-input.js';
 
-const point = (i: number) => ({ x: i, y: i * 2, time: 1411131600000 + i });
+/** The strokes a tablet sends, on random input (issue 20): strokes or at most five field errors, never an exception. */
+const TIME_BOX = { interruptAfterTimeLimit: 4_000, markInterruptAsFailure: false } as const;
 
-describe('signature strokes', () => {
-  test('signature_pad point groups are kept, with pressure only when sent', () => {
-    expect(parseStrokes([[point(1), { ...point(2), pressure: 0.4 }], []])).toEqual({
-      strokes: [[point(1), { ...point(2), pressure: 0.4 }], []],
-      errors: [],
-    });
+const point = fc.record(
+  {
+    x: fc.oneof(fc.double({ min: -30_000, max: 30_000 }), fc.constant(Number.NaN), fc.string(), fc.constant(null)),
+    y: fc.oneof(fc.double({ min: -30_000, max: 30_000 }), fc.constant(Infinity)),
+    time: fc.oneof(fc.double({ min: -1, max: 2e14 }), fc.string()),
+    pressure: fc.oneof(fc.double({ min: -1, max: 2 }), fc.constant(undefined), fc.object()),
+    extra: fc.anything(),
+  },
+  { requiredKeys: [] },
+);
+
+describe('strokes on random input (issue 20)', () => {
+  test('anything: strokes, or at most five errors naming a field', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.anything(),
+          fc.array(fc.array(fc.oneof(point, fc.anything()), { maxLength: 20 }), { maxLength: 10 }),
+        ),
+        (value) => {
+          const result = parseStrokes(value);
+          if (result.strokes === null) {
+            expect(result.errors.length).toBeGreaterThan(0);
+            expect(result.errors.length).toBeLessThanOrEqual(5);
+            for (const e of result.errors) expect(e.field).toMatch(/^strokes/);
+          } else {
+            expect(result.errors).toEqual([]);
+            for (const p of result.strokes.flat()) expect(Math.abs(p.x)).toBeLessThanOrEqual(STROKE_LIMITS.coordinate);
+          }
+        },
+      ),
+      { numRuns: 1_000, ...TIME_BOX },
+    );
   });
 
-  test('no strokes at all is an empty list (the decider calls it an empty signature)', () => {
-    expect(parseStrokes(undefined)).toEqual({ strokes: [], errors: [] });
-  });
-
-  test.each([
-    ['not an array', { a: 1 }, 'strokes'],
-    ['a stroke that is not an array', [point(1)], 'strokes.0'],
-    ['a point without time', [[{ x: 1, y: 1 }]], 'strokes.0.0'],
-    ['a point with a string coordinate', [[{ x: '1', y: 1, time: 1 }]], 'strokes.0.0'],
-    ['an infinite-like coordinate', [[{ x: 1e300, y: 1, time: 1 }]], 'strokes.0.0'],
-    ['a pressure above 1', [[{ x: 1, y: 1, time: 1, pressure: 2 }]], 'strokes.0.0'],
-    ['an unknown field', [[{ x: 1, y: 1, time: 1, colour: 'red' }]], 'strokes.0.0'],
-    ['a negative time', [[{ x: 1, y: 1, time: -1 }]], 'strokes.0.0'],
-  ])('%s is refused with its field', (_, value, field) => {
-    const result = parseStrokes(value);
-    expect(result.strokes).toBeNull();
-    expect(result.errors[0]?.field).toBe(field);
-  });
-
-  test('too many points in all is refused', () => {
-    const stroke = Array.from({ length: STROKE_LIMITS.pointsPerStroke }, (_, i) => point(i));
-    const result = parseStrokes([stroke, stroke, stroke]);
-    expect(result.errors).toEqual([{ field: 'strokes', message: `at most ${STROKE_LIMITS.points} points in all` }]);
-  });
-
-  test('a flood of bad points gets a short answer', () => {
-    expect(parseStrokes([Array.from({ length: 1000 }, () => ({}))]).errors).toHaveLength(5);
+  test('sound strokes come back as they were sent, nothing else kept', () => {
+    const sound = fc.array(
+      fc.array(
+        fc.record(
+          {
+            x: fc.integer({ min: -100, max: 2000 }),
+            y: fc.integer({ min: -100, max: 2000 }),
+            time: fc.integer({ min: 0, max: 2e12 }),
+            pressure: fc.double({ min: 0, max: 1, noNaN: true }),
+          },
+          { requiredKeys: ['x', 'y', 'time'] },
+        ),
+        { maxLength: 20 },
+      ),
+      { maxLength: 10 },
+    );
+    fc.assert(
+      fc.property(sound, (strokes) => {
+        expect(parseStrokes(JSON.parse(JSON.stringify(strokes)))).toEqual({
+          strokes: JSON.parse(JSON.stringify(strokes)),
+          errors: [],
+        });
+      }),
+      { numRuns: 300, ...TIME_BOX },
+    );
   });
 });

@@ -21,7 +21,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { ConferenceDetails, ScheduleOutcome, ReviseOutcome, Scheduled } from '@emargement/conference';
 import { Inject } from '@nestjs/common';
-import type { EventStore } from '@emargement/event-store';
+import { eventTypes, type EventStore } from '@emargement/event-store';
 import { EVENT_STORE } from '../../event-store/event-store.module.js';
 import { ConferenceRegistry } from '../conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
@@ -185,7 +185,7 @@ export class ConferencesController {
     // Every conference ever scheduled, from the store itself: a restarted
     // server or a second instance answers the same.
     const scheduled = await this.store.readAll({
-      filter: { filterOn: 'eventType', prefixes: ['ConferenceScheduled'] },
+      filter: eventTypes('ConferenceScheduled'),
     });
     const items = [];
     for (const e of scheduled) {

@@ -1,0 +1,142 @@
+// The write side's handler layer on a real SQLite file (issue 20): runDecider
+// and AggregateCache, given a stream, when a command (or two racing), then
+// what is stored. Two caches on one file stand for two instances: the
+// in-process queue cannot hide a race between them.
+import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { accept, CommandRefusedError, refuse, type Decider } from '@emargement/decider';
+import { SqliteEventStore, type EventStore } from '@emargement/event-store';
+import { AggregateCache } from './aggregate-cache.js';
+import { runDecider } from './decider-runner.js';
+
+/** A room of `capacity` seats: `Book` takes one, refused `full` when none is left. */
+type Command = { type: 'Book'; data: { who: string } };
+type Event = { type: 'SeatBooked'; data: { who: string } };
+interface State {
+  booked: string[];
+}
+const CAPACITY = 1;
+
+/** The decider, and the number of seats taken in each state a decision was made on. */
+const room = (): { decider: Decider<Command, Event, State, { seat: number }, 'full'>; seen: number[] } => {
+  const seen: number[] = [];
+  const evolve = (s: State, e: Event): State => ({ booked: [...s.booked, e.data.who] });
+  return {
+    seen,
+    decider: {
+      initialState: () => ({ booked: [] }),
+      evolve,
+      fold: (events, from = { booked: [] }) => [...events].reduce(evolve, from),
+      decide: (c, s) => {
+        seen.push(s.booked.length);
+        return s.booked.length >= CAPACITY
+          ? refuse('full', { capacity: CAPACITY })
+          : accept([{ type: 'SeatBooked', data: { who: c.data.who } }], { seat: s.booked.length + 1 });
+      },
+    },
+  };
+};
+const book = (who: string): Command => ({ type: 'Book', data: { who } });
+
+const dir = mkdtempSync(join(tmpdir(), 'emargement-handlers-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const opened: SqliteEventStore[] = [];
+afterEach(async () => {
+  for (const s of opened.splice(0)) await s.close();
+});
+let files = 0;
+/** Two connections to one new file: two instances of the server. */
+const twoInstances = (): [EventStore, EventStore] => {
+  const file = join(dir, `events-${++files}.sqlite`);
+  const a = SqliteEventStore.open(file);
+  const b = SqliteEventStore.open(file);
+  opened.push(a, b);
+  return [a, b];
+};
+const stored = async (store: EventStore, stream: string): Promise<string[]> =>
+  (await store.readStream(stream)).map((e) => (e.data as { who: string }).who);
+
+describe('runDecider', () => {
+  test('given an empty stream, when a command is accepted, then its events are appended with no_stream', async () => {
+    const [store] = twoInstances();
+    const { decider } = room();
+    const result = await runDecider(store, 'room-1', decider, book('ada'), { correlationId: 'c1' });
+    expect(result).toMatchObject({ outcome: { seat: 1 }, appended: { from: 'no_stream', to: 0n } });
+    expect(await stored(store, 'room-1')).toEqual(['ada']);
+  });
+
+  test('given a full room, when a command is refused, then the stable code is thrown and nothing is stored', async () => {
+    const [store] = twoInstances();
+    const { decider } = room();
+    await runDecider(store, 'room-1', decider, book('ada'), {});
+    await expect(runDecider(store, 'room-1', decider, book('bob'), {})).rejects.toMatchObject({
+      reason: 'full',
+      detail: { capacity: 1 },
+    });
+    expect(await stored(store, 'room-1')).toEqual(['ada']);
+  });
+
+  test('when two writers decide on the same revision, then the second append conflicts and it decides again on the first one’s events', async () => {
+    const [a, b] = twoInstances();
+    const { decider, seen } = room();
+    // Both have read the empty stream before either appends: the loader waits for the other one to have read too.
+    let bothRead!: () => void;
+    const barrier = new Promise<void>((r) => (bothRead = r));
+    let reads = 0;
+    const load = (store: EventStore) => async () => {
+      const loaded = await store.readStream('room-1').then(
+        (events) => ({
+          state: decider.fold(events.map((e) => e as unknown as Event)),
+          revision: events.at(-1)!.revision,
+        }),
+        () => ({ state: decider.initialState(), revision: 'no_stream' as const }),
+      );
+      if (++reads === 2) bothRead();
+      if (reads <= 2) await barrier;
+      return loaded;
+    };
+    const results = await Promise.allSettled([
+      runDecider(a, 'room-1', decider, book('ada'), {}, { load: load(a) }),
+      runDecider(b, 'room-1', decider, book('bob'), {}, { load: load(b) }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const lost = results.find((r) => r.status === 'rejected');
+    expect(lost?.reason).toBeInstanceOf(CommandRefusedError);
+    expect(lost?.reason).toMatchObject({ reason: 'full' });
+    // Two decisions on the empty room, then the loser's second one, on the winner's seat.
+    expect(seen).toEqual([0, 0, 1]);
+    expect(await stored(a, 'room-1')).toHaveLength(1);
+  });
+});
+
+describe('AggregateCache', () => {
+  test('given a cached state, when the command is accepted, then its own events are folded in without a read', async () => {
+    const [store] = twoInstances();
+    const { decider } = room();
+    const cache = new AggregateCache(store, (id) => `room-${id}`, decider);
+    await cache.run('1', book('ada'), {});
+    expect(await cache.current('1')).toEqual({ state: { booked: ['ada'] }, revision: 0n });
+  });
+
+  test('two instances, one file, racing on one aggregate: exactly one wins first, the other retries on the new revision', async () => {
+    const [a, b] = twoInstances();
+    const { decider, seen } = room();
+    const first = new AggregateCache(a, (id) => `room-${id}`, decider);
+    const second = new AggregateCache(b, (id) => `room-${id}`, decider);
+    // Both caches hold the empty room already (warm, as on a server that has served the aggregate).
+    await Promise.all([first.current('1'), second.current('1')]);
+    seen.length = 0;
+    const results = await Promise.allSettled([first.run('1', book('ada'), {}), second.run('1', book('bob'), {})]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    expect(results.find((r) => r.status === 'rejected')?.reason).toMatchObject({ reason: 'full' });
+    expect(seen).toEqual([0, 0, 1]);
+    expect(await stored(a, 'room-1')).toHaveLength(1);
+    // The loser's cache caught up with the winner's event on its retry.
+    const winner = (won[0] as PromiseFulfilledResult<{ events: readonly Event[] }>).value.events[0]!.data.who;
+    expect((await second.current('1')).state.booked).toEqual([winner]);
+    expect((await first.current('1')).state.booked).toEqual([winner]);
+  });
+});
