@@ -626,7 +626,8 @@ function CodeInput({ onCode, screen }: { onCode: (code: string) => void; screen:
             data-testid="ticket-code"
             onChange={(e) => setValue(e.target.value)}
           />
-          <button type="submit" className="btn" aria-label={t('door.codeSubmit')}>
+          {/* The name starts with what is written on it (WCAG 2.5.3), so « OK » said aloud finds it. */}
+          <button type="submit" className="btn" aria-label={`OK — ${t('door.codeSubmit')}`}>
             OK
           </button>
         </span>
