@@ -17,6 +17,7 @@ import type {
   RegistrationCancelled,
   AdmissionUndone,
   LunchPaid,
+  LunchPaymentReversed,
   PersonalDataErased,
   PersonExport,
   EnrolledDevice,
@@ -421,8 +422,21 @@ export const api = {
   undoScan: (cid: string, scanId: string, reason: string) =>
     request<AdmissionUndone>('POST', `${conf(cid)}/scans/${enc(scanId)}/undo`, { reason }),
 
-  payLunch: (cid: string, rid: string, body: { paymentId: string; amountCents: number; method: PaymentMethod }) =>
-    request<LunchPaid>('POST', `${conf(cid)}/registrations/${enc(rid)}/lunch-payment`, body),
+  payLunch: (
+    cid: string,
+    rid: string,
+    body: { paymentId: string; amountCents: number; method: PaymentMethod },
+    options?: RequestOptions,
+  ) => request<LunchPaid>('POST', `${conf(cid)}/registrations/${enc(rid)}/lunch-payment`, body, options),
+
+  /** A lunch payment taken back, with the reason (`LunchPaymentReversed`). */
+  reverseLunch: (cid: string, rid: string, paymentId: string, reason: string, options?: RequestOptions) =>
+    request<LunchPaymentReversed>(
+      'POST',
+      `${conf(cid)}/registrations/${enc(rid)}/lunch-payment/${enc(paymentId)}/reverse`,
+      { reason },
+      options,
+    ),
 
   register: (cid: string, body: RegisterRequest) => request<Registered>('POST', `${conf(cid)}/registrations`, body),
 

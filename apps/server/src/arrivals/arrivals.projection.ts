@@ -7,7 +7,15 @@ import type { ReadModels } from '../attendance/projections/read-models.js';
 /** Bump with any change to the fold or the rows below: the projection is then rebuilt from the start. */
 const VERSION = 'arrivals-1';
 
-const TYPES = ['AttendeeAdmitted', 'EntryRefused', 'AdmissionUndone', 'LunchPaid', 'CharterSigned', 'SignatureVoided'];
+const TYPES = [
+  'AttendeeAdmitted',
+  'EntryRefused',
+  'AdmissionUndone',
+  'LunchPaid',
+  'LunchPaymentReversed',
+  'CharterSigned',
+  'SignatureVoided',
+];
 export const ARRIVALS_FILTER: EventFilter = { filterOn: 'eventType', prefixes: TYPES };
 
 export interface TicketSummary {
@@ -171,6 +179,12 @@ export class ArrivalsProjection implements Projection {
       case 'LunchPaid': {
         const t = this.ticket(e.data.registrationId);
         if (!t.lunchPaid) this.pendingTickets.set(e.data.registrationId, { ...t, lunchPaid: true });
+        return;
+      }
+      case 'LunchPaymentReversed': {
+        // The ticket holds one standing payment at most (the decider's rule): reversed, none is left.
+        const t = this.ticket(e.data.registrationId);
+        if (t.lunchPaid) this.pendingTickets.set(e.data.registrationId, { ...t, lunchPaid: false });
         return;
       }
       case 'ScanConflicted':

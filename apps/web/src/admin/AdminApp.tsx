@@ -171,6 +171,7 @@ function AdminPage() {
               <PersonPage
                 key={person.id}
                 conferenceId={conference.conferenceId}
+                conference={conference}
                 registrationId={person.id}
                 timezone={conference.timezone}
                 initial={person.initial}

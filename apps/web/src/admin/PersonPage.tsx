@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { api, deskApi, type HistoryEntry, type Registration } from '../api';
+import { api, deskApi, type ConferenceDetails, type HistoryEntry, type PaymentMethod, type Registration } from '../api';
+import { LunchPanel, type TakenPayment } from '../door/LunchPanel';
 import { formatMoney, formatTime, personName } from '../format';
 import { isMessageKey, useLang, type Lang, type Translate } from '../i18n';
 import { ErrorMessage } from '../shell';
@@ -13,6 +14,8 @@ import { CancelDialog, downloadTicket, EraseDialog, exportPerson } from './Perso
  */
 export function PersonPage(props: {
   conferenceId: string;
+  /** For the lunch fee (the organisers take and reverse lunch payments here too). */
+  conference: ConferenceDetails;
   registrationId: string;
   timezone: string;
   /** The row the organiser clicked, shown at once while the page reads the rest. */
@@ -104,6 +107,19 @@ export function PersonPage(props: {
                     ? t('desk.lunchPaid')
                     : t('desk.lunchDue')}
               </dd>
+              {props.conference.lunch && history && !registration.erased ? (
+                <dd className="person-lunch">
+                  <LunchPanel
+                    key={`${registration.lunchPaid}-${reload}`}
+                    conference={props.conference}
+                    registrationId={registration.registrationId}
+                    expected={registration.lunch || registration.lunchPaid}
+                    paid={registration.lunchPaid}
+                    standing={standingPayment(history)}
+                    onChange={() => setReload((n) => n + 1)}
+                  />
+                </dd>
+              ) : null}
               <dt>{t('desk.colCharter')}</dt>
               <dd>{registration.signed ? t('desk.signed') : '—'}</dd>
             </dl>
@@ -198,6 +214,20 @@ export function PersonPage(props: {
   );
 }
 
+/** The payment that stands, from the history: the last one taken and not reversed since. */
+export function standingPayment(history: readonly HistoryEntry[]): TakenPayment | null {
+  let standing: TakenPayment | null = null;
+  for (const e of history) {
+    const { paymentId, amountCents, method } = e.detail;
+    if (e.type === 'LunchPaid' && paymentId && amountCents !== undefined && method) {
+      standing = { paymentId, amountCents, method: method as PaymentMethod };
+    } else if (e.type === 'LunchPaymentReversed' && standing?.paymentId === paymentId) {
+      standing = null;
+    }
+  }
+  return standing;
+}
+
 const stepClass = (e: HistoryEntry): string =>
   e.type === 'AttendeeAdmitted'
     ? 'state-ok'
@@ -235,8 +265,10 @@ function stepDetail(t: Translate, lang: Lang, timezone: string, e: HistoryEntry)
         );
       break;
     case 'LunchPaid':
+    case 'LunchPaymentReversed':
       if (d.amountCents !== undefined && d.currency) parts.push(formatMoney(d.amountCents, d.currency, lang));
       if (d.method) say(`lunch.method.${d.method}`);
+      if (e.type === 'LunchPaymentReversed' && d.reason) parts.push(d.reason);
       break;
     case 'CharterSigned':
       parts.push(t('desk.signedDetail', { title: d.charterTitle ?? '', sequence: d.sequence ?? '' }));

@@ -76,6 +76,13 @@ export function SyncNotices({
 export function noticeText(t: Translate, notice: SyncNotice, timezone: string, lang: 'fr' | 'en'): string {
   const name = notice.name ?? t('offline.unknownPerson');
   const time = (iso: string) => formatTime(iso, timezone, lang);
+  if (notice.lunch) {
+    return t(notice.lunch === 'pay' ? 'offline.lunchRejected' : 'offline.lunchReversalRejected', {
+      name,
+      time: time(notice.scannedAt),
+      code: notice.rejected ?? '?',
+    });
+  }
   if (notice.rejected !== null || notice.answer === null) {
     return t('offline.rejected', { name, time: time(notice.scannedAt), code: notice.rejected ?? '?' });
   }
