@@ -108,8 +108,9 @@ export type Registration = RegistrationItem & { erased: boolean };
 export const signerErased = (signer: { name: string | null }): boolean =>
   signer.name === null || signer.name.trim() === '';
 
+/** `none`: no identity document shown (refused `id_missing`); `nameMatches` is then `false`. */
 export interface IdCheck {
-  document: DocumentKind;
+  document: DocumentKind | 'none';
   nameMatches: boolean;
 }
 

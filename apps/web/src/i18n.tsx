@@ -79,6 +79,7 @@ const fr = {
   'preview.idNameMatches': 'Le nom correspond-il ?',
   'preview.idNameYes': 'Oui',
   'preview.idNameNo': 'Non',
+  'preview.idNone': 'Pas de pièce d’identité',
   'preview.admit': 'Valider l’entrée',
 
   'document.national_id': 'Carte d’identité',
@@ -86,6 +87,7 @@ const fr = {
   'document.residence_permit': 'Titre de séjour',
   'document.driving_licence': 'Permis de conduire',
   'document.other': 'Autre',
+  'document.none': 'Aucune pièce',
 
   'category.participant': 'Participant·e',
   'category.speaker': 'Intervenant·e',
@@ -114,6 +116,7 @@ const fr = {
   'reason.already_checked_in': 'Déjà entré(e) à {door} à {time}',
   'reason.id_not_checked': 'Pièce d’identité non vérifiée',
   'reason.id_mismatch': 'Le nom ne correspond pas à la pièce d’identité',
+  'reason.id_missing': 'Pas de pièce d’identité',
 
   // Offline door (issue 11)
   'offline.online': 'En ligne',
@@ -148,6 +151,7 @@ const fr = {
   'offline.reasonLower.already_checked_in': 'déjà entré(e)',
   'offline.reasonLower.id_not_checked': 'pièce d’identité non vérifiée',
   'offline.reasonLower.id_mismatch': 'nom différent de la pièce d’identité',
+  'offline.reasonLower.id_missing': 'pas de pièce d’identité',
 
   'lunch.title': 'Déjeuner',
   'lunch.notExpected': 'Pas de déjeuner prévu',
@@ -248,6 +252,7 @@ const fr = {
   'conflicts.reason.unknown_ticket': 'Billet inconnu',
   'conflicts.reason.id_not_checked': "Pièce d'identité non contrôlée",
   'conflicts.reason.id_mismatch': 'Nom différent sur la pièce',
+  'conflicts.reason.id_missing': 'Pas de pièce d’identité',
   'conflicts.reason.other': 'Autre',
   'conflicts.thisScan': 'Scan à {time}, {door}, par {device} (reçu à {received})',
   'conflicts.late': 'envoyé en retard',
@@ -519,6 +524,7 @@ const fr = {
   'dashboard.reason.already_checked_in': 'Déjà entré·e',
   'dashboard.reason.id_not_checked': 'Pièce d’identité non vérifiée',
   'dashboard.reason.id_mismatch': 'Nom différent de la pièce d’identité',
+  'dashboard.reason.id_missing': 'Pas de pièce d’identité',
   'dashboard.replay': 'Revoir la journée',
   'dashboard.replayAt': 'Relecture : chiffres de {time}',
   'dashboard.replayLoading': 'Chargement des chiffres de {time}…',
@@ -721,6 +727,7 @@ const en: Record<MessageKey, string> = {
   'preview.idNameMatches': 'Does the name match?',
   'preview.idNameYes': 'Yes',
   'preview.idNameNo': 'No',
+  'preview.idNone': 'No identity document',
   'preview.admit': 'Admit',
 
   'document.national_id': 'National ID card',
@@ -728,6 +735,7 @@ const en: Record<MessageKey, string> = {
   'document.residence_permit': 'Residence permit',
   'document.driving_licence': 'Driving licence',
   'document.other': 'Other',
+  'document.none': 'No document',
 
   'category.participant': 'Participant',
   'category.speaker': 'Speaker',
@@ -756,6 +764,7 @@ const en: Record<MessageKey, string> = {
   'reason.already_checked_in': 'Already entered at {door} at {time}',
   'reason.id_not_checked': 'Identity document not checked',
   'reason.id_mismatch': 'The name does not match the identity document',
+  'reason.id_missing': 'No identity document',
 
   // Offline door (issue 11)
   'offline.online': 'Online',
@@ -790,6 +799,7 @@ const en: Record<MessageKey, string> = {
   'offline.reasonLower.already_checked_in': 'already entered',
   'offline.reasonLower.id_not_checked': 'identity document not checked',
   'offline.reasonLower.id_mismatch': 'name differs from the identity document',
+  'offline.reasonLower.id_missing': 'no identity document',
 
   'lunch.title': 'Lunch',
   'lunch.notExpected': 'No lunch booked',
@@ -890,6 +900,7 @@ const en: Record<MessageKey, string> = {
   'conflicts.reason.unknown_ticket': 'Unknown ticket',
   'conflicts.reason.id_not_checked': 'ID not checked',
   'conflicts.reason.id_mismatch': 'Name on the ID differs',
+  'conflicts.reason.id_missing': 'No identity document',
   'conflicts.reason.other': 'Other',
   'conflicts.thisScan': 'Scanned at {time}, {door}, by {device} (received at {received})',
   'conflicts.late': 'uploaded late',
@@ -1157,6 +1168,7 @@ const en: Record<MessageKey, string> = {
   'dashboard.reason.already_checked_in': 'Already admitted',
   'dashboard.reason.id_not_checked': 'Identity document not checked',
   'dashboard.reason.id_mismatch': 'Name differs from the identity document',
+  'dashboard.reason.id_missing': 'No identity document',
   'dashboard.replay': 'Replay the day',
   'dashboard.replayAt': 'Replay: figures as of {time}',
   'dashboard.replayLoading': 'Loading the figures as of {time}…',

@@ -61,7 +61,7 @@ export const HistoryDetailSchema = object(
       description: 'A refusal code, or the note given with an undo, a cancellation or an erasure',
     },
     idCheck: {
-      ...object({ document: { type: 'string', enum: DOCUMENT_KINDS }, nameMatches: boolean }),
+      ...object({ document: { type: 'string', enum: [...DOCUMENT_KINDS, 'none'] }, nameMatches: boolean }),
       nullable: true,
     },
     offline: object({ receivedAt: instant }),

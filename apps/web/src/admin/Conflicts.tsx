@@ -29,6 +29,7 @@ const REASONS = [
   'unknown_ticket',
   'id_not_checked',
   'id_mismatch',
+  'id_missing',
 ] as const;
 const reasonKey = (reason: string) =>
   `conflicts.reason.${(REASONS as readonly string[]).includes(reason) ? (reason as (typeof REASONS)[number]) : 'other'}` as const;

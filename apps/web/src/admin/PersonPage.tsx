@@ -280,7 +280,8 @@ function stepDetail(t: Translate, lang: Lang, timezone: string, e: HistoryEntry)
     default:
       if (d.reason) parts.push(d.reason);
   }
-  if ((e.type === 'AttendeeAdmitted' || e.type === 'EntryRefused') && d.idCheck) {
+  // No document: the refusal's reason (« Pas de pièce d'identité ») already says it all.
+  if ((e.type === 'AttendeeAdmitted' || e.type === 'EntryRefused') && d.idCheck && d.idCheck.document !== 'none') {
     parts.push(
       t(d.idCheck.nameMatches ? 'desk.idChecked' : 'desk.idMismatch', {
         document: t(`document.${d.idCheck.document}`),

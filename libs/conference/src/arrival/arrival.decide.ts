@@ -215,6 +215,8 @@ export const judgeScan = (
   }
   if (earlier !== undefined) return refused('already_checked_in', { at: earlier.at, door: earlier.door });
   if (ticket.idCheckRequired && idCheck === null) return refused('id_not_checked');
+  // No document shown: recorded as such, not as a name that did not match.
+  if (idCheck !== null && idCheck.document === 'none') return refused('id_missing');
   // Checked although the conference does not require it, and the name did not match: the door saw a problem.
   if (idCheck !== null && !idCheck.nameMatches) return refused('id_mismatch');
   return { result: 'admitted' };
