@@ -132,6 +132,7 @@ const fr = {
   'offline.needsNetworkUndo': 'Annulation d’une entrée : nécessite le réseau.',
   'offline.synced': '{count} scan(s) hors ligne envoyé(s), sans conflit.',
   'offline.conflictAlready': '{name} : déjà entré(e) à {time} ({door}) — conflit signalé aux organisateurs',
+  'offline.conflictAlso': '{name} : entré(e) aussi à {time} ({door}) — conflit signalé aux organisateurs',
   'offline.conflictAdmitted': '{name} : admis(e) hors ligne, mais {reason} — conflit signalé aux organisateurs',
   'offline.conflictRefused':
     '{name} : refusé(e) hors ligne ({ours}), le serveur aurait répondu « {reason} » — conflit signalé aux organisateurs',
@@ -780,6 +781,7 @@ const en: Record<MessageKey, string> = {
   'offline.needsNetworkUndo': 'Undoing an admission needs the network.',
   'offline.synced': '{count} offline scan(s) sent, no conflict.',
   'offline.conflictAlready': '{name}: already entered at {time} ({door}) — conflict reported to the organisers',
+  'offline.conflictAlso': '{name}: also let in at {time} ({door}) — conflict reported to the organisers',
   'offline.conflictAdmitted': '{name}: admitted offline, but {reason} — conflict reported to the organisers',
   'offline.conflictRefused':
     '{name}: refused offline ({ours}), the server would have said “{reason}” — conflict reported to the organisers',

@@ -97,6 +97,14 @@ export function noticeText(t: Translate, notice: SyncNotice, timezone: string, l
   }
   const conflict = notice.answer.conflict;
   const reason: RefusalReason = conflict?.reason ?? 'unknown_ticket';
+  if (
+    reason === 'already_checked_in' &&
+    conflict?.previous &&
+    Date.parse(conflict.previous.at) > Date.parse(notice.scannedAt)
+  ) {
+    // This scan came first: it is the other door's later admission that the server flagged.
+    return t('offline.conflictAlso', { name, time: time(conflict.previous.at), door: conflict.previous.door });
+  }
   if (reason === 'already_checked_in' && conflict?.previous) {
     return t('offline.conflictAlready', { name, time: time(conflict.previous.at), door: conflict.previous.door });
   }

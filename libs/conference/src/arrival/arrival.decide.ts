@@ -348,10 +348,16 @@ const scanDecidedOffline = (
   const displaced = state.status === 'admitted' ? state.admission : undefined;
   if (displaced === undefined || state.conflicts.has(displaced.scanId)) return accept([admitted], outcome);
   const first: Admission = { scanId, at: scannedAt, door, deviceId, receivedAt };
-  return accept(
-    [admitted, conflictOf({ ...displaced, scannedAt: displaced.at }, 'already_checked_in', first)],
-    outcome,
-  );
+  const displacedConflict = conflictOf({ ...displaced, scannedAt: displaced.at }, 'already_checked_in', first);
+  // The door that sent this scan is told too (« entré·e aussi à … »): otherwise neither door hears of the conflict.
+  return accept([admitted, displacedConflict], {
+    ...outcome,
+    conflict: {
+      conflictId: displacedConflict.data.conflictId,
+      reason: 'already_checked_in',
+      previous: { at: displaced.at, door: displaced.door },
+    },
+  });
 };
 
 export const acknowledgeConflict = (

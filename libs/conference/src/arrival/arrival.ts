@@ -361,6 +361,12 @@ const applyInPlace = (state: WorkingTicket, event: ArrivalEvent): WorkingTicket 
         const at = previous === null ? null : { at: previous.at, door: previous.door };
         state.scans.set(scanId, { ...scan, conflict: { conflictId, reason, previous: at } });
       }
+      // The earlier admission that displaced this one was answered with the conflict too: the same answer again.
+      const earlier = previous === null ? undefined : state.scans.get(previous.scanId);
+      if (earlier !== undefined && earlier.conflict === undefined && reason === 'already_checked_in') {
+        const other = { at: event.data.scannedAt, door: event.data.door };
+        state.scans.set(earlier.scanId, { ...earlier, conflict: { conflictId, reason, previous: other } });
+      }
       return state;
     }
     case 'ConflictAcknowledged': {
