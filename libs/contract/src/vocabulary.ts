@@ -13,11 +13,12 @@ import {
   REGISTRATION_SOURCES,
   type RegistrationStatus as DomainRegistrationStatus,
 } from '@emargement/conference/vocabulary.js';
+import { CSV_ENCODINGS } from '@emargement/conference/import/encoding.js';
 import { DEVICE_ROLES } from '@emargement/devices/device.js';
 // Type only: the charter's module holds the hash chain (node:crypto), which the browser must not load for a word list.
 import type { CharterLang as DomainCharterLang } from '@emargement/charter/charter.js';
 
-export { CATEGORIES, DOCUMENT_KINDS, ENTRY_REFUSAL_REASONS, PAYMENT_METHODS, REGISTRATION_SOURCES };
+export { CATEGORIES, CSV_ENCODINGS, DOCUMENT_KINDS, ENTRY_REFUSAL_REASONS, PAYMENT_METHODS, REGISTRATION_SOURCES };
 export type Category = (typeof CATEGORIES)[number];
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
