@@ -157,7 +157,8 @@ export interface RegisterRequest {
   registrationId: string;
   firstName: string;
   lastName: string;
-  email: string;
+  /** Optional for a walk-in registered by a door. */
+  email?: string;
   organisation?: string;
   category: Category;
   lunch: boolean;

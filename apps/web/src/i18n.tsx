@@ -176,6 +176,10 @@ const fr = {
   'walkIn.title': 'Inscription sur place',
   'walkIn.submit': 'Inscrire et admettre',
   'walkIn.waitlisted': 'Plus de place : la personne est inscrite sur liste d’attente.',
+  'walkIn.optional': '(facultatif)',
+  'walkIn.placesLeft': 'Places restantes : {left} sur {capacity}',
+  'walkIn.full':
+    'Complet ({capacity} places) — {waiting} personne(s) en liste d’attente : une inscription ira sur la liste d’attente',
 
   'field.firstName': 'Prénom',
   'field.lastName': 'Nom',
@@ -830,6 +834,9 @@ const en: Record<MessageKey, string> = {
   'walkIn.title': 'Walk-in registration',
   'walkIn.submit': 'Register and admit',
   'walkIn.waitlisted': 'No place left: the person is on the waiting list.',
+  'walkIn.optional': '(optional)',
+  'walkIn.placesLeft': 'Places left: {left} of {capacity}',
+  'walkIn.full': 'Full ({capacity} places) — {waiting} on the waiting list: a registration goes on the waiting list',
 
   'field.firstName': 'First name',
   'field.lastName': 'Last name',
