@@ -120,6 +120,19 @@ export function PersonPage(props: {
                   />
                 </dd>
               ) : null}
+              {history && standingAdmissions(history).length > 0 ? (
+                <dd className="person-undo">
+                  {standingAdmissions(history).map((a) => (
+                    <UndoAdmission
+                      key={a.scanId}
+                      conferenceId={conferenceId}
+                      admission={a}
+                      timezone={timezone}
+                      onDone={() => setReload((n) => n + 1)}
+                    />
+                  ))}
+                </dd>
+              ) : null}
               <dt>{t('desk.colCharter')}</dt>
               <dd>{registration.signed ? t('desk.signed') : '—'}</dd>
             </dl>
@@ -211,6 +224,70 @@ export function PersonPage(props: {
         />
       ) : null}
     </section>
+  );
+}
+
+/** The admissions that stand, from the history: admitted and not undone since (offline doors may make two). */
+export function standingAdmissions(history: readonly HistoryEntry[]): { scanId: string; at: string; door: string }[] {
+  const undone = new Set(history.filter((e) => e.type === 'AdmissionUndone').map((e) => e.detail.scanId));
+  return history.flatMap((e) =>
+    e.type === 'AttendeeAdmitted' && e.detail.scanId && !undone.has(e.detail.scanId)
+      ? [{ scanId: e.detail.scanId, at: e.at, door: e.door ?? '' }]
+      : [],
+  );
+}
+
+/** Undo of any admission, with its reason (required), from the person's page: a mistake found later is corrected. */
+function UndoAdmission(props: {
+  conferenceId: string;
+  admission: { scanId: string; at: string; door: string };
+  timezone: string;
+  onDone: () => void;
+}) {
+  const { t, lang } = useLang();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const { admission } = props;
+  const what = t('desk.admissionAt', { time: formatTime(admission.at, props.timezone, lang), door: admission.door });
+  if (!open) {
+    return (
+      <button type="button" className="btn btn-small" onClick={() => setOpen(true)}>
+        {t('desk.undoAdmission')} ({what})
+      </button>
+    );
+  }
+  return (
+    <form
+      className="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (reason.trim() === '') return;
+        setBusy(true);
+        api.undoScan(props.conferenceId, admission.scanId, reason.trim()).then(
+          () => props.onDone(),
+          (err: unknown) => {
+            setError(err);
+            setBusy(false);
+          },
+        );
+      }}
+    >
+      <label className="field">
+        <span>{t('result.undoReason')}</span>
+        <input value={reason} onChange={(e) => setReason(e.target.value)} required />
+      </label>
+      <ErrorMessage error={error} />
+      <div className="row">
+        <button type="button" className="btn btn-small" onClick={() => setOpen(false)}>
+          {t('common.cancel')}
+        </button>
+        <button type="submit" className="btn btn-small btn-danger" disabled={busy || reason.trim() === ''}>
+          {t('result.undoConfirm')}
+        </button>
+      </div>
+    </form>
   );
 }
 
