@@ -73,7 +73,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.use(httpLogger(log));
   app.use(securityHeaders());
   // HSTS, and the local CA at /ca.crt for phones with no token yet (not a Nest route).
-  app.use(tlsMiddleware(tls));
+  app.use(tlsMiddleware(tls, config.httpPort));
   app.use(refuseForeignPreflights(cors));
   app.enableCors(corsOptions(cors));
   app.use(limits.anonymous);
