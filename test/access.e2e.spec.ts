@@ -41,6 +41,7 @@ const EXPECTED: [string, string, Role[]][] = [
   ['POST', '/api/conferences/{cid}/scans', [O, 'door']],
   ['POST', '/api/conferences/{cid}/scans/{scanId}/undo', [O, 'door']],
   ['POST', '/api/conferences/{cid}/registrations/{rid}/lunch-payment', [O, 'door']],
+  ['POST', '/api/conferences/{cid}/registrations/{rid}/lunch-payment/{paymentId}/reverse', [O, 'door']],
   ['GET', '/api/conferences/{cid}/door-dataset', [O, 'door']],
   ['GET', '/api/conferences/{cid}/conflicts', [O]],
   ['POST', '/api/conferences/{cid}/conflicts/{conflictId}/acknowledge', [O]],

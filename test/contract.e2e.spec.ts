@@ -314,10 +314,23 @@ describe('one contract: the OpenAPI document and the answers', () => {
     await checked('POST', `${C}/scans/{scanId}/undo`, { ...p, scanId: day.scanIds[2]! }, 200, {
       reason: 'Scannée par erreur',
     });
+    const lunchPaymentId = randomUUID();
+    await checked('POST', `${C}/registrations/{rid}/lunch-payment`, { ...p, rid: aicha.registrationId }, 201, {
+      paymentId: lunchPaymentId,
+      amountCents: 2000,
+      method: 'cash',
+    });
+    await checked(
+      'POST',
+      `${C}/registrations/{rid}/lunch-payment/{paymentId}/reverse`,
+      { ...p, rid: aicha.registrationId, paymentId: lunchPaymentId },
+      200,
+      { reason: 'Ne déjeune pas' },
+    );
     await checked('POST', `${C}/registrations/{rid}/lunch-payment`, { ...p, rid: aicha.registrationId }, 201, {
       paymentId: randomUUID(),
       amountCents: 2000,
-      method: 'cash',
+      method: 'card',
     });
     await checked('GET', `${C}/attendees`, p, 200, undefined, door, '?q=benali');
     await checked('GET', `${C}/registrations`, p, 200);

@@ -226,10 +226,15 @@ describe('the door without network', () => {
       const early = await offlineScan(cid, a.token, { ticketCode: person.ticketCode, scannedAt: at('09:42:00') });
       expect(early.status).toBe(200);
       expect(early.body).toMatchObject({ result: 'admitted', admittedAt: at('09:42:00') });
-      expect(early.body.conflict).toBeUndefined();
 
       const [conflict, ...others] = await conflicts(cid);
       expect(others).toEqual([]);
+      // Door A is told too: its scan stands, and the conflict it revealed is door B's later admission.
+      expect(early.body.conflict).toEqual({
+        conflictId: conflict!.conflictId,
+        reason: 'already_checked_in',
+        previous: { at: at('09:47:00'), door: PRESS },
+      });
       expect(conflict).toMatchObject({
         scanId: late.body.scanId,
         registrationId: person.registrationId,

@@ -219,8 +219,8 @@ describe('door app in a real browser against the real server', () => {
     await page.getByRole('button', { name: 'Inscription sur place' }).click();
     await page.getByLabel('Prénom', { exact: true }).fill('Zoé');
     await page.getByLabel('Nom', { exact: true }).fill('Núñez-Bœuf');
-    await page.getByLabel('E-mail', { exact: true }).fill(walkInEmail);
-    await page.getByLabel('Organisme', { exact: true }).fill('Coopérative d’en face');
+    await page.getByLabel('E-mail (facultatif)', { exact: true }).fill(walkInEmail);
+    await page.getByLabel('Organisme (facultatif)', { exact: true }).fill('Coopérative d’en face');
     await page.getByRole('checkbox', { name: 'Déjeuner' }).check();
     await page
       .getByRole('group', { name: 'Document présenté' })

@@ -55,6 +55,8 @@ describe('the door over HTTPS with the venue’s own CA, in a real browser', () 
   let plain: TestServer;
   let port: number;
   let plainPort: number;
+  /** The server's plain HTTP port (HTTP_PORT): where a phone without the CA fetches it. */
+  let httpPort: number;
   let base: string;
   let caPem = '';
   let browser: Browser;
@@ -82,8 +84,15 @@ describe('the door over HTTPS with the venue’s own CA, in a real browser', () 
   beforeAll(async () => {
     assertWebBuilt();
     port = await freePort();
+    httpPort = await freePort();
     base = `https://${HOST}:${port}`;
-    server = await startTestServer({ ADMIN_TOKEN: adminToken, TLS: 'local', PUBLIC_URL: base, PORT: String(port) });
+    server = await startTestServer({
+      ADMIN_TOKEN: adminToken,
+      TLS: 'local',
+      PUBLIC_URL: base,
+      PORT: String(port),
+      HTTP_PORT: String(httpPort),
+    });
     plainPort = await freePort();
     plain = await startTestServer({ PORT: String(plainPort) });
 
@@ -213,14 +222,18 @@ describe('the door over HTTPS with the venue’s own CA, in a real browser', () 
         exact: false,
       })
       .waitFor();
+    // With HTTP_PORT, the links and the QR codes lead a phone that does not trust the CA yet to plain http:// there.
     expect(await block.getByRole('link', { name: 'Télécharger le certificat (ca.crt)' }).getAttribute('href')).toBe(
-      '/ca.crt',
+      `http://${HOST}:${httpPort}/ca.crt`,
     );
     expect(
       await block.getByRole('link', { name: 'Télécharger le profil (ca.mobileconfig)' }).getAttribute('href'),
-    ).toBe('/ca.mobileconfig');
-    // The QR codes lead a phone that does not trust the CA yet to plain http:// on the same port.
-    await block.getByRole('img', { name: `QR code du lien : http://${HOST}:${port}/ca.crt` }).waitFor();
+    ).toBe(`http://${HOST}:${httpPort}/ca.mobileconfig`);
+    await block.getByRole('img', { name: `QR code du lien : http://${HOST}:${httpPort}/ca.crt` }).waitFor();
+    // And the server answers the certificate there, over plain HTTP.
+    const plainCa = await send(`http://127.0.0.1:${httpPort}/ca.crt`);
+    expect(plainCa.status).toBe(200);
+    expect(plainCa.body).toBe(caPem);
   }, 60_000);
 
   test('the same page over plain http:// on the venue’s host name is not a secure context, and says so in French', async () => {

@@ -75,7 +75,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.use(httpLogger(log));
   app.use(securityHeaders());
   // HSTS, and the local CA at /ca.crt for phones with no token yet (not a Nest route).
-  app.use(tlsMiddleware(tls));
+  app.use(tlsMiddleware(tls, config.httpPort));
   app.use(refuseForeignPreflights(cors));
   app.enableCors(corsOptions(cors));
   app.use(limits.anonymous);
@@ -86,7 +86,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // import takes more, and only it reads text. Compressed bodies are refused
   // (415) rather than inflated.
   app.useBodyParser('json', { limit: '1mb', inflate: false });
-  app.useBodyParser('text', {
+  // The file as bytes: its encoding (UTF-8 or Windows-1252) is detected by the import, not assumed from a header.
+  app.useBodyParser('raw', {
     type: (req: IncomingMessage) =>
       IMPORT_ROUTE.test(pathOf(req.url)) && /^text\/(?:csv|plain)\b/i.test(req.headers['content-type'] ?? ''),
     limit: '20mb',

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ConferenceDetails } from '@emargement/conference';
+import { decodeCsvBytes, type ConferenceDetails } from '@emargement/conference';
 import { createApp } from './app.js';
 import { adminTokenPath } from './auth/admin-token.js';
 import { ADMIN_DEVICE_ID, DeviceRegistry } from './auth/device-registry.js';
@@ -117,9 +117,11 @@ export async function loadDemo(app: INestApplication, fixtures: string = fixture
     await publishCharter();
     return { conferenceId: DEMO_CONFERENCE_ID, conference, registrations: null, charterId: DEMO_CHARTER_ID };
   }
-  const csv = readFileSync(join(fixtures, 'registrations.csv'), 'utf8');
+  // Read as the import route reads an upload: UTF-8, or else Windows-1252.
+  const csv = decodeCsvBytes(readFileSync(join(fixtures, 'registrations.csv')));
+  if (!csv.ok) throw new Error(`registrations.csv: ${csv.reason} at byte ${csv.offset + 1}`);
   const { lines: _lines, ...report } = await commands.execute(
-    new ImportRegistrationsCommand(DEMO_CONFERENCE_ID, csv, ctx),
+    new ImportRegistrationsCommand(DEMO_CONFERENCE_ID, csv.text, csv.encoding, ctx),
   );
   await publishCharter();
   return { conferenceId: DEMO_CONFERENCE_ID, conference, registrations: report, charterId: DEMO_CHARTER_ID };

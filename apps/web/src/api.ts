@@ -17,6 +17,7 @@ import type {
   RegistrationCancelled,
   AdmissionUndone,
   LunchPaid,
+  LunchPaymentReversed,
   PersonalDataErased,
   PersonExport,
   EnrolledDevice,
@@ -106,8 +107,9 @@ export type Registration = RegistrationItem & { erased: boolean };
 export const signerErased = (signer: { name: string | null }): boolean =>
   signer.name === null || signer.name.trim() === '';
 
+/** `none`: no identity document shown (refused `id_missing`); `nameMatches` is then `false`. */
 export interface IdCheck {
-  document: DocumentKind;
+  document: DocumentKind | 'none';
   nameMatches: boolean;
 }
 
@@ -154,7 +156,8 @@ export interface RegisterRequest {
   registrationId: string;
   firstName: string;
   lastName: string;
-  email: string;
+  /** Optional for a walk-in registered by a door. */
+  email?: string;
   organisation?: string;
   category: Category;
   lunch: boolean;
@@ -430,8 +433,21 @@ export const api = {
   undoScan: (cid: string, scanId: string, reason: string) =>
     request<AdmissionUndone>('POST', `${conf(cid)}/scans/${enc(scanId)}/undo`, { reason }),
 
-  payLunch: (cid: string, rid: string, body: { paymentId: string; amountCents: number; method: PaymentMethod }) =>
-    request<LunchPaid>('POST', `${conf(cid)}/registrations/${enc(rid)}/lunch-payment`, body),
+  payLunch: (
+    cid: string,
+    rid: string,
+    body: { paymentId: string; amountCents: number; method: PaymentMethod },
+    options?: RequestOptions,
+  ) => request<LunchPaid>('POST', `${conf(cid)}/registrations/${enc(rid)}/lunch-payment`, body, options),
+
+  /** A lunch payment taken back, with the reason (`LunchPaymentReversed`). */
+  reverseLunch: (cid: string, rid: string, paymentId: string, reason: string, options?: RequestOptions) =>
+    request<LunchPaymentReversed>(
+      'POST',
+      `${conf(cid)}/registrations/${enc(rid)}/lunch-payment/${enc(paymentId)}/reverse`,
+      { reason },
+      options,
+    ),
 
   register: (cid: string, body: RegisterRequest) => request<Registered>('POST', `${conf(cid)}/registrations`, body),
 

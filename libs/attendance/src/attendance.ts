@@ -377,6 +377,13 @@ const apply = (state: AttendanceState, event: AttendanceEvent): Touched => {
       c.lunch.paid += 1;
       return { conferenceId, registrationId: r.registrationId };
     }
+    case 'LunchPaymentReversed': {
+      const r = registrationOf(state, conferenceId, event.data.registrationId);
+      if (!r.lunchPaid) return none;
+      change(c, r, (x) => (x.lunchPaid = false));
+      c.lunch.paid -= 1;
+      return { conferenceId, registrationId: r.registrationId };
+    }
     case 'CharterPublished': {
       charterOf(c, event.data.charterId).title = event.data.title;
       return none;

@@ -59,7 +59,15 @@ describe('attendance figures', () => {
         arrivals: { slotMinutes: 5, slots: [] },
       });
       expect(Object.keys(s.refused).sort()).toEqual(
-        ['already_checked_in', 'cancelled', 'id_mismatch', 'id_not_checked', 'unknown_ticket', 'waitlisted'].sort(),
+        [
+          'already_checked_in',
+          'cancelled',
+          'id_mismatch',
+          'id_missing',
+          'id_not_checked',
+          'unknown_ticket',
+          'waitlisted',
+        ].sort(),
       );
       expect(Object.keys(s.byCategory)).toEqual(['participant', 'speaker', 'signatory', 'press', 'staff', 'official']);
     });

@@ -5,6 +5,7 @@ import type {
   ConferenceScheduled,
   EntryRefused,
   LunchPaid,
+  LunchPaymentReversed,
   ScanConflicted,
   ConflictAcknowledged,
   PersonRegistered,
@@ -31,6 +32,7 @@ export type AttendanceEvent =
   | EntryRefused
   | AdmissionUndone
   | LunchPaid
+  | LunchPaymentReversed
   | ScanConflicted
   | ConflictAcknowledged
   | CharterPublished
@@ -51,6 +53,7 @@ export const ATTENDANCE_EVENT_TYPES: readonly AttendanceEventType[] = [
   'EntryRefused',
   'AdmissionUndone',
   'LunchPaid',
+  'LunchPaymentReversed',
   'ScanConflicted',
   'ConflictAcknowledged',
   'CharterPublished',
@@ -94,6 +97,8 @@ export const occurredAt = (event: AttendanceEvent): string | null => {
       return event.data.undoneAt;
     case 'LunchPaid':
       return event.data.paidAt;
+    case 'LunchPaymentReversed':
+      return event.data.reversedAt;
     case 'ScanConflicted':
       return event.data.detectedAt;
     case 'ConflictAcknowledged':

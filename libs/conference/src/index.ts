@@ -141,6 +141,8 @@ export {
   type ScanOutcome,
   type Admission,
   type LunchPayment,
+  type LunchPaymentReversed,
+  type LunchReversal,
   type TicketState,
 } from './arrival/arrival.js';
 export {
@@ -149,6 +151,7 @@ export {
   scanTicket,
   undoAdmission,
   recordLunchPayment,
+  reverseLunchPayment,
   acknowledgeConflict,
   judgeScan,
   ARRIVAL_REFUSAL_REASONS,
@@ -160,6 +163,9 @@ export {
   type ArrivalRefusalReason,
   type UndoRefusalReason,
   type LunchPaymentRefusalReason,
+  type LunchReversalRefusalReason,
+  type ReverseLunchPayment,
+  type LunchReversalOutcome,
   type ScanTicket,
   type UndoAdmission,
   type RecordLunchPayment,
@@ -175,3 +181,4 @@ export * from './text/search-index.js';
 export * from './import/csv.js';
 export * from './import/registration-csv.js';
 export * from './import/csv-write.js';
+export * from './import/encoding.js';

@@ -38,12 +38,21 @@ export const ENTRY_REFUSAL_REASONS = [
   'already_checked_in',
   'id_not_checked',
   'id_mismatch',
+  'id_missing',
 ] as const;
 export type EntryRefusalReason = (typeof ENTRY_REFUSAL_REASONS)[number];
 
-/** What a door records about an identity check: the document's kind and whether the name matched, nothing else. */
+/** A document kind, or `none`: the person showed no identity document at all (refused `id_missing`). */
+export const ID_CHECK_DOCUMENTS = [...DOCUMENT_KINDS, 'none'] as const;
+export type IdCheckDocument = (typeof ID_CHECK_DOCUMENTS)[number];
+
+/**
+ * What a door records about an identity check: the document's kind and whether
+ * the name matched, nothing else. With no document (`none`) there was no name
+ * to compare: `nameMatches` is then `false`.
+ */
 export interface IdCheck {
-  document: DocumentKind;
+  document: IdCheckDocument;
   nameMatches: boolean;
 }
 

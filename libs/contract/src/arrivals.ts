@@ -91,6 +91,17 @@ export const LunchPaidSchema = object({
 });
 export type LunchPaid = Answer<typeof LunchPaidSchema>;
 
+/** `POST .../lunch-payment/:paymentId/reverse`: the payment taken back, as it was recorded (what the till gives back). */
+export const LunchPaymentReversedSchema = object({
+  registrationId: string,
+  paymentId: string,
+  amountCents: integer,
+  currency: string,
+  method: { type: 'string', enum: PAYMENT_METHODS },
+  reversedAt: instant,
+});
+export type LunchPaymentReversed = Answer<typeof LunchPaymentReversedSchema>;
+
 // ------------------------------------------------- the door without network
 
 /** One ticket of the door's list: what the door needs to decide, and nothing else (no code, no e-mail). */

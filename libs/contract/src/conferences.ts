@@ -1,5 +1,5 @@
 import { boolean, instant, integer, listOf, nullableString, object, string, type Answer } from './schema.js';
-import { CATEGORIES, ENTRY_REFUSAL_REASONS, REGISTRATION_STATUSES } from './vocabulary.js';
+import { CATEGORIES, CSV_ENCODINGS, ENTRY_REFUSAL_REASONS, REGISTRATION_STATUSES } from './vocabulary.js';
 
 // ------------------------------------------------------------ conferences
 
@@ -106,9 +106,14 @@ export type RegistrationCancelled = Answer<typeof RegistrationCancelledSchema>;
 
 /** `POST .../registrations/import`: the counts, the rejected rows, and every line's fate in file order. */
 export const ImportReportSchema = object({
+  encoding: {
+    type: 'string',
+    enum: CSV_ENCODINGS,
+    description: 'How the bytes were read: UTF-8 (with or without BOM), otherwise Windows-1252 (French Excel)',
+  },
   created: integer,
   duplicates: integer,
-  rejected: listOf(object({ line: integer, reason: string, field: string }, ['field'])),
+  rejected: listOf(object({ line: integer, reason: string, field: string, name: string }, ['field', 'name'])),
   lines: listOf({
     anyOf: [
       object({
@@ -117,10 +122,13 @@ export const ImportReportSchema = object({
         registrationId: string,
         status: { type: 'string', enum: ['registered', 'waitlisted'] },
       }),
-      object({ line: integer, result: { type: 'string', enum: ['duplicate'] }, registrationId: string }),
-      object({ line: integer, result: { type: 'string', enum: ['rejected'] }, reason: string, field: string }, [
-        'field',
+      object({ line: integer, result: { type: 'string', enum: ['duplicate'] }, registrationId: string, name: string }, [
+        'name',
       ]),
+      object(
+        { line: integer, result: { type: 'string', enum: ['rejected'] }, reason: string, field: string, name: string },
+        ['field', 'name'],
+      ),
     ],
   }),
 });

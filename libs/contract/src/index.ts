@@ -11,7 +11,7 @@ import {
   ConflictListSchema,
   DoorDatasetSchema,
 } from './arrivals.js';
-import { LunchPaidSchema, ScanAnswerSchema, TicketPreviewSchema } from './arrivals.js';
+import { LunchPaidSchema, LunchPaymentReversedSchema, ScanAnswerSchema, TicketPreviewSchema } from './arrivals.js';
 import { AttendanceSnapshotSchema } from './attendance.js';
 import {
   CharterClosedSchema,
@@ -76,6 +76,7 @@ export const CONTRACT_SCHEMAS = {
   ScanAnswer: ScanAnswerSchema,
   AdmissionUndone: AdmissionUndoneSchema,
   LunchPaid: LunchPaidSchema,
+  LunchPaymentReversed: LunchPaymentReversedSchema,
   DoorDataset: DoorDatasetSchema,
   ConflictList: ConflictListSchema,
   ConflictAcknowledged: ConflictAcknowledgedSchema,

@@ -13,6 +13,7 @@ import {
   REGISTRATION_SOURCES,
   type RegistrationStatus as DomainRegistrationStatus,
 } from '@emargement/conference/vocabulary.js';
+import { CSV_ENCODINGS } from '@emargement/conference/import/encoding.js';
 import { DEVICE_ROLES } from '@emargement/devices/device.js';
 import { MOVEMENT_REFUSAL_REASONS } from '@emargement/spaces/movements.js';
 // Type only: the charter's module holds the hash chain (node:crypto), which the browser must not load for a word list.
@@ -20,6 +21,7 @@ import type { CharterLang as DomainCharterLang } from '@emargement/charter/chart
 
 export {
   CATEGORIES,
+  CSV_ENCODINGS,
   DOCUMENT_KINDS,
   ENTRY_REFUSAL_REASONS,
   MOVEMENT_REFUSAL_REASONS,

@@ -7,7 +7,15 @@ import type { ReadModels } from '../attendance/projections/read-models.js';
 /** Bump with any change to the fold or the rows below: the projection is then rebuilt from the start. */
 const VERSION = 'arrivals-1';
 
-const TYPES = ['AttendeeAdmitted', 'EntryRefused', 'AdmissionUndone', 'LunchPaid', 'CharterSigned', 'SignatureVoided'];
+const TYPES = [
+  'AttendeeAdmitted',
+  'EntryRefused',
+  'AdmissionUndone',
+  'LunchPaid',
+  'LunchPaymentReversed',
+  'CharterSigned',
+  'SignatureVoided',
+];
 const TYPE_SET: ReadonlySet<string> = new Set(TYPES);
 /** Whole names: a later type that starts like one of these (`AttendeeAdmittedElsewhere`) is not one (issue 20). */
 export const ARRIVALS_FILTER: EventFilter = eventTypes(...TYPES);
@@ -175,6 +183,12 @@ export class ArrivalsProjection implements Projection {
       case 'LunchPaid': {
         const t = this.ticket(e.data.registrationId);
         if (!t.lunchPaid) this.pendingTickets.set(e.data.registrationId, { ...t, lunchPaid: true });
+        return;
+      }
+      case 'LunchPaymentReversed': {
+        // The ticket holds one standing payment at most (the decider's rule): reversed, none is left.
+        const t = this.ticket(e.data.registrationId);
+        if (t.lunchPaid) this.pendingTickets.set(e.data.registrationId, { ...t, lunchPaid: false });
         return;
       }
       case 'ScanConflicted':

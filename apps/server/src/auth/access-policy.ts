@@ -47,6 +47,7 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Role[]>> = {
   'POST /api/conferences/:cid/scans': [O, 'door'],
   'POST /api/conferences/:cid/scans/:scanId/undo': [O, 'door'],
   'POST /api/conferences/:cid/registrations/:rid/lunch-payment': [O, 'door'],
+  'POST /api/conferences/:cid/registrations/:rid/lunch-payment/:paymentId/reverse': [O, 'door'],
   // the door without network
   'GET /api/conferences/:cid/door-dataset': [O, 'door'],
   'GET /api/conferences/:cid/conflicts': [O],

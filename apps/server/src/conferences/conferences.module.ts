@@ -21,6 +21,10 @@ import { ArrivalsIndex } from '../arrivals/arrivals-index.js';
 import { ScanTicketController, ScanTicketHandler } from '../arrivals/scan-ticket/scan-ticket.js';
 import { UndoAdmissionController, UndoAdmissionHandler } from '../arrivals/undo-admission/undo-admission.js';
 import {
+  ReverseLunchPaymentController,
+  ReverseLunchPaymentHandler,
+} from '../arrivals/reverse-lunch-payment/reverse-lunch-payment.js';
+import {
   RecordLunchPaymentController,
   RecordLunchPaymentHandler,
 } from '../arrivals/record-lunch-payment/record-lunch-payment.js';
@@ -45,6 +49,7 @@ import {
     ScanTicketController,
     UndoAdmissionController,
     RecordLunchPaymentController,
+    ReverseLunchPaymentController,
     LookUpTicketController,
     GetDoorDatasetController,
     ConflictsController,
@@ -63,6 +68,7 @@ import {
     ScanTicketHandler,
     UndoAdmissionHandler,
     RecordLunchPaymentHandler,
+    ReverseLunchPaymentHandler,
     LookUpTicketHandler,
     DoorReadModel,
     GetDoorDatasetHandler,

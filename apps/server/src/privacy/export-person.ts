@@ -68,7 +68,7 @@ export class ExportPersonHandler implements IQueryHandler<ExportPersonQuery> {
       registrationId,
       registration,
       scans: events.filter((e) => SCANS.has(e.type)),
-      payments: events.filter((e) => e.type === 'LunchPaid'),
+      payments: events.filter((e) => e.type === 'LunchPaid' || e.type === 'LunchPaymentReversed'),
       signatures: events.filter((e) => e.type === 'CharterSigned' || e.type === 'SignatureVoided'),
       events,
     };

@@ -94,6 +94,7 @@ const momentOf = (e: RecordedEvent): string => {
     'cancelledAt',
     'undoneAt',
     'paidAt',
+    'reversedAt',
     'acknowledgedAt',
     'detectedAt',
     'signedAt',
@@ -149,7 +150,20 @@ function detailOf(e: RecordedEvent, charterTitle: (id: string) => string | undef
     case 'AdmissionUndone':
       return defined({ scanId: str(d.scanId), reason: str(d.reason) });
     case 'LunchPaid':
-      return defined({ amountCents: num(d.amountCents), currency: str(d.currency), method: str(d.method) });
+      return defined({
+        paymentId: str(d.paymentId),
+        amountCents: num(d.amountCents),
+        currency: str(d.currency),
+        method: str(d.method),
+      });
+    case 'LunchPaymentReversed':
+      return defined({
+        paymentId: str(d.paymentId),
+        amountCents: num(d.amountCents),
+        currency: str(d.currency),
+        method: str(d.method),
+        reason: str(d.reason),
+      });
     case 'CharterSigned':
     case 'SignatureVoided': {
       const charterId = str(d.charterId);

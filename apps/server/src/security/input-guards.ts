@@ -135,7 +135,8 @@ const join = (path: string, key: string): string => (path ? `${path}.${key}` : k
 export function jsonShapeGuard(): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction): void => {
     const body: unknown = req.body;
-    if (typeof body !== 'object' || body === null) return next();
+    // The CSV import's body is the file's bytes (a Buffer), not JSON: nothing to walk.
+    if (typeof body !== 'object' || body === null || Buffer.isBuffer(body)) return next();
     const problem = jsonProblem(body);
     if (problem === null) return next();
     next(new ApiError(400, 'validation_failed', `${problem.field}: ${problem.message}`, [problem]));

@@ -38,6 +38,8 @@ const STATUS: Record<RefusalReason, number> = {
   lunch_not_offered: 409,
   registration_cancelled: 409,
   lunch_already_paid: 409,
+  unknown_payment: 404,
+  payment_reversed: 409,
   wrong_amount: 400,
   unknown_conflict: 404,
   offline_reason_missing: 400,

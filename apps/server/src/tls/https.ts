@@ -50,14 +50,19 @@ const HSTS = 'max-age=31536000';
 export const CA_PATHS = { pem: '/ca.crt', mobileconfig: '/ca.mobileconfig' } as const;
 
 /** HSTS, and the CA's two forms; when there is no local CA, a 404 in the API's error shape. */
-export function tlsMiddleware(setup: TlsSetup) {
+export function tlsMiddleware(setup: TlsSetup, httpPort?: number) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (setup.hsts && req.secure) res.setHeader('Strict-Transport-Security', HSTS);
     // The common security headers add HSTS to any answer over TLS; a CA of our own must not pin it.
     else if (setup.local) res.removeHeader('Strict-Transport-Security');
+    // Where phones fetch the CA over plain HTTP (HTTP_PORT): the organisers' page points its links and QR codes there.
+    if (setup.local && httpPort !== undefined) res.setHeader(PLAIN_HTTP_PORT_HEADER, String(httpPort));
     if (!answerCa(setup, req, res)) next();
   };
 }
+
+/** Sent with `/ca.crt` over HTTPS when `HTTP_PORT` is set: the port a phone without the CA can reach it on. */
+export const PLAIN_HTTP_PORT_HEADER = 'X-Emargement-Http-Port';
 
 /** Answers GET/HEAD /ca.crt and /ca.mobileconfig; false for any other request. */
 function answerCa(setup: TlsSetup, req: IncomingMessage, res: ServerResponse): boolean {

@@ -7,7 +7,7 @@ import { useLang } from '../i18n';
 import { ErrorMessage, TopBar } from '../shell';
 import { storage } from '../storage';
 import { ConferenceForm } from './ConferenceForm';
-import { Conflicts } from './Conflicts';
+import { Conflicts, useOpenConflicts } from './Conflicts';
 import { Devices } from './Devices';
 import { ImportCsv } from './ImportCsv';
 import { PersonPage } from './PersonPage';
@@ -36,6 +36,7 @@ function AdminPage() {
   const [tab, setTab] = useState<Tab>('registrations');
   const [error, setError] = useState<unknown>(null);
   const [refresh, setRefresh] = useState(0);
+  const [openConflicts, setOpenConflicts] = useOpenConflicts(conference?.conferenceId ?? null);
   const [person, setPerson] = useState<{ id: string; initial: Registration | null } | null>(() => {
     const id = personInUrl();
     return id ? { id, initial: null } : null;
@@ -166,6 +167,14 @@ function AdminPage() {
                             ? 'admin.conflicts'
                             : 'admin.devices',
                   )}
+                  {name === 'conflicts' && openConflicts ? (
+                    <>
+                      {' '}
+                      <span className="tab-count" data-testid="conflicts-count">
+                        {openConflicts}
+                      </span>
+                    </>
+                  ) : null}
                 </button>
               ))}
             </nav>
@@ -173,6 +182,7 @@ function AdminPage() {
               <PersonPage
                 key={person.id}
                 conferenceId={conference.conferenceId}
+                conference={conference}
                 registrationId={person.id}
                 timezone={conference.timezone}
                 initial={person.initial}
@@ -198,7 +208,11 @@ function AdminPage() {
               />
             ) : null}
             {tab === 'conflicts' ? (
-              <Conflicts conferenceId={conference.conferenceId} timezone={conference.timezone} />
+              <Conflicts
+                conferenceId={conference.conferenceId}
+                timezone={conference.timezone}
+                onOpenCount={setOpenConflicts}
+              />
             ) : null}
             {tab === 'devices' ? (
               <Devices conferenceId={conference.conferenceId} conferences={conferences ?? []} />

@@ -5,6 +5,8 @@ import { useLang, type MessageKey } from '../i18n';
 export interface LocalCa {
   /** SHA-256 of the certificate, as phones show it (AB:CD:…); null where crypto.subtle is missing. */
   fingerprint: string | null;
+  /** The server's plain HTTP port (`HTTP_PORT`), when it has one: the CA files are reached there. */
+  httpPort: number | null;
 }
 
 /**
@@ -23,7 +25,8 @@ export function useLocalCa(): LocalCa | null {
         const pem = await res.text();
         if (!pem.includes('BEGIN CERTIFICATE')) return;
         const fingerprint = await sha256Fingerprint(pem);
-        if (live) setCa({ fingerprint });
+        const port = Number(res.headers.get('X-Emargement-Http-Port') ?? '');
+        if (live) setCa({ fingerprint, httpPort: Number.isInteger(port) && port > 0 ? port : null });
       } catch {
         // No answer: no block (the page works without it).
       }
@@ -51,7 +54,10 @@ async function sha256Fingerprint(pem: string): Promise<string | null> {
  * links on this page stay on its own https:// origin: a browser blocks an
  * http:// download started from an https:// page.
  */
-const plainLink = (path: string): string => `http://${window.location.host}${path}`;
+const plainLink = (path: string, httpPort: number | null): string =>
+  httpPort === null
+    ? `http://${window.location.host}${path}`
+    : `http://${window.location.hostname}${httpPort === 80 ? '' : `:${httpPort}`}${path}`;
 
 /** « Installer le certificat de l'accueil »: the first step of pairing a phone, when the server is its own CA. */
 export function CertificateInstall({ ca }: { ca: LocalCa }) {
@@ -62,12 +68,14 @@ export function CertificateInstall({ ca }: { ca: LocalCa }) {
       <p className="hint">{t('tls.caIntro')}</p>
       <div className="certificate-platforms">
         <Platform
+          httpPort={ca.httpPort}
           title="tls.android"
           path="/ca.crt"
           label="tls.androidLink"
           steps={['tls.androidStep1', 'tls.androidStep2', 'tls.androidStep3']}
         />
         <Platform
+          httpPort={ca.httpPort}
           title="tls.ios"
           path="/ca.mobileconfig"
           label="tls.iosLink"
@@ -85,10 +93,19 @@ export function CertificateInstall({ ca }: { ca: LocalCa }) {
   );
 }
 
-function Platform(props: { title: MessageKey; path: string; label: MessageKey; steps: MessageKey[] }) {
+function Platform(props: {
+  title: MessageKey;
+  path: string;
+  label: MessageKey;
+  steps: MessageKey[];
+  httpPort: number | null;
+}) {
   const { t } = useLang();
   const canvas = useRef<HTMLCanvasElement>(null);
-  const scanned = plainLink(props.path);
+  const scanned = plainLink(props.path, props.httpPort);
+  // With HTTP_PORT, the link goes there too (opened as a page, not a download from this https:// one, which a
+  // browser would block); without it, it stays on this origin.
+  const href = props.httpPort === null ? props.path : scanned;
   useEffect(() => {
     if (!canvas.current) return;
     QRCode.toCanvas(canvas.current, scanned, { errorCorrectionLevel: 'M', margin: 2, width: 160 }).catch(() => {
@@ -101,9 +118,15 @@ function Platform(props: { title: MessageKey; path: string; label: MessageKey; s
       <ol className="stack">
         <li>
           {t(props.steps[0]!)}{' '}
-          <a href={props.path} download>
-            {t(props.label)}
-          </a>
+          {props.httpPort === null ? (
+            <a href={href} download>
+              {t(props.label)}
+            </a>
+          ) : (
+            <a href={href} target="_blank" rel="noreferrer">
+              {t(props.label)}
+            </a>
+          )}
         </li>
         {props.steps.slice(1).map((step) => (
           <li key={step}>{t(step)}</li>

@@ -4,6 +4,30 @@ import { formatTime } from '../format';
 import { useLang } from '../i18n';
 import { ErrorMessage } from '../shell';
 
+/**
+ * The open conflicts' count for the Conflits tab, read every 15 s while the
+ * organisers' page is open: a conflict must not wait for someone to open the tab.
+ */
+export function useOpenConflicts(conferenceId: string | null): [number | null, (count: number) => void] {
+  const [count, setCount] = useState<number | null>(null);
+  useEffect(() => {
+    if (!conferenceId) return undefined;
+    let live = true;
+    const load = () =>
+      conflictsApi.list(conferenceId).then(
+        (found) => live && setCount(found.filter((c) => !c.acknowledged).length),
+        () => undefined, // the tab itself says what went wrong when opened
+      );
+    void load();
+    const timer = setInterval(() => void load(), 15_000);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [conferenceId]);
+  return [count, setCount];
+}
+
 /** `GET /api/conferences/:cid/conflicts` (see API.md, "The door without network"). */
 export interface DoorConflict {
   conflictId: string;
@@ -29,6 +53,7 @@ const REASONS = [
   'unknown_ticket',
   'id_not_checked',
   'id_mismatch',
+  'id_missing',
 ] as const;
 const reasonKey = (reason: string) =>
   `conflicts.reason.${(REASONS as readonly string[]).includes(reason) ? (reason as (typeof REASONS)[number]) : 'other'}` as const;
@@ -46,7 +71,16 @@ export const conflictsApi = {
  * done: each conflict with both scans (who, where, when), acknowledged once
  * an organiser has dealt with it. Refreshed every 15 s.
  */
-export function Conflicts({ conferenceId, timezone }: { conferenceId: string; timezone: string }) {
+export function Conflicts({
+  conferenceId,
+  timezone,
+  onOpenCount,
+}: {
+  conferenceId: string;
+  timezone: string;
+  /** How many are still open, each time the list is read (the tab's count follows at once). */
+  onOpenCount?: (count: number) => void;
+}) {
   const { t, lang } = useLang();
   const [list, setList] = useState<DoorConflict[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -62,6 +96,7 @@ export function Conflicts({ conferenceId, timezone }: { conferenceId: string; ti
           if (!live) return;
           setError(null);
           setList(found);
+          onOpenCount?.(found.filter((c) => !c.acknowledged).length);
         },
         (e: unknown) => live && setError(e),
       );
@@ -71,6 +106,7 @@ export function Conflicts({ conferenceId, timezone }: { conferenceId: string; ti
       live = false;
       clearInterval(timer);
     };
+    // `onOpenCount` is the tab's state setter: stable, and not a reason to read the list again.
   }, [conferenceId, reload]);
 
   const time = (iso: string) => formatTime(iso, timezone, lang);

@@ -70,6 +70,12 @@ export function ImportCsv({ conferenceId, onImported }: { conferenceId: string; 
       <ErrorMessage error={error} />
       {report ? (
         <div className="report stack" data-testid="import-report">
+          {/* Which encoding was read, so that a file from Excel is seen to keep its accents. */}
+          <p data-testid="import-encoding">
+            {t('admin.importEncoding', {
+              encoding: t(report.encoding === 'windows-1252' ? 'admin.encoding1252' : 'admin.encodingUtf8'),
+            })}
+          </p>
           <p className="report-counts">
             <span className="badge badge-ok">{t('admin.importCreated', { count: report.created })}</span>
             <span className="badge badge-warn">{t('admin.importDuplicates', { count: report.duplicates })}</span>
@@ -81,7 +87,8 @@ export function ImportCsv({ conferenceId, onImported }: { conferenceId: string; 
               <ul className="lines">
                 {report.rejected.map((r) => (
                   <li key={`${r.line}-${r.reason}`}>
-                    <strong>{t('admin.importLine', { line: r.line })}</strong> — {reasonText(r.reason, r.field)}
+                    <strong>{t('admin.importLine', { line: r.line })}</strong>
+                    {r.name ? ` — ${r.name}` : ''} — {reasonText(r.reason, r.field)}
                   </li>
                 ))}
               </ul>
@@ -92,7 +99,10 @@ export function ImportCsv({ conferenceId, onImported }: { conferenceId: string; 
               <summary>{t('admin.importDuplicates', { count: report.duplicates })}</summary>
               <ul className="lines">
                 {linesOf(report, 'duplicate').map((d) => (
-                  <li key={d.line}>{t('admin.importLine', { line: d.line })}</li>
+                  <li key={d.line}>
+                    {t('admin.importLine', { line: d.line })}
+                    {d.name ? ` — ${d.name}` : ''}
+                  </li>
                 ))}
               </ul>
             </details>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { api, deskApi, type HistoryEntry, type Registration } from '../api';
+import { api, deskApi, type ConferenceDetails, type HistoryEntry, type PaymentMethod, type Registration } from '../api';
+import { LunchPanel, type TakenPayment } from '../door/LunchPanel';
 import { formatMoney, formatTime, personName } from '../format';
 import { isMessageKey, useLang, type Lang, type Translate } from '../i18n';
 import { ErrorMessage } from '../shell';
@@ -13,6 +14,8 @@ import { CancelDialog, downloadTicket, EraseDialog, exportPerson } from './Perso
  */
 export function PersonPage(props: {
   conferenceId: string;
+  /** For the lunch fee (the organisers take and reverse lunch payments here too). */
+  conference: ConferenceDetails;
   registrationId: string;
   timezone: string;
   /** The row the organiser clicked, shown at once while the page reads the rest. */
@@ -104,6 +107,32 @@ export function PersonPage(props: {
                     ? t('desk.lunchPaid')
                     : t('desk.lunchDue')}
               </dd>
+              {props.conference.lunch && history && !registration.erased ? (
+                <dd className="person-lunch">
+                  <LunchPanel
+                    key={`${registration.lunchPaid}-${reload}`}
+                    conference={props.conference}
+                    registrationId={registration.registrationId}
+                    expected={registration.lunch || registration.lunchPaid}
+                    paid={registration.lunchPaid}
+                    standing={standingPayment(history)}
+                    onChange={() => setReload((n) => n + 1)}
+                  />
+                </dd>
+              ) : null}
+              {history && standingAdmissions(history).length > 0 ? (
+                <dd className="person-undo">
+                  {standingAdmissions(history).map((a) => (
+                    <UndoAdmission
+                      key={a.scanId}
+                      conferenceId={conferenceId}
+                      admission={a}
+                      timezone={timezone}
+                      onDone={() => setReload((n) => n + 1)}
+                    />
+                  ))}
+                </dd>
+              ) : null}
               <dt>{t('desk.colCharter')}</dt>
               <dd>{registration.signed ? t('desk.signed') : '—'}</dd>
             </dl>
@@ -198,6 +227,84 @@ export function PersonPage(props: {
   );
 }
 
+/** The admissions that stand, from the history: admitted and not undone since (offline doors may make two). */
+export function standingAdmissions(history: readonly HistoryEntry[]): { scanId: string; at: string; door: string }[] {
+  const undone = new Set(history.filter((e) => e.type === 'AdmissionUndone').map((e) => e.detail.scanId));
+  return history.flatMap((e) =>
+    e.type === 'AttendeeAdmitted' && e.detail.scanId && !undone.has(e.detail.scanId)
+      ? [{ scanId: e.detail.scanId, at: e.at, door: e.door ?? '' }]
+      : [],
+  );
+}
+
+/** Undo of any admission, with its reason (required), from the person's page: a mistake found later is corrected. */
+function UndoAdmission(props: {
+  conferenceId: string;
+  admission: { scanId: string; at: string; door: string };
+  timezone: string;
+  onDone: () => void;
+}) {
+  const { t, lang } = useLang();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const { admission } = props;
+  const what = t('desk.admissionAt', { time: formatTime(admission.at, props.timezone, lang), door: admission.door });
+  if (!open) {
+    return (
+      <button type="button" className="btn btn-small" onClick={() => setOpen(true)}>
+        {t('desk.undoAdmission')} ({what})
+      </button>
+    );
+  }
+  return (
+    <form
+      className="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (reason.trim() === '') return;
+        setBusy(true);
+        api.undoScan(props.conferenceId, admission.scanId, reason.trim()).then(
+          () => props.onDone(),
+          (err: unknown) => {
+            setError(err);
+            setBusy(false);
+          },
+        );
+      }}
+    >
+      <label className="field">
+        <span>{t('result.undoReason')}</span>
+        <input value={reason} onChange={(e) => setReason(e.target.value)} required />
+      </label>
+      <ErrorMessage error={error} />
+      <div className="row">
+        <button type="button" className="btn btn-small" onClick={() => setOpen(false)}>
+          {t('common.cancel')}
+        </button>
+        <button type="submit" className="btn btn-small btn-danger" disabled={busy || reason.trim() === ''}>
+          {t('result.undoConfirm')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The payment that stands, from the history: the last one taken and not reversed since. */
+export function standingPayment(history: readonly HistoryEntry[]): TakenPayment | null {
+  let standing: TakenPayment | null = null;
+  for (const e of history) {
+    const { paymentId, amountCents, method } = e.detail;
+    if (e.type === 'LunchPaid' && paymentId && amountCents !== undefined && method) {
+      standing = { paymentId, amountCents, method: method as PaymentMethod };
+    } else if (e.type === 'LunchPaymentReversed' && standing?.paymentId === paymentId) {
+      standing = null;
+    }
+  }
+  return standing;
+}
+
 const stepClass = (e: HistoryEntry): string =>
   e.type === 'AttendeeAdmitted'
     ? 'state-ok'
@@ -235,8 +342,10 @@ function stepDetail(t: Translate, lang: Lang, timezone: string, e: HistoryEntry)
         );
       break;
     case 'LunchPaid':
+    case 'LunchPaymentReversed':
       if (d.amountCents !== undefined && d.currency) parts.push(formatMoney(d.amountCents, d.currency, lang));
       if (d.method) say(`lunch.method.${d.method}`);
+      if (e.type === 'LunchPaymentReversed' && d.reason) parts.push(d.reason);
       break;
     case 'CharterSigned':
       parts.push(t('desk.signedDetail', { title: d.charterTitle ?? '', sequence: d.sequence ?? '' }));
@@ -248,7 +357,8 @@ function stepDetail(t: Translate, lang: Lang, timezone: string, e: HistoryEntry)
     default:
       if (d.reason) parts.push(d.reason);
   }
-  if ((e.type === 'AttendeeAdmitted' || e.type === 'EntryRefused') && d.idCheck) {
+  // No document: the refusal's reason (« Pas de pièce d'identité ») already says it all.
+  if ((e.type === 'AttendeeAdmitted' || e.type === 'EntryRefused') && d.idCheck && d.idCheck.document !== 'none') {
     parts.push(
       t(d.idCheck.nameMatches ? 'desk.idChecked' : 'desk.idMismatch', {
         document: t(`document.${d.idCheck.document}`),

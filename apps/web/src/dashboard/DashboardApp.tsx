@@ -7,6 +7,7 @@ import { useLang, type Lang, type Translate } from '../i18n';
 import { AppLinks } from '../app-links';
 import { ErrorMessage, TopBar } from '../shell';
 import { storage } from '../storage';
+import { useDevice } from '../device';
 import { ArrivalChart, Bars } from './charts';
 import { SpacesPanel } from './SpacesPanel';
 import { useLiveAttendance, type Connection } from './live';
@@ -251,6 +252,8 @@ function Figures({
   lang: Lang;
 }) {
   const n = (value: number) => new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB').format(value);
+  // Conflicts are the organisers' business: the room screen (a display device) shows the audience none of them.
+  const showConflicts = useDevice()?.device?.role === 'organiser';
   const series = slotSeries(day, s.arrivals.slots);
   const categories = CATEGORIES.map((c) => ({ c, counts: s.byCategory[c] })).filter(
     ({ counts }) => counts && (counts.registered > 0 || counts.present > 0),
@@ -267,7 +270,7 @@ function Figures({
       <Kpi label={t('dashboard.present')} testId="dash-present" value={n(s.present)} tone="blue">
         <span>{t('dashboard.presentShare', { percent: percent(s.present, s.registered, lang) })}</span>
         <span className="dash-explain">{t('desk.dashPresentExplain')}</span>
-        {s.conflicts && s.conflicts.open > 0 ? (
+        {showConflicts && s.conflicts && s.conflicts.open > 0 ? (
           <span className="dash-warn" data-testid="dash-conflicts">
             {t('dashboard.conflicts', { count: n(s.conflicts.open) })}
           </span>

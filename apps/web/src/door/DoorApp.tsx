@@ -20,7 +20,8 @@ import { ErrorMessage, TopBar } from '../shell';
 import { play, unlockAudio } from '../sound';
 import { storage } from '../storage';
 import { emptyIdCheck, IdCheckForm, idCheckComplete, type IdCheckDraft } from './IdCheckForm';
-import { LunchPanel } from './LunchPanel';
+import { LunchPanel, type LunchActions, type TakenPayment } from './LunchPanel';
+import { LunchTill } from './LunchTill';
 import { DoorEngine, type EngineState, type ScanAnswer, type TicketRef } from './offline/door-engine';
 import { localStore } from './offline/local-store';
 import { DoorStatus, SyncNotices } from './OfflineStatus';
@@ -441,6 +442,16 @@ function DoorDesk({
   );
   useScannerKeys(handleCode);
 
+  // Lunch money through the engine: kept in the outbox when the server is away, counted in the door's till.
+  const lunchActions = useCallback(
+    (attendee: Attendee): LunchActions => ({
+      pay: (payment) => engine.payLunch(attendee.registrationId, personName(t, attendee), payment),
+      reverse: (payment, reason) =>
+        engine.reverseLunch(attendee.registrationId, personName(t, attendee), payment, reason),
+    }),
+    [engine, t],
+  );
+
   const pickFromSearch = (attendee: Attendee) => void handleRef({ registrationId: attendee.registrationId }, attendee);
 
   const undoLast = async (reason: string) => {
@@ -526,6 +537,7 @@ function DoorDesk({
               {t('door.walkIn')}
             </button>
             {offline ? <p className="hint">{t('offline.needsNetworkWalkIn')}</p> : null}
+            {rules.lunch ? <LunchTill till={state.till} currency={rules.lunch.currency} /> : null}
           </>
         ) : null}
 
@@ -540,7 +552,6 @@ function DoorDesk({
             key={JSON.stringify(screen.ref)}
             conference={{ ...conference, ...rules }}
             attendee={screen.attendee}
-            offline={offline}
             ticketRef={screen.ref}
             onAdmit={(idCheck) => void submitScan(screen.ref, idCheck, screen.attendee)}
             onCancel={next}
@@ -556,6 +567,8 @@ function DoorDesk({
             reason={reasonText(t, screen.reason, screen.previous, rules.timezone, lang)}
             canUndo={screen.outcome === 'admitted' && lastAdmission?.scanId === screen.scanId}
             onUndo={undoLast}
+            lunchActions={lunchActions}
+            lunchStanding={(rid) => engine.paymentOf(rid)}
             onNext={next}
           />
         ) : null}
@@ -626,7 +639,8 @@ function CodeInput({ onCode, screen }: { onCode: (code: string) => void; screen:
             data-testid="ticket-code"
             onChange={(e) => setValue(e.target.value)}
           />
-          <button type="submit" className="btn" aria-label={t('door.codeSubmit')}>
+          {/* The name starts with what is written on it (WCAG 2.5.3), so « OK » said aloud finds it. */}
+          <button type="submit" className="btn" aria-label={`OK — ${t('door.codeSubmit')}`}>
             OK
           </button>
         </span>
@@ -699,13 +713,12 @@ function UndoButton({ onUndo }: { onUndo: (reason: string) => Promise<void> }) {
 function Preview(props: {
   conference: Conference;
   attendee: Attendee | null;
-  offline: boolean;
   ticketRef: TicketRef;
   onAdmit: (idCheck: IdCheck | undefined) => void;
   onCancel: () => void;
 }) {
   const { t } = useLang();
-  const { conference, attendee, offline, ticketRef } = props;
+  const { conference, attendee, ticketRef } = props;
   const [draft, setDraft] = useState<IdCheckDraft>(emptyIdCheck);
   const needsCheck = conference.idCheckRequired;
   const ready = !needsCheck || idCheckComplete(draft);
@@ -725,7 +738,6 @@ function Preview(props: {
           registrationId={attendee.registrationId}
           expected={attendee.lunch}
           paid={attendee.lunchPaid}
-          offline={offline}
           compact
         />
       ) : null}
@@ -761,13 +773,18 @@ function Result(props: {
   canUndo: boolean;
   onUndo: (reason: string) => Promise<void>;
   onNext: () => void;
+  lunchActions: (attendee: Attendee) => LunchActions;
+  /** A payment this phone took from the person earlier, which it may give back. */
+  lunchStanding: (registrationId: string) => TakenPayment | null;
 }) {
   const { t } = useLang();
   const { screen, conference, onNext, offline } = props;
-  // Lunch to be paid, with the server there to take it: the volunteer needs the screen until it is done.
-  const lunchDue =
-    screen.outcome === 'admitted' && !!conference.lunch && !!screen.attendee?.lunch && !screen.attendee.lunchPaid;
-  const [held, setHeld] = useState(lunchDue && !offline);
+  // The person is in (now, or earlier: « Déjà entré(e) »), so lunch can be taken here, offline too.
+  const inside =
+    screen.outcome === 'admitted' || (screen.outcome === 'refused' && screen.reason === 'already_checked_in');
+  // Lunch to be paid: the volunteer needs the screen until it is done.
+  const lunchDue = inside && !!conference.lunch && !!screen.attendee?.lunch && !screen.attendee.lunchPaid;
+  const [held, setHeld] = useState(lunchDue);
   useEffect(() => {
     if (held) return undefined;
     const timer = setTimeout(onNext, RESULT_MS);
@@ -799,13 +816,15 @@ function Result(props: {
           {t('offline.decidedHere')}
         </p>
       ) : null}
-      {screen.outcome === 'admitted' && screen.attendee ? (
+      {inside && screen.attendee ? (
         <LunchPanel
           conference={conference}
           registrationId={screen.attendee.registrationId}
           expected={screen.attendee.lunch}
           paid={screen.attendee.lunchPaid}
-          offline={offline}
+          actions={props.lunchActions(screen.attendee)}
+          standing={props.lunchStanding(screen.attendee.registrationId)}
+          onChange={() => setHeld(true)}
         />
       ) : null}
       <button type="button" className="btn btn-large btn-next" onClick={onNext}>

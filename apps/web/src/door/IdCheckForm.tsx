@@ -2,7 +2,8 @@ import { DOCUMENT_KINDS, type DocumentKind } from '../api';
 import { useLang } from '../i18n';
 
 export interface IdCheckDraft {
-  document: DocumentKind | null;
+  /** `none`: the person has no identity document, which is recorded as such (refused `id_missing`). */
+  document: DocumentKind | 'none' | null;
   nameMatches: boolean | null;
 }
 
@@ -25,12 +26,32 @@ export function IdCheckForm({ value, onChange }: { value: IdCheckDraft; onChange
             type="button"
             className="btn btn-choice"
             aria-pressed={value.document === kind}
-            onClick={() => onChange({ ...value, document: kind })}
+            onClick={() =>
+              // From « no document » to a document: the name question is asked afresh, not pre-answered « Non ».
+              onChange({ document: kind, nameMatches: value.document === 'none' ? null : value.nameMatches })
+            }
           >
             {t(`document.${kind}`)}
           </button>
         ))}
       </div>
+      <button
+        type="button"
+        className="btn btn-choice btn-no"
+        aria-pressed={value.document === 'none'}
+        onClick={() => onChange({ document: 'none', nameMatches: false })}
+      >
+        {t('preview.idNone')}
+      </button>
+      {value.document === 'none' ? null : <NameQuestion value={value} onChange={onChange} />}
+    </fieldset>
+  );
+}
+
+function NameQuestion({ value, onChange }: { value: IdCheckDraft; onChange: (next: IdCheckDraft) => void }) {
+  const { t } = useLang();
+  return (
+    <>
       <p className="label">{t('preview.idNameMatches')}</p>
       <div className="row" role="group" aria-label={t('preview.idNameMatches')}>
         <button
@@ -50,7 +71,7 @@ export function IdCheckForm({ value, onChange }: { value: IdCheckDraft; onChange
           {t('preview.idNameNo')}
         </button>
       </div>
-    </fieldset>
+    </>
   );
 }
 

@@ -76,6 +76,13 @@ export function SyncNotices({
 export function noticeText(t: Translate, notice: SyncNotice, timezone: string, lang: 'fr' | 'en'): string {
   const name = notice.name ?? t('offline.unknownPerson');
   const time = (iso: string) => formatTime(iso, timezone, lang);
+  if (notice.lunch) {
+    return t(notice.lunch === 'pay' ? 'offline.lunchRejected' : 'offline.lunchReversalRejected', {
+      name,
+      time: time(notice.scannedAt),
+      code: notice.rejected ?? '?',
+    });
+  }
   if (notice.rejected !== null || notice.answer === null) {
     return t('offline.rejected', { name, time: time(notice.scannedAt), code: notice.rejected ?? '?' });
   }
@@ -90,6 +97,14 @@ export function noticeText(t: Translate, notice: SyncNotice, timezone: string, l
   }
   const conflict = notice.answer.conflict;
   const reason: RefusalReason = conflict?.reason ?? 'unknown_ticket';
+  if (
+    reason === 'already_checked_in' &&
+    conflict?.previous &&
+    Date.parse(conflict.previous.at) > Date.parse(notice.scannedAt)
+  ) {
+    // This scan came first: it is the other door's later admission that the server flagged.
+    return t('offline.conflictAlso', { name, time: time(conflict.previous.at), door: conflict.previous.door });
+  }
   if (reason === 'already_checked_in' && conflict?.previous) {
     return t('offline.conflictAlready', { name, time: time(conflict.previous.at), door: conflict.previous.door });
   }

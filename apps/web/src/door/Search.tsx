@@ -90,7 +90,7 @@ export function AttendeeSearch({
                 </span>
                 {a.admitted ? (
                   // Who is already in, before anyone scans them again (« who let this person in? »).
-                  <span className="result-admitted" data-testid="result-admitted">
+                  <span className="search-admitted" data-testid="result-admitted">
                     {t('door.searchAdmitted', {
                       time: formatTime(a.admitted.at, timezone, lang),
                       door: a.admitted.door,

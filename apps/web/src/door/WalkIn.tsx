@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import {
   api,
   CATEGORIES,
@@ -41,11 +41,25 @@ export function WalkInForm({ conference, onRegistered, onCancel }: Props) {
   const [error, setError] = useState<unknown>(null);
   const [waitlisted, setWaitlisted] = useState(false);
 
+  // The e-mail is optional here: someone at the desk may have none to give, and the queue must not wait for it.
   const ready =
     form.firstName.trim() !== '' &&
     form.lastName.trim() !== '' &&
-    form.email.trim() !== '' &&
     (!conference.idCheckRequired || idCheckComplete(idCheck));
+  // How many places are left, read when the form opens: the volunteer knows before typing a name.
+  const [places, setPlaces] = useState<{ left: number; capacity: number; waiting: number } | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.conference(conference.conferenceId).then(
+      (c) =>
+        live &&
+        setPlaces({ left: Math.max(0, c.capacity - c.registered), capacity: c.capacity, waiting: c.waitlisted }),
+      () => undefined, // no figure is better than a wrong one; the registration still says « liste d'attente »
+    );
+    return () => {
+      live = false;
+    };
+  }, [conference.conferenceId]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -58,7 +72,7 @@ export function WalkInForm({ conference, onRegistered, onCancel }: Props) {
         registrationId,
         firstName: form.firstName.trim(),
         lastName: form.lastName.trim(),
-        email: form.email.trim(),
+        ...(form.email.trim() ? { email: form.email.trim() } : {}),
         ...(organisation ? { organisation } : {}),
         category: form.category,
         lunch: form.lunch,
@@ -94,7 +108,10 @@ export function WalkInForm({ conference, onRegistered, onCancel }: Props) {
 
   const text = (key: 'firstName' | 'lastName' | 'email' | 'organisation', type = 'text', required = true) => (
     <label className="field">
-      <span>{t(`field.${key}`)}</span>
+      <span>
+        {t(`field.${key}`)}
+        {required ? '' : ` ${t('walkIn.optional')}`}
+      </span>
       <input
         className="input-large"
         type={type}
@@ -109,9 +126,20 @@ export function WalkInForm({ conference, onRegistered, onCancel }: Props) {
   return (
     <form className="panel stack" onSubmit={(e) => void submit(e)}>
       <h2>{t('walkIn.title')}</h2>
+      {places ? (
+        <p
+          className={places.left > 0 && places.waiting === 0 ? 'banner banner-info' : 'banner banner-warning'}
+          role="status"
+          data-testid="walkin-places"
+        >
+          {places.left > 0 && places.waiting === 0
+            ? t('walkIn.placesLeft', { left: places.left, capacity: places.capacity })
+            : t('walkIn.full', { capacity: places.capacity, waiting: places.waiting })}
+        </p>
+      ) : null}
       {text('firstName')}
       {text('lastName')}
-      {text('email', 'email')}
+      {text('email', 'email', false)}
       {text('organisation', 'text', false)}
       <label className="field">
         <span>{t('field.category')}</span>

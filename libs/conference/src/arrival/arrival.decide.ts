@@ -11,6 +11,7 @@ import {
   type AttendeeAdmitted,
   type EntryRefused,
   type LunchPaid,
+  type LunchPaymentReversed,
   type PreviousAdmission,
   type ScanOutcome,
   type TicketFacts,
@@ -98,7 +99,21 @@ export type RecordLunchPayment = DomainCommand<
   }
 >;
 
-export type ArrivalCommand = ScanTicket | UndoAdmission | RecordLunchPayment | AcknowledgeConflict;
+/** A lunch payment taken back, with the reason (required, like an undo's). */
+export type ReverseLunchPayment = DomainCommand<
+  'ReverseLunchPayment',
+  {
+    conferenceId: string;
+    registrationId: string;
+    paymentId: string;
+    reason: string;
+    deviceId: string;
+    reversedAt: string;
+  }
+>;
+
+export type ArrivalCommand =
+  ScanTicket | UndoAdmission | RecordLunchPayment | ReverseLunchPayment | AcknowledgeConflict;
 
 // ------------------------------------------------------- reasons, outcomes
 
@@ -118,14 +133,22 @@ export const ARRIVAL_REFUSAL_REASONS = [
   'unknown_conflict',
   'offline_reason_missing',
   'unknown_door',
+  'unknown_payment',
+  'payment_reversed',
 ] as const;
 export type ArrivalRefusalReason = (typeof ARRIVAL_REFUSAL_REASONS)[number];
 
 export type UndoRefusalReason = Extract<ArrivalRefusalReason, 'missing_reason' | 'unknown_scan' | 'not_an_admission'>;
 export type LunchPaymentRefusalReason = Extract<
   ArrivalRefusalReason,
-  'payment_id_conflict' | 'lunch_not_offered' | 'registration_cancelled' | 'lunch_already_paid' | 'wrong_amount'
+  | 'payment_id_conflict'
+  | 'lunch_not_offered'
+  | 'registration_cancelled'
+  | 'lunch_already_paid'
+  | 'wrong_amount'
+  | 'payment_reversed'
 >;
+export type LunchReversalRefusalReason = Extract<ArrivalRefusalReason, 'missing_reason' | 'unknown_payment'>;
 
 export type AcknowledgeRefusalReason = Extract<ArrivalRefusalReason, 'unknown_conflict'>;
 export type ScanRefusalReason = Extract<ArrivalRefusalReason, 'offline_reason_missing' | 'unknown_door'>;
@@ -150,7 +173,17 @@ export interface LunchPaymentOutcome {
   paidAt: string;
 }
 
-export type ArrivalOutcome = ScanOutcome | UndoOutcome | LunchPaymentOutcome | AcknowledgeOutcome;
+export interface LunchReversalOutcome {
+  registrationId: string;
+  paymentId: string;
+  amountCents: number;
+  currency: string;
+  method: PaymentMethod;
+  reversedAt: string;
+}
+
+export type ArrivalOutcome =
+  ScanOutcome | UndoOutcome | LunchPaymentOutcome | LunchReversalOutcome | AcknowledgeOutcome;
 
 // ---------------------------------------------------------------- decide
 
@@ -182,6 +215,8 @@ export const judgeScan = (
   }
   if (earlier !== undefined) return refused('already_checked_in', { at: earlier.at, door: earlier.door });
   if (ticket.idCheckRequired && idCheck === null) return refused('id_not_checked');
+  // No document shown: recorded as such, not as a name that did not match.
+  if (idCheck !== null && idCheck.document === 'none') return refused('id_missing');
   // Checked although the conference does not require it, and the name did not match: the door saw a problem.
   if (idCheck !== null && !idCheck.nameMatches) return refused('id_mismatch');
   return { result: 'admitted' };
@@ -313,10 +348,16 @@ const scanDecidedOffline = (
   const displaced = state.status === 'admitted' ? state.admission : undefined;
   if (displaced === undefined || state.conflicts.has(displaced.scanId)) return accept([admitted], outcome);
   const first: Admission = { scanId, at: scannedAt, door, deviceId, receivedAt };
-  return accept(
-    [admitted, conflictOf({ ...displaced, scannedAt: displaced.at }, 'already_checked_in', first)],
-    outcome,
-  );
+  const displacedConflict = conflictOf({ ...displaced, scannedAt: displaced.at }, 'already_checked_in', first);
+  // The door that sent this scan is told too (« entré·e aussi à … »): otherwise neither door hears of the conflict.
+  return accept([admitted, displacedConflict], {
+    ...outcome,
+    conflict: {
+      conflictId: displacedConflict.data.conflictId,
+      reason: 'already_checked_in',
+      previous: { at: displaced.at, door: displaced.door },
+    },
+  });
 };
 
 export const acknowledgeConflict = (
@@ -366,6 +407,8 @@ export const recordLunchPayment = (
       ? accept([], { registrationId, ...paid })
       : refuse('payment_id_conflict');
   }
+  // A reversed payment's id, sent again (an outbox replaying it), must not take the money a second time.
+  if (state.lunchReversals.has(paymentId)) return refuse('payment_reversed');
   if (lunchFee === null) return refuse('lunch_not_offered');
   if (ticket.status === 'cancelled') return refuse('registration_cancelled');
   // A second payment is far more often a slip at a busy desk than a second lunch.
@@ -384,6 +427,33 @@ export const recordLunchPayment = (
   );
 };
 
+export const reverseLunchPayment = (
+  command: ReverseLunchPayment,
+  state: TicketState,
+): Decision<LunchPaymentReversed, LunchReversalOutcome, LunchReversalRefusalReason> => {
+  const { conferenceId, registrationId, paymentId, deviceId, reversedAt } = command.data;
+  const reason = command.data.reason.trim();
+  if (reason === '') return refuse('missing_reason');
+  const paid = state.lunchPayment;
+  if (paid === null || paid.paymentId !== paymentId) {
+    // Reversed already: the same answer again, nothing new written (a retried request).
+    const before = state.lunchReversals.get(paymentId);
+    if (before === undefined) return refuse('unknown_payment');
+    const { amountCents, currency, method } = before;
+    return accept([], { registrationId, paymentId, amountCents, currency, method, reversedAt: before.reversedAt });
+  }
+  const { amountCents, currency, method } = paid;
+  return accept(
+    [
+      {
+        type: 'LunchPaymentReversed',
+        data: { conferenceId, registrationId, paymentId, amountCents, currency, method, reason, deviceId, reversedAt },
+      },
+    ],
+    { registrationId, paymentId, amountCents, currency, method, reversedAt },
+  );
+};
+
 export const decide = (
   command: ArrivalCommand,
   state: TicketState,
@@ -395,6 +465,8 @@ export const decide = (
       return undoAdmission(command, state);
     case 'RecordLunchPayment':
       return recordLunchPayment(command, state);
+    case 'ReverseLunchPayment':
+      return reverseLunchPayment(command, state);
     case 'AcknowledgeConflict':
       return acknowledgeConflict(command, state);
     default: {

@@ -121,6 +121,27 @@ export type LunchPaid = DomainEvent<
 >;
 
 /**
+ * A lunch payment taken back (wrong person, money returned, a slip at a busy
+ * desk): never erased, reversed by this event with its reason, so the till and
+ * the record agree. The person may then pay again, under a new payment id.
+ */
+export type LunchPaymentReversed = DomainEvent<
+  'LunchPaymentReversed',
+  {
+    conferenceId: string;
+    registrationId: string;
+    paymentId: string;
+    /** What was given back, as the payment recorded it (the door's till counts it out). */
+    amountCents: number;
+    currency: string;
+    method: PaymentMethod;
+    reason: string;
+    deviceId: string;
+    reversedAt: string;
+  }
+>;
+
+/**
  * A door decided without the server, and the server, knowing everything,
  * would have decided otherwise: the admission stands (the person has walked
  * in) and this event records the disagreement for the organisers. Its id is
@@ -161,7 +182,13 @@ export type ConflictAcknowledged = DomainEvent<
 >;
 
 export type ArrivalEvent =
-  AttendeeAdmitted | EntryRefused | AdmissionUndone | LunchPaid | ScanConflicted | ConflictAcknowledged;
+  | AttendeeAdmitted
+  | EntryRefused
+  | AdmissionUndone
+  | LunchPaid
+  | LunchPaymentReversed
+  | ScanConflicted
+  | ConflictAcknowledged;
 
 // ----------------------------------------------------------------- state
 
@@ -215,12 +242,18 @@ export interface LunchPayment {
   paidAt: string;
 }
 
+export interface LunchReversal extends LunchPayment {
+  reversedAt: string;
+}
+
 interface TicketHistory {
   /** Every scan decided on this stream and its answer, which a repeated scan id gets again. */
   scans: ReadonlyMap<string, ScanOutcome>;
   /** Admission scan id → when it was undone. */
   undone: ReadonlyMap<string, string>;
   lunchPayment: LunchPayment | null;
+  /** Reversed payment id → the payment and when it was reversed: once, and the same id is never taken again. */
+  lunchReversals: ReadonlyMap<string, LunchReversal>;
   /**
    * Every admission that stands (not undone), earliest scan time first. Doors
    * that worked offline may each have let the person in: all of those are
@@ -239,6 +272,7 @@ export const initialState = (): TicketState => ({
   scans: new Map(),
   undone: new Map(),
   lunchPayment: null,
+  lunchReversals: new Map(),
   admissions: [],
   conflicts: new Map(),
 });
@@ -254,6 +288,7 @@ interface WorkingHistory {
   scans: Map<string, ScanOutcome>;
   undone: Map<string, string>;
   lunchPayment: LunchPayment | null;
+  lunchReversals: Map<string, LunchReversal>;
   admissions: Admission[];
   conflicts: Map<string, ConflictRecord>;
 }
@@ -265,6 +300,7 @@ const workingCopy = (state: TicketState): WorkingTicket => ({
   ...state,
   scans: new Map(state.scans),
   undone: new Map(state.undone),
+  lunchReversals: new Map(state.lunchReversals),
   admissions: [...state.admissions],
   conflicts: new Map(state.conflicts),
 });
@@ -274,8 +310,8 @@ const instant = (iso: string): number => Date.parse(iso);
 
 /** The state's status and `admission` follow from its standing admissions. */
 const withStanding = (state: WorkingTicket): WorkingTicket => {
-  const { scans, undone, lunchPayment, admissions, conflicts } = state;
-  const history = { scans, undone, lunchPayment, admissions, conflicts };
+  const { scans, undone, lunchPayment, lunchReversals, admissions, conflicts } = state;
+  const history = { scans, undone, lunchPayment, lunchReversals, admissions, conflicts };
   const first = admissions[0];
   return first === undefined
     ? { status: 'not_admitted', ...history }
@@ -310,6 +346,13 @@ const applyInPlace = (state: WorkingTicket, event: ArrivalEvent): WorkingTicket 
       state.lunchPayment = { paymentId, amountCents, currency, method, paidAt };
       return state;
     }
+    case 'LunchPaymentReversed': {
+      const { paymentId, amountCents, currency, method, reversedAt } = event.data;
+      const paidAt = state.lunchPayment?.paymentId === paymentId ? state.lunchPayment.paidAt : reversedAt;
+      state.lunchReversals.set(paymentId, { paymentId, amountCents, currency, method, paidAt, reversedAt });
+      if (state.lunchPayment?.paymentId === paymentId) state.lunchPayment = null;
+      return state;
+    }
     case 'ScanConflicted': {
       const { conflictId, scanId, reason, previous } = event.data;
       state.conflicts.set(conflictId, { conflictId, scanId, reason, acknowledged: false });
@@ -317,6 +360,12 @@ const applyInPlace = (state: WorkingTicket, event: ArrivalEvent): WorkingTicket 
       if (scan !== undefined) {
         const at = previous === null ? null : { at: previous.at, door: previous.door };
         state.scans.set(scanId, { ...scan, conflict: { conflictId, reason, previous: at } });
+      }
+      // The earlier admission that displaced this one was answered with the conflict too: the same answer again.
+      const earlier = previous === null ? undefined : state.scans.get(previous.scanId);
+      if (earlier !== undefined && earlier.conflict === undefined && reason === 'already_checked_in') {
+        const other = { at: event.data.scannedAt, door: event.data.door };
+        state.scans.set(earlier.scanId, { ...earlier, conflict: { conflictId, reason, previous: other } });
       }
       return state;
     }

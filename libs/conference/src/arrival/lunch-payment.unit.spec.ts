@@ -1,8 +1,8 @@
 import { describe, test } from '@jest/globals';
 import { DeciderSpecification } from '@emargement/decider/specification.js';
 import { at, attendeeAdmitted, conferenceId, facts, paymentId, phoneA, registrationId } from '../../test/examples.js';
-import type { LunchPaid } from './arrival.js';
-import { arrivalDecider, type RecordLunchPayment } from './arrival.decide.js';
+import type { LunchPaid, LunchPaymentReversed } from './arrival.js';
+import { arrivalDecider, type RecordLunchPayment, type ReverseLunchPayment } from './arrival.decide.js';
 
 const given = DeciderSpecification.for(arrivalDecider);
 
@@ -97,5 +97,72 @@ describe('paying the lunch fee', () => {
       given([lunchPaid(1)])
         .when(pay(2))
         .thenRefused('lunch_already_paid', { paymentId: paymentId(1) }));
+  });
+
+  describe('taking a payment back', () => {
+    const reverse = (n: number, reason = 'Rendu : ne déjeune pas'): ReverseLunchPayment => ({
+      type: 'ReverseLunchPayment',
+      data: {
+        conferenceId,
+        registrationId: registrationId(1),
+        paymentId: paymentId(n),
+        reason,
+        deviceId: phoneA,
+        reversedAt: at('12:20:00'),
+      },
+    });
+    const reversed = (n: number, overrides: Partial<LunchPaymentReversed['data']> = {}): LunchPaymentReversed => ({
+      type: 'LunchPaymentReversed',
+      data: {
+        conferenceId,
+        registrationId: registrationId(1),
+        paymentId: paymentId(n),
+        amountCents: 2000,
+        currency: 'EUR',
+        method: 'card',
+        reason: 'Rendu : ne déjeune pas',
+        deviceId: phoneA,
+        reversedAt: at('12:20:00'),
+        ...overrides,
+      },
+    });
+    const answer = {
+      registrationId: registrationId(1),
+      paymentId: paymentId(1),
+      amountCents: 2000,
+      currency: 'EUR',
+      method: 'card' as const,
+      reversedAt: at('12:20:00'),
+    };
+
+    test('is recorded with its reason and what the till gives back', () =>
+      given([lunchPaid(1, { method: 'card' })])
+        .when(reverse(1))
+        .then([reversed(1)], answer));
+
+    test('needs a reason', () =>
+      given([lunchPaid(1)])
+        .when(reverse(1, '  '))
+        .thenRefused('missing_reason'));
+
+    test('of a payment the ticket does not hold is refused', () =>
+      given([lunchPaid(1)])
+        .when(reverse(2))
+        .thenRefused('unknown_payment'));
+
+    test('twice writes nothing and answers as the first time', () =>
+      given([lunchPaid(1, { method: 'card' }), reversed(1)])
+        .when(reverse(1))
+        .thenNothingHappens(answer));
+
+    test('lets the person pay again, under a new payment id', () =>
+      given([lunchPaid(1), reversed(1)])
+        .when(pay(2))
+        .then([lunchPaid(2)]));
+
+    test('the reversed payment sent again (an outbox replaying it) is refused, not taken twice', () =>
+      given([lunchPaid(1), reversed(1)])
+        .when(pay(1))
+        .thenRefused('payment_reversed'));
   });
 });

@@ -139,6 +139,34 @@ describe('a scan decided by a door without network', () => {
           ),
         ]));
 
+    test('the door that sent the earlier scan is told of the conflict, naming the other admission', () => {
+      const decision = given([attendeeAdmitted(5, { door: pressDoor, deviceId: phoneB })])
+        .when(offlineScan(2))
+        .decision();
+      if (!decision.ok) throw new Error('refused');
+      // Whatever the conflict ids are made of, the answer names the conflict that was recorded.
+      const recorded = decision.events.find((e): e is ScanConflicted => e.type === 'ScanConflicted');
+      expect(decision.outcome).toMatchObject({
+        scanId: scanId(2),
+        result: 'admitted',
+        conflict: {
+          conflictId: recorded?.data.conflictId,
+          reason: 'already_checked_in',
+          previous: { at: at('09:35:00'), door: pressDoor },
+        },
+      });
+    });
+
+    test('and sent again, it gets the same answer, conflict included', () => {
+      const first = given([attendeeAdmitted(5, { door: pressDoor, deviceId: phoneB })])
+        .when(offlineScan(2))
+        .decision();
+      if (!first.ok) throw new Error('refused');
+      given([attendeeAdmitted(5, { door: pressDoor, deviceId: phoneB }), ...first.events])
+        .when(offlineScan(2))
+        .thenNothingHappens(first.outcome);
+    });
+
     test('the earliest admission is the standing one', () => {
       const state = arrivalDecider.fold([attendeeAdmitted(5, { door: pressDoor }), offlineAdmitted(2)]);
       expect(state.status === 'admitted' && state.admission.scanId).toBe(scanId(2));

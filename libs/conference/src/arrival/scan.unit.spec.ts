@@ -131,6 +131,13 @@ describe('scanning a ticket at a door', () => {
         .then([entryRefused(1, 'id_mismatch', { idCheck })]);
     });
 
+    test('no identity document at all is refused id_missing, and recorded as such', () => {
+      const idCheck = { document: 'none', nameMatches: false } as const;
+      given([])
+        .when(scan(1, { idCheck }))
+        .then([entryRefused(1, 'id_missing', { idCheck })]);
+    });
+
     test('where no ID check is required, the attendee is admitted without one', () => {
       const overrides = { idCheck: null, ticket: facts({ idCheckRequired: false }) };
       given([])

@@ -302,8 +302,9 @@ const decideRegistration = (
   const person = tidyPerson(request.person);
   if (person.firstName === '') return refuse('missing_field', { field: 'firstName' });
   if (person.lastName === '') return refuse('missing_field', { field: 'lastName' });
-  if (person.email === '') return refuse('missing_field', { field: 'email' });
-  if (!isValidEmail(person.email)) return refuse('invalid_email');
+  // Someone who turns up at the door may have no address to give (or not want to): a walk-in goes without one.
+  if (person.email === '' && source !== 'walk_in') return refuse('missing_field', { field: 'email' });
+  if (person.email !== '' && !isValidEmail(person.email)) return refuse('invalid_email');
 
   const { registrationId, ticketCode } = request;
   const existing = state.registrations.get(registrationId);
@@ -313,7 +314,7 @@ const decideRegistration = (
       : refuse('registration_id_conflict');
   }
   if (state.byTicketCode.has(ticketCode)) return refuse('ticket_code_conflict');
-  const holder = state.activeByEmail.get(normaliseEmail(person.email));
+  const holder = person.email === '' ? undefined : state.activeByEmail.get(normaliseEmail(person.email));
   if (holder !== undefined) return refuse('duplicate_email', { registrationId: holder });
 
   // While anyone waits, a newcomer waits behind them, even if a place looks free.

@@ -302,7 +302,9 @@ const applyInPlace = (state: WorkingState, event: ConferenceEvent): WorkingState
         initialStatus: status,
       });
       // An erased person's address is gone (read back as ''): it blocks no one.
-      if (data.person.erased !== true) state.activeByEmail.set(normaliseEmail(data.person.email), data.registrationId);
+      // A walk-in without an address (and an erased person) blocks no one.
+      if (data.person.erased !== true && data.person.email !== '')
+        state.activeByEmail.set(normaliseEmail(data.person.email), data.registrationId);
       state.byTicketCode.set(data.ticketCode, data.registrationId);
       if (status === 'registered') state.registeredCount += 1;
       else state.waitlist.push(data.registrationId);

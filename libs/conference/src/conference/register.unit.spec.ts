@@ -93,6 +93,21 @@ describe('registering a person', () => {
         .when(register(1, { person: person(1, { email: '' }) }))
         .thenRefused('missing_field', { field: 'email' }));
 
+    test('a walk-in at the door may give no address', () => {
+      const noAddress = { person: person(1, { email: '' }), source: 'walk_in' as const };
+      given(history)
+        .when(register(1, noAddress))
+        .then([personRegistered(1, noAddress)]);
+    });
+
+    test('two walk-ins without an address are two people, not duplicates', () => {
+      const first = { person: person(1, { email: '' }), source: 'walk_in' as const };
+      const second = { person: person(2, { email: '' }), source: 'walk_in' as const };
+      given([...history, personRegistered(1, first)])
+        .when(register(2, second))
+        .then([personRegistered(2, second)]);
+    });
+
     test.each(['claude.example.org', 'claude@example', 'claude alphandery@example.org', '@example.org'])(
       '%p is not an address',
       (email) =>

@@ -112,6 +112,8 @@ export interface RowRejection {
   reason: RowRejectionReason;
   /** The column at fault, when there is one. */
   field?: RegistrationColumn;
+  /** Who the row is about, as written (first and last name), when it says: a line number alone names nobody. */
+  name?: string;
 }
 
 export interface RegistrationCsvRow {
@@ -155,7 +157,9 @@ export const parseRegistrationCsv = (text: string): RegistrationCsvResult => {
     // More values than columns is a field that needed quotes (`Ministère du Logement, de l'Égalité…`):
     // reading the row anyway would shift the category and the booleans.
     if (fields.slice(header.fields.length).some((value) => value !== '')) {
-      rejected.push({ line, reason: 'wrong_field_count' });
+      const at = (column: RegistrationColumn) => fields[columnIndex.get(column) ?? -1] ?? '';
+      const name = shortName(at('first_name'), at('last_name'));
+      rejected.push(name === '' ? { line, reason: 'wrong_field_count' } : { line, reason: 'wrong_field_count', name });
       continue;
     }
     const value = (column: RegistrationColumn): string => {
@@ -163,11 +167,19 @@ export const parseRegistrationCsv = (text: string): RegistrationCsvResult => {
       return index === undefined ? '' : (fields[index] ?? '');
     };
     const row = readRow(line, value);
-    if ('reason' in row) rejected.push(row);
-    else rows.push(row);
+    if ('reason' in row) {
+      const name = shortName(value('first_name'), value('last_name'));
+      rejected.push(name === '' ? row : { ...row, name });
+    } else rows.push(row);
   }
   rejected.sort((a, b) => a.line - b.line);
   return { ok: true, delimiter, rows, rejected };
+};
+
+/** The row's person for the report, cut at 80 characters: a cell far too long is not a name to echo whole. */
+const shortName = (first: string, last: string): string => {
+  const name = `${first} ${last}`.trim();
+  return name.length > 80 ? `${name.slice(0, 79)}…` : name;
 };
 
 const readRow = (line: number, value: (column: RegistrationColumn) => string): RegistrationCsvRow | RowRejection => {

@@ -127,7 +127,9 @@ ${start},participant,yes,yes
 Bruno,Lasnier,b@example.org,${'O'.repeat(200)},press,no,no
 `),
       );
-      expect(result.rejected).toEqual([{ line: 2, reason: 'field_too_long', field }]);
+      expect(result.rejected).toEqual([{ line: 2, reason: 'field_too_long', field, name: expect.any(String) }]);
+      // A name too long to be a name is cut, not echoed whole.
+      expect(result.rejected[0]?.name?.length).toBeLessThanOrEqual(81);
       expect(result.rows.map((r) => r.lastName)).toEqual(['Lasnier']);
     });
   });
@@ -151,12 +153,12 @@ Bruno,Lasnier,b@example.org,${'O'.repeat(200)},press,no,no
 
     test('each is reported with its line, its reason and the column at fault', () =>
       expect(result.rejected).toEqual([
-        { line: 3, reason: 'missing_field', field: 'first_name' },
-        { line: 4, reason: 'invalid_email', field: 'email' },
-        { line: 5, reason: 'invalid_category', field: 'category' },
-        { line: 6, reason: 'invalid_boolean', field: 'lunch' },
-        { line: 7, reason: 'invalid_boolean', field: 'photo_consent' },
-        { line: 8, reason: 'wrong_field_count' },
+        { line: 3, reason: 'missing_field', field: 'first_name', name: 'Martin' },
+        { line: 4, reason: 'invalid_email', field: 'email', name: 'Anne Martin' },
+        { line: 5, reason: 'invalid_category', field: 'category', name: 'Anne Martin' },
+        { line: 6, reason: 'invalid_boolean', field: 'lunch', name: 'Anne Martin' },
+        { line: 7, reason: 'invalid_boolean', field: 'photo_consent', name: 'Anne Martin' },
+        { line: 8, reason: 'wrong_field_count', name: 'Sylvia Pinel' },
       ]));
 
     test('the good rows are read, at the lines where they start', () =>

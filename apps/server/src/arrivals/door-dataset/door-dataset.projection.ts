@@ -17,6 +17,7 @@ const TYPES = [
   'AttendeeAdmitted',
   'AdmissionUndone',
   'LunchPaid',
+  'LunchPaymentReversed',
 ] as const;
 type DatasetEventType = (typeof TYPES)[number];
 type DatasetEvent = Extract<ConferenceEvent | ArrivalEvent, { type: DatasetEventType }>;
@@ -166,6 +167,10 @@ export class DoorDatasetProjection implements Projection {
       case 'LunchPaid':
         if (existing === undefined || existing.erased) return null;
         existing.lunchPaid = true;
+        return existing.registrationId;
+      case 'LunchPaymentReversed':
+        if (existing === undefined || existing.erased) return null;
+        existing.lunchPaid = false;
         return existing.registrationId;
       default: {
         const unknown: never = e;

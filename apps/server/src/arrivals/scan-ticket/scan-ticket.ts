@@ -11,17 +11,18 @@ import {
   IsUUID,
   Length,
   MaxLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import type { EventStore } from '@emargement/event-store';
 import {
-  DOCUMENT_KINDS,
+  ID_CHECK_DOCUMENTS,
   ENTRY_REFUSAL_REASONS,
   arrivalDecider,
   lookUpTicket,
   registrationById,
   scanStream,
-  type DocumentKind,
+  type IdCheckDocument,
   type EntryRefusalReason,
   type IdCheck,
   type ScanOutcome,
@@ -39,8 +40,16 @@ import { MovePersonCommand } from '../../spaces/move-person.js';
 import { SITE } from '@emargement/spaces';
 
 export class IdCheckDto {
-  @ApiProperty({ enum: DOCUMENT_KINDS }) @IsIn(DOCUMENT_KINDS) document!: DocumentKind;
-  @ApiProperty() @IsBoolean() nameMatches!: boolean;
+  @ApiProperty({
+    enum: ID_CHECK_DOCUMENTS,
+    description: '`none`: the person showed no document (refused `id_missing`)',
+  })
+  @IsIn(ID_CHECK_DOCUMENTS)
+  document!: IdCheckDocument;
+  @ApiPropertyOptional({ description: 'Required unless `document` is `none`' })
+  @ValidateIf((o: IdCheckDto) => o.document !== 'none' || o.nameMatches !== undefined)
+  @IsBoolean()
+  nameMatches?: boolean;
 }
 
 export class OfflineDecisionDto {
@@ -254,7 +263,8 @@ export class ScanTicketController {
         dto.scanId,
         reference,
         dto.door!,
-        dto.idCheck ? { document: dto.idCheck.document, nameMatches: dto.idCheck.nameMatches } : null,
+        // With no document there was no name to compare: recorded as not matching.
+        dto.idCheck ? { document: dto.idCheck.document, nameMatches: dto.idCheck.nameMatches ?? false } : null,
         dto.scannedAt ?? new Date().toISOString(),
         ctx,
         dto.offline ? { result: dto.offline.result, reason: dto.offline.reason ?? null } : null,

@@ -2,7 +2,13 @@ import { Body, Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post } from 
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { parseRegistrationCsv, type ImportOutcome, type ImportRow } from '@emargement/conference';
+import {
+  decodeCsvBytes,
+  parseRegistrationCsv,
+  type CsvEncoding,
+  type ImportOutcome,
+  type ImportRow,
+} from '@emargement/conference';
 import { ConferenceRegistry } from '../conference-registry.js';
 import { ApiError, badRequest } from '../../shared/api-error.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
@@ -11,14 +17,16 @@ import type { ImportReport as ImportReportAnswer } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
 
 export interface ImportReport {
+  /** How the file's bytes were read: UTF-8 (with or without BOM), else Windows-1252 (French Excel's default). */
+  encoding: CsvEncoding;
   created: number;
   duplicates: number;
-  rejected: { line: number; reason: string; field?: string }[];
-  /** Line by line, in file order: what became of each row. */
+  rejected: { line: number; reason: string; field?: string; name?: string }[];
+  /** Line by line, in file order: what became of each row, naming the person where the row does. */
   lines: (
     | { line: number; result: 'created'; registrationId: string; status: 'registered' | 'waitlisted' }
-    | { line: number; result: 'duplicate'; registrationId: string }
-    | { line: number; result: 'rejected'; reason: string; field?: string }
+    | { line: number; result: 'duplicate'; registrationId: string; name?: string }
+    | { line: number; result: 'rejected'; reason: string; field?: string; name?: string }
   )[];
 }
 
@@ -61,6 +69,7 @@ export class ImportRegistrationsCommand extends Command<ImportReport> {
   constructor(
     readonly conferenceId: string,
     readonly csv: string,
+    readonly encoding: CsvEncoding,
     readonly ctx: RequestContext,
   ) {
     super();
@@ -112,12 +121,21 @@ export class ImportRegistrationsHandler implements ICommandHandler<ImportRegistr
       outcome.duplicates.push(...o.duplicates);
       outcome.rejected.push(...o.rejected);
     }
+    // The people the decider turned away or found already in, by name as the file wrote it.
+    const nameOf = new Map(parsed.rows.map((r) => [r.line, `${r.firstName} ${r.lastName}`.trim()]));
+    const named = <T extends { line: number; name?: string }>(r: T): T => {
+      const name = r.name ?? nameOf.get(r.line);
+      return name ? { ...r, name } : r;
+    };
+    outcome.rejected = outcome.rejected.map(named);
+    const duplicates = outcome.duplicates.map(named);
     const lines: ImportReport['lines'] = [
       ...outcome.created.map((r) => ({ ...r, result: 'created' as const })),
-      ...outcome.duplicates.map((r) => ({ ...r, result: 'duplicate' as const })),
+      ...duplicates.map((r) => ({ ...r, result: 'duplicate' as const })),
       ...outcome.rejected.map((r) => ({ ...r, result: 'rejected' as const })),
     ].sort((a, b) => a.line - b.line);
     return {
+      encoding: c.encoding,
       created: outcome.created.length,
       duplicates: outcome.duplicates.length,
       rejected: outcome.rejected.sort((a, b) => a.line - b.line),
@@ -144,9 +162,16 @@ export class ImportRegistrationsController {
     @Headers('content-type') contentType: string | undefined,
     @Ctx() ctx: RequestContext,
   ): Promise<ImportReportAnswer> {
-    if (typeof body !== 'string' || !/^text\/(csv|plain)/i.test(contentType ?? '')) {
+    if (!Buffer.isBuffer(body) || !/^text\/(csv|plain)/i.test(contentType ?? '')) {
       throw new ApiError(415, 'unsupported_media_type', 'Send the file as text/csv');
     }
-    return this.commands.execute(new ImportRegistrationsCommand(cid, body, ctx));
+    const decoded = decodeCsvBytes(body);
+    if (!decoded.ok) {
+      throw badRequest(
+        'unsupported_encoding',
+        `The file is neither UTF-8 nor Windows-1252 (byte ${decoded.offset + 1}): save it as « CSV UTF-8 »`,
+      );
+    }
+    return this.commands.execute(new ImportRegistrationsCommand(cid, decoded.text, decoded.encoding, ctx));
   }
 }

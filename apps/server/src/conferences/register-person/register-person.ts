@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateIf } from 'class-validator';
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   CATEGORIES,
@@ -27,11 +27,13 @@ export class RegisterPersonDto {
   @ApiProperty() @IsString() @Length(1, PERSON_FIELD_MAX_LENGTH.firstName) firstName!: string;
   @ApiProperty() @IsString() @Length(1, PERSON_FIELD_MAX_LENGTH.lastName) lastName!: string;
   /** Trimmed before it is checked, as the CSV import does: `'  A@B.org '` is `a@b.org`'s duplicate, not an error. */
-  @ApiProperty()
+  @ApiPropertyOptional({ description: 'Required, except for a walk-in registered by a door device (then optional)' })
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsOptional()
+  @ValidateIf((o: RegisterPersonDto) => o.email !== '')
   @IsEmail()
   @MaxLength(PERSON_FIELD_MAX_LENGTH.email)
-  email!: string;
+  email?: string;
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
@@ -48,7 +50,7 @@ export const toRequest = (dto: RegisterPersonDto, registrationId: string): Regis
   person: {
     firstName: dto.firstName.trim(),
     lastName: dto.lastName.trim(),
-    email: dto.email.trim(),
+    email: dto.email?.trim() ?? '',
     organisation: dto.organisation?.trim() || null,
   },
   category: dto.category,
@@ -98,7 +100,13 @@ export class RegisterPersonController {
     @Ctx() ctx: RequestContext,
   ): Promise<Registered> {
     return this.commands.execute(
-      new RegisterPersonCommand(cid, toRequest(dto, dto.registrationId ?? randomUUID()), 'api', ctx),
+      // A door registers walk-ins (the person is at the desk); everyone else registers ahead.
+      new RegisterPersonCommand(
+        cid,
+        toRequest(dto, dto.registrationId ?? randomUUID()),
+        ctx.role === 'door' ? 'walk_in' : 'api',
+        ctx,
+      ),
     );
   }
 }

@@ -10,13 +10,21 @@ import {
   type DoorDataset,
   type DoorTicket,
   type IdCheck,
+  type PaymentMethod,
   type ScanRequest,
   type ScanResult,
 } from '../../api';
 import { newId } from '../../format';
 import { storage } from '../../storage';
 import { decideLocally, ticketSha256, undoneEvent, type LocalEvent } from './local-decision';
-import { localStore, type Decision, type ListMeta, type QueuedScan, type SyncNotice } from './local-store';
+import {
+  localStore,
+  type Decision,
+  type ListMeta,
+  type LunchJob,
+  type QueuedScan,
+  type SyncNotice,
+} from './local-store';
 
 /**
  * The door's offline engine: the day's list, the phone's own decisions, the
@@ -57,6 +65,17 @@ export interface EngineState {
   lastSyncAgreed: number;
   /** The personal data was wiped: the device was revoked, or the conference is long over. */
   wiped: 'revoked' | 'ended' | null;
+  /** Lunch money this phone took for this conference, by method, reversals deducted: what its till should hold. */
+  till: Till;
+}
+
+export type Till = Partial<Record<PaymentMethod, { count: number; cents: number }>>;
+
+/** A lunch payment as the door took it (what a reversal gives back). */
+export interface TakenPayment {
+  paymentId: string;
+  amountCents: number;
+  method: PaymentMethod;
 }
 
 /** What a scan came to, for the screen. */
@@ -95,6 +114,7 @@ export class DoorEngine {
     notices: [],
     lastSyncAgreed: 0,
     wiped: null,
+    till: {},
   };
   private readonly listeners = new Set<() => void>();
   private meta: ListMeta | null = null;
@@ -124,6 +144,7 @@ export class DoorEngine {
   start(): void {
     if (this.started) return;
     this.started = true;
+    this.set({ till: storage.json<Till>(this.tillKey(), {}) });
     setAmbientHeaders(() => ({ 'X-Door-Pending': String(this.outbox.length) }));
     this.stopAuth = onAuthFailure((failure) => {
       if (failure === 'unauthorized') void this.wipe('revoked');
@@ -559,6 +580,129 @@ export class DoorEngine {
     this.decisions.set(decision.scanId, decision);
   }
 
+  // ------------------------------------------------------------------ lunch
+
+  private tillKey(): string {
+    return `till.${this.conferenceId}`;
+  }
+
+  /** The payments this phone took, by registration: a later screen of the same person can give one back. */
+  private takenKey(): string {
+    return `lunchTaken.${this.conferenceId}`;
+  }
+
+  paymentOf(registrationId: string): TakenPayment | null {
+    return storage.json<Record<string, TakenPayment>>(this.takenKey(), {})[registrationId] ?? null;
+  }
+
+  private rememberPayment(registrationId: string, payment: TakenPayment | null): void {
+    const taken = storage.json<Record<string, TakenPayment>>(this.takenKey(), {});
+    if (payment) taken[registrationId] = payment;
+    else delete taken[registrationId];
+    storage.setJson(this.takenKey(), taken);
+  }
+
+  /** The till moves with each payment taken (+1) or given back (-1), kept across reloads. */
+  private count(payment: TakenPayment, sign: 1 | -1): void {
+    const now = this.state.till[payment.method] ?? { count: 0, cents: 0 };
+    const till = {
+      ...this.state.till,
+      [payment.method]: { count: now.count + sign, cents: now.cents + sign * payment.amountCents },
+    };
+    storage.setJson(this.tillKey(), till);
+    this.set({ till });
+  }
+
+  /** What the phone's list says of the person's lunch, until the next refresh brings the server's word. */
+  private markPaid(registrationId: string, lunchPaid: boolean): void {
+    const ticket = this.byRegistration.get(registrationId);
+    if (!ticket) return;
+    const updated = { ...ticket, lunchPaid };
+    this.byRegistration.set(registrationId, updated);
+    this.byHash.set(ticket.ticketSha256, updated);
+  }
+
+  private async queueLunch(job: LunchJob, name: string | null): Promise<void> {
+    this.queueSeq = Math.max(this.queueSeq + 1, Date.now());
+    const scanId = job.kind === 'pay' ? job.paymentId : `${job.paymentId}:reverse`;
+    const queued: QueuedScan = {
+      scanId,
+      conferenceId: this.conferenceId,
+      body: { scanId, registrationId: job.registrationId, door: this.door, scannedAt: new Date().toISOString() },
+      lunch: job,
+      queuedAt: this.queueSeq,
+      name,
+    };
+    await localStore.record(null, queued);
+    this.outbox = [...this.outbox, queued];
+    this.set({ pending: this.outbox.length });
+  }
+
+  /**
+   * A lunch payment: to the server when it is there, otherwise kept in the
+   * outbox (same payment id) and sent with the scans. Either way the money is
+   * in the till: `queued` says whether the server knows yet.
+   */
+  async payLunch(registrationId: string, name: string | null, payment: TakenPayment): Promise<{ queued: boolean }> {
+    let queued = true;
+    if (this.state.connectivity === 'online') {
+      try {
+        await api.payLunch(this.conferenceId, registrationId, payment, { timeoutMs: ONLINE_SCAN_TIMEOUT_MS });
+        this.observe(false);
+        queued = false;
+      } catch (error) {
+        if (!unavailable(error)) throw error;
+        this.observe(true);
+        void this.check();
+      }
+    }
+    if (queued) await this.queueLunch({ kind: 'pay', registrationId, ...payment }, name);
+    this.count(payment, 1);
+    this.rememberPayment(registrationId, payment);
+    this.markPaid(registrationId, true);
+    return { queued };
+  }
+
+  /**
+   * A payment given back, with the reason. Still in the outbox, it never goes
+   * up at all; otherwise the reversal goes to the server, or waits in the
+   * outbox behind the payment.
+   */
+  async reverseLunch(
+    registrationId: string,
+    name: string | null,
+    payment: TakenPayment,
+    reason: string,
+  ): Promise<{ queued: boolean }> {
+    let queued = true;
+    if (this.outbox.some((q) => q.scanId === payment.paymentId && q.lunch?.kind === 'pay')) {
+      await localStore.unqueue(payment.paymentId);
+      this.outbox = this.outbox.filter((q) => q.scanId !== payment.paymentId);
+      this.set({ pending: this.outbox.length });
+      queued = false;
+    } else {
+      if (this.state.connectivity === 'online') {
+        try {
+          await api.reverseLunch(this.conferenceId, registrationId, payment.paymentId, reason, {
+            timeoutMs: ONLINE_SCAN_TIMEOUT_MS,
+          });
+          this.observe(false);
+          queued = false;
+        } catch (error) {
+          if (!unavailable(error)) throw error;
+          this.observe(true);
+          void this.check();
+        }
+      }
+      if (queued) await this.queueLunch({ kind: 'reverse', registrationId, ...payment, reason }, name);
+    }
+    // The money leaves this phone's till (a payment taken at another door and given back here too).
+    this.count(payment, -1);
+    if (this.paymentOf(registrationId)?.paymentId === payment.paymentId) this.rememberPayment(registrationId, null);
+    this.markPaid(registrationId, false);
+    return { queued };
+  }
+
   // ----------------------------------------------------------------- upload
 
   /** Sends the outbox, oldest first, one scan at a time; then refreshes the list. */
@@ -594,6 +738,45 @@ export class DoorEngine {
       const sendOne = async (queued: QueuedScan): Promise<{ scanId: string; notice: SyncNotice | null } | 'stop'> => {
         let answer: ScanResult | null = null;
         let rejected: string | null = null;
+        const { lunch } = queued;
+        if (lunch) {
+          try {
+            if (lunch.kind === 'pay') {
+              const { paymentId, amountCents, method } = lunch;
+              await api.payLunch(
+                queued.conferenceId,
+                lunch.registrationId,
+                { paymentId, amountCents, method },
+                { timeoutMs: 10_000 },
+              );
+            } else {
+              await api.reverseLunch(queued.conferenceId, lunch.registrationId, lunch.paymentId, lunch.reason ?? '', {
+                timeoutMs: 10_000,
+              });
+            }
+          } catch (error) {
+            if (unavailable(error) || (error instanceof ApiError && error.status === 401)) return 'stop';
+            // Paid meanwhile at another door, say: the money taken here must be given back, so staff are told.
+            rejected = error instanceof ApiError ? error.code : 'error';
+          }
+          if (rejected === null) {
+            agreed += 1;
+            return { scanId: queued.scanId, notice: null };
+          }
+          const notice: SyncNotice = {
+            scanId: queued.scanId,
+            conferenceId: queued.conferenceId,
+            name: queued.name,
+            door: queued.body.door,
+            scannedAt: queued.body.scannedAt,
+            offline: null,
+            answer: null,
+            rejected,
+            lunch: lunch.kind,
+            at: Date.now(),
+          };
+          return { scanId: queued.scanId, notice };
+        }
         try {
           answer = await api.scan(queued.conferenceId, queued.body, { timeoutMs: 10_000 });
         } catch (error) {

@@ -89,6 +89,17 @@ describe('the door decides on its own list with the decider of libs/conference',
     expect(decideLocally(checked as LocalScan, marie, strict, []).outcome).toMatchObject({ reason: 'id_mismatch' });
   });
 
+  test('a person with no identity document is refused id_missing, as the server would', () => {
+    const { outcome, events } = decideLocally(
+      { ...scan('s1', '2026-12-02T09:41:00Z'), idCheck: { document: 'none', nameMatches: false } },
+      marie,
+      { ...conference, idCheckRequired: true },
+      [],
+    );
+    expect(outcome).toMatchObject({ result: 'refused', reason: 'id_missing' });
+    expect(events.map((e) => e.type)).toEqual(['EntryRefused']);
+  });
+
   test('the ticket hash is the lower-case hex SHA-256 of the code’s UTF-8 bytes', async () => {
     const code = 'AapwXcCptT5ZNDh4wyNUuWkZ-é';
     await expect(ticketSha256(code)).resolves.toBe(createHash('sha256').update(code, 'utf8').digest('hex'));

@@ -1,5 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { DoorConference, DoorTicket, ScanRequest, ScanResult } from '../../api';
+import type { DoorConference, DoorTicket, PaymentMethod, ScanRequest, ScanResult } from '../../api';
 import type { LocalEvent } from './local-decision';
 
 /**
@@ -42,10 +42,29 @@ export interface Decision {
   syncedAt: number | null;
 }
 
+/**
+ * A lunch payment, or its reversal, taken while the server was away: it waits
+ * in the outbox like a scan (keyed by `paymentId`, or `paymentId:reverse`),
+ * behind that person's scans, and goes up with the same payment id, so a
+ * repeated upload records one payment.
+ */
+export interface LunchJob {
+  kind: 'pay' | 'reverse';
+  registrationId: string;
+  paymentId: string;
+  amountCents: number;
+  method: PaymentMethod;
+  /** For a reversal: why the money was given back. */
+  reason?: string;
+}
+
 export interface QueuedScan {
   scanId: string;
   conferenceId: string;
+  /** For a lunch job, a scan-shaped label of it (registrationId, door, time): what orders and names it. */
   body: ScanRequest;
+  /** Present for a lunch payment or reversal rather than a scan. */
+  lunch?: LunchJob;
   /** Order of arrival in the outbox. */
   queuedAt: number;
   /** For the notices after the upload; dropped when the phone wipes its personal data. */
@@ -64,6 +83,8 @@ export interface SyncNotice {
   answer: ScanResult | null;
   /** The server refused the upload itself (a 4xx): the scan could not be recorded. */
   rejected: string | null;
+  /** A lunch payment or reversal rather than a scan. */
+  lunch?: LunchJob['kind'];
   at: number;
 }
 
@@ -211,6 +232,12 @@ export const localStore = {
       if (notice) writes.push(tx.objectStore('notices').put(notice));
     }
     await Promise.all([...writes, tx.done]);
+  },
+
+  /** A job taken out of the outbox before it went up (a queued payment reversed on the spot). */
+  async unqueue(scanId: string): Promise<void> {
+    const d = await db();
+    await d.delete('outbox', scanId);
   },
 
   async dismiss(scanId: string): Promise<void> {
