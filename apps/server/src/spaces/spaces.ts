@@ -13,6 +13,7 @@ import {
   Length,
   Matches,
   Max,
+  MaxLength,
   Min,
 } from 'class-validator';
 import { randomUUID } from 'node:crypto';
@@ -33,9 +34,10 @@ export class SpaceDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() spaceId?: string;
   @ApiProperty() @IsString() @Length(1, 80) @Matches(/\S/) name!: string;
   @ApiProperty({ example: '12:30', description: "HH:MM, the conference's local time" })
+  @MaxLength(5)
   @Matches(HHMM, { message: 'opens must be HH:MM' })
   opens!: string;
-  @ApiProperty({ example: '14:00' }) @Matches(HHMM, { message: 'closes must be HH:MM' }) closes!: string;
+  @ApiProperty({ example: '14:00' }) @MaxLength(5) @Matches(HHMM, { message: 'closes must be HH:MM' }) closes!: string;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(1_000_000) capacity?: number | null;
   @ApiPropertyOptional({ enum: CATEGORIES, isArray: true, nullable: true })
   @IsOptional()
@@ -52,6 +54,7 @@ export class RollCallDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() rollCallId?: string;
   @ApiPropertyOptional()
   @IsOptional()
+  @MaxLength(64)
   @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/)
   startedAt?: string;
 }
@@ -61,6 +64,7 @@ export class MarkDto {
   @ApiProperty() @IsUUID() registrationId!: string;
   @ApiPropertyOptional()
   @IsOptional()
+  @MaxLength(64)
   @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/)
   at?: string;
 }
