@@ -1,4 +1,5 @@
-import { Controller, Get, Param, ParseUUIDPipe, Post, Body, Put } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Post, Body, Put, Req } from '@nestjs/common';
+import { withinScope } from '@emargement/devices';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -27,6 +28,8 @@ import { ConferenceRegistry } from '../conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import type { Conference, ConferenceList, ConferenceRevised, ConferenceScheduled } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
+import { ApiError } from '../../shared/api-error.js';
+import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
 
 export class LunchDto {
   @ApiProperty({ example: 2000 }) @IsInt() @Min(0) @Max(1_000_000) priceCents!: number;
@@ -138,7 +141,15 @@ export class ConferencesController {
 
   @Post()
   @ApiAnswer(201, 'ConferenceScheduled', { errors: [409] })
-  async schedule(@Body() dto: ScheduleConferenceDto, @Ctx() ctx: RequestContext): Promise<ConferenceScheduled> {
+  async schedule(
+    @Body() dto: ScheduleConferenceDto,
+    @Req() req: AuthenticatedRequest,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ConferenceScheduled> {
+    // A new conference is outside every bound device's scope.
+    if (!withinScope(req.device!, null)) {
+      throw new ApiError(403, 'forbidden', 'This device is enrolled for one conference and may not create another');
+    }
     return this.commands.execute(new ScheduleConferenceCommand(dto.conferenceId ?? randomUUID(), details(dto), ctx));
   }
 
@@ -154,7 +165,7 @@ export class ConferencesController {
 
   @Get()
   @ApiAnswer(200, 'ConferenceList')
-  async list(): Promise<ConferenceList> {
+  async list(@Req() req: AuthenticatedRequest): Promise<ConferenceList> {
     // Every conference ever scheduled, from the store itself: a restarted
     // server or a second instance answers the same.
     const scheduled = await this.store.readAll({
@@ -163,6 +174,8 @@ export class ConferencesController {
     const items = [];
     for (const e of scheduled) {
       const { conferenceId } = e.data as { conferenceId: string };
+      // A bound device lists its own conference only.
+      if (!withinScope(req.device!, conferenceId)) continue;
       const { state } = await this.registry.current(conferenceId);
       if (state.status === 'scheduled') items.push(conferenceView(state));
     }
