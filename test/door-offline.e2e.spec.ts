@@ -371,6 +371,94 @@ describe('the door without network', () => {
     });
   });
 
+  describe('one scan id, one scan; one conflict, one id (issue 21)', () => {
+    test('the same scan id on another ticket or with another body is refused scan_id_reused and writes nothing', async () => {
+      const cid = await conference();
+      const first = await register(cid);
+      const other = await register(cid);
+      const phone = await door(cid, 'Porte A');
+      const scanId = randomUUID();
+      const scan = (body: Record<string, unknown>) =>
+        call(
+          api,
+          'POST',
+          `/conferences/${cid}/scans`,
+          { scanId, door: MAIN, idCheck: ID_OK, ...body },
+          bearer(phone.token),
+        );
+      const admitted = expectStatus(await scan({ ticketCode: first.ticketCode }), 200);
+      const before = (await storedEvents()).length;
+      for (const body of [
+        { ticketCode: other.ticketCode },
+        { registrationId: other.registrationId },
+        { ticketCode: first.ticketCode, door: PRESS },
+        { ticketCode: other.ticketCode, scannedAt: at('09:40:00'), offline: { result: 'admitted' } },
+      ]) {
+        const reused = await scan(body);
+        expect([reused.status, reused.body.code]).toEqual([409, 'scan_id_reused']);
+      }
+      expect((await storedEvents()).length).toBe(before);
+      // The same scan sent again is a retry: the same answer, nothing written.
+      expect(expectStatus(await scan({ ticketCode: first.ticketCode }), 200)).toEqual(admitted);
+      expect((await storedEvents()).length).toBe(before);
+      // The id still names that one scan: undoing it reaches the admission it made.
+      expectStatus(
+        await call(api, 'POST', `/conferences/${cid}/scans/${scanId}/undo`, { reason: 'Erreur' }, bearer(phone.token)),
+        200,
+      );
+      const ticket = expectStatus(await call(api, 'GET', `/conferences/${cid}/tickets/${first.ticketCode}`), 200);
+      expect(ticket).toMatchObject({ state: 'expected' });
+    });
+
+    test('a second entry is already_checked_in whatever other conflict it carries, each conflict with its own id', async () => {
+      const cid = await conference();
+      const person = await register(cid);
+      const a = await door(cid, 'Porte A');
+      const b = await door(cid, 'Porte B');
+      // Door B let the person in at 9:47 without checking the ID (a conflict of its own)...
+      const later = await offlineScan(cid, b.token, {
+        ticketCode: person.ticketCode,
+        door: PRESS,
+        idCheck: undefined,
+        scannedAt: at('09:47:00'),
+      });
+      expect(later.body).toMatchObject({ result: 'admitted', conflict: { reason: 'id_not_checked' } });
+      expect(later.body.conflict.conflictId).not.toBe(later.body.scanId);
+      // ... and door A had let them in at 9:42: B's entry is the second one.
+      const earlier = await offlineScan(cid, a.token, { ticketCode: person.ticketCode, scannedAt: at('09:42:00') });
+      expect(earlier.body).toMatchObject({ result: 'admitted' });
+      const found = await conflicts(cid);
+      expect(found.map((c) => [c.scanId, c.reason]).sort()).toEqual(
+        [
+          [later.body.scanId, 'already_checked_in'],
+          [later.body.scanId, 'id_not_checked'],
+        ].sort(),
+      );
+      expect(new Set(found.map((c) => c.conflictId)).size).toBe(2);
+      // Each is acknowledged on its own.
+      const [one, two] = found;
+      expectStatus(await call(api, 'POST', `/conferences/${cid}/conflicts/${one!.conflictId}/acknowledge`, {}), 200);
+      expect((await conflicts(cid)).map((c) => [c.conflictId, c.acknowledged])).toEqual(
+        expect.arrayContaining([
+          [one!.conflictId, true],
+          [two!.conflictId, false],
+        ]),
+      );
+    });
+
+    test('a conflict about a registration id the server does not know can be acknowledged', async () => {
+      const cid = await conference();
+      const phone = await door(cid, 'Porte A');
+      const res = await offlineScan(cid, phone.token, { registrationId: randomUUID(), scannedAt: at('09:42:00') });
+      expect(res.body).toMatchObject({ result: 'refused', conflict: { reason: 'unknown_ticket' } });
+      const conflictId = res.body.conflict.conflictId as string;
+      const ack = await call(api, 'POST', `/conferences/${cid}/conflicts/${conflictId}/acknowledge`, {});
+      expect(ack.status).toBe(200);
+      expect((await conflicts(cid)).map((c) => [c.conflictId, c.acknowledged])).toEqual([[conflictId, true]]);
+      expect((await attendance(cid)).conflicts).toEqual({ open: 0, total: 1 });
+    });
+  });
+
   test('a long outage: two doors offline for 30 minutes let 500 people in, then sync: nothing lost, every conflict flagged, figures equal a fold', async () => {
     const cid = await conference({ capacity: 1000, idCheckRequired: false });
     const csv = [

@@ -168,6 +168,7 @@ export {
   type LunchPaymentOutcome,
   type ArrivalOutcome,
 } from './arrival/arrival.decide.js';
+export * from './arrival/scan-claim.js';
 
 export * from './text/normalise.js';
 export * from './text/search.js';

@@ -27,3 +27,10 @@ export const DOOR_CATEGORY = 'door';
 export const conferenceStream = (conferenceId: string): string => streamName(CONFERENCE_CATEGORY, conferenceId);
 export const ticketStream = (registrationId: string): string => streamName(TICKET_CATEGORY, registrationId);
 export const doorStream = (conferenceId: string): string => streamName(DOOR_CATEGORY, conferenceId);
+
+/**
+ * `scan-<scanId>`: the one claim of a scan id (`ScanIdClaimed`), whatever
+ * ticket or conference it names, so that one id is one scan for ever.
+ */
+export const SCAN_CATEGORY = 'scan';
+export const scanIdStream = (scanId: string): string => streamName(SCAN_CATEGORY, scanId);

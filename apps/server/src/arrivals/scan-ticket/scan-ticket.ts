@@ -20,13 +20,18 @@ import {
   arrivalDecider,
   lookUpTicket,
   registrationById,
+  scanClaimDecider,
+  scanIdStream,
   scanStream,
   type DocumentKind,
   type EntryRefusalReason,
   type IdCheck,
   type ScanOutcome,
+  type ScanTicket,
   type TicketReference,
 } from '@emargement/conference';
+import { CommandRefusedError } from '@emargement/decider';
+import { createHash, randomUUID } from 'node:crypto';
 import { EVENT_STORE } from '../../event-store/event-store.module.js';
 import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { runDecider } from '../../shared/decider-runner.js';
@@ -94,10 +99,35 @@ export class ScanTicketCommand extends Command<ScanAnswer> {
     readonly scannedAt: string,
     readonly ctx: RequestContext,
     readonly offline: { result: 'admitted' | 'refused'; reason: EntryRefusalReason | null } | null = null,
+    /** The scan time as the device sent it (`null`: the server's), for the scan's fingerprint. */
+    readonly sentScannedAt: string | null = scannedAt,
   ) {
     super();
   }
 }
+
+/**
+ * What a scan said, as a hash: the same scan sent again (a retry) has the
+ * same fingerprint, another scan under the same id has another. The ticket
+ * code is hashed with the rest, so the claim holds no bearer secret.
+ */
+export const scanFingerprint = (c: ScanTicketCommand): string =>
+  createHash('sha256')
+    .update(
+      JSON.stringify([
+        c.conferenceId,
+        c.ctx.deviceId,
+        'ticketCode' in c.reference
+          ? ['code', c.reference.ticketCode]
+          : ['id', c.reference.registrationId.toLowerCase()],
+        c.door,
+        c.sentScannedAt,
+        c.idCheck === null ? null : [c.idCheck.document, c.idCheck.nameMatches],
+        c.offline === null ? null : [c.offline.result, c.offline.reason],
+      ]),
+      'utf8',
+    )
+    .digest('hex');
 
 @CommandHandler(ScanTicketCommand)
 export class ScanTicketHandler implements ICommandHandler<ScanTicketCommand> {
@@ -109,25 +139,55 @@ export class ScanTicketHandler implements ICommandHandler<ScanTicketCommand> {
   async execute(c: ScanTicketCommand): Promise<ScanAnswer> {
     const conference = await this.registry.scheduled(c.conferenceId);
     const ticket = lookUpTicket(conference, c.reference);
+    const command: ScanTicket = {
+      type: 'ScanTicket',
+      data: {
+        conferenceId: c.conferenceId,
+        scanId: c.scanId,
+        door: c.door,
+        deviceId: c.ctx.deviceId,
+        scannedAt: c.scannedAt,
+        idCheck: c.idCheck,
+        ticket,
+        // The door's name is the decider's to judge (`unknown_door`), against the conference's doors.
+        doors: conference.details.doors,
+        offline:
+          c.offline === null
+            ? null
+            : {
+                ...c.offline,
+                receivedAt: new Date().toISOString(),
+                conflictIds: [randomUUID(), randomUUID()] as const,
+              },
+      },
+    };
+    // A command the decider refuses whatever the ticket's history (`unknown_door`,
+    // `offline_reason_missing`) is refused before the scan id is claimed:
+    // a refused command writes nothing.
+    const dryRun = arrivalDecider.decide(command, arrivalDecider.initialState());
+    if (!dryRun.ok) throw new CommandRefusedError(dryRun.reason, dryRun.detail);
+    // One id, one scan, for ever: claimed before the scan is decided, so a
+    // retry after a crash between the two finds its own claim and goes on.
+    await runDecider(
+      this.store,
+      scanIdStream(c.scanId.toLowerCase()),
+      scanClaimDecider,
+      {
+        type: 'ClaimScanId',
+        data: {
+          conferenceId: c.conferenceId,
+          scanId: c.scanId,
+          fingerprint: scanFingerprint(c),
+          claimedAt: new Date().toISOString(),
+        },
+      },
+      eventMetadata(c.ctx, { door: c.door }),
+    );
     const { outcome } = await runDecider(
       this.store,
       scanStream(c.conferenceId, ticket),
       arrivalDecider,
-      {
-        type: 'ScanTicket',
-        data: {
-          conferenceId: c.conferenceId,
-          scanId: c.scanId,
-          door: c.door,
-          deviceId: c.ctx.deviceId,
-          scannedAt: c.scannedAt,
-          idCheck: c.idCheck,
-          ticket,
-          // The door's name is the decider's to judge (`unknown_door`), against the conference's doors.
-          doors: conference.details.doors,
-          offline: c.offline === null ? null : { ...c.offline, receivedAt: new Date().toISOString() },
-        },
-      },
+      command,
       eventMetadata(c.ctx, { door: c.door }),
     );
     const scan = outcome as ScanOutcome;
@@ -206,6 +266,7 @@ export class ScanTicketController {
         dto.scannedAt ?? new Date().toISOString(),
         ctx,
         dto.offline ? { result: dto.offline.result, reason: dto.offline.reason ?? null } : null,
+        dto.scannedAt ?? null,
       ),
     );
   }
