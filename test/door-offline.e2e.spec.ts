@@ -410,6 +410,36 @@ describe('the door without network', () => {
       expect(ticket).toMatchObject({ state: 'expected' });
     });
 
+    test('an online scan whose answer was lost, decided again by the phone and uploaded, is the same scan', async () => {
+      const cid = await conference();
+      const person = await register(cid);
+      const phone = await door(cid, 'Porte A');
+      const scanId = randomUUID();
+      const sent = { scanId, door: MAIN, idCheck: ID_OK, scannedAt: at('09:40:00') };
+      const online = expectStatus(
+        await call(
+          api,
+          'POST',
+          `/conferences/${cid}/scans`,
+          { ...sent, ticketCode: person.ticketCode },
+          bearer(phone.token),
+        ),
+        200,
+      );
+      const before = (await storedEvents()).length;
+      // The phone heard nothing, decided it itself and uploads it by registration id, as its list names it.
+      const upload = await call(
+        api,
+        'POST',
+        `/conferences/${cid}/scans`,
+        { ...sent, registrationId: person.registrationId, offline: { result: 'admitted' } },
+        bearer(phone.token),
+      );
+      expect(upload.status).toBe(200);
+      expect(upload.body).toEqual(online);
+      expect((await storedEvents()).length).toBe(before);
+    });
+
     test('a second entry is already_checked_in whatever other conflict it carries, each conflict with its own id', async () => {
       const cid = await conference();
       const person = await register(cid);

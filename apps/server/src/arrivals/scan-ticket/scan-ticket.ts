@@ -28,6 +28,7 @@ import {
   type IdCheck,
   type ScanOutcome,
   type ScanTicket,
+  type TicketLookup,
   type TicketReference,
 } from '@emargement/conference';
 import { CommandRefusedError } from '@emargement/decider';
@@ -107,23 +108,29 @@ export class ScanTicketCommand extends Command<ScanAnswer> {
 }
 
 /**
- * What a scan said, as a hash: the same scan sent again (a retry) has the
- * same fingerprint, another scan under the same id has another. The ticket
- * code is hashed with the rest, so the claim holds no bearer secret.
+ * What a scan is, as a hash: which ticket (the registration it names, however
+ * it was named), which device, door and ID check, and the scan time the
+ * device sent. How it was decided is left out: a phone whose online scan got
+ * no answer decides the same scan itself and uploads it later, by
+ * registration id and with its offline decision; that is the same scan, and
+ * the server keeps its first answer (FIELD-NOTES, pretixSCAN's dangerous
+ * case). A ticket code that names no registration is hashed with the rest,
+ * so the claim holds no bearer secret.
  */
-export const scanFingerprint = (c: ScanTicketCommand): string =>
+export const scanFingerprint = (c: ScanTicketCommand, ticket: TicketLookup): string =>
   createHash('sha256')
     .update(
       JSON.stringify([
         c.conferenceId,
         c.ctx.deviceId,
-        'ticketCode' in c.reference
-          ? ['code', c.reference.ticketCode]
-          : ['id', c.reference.registrationId.toLowerCase()],
+        ticket.found
+          ? ['registration', ticket.registrationId]
+          : 'ticketCode' in c.reference
+            ? ['code', c.reference.ticketCode]
+            : ['registration', c.reference.registrationId.toLowerCase()],
         c.door,
         c.sentScannedAt,
         c.idCheck === null ? null : [c.idCheck.document, c.idCheck.nameMatches],
-        c.offline === null ? null : [c.offline.result, c.offline.reason],
       ]),
       'utf8',
     )
@@ -177,7 +184,7 @@ export class ScanTicketHandler implements ICommandHandler<ScanTicketCommand> {
         data: {
           conferenceId: c.conferenceId,
           scanId: c.scanId,
-          fingerprint: scanFingerprint(c),
+          fingerprint: scanFingerprint(c, ticket),
           claimedAt: new Date().toISOString(),
         },
       },
