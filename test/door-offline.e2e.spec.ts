@@ -7,6 +7,7 @@ import { evolve, initialState, isAttendanceEvent, snapshotOf } from '../libs/att
 import { EVENT_STORE } from '../apps/server/src/event-store/event-store.module.js';
 import { bearer, call, startTestServer, type TestServer } from './support/server.js';
 import { conferenceBody, expectStatus, personBody, sha256 } from './support/data.js';
+import { arrivalDecider } from '../libs/conference/src/index.js';
 
 const MAIN = 'Accueil principal';
 const PRESS = 'Accueil presse';
@@ -132,7 +133,7 @@ describe('the door without network', () => {
       expect(list.removed).toEqual([]);
     });
 
-    test('by delta: only what changed after the cursor, an erased person as removed', async () => {
+    test('by delta: only what changed after the cursor, an erased person as a cancelled ticket with no name', async () => {
       const cid = await conference();
       const [a, b, c] = [await register(cid), await register(cid), await register(cid)];
       const phone = await door(cid, 'Porte A');
@@ -161,15 +162,28 @@ describe('the door without network', () => {
       expect(delta.complete).toBe(false);
       expect(BigInt(delta.cursor)).toBeGreaterThan(BigInt(first.cursor));
       const byId = new Map(delta.tickets.map((t) => [t.registrationId, t]));
-      expect([...byId.keys()].sort()).toEqual([a.registrationId, b.registrationId, d.registrationId].sort());
+      expect([...byId.keys()].sort()).toEqual(
+        [a.registrationId, b.registrationId, c.registrationId, d.registrationId].sort(),
+      );
       expect(byId.get(a.registrationId)?.status).toBe('cancelled');
       expect(byId.get(b.registrationId)?.admitted).toEqual({ at: at('09:41:00'), door: PRESS });
       expect(byId.get(d.registrationId)?.firstName).toBe('Nouvelle');
-      expect(delta.removed).toEqual([c.registrationId]);
-      // The whole list no longer holds the erased person.
+      // The erased person's ticket stays, cancelled, by its hash alone: the door refuses it offline as online.
+      const erased = {
+        registrationId: c.registrationId,
+        ticketSha256: sha256(c.ticketCode),
+        firstName: '',
+        lastName: '',
+        organisation: null,
+        status: 'cancelled',
+        lunch: false,
+        lunchPaid: false,
+        admitted: null,
+      };
+      expect(byId.get(c.registrationId)).toMatchObject(erased);
+      expect(delta.removed).toEqual([]);
       const full = await dataset(cid, phone.token);
-      expect(full.tickets.map((t) => t.registrationId)).not.toContain(c.registrationId);
-      expect(JSON.stringify(full)).not.toContain(sha256(c.ticketCode));
+      expect(full.tickets.find((t) => t.registrationId === c.registrationId)).toMatchObject(erased);
     });
 
     test('the list travels compressed to a door that accepts it', async () => {
@@ -368,6 +382,72 @@ describe('the door without network', () => {
       expect([unknown.status, unknown.body.code]).toEqual([404, 'unknown_conflict']);
       const asDoor = await call(api, 'GET', `/conferences/${cid}/conflicts`, undefined, bearer(a.token));
       expect(asDoor.status).toBe(403);
+    });
+  });
+
+  describe('an erased person’s ticket (issue 21)', () => {
+    test('is refused cancelled online and offline alike, and pays no lunch', async () => {
+      const cid = await conference();
+      const person = await register(cid, { lunch: true });
+      const phone = await door(cid, 'Porte A');
+      expectStatus(
+        await call(api, 'POST', `/conferences/${cid}/registrations/${person.registrationId}/erase`, {
+          reason: 'demande écrite',
+        }),
+        200,
+      );
+      const online = expectStatus(
+        await call(
+          api,
+          'POST',
+          `/conferences/${cid}/scans`,
+          { scanId: randomUUID(), ticketCode: person.ticketCode, door: MAIN, idCheck: ID_OK },
+          bearer(phone.token),
+        ),
+        200,
+      );
+      expect(online).toMatchObject({ result: 'refused', reason: 'cancelled' });
+      const looked = expectStatus(
+        await call(api, 'GET', `/conferences/${cid}/tickets/${person.ticketCode}`, undefined, bearer(phone.token)),
+        200,
+      );
+      expect(looked).toMatchObject({ state: 'cancelled' });
+      // The phone, deciding on its list with the server's own decider, says the same.
+      const list = await dataset(cid, phone.token);
+      const ticket = list.tickets.find((t) => t.ticketSha256 === sha256(person.ticketCode));
+      expect(ticket?.status).toBe('cancelled');
+      // (the facts as apps/web/src/door/offline/local-decision.ts builds them from its list)
+      const local = arrivalDecider.decide(
+        {
+          type: 'ScanTicket',
+          data: {
+            conferenceId: cid,
+            scanId: randomUUID(),
+            door: MAIN,
+            deviceId: '',
+            scannedAt: at('09:40:00'),
+            idCheck: { document: 'national_id', nameMatches: true },
+            ticket: {
+              found: true,
+              registrationId: ticket!.registrationId,
+              status: ticket!.status as 'cancelled',
+              idCheckRequired: list.conference.idCheckRequired,
+              lunchFee: null,
+            },
+          },
+        },
+        arrivalDecider.initialState(),
+      );
+      expect(local.ok).toBe(true);
+      expect(local.ok && local.outcome).toMatchObject({ result: 'refused', reason: 'cancelled' });
+      const lunch = await call(
+        api,
+        'POST',
+        `/conferences/${cid}/registrations/${person.registrationId}/lunch-payment`,
+        { paymentId: randomUUID(), amountCents: 2000, method: 'cash' },
+        bearer(phone.token),
+      );
+      expect([lunch.status, lunch.body.code]).toEqual([409, 'registration_cancelled']);
     });
   });
 

@@ -53,7 +53,12 @@ export const lookUpTicket = (conference: ConferenceState, reference: TicketRefer
   return {
     found: true,
     registrationId: registration.registrationId,
-    status: registration.status,
+    // Erasure cancels the ticket at the door: a ticket whose holder no one can
+    // name any more lets no one in, and pays no lunch. The erasure event (with
+    // its reason) is the record; the registration keeps its status, so the
+    // day's counts (registered, admitted) stay as they were. Erasures recorded
+    // before this rule are read the same way.
+    status: registration.erasedAt !== undefined ? 'cancelled' : registration.status,
     idCheckRequired: conference.details.idCheckRequired,
     lunchFee: conference.details.lunch,
   };

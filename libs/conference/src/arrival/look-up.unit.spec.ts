@@ -35,6 +35,23 @@ describe('looking up the ticket a door presents', () => {
       expect(lookUpTicket(conference, { registrationId: registrationId(3) })).toMatchObject({ status: 'cancelled' });
     });
 
+    test('an erased person’s ticket is cancelled, whatever its registration status', () => {
+      const erased = foldConference([
+        conferenceScheduled({ capacity: 1 }),
+        personRegistered(1),
+        {
+          type: 'PersonalDataErased',
+          data: {
+            conferenceId,
+            registrationId: registrationId(1),
+            reason: 'demande',
+            erasedAt: '2014-09-19T08:00:00Z',
+          },
+        },
+      ]);
+      expect(lookUpTicket(erased, { ticketCode: ticketCode(1) })).toMatchObject({ found: true, status: 'cancelled' });
+    });
+
     test('the scan is decided on the ticket stream', () =>
       expect(scanStream(conferenceId, lookUpTicket(conference, { ticketCode: ticketCode(1) }))).toBe(
         `ticket-${registrationId(1)}`,

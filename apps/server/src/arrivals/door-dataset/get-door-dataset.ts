@@ -69,7 +69,8 @@ export class GetDoorDatasetQuery extends Query<DoorDatasetView> {
  * The door's list for deciding without the server. Rows come from the
  * door-dataset projection (no names there); the names are joined from the
  * registry, which is at least as fresh as the projection (it catches up from
- * the conference stream on every read). An erased person is `removed`.
+ * the conference stream on every read). An erased person's ticket is listed
+ * as cancelled, with no name (issue 21).
  */
 @QueryHandler(GetDoorDatasetQuery)
 export class GetDoorDatasetHandler implements IQueryHandler<GetDoorDatasetQuery> {
@@ -86,8 +87,20 @@ export class GetDoorDatasetHandler implements IQueryHandler<GetDoorDatasetQuery>
     const removed: string[] = [];
     for (const row of rows) {
       const registration = registrationById(conference, row.registrationId);
-      if (row.erased || registration === undefined || registration.erasedAt !== undefined) {
+      if (registration === undefined) {
         if (q.since !== null) removed.push(row.registrationId);
+        continue;
+      }
+      if (row.erased || registration.erasedAt !== undefined) {
+        // Kept as a cancelled ticket, by its hash alone: refused offline as it is online.
+        tickets.push({
+          ...ticketView(row, '', ''),
+          status: 'cancelled',
+          organisation: null,
+          lunch: false,
+          lunchPaid: false,
+          admitted: null,
+        });
         continue;
       }
       tickets.push(ticketView(row, registration.person.firstName, registration.person.lastName));
