@@ -385,6 +385,55 @@ describe('the door without network', () => {
     });
   });
 
+  describe('times (issue 21)', () => {
+    const unreadable = [
+      '2026-W49-1',
+      '20261207T093000Z',
+      '2026-12-07T09',
+      '2026-12-07T09:30:00,5Z',
+      '2026-12-07T09:30:00',
+    ];
+
+    test.each(unreadable)(
+      'a scan at %j is refused invalid_time, online and offline, and writes nothing',
+      async (time) => {
+        const cid = await conference();
+        const person = await register(cid);
+        const phone = await door(cid, 'Porte A');
+        const before = (await storedEvents()).length;
+        const online = await call(
+          api,
+          'POST',
+          `/conferences/${cid}/scans`,
+          { scanId: randomUUID(), ticketCode: person.ticketCode, door: MAIN, idCheck: ID_OK, scannedAt: time },
+          bearer(phone.token),
+        );
+        expect([online.status, online.body.code]).toEqual([400, 'invalid_time']);
+        const offline = await offlineScan(cid, phone.token, { registrationId: person.registrationId, scannedAt: time });
+        expect([offline.status, offline.body.code]).toEqual([400, 'invalid_time']);
+        expect((await storedEvents()).length).toBe(before);
+      },
+    );
+
+    test.each(unreadable)('a conference starting at %j is refused invalid_time', async (time) => {
+      const res = await call(api, 'POST', '/conferences', conferenceBody({ startsAt: time }));
+      expect([res.status, res.body.code]).toEqual([400, 'invalid_time']);
+    });
+
+    test('an accepted time is normalised before it is stored, and travels so', async () => {
+      const cid = await conference();
+      const person = await register(cid);
+      const phone = await door(cid, 'Porte A');
+      const res = await offlineScan(cid, phone.token, {
+        registrationId: person.registrationId,
+        scannedAt: '2014-09-19t09:40:00.5+02:00',
+      });
+      expect(res.body).toMatchObject({ result: 'admitted', admittedAt: '2014-09-19T09:40:00.500+02:00' });
+      const list = await dataset(cid, phone.token);
+      expect(list.tickets[0]?.admitted?.at).toBe('2014-09-19T09:40:00.500+02:00');
+    });
+  });
+
   describe('an erased person’s ticket (issue 21)', () => {
     test('is refused cancelled online and offline alike, and pays no lunch', async () => {
       const cid = await conference();

@@ -176,3 +176,4 @@ export * from './text/search-index.js';
 export * from './import/csv.js';
 export * from './import/registration-csv.js';
 export * from './import/csv-write.js';
+export * from './time/instant.js';

@@ -5,11 +5,7 @@ import type { FieldError } from './api-error.js';
 
 /** Every refusal code a decider can answer with. */
 export type RefusalReason =
-  | ConferenceRefusalReason
-  | ArrivalRefusalReason
-  | ScanClaimRefusalReason
-  | CharterRefusalReason
-  | DeviceRefusalReason;
+  ConferenceRefusalReason | ArrivalRefusalReason | ScanClaimRefusalReason | CharterRefusalReason | DeviceRefusalReason;
 
 /**
  * HTTP status of each stable refusal code of the deciders. The body carries

@@ -1,5 +1,6 @@
 import { accept, refuse, type Decider, type Decision, type DomainCommand } from '@emargement/decider';
 import type { EntryRefusalReason, IdCheck, PaymentMethod } from '../vocabulary.js';
+import { instantMs } from '../time/instant.js';
 import {
   evolve,
   foldTicket,
@@ -195,7 +196,8 @@ export const judgeScan = (
   return { result: 'admitted' };
 };
 
-const instant = (iso: string): number => Date.parse(iso);
+/** Times with offsets compare as instants, read by the parser the server checks them with. */
+const instant = instantMs;
 
 export const scanTicket = (
   command: ScanTicket,

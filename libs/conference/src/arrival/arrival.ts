@@ -1,4 +1,5 @@
 import { registrationById, registrationByTicketCode, type ConferenceState } from '../conference/conference.js';
+import { instantMs } from '../time/instant.js';
 import type { DomainEvent } from '@emargement/decider';
 import { doorStream, ticketStream } from '../streams.js';
 import type { EntryRefusalReason, IdCheck, LunchFee, PaymentMethod, RegistrationStatus } from '../vocabulary.js';
@@ -274,8 +275,8 @@ const workingCopy = (state: TicketState): WorkingTicket => ({
   conflicts: new Map(state.conflicts),
 });
 
-/** ISO-8601 times with offsets compare as instants, not as text. */
-const instant = (iso: string): number => Date.parse(iso);
+/** Times with offsets compare as instants, not as text, read by the parser the server checks them with. */
+const instant = instantMs;
 
 /** The state's status and `admission` follow from its standing admissions. */
 const withStanding = (state: WorkingTicket): WorkingTicket => {

@@ -2,17 +2,7 @@ import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateNested } from 'class-validator';
 import type { EventStore } from '@emargement/event-store';
 import {
   DOCUMENT_KINDS,
@@ -41,6 +31,7 @@ import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-co
 import { attendeeView } from '../attendee-view.js';
 import type { ScanAnswer as ScanAnswerBody } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
+import { IsInstant } from '../../shared/instant.js';
 
 export class IdCheckDto {
   @ApiProperty({ enum: DOCUMENT_KINDS }) @IsIn(DOCUMENT_KINDS) document!: DocumentKind;
@@ -67,7 +58,7 @@ export class ScanDto {
   @ValidateNested()
   @Type(() => IdCheckDto)
   idCheck?: IdCheckDto;
-  @ApiPropertyOptional() @IsOptional() @MaxLength(64) @IsISO8601({ strict: true }) scannedAt?: string;
+  @ApiPropertyOptional() @IsOptional() @MaxLength(64) @IsInstant() scannedAt?: string;
   @ApiPropertyOptional({
     type: OfflineDecisionDto,
     description: 'A scan decided on the device without the server (then scannedAt is required)',

@@ -8,7 +8,6 @@ import {
   IsArray,
   IsBoolean,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -30,6 +29,7 @@ import type { Conference, ConferenceList, ConferenceRevised, ConferenceScheduled
 import { ApiAnswer } from '../../shared/api-answers.js';
 import { ApiError } from '../../shared/api-error.js';
 import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
+import { IsInstant } from '../../shared/instant.js';
 
 export class LunchDto {
   @ApiProperty({ example: 2000 }) @IsInt() @Min(0) @Max(1_000_000) priceCents!: number;
@@ -39,8 +39,8 @@ export class LunchDto {
 export class ConferenceDetailsDto {
   @ApiProperty() @IsString() @Length(1, 200) name!: string;
   @ApiProperty() @IsString() @Length(1, 200) venue!: string;
-  @ApiProperty({ example: '2014-09-19T09:00:00+02:00' }) @MaxLength(64) @IsISO8601({ strict: true }) startsAt!: string;
-  @ApiProperty({ example: '2014-09-19T18:00:00+02:00' }) @MaxLength(64) @IsISO8601({ strict: true }) endsAt!: string;
+  @ApiProperty({ example: '2014-09-19T09:00:00+02:00' }) @MaxLength(64) @IsInstant() startsAt!: string;
+  @ApiProperty({ example: '2014-09-19T18:00:00+02:00' }) @MaxLength(64) @IsInstant() endsAt!: string;
   @ApiProperty({ example: 'Europe/Paris' }) @IsString() @Length(1, 64) timezone!: string;
   @ApiProperty() @IsInt() @Min(1) @Max(1_000_000) capacity!: number;
   @ApiProperty() @IsBoolean() idCheckRequired!: boolean;
