@@ -202,6 +202,13 @@ describe('the door without network', () => {
       const cid = await conference();
       const res = await call(api, 'GET', `/conferences/${cid}/door-dataset?since=abc`);
       expect([res.status, res.body.code]).toEqual([400, 'invalid_cursor']);
+      // A number past a signed 64-bit position is a bad cursor too, not a 500 (issue 21).
+      for (const since of ['18446744073709551616', '9223372036854775808', '1e3', '-1', '%2B1']) {
+        const out = await call(api, 'GET', `/conferences/${cid}/door-dataset?since=${since}`);
+        expect([since, out.status, out.body.code]).toEqual([since, 400, 'invalid_cursor']);
+      }
+      const last = await call(api, 'GET', `/conferences/${cid}/door-dataset?since=9223372036854775807`);
+      expect(last.status).toBe(200);
     });
 
     test('the devices list shows each door phone’s list cursor and the scans it still holds', async () => {

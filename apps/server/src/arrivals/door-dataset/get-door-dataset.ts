@@ -4,6 +4,7 @@ import { ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swa
 import { CATEGORIES, registrationById, type Category } from '@emargement/conference';
 import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { DeviceRegistry } from '../../auth/device-registry.js';
+import { parsePosition } from '../../shared/numbers.js';
 import { badRequest } from '../../shared/api-error.js';
 import { Ctx, type RequestContext } from '../../shared/request-context.js';
 import { DoorReadModel } from '../door-read-model.js';
@@ -139,8 +140,6 @@ const ticketView = (row: DoorTicketRow, firstName: string, lastName: string): Do
   };
 };
 
-const CURSOR = /^\d{1,20}$/;
-
 @ApiTags('arrivals')
 @Controller('conferences/:cid/door-dataset')
 export class GetDoorDatasetController {
@@ -157,12 +156,14 @@ export class GetDoorDatasetController {
     @QueryParam('since') since: string | undefined,
     @Ctx() ctx: RequestContext,
   ): Promise<DoorDataset> {
-    if (since !== undefined && !CURSOR.test(since)) {
+    // Parsed with its range (a signed 64-bit position): a number past it is a bad cursor, not a 500.
+    const position = since === undefined ? null : parsePosition(since);
+    if (since !== undefined && position === null) {
       throw badRequest('invalid_cursor', 'since must be a cursor from an earlier answer', [
         { field: 'since', message: 'a decimal position' },
       ]);
     }
-    const answer = await this.queries.execute(new GetDoorDatasetQuery(cid, since === undefined ? null : BigInt(since)));
+    const answer = await this.queries.execute(new GetDoorDatasetQuery(cid, position));
     if (ctx.role === 'door') this.devices.reportDoor(ctx.deviceId, { datasetCursor: answer.cursor });
     return answer;
   }
