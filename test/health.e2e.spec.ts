@@ -1,10 +1,10 @@
 // The server over real HTTP on a real SQLite file: starts, answers health, publishes its OpenAPI document.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { EVENT_STORE } from '../apps/server/src/event-store/event-store.module.js';
-import { e2eEventStore, startTestServer, type TestServer } from './support/server.js';
+import { ADMIN_TOKEN, e2eEventStore, startTestServer, type TestServer } from './support/server.js';
 
 describe('server health', () => {
   let server: TestServer;
@@ -53,6 +53,26 @@ describe('server health', () => {
       expect((await fetch(`${base}/health/ready`)).status).toBe(200);
     });
   }
+
+  test('DATA_DIR is 0700 and the files in it 0600, put right at every start (issue 21)', async () => {
+    chmodSync(server.dataDir, 0o755);
+    server = await server.restart();
+    base = server.base;
+    // Something written: a device enrolled, its activity, the read models.
+    const res = await fetch(`${base}/api/devices`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Porte', role: 'door' }),
+    });
+    expect(res.status).toBe(201);
+    expect((statSync(server.dataDir).mode & 0o777).toString(8)).toBe('700');
+    const files = readdirSync(server.dataDir, { withFileTypes: true });
+    expect(files.map((f) => f.name)).toEqual(expect.arrayContaining(['read-models.sqlite', 'keys.sqlite']));
+    for (const f of files) {
+      const mode = (statSync(join(server.dataDir, f.name)).mode & 0o777).toString(8);
+      expect([f.name, mode]).toEqual([f.name, f.isDirectory() ? '700' : '600']);
+    }
+  }, 60_000);
 
   test('GET /api/docs-json publishes the OpenAPI document', async () => {
     const res = await fetch(`${base}/api/docs-json`);
