@@ -1,6 +1,6 @@
 // The door without network, over HTTP: the door's list (full and by delta),
 // scans decided on the device and uploaded later, conflicts, a long outage.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { EventStore, RecordedEvent } from '../libs/event-store/src/index.js';
 import { evolve, initialState, isAttendanceEvent, snapshotOf } from '../libs/attendance/src/index.js';
@@ -390,6 +390,64 @@ describe('the door without network', () => {
       const asDoor = await call(api, 'GET', `/conferences/${cid}/conflicts`, undefined, bearer(a.token));
       expect(asDoor.status).toBe(403);
     });
+  });
+
+  describe('the cost of a scan (issue 21)', () => {
+    test('does not grow with the ticket’s history: a scan reads only what is new on its ticket', async () => {
+      const cid = await conference({ idCheckRequired: false });
+      const person = await register(cid);
+      const phone = await door(cid, 'Porte A');
+      // A door that uploads scan after scan of one ticket (a stolen phone, a loop).
+      for (let i = 0; i < 120; i++) {
+        const minute = String(i % 60).padStart(2, '0');
+        const hour = String(10 + Math.floor(i / 60));
+        const res = await offlineScan(cid, phone.token, {
+          registrationId: person.registrationId,
+          scannedAt: `2014-09-19T${hour}:${minute}:00+02:00`,
+          idCheck: undefined,
+        });
+        expect(res.status).toBe(200);
+      }
+      const read: number[] = [];
+      const original = store.readStream.bind(store);
+      const counting = jest.spyOn(store, 'readStream').mockImplementation(async (name, options) => {
+        const events = await original(name, options);
+        if (name === `ticket-${person.registrationId}`) read.push(events.length);
+        return events;
+      });
+      try {
+        const res = await offlineScan(cid, phone.token, {
+          registrationId: person.registrationId,
+          scannedAt: at('12:30:00'),
+          idCheck: undefined,
+        });
+        expect(res.status).toBe(200);
+      } finally {
+        counting.mockRestore();
+      }
+      expect(read.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(2);
+    });
+  });
+
+  test('scans of unknown tickets do not share one growing stream (issue 21)', async () => {
+    const cid = await conference();
+    const phone = await door(cid, 'Porte A');
+    const scans: string[] = [randomUUID(), randomUUID()];
+    for (const scanId of scans) {
+      const res = await call(
+        api,
+        'POST',
+        `/conferences/${cid}/scans`,
+        { scanId, ticketCode: `INCONNU-${scanId}`, door: MAIN, idCheck: ID_OK },
+        bearer(phone.token),
+      );
+      expect(res.body).toMatchObject({ result: 'refused', reason: 'unknown_ticket' });
+    }
+    const streams = (await storedEvents())
+      .filter((e) => e.type === 'EntryRefused' && scans.includes((e.data as { scanId: string }).scanId))
+      .map((e) => e.streamName);
+    expect(new Set(streams).size).toBe(2);
+    expect(streams).not.toContain(`door-${cid}`);
   });
 
   describe('times (issue 21)', () => {

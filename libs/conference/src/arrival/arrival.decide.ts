@@ -24,7 +24,7 @@ import {
 
 /**
  * Decided on `ticket-<registrationId>` when the ticket is found, on
- * `door-<conferenceId>` when it is not (`scanStream` picks).
+ * `door-<conferenceId>-<scanId>` when it is not (`scanStream` picks).
  */
 export type ScanTicket = DomainCommand<
   'ScanTicket',

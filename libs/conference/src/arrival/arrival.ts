@@ -1,7 +1,7 @@
 import { registrationById, registrationByTicketCode, type ConferenceState } from '../conference/conference.js';
 import { instantMs } from '../time/instant.js';
 import type { DomainEvent } from '@emargement/decider';
-import { doorStream, ticketStream } from '../streams.js';
+import { ticketStream, unknownScanStream } from '../streams.js';
 import type { EntryRefusalReason, IdCheck, LunchFee, PaymentMethod, RegistrationStatus } from '../vocabulary.js';
 
 /**
@@ -13,7 +13,7 @@ import type { EntryRefusalReason, IdCheck, LunchFee, PaymentMethod, Registration
  * hundreds of people a minute.
  *
  * A scan that names no ticket has no ticket stream: its refusal is written to
- * the conference's door stream (`door-<conferenceId>`) by the same decider.
+ * a stream of its own (`door-<conferenceId>-<scanId>`) by the same decider.
  *
  * Whether the ticket is registered, waitlisted or cancelled is the registry's
  * fact, not this stream's: the handler reads it from the conference state and
@@ -65,9 +65,9 @@ export const lookUpTicket = (conference: ConferenceState, reference: TicketRefer
   };
 };
 
-/** Where a scan is decided and recorded: its ticket's stream, or the door stream when it names no ticket. */
-export const scanStream = (conferenceId: string, ticket: TicketLookup): string =>
-  ticket.found ? ticketStream(ticket.registrationId) : doorStream(conferenceId);
+/** Where a scan is decided and recorded: its ticket's stream, or a stream of its own when it names no ticket. */
+export const scanStream = (conferenceId: string, ticket: TicketLookup, scanId: string): string =>
+  ticket.found ? ticketStream(ticket.registrationId) : unknownScanStream(conferenceId, scanId);
 
 // ---------------------------------------------------------------- events
 

@@ -6,6 +6,7 @@ import {
   personWaitlisted,
   registrationCancelled,
   registrationId,
+  scanId,
   ticketCode,
 } from '../../test/examples.js';
 import { foldConference } from '../conference/conference.js';
@@ -53,7 +54,7 @@ describe('looking up the ticket a door presents', () => {
     });
 
     test('the scan is decided on the ticket stream', () =>
-      expect(scanStream(conferenceId, lookUpTicket(conference, { ticketCode: ticketCode(1) }))).toBe(
+      expect(scanStream(conferenceId, lookUpTicket(conference, { ticketCode: ticketCode(1) }), scanId(1))).toBe(
         `ticket-${registrationId(1)}`,
       ));
   });
@@ -68,8 +69,10 @@ describe('looking up the ticket a door presents', () => {
         registrationId: registrationId(99),
       }));
 
-    test('the refusal is decided on the conference door stream', () =>
-      expect(scanStream(conferenceId, { found: false, registrationId: null })).toBe(`door-${conferenceId}`));
+    test('the refusal is decided on a stream of its own, not on one growing door stream (issue 21)', () =>
+      expect(scanStream(conferenceId, { found: false, registrationId: null }, scanId(1))).toBe(
+        `door-${conferenceId}-${scanId(1)}`,
+      ));
 
     test('nothing is found in a conference not scheduled', () =>
       expect(lookUpTicket(foldConference([]), { ticketCode: ticketCode(1) })).toEqual({

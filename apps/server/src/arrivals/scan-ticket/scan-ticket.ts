@@ -29,6 +29,7 @@ import { runDecider } from '../../shared/decider-runner.js';
 import { badRequest } from '../../shared/api-error.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { attendeeView } from '../attendee-view.js';
+import { TicketCache } from '../ticket-cache.js';
 import type { ScanAnswer as ScanAnswerBody } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
 import { IsInstant } from '../../shared/instant.js';
@@ -132,6 +133,7 @@ export class ScanTicketHandler implements ICommandHandler<ScanTicketCommand> {
   constructor(
     private readonly registry: ConferenceRegistry,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly tickets: TicketCache,
   ) {}
 
   async execute(c: ScanTicketCommand): Promise<ScanAnswer> {
@@ -181,13 +183,12 @@ export class ScanTicketHandler implements ICommandHandler<ScanTicketCommand> {
       },
       eventMetadata(c.ctx, { door: c.door }),
     );
-    const { outcome } = await runDecider(
-      this.store,
-      scanStream(c.conferenceId, ticket),
-      arrivalDecider,
-      command,
-      eventMetadata(c.ctx, { door: c.door }),
-    );
+    const metadata = eventMetadata(c.ctx, { door: c.door });
+    // A known ticket is decided on its cached fold (TicketCache): the scan's
+    // cost does not grow with the ticket's history.
+    const { outcome } = ticket.found
+      ? await this.tickets.aggregates.run(ticket.registrationId, command, metadata)
+      : await runDecider(this.store, scanStream(c.conferenceId, ticket, c.scanId), arrivalDecider, command, metadata);
     const scan = outcome as ScanOutcome;
     const registration = scan.registrationId ? registrationById(conference, scan.registrationId) : undefined;
     const attendee = registration ? attendeeView(registration) : undefined;
