@@ -8,7 +8,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { ADMIN_TOKEN, bearer, call, startTestServer, type TestServer } from './support/server.js';
-import { admitted, conferenceWithCharter, expectStatus, personBody, signatureBody } from './support/data.js';
+import {
+  admitted,
+  conferenceBody,
+  conferenceWithCharter,
+  expectStatus,
+  personBody,
+  signatureBody,
+} from './support/data.js';
 
 type Who = 'none' | 'bogus' | 'revoked' | 'admin' | 'organiser' | 'door' | 'kiosk' | 'display';
 type Role = 'organiser' | 'door' | 'kiosk' | 'display';
@@ -194,6 +201,57 @@ describe('devices and roles', () => {
     const feed = await handshake(display.token, cid);
     feed.socket.close();
     expect({ ok: feed.ok, code: feed.code }).toEqual({ ok: false, code: 'forbidden' });
+  });
+
+  test('a bound organiser device sees, enrols and revokes within its conference only, and creates none', async () => {
+    const a = await conferenceWithCharter(api);
+    const b = await conferenceWithCharter(api);
+    const partner = await enrol('Organisateur partenaire A', 'organiser', a.cid);
+    const doorB = await enrol('Porte conférence B', 'door', b.cid);
+    const doorA = await enrol('Porte conférence A', 'door', a.cid);
+    const as = bearer(partner.token);
+
+    // No unbound token: without a conference, what it enrols is bound to its own.
+    const minted = expectStatus(
+      await call(api, 'POST', '/devices', { name: 'Sans portée', role: 'organiser' }, as),
+      201,
+    ) as {
+      conferenceId: string | null;
+      token: string;
+    };
+    expect(minted.conferenceId).toBe(a.cid);
+    const readsB = await call(api, 'GET', `/conferences/${b.cid}/registrations`, undefined, bearer(minted.token));
+    expect([readsB.status, readsB.body.code]).toEqual([403, 'forbidden']);
+    const enrolB = await call(api, 'POST', '/devices', { name: 'Porte B', role: 'door', conferenceId: b.cid }, as);
+    expect([enrolB.status, enrolB.body.code]).toEqual([403, 'forbidden']);
+
+    const { devices } = expectStatus(await call(api, 'GET', '/devices', undefined, as), 200) as {
+      devices: { deviceId: string; conferenceId: string | null }[];
+    };
+    expect(devices.map((d) => d.conferenceId).every((c) => c === a.cid)).toBe(true);
+    expect(devices.map((d) => d.deviceId)).toEqual(expect.arrayContaining([partner.deviceId, doorA.deviceId]));
+
+    const revokeB = await call(api, 'DELETE', `/devices/${doorB.deviceId}`, undefined, as);
+    expect([revokeB.status, revokeB.body.code]).toEqual([404, 'device_not_found']);
+    expect((await call(api, 'GET', '/me', undefined, bearer(doorB.token))).status).toBe(200);
+    expectStatus(await call(api, 'DELETE', `/devices/${doorA.deviceId}`, undefined, as), 200);
+
+    const create = await call(api, 'POST', '/conferences', conferenceBody(), as);
+    expect([create.status, create.body.code]).toEqual([403, 'forbidden']);
+    const listed = expectStatus(await call(api, 'GET', '/conferences', undefined, as), 200) as {
+      items: { conferenceId: string }[];
+    };
+    expect(listed.items.map((c) => c.conferenceId)).toEqual([a.cid]);
+  });
+
+  test.each(['door', 'kiosk', 'display'] as const)('a bound %s device lists its own conference only', async (role) => {
+    const a = await conferenceWithCharter(api);
+    await conferenceWithCharter(api);
+    const device = await enrol(`Appareil ${role} A`, role, a.cid);
+    const listed = expectStatus(await call(api, 'GET', '/conferences', undefined, bearer(device.token)), 200) as {
+      items: { conferenceId: string }[];
+    };
+    expect(listed.items.map((c) => c.conferenceId)).toEqual([a.cid]);
   });
 
   test('a device is told who it is; its token is shown once and stored only as a hash', async () => {

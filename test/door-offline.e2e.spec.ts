@@ -1,12 +1,13 @@
 // The door without network, over HTTP: the door's list (full and by delta),
 // scans decided on the device and uploaded later, conflicts, a long outage.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { EventStore, RecordedEvent } from '../libs/event-store/src/index.js';
 import { evolve, initialState, isAttendanceEvent, snapshotOf } from '../libs/attendance/src/index.js';
 import { EVENT_STORE } from '../apps/server/src/event-store/event-store.module.js';
 import { bearer, call, startTestServer, type TestServer } from './support/server.js';
 import { conferenceBody, expectStatus, personBody, sha256 } from './support/data.js';
+import { arrivalDecider } from '../libs/conference/src/index.js';
 
 const MAIN = 'Accueil principal';
 const PRESS = 'Accueil presse';
@@ -132,7 +133,7 @@ describe('the door without network', () => {
       expect(list.removed).toEqual([]);
     });
 
-    test('by delta: only what changed after the cursor, an erased person as removed', async () => {
+    test('by delta: only what changed after the cursor, an erased person as a cancelled ticket with no name', async () => {
       const cid = await conference();
       const [a, b, c] = [await register(cid), await register(cid), await register(cid)];
       const phone = await door(cid, 'Porte A');
@@ -161,15 +162,28 @@ describe('the door without network', () => {
       expect(delta.complete).toBe(false);
       expect(BigInt(delta.cursor)).toBeGreaterThan(BigInt(first.cursor));
       const byId = new Map(delta.tickets.map((t) => [t.registrationId, t]));
-      expect([...byId.keys()].sort()).toEqual([a.registrationId, b.registrationId, d.registrationId].sort());
+      expect([...byId.keys()].sort()).toEqual(
+        [a.registrationId, b.registrationId, c.registrationId, d.registrationId].sort(),
+      );
       expect(byId.get(a.registrationId)?.status).toBe('cancelled');
       expect(byId.get(b.registrationId)?.admitted).toEqual({ at: at('09:41:00'), door: PRESS });
       expect(byId.get(d.registrationId)?.firstName).toBe('Nouvelle');
-      expect(delta.removed).toEqual([c.registrationId]);
-      // The whole list no longer holds the erased person.
+      // The erased person's ticket stays, cancelled, by its hash alone: the door refuses it offline as online.
+      const erased = {
+        registrationId: c.registrationId,
+        ticketSha256: sha256(c.ticketCode),
+        firstName: '',
+        lastName: '',
+        organisation: null,
+        status: 'cancelled',
+        lunch: false,
+        lunchPaid: false,
+        admitted: null,
+      };
+      expect(byId.get(c.registrationId)).toMatchObject(erased);
+      expect(delta.removed).toEqual([]);
       const full = await dataset(cid, phone.token);
-      expect(full.tickets.map((t) => t.registrationId)).not.toContain(c.registrationId);
-      expect(JSON.stringify(full)).not.toContain(sha256(c.ticketCode));
+      expect(full.tickets.find((t) => t.registrationId === c.registrationId)).toMatchObject(erased);
     });
 
     test('the list travels compressed to a door that accepts it', async () => {
@@ -188,6 +202,13 @@ describe('the door without network', () => {
       const cid = await conference();
       const res = await call(api, 'GET', `/conferences/${cid}/door-dataset?since=abc`);
       expect([res.status, res.body.code]).toEqual([400, 'invalid_cursor']);
+      // A number past a signed 64-bit position is a bad cursor too, not a 500 (issue 21).
+      for (const since of ['18446744073709551616', '9223372036854775808', '1e3', '-1', '%2B1']) {
+        const out = await call(api, 'GET', `/conferences/${cid}/door-dataset?since=${since}`);
+        expect([since, out.status, out.body.code]).toEqual([since, 400, 'invalid_cursor']);
+      }
+      const last = await call(api, 'GET', `/conferences/${cid}/door-dataset?since=9223372036854775807`);
+      expect(last.status).toBe(200);
     });
 
     test('the devices list shows each door phone’s list cursor and the scans it still holds', async () => {
@@ -373,6 +394,297 @@ describe('the door without network', () => {
       expect([unknown.status, unknown.body.code]).toEqual([404, 'unknown_conflict']);
       const asDoor = await call(api, 'GET', `/conferences/${cid}/conflicts`, undefined, bearer(a.token));
       expect(asDoor.status).toBe(403);
+    });
+  });
+
+  describe('the cost of a scan (issue 21)', () => {
+    test('does not grow with the ticket’s history: a scan reads only what is new on its ticket', async () => {
+      const cid = await conference({ idCheckRequired: false });
+      const person = await register(cid);
+      const phone = await door(cid, 'Porte A');
+      // A door that uploads scan after scan of one ticket (a stolen phone, a loop).
+      for (let i = 0; i < 120; i++) {
+        const minute = String(i % 60).padStart(2, '0');
+        const hour = String(10 + Math.floor(i / 60));
+        const res = await offlineScan(cid, phone.token, {
+          registrationId: person.registrationId,
+          scannedAt: `2014-09-19T${hour}:${minute}:00+02:00`,
+          idCheck: undefined,
+        });
+        expect(res.status).toBe(200);
+      }
+      const read: number[] = [];
+      const original = store.readStream.bind(store);
+      const counting = jest.spyOn(store, 'readStream').mockImplementation(async (name, options) => {
+        const events = await original(name, options);
+        if (name === `ticket-${person.registrationId}`) read.push(events.length);
+        return events;
+      });
+      try {
+        const res = await offlineScan(cid, phone.token, {
+          registrationId: person.registrationId,
+          scannedAt: at('12:30:00'),
+          idCheck: undefined,
+        });
+        expect(res.status).toBe(200);
+      } finally {
+        counting.mockRestore();
+      }
+      expect(read.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(2);
+    });
+  });
+
+  test('scans of unknown tickets do not share one growing stream (issue 21)', async () => {
+    const cid = await conference();
+    const phone = await door(cid, 'Porte A');
+    const scans: string[] = [randomUUID(), randomUUID()];
+    for (const scanId of scans) {
+      const res = await call(
+        api,
+        'POST',
+        `/conferences/${cid}/scans`,
+        { scanId, ticketCode: `INCONNU-${scanId}`, door: MAIN, idCheck: ID_OK },
+        bearer(phone.token),
+      );
+      expect(res.body).toMatchObject({ result: 'refused', reason: 'unknown_ticket' });
+    }
+    const streams = (await storedEvents())
+      .filter((e) => e.type === 'EntryRefused' && scans.includes((e.data as { scanId: string }).scanId))
+      .map((e) => e.streamName);
+    expect(new Set(streams).size).toBe(2);
+    expect(streams).not.toContain(`door-${cid}`);
+  });
+
+  describe('times (issue 21)', () => {
+    const unreadable = [
+      '2026-W49-1',
+      '20261207T093000Z',
+      '2026-12-07T09',
+      '2026-12-07T09:30:00,5Z',
+      '2026-12-07T09:30:00',
+    ];
+
+    test.each(unreadable)(
+      'a scan at %j is refused invalid_time, online and offline, and writes nothing',
+      async (time) => {
+        const cid = await conference();
+        const person = await register(cid);
+        const phone = await door(cid, 'Porte A');
+        const before = (await storedEvents()).length;
+        const online = await call(
+          api,
+          'POST',
+          `/conferences/${cid}/scans`,
+          { scanId: randomUUID(), ticketCode: person.ticketCode, door: MAIN, idCheck: ID_OK, scannedAt: time },
+          bearer(phone.token),
+        );
+        expect([online.status, online.body.code]).toEqual([400, 'invalid_time']);
+        const offline = await offlineScan(cid, phone.token, { registrationId: person.registrationId, scannedAt: time });
+        expect([offline.status, offline.body.code]).toEqual([400, 'invalid_time']);
+        expect((await storedEvents()).length).toBe(before);
+      },
+    );
+
+    test.each(unreadable)('a conference starting at %j is refused invalid_time', async (time) => {
+      const res = await call(api, 'POST', '/conferences', conferenceBody({ startsAt: time }));
+      expect([res.status, res.body.code]).toEqual([400, 'invalid_time']);
+    });
+
+    test('an accepted time is normalised before it is stored, and travels so', async () => {
+      const cid = await conference();
+      const person = await register(cid);
+      const phone = await door(cid, 'Porte A');
+      const res = await offlineScan(cid, phone.token, {
+        registrationId: person.registrationId,
+        scannedAt: '2014-09-19t09:40:00.5+02:00',
+      });
+      expect(res.body).toMatchObject({ result: 'admitted', admittedAt: '2014-09-19T09:40:00.500+02:00' });
+      const list = await dataset(cid, phone.token);
+      expect(list.tickets[0]?.admitted?.at).toBe('2014-09-19T09:40:00.500+02:00');
+    });
+  });
+
+  describe('an erased person’s ticket (issue 21)', () => {
+    test('is refused cancelled online and offline alike, and pays no lunch', async () => {
+      const cid = await conference();
+      const person = await register(cid, { lunch: true });
+      const phone = await door(cid, 'Porte A');
+      expectStatus(
+        await call(api, 'POST', `/conferences/${cid}/registrations/${person.registrationId}/erase`, {
+          reason: 'demande écrite',
+        }),
+        200,
+      );
+      const online = expectStatus(
+        await call(
+          api,
+          'POST',
+          `/conferences/${cid}/scans`,
+          { scanId: randomUUID(), ticketCode: person.ticketCode, door: MAIN, idCheck: ID_OK },
+          bearer(phone.token),
+        ),
+        200,
+      );
+      expect(online).toMatchObject({ result: 'refused', reason: 'cancelled' });
+      const looked = expectStatus(
+        await call(api, 'GET', `/conferences/${cid}/tickets/${person.ticketCode}`, undefined, bearer(phone.token)),
+        200,
+      );
+      expect(looked).toMatchObject({ state: 'cancelled' });
+      // The phone, deciding on its list with the server's own decider, says the same.
+      const list = await dataset(cid, phone.token);
+      const ticket = list.tickets.find((t) => t.ticketSha256 === sha256(person.ticketCode));
+      expect(ticket?.status).toBe('cancelled');
+      // (the facts as apps/web/src/door/offline/local-decision.ts builds them from its list)
+      const local = arrivalDecider.decide(
+        {
+          type: 'ScanTicket',
+          data: {
+            conferenceId: cid,
+            scanId: randomUUID(),
+            door: MAIN,
+            deviceId: '',
+            scannedAt: at('09:40:00'),
+            idCheck: { document: 'national_id', nameMatches: true },
+            ticket: {
+              found: true,
+              registrationId: ticket!.registrationId,
+              status: ticket!.status as 'cancelled',
+              idCheckRequired: list.conference.idCheckRequired,
+              lunchFee: null,
+            },
+          },
+        },
+        arrivalDecider.initialState(),
+      );
+      expect(local.ok).toBe(true);
+      expect(local.ok && local.outcome).toMatchObject({ result: 'refused', reason: 'cancelled' });
+      const lunch = await call(
+        api,
+        'POST',
+        `/conferences/${cid}/registrations/${person.registrationId}/lunch-payment`,
+        { paymentId: randomUUID(), amountCents: 2000, method: 'cash' },
+        bearer(phone.token),
+      );
+      expect([lunch.status, lunch.body.code]).toEqual([409, 'registration_cancelled']);
+    });
+  });
+
+  describe('one scan id, one scan; one conflict, one id (issue 21)', () => {
+    test('the same scan id on another ticket or with another body is refused scan_id_reused and writes nothing', async () => {
+      const cid = await conference();
+      const first = await register(cid);
+      const other = await register(cid);
+      const phone = await door(cid, 'Porte A');
+      const scanId = randomUUID();
+      const scan = (body: Record<string, unknown>) =>
+        call(
+          api,
+          'POST',
+          `/conferences/${cid}/scans`,
+          { scanId, door: MAIN, idCheck: ID_OK, ...body },
+          bearer(phone.token),
+        );
+      const admitted = expectStatus(await scan({ ticketCode: first.ticketCode }), 200);
+      const before = (await storedEvents()).length;
+      for (const body of [
+        { ticketCode: other.ticketCode },
+        { registrationId: other.registrationId },
+        { ticketCode: first.ticketCode, door: PRESS },
+        { ticketCode: other.ticketCode, scannedAt: at('09:40:00'), offline: { result: 'admitted' } },
+      ]) {
+        const reused = await scan(body);
+        expect([reused.status, reused.body.code]).toEqual([409, 'scan_id_reused']);
+      }
+      expect((await storedEvents()).length).toBe(before);
+      // The same scan sent again is a retry: the same answer, nothing written.
+      expect(expectStatus(await scan({ ticketCode: first.ticketCode }), 200)).toEqual(admitted);
+      expect((await storedEvents()).length).toBe(before);
+      // The id still names that one scan: undoing it reaches the admission it made.
+      expectStatus(
+        await call(api, 'POST', `/conferences/${cid}/scans/${scanId}/undo`, { reason: 'Erreur' }, bearer(phone.token)),
+        200,
+      );
+      const ticket = expectStatus(await call(api, 'GET', `/conferences/${cid}/tickets/${first.ticketCode}`), 200);
+      expect(ticket).toMatchObject({ state: 'expected' });
+    });
+
+    test('an online scan whose answer was lost, decided again by the phone and uploaded, is the same scan', async () => {
+      const cid = await conference();
+      const person = await register(cid);
+      const phone = await door(cid, 'Porte A');
+      const scanId = randomUUID();
+      const sent = { scanId, door: MAIN, idCheck: ID_OK, scannedAt: at('09:40:00') };
+      const online = expectStatus(
+        await call(
+          api,
+          'POST',
+          `/conferences/${cid}/scans`,
+          { ...sent, ticketCode: person.ticketCode },
+          bearer(phone.token),
+        ),
+        200,
+      );
+      const before = (await storedEvents()).length;
+      // The phone heard nothing, decided it itself and uploads it by registration id, as its list names it.
+      const upload = await call(
+        api,
+        'POST',
+        `/conferences/${cid}/scans`,
+        { ...sent, registrationId: person.registrationId, offline: { result: 'admitted' } },
+        bearer(phone.token),
+      );
+      expect(upload.status).toBe(200);
+      expect(upload.body).toEqual(online);
+      expect((await storedEvents()).length).toBe(before);
+    });
+
+    test('a second entry is already_checked_in whatever other conflict it carries, each conflict with its own id', async () => {
+      const cid = await conference();
+      const person = await register(cid);
+      const a = await door(cid, 'Porte A');
+      const b = await door(cid, 'Porte B');
+      // Door B let the person in at 9:47 without checking the ID (a conflict of its own)...
+      const later = await offlineScan(cid, b.token, {
+        ticketCode: person.ticketCode,
+        door: PRESS,
+        idCheck: undefined,
+        scannedAt: at('09:47:00'),
+      });
+      expect(later.body).toMatchObject({ result: 'admitted', conflict: { reason: 'id_not_checked' } });
+      expect(later.body.conflict.conflictId).not.toBe(later.body.scanId);
+      // ... and door A had let them in at 9:42: B's entry is the second one.
+      const earlier = await offlineScan(cid, a.token, { ticketCode: person.ticketCode, scannedAt: at('09:42:00') });
+      expect(earlier.body).toMatchObject({ result: 'admitted' });
+      const found = await conflicts(cid);
+      expect(found.map((c) => [c.scanId, c.reason]).sort()).toEqual(
+        [
+          [later.body.scanId, 'already_checked_in'],
+          [later.body.scanId, 'id_not_checked'],
+        ].sort(),
+      );
+      expect(new Set(found.map((c) => c.conflictId)).size).toBe(2);
+      // Each is acknowledged on its own.
+      const [one, two] = found;
+      expectStatus(await call(api, 'POST', `/conferences/${cid}/conflicts/${one!.conflictId}/acknowledge`, {}), 200);
+      expect((await conflicts(cid)).map((c) => [c.conflictId, c.acknowledged])).toEqual(
+        expect.arrayContaining([
+          [one!.conflictId, true],
+          [two!.conflictId, false],
+        ]),
+      );
+    });
+
+    test('a conflict about a registration id the server does not know can be acknowledged', async () => {
+      const cid = await conference();
+      const phone = await door(cid, 'Porte A');
+      const res = await offlineScan(cid, phone.token, { registrationId: randomUUID(), scannedAt: at('09:42:00') });
+      expect(res.body).toMatchObject({ result: 'refused', conflict: { reason: 'unknown_ticket' } });
+      const conflictId = res.body.conflict.conflictId as string;
+      const ack = await call(api, 'POST', `/conferences/${cid}/conflicts/${conflictId}/acknowledge`, {});
+      expect(ack.status).toBe(200);
+      expect((await conflicts(cid)).map((c) => [c.conflictId, c.acknowledged])).toEqual([[conflictId, true]]);
+      expect((await attendance(cid)).conflicts).toEqual({ open: 0, total: 1 });
     });
   });
 

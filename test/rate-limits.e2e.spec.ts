@@ -4,7 +4,9 @@
 // the organiser's integrations are not held to a person's pace.
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { io } from 'socket.io-client';
+import { conferenceWithCharter } from './support/data.js';
 import { ADMIN_TOKEN, bearer, call, startTestServer, type TestServer } from './support/server.js';
 
 const conferenceBody = {
@@ -89,6 +91,73 @@ describe('rate limits', () => {
     // The organiser's token, from the same address, and the health checks are not counted there.
     expect((await call(server.base, 'GET', '/api/me')).status).toBe(200);
     expect((await fetch(`${server.base}/health/live`)).status).toBe(200);
+  });
+
+  test('a made-up token is counted as no token at all (issue 21)', async () => {
+    server = await startTestServer({ RATE_LIMIT_ANONYMOUS_PER_MINUTE: '5', AUTH_FAILURES_PER_MINUTE: '1000' });
+    const guess = (i: number) =>
+      fetch(`${server!.base}/api/me`, { headers: { authorization: `Bearer made-up-token-${i}-0123456789` } });
+    for (let i = 0; i < 5; i++) expect((await guess(i)).status).toBe(401);
+    const refused = await guess(5);
+    expect(refused.headers.get('ratelimit-policy')).toBe('5;w=60');
+    await expectRateLimited(refused);
+    expect((await call(server.base, 'GET', '/api/me')).status).toBe(200);
+  });
+
+  test('a large body with a made-up token is answered 401 before it is read; the process does not hold it (issue 21)', async () => {
+    server = await startTestServer({ AUTH_FAILURES_PER_MINUTE: '1000' });
+    const { cid } = await conferenceWithCharter(`${server.base}/api`);
+    const url = new URL(`${server.base}/api/conferences/${cid}/registrations/import`);
+    const declared = 20 * 1024 * 1024;
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    // The client declares 20 MB and sends 64 KiB: an answer can only come before the body was read.
+    const answer = await new Promise<{ status: number; code: string; sent: number }>((resolve, reject) => {
+      let sent = 0;
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: {
+            authorization: 'Bearer made-up-token-0123456789abcdef',
+            'content-type': 'text/csv',
+            'content-length': String(declared),
+          },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (text += d));
+          res.on('end', () => {
+            req.destroy();
+            resolve({ status: res.statusCode ?? 0, code: (JSON.parse(text) as { code: string }).code, sent });
+          });
+        },
+      );
+      req.on('error', (error) => {
+        // The server closes the connection after answering; only an error before the answer is one.
+        if (sent === 0) reject(error);
+      });
+      req.write(chunk, () => (sent += chunk.length));
+    });
+    expect(answer).toMatchObject({ status: 401, code: 'unauthorized' });
+    expect(answer.sent).toBeLessThan(declared);
+  });
+
+  test('bodies have a size per route: 64 KiB for a scan, more for a signature, 20 MB for an import (issue 21)', async () => {
+    server = await startTestServer();
+    const api = `${server.base}/api`;
+    const { cid } = await conferenceWithCharter(api);
+    const pad = (bytes: number) => ({ scanId: randomUUID(), door: 'x'.repeat(bytes) });
+    const big = await call(api, 'POST', `/conferences/${cid}/scans`, pad(70 * 1024));
+    expect([big.status, big.body.code]).toEqual([413, 'payload_too_large']);
+    // The same size is still read on the route that needs it (then refused by its own checks, not by size).
+    const charter = await call(api, 'POST', `/conferences/${cid}/charters`, {
+      title: 'x',
+      text: 'y'.repeat(70 * 1024),
+    });
+    expect(charter.status).not.toBe(413);
   });
 
   test("with a token: per device, at its role's pace; socket handshakes count with the device's requests", async () => {

@@ -157,6 +157,13 @@ describe("the organisers' list and the search, paged by the server", () => {
       ['?sort=name&order=up', 'order'],
       ['?offset=-1', 'offset'],
       ['?offset=x', 'offset'],
+      // Numbers are read as decimal digits within their range (issue 21): no exponent, hex, blank or overflow.
+      ['?offset=1e3', 'offset'],
+      ['?offset=99999999999999999999', 'offset'],
+      ['?offset=%201', 'offset'],
+      ['?limit=0x10', 'limit'],
+      ['?limit=1e400', 'limit'],
+      ['?limit=0', 'limit'],
     ] as const) {
       const res = await call(base, 'GET', `/conferences/${cid}/registrations${query}`);
       expect(res.status).toBe(400);

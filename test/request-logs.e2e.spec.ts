@@ -153,11 +153,49 @@ describe('one log line per request', () => {
     expect(stranger.status).toBe(401);
     const line = await lineOf(stranger.headers.get('x-correlation-id')!);
     expect(line.res!.statusCode).toBe(401);
-    expect(line.req!.url).toBe(`/api/conferences/${cid}/tickets/[redacted]?token=[redacted]&q=ok`);
+    expect(line.req!.url).toBe(`/api/conferences/${cid}/tickets/[redacted]?token=[redacted]&q=[redacted]`);
     expect(line.deviceId).toBeUndefined();
     const all = written.join('');
     for (const secret of ['SECRET-TICKET-CODE', 's3cr3t', 'a-guessed-token-0123456789'])
       expect(all).not.toContain(secret);
+  });
+
+  test('an erased person leaves nothing of them in the log: searches, look-ups and the erasure itself (issue 21)', async () => {
+    const person = { firstName: 'Anastasie', lastName: 'Quillebœuf', email: `anastasie.${randomUUID()}@example.org` };
+    const api = `${base}/api/conferences/${cid}`;
+    const as = { ...bearer(ADMIN_TOKEN), 'content-type': 'application/json' };
+    const made = await fetch(`${api}/registrations`, {
+      method: 'POST',
+      headers: as,
+      body: JSON.stringify({ ...person, category: 'participant', lunch: false, photoConsent: false }),
+    });
+    const { registrationId, ticketCode } = (await made.json()) as { registrationId: string; ticketCode: string };
+    // What a desk and an organiser do with a name: search it, in every way a client may put it in a URL.
+    for (const query of [
+      `q=${encodeURIComponent(person.lastName)}`,
+      `q=${encodeURIComponent(`${person.firstName} ${person.lastName}`)}&limit=5`,
+      `${encodeURIComponent(person.lastName)}`,
+      `${encodeURIComponent(person.firstName)}=1`,
+      `q=${encodeURIComponent(person.email)}`,
+    ]) {
+      await fetch(`${api}/attendees?${query}`, { headers: as });
+      await fetch(`${api}/registrations?${query}`, { headers: as });
+    }
+    await fetch(`${api}/tickets/${ticketCode}`, { headers: as });
+    await fetch(`${api}/registrations/${registrationId}/export`, { headers: as });
+    const erased = await fetch(`${api}/registrations/${registrationId}/erase`, {
+      method: 'POST',
+      headers: as,
+      body: JSON.stringify({ reason: 'demande écrite' }),
+    });
+    expect(erased.status).toBe(200);
+    await lineOf(erased.headers.get('x-correlation-id')!);
+    const log = written.join('');
+    for (const text of [person.firstName, person.lastName, person.email, ticketCode]) {
+      for (const form of new Set([text, encodeURIComponent(text), encodeURIComponent(text).replace(/%20/g, '+')])) {
+        expect([form, log.includes(form)]).toEqual([form, false]);
+      }
+    }
   });
 });
 

@@ -159,3 +159,43 @@ describe('tickets', () => {
     expect((await pdfText(own.bytes)).text).toContain('LISTE D’ATTENTE');
   });
 });
+
+describe('a door gets a few tickets, never the list in bulk (issue 21)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ DOOR_TICKETS_PER_HOUR: '3' });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  test('past its budget of distinct tickets an hour a door is refused 429 ticket_budget_exhausted; organisers are not', async () => {
+    const api = `${server.base}/api`;
+    const cid = (await call(api, 'POST', '/conferences', conference)).body.conferenceId as string;
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push(
+        (await call(api, 'POST', `/conferences/${cid}/registrations`, person(`P${i}`, 'Porte'))).body.registrationId,
+      );
+    }
+    const door = (await call(api, 'POST', '/devices', { name: 'Porte A', role: 'door', conferenceId: cid })).body as {
+      token: string;
+    };
+    const get = (rid: string, kind: 'png' | 'pdf', token = door.token) =>
+      fetch(`${api}/conferences/${cid}/registrations/${rid}/ticket.${kind}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+    // A walk-in or a reprint: the PNG, then the PDF of the same ticket, count once.
+    for (const rid of ids.slice(0, 3)) {
+      expect((await get(rid, 'png')).status).toBe(200);
+      expect((await get(rid, 'pdf')).status).toBe(200);
+    }
+    const harvest = await get(ids[3]!, 'pdf');
+    expect(harvest.status).toBe(429);
+    expect(Number(harvest.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await harvest.json()) as { code: string }).code).toBe('ticket_budget_exhausted');
+    // The ones it already had are still its own; an organiser prints any.
+    expect((await get(ids[0]!, 'pdf')).status).toBe(200);
+    expect((await get(ids[4]!, 'pdf', ADMIN_TOKEN)).status).toBe(200);
+  });
+});

@@ -196,10 +196,18 @@ describe('a given certificate (TLS_CERT_FILE, TLS_KEY_FILE)', () => {
     expect(answer.headers.location).toBe(`https://127.0.0.1:${port}/admin/?x=1`);
     expect(answer.headers['strict-transport-security']).toBeUndefined();
     server = await server.restart();
-    const again = await send(`http://localhost:${httpPort}/door/`, { connectTo: '127.0.0.1' });
+    const again = await send(`http://${HOST}:${httpPort}/door/`, { connectTo: '127.0.0.1' });
     expect(again.status).toBe(308);
-    expect(again.headers.location).toBe(`https://localhost:${port}/door/`);
+    expect(again.headers.location).toBe(`https://${HOST}:${port}/door/`);
   }, 60_000);
+
+  test('without PUBLIC_URL the redirect goes only to names the certificate covers (issue 21)', async () => {
+    // `localhost` is a well-formed host, but this certificate names only HOST and 127.0.0.1.
+    for (const host of ['localhost', 'attacker.example', '10.9.8.7', '[::1]']) {
+      const answer = await send(`http://127.0.0.1:${httpPort}/admin/`, { headers: { host } });
+      expect([host, answer.status, answer.headers.location]).toEqual([host, 400, undefined]);
+    }
+  });
 
   test('a forged Host header is not echoed into the redirect', async () => {
     const answer = await send(`http://127.0.0.1:${httpPort}/`, { headers: { host: 'evil.example/x?' } });

@@ -19,7 +19,8 @@ import { securityHeaders } from './security/headers.js';
 import { CorsPolicy, SecureIoAdapter, corsOptions, refuseForeignPreflights } from './security/cors.js';
 import { DeviceRegistry } from './auth/device-registry.js';
 import { RateLimits } from './security/rate-limit.js';
-import { DeviceRateLimitInterceptor } from './security/device-rate-limit.interceptor.js';
+import { BODY_LIMITS, BodyBudget, beforeBody, bodyLimitOf, identifyDevice } from './security/before-body.js';
+import { FailedAuthentications } from './auth/failed-authentications.js';
 import { PinoLoggerService, createLogger, httpLogger } from './logging/logger.js';
 import { correlationScope } from './logging/fatal.js';
 import { IMPORT_ROUTE, contentTypeGuard, jsonShapeGuard, queryGuard } from './security/input-guards.js';
@@ -78,19 +79,31 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.use(tlsMiddleware(tls, config.httpPort));
   app.use(refuseForeignPreflights(cors));
   app.enableCors(corsOptions(cors));
+  // Who is calling is known before any body is read (security/before-body.ts):
+  // a valid token sets req.device; anything else counts as anonymous, and
+  // its body is refused unread; a device is counted against its own budget.
+  app.use(identifyDevice(app.get(DeviceRegistry)));
   app.use(limits.anonymous);
+  app.use(beforeBody(app.get(FailedAuthentications), limits, new BodyBudget()));
   app.use(queryGuard());
   app.use(contentTypeGuard());
-  // Bodies are size-limited: the largest legitimate JSON one is a signature
-  // (PNG of at most 256 KiB as a data URL, plus strokes); only the CSV
-  // import takes more, and only it reads text. Compressed bodies are refused
-  // (415) rather than inflated.
-  app.useBodyParser('json', { limit: '1mb', inflate: false });
+  // Bodies are size-limited per route (BODY_LIMITS): a signature (PNG of at
+  // most 256 KiB as a data URL, plus strokes), a charter's text, and 64 KiB
+  // for everything else; only the CSV import takes more. Compressed bodies
+  // are refused (415) rather than inflated.
+  const isJson = (req: IncomingMessage) => /^application\/json\b/i.test(req.headers['content-type'] ?? '');
+  for (const limit of [BODY_LIMITS.signature, BODY_LIMITS.charter, BODY_LIMITS.json]) {
+    app.useBodyParser('json', {
+      type: (req: IncomingMessage) => isJson(req) && bodyLimitOf(req) === limit,
+      limit,
+      inflate: false,
+    });
+  }
   // The file as bytes: its encoding (UTF-8 or Windows-1252) is detected by the import, not assumed from a header.
   app.useBodyParser('raw', {
     type: (req: IncomingMessage) =>
       IMPORT_ROUTE.test(pathOf(req.url)) && /^text\/(?:csv|plain)\b/i.test(req.headers['content-type'] ?? ''),
-    limit: '20mb',
+    limit: BODY_LIMITS.import,
     inflate: false,
   });
   // From here on, what a request schedules runs in its scope: an error no caller catches is logged with its id.
@@ -108,7 +121,6 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.setGlobalPrefix('api', { exclude: [{ path: 'health/*path', method: RequestMethod.ALL }] });
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ApiErrorFilter());
-  app.useGlobalInterceptors(new DeviceRateLimitInterceptor(limits));
   app.enableShutdownHooks();
   const web = webRoot();
   if (web) {

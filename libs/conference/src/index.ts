@@ -174,6 +174,7 @@ export {
   type LunchPaymentOutcome,
   type ArrivalOutcome,
 } from './arrival/arrival.decide.js';
+export * from './arrival/scan-claim.js';
 
 export * from './text/normalise.js';
 export * from './text/search.js';
@@ -182,3 +183,4 @@ export * from './import/csv.js';
 export * from './import/registration-csv.js';
 export * from './import/csv-write.js';
 export * from './import/encoding.js';
+export * from './time/instant.js';

@@ -27,3 +27,19 @@ export const DOOR_CATEGORY = 'door';
 export const conferenceStream = (conferenceId: string): string => streamName(CONFERENCE_CATEGORY, conferenceId);
 export const ticketStream = (registrationId: string): string => streamName(TICKET_CATEGORY, registrationId);
 export const doorStream = (conferenceId: string): string => streamName(DOOR_CATEGORY, conferenceId);
+/**
+ * `door-<conferenceId>-<scanId>`: a scan that names no ticket, on a stream of
+ * its own (issue 21). On the one door stream, every unknown scan of a
+ * conference re-read all those before it; each alone, its cost is fixed, and
+ * the same scan sent again still finds its first answer there. The older
+ * `door-<conferenceId>` stream is still read where it holds a conflict.
+ */
+export const unknownScanStream = (conferenceId: string, scanId: string): string =>
+  streamName(DOOR_CATEGORY, `${conferenceId}-${scanId.toLowerCase()}`);
+
+/**
+ * `scan-<scanId>`: the one claim of a scan id (`ScanIdClaimed`), whatever
+ * ticket or conference it names, so that one id is one scan for ever.
+ */
+export const SCAN_CATEGORY = 'scan';
+export const scanIdStream = (scanId: string): string => streamName(SCAN_CATEGORY, scanId);

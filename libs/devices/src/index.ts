@@ -37,3 +37,4 @@ export {
   type DeviceOutcome,
 } from './device.decide.js';
 export * from './device-list.js';
+export * from './scope.js';

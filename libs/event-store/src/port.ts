@@ -114,6 +114,12 @@ export interface Subscription extends AsyncIterable<SubscriptionMessage> {
 
 export interface EventStore {
   appendToStream(streamName: string, events: readonly EventData[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Optional: proves the store can still write, without writing to the event
+   * log (readiness). Throws when it cannot. Adapters that cannot prove it
+   * without adding events leave it out.
+   */
+  probeWrite?(): Promise<void>;
   /** Throws `StreamNotFoundError` when the stream has no event. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;

@@ -194,6 +194,12 @@ export class ProtectedEventStore implements EventStore {
     return this.keys.erase(subject, reason);
   }
 
+  /** The inner store's write probe, when it has one (readiness). */
+  async probeWrite(): Promise<void> {
+    this.assertOpen();
+    await this.inner.probeWrite?.();
+  }
+
   /** Resolves when the key store answers (readiness: without it no personal data can be read or written). */
   async pingKeys(): Promise<void> {
     this.assertOpen();

@@ -392,7 +392,7 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationBootstrap, OnA
     this.activityDirty = false;
     const tmp = `${this.activityPath}.tmp`;
     try {
-      writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.lastSeen)));
+      writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.lastSeen)), { mode: 0o600 });
       renameSync(tmp, this.activityPath);
     } catch {
       this.activityDirty = true;

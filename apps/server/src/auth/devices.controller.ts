@@ -25,6 +25,8 @@ import type {
   Principal as PrincipalAnswer,
 } from '@emargement/contract';
 import { ApiAnswer } from '../shared/api-answers.js';
+import { ApiError } from '../shared/api-error.js';
+import { enrolmentScope, withinScope } from '@emargement/devices';
 
 export class EnrolDeviceDto {
   /** As the organiser will recognise it in the list: « Porte A », « Tablette charte 1 ». */
@@ -58,9 +60,12 @@ export class EnrolDeviceHandler implements ICommandHandler<EnrolDeviceCommand> {
     private readonly conferences: ConferenceRegistry,
   ) {}
   async execute(c: EnrolDeviceCommand): Promise<EnrolledDevice> {
-    if (c.conferenceId !== null) await this.conferences.scheduled(c.conferenceId);
+    const scope = enrolmentScope(c.by, c.conferenceId);
+    if (!scope.ok) throw new ApiError(403, 'forbidden', 'This device is enrolled for another conference');
+    const { conferenceId } = scope;
+    if (conferenceId !== null) await this.conferences.scheduled(conferenceId);
     const { device, token } = await this.devices.enrol(
-      { name: c.name, role: c.role, conferenceId: c.conferenceId },
+      { name: c.name, role: c.role, conferenceId },
       c.by,
       eventMetadata(c.ctx),
     );
@@ -81,12 +86,22 @@ export class RevokeDeviceCommand extends Command<DeviceView> {
 @CommandHandler(RevokeDeviceCommand)
 export class RevokeDeviceHandler implements ICommandHandler<RevokeDeviceCommand> {
   constructor(private readonly devices: DeviceRegistry) {}
-  execute(c: RevokeDeviceCommand): Promise<DeviceView> {
+  async execute(c: RevokeDeviceCommand): Promise<DeviceView> {
+    // A bound device revokes only its own conference's devices; another's is
+    // answered as unknown, as the list it sees does not show it either.
+    const target = (await this.devices.list()).find((d) => d.deviceId === c.deviceId);
+    if (target !== undefined && !withinScope(c.by, target.conferenceId)) {
+      throw new ApiError(404, 'device_not_found', 'No such device');
+    }
     return this.devices.revoke(c.deviceId, c.by, eventMetadata(c.ctx));
   }
 }
 
-export class ListDevicesQuery extends Query<{ devices: DeviceView[]; publicUrl: string | null }> {}
+export class ListDevicesQuery extends Query<{ devices: DeviceView[]; publicUrl: string | null }> {
+  constructor(readonly by: Principal) {
+    super();
+  }
+}
 
 /**
  * The devices, and the address they should be paired on (`PUBLIC_URL`, or
@@ -100,8 +115,9 @@ export class ListDevicesHandler implements IQueryHandler<ListDevicesQuery> {
     private readonly devices: DeviceRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
-  async execute(): Promise<{ devices: DeviceView[]; publicUrl: string | null }> {
-    return { devices: await this.devices.list(), publicUrl: this.config.publicUrl ?? null };
+  async execute(q: ListDevicesQuery): Promise<{ devices: DeviceView[]; publicUrl: string | null }> {
+    const devices = (await this.devices.list()).filter((d) => withinScope(q.by, d.conferenceId));
+    return { devices, publicUrl: this.config.publicUrl ?? null };
   }
 }
 
@@ -131,8 +147,8 @@ export class DevicesController {
 
   @Get('devices')
   @ApiAnswer(200, 'DeviceList')
-  list(): Promise<DeviceList> {
-    return this.queries.execute(new ListDevicesQuery());
+  list(@Req() req: AuthenticatedRequest): Promise<DeviceList> {
+    return this.queries.execute(new ListDevicesQuery(principalOf(req)));
   }
 
   /** Revokes at once: the device's next request gets 401 and its open sockets are closed. */

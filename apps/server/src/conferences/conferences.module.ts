@@ -19,6 +19,7 @@ import {
 } from './export-registrations/export-registrations.js';
 import { ArrivalsIndex } from '../arrivals/arrivals-index.js';
 import { ScanTicketController, ScanTicketHandler } from '../arrivals/scan-ticket/scan-ticket.js';
+import { TicketCache } from '../arrivals/ticket-cache.js';
 import { UndoAdmissionController, UndoAdmissionHandler } from '../arrivals/undo-admission/undo-admission.js';
 import {
   ReverseLunchPaymentController,
@@ -66,6 +67,7 @@ import {
     AttendeeDirectory,
     ExportRegistrationsHandler,
     ScanTicketHandler,
+    TicketCache,
     UndoAdmissionHandler,
     RecordLunchPaymentHandler,
     ReverseLunchPaymentHandler,

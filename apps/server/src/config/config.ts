@@ -29,6 +29,8 @@ export interface AppConfig {
   trustProxy: boolean;
   /** Failed authentications allowed per client address and minute before it is answered 429. */
   authFailuresPerMinute: number;
+  /** Distinct tickets (PNG or PDF) one door phone may get an hour (`DOOR_TICKETS_PER_HOUR`, default 30). */
+  doorTicketsPerHour: number;
   /** Requests a minute: per client address without a token, per device with one (by its role). */
   rateLimits: RateLimitConfig;
   /** pino's level for the server's log (LOG_LEVEL). */
@@ -189,6 +191,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       `must be a whole number from 1, got ${JSON.stringify(env.AUTH_FAILURES_PER_MINUTE)}`,
     );
   }
+  const doorTicketsText = env.DOOR_TICKETS_PER_HOUR?.trim() || '30';
+  if (!/^\d{1,5}$/.test(doorTicketsText) || Number(doorTicketsText) < 1) {
+    throw new ConfigError(
+      'DOOR_TICKETS_PER_HOUR',
+      `must be a whole number from 1, got ${JSON.stringify(env.DOOR_TICKETS_PER_HOUR)}`,
+    );
+  }
   const port = Number(portText);
   const tls = loadTls(env);
   const publicUrl = loadPublicUrl(env, tls);
@@ -218,6 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     corsOrigins,
     trustProxy: trustProxyText === 'true',
     authFailuresPerMinute: Number(failuresText),
+    doorTicketsPerHour: Number(doorTicketsText),
     rateLimits: loadRateLimits(env),
     ...loadLogging(env),
     tls,

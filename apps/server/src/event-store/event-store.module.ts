@@ -1,7 +1,7 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { EventStoreDbEventStore, SqliteEventStore, type EventStore } from '@emargement/event-store';
 import { PostgresKeyStore, ProtectedEventStore, SqliteKeyStore, type PersonalKeyStore } from '@emargement/privacy';
-import { mkdirSync } from 'node:fs';
+import { privateDir, privateSqliteFile } from '../shared/private-files.js';
 import { join } from 'node:path';
 import { APP_CONFIG } from '../config/config.module.js';
 import { ConfigError, type AppConfig } from '../config/config.js';
@@ -19,7 +19,11 @@ export const keyStorePath = (config: AppConfig): string => join(config.dataDir, 
  * be used stops the start with the variable named.
  */
 export async function openKeyStore(config: AppConfig): Promise<PersonalKeyStore> {
-  if (config.personalKeysUrl === undefined) return SqliteKeyStore.open(keyStorePath(config));
+  if (config.personalKeysUrl === undefined) {
+    privateDir(config.dataDir);
+    privateSqliteFile(keyStorePath(config));
+    return SqliteKeyStore.open(keyStorePath(config));
+  }
   try {
     return await PostgresKeyStore.connect(config.personalKeysUrl);
   } catch (error) {
@@ -34,7 +38,8 @@ export async function openKeyStore(config: AppConfig): Promise<PersonalKeyStore>
  * `DATA_DIR/keys.sqlite` or PostgreSQL); the rest of the server sees only the port.
  */
 export async function openEventStore(config: AppConfig): Promise<EventStore> {
-  mkdirSync(config.dataDir, { recursive: true });
+  privateDir(config.dataDir);
+  if (config.eventStore !== 'eventstoredb') privateSqliteFile(join(config.dataDir, 'events.sqlite'));
   const keys = await openKeyStore(config);
   try {
     // Before anything reads the store: a person erased after the backup this

@@ -39,6 +39,18 @@ export class HealthController {
         message: `The event store does not answer: ${error instanceof Error ? error.message : String(error)}`,
       });
     }
+    // A store that reads but cannot write (a read-only file, a full disk)
+    // would take scans it cannot record: not ready, with the store's error.
+    try {
+      await this.store.probeWrite?.();
+    } catch (error) {
+      throw new ServiceUnavailableException({
+        statusCode: 503,
+        code: 'event_store_not_writable',
+        message: 'The event store cannot write',
+        detail: { error: error instanceof Error ? error.message : String(error) },
+      });
+    }
     // No personal data can be read or written without the key store (a shared
     // database when PERSONAL_KEYS_URL is set): ready only when it answers.
     const keys = this.store as EventStore & { pingKeys?: () => Promise<void> };

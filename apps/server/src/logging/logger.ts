@@ -20,12 +20,20 @@ const REDACTED_PATHS = [
 ];
 export const REDACTED = '[redacted]';
 
-/** Query parameters whose value is a secret (an enrolment link's token, should one ever arrive as a query). */
-const SECRET_PARAMS = /^(?:token|access_token|auth|key|secret|password|code|ticketcode)$/i;
+/**
+ * Query parameters whose value is logged: words of the API's own vocabulary
+ * and numbers, never a person's. Every other value (a search's `q`, which is
+ * people's names; a token or a code, should one ever arrive as a query) is
+ * `[redacted]`: the log outlives an erasure, and must hold nothing of the
+ * person erased.
+ */
+const LOGGED_PARAMS = /^(?:since|limit|offset|sort|order|category|status|lunch|arrival|asof)$/i;
+/** Names the API or a client may send whose value is not logged; any other name may itself be a person's: the whole pair goes. */
+const KNOWN_PARAMS = /^(?:q|token|access_token|auth|key|secret|password|code|ticketcode)$/i;
 /** A ticket code is what the QR code carries, as good as the ticket: `/tickets/<code>` is logged without it. */
 const TICKET_PATH = /(\/api\/conferences\/[^/]+\/tickets\/)[^/?#]+/i;
 
-/** The URL as logged: ticket codes and secret query values replaced by `[redacted]`. */
+/** The URL as logged: ticket codes and every query value but the API's own words replaced by `[redacted]`. */
 export function loggedUrl(url: string | undefined): string {
   const [path = '/', query] = (url ?? '/').split(/\?(.*)/s, 2);
   const cleanPath = path.replace(TICKET_PATH, `$1${REDACTED}`);
@@ -40,7 +48,8 @@ export function loggedUrl(url: string | undefined): string {
       } catch {
         // an undecodable name is kept as sent
       }
-      return value !== undefined && SECRET_PARAMS.test(decoded) ? `${name}=${REDACTED}` : pair;
+      if (LOGGED_PARAMS.test(decoded)) return pair;
+      return KNOWN_PARAMS.test(decoded) && value !== undefined ? `${name}=${REDACTED}` : REDACTED;
     })
     .join('&');
   return `${cleanPath}?${cleaned}`;

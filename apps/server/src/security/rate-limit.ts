@@ -35,9 +35,6 @@ export function clientKey(address: string | undefined): string {
   return address !== undefined && isIP(address) ? ipKeyGenerator(address, 64) : 'unknown';
 }
 
-/** Whether the request says who it is (a bearer token, valid or not: the auth guard decides which). */
-const carriesToken = (req: IncomingMessage): boolean => /^Bearer\s+\S/i.test(req.headers.authorization ?? '');
-
 const API = /^\/api(?:\/|$)/i;
 
 /** The client address of each socket.io handshake, as `RateLimits.handshake` found it (trust-proxy aware). */
@@ -102,7 +99,7 @@ export class RateLimits {
   private readonly trustProxy: boolean;
   /** Express middleware, before body parsing: `/api` requests that carry no token, per client address. */
   readonly anonymous: RateLimitRequestHandler;
-  /** Express middleware, run by `DeviceRateLimitInterceptor` once `req.device` is set: per device, by role. */
+  /** Express middleware, run by `beforeBody` (before-body.ts) once `req.device` is set: per device, by role. */
   readonly perDevice: RateLimitRequestHandler;
 
   constructor(config: Pick<AppConfig, 'rateLimits' | 'authFailuresPerMinute' | 'trustProxy'>) {
@@ -115,7 +112,8 @@ export class RateLimits {
       ...common,
       store: this.anonymousStore,
       limit: this.limits.anonymous,
-      skip: (req) => !API.test(req.path) || carriesToken(req),
+      // Only a token found valid (before-body.ts sets req.device) leaves this budget: a made-up one stays in it.
+      skip: (req) => !API.test(req.path) || deviceOf(req) !== undefined,
       keyGenerator: (req) => this.keyOf(req),
       // Plain Express middleware, ahead of Nest: the contract's body is written here.
       handler: (_req: Request, res: Response) => {

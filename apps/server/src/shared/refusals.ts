@@ -1,12 +1,17 @@
 import type { CharterRefusalReason } from '@emargement/charter';
-import type { ArrivalRefusalReason, ConferenceRefusalReason } from '@emargement/conference';
+import type { ArrivalRefusalReason, ConferenceRefusalReason, ScanClaimRefusalReason } from '@emargement/conference';
 import type { DeviceRefusalReason } from '@emargement/devices';
 import type { MovementCommandRefusal } from '@emargement/spaces';
 import type { FieldError } from './api-error.js';
 
 /** Every refusal code a decider can answer with. */
 export type RefusalReason =
-  ConferenceRefusalReason | ArrivalRefusalReason | CharterRefusalReason | DeviceRefusalReason | MovementCommandRefusal;
+  | ConferenceRefusalReason
+  | ArrivalRefusalReason
+  | ScanClaimRefusalReason
+  | CharterRefusalReason
+  | DeviceRefusalReason
+  | MovementCommandRefusal;
 
 /**
  * HTTP status of each stable refusal code of the deciders. The body carries
@@ -44,6 +49,7 @@ const STATUS: Record<RefusalReason, number> = {
   unknown_conflict: 404,
   offline_reason_missing: 400,
   unknown_door: 400,
+  scan_id_reused: 409,
   // The charter (libs/charter)
   not_admitted: 409,
   already_signed: 409,

@@ -1,5 +1,10 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { ApiError, type FieldError } from './api-error.js';
+import { INSTANT_CONSTRAINT } from './instant.js';
+
+function constraintNames(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) => [...Object.keys(e.constraints ?? {}), ...constraintNames(e.children ?? [])]);
+}
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
@@ -32,9 +37,13 @@ export function strictValidationPipe(): ValidationPipe {
     transform: true,
     exceptionFactory: (errors) => {
       const fields = flatten(errors);
+      // A body whose only faults are its times gets a code of its own: a door
+      // phone with a clock or a format gone wrong can tell it from the rest.
+      const names = constraintNames(errors);
+      const onlyTimes = names.length > 0 && names.every((n) => n === INSTANT_CONSTRAINT);
       return new ApiError(
         400,
-        'validation_failed',
+        onlyTimes ? 'invalid_time' : 'validation_failed',
         fields.map((f) => `${f.field}: ${f.message}`).join('; ') || 'Invalid request body',
         fields,
       );

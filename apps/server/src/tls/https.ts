@@ -6,7 +6,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { X509Certificate } from 'node:crypto';
+import { isIP, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { AppConfig } from '../config/config.js';
 import { ensureLocalTls, wantedNames, type LocalTls } from './local-ca.js';
@@ -102,9 +103,18 @@ const SAFE_HOST = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])$/i;
  * trust the CA fetches it here without a certificate warning; it is public,
  * and the organisers' page shows its fingerprint to compare), anything else a
  * 308 to the same path over HTTPS, at PUBLIC_URL when set, else at the host
- * asked for on the HTTPS port.
+ * asked for on the HTTPS port when the certificate covers it (400 otherwise).
  */
 export function plainHttpHandler(config: AppConfig, setup: TlsSetup, httpsPort: () => number) {
+  // Without PUBLIC_URL the redirect goes to the host asked for, but only to a
+  // name or address the certificate covers: a 308 is cacheable, and one to
+  // any Host a client sent would send the next visitor elsewhere.
+  const certificate = setup.httpsOptions ? new X509Certificate(setup.httpsOptions.cert) : undefined;
+  const covered = (host: string): boolean => {
+    if (certificate === undefined) return false;
+    const bare = host.replace(/^\[(.*)\]$/, '$1');
+    return isIP(bare) ? certificate.checkIP(bare) !== undefined : certificate.checkHost(bare) !== undefined;
+  };
   return (req: IncomingMessage, res: ServerResponse): void => {
     res.setHeader('Connection', 'close');
     if (answerCa(setup, req, res)) return;
@@ -112,7 +122,7 @@ export function plainHttpHandler(config: AppConfig, setup: TlsSetup, httpsPort: 
     let origin = config.publicUrl;
     if (!origin) {
       const host = (req.headers.host ?? '').replace(/:\d+$/, '');
-      if (!SAFE_HOST.test(host)) {
+      if (!SAFE_HOST.test(host) || !covered(host)) {
         res.statusCode = 400;
         res.setHeader('Content-Type', 'text/plain; charset=utf-8');
         res.end('Use https://\n');

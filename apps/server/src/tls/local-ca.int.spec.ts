@@ -1,11 +1,12 @@
 // The local CA on a real directory: what each start keeps and what it remakes.
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
-import { ensureLocalTls, tlsFiles, wantedNames } from './local-ca.js';
+import { ensureLocalTls, issueServerCertificate, tlsFiles, wantedNames } from './local-ca.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const names = (host: string) => wantedNames(`https://${host}:3443`, {});
@@ -56,6 +57,43 @@ describe('ensureLocalTls', () => {
     const x509 = new X509Certificate(moved.certificate);
     expect(x509.checkHost('accueil.lan', { subject: 'never' })).toBe('accueil.lan');
     expect(x509.verify(new X509Certificate(first.caCertificate).publicKey)).toBe(true);
+  });
+
+  test('the CA is name-constrained: it signs for the venue’s names and private addresses, not for any domain (issue 21)', () => {
+    const dir = fresh();
+    const made = ensureLocalTls(dir, names('emargement.local'));
+    const ca = forge.pki.certificateFromPem(made.caCertificate);
+    expect(ca.getExtension('nameConstraints')).toMatchObject({ critical: true });
+    const caFile = join(dir, 'ca.crt');
+    const verify = (pem: string): string => {
+      const file = join(dir, `check-${Math.random().toString(36).slice(2)}.crt`);
+      writeFileSync(file, pem);
+      try {
+        return execFileSync('openssl', ['verify', '-CAfile', caFile, file], { stdio: 'pipe' }).toString();
+      } catch (error) {
+        const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
+        return `${String(stdout ?? '')}${String(stderr ?? '')}`;
+      }
+    };
+    expect(verify(made.certificate)).toMatch(/OK/);
+    // The same CA's key signing for a bank's name or a public address: refused by the constraints.
+    const issuer = { certificate: ca, key: forge.pki.privateKeyFromPem(readFileSync(tlsFiles(dir).caKey, 'utf8')) };
+    for (const foreign of [
+      { dns: ['www.example-bank.com'], ips: [] },
+      { dns: [], ips: ['8.8.8.8'] },
+    ]) {
+      const forged = issueServerCertificate(issuer, foreign, new Date(), 30).certificate;
+      expect(verify(forged)).toMatch(/subtree violation|name constraint/i);
+    }
+  });
+
+  test('a PUBLIC_URL outside the CA’s names gets a new CA; one on the venue network keeps it', () => {
+    const dir = fresh();
+    const first = ensureLocalTls(dir, names('emargement.local'));
+    expect(ensureLocalTls(dir, names('accueil.lan')).made.ca).toBe(false);
+    const moved = ensureLocalTls(dir, names('checkin.example.org'));
+    expect(moved.made).toEqual({ ca: true, server: true });
+    expect(moved.caCertificate).not.toBe(first.caCertificate);
   });
 
   test('a new interface address gets a new server certificate', () => {

@@ -9,6 +9,7 @@ import { hostname, networkInterfaces } from 'node:os';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import forge from 'node-forge';
+import { caCovers, nameConstraintsExtension } from './name-constraints.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The CA outlives many events: re-installing it on every phone is the costly step. */
@@ -76,9 +77,12 @@ export function ensureLocalTls(dir: string, names: CertificateNames, now: Date =
   chmodSync(dir, 0o700);
   const files = tlsFiles(dir);
   let issuer = readIssuer(files.caCert, files.caKey, now);
+  // A name or address outside the CA's constraints (a PUBLIC_URL moved to
+  // another domain, a public address) needs a new CA: phones install it again.
+  if (issuer && !caCovers(issuer.certificate, names)) issuer = undefined;
   const madeCa = issuer === undefined;
   if (!issuer) {
-    issuer = makeCa(now);
+    issuer = makeCa(now, names);
     writeFile(files.caKey, forge.pki.privateKeyToPem(issuer.key), 0o600);
     writeFile(files.caCert, forge.pki.certificateToPem(issuer.certificate), 0o644);
   }
@@ -148,7 +152,7 @@ function keptServerCertificate(
   }
 }
 
-function makeCa(now: Date): Issuer {
+function makeCa(now: Date, names: CertificateNames): Issuer {
   const keys = forge.pki.rsa.generateKeyPair({ bits: 2048 });
   const certificate = forge.pki.createCertificate();
   certificate.publicKey = keys.publicKey;
@@ -166,6 +170,7 @@ function makeCa(now: Date): Issuer {
     { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     { name: 'subjectKeyIdentifier' },
+    nameConstraintsExtension(names),
   ]);
   certificate.sign(keys.privateKey, forge.md.sha256.create());
   return { certificate, key: keys.privateKey };

@@ -1,5 +1,6 @@
 import { accept, refuse, type Decider, type Decision, type DomainCommand } from '@emargement/decider';
 import type { EntryRefusalReason, IdCheck, PaymentMethod } from '../vocabulary.js';
+import { instantMs } from '../time/instant.js';
 import {
   evolve,
   foldTicket,
@@ -24,7 +25,7 @@ import {
 
 /**
  * Decided on `ticket-<registrationId>` when the ticket is found, on
- * `door-<conferenceId>` when it is not (`scanStream` picks).
+ * `door-<conferenceId>-<scanId>` when it is not (`scanStream` picks).
  */
 export type ScanTicket = DomainCommand<
   'ScanTicket',
@@ -58,6 +59,14 @@ export interface OfflineDecision {
   /** The door's reason for a refusal. */
   reason: EntryRefusalReason | null;
   receivedAt: string;
+  /**
+   * Fresh ids for the conflicts this scan may reveal, chosen by the server
+   * (no random ids in `decide`): the first for the scan's own, the second
+   * for the `already_checked_in` of a later admission it makes the second
+   * entry. A conflict is not a scan: a scan may carry two (its own reason
+   * and `already_checked_in`), and each is acknowledged on its own.
+   */
+  conflictIds: readonly [string, string];
 }
 
 /** An organiser has seen a conflict and dealt with it (an acknowledgement is recorded once). */
@@ -222,7 +231,8 @@ export const judgeScan = (
   return { result: 'admitted' };
 };
 
-const instant = (iso: string): number => Date.parse(iso);
+/** Times with offsets compare as instants, read by the parser the server checks them with. */
+const instant = instantMs;
 
 export const scanTicket = (
   command: ScanTicket,
@@ -298,7 +308,9 @@ const scanDecidedOffline = (
   const at = instant(scannedAt);
   const earlier = state.admissions.find((a) => instant(a.at) <= at);
   const judged = judgeScan(ticket, earlier, idCheck);
+  const [ownConflictId, displacedConflictId] = offline.conflictIds;
   const conflictOf = (
+    conflictId: string,
     about: { scanId: string; door: string; deviceId: string; scannedAt: string; receivedAt: string },
     reason: EntryRefusalReason,
     previous: Admission | null,
@@ -306,7 +318,7 @@ const scanDecidedOffline = (
     type: 'ScanConflicted',
     data: {
       conferenceId,
-      conflictId: about.scanId,
+      conflictId,
       scanId: about.scanId,
       registrationId,
       reason,
@@ -323,41 +335,53 @@ const scanDecidedOffline = (
   if (!ticket.found) {
     // The door let in a ticket the server has never heard of: there is no
     // ticket to admit, only the disagreement to record (on the door stream).
-    const conflict = conflictOf(self, 'unknown_ticket', null);
+    const conflict = conflictOf(ownConflictId, self, 'unknown_ticket', null);
     return accept([conflict], {
       scanId,
       result: 'refused',
       registrationId,
       reason: 'unknown_ticket',
       previous: null,
-      conflict: { conflictId: scanId, reason: 'unknown_ticket', previous: null },
+      conflict: { conflictId: ownConflictId, reason: 'unknown_ticket', previous: null },
     });
   }
 
   const admittedId = ticket.registrationId;
   const admitted: AttendeeAdmitted = { type: 'AttendeeAdmitted', data: { ...scan, registrationId: admittedId } };
-  const outcome = { scanId, result: 'admitted' as const, registrationId: admittedId, admittedAt: scannedAt, door };
+  const events: (AttendeeAdmitted | ScanConflicted)[] = [admitted];
+  let outcome: ScanOutcome = { scanId, result: 'admitted', registrationId: admittedId, admittedAt: scannedAt, door };
   if (judged.result === 'refused') {
     const previous = judged.reason === 'already_checked_in' ? (earlier ?? null) : null;
-    return accept([admitted, conflictOf(self, judged.reason, previous)], {
-      ...outcome,
-      conflict: { conflictId: scanId, reason: judged.reason, previous: judged.previous },
-    });
+    events.push(conflictOf(ownConflictId, self, judged.reason, previous));
+    outcome = { ...outcome, conflict: { conflictId: ownConflictId, reason: judged.reason, previous: judged.previous } };
   }
-  // The server agrees; but a standing admission scanned *after* this one is now the second entry.
-  const displaced = state.status === 'admitted' ? state.admission : undefined;
-  if (displaced === undefined || state.conflicts.has(displaced.scanId)) return accept([admitted], outcome);
-  const first: Admission = { scanId, at: scannedAt, door, deviceId, receivedAt };
-  const displacedConflict = conflictOf({ ...displaced, scannedAt: displaced.at }, 'already_checked_in', first);
-  // The door that sent this scan is told too (« entré·e aussi à … »): otherwise neither door hears of the conflict.
-  return accept([admitted, displacedConflict], {
-    ...outcome,
-    conflict: {
-      conflictId: displacedConflict.data.conflictId,
-      reason: 'already_checked_in',
-      previous: { at: displaced.at, door: displaced.door },
-    },
-  });
+  // Whatever this scan's own conflict, a standing admission scanned *after*
+  // it is now a second entry, and says so (`already_checked_in`) even when it
+  // already carries a conflict of another kind: one conflict must not hide another.
+  const displaced = earlier === undefined && state.status === 'admitted' ? state.admission : undefined;
+  if (displaced !== undefined && !hasConflict(state, displaced.scanId, 'already_checked_in')) {
+    const first: Admission = { scanId, at: scannedAt, door, deviceId, receivedAt };
+    events.push(
+      conflictOf(displacedConflictId, { ...displaced, scannedAt: displaced.at }, 'already_checked_in', first),
+    );
+    // The door that sent this scan is told too (« entré·e aussi à … »): otherwise neither door hears of the conflict.
+    if (outcome.conflict === undefined) {
+      outcome = {
+        ...outcome,
+        conflict: {
+          conflictId: displacedConflictId,
+          reason: 'already_checked_in',
+          previous: { at: displaced.at, door: displaced.door },
+        },
+      };
+    }
+  }
+  return accept(events, outcome);
+};
+
+const hasConflict = (state: TicketState, scanId: string, reason: EntryRefusalReason): boolean => {
+  for (const c of state.conflicts.values()) if (c.scanId === scanId && c.reason === reason) return true;
+  return false;
 };
 
 export const acknowledgeConflict = (

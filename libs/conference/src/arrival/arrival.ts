@@ -1,6 +1,7 @@
 import { registrationById, registrationByTicketCode, type ConferenceState } from '../conference/conference.js';
+import { instantMs } from '../time/instant.js';
 import type { DomainEvent } from '@emargement/decider';
-import { doorStream, ticketStream } from '../streams.js';
+import { ticketStream, unknownScanStream } from '../streams.js';
 import type { EntryRefusalReason, IdCheck, LunchFee, PaymentMethod, RegistrationStatus } from '../vocabulary.js';
 
 /**
@@ -12,7 +13,7 @@ import type { EntryRefusalReason, IdCheck, LunchFee, PaymentMethod, Registration
  * hundreds of people a minute.
  *
  * A scan that names no ticket has no ticket stream: its refusal is written to
- * the conference's door stream (`door-<conferenceId>`) by the same decider.
+ * a stream of its own (`door-<conferenceId>-<scanId>`) by the same decider.
  *
  * Whether the ticket is registered, waitlisted or cancelled is the registry's
  * fact, not this stream's: the handler reads it from the conference state and
@@ -53,15 +54,20 @@ export const lookUpTicket = (conference: ConferenceState, reference: TicketRefer
   return {
     found: true,
     registrationId: registration.registrationId,
-    status: registration.status,
+    // Erasure cancels the ticket at the door: a ticket whose holder no one can
+    // name any more lets no one in, and pays no lunch. The erasure event (with
+    // its reason) is the record; the registration keeps its status, so the
+    // day's counts (registered, admitted) stay as they were. Erasures recorded
+    // before this rule are read the same way.
+    status: registration.erasedAt !== undefined ? 'cancelled' : registration.status,
     idCheckRequired: conference.details.idCheckRequired,
     lunchFee: conference.details.lunch,
   };
 };
 
-/** Where a scan is decided and recorded: its ticket's stream, or the door stream when it names no ticket. */
-export const scanStream = (conferenceId: string, ticket: TicketLookup): string =>
-  ticket.found ? ticketStream(ticket.registrationId) : doorStream(conferenceId);
+/** Where a scan is decided and recorded: its ticket's stream, or a stream of its own when it names no ticket. */
+export const scanStream = (conferenceId: string, ticket: TicketLookup, scanId: string): string =>
+  ticket.found ? ticketStream(ticket.registrationId) : unknownScanStream(conferenceId, scanId);
 
 // ---------------------------------------------------------------- events
 
@@ -305,8 +311,8 @@ const workingCopy = (state: TicketState): WorkingTicket => ({
   conflicts: new Map(state.conflicts),
 });
 
-/** ISO-8601 times with offsets compare as instants, not as text. */
-const instant = (iso: string): number => Date.parse(iso);
+/** Times with offsets compare as instants, not as text, read by the parser the server checks them with. */
+const instant = instantMs;
 
 /** The state's status and `admission` follow from its standing admissions. */
 const withStanding = (state: WorkingTicket): WorkingTicket => {

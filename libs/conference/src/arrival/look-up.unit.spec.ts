@@ -6,6 +6,7 @@ import {
   personWaitlisted,
   registrationCancelled,
   registrationId,
+  scanId,
   ticketCode,
 } from '../../test/examples.js';
 import { foldConference } from '../conference/conference.js';
@@ -35,8 +36,25 @@ describe('looking up the ticket a door presents', () => {
       expect(lookUpTicket(conference, { registrationId: registrationId(3) })).toMatchObject({ status: 'cancelled' });
     });
 
+    test('an erased person’s ticket is cancelled, whatever its registration status', () => {
+      const erased = foldConference([
+        conferenceScheduled({ capacity: 1 }),
+        personRegistered(1),
+        {
+          type: 'PersonalDataErased',
+          data: {
+            conferenceId,
+            registrationId: registrationId(1),
+            reason: 'demande',
+            erasedAt: '2014-09-19T08:00:00Z',
+          },
+        },
+      ]);
+      expect(lookUpTicket(erased, { ticketCode: ticketCode(1) })).toMatchObject({ found: true, status: 'cancelled' });
+    });
+
     test('the scan is decided on the ticket stream', () =>
-      expect(scanStream(conferenceId, lookUpTicket(conference, { ticketCode: ticketCode(1) }))).toBe(
+      expect(scanStream(conferenceId, lookUpTicket(conference, { ticketCode: ticketCode(1) }), scanId(1))).toBe(
         `ticket-${registrationId(1)}`,
       ));
   });
@@ -51,8 +69,10 @@ describe('looking up the ticket a door presents', () => {
         registrationId: registrationId(99),
       }));
 
-    test('the refusal is decided on the conference door stream', () =>
-      expect(scanStream(conferenceId, { found: false, registrationId: null })).toBe(`door-${conferenceId}`));
+    test('the refusal is decided on a stream of its own, not on one growing door stream (issue 21)', () =>
+      expect(scanStream(conferenceId, { found: false, registrationId: null }, scanId(1))).toBe(
+        `door-${conferenceId}-${scanId(1)}`,
+      ));
 
     test('nothing is found in a conference not scheduled', () =>
       expect(lookUpTicket(foldConference([]), { ticketCode: ticketCode(1) })).toEqual({

@@ -20,7 +20,11 @@ import { arrivalDecider, type OfflineDecision, type ScanTicket } from './arrival
 const given = DeciderSpecification.for(arrivalDecider);
 
 const receivedAt = at('10:15:00');
-const admittedOffline: OfflineDecision = { result: 'admitted', reason: null, receivedAt };
+/** The ids the server chose for the conflicts an upload may reveal: never the scan's own id. */
+const ownConflict = '0c000000-0000-4000-8000-000000000001';
+const displacedConflict = '0c000000-0000-4000-8000-000000000002';
+const conflictIds = [ownConflict, displacedConflict] as const;
+const admittedOffline: OfflineDecision = { result: 'admitted', reason: null, receivedAt, conflictIds };
 
 /** Scan n as decided by a door without network, uploaded at `receivedAt`. */
 const offlineScan = (n: number, overrides: Partial<ScanTicket['data']> = {}, offline = admittedOffline): ScanTicket =>
@@ -36,13 +40,14 @@ const conflict = (
   reason: ScanConflicted['data']['reason'],
   previous: ScanConflicted['data']['previous'],
   about: { door?: string; deviceId?: string; receivedAt?: string } = {},
+  conflictId: string = ownConflict,
 ): ScanConflicted => {
   const s = scan(n).data;
   return {
     type: 'ScanConflicted',
     data: {
       conferenceId,
-      conflictId: scanId(n),
+      conflictId,
       scanId: scanId(n),
       registrationId: registrationId(1),
       reason,
@@ -71,7 +76,7 @@ describe('a scan decided by a door without network', () => {
 
     test('a refusal made offline is recorded as a refusal, with the door’s reason', () =>
       given([])
-        .when(offlineScan(1, {}, { result: 'refused', reason: 'id_mismatch', receivedAt }))
+        .when(offlineScan(1, {}, { result: 'refused', reason: 'id_mismatch', receivedAt, conflictIds }))
         .then([
           {
             type: 'EntryRefused',
@@ -87,7 +92,7 @@ describe('a scan decided by a door without network', () => {
 
     test('a refusal without a reason is refused', () =>
       given([])
-        .when(offlineScan(1, {}, { result: 'refused', reason: null, receivedAt }))
+        .when(offlineScan(1, {}, { result: 'refused', reason: null, receivedAt, conflictIds }))
         .thenRefused('offline_reason_missing'));
   });
 
@@ -107,7 +112,7 @@ describe('a scan decided by a door without network', () => {
             admittedAt: at('09:32:00'),
             door: mainDoor,
             conflict: {
-              conflictId: scanId(2),
+              conflictId: ownConflict,
               reason: 'already_checked_in',
               previous: { at: at('09:31:00'), door: pressDoor },
             },
@@ -136,6 +141,7 @@ describe('a scan decided by a door without network', () => {
             'already_checked_in',
             { at: at('09:32:00'), door: mainDoor, scanId: scanId(2) },
             { door: pressDoor, deviceId: phoneB, receivedAt: at('09:35:00') },
+            displacedConflict,
           ),
         ]));
 
@@ -177,6 +183,40 @@ describe('a scan decided by a door without network', () => {
       const state = arrivalDecider.fold([attendeeAdmitted(5), offlineAdmitted(2), admissionUndone(2)]);
       expect(state.status === 'admitted' && state.admission.scanId).toBe(scanId(5));
     });
+  });
+
+  describe('when the later admission already carries a conflict of another kind', () => {
+    test('it still gets its already_checked_in conflict: one conflict does not hide another', () =>
+      given([
+        offlineAdmitted(5, { door: pressDoor, deviceId: phoneB, idCheck: null }),
+        conflict(5, 'id_not_checked', null),
+      ])
+        .when(offlineScan(2))
+        .then([
+          offlineAdmitted(2),
+          conflict(
+            5,
+            'already_checked_in',
+            { at: at('09:32:00'), door: mainDoor, scanId: scanId(2) },
+            { door: pressDoor, deviceId: phoneB },
+            displacedConflict,
+          ),
+        ]));
+
+    test('an earlier admission with its own conflict still makes the later one a second entry', () =>
+      given([attendeeAdmitted(5, { door: pressDoor, deviceId: phoneB })])
+        .when(offlineScan(2, { idCheck: null }))
+        .then([
+          offlineAdmitted(2, { idCheck: null }),
+          conflict(2, 'id_not_checked', null),
+          conflict(
+            5,
+            'already_checked_in',
+            { at: at('09:32:00'), door: mainDoor, scanId: scanId(2) },
+            { door: pressDoor, deviceId: phoneB, receivedAt: at('09:35:00') },
+            displacedConflict,
+          ),
+        ]));
   });
 
   describe('when the ticket was cancelled or waitlisted meanwhile', () => {
@@ -229,16 +269,21 @@ describe('acknowledging a conflict', () => {
 
   test('records who acknowledged it, when, with the note', () =>
     given(history)
-      .when(ack(scanId(2)))
-      .then([{ type: 'ConflictAcknowledged', data: ack(scanId(2)).data }], {
-        conflictId: scanId(2),
+      .when(ack(ownConflict))
+      .then([{ type: 'ConflictAcknowledged', data: ack(ownConflict).data }], {
+        conflictId: ownConflict,
         acknowledged: true,
       }));
 
   test('a second acknowledgement writes nothing', () =>
-    given([...history, { type: 'ConflictAcknowledged', data: ack(scanId(2)).data }])
-      .when(ack(scanId(2), 'encore'))
+    given([...history, { type: 'ConflictAcknowledged', data: ack(ownConflict).data }])
+      .when(ack(ownConflict, 'encore'))
       .then([]));
+
+  test('a conflict is acknowledged by its own id, not by its scan’s', () =>
+    given(history)
+      .when(ack(scanId(2)))
+      .thenRefused('unknown_conflict'));
 
   test('an unknown conflict is refused', () =>
     given(history)

@@ -45,7 +45,12 @@ describe('scanning at a door the conference does not name', () => {
           scan(1, {
             doors,
             door: 'Ancienne porte',
-            offline: { result: 'admitted', reason: null, receivedAt: at('10:00:00') },
+            offline: {
+              result: 'admitted',
+              reason: null,
+              receivedAt: at('10:00:00'),
+              conflictIds: [scanId(8), scanId(9)],
+            },
           }),
         )
         .decision();

@@ -33,7 +33,7 @@ describe('a walk-in at the door', () => {
       const ticket = lookUpTicket(foldConference(registration.events, conference), {
         registrationId: registration.outcome.registrationId,
       });
-      expect(scanStream('c', ticket)).toBe(`ticket-${registrationId(3)}`);
+      expect(scanStream('c', ticket, 's')).toBe(`ticket-${registrationId(3)}`);
       const admission = scanTicket(scan(1, { ticket, idCheck: passportChecked }), initialState());
       expect(admission.ok && admission.outcome).toMatchObject({
         result: 'admitted',

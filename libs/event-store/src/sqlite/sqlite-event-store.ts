@@ -191,6 +191,23 @@ export class SqliteEventStore implements EventStore {
     return new SqliteEventStore(typeof options === 'string' ? { filename: options } : options);
   }
 
+  /**
+   * Writes one row outside the event log (table `write_probe`, one row,
+   * overwritten): readiness asks this so that a store that can still be read
+   * but no longer written (a read-only file or mount, a full disk: the WAL
+   * frame of the commit cannot be written) is reported, and a balancer stops
+   * sending doors to it. Throws the store's error. Skipped while a group
+   * commit holds the transaction: a write is then under way anyway.
+   */
+  probeWrite(): Promise<void> {
+    if (this.db.inTransaction) return Promise.resolve();
+    this.db.exec(
+      `CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
+       INSERT INTO write_probe (id, at) VALUES (1, ${Date.now()}) ON CONFLICT (id) DO UPDATE SET at = excluded.at;`,
+    );
+    return Promise.resolve();
+  }
+
   private migrate(): void {
     const version = Number(this.db.pragma('user_version', { simple: true }));
     if (version > SCHEMA_VERSION) {

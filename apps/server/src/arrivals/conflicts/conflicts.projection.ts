@@ -4,7 +4,8 @@ import type { ConflictAcknowledged, ScanConflicted } from '@emargement/conferenc
 import type { Projection } from '../../attendance/projections/projection-runner.js';
 import type { ReadModels } from '../../attendance/projections/read-models.js';
 
-const VERSION = 'conflicts-1';
+// 2: rows name the stream that holds their conflict (issue 21).
+const VERSION = 'conflicts-2';
 
 /** An upload that reaches the server this long after its scan is flagged as late. */
 export const LATE_UPLOAD_MS = 10 * 60_000;
@@ -24,6 +25,12 @@ export interface ConflictRow {
   previous: ScanConflicted['data']['previous'];
   detectedAt: string;
   acknowledged: { at: string; deviceId: string; note: string | null } | null;
+  /**
+   * The stream the conflict was recorded on, where it is acknowledged: a
+   * conflict about a registration id the server does not know lives on the
+   * door stream, although it names that id.
+   */
+  stream: string;
 }
 
 /**
@@ -77,7 +84,7 @@ export class ConflictsProjection implements Projection {
       const d = event.data as ScanConflicted['data'];
       if (this.rows.has(d.conflictId)) return;
       const late = Date.parse(d.receivedAt) - Date.parse(d.scannedAt) > LATE_UPLOAD_MS;
-      this.rows.set(d.conflictId, { ...d, late, acknowledged: null });
+      this.rows.set(d.conflictId, { ...d, late, acknowledged: null, stream: event.streamName });
       this.dirty.add(d.conflictId);
     } else if (event.type === 'ConflictAcknowledged') {
       const d = event.data as ConflictAcknowledged['data'];

@@ -7,9 +7,7 @@ import type { EventStore } from '@emargement/event-store';
 import {
   ENTRY_REFUSAL_REASONS,
   arrivalDecider,
-  doorStream,
   registrationById,
-  ticketStream,
   type EntryRefusalReason,
 } from '@emargement/conference';
 import { EVENT_STORE } from '../../event-store/event-store.module.js';
@@ -131,10 +129,9 @@ export class AcknowledgeConflictHandler implements ICommandHandler<AcknowledgeCo
       throw notFound('unknown_conflict', `No conflict ${c.conflictId} in this conference`);
     }
     // Decided on the stream that holds the conflict, by the arrivals decider.
-    const stream = row.registrationId === null ? doorStream(c.conferenceId) : ticketStream(row.registrationId);
     await runDecider(
       this.store,
-      stream,
+      row.stream,
       arrivalDecider,
       {
         type: 'AcknowledgeConflict',

@@ -6,7 +6,8 @@ import type { Projection } from '../../attendance/projections/projection-runner.
 import type { ReadModels } from '../../attendance/projections/read-models.js';
 
 /** Bump with any change to the fold or the rows below: the projection is then rebuilt from the start. */
-const VERSION = 'door-dataset-1';
+// 2: an erased person's ticket stays, cancelled, so that the door refuses it offline as online (issue 21).
+const VERSION = 'door-dataset-2';
 
 const TYPES = [
   'PersonRegistered',
@@ -41,7 +42,12 @@ export interface DoorTicketRow {
   lunchPaid: boolean;
   /** Standing admissions, earliest scan first (doors that worked offline may each have let the person in). */
   admissions: { scanId: string; at: string; door: string }[];
-  /** Erased under the right to be forgotten: the door must drop it. */
+  /**
+   * Erased under the right to be forgotten: the door keeps the ticket's hash
+   * only, as cancelled, and nothing else of the person (no name, organisation
+   * or admission), so that it refuses the ticket `cancelled` offline as the
+   * server does online.
+   */
   erased: boolean;
 }
 
@@ -147,9 +153,10 @@ export class DoorDatasetProjection implements Projection {
       case 'PersonalDataErased':
         if (existing === undefined) return null;
         existing.erased = true;
-        existing.ticketSha256 = '';
+        existing.status = 'cancelled';
         existing.organisation = null;
         existing.admissions = [];
+        existing.lunchPaid = false;
         return existing.registrationId;
       case 'AttendeeAdmitted': {
         if (existing === undefined || existing.erased) return null;

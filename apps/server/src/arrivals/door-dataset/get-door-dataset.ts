@@ -4,6 +4,7 @@ import { ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swa
 import { CATEGORIES, registrationById, type Category } from '@emargement/conference';
 import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { DeviceRegistry } from '../../auth/device-registry.js';
+import { parsePosition } from '../../shared/numbers.js';
 import { badRequest } from '../../shared/api-error.js';
 import { Ctx, type RequestContext } from '../../shared/request-context.js';
 import { DoorReadModel } from '../door-read-model.js';
@@ -69,7 +70,8 @@ export class GetDoorDatasetQuery extends Query<DoorDatasetView> {
  * The door's list for deciding without the server. Rows come from the
  * door-dataset projection (no names there); the names are joined from the
  * registry, which is at least as fresh as the projection (it catches up from
- * the conference stream on every read). An erased person is `removed`.
+ * the conference stream on every read). An erased person's ticket is listed
+ * as cancelled, with no name (issue 21).
  */
 @QueryHandler(GetDoorDatasetQuery)
 export class GetDoorDatasetHandler implements IQueryHandler<GetDoorDatasetQuery> {
@@ -86,8 +88,20 @@ export class GetDoorDatasetHandler implements IQueryHandler<GetDoorDatasetQuery>
     const removed: string[] = [];
     for (const row of rows) {
       const registration = registrationById(conference, row.registrationId);
-      if (row.erased || registration === undefined || registration.erasedAt !== undefined) {
+      if (registration === undefined) {
         if (q.since !== null) removed.push(row.registrationId);
+        continue;
+      }
+      if (row.erased || registration.erasedAt !== undefined) {
+        // Kept as a cancelled ticket, by its hash alone: refused offline as it is online.
+        tickets.push({
+          ...ticketView(row, '', ''),
+          status: 'cancelled',
+          organisation: null,
+          lunch: false,
+          lunchPaid: false,
+          admitted: null,
+        });
         continue;
       }
       tickets.push(ticketView(row, registration.person.firstName, registration.person.lastName));
@@ -126,8 +140,6 @@ const ticketView = (row: DoorTicketRow, firstName: string, lastName: string): Do
   };
 };
 
-const CURSOR = /^\d{1,20}$/;
-
 @ApiTags('arrivals')
 @Controller('conferences/:cid/door-dataset')
 export class GetDoorDatasetController {
@@ -144,12 +156,14 @@ export class GetDoorDatasetController {
     @QueryParam('since') since: string | undefined,
     @Ctx() ctx: RequestContext,
   ): Promise<DoorDataset> {
-    if (since !== undefined && !CURSOR.test(since)) {
+    // Parsed with its range (a signed 64-bit position): a number past it is a bad cursor, not a 500.
+    const position = since === undefined ? null : parsePosition(since);
+    if (since !== undefined && position === null) {
       throw badRequest('invalid_cursor', 'since must be a cursor from an earlier answer', [
         { field: 'since', message: 'a decimal position' },
       ]);
     }
-    const answer = await this.queries.execute(new GetDoorDatasetQuery(cid, since === undefined ? null : BigInt(since)));
+    const answer = await this.queries.execute(new GetDoorDatasetQuery(cid, position));
     if (ctx.role === 'door') this.devices.reportDoor(ctx.deviceId, { datasetCursor: answer.cursor });
     return answer;
   }

@@ -45,8 +45,9 @@ export class LookUpTicketHandler implements IQueryHandler<LookUpTicketQuery> {
     // Straight from the ticket's own stream: the freshest answer there is.
     const { state } = await loadStream(this.store, ticketStream(registration.registrationId), arrivalDecider);
     const admitted = state.status === 'admitted' ? state.admission : undefined;
+    // An erased person's ticket is cancelled at the door (`lookUpTicket`), and shown so.
     const ticketState =
-      registration.status === 'cancelled'
+      registration.status === 'cancelled' || registration.erasedAt !== undefined
         ? 'cancelled'
         : registration.status === 'waitlisted'
           ? 'waitlisted'

@@ -5,7 +5,6 @@ import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -21,23 +20,31 @@ import {
   arrivalDecider,
   lookUpTicket,
   registrationById,
+  scanClaimDecider,
+  scanIdStream,
   scanStream,
   type IdCheckDocument,
   type EntryRefusalReason,
   type IdCheck,
   type ScanOutcome,
+  type ScanTicket,
+  type TicketLookup,
   type TicketReference,
 } from '@emargement/conference';
+import { CommandRefusedError } from '@emargement/decider';
+import { createHash, randomUUID } from 'node:crypto';
 import { EVENT_STORE } from '../../event-store/event-store.module.js';
 import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { runDecider } from '../../shared/decider-runner.js';
 import { badRequest } from '../../shared/api-error.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { attendeeView } from '../attendee-view.js';
+import { TicketCache } from '../ticket-cache.js';
 import type { ScanAnswer as ScanAnswerBody } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
 import { MovePersonCommand } from '../../spaces/move-person.js';
 import { SITE } from '@emargement/spaces';
+import { IsInstant } from '../../shared/instant.js';
 
 export class IdCheckDto {
   @ApiProperty({
@@ -85,7 +92,7 @@ export class ScanDto {
   @ValidateNested()
   @Type(() => IdCheckDto)
   idCheck?: IdCheckDto;
-  @ApiPropertyOptional() @IsOptional() @MaxLength(64) @IsISO8601({ strict: true }) scannedAt?: string;
+  @ApiPropertyOptional() @IsOptional() @MaxLength(64) @IsInstant() scannedAt?: string;
   @ApiPropertyOptional({
     type: OfflineDecisionDto,
     description: 'A scan decided on the device without the server (then scannedAt is required)',
@@ -118,42 +125,103 @@ export class ScanTicketCommand extends Command<ScanAnswer> {
     readonly scannedAt: string,
     readonly ctx: RequestContext,
     readonly offline: { result: 'admitted' | 'refused'; reason: EntryRefusalReason | null } | null = null,
+    /** The scan time as the device sent it (`null`: the server's), for the scan's fingerprint. */
+    readonly sentScannedAt: string | null = scannedAt,
   ) {
     super();
   }
 }
+
+/**
+ * What a scan is, as a hash: which ticket (the registration it names, however
+ * it was named), which device, door and ID check, and the scan time the
+ * device sent. How it was decided is left out: a phone whose online scan got
+ * no answer decides the same scan itself and uploads it later, by
+ * registration id and with its offline decision; that is the same scan, and
+ * the server keeps its first answer (FIELD-NOTES, pretixSCAN's dangerous
+ * case). A ticket code that names no registration is hashed with the rest,
+ * so the claim holds no bearer secret.
+ */
+export const scanFingerprint = (c: ScanTicketCommand, ticket: TicketLookup): string =>
+  createHash('sha256')
+    .update(
+      JSON.stringify([
+        c.conferenceId,
+        c.ctx.deviceId,
+        ticket.found
+          ? ['registration', ticket.registrationId]
+          : 'ticketCode' in c.reference
+            ? ['code', c.reference.ticketCode]
+            : ['registration', c.reference.registrationId.toLowerCase()],
+        c.door,
+        c.sentScannedAt,
+        c.idCheck === null ? null : [c.idCheck.document, c.idCheck.nameMatches],
+      ]),
+      'utf8',
+    )
+    .digest('hex');
 
 @CommandHandler(ScanTicketCommand)
 export class ScanTicketHandler implements ICommandHandler<ScanTicketCommand> {
   constructor(
     private readonly registry: ConferenceRegistry,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly tickets: TicketCache,
   ) {}
 
   async execute(c: ScanTicketCommand): Promise<ScanAnswer> {
     const conference = await this.registry.scheduled(c.conferenceId);
     const ticket = lookUpTicket(conference, c.reference);
-    const { outcome } = await runDecider(
+    const command: ScanTicket = {
+      type: 'ScanTicket',
+      data: {
+        conferenceId: c.conferenceId,
+        scanId: c.scanId,
+        door: c.door,
+        deviceId: c.ctx.deviceId,
+        scannedAt: c.scannedAt,
+        idCheck: c.idCheck,
+        ticket,
+        // The door's name is the decider's to judge (`unknown_door`), against the conference's doors.
+        doors: conference.details.doors,
+        offline:
+          c.offline === null
+            ? null
+            : {
+                ...c.offline,
+                receivedAt: new Date().toISOString(),
+                conflictIds: [randomUUID(), randomUUID()] as const,
+              },
+      },
+    };
+    // A command the decider refuses whatever the ticket's history (`unknown_door`,
+    // `offline_reason_missing`) is refused before the scan id is claimed:
+    // a refused command writes nothing.
+    const dryRun = arrivalDecider.decide(command, arrivalDecider.initialState());
+    if (!dryRun.ok) throw new CommandRefusedError(dryRun.reason, dryRun.detail);
+    // One id, one scan, for ever: claimed before the scan is decided, so a
+    // retry after a crash between the two finds its own claim and goes on.
+    await runDecider(
       this.store,
-      scanStream(c.conferenceId, ticket),
-      arrivalDecider,
+      scanIdStream(c.scanId.toLowerCase()),
+      scanClaimDecider,
       {
-        type: 'ScanTicket',
+        type: 'ClaimScanId',
         data: {
           conferenceId: c.conferenceId,
           scanId: c.scanId,
-          door: c.door,
-          deviceId: c.ctx.deviceId,
-          scannedAt: c.scannedAt,
-          idCheck: c.idCheck,
-          ticket,
-          // The door's name is the decider's to judge (`unknown_door`), against the conference's doors.
-          doors: conference.details.doors,
-          offline: c.offline === null ? null : { ...c.offline, receivedAt: new Date().toISOString() },
+          fingerprint: scanFingerprint(c, ticket),
+          claimedAt: new Date().toISOString(),
         },
       },
       eventMetadata(c.ctx, { door: c.door }),
     );
+    const metadata = eventMetadata(c.ctx, { door: c.door });
+    // A known ticket is decided on its cached fold (TicketCache): the scan's
+    // cost does not grow with the ticket's history.
+    const { outcome } = ticket.found
+      ? await this.tickets.aggregates.run(ticket.registrationId, command, metadata)
+      : await runDecider(this.store, scanStream(c.conferenceId, ticket, c.scanId), arrivalDecider, command, metadata);
     const scan = outcome as ScanOutcome;
     const registration = scan.registrationId ? registrationById(conference, scan.registrationId) : undefined;
     const attendee = registration ? attendeeView(registration) : undefined;
@@ -268,6 +336,7 @@ export class ScanTicketController {
         dto.scannedAt ?? new Date().toISOString(),
         ctx,
         dto.offline ? { result: dto.offline.result, reason: dto.offline.reason ?? null } : null,
+        dto.scannedAt ?? null,
       ),
     );
   }

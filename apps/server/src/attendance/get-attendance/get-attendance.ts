@@ -2,6 +2,7 @@ import { Controller, Get, Param, ParseUUIDPipe, Query as QueryParam } from '@nes
 import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { AttendanceSnapshot } from '@emargement/attendance';
+import { parseInstant } from '@emargement/conference';
 import { ApiError, badRequest, notFound } from '../../shared/api-error.js';
 import { AttendanceReadModel } from '../attendance-read-model.js';
 import type { AttendanceSnapshot as AttendanceBody } from '@emargement/contract';
@@ -44,7 +45,6 @@ export class GetAttendanceHandler implements IQueryHandler<GetAttendanceQuery> {
 }
 
 /** ISO-8601 with a date, a time and an offset: a moment, whatever the server's zone. */
-const MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 @ApiTags('attendance')
 @Controller('conferences/:cid/attendance')
@@ -63,13 +63,14 @@ export class GetAttendanceController {
   get(@Param('cid', ParseUUIDPipe) cid: string, @QueryParam('asOf') asOf?: string): Promise<AttendanceBody> {
     let moment: { ms: number; text: string } | null = null;
     if (asOf !== undefined) {
-      const ms = MOMENT.test(asOf) ? Date.parse(asOf) : NaN;
-      if (Number.isNaN(ms)) {
-        throw badRequest('validation_failed', 'asOf must be an ISO-8601 time with an offset', [
-          { field: 'asOf', message: 'ISO-8601 time with an offset, e.g. 2014-09-19T10:00:00+02:00' },
+      // The one parser of times (libs/conference); the code stays the one this query always answered.
+      const parsed = parseInstant(asOf);
+      if (parsed === null) {
+        throw badRequest('validation_failed', 'asOf must be an RFC 3339 time with an offset', [
+          { field: 'asOf', message: 'RFC 3339 time with an offset, e.g. 2014-09-19T10:00:00+02:00' },
         ]);
       }
-      moment = { ms, text: asOf };
+      moment = { ms: parsed.ms, text: parsed.text };
     }
     return this.queries.execute(new GetAttendanceQuery(cid, moment));
   }

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { privateSqliteFile } from '../../shared/private-files.js';
 import { dirname, join } from 'node:path';
 
 /** The read models' file under DATA_DIR: derived data, rebuilt from the store at will. */
@@ -35,7 +36,11 @@ export class ReadModels {
   private readonly inTransaction: (fn: () => void) => void;
 
   private constructor(filename: string) {
-    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+    if (filename !== ':memory:') {
+      mkdirSync(dirname(filename), { recursive: true, mode: 0o700 });
+      // Names are joined at read time, but what is here is still about people: 0600, like the store.
+      privateSqliteFile(filename);
+    }
     this.db = new Database(filename);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');

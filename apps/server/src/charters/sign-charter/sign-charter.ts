@@ -6,7 +6,6 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
-  IsISO8601,
   IsNumber,
   IsOptional,
   IsString,
@@ -38,6 +37,7 @@ import { CharterRegistry } from '../charter-registry.js';
 import { parseStrokes, STROKE_LIMITS } from './signature-input.js';
 import type { CharterSigned } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
+import { IsInstant } from '../../shared/instant.js';
 
 export class ConsentDto {
   @ApiProperty({ description: 'true: the signer ticked the box' }) @IsBoolean() given!: boolean;
@@ -47,7 +47,7 @@ export class ConsentDto {
   wording!: string;
   @ApiProperty({ description: 'When the box was ticked (tablet clock)' })
   @MaxLength(64)
-  @IsISO8601({ strict: true })
+  @IsInstant()
   givenAt!: string;
 }
 
@@ -105,7 +105,7 @@ export class SignCharterDto {
   @ApiPropertyOptional({ description: 'When the signer validated, by the tablet’s clock' })
   @IsOptional()
   @MaxLength(64)
-  @IsISO8601({ strict: true })
+  @IsInstant()
   deviceSignedAt?: string;
 }
 

@@ -1,4 +1,5 @@
-import { Controller, Get, Param, ParseUUIDPipe, Post, Body, Put } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Post, Body, Put, Req } from '@nestjs/common';
+import { withinScope } from '@emargement/devices';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -7,7 +8,6 @@ import {
   IsArray,
   IsBoolean,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -27,7 +27,9 @@ import { ConferenceRegistry } from '../conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import type { Conference, ConferenceList, ConferenceRevised, ConferenceScheduled } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
-import { badRequest } from '../../shared/api-error.js';
+import { ApiError, badRequest } from '../../shared/api-error.js';
+import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
+import { IsInstant } from '../../shared/instant.js';
 import { DefineSpaceCommand, SpaceDto, spaceOf } from '../../spaces/spaces.js';
 
 export class LunchDto {
@@ -38,8 +40,8 @@ export class LunchDto {
 export class ConferenceDetailsDto {
   @ApiProperty() @IsString() @Length(1, 200) name!: string;
   @ApiProperty() @IsString() @Length(1, 200) venue!: string;
-  @ApiProperty({ example: '2014-09-19T09:00:00+02:00' }) @MaxLength(64) @IsISO8601({ strict: true }) startsAt!: string;
-  @ApiProperty({ example: '2014-09-19T18:00:00+02:00' }) @MaxLength(64) @IsISO8601({ strict: true }) endsAt!: string;
+  @ApiProperty({ example: '2014-09-19T09:00:00+02:00' }) @MaxLength(64) @IsInstant() startsAt!: string;
+  @ApiProperty({ example: '2014-09-19T18:00:00+02:00' }) @MaxLength(64) @IsInstant() endsAt!: string;
   @ApiProperty({ example: 'Europe/Paris' }) @IsString() @Length(1, 64) timezone!: string;
   @ApiProperty() @IsInt() @Min(1) @Max(1_000_000) capacity!: number;
   @ApiProperty() @IsBoolean() idCheckRequired!: boolean;
@@ -150,7 +152,15 @@ export class ConferencesController {
 
   @Post()
   @ApiAnswer(201, 'ConferenceScheduled', { errors: [409] })
-  async schedule(@Body() dto: ScheduleConferenceDto, @Ctx() ctx: RequestContext): Promise<ConferenceScheduled> {
+  async schedule(
+    @Body() dto: ScheduleConferenceDto,
+    @Req() req: AuthenticatedRequest,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ConferenceScheduled> {
+    // A new conference is outside every bound device's scope.
+    if (!withinScope(req.device!, null)) {
+      throw new ApiError(403, 'forbidden', 'This device is enrolled for one conference and may not create another');
+    }
     // Every space checked before anything is written: a bad one refuses the whole conference.
     const spaces = (dto.spaces ?? []).map(spaceOf);
     const names = spaces.map((s) => s.name.toLocaleLowerCase('fr'));
@@ -181,7 +191,7 @@ export class ConferencesController {
 
   @Get()
   @ApiAnswer(200, 'ConferenceList')
-  async list(): Promise<ConferenceList> {
+  async list(@Req() req: AuthenticatedRequest): Promise<ConferenceList> {
     // Every conference ever scheduled, from the store itself: a restarted
     // server or a second instance answers the same.
     const scheduled = await this.store.readAll({
@@ -190,6 +200,8 @@ export class ConferencesController {
     const items = [];
     for (const e of scheduled) {
       const { conferenceId } = e.data as { conferenceId: string };
+      // A bound device lists its own conference only.
+      if (!withinScope(req.device!, conferenceId)) continue;
       const { state } = await this.registry.current(conferenceId);
       if (state.status === 'scheduled') items.push(conferenceView(state));
     }

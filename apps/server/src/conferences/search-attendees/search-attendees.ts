@@ -11,6 +11,7 @@ import {
 import { ConferenceRegistry } from '../conference-registry.js';
 import { ArrivalsIndex, type TicketSummary } from '../../arrivals/arrivals-index.js';
 import { AttendeeDirectory, type ConferenceDirectory } from './attendee-directory.js';
+import { parseBoundedInteger } from '../../shared/numbers.js';
 import { badRequest } from '../../shared/api-error.js';
 import { ARRIVALS, type Arrival, type AttendeeSearch, type RegistrationList } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
@@ -183,19 +184,26 @@ const parseBool = (v: string | undefined): boolean | undefined => {
   throw badRequest('validation_failed', 'lunch must be true or false', [{ field: 'lunch', message: 'boolean' }]);
 };
 
+/** Above this, a limit or an offset is not a page but a mistake (or a probe): 400, not a silent clamp. */
+const MAX_PAGING = 1_000_000_000;
+
 const parseLimit = (v: string | undefined, max: number): number => {
   if (v === undefined) return max;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw badRequest('validation_failed', 'limit must be a positive integer');
+  const n = parseBoundedInteger(v, 1, MAX_PAGING);
+  if (n === null) {
+    throw badRequest('validation_failed', 'limit must be a positive integer', [
+      { field: 'limit', message: 'a positive integer in decimal digits' },
+    ]);
+  }
   return Math.min(n, max);
 };
 
 const parseOffset = (v: string | undefined): number => {
   if (v === undefined || v === '') return 0;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) {
+  const n = parseBoundedInteger(v, 0, MAX_PAGING);
+  if (n === null) {
     throw badRequest('validation_failed', 'offset must be a non-negative integer', [
-      { field: 'offset', message: 'a non-negative integer' },
+      { field: 'offset', message: 'a non-negative integer in decimal digits' },
     ]);
   }
   return n;

@@ -1,4 +1,8 @@
-import { Controller, Get, Header, Param, ParseUUIDPipe, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Header, Param, ParseUUIDPipe, Req, Res, StreamableFile } from '@nestjs/common';
+import type { Response } from 'express';
+import type { AuthenticatedRequest } from '../../../auth/auth.guard.js';
+import { ApiError } from '../../../shared/api-error.js';
+import { DoorTicketBudget } from '../door-ticket-budget.js';
 import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { registrationById } from '@emargement/conference';
@@ -36,7 +40,8 @@ export class GetTicketHandler implements IQueryHandler<GetTicketQuery> {
     const conference = await this.registry.scheduled(q.conferenceId);
     const registration = registrationById(conference, q.registrationId);
     if (!registration) throw notFound('unknown_registration', `No registration ${q.registrationId}`);
-    if (registration.status === 'cancelled') {
+    // An erased person's ticket is cancelled (issue 21): no ticket to hand out.
+    if (registration.status === 'cancelled' || registration.erasedAt !== undefined) {
       throw conflict('ticket_cancelled', 'This registration is cancelled: it has no ticket');
     }
     await this.arrivals.caughtUp();
@@ -51,7 +56,25 @@ const NO_STORE = 'private, no-store';
 @ApiTags('tickets')
 @Controller('conferences/:cid/registrations/:rid')
 export class GetTicketController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly budget: DoorTicketBudget,
+  ) {}
+
+  /** A door gets a few tickets an hour (walk-ins, reprints), never the list in bulk (DoorTicketBudget). */
+  private checkDoor(req: AuthenticatedRequest, res: Response, rid: string): void {
+    const device = req.device;
+    if (device?.role !== 'door') return;
+    const verdict = this.budget.take(device.deviceId, rid.toLowerCase());
+    if (!verdict.allowed) {
+      res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+      throw new ApiError(
+        429,
+        'ticket_budget_exhausted',
+        'This door has had its tickets for the hour; an organiser can print more',
+      );
+    }
+  }
 
   @Get('ticket.png')
   @Header('Cache-Control', NO_STORE)
@@ -61,8 +84,11 @@ export class GetTicketController {
   async png(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rid', ParseUUIDPipe) rid: string,
+    @Req() req: AuthenticatedRequest,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
     const t = await this.queries.execute(new GetTicketQuery(cid, rid));
+    this.checkDoor(req, res, rid);
     return new StreamableFile(await renderTicketPng(t), {
       type: 'image/png',
       disposition: `inline; filename="${fileName('billet', [t.lastName, t.firstName], 'png')}"`,
@@ -77,8 +103,11 @@ export class GetTicketController {
   async pdf(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rid', ParseUUIDPipe) rid: string,
+    @Req() req: AuthenticatedRequest,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
     const t = await this.queries.execute(new GetTicketQuery(cid, rid));
+    this.checkDoor(req, res, rid);
     return new StreamableFile(ticketPdf(t), {
       type: 'application/pdf',
       disposition: `inline; filename="${fileName('billet', [t.lastName, t.firstName], 'pdf')}"`,
