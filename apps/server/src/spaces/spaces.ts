@@ -26,6 +26,7 @@ import { Clock } from '../shared/clock.js';
 import { Ctx, eventMetadata, type RequestContext } from '../shared/request-context.js';
 import { MovementsRegistry } from './movements-registry.js';
 import { ApiAnswer, ApiFileAnswer } from '../shared/api-answers.js';
+import { IsInstant } from '../shared/instant.js';
 import { onSitePdf } from './on-site-pdf.js';
 
 const HHMM = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
@@ -55,7 +56,7 @@ export class RollCallDto {
   @ApiPropertyOptional()
   @IsOptional()
   @MaxLength(64)
-  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/)
+  @IsInstant()
   startedAt?: string;
 }
 
@@ -65,7 +66,7 @@ export class MarkDto {
   @ApiPropertyOptional()
   @IsOptional()
   @MaxLength(64)
-  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/)
+  @IsInstant()
   at?: string;
 }
 
