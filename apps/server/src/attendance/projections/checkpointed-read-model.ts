@@ -90,6 +90,11 @@ export abstract class CheckpointedReadModel<P extends Projection>
     return this.runner.status();
   }
 
+  /** The write work of this read model's connection (see `ReadModels.writeStats`). */
+  writeStats(): { transactions: number; rows: number } {
+    return this.readModels.writeStats();
+  }
+
   /** Resolves once the projection has caught up with the history it found when it subscribed. */
   caughtUp(): Promise<void> {
     return this.runner.untilCaughtUp();

@@ -34,6 +34,8 @@ export class ReadModels {
   private readonly getCheckpoint: Database.Statement<[string], { version: string; position: string | null }>;
   private readonly putCheckpoint: Database.Statement<[string, string, string | null, string]>;
   private readonly inTransaction: (fn: () => void) => void;
+  private readonly totalChanges: Database.Statement<[], { n: number }>;
+  private transactions = 0;
 
   private constructor(filename: string) {
     if (filename !== ':memory:') {
@@ -60,6 +62,7 @@ export class ReadModels {
     );
     const tx = this.db.transaction((fn: () => void) => fn());
     this.inTransaction = (fn) => tx.immediate(fn);
+    this.totalChanges = this.db.prepare('SELECT total_changes() AS n');
   }
 
   static open(filename: string): ReadModels {
@@ -83,7 +86,19 @@ export class ReadModels {
 
   /** Runs `fn` in one `BEGIN IMMEDIATE` transaction: all of it is committed, or none. */
   transaction(fn: () => void): void {
+    this.transactions += 1;
     this.inTransaction(fn);
+  }
+
+  /**
+   * The write work done through this connection since it was opened: write
+   * transactions, and rows inserted, updated or deleted (SQLite's
+   * `total_changes()`). What the test that counts a scan's work reads
+   * (test/scan-work.e2e.spec.ts): a regression in the read side's cost per
+   * event shows there, whatever the machine's speed.
+   */
+  writeStats(): { transactions: number; rows: number } {
+    return { transactions: this.transactions, rows: this.totalChanges.get()!.n };
   }
 
   close(): void {

@@ -1,0 +1,118 @@
+// The work one scan causes, counted, not timed (issue 27): rows written to the
+// event store, and write transactions and rows on the read models' file, for
+// scans at the door of a registered day. The door got 40 % slower in two weeks
+// without a test noticing; counts do not depend on the machine's speed, so a
+// change that makes each scan write more fails here, in `npm test`.
+//
+// The budgets are what a scan costs today; lower them as the read side gets
+// cheaper (issue 27: one subscription feeding every projection, one
+// transaction per batch), never raise them without saying why in the commit.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { AttendanceReadModel } from '../apps/server/src/attendance/attendance-read-model.js';
+import { ArrivalsIndex } from '../apps/server/src/arrivals/arrivals-index.js';
+import { DoorReadModel } from '../apps/server/src/arrivals/door-read-model.js';
+import { bearer, call, startTestServer, type TestServer } from './support/server.js';
+import { conferenceBody, expectStatus, personBody } from './support/data.js';
+
+/** Per scan, at most (measured 2026-12-07; see the header). */
+const BUDGET = {
+  /** The scan's claim on its id (`ScanIdClaimed`) and its decision (`AttendeeAdmitted`). */
+  eventRows: 2,
+  /** One per projection that takes an admission (attendance, arrivals, the doors' models), each its own commit. */
+  readModelTransactions: 3,
+  /** Rows and checkpoints those transactions insert or update. */
+  readModelRows: 8,
+};
+const SCANS = 12;
+
+describe('the work one scan causes', () => {
+  let server: TestServer;
+  let api: string;
+  let cid: string;
+  let door: string;
+  const tickets: string[] = [];
+
+  beforeAll(async () => {
+    // Counted on the embedded store's files: SQLite in both e2e runs.
+    server = await startTestServer({ EVENT_STORE: 'sqlite' });
+    api = `${server.base}/api`;
+    ({ conferenceId: cid } = expectStatus(
+      await call(api, 'POST', '/conferences', conferenceBody({ idCheckRequired: false })),
+      201,
+    ) as { conferenceId: string });
+    door = (
+      expectStatus(await call(api, 'POST', '/devices', { name: 'Porte', role: 'door', conferenceId: cid }), 201) as {
+        token: string;
+      }
+    ).token;
+    for (let i = 0; i < SCANS + 1; i++) {
+      tickets.push(
+        (
+          expectStatus(await call(api, 'POST', `/conferences/${cid}/registrations`, personBody()), 201) as {
+            ticketCode: string;
+          }
+        ).ticketCode,
+      );
+    }
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const scan = async (ticketCode: string) =>
+    expectStatus(
+      await call(
+        api,
+        'POST',
+        `/conferences/${cid}/scans`,
+        { scanId: randomUUID(), ticketCode, door: 'Accueil principal' },
+        bearer(door),
+      ),
+      200,
+    );
+  /** Every read model has committed everything stored so far (read-your-writes, as the doors rely on). */
+  const settled = async () => {
+    for (const model of [AttendanceReadModel, ArrivalsIndex, DoorReadModel]) await server.app.get(model).caughtUp();
+  };
+  const counts = () => {
+    const events = new Database(join(server.dataDir, 'events.sqlite'), { readonly: true });
+    const eventRows = (events.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+    events.close();
+    let readModelTransactions = 0;
+    let readModelRows = 0;
+    for (const model of [AttendanceReadModel, ArrivalsIndex, DoorReadModel]) {
+      const stats = server.app.get(model).writeStats();
+      readModelTransactions += stats.transactions;
+      readModelRows += stats.rows;
+    }
+    return { eventRows, readModelTransactions, readModelRows };
+  };
+
+  test(`${SCANS} admissions, one after the other, stay within the budget per scan`, async () => {
+    // One scan first: caches and first-use rows are not the steady cost.
+    await scan(tickets[SCANS]!);
+    await settled();
+    const before = counts();
+    for (const ticket of tickets.slice(0, SCANS)) {
+      await scan(ticket);
+      await settled();
+    }
+    const after = counts();
+    const perScan = {
+      eventRows: (after.eventRows - before.eventRows) / SCANS,
+      readModelTransactions: (after.readModelTransactions - before.readModelTransactions) / SCANS,
+      readModelRows: (after.readModelRows - before.readModelRows) / SCANS,
+    };
+    // Printed for whoever lowers the budget.
+    process.stdout.write(`work per scan: ${JSON.stringify(perScan)}\n`);
+    expect(perScan.eventRows).toBeLessThanOrEqual(BUDGET.eventRows);
+    expect(perScan.readModelTransactions).toBeLessThanOrEqual(BUDGET.readModelTransactions);
+    expect(perScan.readModelRows).toBeLessThanOrEqual(BUDGET.readModelRows);
+    // And the count is of real work: every scan wrote something.
+    expect(perScan.eventRows).toBeGreaterThan(0);
+    expect(perScan.readModelTransactions).toBeGreaterThan(0);
+  });
+});
