@@ -66,9 +66,12 @@ export function fixturesDir(env: NodeJS.ProcessEnv = process.env): string {
   return dir;
 }
 
-/** The fixture's conference.json also holds the printed programme, which a conference does not record. */
+/** The fixture's conference.json, printed programme included (the dashboard marks it on the curve of the day). */
 function conferenceDetails(raw: Record<string, unknown>): ConferenceDetails {
   const d = raw as unknown as ConferenceDetails;
+  const programme = Array.isArray(d.programme)
+    ? d.programme.filter((p) => typeof p?.at === 'string' && typeof p.title === 'string')
+    : [];
   return {
     name: d.name,
     venue: d.venue,
@@ -79,6 +82,7 @@ function conferenceDetails(raw: Record<string, unknown>): ConferenceDetails {
     idCheckRequired: d.idCheckRequired,
     lunch: d.lunch ? { priceCents: d.lunch.priceCents, currency: d.lunch.currency } : null,
     doors: d.doors ?? [],
+    ...(programme.length > 0 ? { programme: programme.map((p) => ({ at: p.at, title: p.title })) } : {}),
   };
 }
 

@@ -175,6 +175,21 @@ export interface ConferenceRequest {
   idCheckRequired: boolean;
   lunch?: { priceCents: number; currency: string };
   doors: string[];
+  /** The printed programme: `HH:MM` in the conference's time zone, and a title. */
+  programme?: { at: string; title: string }[];
+  /** The day's spaces, with the conference (POST only). */
+  spaces?: SpaceRequest[];
+}
+
+export interface SpaceRequest {
+  name: string;
+  opens: string;
+  closes: string;
+  capacity?: number;
+  audience?: Category[];
+  requiresLunch?: boolean;
+  oneEntry?: boolean;
+  exitScan?: boolean;
 }
 
 /** One signature_pad point, in CSS pixels of the canvas; `time` is `Date.now()` when drawn. */

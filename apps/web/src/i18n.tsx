@@ -695,6 +695,13 @@ const fr = {
   'dashboard.spaceClosed': 'fermé (ouvert de {opens} à {closes})',
   'dashboard.spaceFull': 'complet',
   'dashboard.spaceNearlyFull': 'presque complet',
+  'admin.loadConferenceFile': 'Charger un fichier de conférence (conference.json)',
+  'admin.rehearsal': 'Répétition : la même journée, aujourd’hui (pour former les bénévoles)',
+  'admin.rehearsalSuffix': 'répétition',
+  'admin.conferenceFileLoaded': '{file} chargé ({spaces} espace(s)) : vérifiez puis créez la conférence.',
+  'field.programme': 'Programme (une ligne par moment : 09:30 Accueil café)',
+  'error.invalid_programme': 'Une ligne du programme ne se lit pas (attendu : 09:30 Titre)',
+  'error.invalid_conference_file': 'Ce fichier n’est pas une conférence (JSON comme conference.json)',
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -1382,6 +1389,13 @@ const en: Record<MessageKey, string> = {
   'dashboard.spaceClosed': 'closed (open {opens}–{closes})',
   'dashboard.spaceFull': 'full',
   'dashboard.spaceNearlyFull': 'nearly full',
+  'admin.loadConferenceFile': 'Load a conference file (conference.json)',
+  'admin.rehearsal': 'Rehearsal: the same day, today (to train the volunteers)',
+  'admin.rehearsalSuffix': 'rehearsal',
+  'admin.conferenceFileLoaded': '{file} loaded ({spaces} space(s)): check, then create the conference.',
+  'field.programme': 'Programme (one line a moment: 09:30 Welcome coffee)',
+  'error.invalid_programme': 'A programme line cannot be read (expected: 09:30 Title)',
+  'error.invalid_conference_file': 'This file is not a conference (JSON like conference.json)',
 };
 
 export type Lang = 'fr' | 'en';

@@ -65,6 +65,7 @@ export {
   registrationByTicketCode,
   activeRegistrationByEmail,
   type ConferenceDetails,
+  type ProgrammeItem,
   type ConferenceScheduled,
   type ConferenceRevised,
   type RegistrationData,

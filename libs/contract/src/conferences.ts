@@ -19,13 +19,22 @@ const conferenceDetails = {
 } as const;
 
 /** `GET /api/conferences/:cid`: the details, and how many registrations are in each status. */
-export const ConferenceSchema = object({
-  conferenceId: string,
-  ...conferenceDetails,
-  registered: integer,
-  waitlisted: integer,
-  cancelled: integer,
+export const ProgrammeItemSchema = object({
+  at: { type: 'string', pattern: '^\\d{2}:\\d{2}$', description: "HH:MM, the conference's local time" },
+  title: string,
 });
+
+export const ConferenceSchema = object(
+  {
+    conferenceId: string,
+    ...conferenceDetails,
+    programme: { ...listOf(ProgrammeItemSchema), description: 'The printed programme, by time' },
+    registered: integer,
+    waitlisted: integer,
+    cancelled: integer,
+  },
+  ['programme'],
+);
 export type Conference = Answer<typeof ConferenceSchema>;
 
 export const ConferenceListSchema = object({ items: listOf(ConferenceSchema) });

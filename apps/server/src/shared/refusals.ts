@@ -29,6 +29,7 @@ const STATUS: Record<RefusalReason, number> = {
   invalid_timezone: 400,
   invalid_lunch_fee: 400,
   invalid_doors: 400,
+  invalid_programme: 400,
   capacity_below_registered: 409,
   invalid_email: 400,
   duplicate_email: 409,

@@ -12,6 +12,7 @@ import { ArrivalChart, Bars } from './charts';
 import { SpacesPanel } from './SpacesPanel';
 import { useLiveAttendance, type Connection } from './live';
 import { dayWindow, slotSeries, SLOT_MS, type DayWindow } from './timeline';
+import { isoToLocal, localToIso } from '../admin/time';
 
 /** Figures as of a moment of the day, fetched while the slider is dragged; live updates are kept, not shown. */
 type Replay = { at: number; snapshot: AttendanceSnapshot | null; error: unknown; loading: boolean };
@@ -23,8 +24,8 @@ export const REPLAY_IDLE_MS = 90_000;
 /**
  * `/dashboard/?conference=<id>`: the organisers' live figures, for a laptop
  * and for the big screen in the hall. Aggregates only: the snapshot carries
- * no names, so there is no feed of arrivals; the programme is not stored by
- * the server, so it is not shown.
+ * no names, so there is no feed of arrivals. The conference's printed
+ * programme, when it has one, marks the curve of the day.
  */
 export function DashboardApp() {
   const { t } = useLang();
@@ -157,6 +158,7 @@ function Dashboard({ conferenceId }: { conferenceId: string }) {
         {!shown && live.error ? <ErrorMessage error={live.error} /> : null}
         {shown ? (
           <Figures
+            programme={programmeMarks(conference)}
             snapshot={shown}
             day={day}
             marker={replay?.at ?? null}
@@ -234,6 +236,16 @@ function Slider({
 const percent = (part: number, whole: number, lang: Lang) =>
   whole > 0 ? new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB').format(Math.round((part / whole) * 100)) : '0';
 
+/** The programme's `HH:MM` (the conference's local time, on the day it starts) as instants. */
+function programmeMarks(conference: Conference | null): { at: number; title: string }[] {
+  if (!conference?.programme) return [];
+  const day = isoToLocal(conference.startsAt, conference.timezone).slice(0, 10);
+  return conference.programme.flatMap((p) => {
+    const iso = localToIso(`${day}T${p.at}`, conference.timezone);
+    return iso ? [{ at: Date.parse(iso), title: p.title }] : [];
+  });
+}
+
 function Figures({
   snapshot: s,
   day,
@@ -242,8 +254,11 @@ function Figures({
   t,
   lang,
   slider,
+  programme,
 }: {
   slider: ReactNode;
+  /** The printed programme's moments on the curve of the day. */
+  programme: { at: number; title: string }[];
   snapshot: AttendanceSnapshot;
   day: DayWindow;
   marker: number | null;
@@ -302,6 +317,7 @@ function Figures({
           timeLabel={clock}
           title={t('dashboard.arrivalsChart', { total: n(s.present) })}
           totalLabel={t('dashboard.cumulative')}
+          programme={programme}
         />
         {slider}
       </section>

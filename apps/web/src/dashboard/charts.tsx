@@ -26,7 +26,10 @@ export function ArrivalChart({
   timeLabel,
   title,
   totalLabel,
+  programme = [],
 }: {
+  /** The printed programme's moments (instants), drawn as marks on the day. */
+  programme?: { at: number; title: string }[];
   series: { at: number; count: number; total: number }[];
   day: DayWindow;
   marker: number | null;
@@ -91,6 +94,17 @@ export function ArrivalChart({
           </text>
         </g>
       ))}
+      {programme
+        .filter((p) => p.at >= day.from && p.at <= day.to)
+        .map((p, i) => (
+          <g key={`${p.at}-${i}`} className="chart-programme">
+            <line x1={x(p.at)} x2={x(p.at)} y1={M.top} y2={M.top + plotH} />
+            <text x={x(p.at) + 4} y={M.top + 14 + (i % 3) * 16}>
+              {p.title.length > 28 ? `${p.title.slice(0, 27)}…` : p.title}
+            </text>
+            <title>{`${timeLabel(p.at)} — ${p.title}`}</title>
+          </g>
+        ))}
       {marker !== null && marker >= day.from && marker <= day.to ? (
         <line className="chart-marker" x1={x(marker)} x2={x(marker)} y1={M.top} y2={M.top + plotH} />
       ) : null}

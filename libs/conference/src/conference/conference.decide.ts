@@ -89,6 +89,7 @@ export const CONFERENCE_REFUSAL_REASONS = [
   'invalid_timezone',
   'invalid_lunch_fee',
   'invalid_doors',
+  'invalid_programme',
   'capacity_below_registered',
   'invalid_email',
   'duplicate_email',
@@ -100,7 +101,13 @@ export type ConferenceRefusalReason = (typeof CONFERENCE_REFUSAL_REASONS)[number
 
 export type DetailsRefusalReason = Extract<
   ConferenceRefusalReason,
-  'missing_field' | 'invalid_capacity' | 'invalid_period' | 'invalid_timezone' | 'invalid_lunch_fee' | 'invalid_doors'
+  | 'missing_field'
+  | 'invalid_capacity'
+  | 'invalid_period'
+  | 'invalid_timezone'
+  | 'invalid_lunch_fee'
+  | 'invalid_doors'
+  | 'invalid_programme'
 >;
 export type ScheduleRefusalReason = DetailsRefusalReason | 'conference_exists';
 export type ReviseRefusalReason = DetailsRefusalReason | 'conference_not_scheduled' | 'capacity_below_registered';
@@ -189,7 +196,19 @@ const validDetails = (details: ConferenceDetails): ConferenceDetails | Refused<D
   // Two doors a volunteer cannot tell apart on a phone would split one door's figures in two.
   const doorKeys = new Set(doors.map(normaliseText));
   if (doors.some((door) => door === '') || doorKeys.size !== doors.length) return refuse('invalid_doors');
-  return { ...details, name, venue, doors, lunch: lunch === null ? null : { ...lunch } };
+  const programme = (details.programme ?? []).map((item) => ({ at: item.at, title: item.title.trim() }));
+  if (programme.some((item) => !/^(?:[01]\d|2[0-3]):[0-5]\d$/.test(item.at) || item.title === '')) {
+    return refuse('invalid_programme');
+  }
+  programme.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  return {
+    ...details,
+    name,
+    venue,
+    doors,
+    lunch: lunch === null ? null : { ...lunch },
+    ...(programme.length > 0 ? { programme } : {}),
+  };
 };
 
 const sameDetails = (a: ConferenceDetails, b: ConferenceDetails): boolean =>
@@ -204,7 +223,8 @@ const sameDetails = (a: ConferenceDetails, b: ConferenceDetails): boolean =>
     ? a.lunch === b.lunch
     : a.lunch.priceCents === b.lunch.priceCents && a.lunch.currency === b.lunch.currency) &&
   a.doors.length === b.doors.length &&
-  a.doors.every((door, index) => door === b.doors[index]);
+  a.doors.every((door, index) => door === b.doors[index]) &&
+  JSON.stringify(a.programme ?? []) === JSON.stringify(b.programme ?? []);
 
 const detailsData = (details: ConferenceDetails): ConferenceDetails => ({
   name: details.name,
@@ -216,6 +236,7 @@ const detailsData = (details: ConferenceDetails): ConferenceDetails => ({
   idCheckRequired: details.idCheckRequired,
   lunch: details.lunch,
   doors: details.doors,
+  ...(details.programme !== undefined && details.programme.length > 0 ? { programme: details.programme } : {}),
 });
 
 // ---------------------------------------------------------------- decide

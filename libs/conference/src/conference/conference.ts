@@ -24,6 +24,17 @@ export interface ConferenceDetails {
   lunch: LunchFee | null;
   /** Door names as the door app offers them; may be empty. */
   doors: readonly string[];
+  /**
+   * The printed programme (`HH:MM` in the conference's time zone, and a title),
+   * shown on the dashboard's curve of the day and on the door. Absent from
+   * conferences recorded before it existed: read as none.
+   */
+  programme?: readonly ProgrammeItem[];
+}
+
+export interface ProgrammeItem {
+  at: string;
+  title: string;
 }
 
 // ---------------------------------------------------------------- events
@@ -257,6 +268,9 @@ const detailsOf = (data: ConferenceDetails): ConferenceDetails => ({
   idCheckRequired: data.idCheckRequired,
   lunch: data.lunch === null ? null : { priceCents: data.lunch.priceCents, currency: data.lunch.currency },
   doors: [...data.doors],
+  ...(Array.isArray(data.programme) && data.programme.length > 0
+    ? { programme: data.programme.map((p) => ({ at: p.at, title: p.title })) }
+    : {}),
 });
 
 const removeFromWaitlist = (state: WorkingScheduled, registrationId: string): void => {

@@ -37,6 +37,14 @@ export class LunchDto {
   @ApiProperty({ example: 'EUR' }) @IsString() @MaxLength(3) @Matches(/^[A-Z]{3}$/) currency!: string;
 }
 
+export class ProgrammeItemDto {
+  @ApiProperty({ example: '16:00', description: "HH:MM, the conference's local time" })
+  @MaxLength(5)
+  @Matches(/^(?:[01]\d|2[0-3]):[0-5]\d$/, { message: 'at must be HH:MM' })
+  at!: string;
+  @ApiProperty({ example: 'Signature de la charte' }) @IsString() @Length(1, 200) title!: string;
+}
+
 export class ConferenceDetailsDto {
   @ApiProperty() @IsString() @Length(1, 200) name!: string;
   @ApiProperty() @IsString() @Length(1, 200) venue!: string;
@@ -57,6 +65,13 @@ export class ConferenceDetailsDto {
   @IsString({ each: true })
   @MaxLength(60, { each: true })
   doors?: string[];
+  @ApiPropertyOptional({ type: [ProgrammeItemDto], description: 'The printed programme, as the fixture gives it' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => ProgrammeItemDto)
+  programme?: ProgrammeItemDto[];
 }
 
 export class ScheduleConferenceDto extends ConferenceDetailsDto {
@@ -83,6 +98,9 @@ const details = (dto: ConferenceDetailsDto): ConferenceDetails => ({
   idCheckRequired: dto.idCheckRequired,
   lunch: dto.lunch ? { priceCents: dto.lunch.priceCents, currency: dto.lunch.currency } : null,
   doors: dto.doors ?? [],
+  ...(dto.programme && dto.programme.length > 0
+    ? { programme: dto.programme.map((item) => ({ at: item.at, title: item.title })) }
+    : {}),
 });
 
 export class ScheduleConferenceCommand extends Command<ScheduleOutcome> {
