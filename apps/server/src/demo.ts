@@ -69,9 +69,9 @@ export function fixturesDir(env: NodeJS.ProcessEnv = process.env): string {
 /** The fixture's conference.json, printed programme included (the dashboard marks it on the curve of the day). */
 function conferenceDetails(raw: Record<string, unknown>): ConferenceDetails {
   const d = raw as unknown as ConferenceDetails;
-  const programme = Array.isArray(d.programme)
-    ? d.programme.filter((p) => typeof p?.at === 'string' && typeof p.title === 'string')
-    : [];
+  const programme = (d.programme ?? []).filter(
+    (p: { at?: unknown; title?: unknown } | null) => typeof p?.at === 'string' && typeof p.title === 'string',
+  );
   return {
     name: d.name,
     venue: d.venue,

@@ -268,7 +268,7 @@ const detailsOf = (data: ConferenceDetails): ConferenceDetails => ({
   idCheckRequired: data.idCheckRequired,
   lunch: data.lunch === null ? null : { priceCents: data.lunch.priceCents, currency: data.lunch.currency },
   doors: [...data.doors],
-  ...(Array.isArray(data.programme) && data.programme.length > 0
+  ...(data.programme !== undefined && data.programme.length > 0
     ? { programme: data.programme.map((p) => ({ at: p.at, title: p.title })) }
     : {}),
 });
