@@ -145,6 +145,12 @@ describe('a signing tablet set up by its pairing QR code alone', () => {
     await expect(list.getByRole('button').allTextContents()).resolves.toEqual([first.title, second.title]);
     await expectAccessible(other, 'the tablet choosing among open charters, 1024×768, fr');
     await other.screenshot({ path: `${SHOTS}/kiosk-choose-charter-1024x768.png` });
+    // The same screen in English, then back to French.
+    await other.getByRole('button', { name: 'Switch to English' }).click();
+    await other.getByRole('heading', { name: 'Which charter is signed on this tablet?' }).waitFor();
+    await expectAccessible(other, 'the tablet choosing among open charters, 1024×768, en');
+    await other.getByRole('button', { name: 'Passer en français' }).click();
+    await list.getByRole('button', { name: first.title }).waitFor();
 
     await list.getByRole('button', { name: second.title }).click();
     await other.getByTestId('charter-title').filter({ hasText: second.title }).waitFor();
