@@ -702,6 +702,14 @@ const fr = {
   'field.programme': 'Programme (une ligne par moment : 09:30 Accueil café)',
   'error.invalid_programme': 'Une ligne du programme ne se lit pas (attendu : 09:30 Titre)',
   'error.invalid_conference_file': 'Ce fichier n’est pas une conférence (JSON comme conference.json)',
+  'kiosk.chooseCharter': 'Quelle charte signe-t-on sur cette tablette ?',
+  'kiosk.chooseCharterHint': 'Plusieurs chartes sont ouvertes pour cette conférence : touchez celle à signer ici.',
+  'kiosk.noOpenCharter':
+    'Aucune charte n’est ouverte à la signature pour cette conférence. La tablette vérifie à nouveau toutes les 15 secondes.',
+  'kiosk.checkAgain': 'Vérifier maintenant',
+  'desk.deviceOpenCharter': 'La charte ouverte (la tablette la trouve seule)',
+  'verify.receiptFromLink':
+    'Le reçu de votre signature est déjà rempli : choisissez le PDF scellé de la charte pour le retrouver dedans.',
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -1396,6 +1404,13 @@ const en: Record<MessageKey, string> = {
   'field.programme': 'Programme (one line a moment: 09:30 Welcome coffee)',
   'error.invalid_programme': 'A programme line cannot be read (expected: 09:30 Title)',
   'error.invalid_conference_file': 'This file is not a conference (JSON like conference.json)',
+  'kiosk.chooseCharter': 'Which charter is signed on this tablet?',
+  'kiosk.chooseCharterHint': 'Several charters are open for this conference: tap the one to sign here.',
+  'kiosk.noOpenCharter': 'No charter is open for signing in this conference. The tablet checks again every 15 seconds.',
+  'kiosk.checkAgain': 'Check now',
+  'desk.deviceOpenCharter': 'The open charter (the tablet finds it itself)',
+  'verify.receiptFromLink':
+    'Your signature’s receipt is already filled in: choose the charter’s sealed PDF to find it there.',
 };
 
 export type Lang = 'fr' | 'en';

@@ -242,7 +242,7 @@ function NewDeviceForm(props: {
         <label className="field">
           <span>{t('desk.deviceCharter')}</span>
           <select className="input-large" value={charterId} onChange={(e) => setCharterId(e.target.value)}>
-            <option value="">{t('desk.deviceNoCharter')}</option>
+            <option value="">{t('desk.deviceOpenCharter')}</option>
             {charters?.map((c) => (
               <option key={c.charterId} value={c.charterId}>
                 {c.title || c.charterId}

@@ -4,7 +4,9 @@ import { receiptCode } from '../../../../libs/charter/src/receipt';
 import {
   api,
   ApiError,
+  deskApi,
   type Charter,
+  type CharterListItem,
   type Conference,
   type SignAnswer,
   type Signatory,
@@ -85,7 +87,11 @@ const FINAL_REFUSALS = new Set([
   'signature_id_conflict',
 ]);
 
-/** The charter this tablet signs, per conference: from the link (`?charter=`), remembered for reloads. */
+/**
+ * The charter this tablet signs, per conference: from the link (`?charter=`, or
+ * `#charter=` kept by the pairing link), or picked on the tablet from several
+ * open ones, remembered for reloads. `null`: the tablet looks for the open one.
+ */
 function charterIdFor(conferenceId: string | null): string | null {
   if (!conferenceId) return null;
   const fromUrl = new URL(window.location.href).searchParams.get('charter');
@@ -129,7 +135,7 @@ function Kiosk() {
   const { t } = useLang();
   const deviceName = useDevice()?.device?.name ?? null;
   const [conferenceId] = useState(storage.conferenceId);
-  const [charterId] = useState(() => charterIdFor(conferenceId));
+  const [charterId, setCharterId] = useState(() => charterIdFor(conferenceId));
   const [kiosk] = useState(() => kioskName(deviceName));
   const [conference, setConference] = useState<Conference | null>(null);
   const [loaded, setLoaded] = useState<LoadedCharter | null>(null);
@@ -159,6 +165,9 @@ function Kiosk() {
   }, [conferenceId, charterId, attempt]);
 
   const title = conference?.name || t('kiosk.title');
+  if (conferenceId && !charterId) {
+    return <OpenCharterFinder conferenceId={conferenceId} onFound={setCharterId} />;
+  }
   if (!conferenceId || !charterId) {
     return (
       <>
@@ -196,6 +205,86 @@ function Kiosk() {
         setAttempt((n) => n + 1);
       }}
     />
+  );
+}
+
+const OPEN_CHARTER_REFRESH_MS = 15_000;
+
+/**
+ * A tablet paired without a charter (one step: the pairing QR only) finds the
+ * conference's open charter itself: one open, it signs that one; several, the
+ * organiser setting the tablet up touches one (remembered); none, it says so
+ * and looks again, so a charter published later reaches it untouched.
+ */
+function OpenCharterFinder(props: { conferenceId: string; onFound: (charterId: string) => void }) {
+  const { t } = useLang();
+  const { conferenceId, onFound } = props;
+  const [open, setOpen] = useState<readonly CharterListItem[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [tick, setTick] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    deskApi.charters(conferenceId).then(
+      (items) => {
+        if (!live) return;
+        setError(null);
+        const found = items.filter((c) => c.status === 'open');
+        // The only open charter is not remembered: once it closes, a reload finds the next one.
+        if (found.length === 1) onFound(found[0]!.charterId);
+        else setOpen(found);
+      },
+      (e: unknown) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [conferenceId, onFound, tick]);
+
+  useEffect(() => {
+    const timer = setInterval(() => setTick((n) => n + 1), OPEN_CHARTER_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, []);
+
+  const pick = (charterId: string) => {
+    storage.setJson(`charter.${conferenceId}`, charterId);
+    onFound(charterId);
+  };
+  return (
+    <>
+      <TopBar title={t('kiosk.title')} />
+      <main className="page stack kiosk">
+        <ErrorMessage error={error} />
+        {open === null && !error ? <p>{t('common.loading')}</p> : null}
+        {open !== null && open.length === 0 ? (
+          <p className="panel" role="status" data-testid="no-open-charter">
+            {t('kiosk.noOpenCharter')}
+          </p>
+        ) : null}
+        {open !== null && open.length > 1 ? (
+          <section className="stack" aria-labelledby="kiosk-charters">
+            <div>
+              <h2 id="kiosk-charters">{t('kiosk.chooseCharter')}</h2>
+              <p className="hint">{t('kiosk.chooseCharterHint')}</p>
+            </div>
+            <ul className="signatories" aria-label={t('kiosk.chooseCharter')} data-testid="open-charters">
+              {open.map((c) => (
+                <li key={c.charterId}>
+                  <button type="button" className="signatory" onClick={() => pick(c.charterId)}>
+                    <span className="signatory-name">{c.title || c.charterId}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+        {open === null || open.length === 0 ? (
+          <button type="button" className="btn btn-large" onClick={() => setTick((n) => n + 1)}>
+            {t('kiosk.checkAgain')}
+          </button>
+        ) : null}
+      </main>
+    </>
   );
 }
 
@@ -617,6 +706,10 @@ function ReadAndSign(props: {
   );
 }
 
+/** The public verifier with this receipt filled in (fragment: never sent to a server, out of logs). */
+export const verifyLink = (hash: string, origin: string = window.location.origin): string =>
+  `${origin}/verify/#receipt=${encodeURIComponent(hash)}`;
+
 function Receipt(props: {
   conferenceId: string;
   charterId: string;
@@ -635,7 +728,8 @@ function Receipt(props: {
     const timer = setTimeout(onDone, RECEIPT_MS);
     return () => clearTimeout(timer);
   }, [onDone]);
-  // The receipt as the server keeps it (the same fields are in the sealed PDF's evidence), as a QR code.
+  // The receipt as a link to the public verifier, its hash filled in: a phone scanning it lands on
+  // /verify/ ready to find this signature in the sealed PDF (the hash names the entry; see parseReceipt).
   const qr = useRef<HTMLCanvasElement>(null);
   const [receipt, setReceipt] = useState<SignatureReceipt | null>(null);
   useEffect(() => {
@@ -663,7 +757,7 @@ function Receipt(props: {
   }, [props.conferenceId, props.charterId, answer]);
   useEffect(() => {
     if (!receipt || !qr.current) return;
-    QRCode.toCanvas(qr.current, JSON.stringify(receipt), { errorCorrectionLevel: 'M', margin: 2, width: 220 }).catch(
+    QRCode.toCanvas(qr.current, verifyLink(receipt.hash), { errorCorrectionLevel: 'M', margin: 2, width: 220 }).catch(
       () => undefined,
     );
   }, [receipt]);

@@ -20,11 +20,22 @@ async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
 }
 
+/**
+ * A receipt handed in by the link (`#receipt=` as the tablet's QR code carries
+ * it, or `?receipt=`): the fragment is never sent to the server.
+ */
+export function receiptFromUrl(href: string): string {
+  const url = new URL(href);
+  const fromFragment = new URLSearchParams(url.hash.replace(/^#/, '')).get('receipt');
+  return (fromFragment ?? url.searchParams.get('receipt') ?? '').trim().slice(0, 2000);
+}
+
 export function VerifyApp() {
   const { t, lang } = useLang();
   const [pdf, setPdf] = useState<File | null>(null);
   const [root, setRoot] = useState<File | null>(null);
-  const [receipt, setReceipt] = useState('');
+  const [fromLink] = useState(() => receiptFromUrl(window.location.href));
+  const [receipt, setReceipt] = useState(fromLink);
   const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<SealReport | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -67,6 +78,11 @@ export function VerifyApp() {
       <TopBar title={t('verify.title')} />
       <main className="page stack verify-page">
         <p>{t('verify.intro')}</p>
+        {fromLink !== '' ? (
+          <p className="panel" data-testid="verify-receipt-from-link">
+            {t('verify.receiptFromLink')}
+          </p>
+        ) : null}
         {!usable ? (
           <p className="error" role="alert">
             {t('verify.noCrypto')}
