@@ -133,9 +133,18 @@ export function SpaceDesk({
       }
       setScreen({ kind: 'sending' });
       try {
+        // A movement's answer may not name the person: a ticket read is looked up alongside (not after), so the
+        // volunteer sees whom it is about without waiting twice. The look-up failing changes nothing.
+        const lookup =
+          known || !('ticketCode' in ref)
+            ? Promise.resolve(known)
+            : api.ticket(cid, ref.ticketCode).then(
+                (found) => found.attendee,
+                () => null,
+              );
         const answer = await api.movement(cid, { scanId: crypto.randomUUID(), ...ref, space, direction });
         play(answer.result === 'admitted' ? 'admitted' : 'refused');
-        const attendee = known ?? (answer.attendee ? { ...emptyAttendee, ...answer.attendee } : null);
+        const attendee = (await lookup) ?? (answer.attendee ? { ...emptyAttendee, ...answer.attendee } : null);
         setScreen({ kind: 'result', answer, attendee });
       } catch (e) {
         play('refused');
