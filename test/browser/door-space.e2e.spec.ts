@@ -172,7 +172,9 @@ describe('the door phone at a space', () => {
     });
     expect(await response.json()).toMatchObject({ result: 'refused', reason: 'space_full' });
     await page.getByRole('heading', { name: 'REFUSÉ' }).waitFor();
+    expect(await page.getByTestId('movement-direction').textContent()).toBe('Entrée — Petit salon');
     expect(await page.getByTestId('refusal-reason').textContent()).toBe('Espace complet (1 / 1)');
+    await inside().filter({ hasText: '1 / 1' }).waitFor();
     await page.getByTestId('person-name').filter({ hasText: 'Bastien Roy' }).waitFor();
     await expectAccessible(page, 'space movement refused');
     await page.screenshot({ path: '/tmp/door-space-full.png' });

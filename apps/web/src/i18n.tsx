@@ -713,6 +713,8 @@ const fr = {
   'space.fullDetail': 'Espace complet ({inside} / {capacity})',
   'space.alreadyEnteredAt': 'Déjà entré(e) ici à {time} (entrée unique)',
   'door.rollCall': 'Appel d’évacuation',
+  'space.triedIn': 'Entrée — {space}',
+  'space.triedOut': 'Sortie — {space}',
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -1417,6 +1419,8 @@ const en: Record<MessageKey, string> = {
   'space.fullDetail': 'Space full ({inside} / {capacity})',
   'space.alreadyEnteredAt': 'Already entered here at {time} (one entry only)',
   'door.rollCall': 'Evacuation roll call',
+  'space.triedIn': 'Entry — {space}',
+  'space.triedOut': 'Exit — {space}',
 };
 
 export type Lang = 'fr' | 'en';

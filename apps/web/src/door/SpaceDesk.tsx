@@ -310,7 +310,17 @@ function MovementResult(props: {
       <h2 className="result-title">{admitted ? t('result.admitted') : t('result.refused')}</h2>
       {answer.direction ? (
         <p className="result-direction" data-testid="movement-direction">
-          {t(answer.direction === 'in' ? 'space.movedIn' : 'space.movedOut', { space: props.space })}
+          {/* A refused entry did not go « into » the room: the direction is named, not the move. */}
+          {t(
+            admitted
+              ? answer.direction === 'in'
+                ? 'space.movedIn'
+                : 'space.movedOut'
+              : answer.direction === 'in'
+                ? 'space.triedIn'
+                : 'space.triedOut',
+            { space: props.space },
+          )}
         </p>
       ) : null}
       {!admitted ? (
