@@ -68,6 +68,7 @@ describe('the door phone at a space', () => {
       { name: 'Échanges entre pairs', opens: '09:30', closes: '15:00', capacity: 10 },
       { name: 'Petit salon', opens: '09:30', closes: '15:00', capacity: 1 },
       { name: 'Conseils professionnels', opens: '13:00', closes: '14:30', capacity: 30 },
+      { name: 'Buffet', opens: '12:30', closes: '14:00', capacity: 200, requiresLunch: true },
     ]) {
       expectStatus(await call(api, 'POST', `/conferences/${cid}/spaces`, space), 201);
     }
@@ -186,6 +187,15 @@ describe('the door phone at a space', () => {
     await typeCode(people.bastien.ticketCode);
     expect(await (await closed).json()).toMatchObject({ result: 'refused', reason: 'space_closed' });
     expect(await page.getByTestId('refusal-reason').textContent()).toBe('Espace fermé (ouvert de 13:00 à 14:30)');
+
+    // The buffet, for those who paid the lunch: Bastien has not.
+    await page.getByRole('button', { name: 'Scan suivant' }).click();
+    await changePlace();
+    await chooseSpace('Buffet');
+    const unpaid = movementSent();
+    await typeCode(people.bastien.ticketCode);
+    expect(await (await unpaid).json()).toMatchObject({ result: 'refused', reason: 'lunch_unpaid' });
+    expect(await page.getByTestId('refusal-reason').textContent()).toBe('Déjeuner non réglé');
   }, 90_000);
 
   test('without network, the space screen says movements need it and sends nothing', async () => {
