@@ -32,6 +32,7 @@ import type {
   ImportReport,
   DoorDataset,
   ScanAnswer,
+  SpaceList,
   Conference,
   Category,
   CharterLang,
@@ -87,7 +88,9 @@ export type {
   RegistrationStatus,
   Role,
   ScanConflict,
+  ScanAnswer as MovementAnswer,
   Signatory,
+  Space,
   SignatureReceipt,
   TicketState,
   Verification,
@@ -150,6 +153,15 @@ export interface ScanRequest {
   scannedAt: string;
   /** Decided on the phone without the server: recorded as it happened, flagged when the server would disagree. */
   offline?: { result: 'admitted' | 'refused'; reason?: RefusalReason };
+}
+
+/** A scan at a space's door: an entry or an exit (`auto`: an exit for whoever is inside). */
+export interface MovementRequest {
+  scanId: string;
+  ticketCode?: string;
+  registrationId?: string;
+  space: string;
+  direction: 'in' | 'out' | 'auto';
 }
 
 export interface RegisterRequest {
@@ -437,6 +449,14 @@ export const api = {
 
   scan: (cid: string, body: ScanRequest, options?: RequestOptions) =>
     request<EntranceScanAnswer>('POST', `${conf(cid)}/scans`, body, options),
+
+  /** The conference's spaces with who is inside each (counts only): the door's space mode. */
+  spaces: async (cid: string, options?: RequestOptions): Promise<SpaceList['items']> =>
+    (await request<SpaceList>('GET', `${conf(cid)}/spaces`, undefined, options)).items,
+
+  /** A movement at a space's door (issue 23): answered like a scan, with the direction as decided. */
+  movement: (cid: string, body: MovementRequest, options?: RequestOptions) =>
+    request<ScanAnswer>('POST', `${conf(cid)}/scans`, body, options),
 
   /** The door's list for working without network (`shared/API.md`, "The door without network"). */
   doorDataset: (cid: string, since?: string, options?: RequestOptions) =>

@@ -710,6 +710,26 @@ const fr = {
   'desk.deviceOpenCharter': 'La charte ouverte (la tablette la trouve seule)',
   'verify.receiptFromLink':
     'Le reçu de votre signature est déjà rempli : choisissez le PDF scellé de la charte pour le retrouver dedans.',
+  'space.chooseTitle': 'Ou un espace',
+  'space.chooseHint': 'Entrées et sorties d’une salle, avec le nombre de personnes à l’intérieur.',
+  'space.at': 'Espace : {space}',
+  'space.change': 'Changer d’espace ou de porte',
+  'space.inside': 'À l’intérieur',
+  'space.insideOf': '{inside} / {capacity}',
+  'space.direction': 'Sens du passage',
+  'space.in': 'Entrée',
+  'space.out': 'Sortie',
+  'space.auto': 'Auto',
+  'space.movedIn': 'Entrée dans {space}',
+  'space.movedOut': 'Sortie de {space}',
+  'space.needsNetwork':
+    'Pas de réseau : les entrées et sorties d’un espace nécessitent le réseau. Aucun scan n’est gardé.',
+  'space.closedNow': 'Fermé (ouvert de {opens} à {closes})',
+  'space.fullDetail': 'Espace complet ({inside} / {capacity})',
+  'space.alreadyEnteredAt': 'Déjà entré(e) ici à {time} (entrée unique)',
+  'door.rollCall': 'Appel d’évacuation',
+  'space.triedIn': 'Entrée — {space}',
+  'space.triedOut': 'Sortie — {space}',
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -1411,6 +1431,25 @@ const en: Record<MessageKey, string> = {
   'desk.deviceOpenCharter': 'The open charter (the tablet finds it itself)',
   'verify.receiptFromLink':
     'Your signature’s receipt is already filled in: choose the charter’s sealed PDF to find it there.',
+  'space.chooseTitle': 'Or a space',
+  'space.chooseHint': 'Entries and exits of a room, with the number of people inside.',
+  'space.at': 'Space: {space}',
+  'space.change': 'Change space or door',
+  'space.inside': 'Inside',
+  'space.insideOf': '{inside} / {capacity}',
+  'space.direction': 'Direction',
+  'space.in': 'Entry',
+  'space.out': 'Exit',
+  'space.auto': 'Auto',
+  'space.movedIn': 'Into {space}',
+  'space.movedOut': 'Out of {space}',
+  'space.needsNetwork': 'No network: a space’s entries and exits need the network. No scan is kept.',
+  'space.closedNow': 'Closed (open {opens}–{closes})',
+  'space.fullDetail': 'Space full ({inside} / {capacity})',
+  'space.alreadyEnteredAt': 'Already entered here at {time} (one entry only)',
+  'door.rollCall': 'Evacuation roll call',
+  'space.triedIn': 'Entry — {space}',
+  'space.triedOut': 'Exit — {space}',
 };
 
 export type Lang = 'fr' | 'en';

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import {
   api,
   ApiError,
@@ -29,7 +29,9 @@ import { PersonCard } from './Person';
 import { AttendeeSearch } from './Search';
 import { registerServiceWorker } from './service-worker';
 import { ConferenceChooser, DoorChooser } from './Setup';
+import { RollCallLink, SPACE_PREFIX, SpaceDesk, spaceOf } from './SpaceDesk';
 import { WalkInForm } from './WalkIn';
+import { CodeInput, useScannerKeys } from './CodeInput';
 
 /** What the door phone shows; one screen at a time, each large enough to read at arm's length. */
 type Screen =
@@ -122,6 +124,20 @@ function DoorSetup() {
     };
   }, [conferenceId, attempt]);
 
+  // The spaces a phone may stand at instead of a door; none (or no network) leaves the doors alone on offer.
+  const [spaces, setSpaces] = useState<readonly string[]>([]);
+  useEffect(() => {
+    if (!conferenceId || door) return undefined;
+    let live = true;
+    api.spaces(conferenceId).then(
+      (found) => live && setSpaces(found.map((s) => s.name)),
+      () => live && setSpaces([]),
+    );
+    return () => {
+      live = false;
+    };
+  }, [conferenceId, door]);
+
   const chooseConference = (id: string) => {
     storage.setConferenceId(id);
     setConference(null);
@@ -174,9 +190,28 @@ function DoorSetup() {
       <>
         <TopBar title={conference.name} />
         <main className="page">
-          <DoorChooser doors={conference.doors} onChoose={chooseDoor} />
+          <DoorChooser
+            doors={conference.doors}
+            onChoose={chooseDoor}
+            spaces={spaces}
+            onChooseSpace={(name) => chooseDoor(`${SPACE_PREFIX}${name}`)}
+          />
         </main>
       </>
+    );
+  }
+  const space = spaceOf(door);
+  if (space !== null) {
+    return (
+      <SpaceDesk
+        key={`${conference.conferenceId}/${door}`}
+        conference={conference}
+        space={space}
+        onChange={() => {
+          storage.setDoor(conference.conferenceId, null);
+          setDoor(null);
+        }}
+      />
     );
   }
   return (
@@ -245,44 +280,6 @@ function useEngine(conference: Conference, door: string): [DoorEngine, EngineSta
   }, [engine]);
   const state = useSyncExternalStore(engine.subscribe, engine.getState);
   return [engine, state];
-}
-
-/**
- * A handheld scanner is a keyboard: it types the code and presses Enter into
- * whatever has the focus. Keys typed while no text field has the focus (a
- * button of the ID check, the result screen) are gathered here, so a scan is
- * never lost whatever the screen; Enter after them is the scan, and does not
- * press the focused button.
- */
-function useScannerKeys(onCode: (code: string) => void): void {
-  const onCodeRef = useRef(onCode);
-  onCodeRef.current = onCode;
-  useEffect(() => {
-    let buffer = '';
-    let last = 0;
-    const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement | null;
-      if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT'))
-        return;
-      if (event.ctrlKey || event.metaKey || event.altKey) return;
-      const now = Date.now();
-      // A pause longer than a scanner's is someone at the keyboard starting again.
-      if (now - last > 1_000) buffer = '';
-      last = now;
-      if (event.key === 'Enter') {
-        if (buffer.trim() === '') return;
-        event.preventDefault();
-        const code = buffer.trim();
-        buffer = '';
-        onCodeRef.current(code);
-      } else if (event.key.length === 1) {
-        buffer += event.key;
-        if (event.key === ' ') event.preventDefault();
-      }
-    };
-    document.addEventListener('keydown', onKey, true);
-    return () => document.removeEventListener('keydown', onKey, true);
-  }, []);
 }
 
 /** The door at work: scan (camera or handheld), search, check, admit or refuse, undo, lunch, walk-ins. */
@@ -538,6 +535,7 @@ function DoorDesk({
             </button>
             {offline ? <p className="hint">{t('offline.needsNetworkWalkIn')}</p> : null}
             {rules.lunch ? <LunchTill till={state.till} currency={rules.lunch.currency} /> : null}
+            <RollCallLink />
           </>
         ) : null}
 
@@ -600,54 +598,6 @@ const emptyAttendee: Attendee = {
   admitted: null,
   erased: false,
 };
-
-/**
- * The ticket field, on every door screen: a handheld scanner types into
- * whatever has the focus, so the field takes it back whenever the screen
- * changes (with a real pointer only: on a touch phone, focusing would pop the
- * keyboard over the camera; there the page-wide key listener catches scans).
- */
-function CodeInput({ onCode, screen }: { onCode: (code: string) => void; screen: Screen['kind'] }) {
-  const { t } = useLang();
-  const [value, setValue] = useState('');
-  const input = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    if (window.matchMedia('(pointer: fine)').matches) input.current?.focus();
-  }, [screen]);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const code = value.trim();
-    setValue('');
-    if (code !== '') onCode(code);
-  };
-  return (
-    <form className="code-form" onSubmit={submit}>
-      <label className="field">
-        {/* Beside a check or a result the field stays, small: the scanner still types into it. */}
-        <span className={screen === 'idle' ? undefined : 'visually-hidden'}>{t('door.code')}</span>
-        <span className="row">
-          <input
-            ref={input}
-            className="input-large"
-            value={value}
-            placeholder={t('door.codePlaceholder')}
-            autoComplete="off"
-            autoCapitalize="off"
-            autoCorrect="off"
-            spellCheck={false}
-            enterKeyHint="go"
-            data-testid="ticket-code"
-            onChange={(e) => setValue(e.target.value)}
-          />
-          {/* The name starts with what is written on it (WCAG 2.5.3), so « OK » said aloud finds it. */}
-          <button type="submit" className="btn" aria-label={`OK — ${t('door.codeSubmit')}`}>
-            OK
-          </button>
-        </span>
-      </label>
-    </form>
-  );
-}
 
 function UndoBar({
   last,

@@ -48,7 +48,18 @@ export function ConferenceChooser({ onChoose }: { onChoose: (conferenceId: strin
 }
 
 /** The door this phone stands at, sent with every scan; offered from the conference's doors, or typed. */
-export function DoorChooser({ doors, onChoose }: { doors: readonly string[]; onChoose: (door: string) => void }) {
+export function DoorChooser({
+  doors,
+  onChoose,
+  spaces = [],
+  onChooseSpace,
+}: {
+  doors: readonly string[];
+  onChoose: (door: string) => void;
+  /** The conference's spaces (issue 23): a phone at a room's door counts entries and exits there. */
+  spaces?: readonly string[];
+  onChooseSpace?: (space: string) => void;
+}) {
   const { t } = useLang();
   const [custom, setCustom] = useState('');
   const submit = (event: FormEvent) => {
@@ -81,6 +92,17 @@ export function DoorChooser({ doors, onChoose }: { doors: readonly string[]; onC
           </button>
         </form>
       )}
+      {spaces.length > 0 && onChooseSpace ? (
+        <section className="stack" aria-labelledby="space-choice-title">
+          <h2 id="space-choice-title">{t('space.chooseTitle')}</h2>
+          <p className="hint">{t('space.chooseHint')}</p>
+          {spaces.map((space) => (
+            <button key={space} type="button" className="btn btn-large btn-choice" onClick={() => onChooseSpace(space)}>
+              {space}
+            </button>
+          ))}
+        </section>
+      ) : null}
     </section>
   );
 }
