@@ -9,24 +9,14 @@ import Database from 'better-sqlite3';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ADMIN_TOKEN, call, startTestServer, type TestServer } from './support/server.js';
 import { conferenceBody, expectStatus, personBody } from './support/data.js';
+import { freePort } from './support/tls.js';
 
 const MAIN = resolve('dist/apps/server/src/main.js');
 const CLI = resolve('dist/apps/server/src/backup/main.js');
-
-const freePort = (): Promise<number> =>
-  new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
 
 /** The built server as its own process (so that it can be killed for real), answering once ready. */
 async function startBuilt(

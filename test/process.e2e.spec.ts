@@ -6,24 +6,14 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { admitted, conferenceWithCharter, expectStatus, signatureBody } from './support/data.js';
 import { ADMIN_TOKEN, call } from './support/server.js';
+import { freePort } from './support/tls.js';
 
 const MAIN = resolve('dist/apps/server/src/main.js');
 const FAULT = resolve('test/support/zlib-fault.mjs');
-
-const freePort = () =>
-  new Promise<number>((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
 
 interface FatalLine {
   level: number;

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -14,6 +13,7 @@ import { createApp } from '../apps/server/src/app.js';
 import { loadConfig } from '../apps/server/src/config/config.js';
 import { EVENT_STORE } from '../apps/server/src/event-store/event-store.module.js';
 import { ADMIN_TOKEN, bearer } from './support/server.js';
+import { freePort } from './support/tls.js';
 
 interface LogLine {
   level: number;
@@ -212,16 +212,6 @@ describe('the built server’s stdout', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const freePort = () =>
-    new Promise<number>((done, fail) => {
-      const probe = createServer();
-      probe.once('error', fail);
-      probe.listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as { port: number };
-        probe.close(() => done(port));
-      });
-    });
-
   test('JSON lines when stdout is not a terminal, beside the plain start-up notes and the token printed once', async () => {
     // What is checked is the build: without it this test would check nothing, so it says so and fails.
     if (!existsSync(MAIN)) throw new Error('dist/ is missing: run `npm run build:server` first (npm test does)');
@@ -291,14 +281,7 @@ describe('a stdout that nobody reads', () => {
   test('never stops the server: 1,000 scans are answered while its log waits or is dropped', async () => {
     if (!existsSync(MAIN)) throw new Error('dist/ is missing: run `npm run build:server` first (npm test does)');
     dataDir = mkdtempSync(join(tmpdir(), 'emargement-stalled-'));
-    const port = await new Promise<number>((done, fail) => {
-      const probe = createServer();
-      probe.once('error', fail);
-      probe.listen(0, '127.0.0.1', () => {
-        const { port: p } = probe.address() as { port: number };
-        probe.close(() => done(p));
-      });
-    });
+    const port = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATA_DIR: dataDir,
