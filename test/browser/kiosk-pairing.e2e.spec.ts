@@ -61,7 +61,8 @@ describe('a signing tablet set up by its pairing QR code alone', () => {
 
   /** A QR code drawn on a canvas of the page, decoded from its pixels. */
   async function readCanvasQr(page: Page, testId: string): Promise<string> {
-    await page.getByTestId(testId).waitFor();
+    // Once drawn (the canvas exists a moment before its pixels).
+    await page.locator(`[data-testid="${testId}"][data-drawn]`).waitFor();
     // (Evaluated as text: the test's TypeScript has no DOM types.)
     const dataUrl = await page.evaluate<string>(
       `document.querySelector('[data-testid="${testId}"]').toDataURL('image/png')`,
@@ -188,5 +189,17 @@ describe('a signing tablet set up by its pairing QR code alone', () => {
     await expect(phone.getByTestId('verify-receipt').inputValue()).resolves.toBe(answer.hash);
     await expectAccessible(phone, 'the verifier opened from a receipt, 390×844, fr');
     await phone.screenshot({ path: `${SHOTS}/verify-from-receipt-390x844.png` });
+  }, 60_000);
+
+  test('the organisers’ printed receipt cards carry the same link as the tablet’s screen', async () => {
+    expect(receiptLink).not.toBe('');
+    const organiser = await newPage(LAPTOP);
+    await organiser.goto(enrolmentUrl(base, 'admin', adminToken, conferenceId));
+    await organiser.getByRole('heading', { name: 'Inscriptions' }).waitFor();
+    await organiser.goto(`${base}/charter/?conference=${conferenceId}&charter=${first.charterId}`);
+    // (Headless Chromium's print dialog returns at once; the cards stay drawn.)
+    await organiser.getByTestId('print-receipts').click();
+    await organiser.getByTestId('receipt-card').first().waitFor();
+    await expect(readCanvasQr(organiser, 'receipt-card-qr')).resolves.toBe(receiptLink);
   }, 60_000);
 });

@@ -50,8 +50,8 @@ describe('pairing a device by its QR code, then revoking it', () => {
 
   /** The pairing QR code as the organisers' page drew it, decoded from its pixels. */
   async function readPairingQr(page: Page): Promise<string> {
-    const qr = page.getByTestId('pairing-qr');
-    await qr.waitFor();
+    // Once drawn (the canvas exists a moment before its pixels).
+    await page.locator('[data-testid="pairing-qr"][data-drawn]').waitFor();
     // (Evaluated as text: the test's TypeScript has no DOM types.)
     const dataUrl = await page.evaluate<string>(
       "document.querySelector('[data-testid=\"pairing-qr\"]').toDataURL('image/png')",

@@ -1,6 +1,6 @@
-import QRCode from 'qrcode';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useLang, type MessageKey } from '../i18n';
+import { QrCanvas } from '../qr/QrCanvas';
 
 export interface LocalCa {
   /** SHA-256 of the certificate, as phones show it (AB:CD:…); null where crypto.subtle is missing. */
@@ -101,17 +101,10 @@ function Platform(props: {
   httpPort: number | null;
 }) {
   const { t } = useLang();
-  const canvas = useRef<HTMLCanvasElement>(null);
   const scanned = plainLink(props.path, props.httpPort);
   // With HTTP_PORT, the link goes there too (opened as a page, not a download from this https:// one, which a
   // browser would block); without it, it stays on this origin.
   const href = props.httpPort === null ? props.path : scanned;
-  useEffect(() => {
-    if (!canvas.current) return;
-    QRCode.toCanvas(canvas.current, scanned, { errorCorrectionLevel: 'M', margin: 2, width: 160 }).catch(() => {
-      // The link is there to tap; a QR code that failed to draw is not worth an error.
-    });
-  }, [scanned]);
   return (
     <div className="stack certificate-platform">
       <h4>{t(props.title)}</h4>
@@ -132,7 +125,14 @@ function Platform(props: {
           <li key={step}>{t(step)}</li>
         ))}
       </ol>
-      <canvas ref={canvas} className="certificate-qr" role="img" aria-label={t('tls.qrAlt', { link: scanned })} />
+      {/* The link is there to tap; a QR code that failed to draw is not worth an error. */}
+      <QrCanvas
+        text={scanned}
+        width={160}
+        margin={2}
+        className="certificate-qr"
+        label={t('tls.qrAlt', { link: scanned })}
+      />
     </div>
   );
 }

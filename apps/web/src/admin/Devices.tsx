@@ -1,4 +1,3 @@
-import QRCode from 'qrcode';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import {
   api,
@@ -14,6 +13,7 @@ import { formatDateTime, formatRelative } from '../format';
 import { useLang } from '../i18n';
 import { ErrorMessage } from '../shell';
 import { storage } from '../storage';
+import { QrCanvas } from '../qr/QrCanvas';
 import { CertificateInstall, useLocalCa } from './CertificateInstall';
 
 /** The list is read again this often, so that « Dernière activité » stays true while the page is open. */
@@ -278,18 +278,9 @@ function Pairing({
   onDone: () => void;
 }) {
   const { t } = useLang();
-  const canvas = useRef<HTMLCanvasElement>(null);
   const input = useRef<HTMLInputElement>(null);
   const [qrError, setQrError] = useState<unknown>(null);
   const [copied, setCopied] = useState(false);
-
-  useEffect(() => {
-    if (!canvas.current) return;
-    // Drawn here, in the browser: the token goes to no QR service.
-    QRCode.toCanvas(canvas.current, link, { errorCorrectionLevel: 'M', margin: 4, width: 320 }).catch((e: unknown) =>
-      setQrError(e),
-    );
-  }, [link]);
 
   const copy = async () => {
     try {
@@ -309,12 +300,14 @@ function Pairing({
       <p className="banner banner-warning" role="alert">
         {t('admin.deviceOnce')}
       </p>
-      <canvas
-        ref={canvas}
+      <QrCanvas
+        text={link}
+        width={320}
+        margin={4}
         className="pairing-qr"
-        data-testid="pairing-qr"
-        role="img"
-        aria-label={t('admin.deviceQrAlt', { name: device.name })}
+        testId="pairing-qr"
+        label={t('admin.deviceQrAlt', { name: device.name })}
+        onError={setQrError}
       />
       {qrError ? <ErrorMessage error={qrError} /> : null}
       {isLoopback(link) ? (

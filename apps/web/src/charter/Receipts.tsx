@@ -1,30 +1,18 @@
-import QRCode from 'qrcode';
-import { useEffect, useRef, useState } from 'react';
-import { receiptCode, type SignatureReceipt } from '../../../../libs/charter/src/receipt';
+import { useEffect, useState } from 'react';
+import { receiptCode } from '../../../../libs/charter/src/receipt';
 import type { Charter, CharterSignature } from '../api';
 import { formatTime, signerName } from '../format';
 import { useLang } from '../i18n';
+import { QrCanvas } from '../qr/QrCanvas';
+import { verifyLink } from './digest';
 
-/** One signer's receipt, as the tablet showed it: the QR code of the receipt's JSON and the short code. */
-function ReceiptCard(props: { charterId: string; signature: CharterSignature; timeZone: string }) {
+/**
+ * One signer's receipt, as the tablet showed it: the QR code is the link to the public verifier with the receipt's
+ * hash filled in (the same as on the tablet's screen), and the short code beside it.
+ */
+function ReceiptCard(props: { signature: CharterSignature; timeZone: string }) {
   const { t, lang } = useLang();
   const { signature } = props;
-  const qr = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    // The receipt's fields are the chain entry's, which the charter's view already holds.
-    const receipt: SignatureReceipt = {
-      charterId: props.charterId,
-      signatureId: signature.signatureId,
-      sequence: signature.sequence,
-      hash: signature.hash,
-      previousHash: signature.previousHash,
-      signedAt: signature.signedAt,
-    };
-    if (qr.current)
-      QRCode.toCanvas(qr.current, JSON.stringify(receipt), { errorCorrectionLevel: 'M', margin: 2, width: 160 }).catch(
-        () => undefined,
-      );
-  }, [props.charterId, signature]);
   return (
     <div className="receipt-card" data-testid="receipt-card">
       <strong>
@@ -35,7 +23,14 @@ function ReceiptCard(props: { charterId: string; signature: CharterSignature; ti
         })}
       </strong>
       <span>{formatTime(signature.signedAt, props.timeZone, lang)}</span>
-      <canvas ref={qr} className="receipt-qr" />
+      <QrCanvas
+        text={verifyLink(signature.hash)}
+        width={160}
+        margin={2}
+        className="receipt-qr"
+        testId="receipt-card-qr"
+        label={t('kiosk.receiptQr')}
+      />
       <span className="mono">{t('charter.receiptCode', { code: receiptCode(signature.hash) })}</span>
     </div>
   );
@@ -79,12 +74,7 @@ export function Receipts(props: { charter: Charter; timeZone: string }) {
           <h2 id="charter-receipts">{t('charter.receiptsTitle')}</h2>
           <div className="receipts-print">
             {standing.map((s) => (
-              <ReceiptCard
-                key={s.signatureId}
-                charterId={props.charter.charterId}
-                signature={s}
-                timeZone={props.timeZone}
-              />
+              <ReceiptCard key={s.signatureId} signature={s} timeZone={props.timeZone} />
             ))}
           </div>
         </>

@@ -18,3 +18,7 @@ export async function sha256Hex(text: string): Promise<string | null> {
 
 /** The first 12 hex digits: enough to compare a receipt with the signed document by eye. */
 export const shortHash = (hash: string): string => hash.slice(0, 12);
+
+/** The public verifier with this receipt filled in (fragment: never sent to a server, out of logs). */
+export const verifyLink = (hash: string, origin: string = window.location.origin): string =>
+  `${origin}/verify/#receipt=${encodeURIComponent(hash)}`;

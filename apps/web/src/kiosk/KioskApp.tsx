@@ -1,4 +1,3 @@
-import QRCode from 'qrcode';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { receiptCode } from '../../../../libs/charter/src/receipt';
 import {
@@ -14,11 +13,12 @@ import {
 } from '../api';
 import { AuthGate } from '../auth';
 import { CharterText } from '../charter/CharterText';
-import { sha256Hex, shortHash } from '../charter/digest';
+import { sha256Hex, shortHash, verifyLink } from '../charter/digest';
 import { useDevice } from '../device';
 import { errorText, formatTime, newId, signerName } from '../format';
 import { translate, useLang, type Translate } from '../i18n';
 import { ErrorMessage, TopBar } from '../shell';
+import { QrCanvas } from '../qr/QrCanvas';
 import { storage } from '../storage';
 import { SignatureField, type SignatureFieldHandle } from './SignatureField';
 
@@ -706,10 +706,6 @@ function ReadAndSign(props: {
   );
 }
 
-/** The public verifier with this receipt filled in (fragment: never sent to a server, out of logs). */
-export const verifyLink = (hash: string, origin: string = window.location.origin): string =>
-  `${origin}/verify/#receipt=${encodeURIComponent(hash)}`;
-
 function Receipt(props: {
   conferenceId: string;
   charterId: string;
@@ -730,7 +726,6 @@ function Receipt(props: {
   }, [onDone]);
   // The receipt as a link to the public verifier, its hash filled in: a phone scanning it lands on
   // /verify/ ready to find this signature in the sealed PDF (the hash names the entry; see parseReceipt).
-  const qr = useRef<HTMLCanvasElement>(null);
   const [receipt, setReceipt] = useState<SignatureReceipt | null>(null);
   useEffect(() => {
     let live = true;
@@ -755,12 +750,6 @@ function Receipt(props: {
       live = false;
     };
   }, [props.conferenceId, props.charterId, answer]);
-  useEffect(() => {
-    if (!receipt || !qr.current) return;
-    QRCode.toCanvas(qr.current, verifyLink(receipt.hash), { errorCorrectionLevel: 'M', margin: 2, width: 220 }).catch(
-      () => undefined,
-    );
-  }, [receipt]);
   return (
     <section className="receipt stack" data-testid="receipt" aria-live="polite">
       <h2 className="receipt-title">{t('kiosk.thanks', { name: signerName(t, props.signatory) })}</h2>
@@ -778,7 +767,16 @@ function Receipt(props: {
         </span>
       </p>
       <div className="receipt-keep">
-        <canvas ref={qr} className="receipt-qr" data-testid="receipt-qr" aria-label={t('kiosk.receiptQr')} />
+        {receipt ? (
+          <QrCanvas
+            text={verifyLink(receipt.hash)}
+            width={220}
+            margin={2}
+            className="receipt-qr"
+            testId="receipt-qr"
+            label={t('kiosk.receiptQr')}
+          />
+        ) : null}
         <p>
           {t('kiosk.receiptCode')}{' '}
           <strong className="mono receipt-code" data-testid="receipt-code">
