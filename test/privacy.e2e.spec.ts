@@ -13,6 +13,8 @@ import { APP_CONFIG } from '../apps/server/src/config/config.module.js';
 import type { AppConfig } from '../apps/server/src/config/config.js';
 import { openEventStore } from '../apps/server/src/event-store/event-store.module.js';
 import { rebuildProjections } from '../apps/server/src/attendance/rebuild/rebuild-projections.js';
+import { ticketSha256 } from '@emargement/conference';
+import { EventStoreDbEventStore, SqliteEventStore } from '@emargement/event-store';
 import { bearer, call, startTestServer, type TestServer } from './support/server.js';
 import {
   admitted,
@@ -151,13 +153,14 @@ describe('the right of access and the right to be forgotten', () => {
   let rid: string;
   let keptRid: string;
   let ticketCode: string;
+  let keptTicketCode: string;
 
   beforeAll(async () => {
     server = await startTestServer();
     api = `${server.base}/api`;
     ({ cid, chid } = await conferenceWithCharter(api));
     ({ registrationId: rid, ticketCode } = await admitted(api, cid, personBody(forgotten)));
-    ({ registrationId: keptRid } = await admitted(api, cid, personBody(kept)));
+    ({ registrationId: keptRid, ticketCode: keptTicketCode } = await admitted(api, cid, personBody(kept)));
     expectStatus(
       await call(api, 'POST', `/conferences/${cid}/registrations/${rid}/lunch-payment`, {
         paymentId: randomUUID(),
@@ -189,6 +192,30 @@ describe('the right of access and the right to be forgotten', () => {
     for (const secret of [forgotten.lastName, forgotten.email, kept.lastName, kept.email, imageSlice]) {
       expect([secret, filesContaining(server.dataDir, secret)]).toEqual([secret, []]);
     }
+  });
+
+  test('a ticket code (whoever holds it walks in) is in no file and no recorded event; the log keeps its digest', async () => {
+    for (const code of [ticketCode, keptTicketCode]) {
+      expect([code, filesContaining(server.dataDir, code)]).toEqual([code, []]);
+    }
+    // The events as the store holds them (EventStoreDB included), not as the server reads them back.
+    const config = server.app.get<AppConfig>(APP_CONFIG);
+    const store =
+      config.eventStore === 'eventstoredb'
+        ? EventStoreDbEventStore.connect(config.eventStoreConnectionString!)
+        : SqliteEventStore.open(join(config.dataDir, 'events.sqlite'));
+    try {
+      const raw = JSON.stringify((await store.readAll()).map((e) => e.data));
+      expect([raw.includes(ticketCode), raw.includes(keptTicketCode)]).toEqual([false, false]);
+      expect(raw).toContain(ticketSha256(ticketCode));
+    } finally {
+      await store.close();
+    }
+    // Read through the server, the code is whole: the ticket is still printed and scanned by it.
+    expect(expectStatus(await call(api, 'GET', `/conferences/${cid}/tickets/${keptTicketCode}`), 200)).toMatchObject({
+      ticketCode: keptTicketCode,
+      attendee: { registrationId: keptRid },
+    });
   });
 
   test('an organiser exports everything held about one person', async () => {
@@ -357,7 +384,7 @@ describe('the right of access and the right to be forgotten', () => {
       const store = await openEventStore(config);
       try {
         await rebuildProjections(store, join(dir, 'read-models.sqlite'));
-        for (const s of secrets()) expect([s, filesContaining(dir, s)]).toEqual([s, []]);
+        for (const s of [...secrets(), ticketCode]) expect([s, filesContaining(dir, s)]).toEqual([s, []]);
         const events = await store.readAll();
         expectNoSecret(events.map((e) => e.data));
       } finally {
@@ -365,6 +392,17 @@ describe('the right of access and the right to be forgotten', () => {
         rmSync(dir, { recursive: true, force: true });
       }
       for (const s of secrets()) expect([s, filesContaining(server.dataDir, s)]).toEqual([s, []]);
+      // The erased person's ticket, its code sealed away with the key, is still found by its digest and refused.
+      const scan = expectStatus(
+        await call(api, 'POST', `/conferences/${cid}/scans`, {
+          scanId: randomUUID(),
+          ticketCode,
+          door: 'Accueil principal',
+          idCheck: { document: 'passport', nameMatches: true },
+        }),
+        200,
+      );
+      expect(scan).toMatchObject({ result: 'refused', reason: 'cancelled' });
       const text = await pdfText(await pdf(`${api}/conferences/${cid}/charters/${chid}/document.pdf`));
       expectNoSecret(text);
       expect(expectStatus(await call(api, 'GET', `/conferences/${cid}/charters/${chid}/verify`), 200)).toMatchObject({

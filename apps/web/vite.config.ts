@@ -22,7 +22,8 @@ export default defineConfig({
   root,
   base: '/',
   oxc: { jsx: { runtime: 'automatic' } },
-  // /verify/ runs the charter's chain (libs/charter) in the browser: its one use of node:crypto, mapped.
+  // /verify/ runs the charter's chain (libs/charter) in the browser, the door the deciders (a ticket code's
+  // digest, libs/conference): their one use of node:crypto, a synchronous SHA-256, mapped.
   resolve: {
     alias: [
       { find: 'node:crypto', replacement: fileURLToPath(new URL('./src/verify/node-crypto.ts', import.meta.url)) },

@@ -54,6 +54,7 @@
 
 export * from './vocabulary.js';
 export * from './streams.js';
+export { ticketSha256 } from './conference/ticket-code.js';
 
 export {
   initialState as initialConferenceState,

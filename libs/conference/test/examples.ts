@@ -16,6 +16,7 @@ import type {
   TicketFacts,
 } from '../src/arrival/arrival.js';
 import type { ScanTicket } from '../src/arrival/arrival.decide.js';
+import { ticketSha256 } from '../src/conference/ticket-code.js';
 import type { EntryRefusalReason, IdCheck, Person } from '../src/vocabulary.js';
 
 /** Builders for the specs: one small, readable world, varied by overrides. */
@@ -102,6 +103,7 @@ export const register = (n: number, overrides: Partial<RegisterPerson['data']> =
 export const registrationData = (n: number, overrides: Partial<RegistrationData> = {}): RegistrationData => ({
   conferenceId,
   ...registrationRequest(n),
+  ticketSha256: ticketSha256(overrides.ticketCode ?? registrationRequest(n).ticketCode),
   source: 'api',
   registeredAt: registeredAt(n),
   ...overrides,

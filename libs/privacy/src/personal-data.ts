@@ -28,7 +28,12 @@ export interface PersonalDataRule {
   /** Path within `data` of the object holding the fields; `[]` is `data` itself. */
   readonly containerPath: readonly string[];
   readonly fields: readonly string[];
-  /** What each field reads as once the subject is erased. */
+  /**
+   * Fields of `data` itself (outside the container) sealed in the same envelope: a registration's ticket
+   * code, a bearer secret at the event's top level beside the `person` container. Default: none.
+   */
+  readonly dataFields?: readonly string[];
+  /** What each field (of `fields` and `dataFields`) reads as once the subject is erased. */
   readonly erasedValues: Readonly<Record<string, unknown>>;
   /** Set to `true` in the container when the fields read as erased. */
   readonly erasedFlag: string;
@@ -46,8 +51,11 @@ const registration = (eventType: 'PersonRegistered' | 'PersonWaitlisted'): Perso
   subjectPath: ['registrationId'],
   containerPath: ['person'],
   fields: PERSON_PERSONAL_FIELDS,
-  erasedValues: { firstName: '', lastName: '', email: '' } satisfies Record<
-    (typeof PERSON_PERSONAL_FIELDS)[number],
+  // The ticket code opens the door to whoever holds it: sealed too, so that a copy of the log (a backup, a
+  // replica) lets no one in. The door finds tickets by the digest the event keeps in clear (`ticketSha256`).
+  dataFields: ['ticketCode'],
+  erasedValues: { firstName: '', lastName: '', email: '', ticketCode: '' } satisfies Record<
+    (typeof PERSON_PERSONAL_FIELDS)[number] | 'ticketCode',
     string
   >,
   erasedFlag: 'erased',
@@ -123,6 +131,16 @@ const without = (container: Json, fields: readonly string[]): Json => {
   return rest;
 };
 
+const dataFieldsOf = (rule: PersonalDataRule): readonly string[] => rule.dataFields ?? [];
+
+const holdsClearFields = (rule: PersonalDataRule, data: Json, container: Json): boolean =>
+  rule.fields.some((field) => Object.hasOwn(container, field)) ||
+  dataFieldsOf(rule).some((field) => Object.hasOwn(data, field));
+
+/** `data` with its container replaced by `container`, without the rule's top-level fields. */
+const rebuilt = (rule: PersonalDataRule, data: Json, container: Json): Json =>
+  without(replaceAt(data, rule.containerPath, container), dataFieldsOf(rule));
+
 // ---------------------------------------------------------------- protect
 
 /**
@@ -135,7 +153,7 @@ export function subjectToSeal(event: EventLike, table: PersonalDataTable = PERSO
   const found = locate(event, table);
   if (found === null) return null;
   const { rule, data, container } = found;
-  if (!rule.fields.some((field) => Object.hasOwn(container, field))) return null;
+  if (!holdsClearFields(rule, data, container)) return null;
   const subject = getAt(data, rule.subjectPath);
   if (typeof subject !== 'string' || subject.length === 0) {
     throw new InvalidEventStoreArgumentError(
@@ -165,18 +183,25 @@ export function protect<E extends EventLike>(
   const { rule, data, container } = locate(event, table)!;
   const value: Json = {};
   for (const field of rule.fields) if (Object.hasOwn(container, field)) value[field] = container[field];
+  // Top-level fields go in the same envelope, under their own key (a container field may have the same name).
+  const outer: Json = {};
+  for (const field of dataFieldsOf(rule)) if (Object.hasOwn(data, field)) outer[field] = data[field];
+  if (Object.keys(outer).length > 0) value[DATA_FIELDS_KEY] = outer;
   const sealed = seal(keyOf(subject), { streamName, eventType: event.type, subject }, value);
   const replaced = { ...without(container, rule.fields), [SEALED_FIELD]: sealed };
-  return { ...event, data: replaceAt(data, rule.containerPath, replaced) };
+  return { ...event, data: rebuilt(rule, data, replaced) };
 }
+
+/** Where, inside an envelope, the rule's top-level fields are kept. */
+const DATA_FIELDS_KEY = '$data';
 
 /** `event` with its personal fields removed and no envelope: for a subject already erased. */
 export function withoutPersonalData<E extends EventLike>(event: E, table: PersonalDataTable = PERSONAL_DATA): E {
   const found = locate(event, table);
   if (found === null) return event;
   const { rule, data, container } = found;
-  if (!rule.fields.some((field) => Object.hasOwn(container, field))) return event;
-  return { ...event, data: replaceAt(data, rule.containerPath, without(container, rule.fields)) };
+  if (!holdsClearFields(rule, data, container)) return event;
+  return { ...event, data: rebuilt(rule, data, without(container, rule.fields)) };
 }
 
 // ----------------------------------------------------------------- reveal
@@ -219,13 +244,23 @@ export function reveal<E extends EventLike>(
   }
   const rest = without(container, [SEALED_FIELD]);
   const key = keyOf(subject);
+  const outerFields = dataFieldsOf(rule);
   let revealed: Json;
+  let outer: Json = {};
   if (key === null || key === 'erased') {
-    revealed = { ...without(rest, rule.fields), ...rule.erasedValues, [rule.erasedFlag]: true };
+    const erased: Json = {};
+    for (const [field, v] of Object.entries(rule.erasedValues)) if (!outerFields.includes(field)) erased[field] = v;
+    revealed = { ...without(rest, rule.fields), ...erased, [rule.erasedFlag]: true };
+    // A field still in clear beside the envelope (sealed before the rule sealed it) stays as the log holds it:
+    // a ticket recorded so is still found, and refused, by its code.
+    for (const field of outerFields) if (!Object.hasOwn(data, field)) outer[field] = rule.erasedValues[field];
   } else {
     const value = open(key, context, sealed);
     if (!isRecord(value)) throw new SealedDataError('The envelope does not hold an object', context);
-    revealed = { ...without(rest, rule.fields), ...value };
+    const { [DATA_FIELDS_KEY]: sealedOuter, ...fields } = value;
+    // An envelope sealed before the rule had top-level fields holds none: those events keep them in clear.
+    if (isRecord(sealedOuter)) outer = sealedOuter;
+    revealed = { ...without(rest, rule.fields), ...fields };
   }
-  return { ...event, data: replaceAt(data, rule.containerPath, revealed) };
+  return { ...event, data: { ...replaceAt(data, rule.containerPath, revealed), ...outer } };
 }

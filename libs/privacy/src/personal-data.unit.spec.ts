@@ -13,7 +13,15 @@ const keyOf = (): Buffer => key;
 const person = { firstName: 'Claude', lastName: 'Alphandéry', email: 'claude@example.org', organisation: 'Labo' };
 const registered = {
   type: 'PersonRegistered',
-  data: { conferenceId: 'c0nf', registrationId: rid, ticketCode: 'T', person, category: 'signatory', lunch: true },
+  data: {
+    conferenceId: 'c0nf',
+    registrationId: rid,
+    ticketCode: 'tk-secret-0001',
+    ticketSha256: 'ee',
+    person,
+    category: 'signatory',
+    lunch: true,
+  },
 };
 const signed = {
   type: 'CharterSigned',
@@ -42,18 +50,22 @@ interface Data {
 const dataOf = (event: { data: unknown }): Data => event.data as Data;
 
 describe('protect', () => {
-  test('seals a registration’s name and e-mail under person.sealed; the organisation stays in clear', () => {
+  test('seals a registration’s name, e-mail and ticket code under person.sealed; the organisation and the code’s digest stay in clear', () => {
     const p = protect(stream, registered, keyOf);
     expect(dataOf(p).person).toEqual({ organisation: 'Labo', sealed: expect.any(Object) });
     expect(dataOf(p).registrationId).toBe(rid);
+    expect(dataOf(p)).not.toHaveProperty('ticketCode');
+    expect(dataOf(p).ticketSha256).toBe('ee');
     expect(JSON.stringify(p)).not.toContain('Claude');
     expect(JSON.stringify(p)).not.toContain('claude@example.org');
+    expect(JSON.stringify(p)).not.toContain('tk-secret-0001');
     const sealed = dataOf(p).person.sealed as unknown as Sealed;
     expect(sealed.subject).toBe(rid);
     expect(open(key, { streamName: stream, eventType: 'PersonRegistered', subject: rid }, sealed)).toEqual({
       firstName: 'Claude',
       lastName: 'Alphandéry',
       email: 'claude@example.org',
+      $data: { ticketCode: 'tk-secret-0001' },
     });
   });
 
@@ -119,6 +131,9 @@ describe('reveal', () => {
     const r = reveal(stream, recorded, () => 'erased');
     expect(dataOf(r).person).toEqual({ firstName: '', lastName: '', email: '', organisation: 'Labo', erased: true });
     expect(dataOf(r).registrationId).toBe(rid);
+    // The code is gone with the key; its digest stays, so the door still finds the ticket, and refuses it.
+    expect(dataOf(r).ticketCode).toBe('');
+    expect(dataOf(r).ticketSha256).toBe('ee');
     expect(dataOf(r).lunch).toBe(true);
   });
 
@@ -155,6 +170,16 @@ describe('reveal', () => {
     expect(() => reveal(stream, relabelled, keyOf)).toThrow(SealedDataError);
     dataOf(relabelled).person.sealed.subject = 'someone-else';
     expect(() => reveal(stream, relabelled, keyOf)).toThrow(SealedDataError);
+  });
+
+  test('an envelope sealed before the ticket code was (the code still in clear beside it) reads as written', () => {
+    // Sealed with the person's fields only, as stores written before this change hold it.
+    const { ticketCode, ...rest } = registered.data;
+    const before = stored(protect(stream, { type: 'PersonRegistered', data: rest }, keyOf));
+    const recorded = { ...before, data: { ...before.data, ticketCode } };
+    expect(reveal(stream, recorded, keyOf)).toEqual(registered);
+    // Erased, the clear code stays as the log holds it (so the door still finds, and refuses, that ticket).
+    expect(dataOf(reveal(stream, recorded, () => 'erased')).ticketCode).toBe(ticketCode);
   });
 
   test('a malformed envelope is an error, not legacy data', () => {

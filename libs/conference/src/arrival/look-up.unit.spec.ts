@@ -10,6 +10,7 @@ import {
   ticketCode,
 } from '../../test/examples.js';
 import { foldConference } from '../conference/conference.js';
+import { ticketSha256 } from '../conference/ticket-code.js';
 import { lookUpTicket, scanStream } from './arrival.js';
 
 describe('looking up the ticket a door presents', () => {
@@ -51,6 +52,32 @@ describe('looking up the ticket a door presents', () => {
         },
       ]);
       expect(lookUpTicket(erased, { ticketCode: ticketCode(1) })).toMatchObject({ found: true, status: 'cancelled' });
+    });
+
+    test('read back after an erasure (its code sealed away, read as empty), the ticket is still found by its digest', () => {
+      const erased = foldConference([
+        conferenceScheduled({ capacity: 1 }),
+        personRegistered(1, {
+          ticketCode: '',
+          ticketSha256: ticketSha256(ticketCode(1)),
+          person: { firstName: '', lastName: '', email: '', organisation: 'Labo', erased: true },
+        }),
+      ]);
+      expect(lookUpTicket(erased, { ticketCode: ticketCode(1) })).toMatchObject({
+        found: true,
+        registrationId: registrationId(1),
+      });
+      // An empty code is no ticket: it finds no one, erased or not.
+      expect(lookUpTicket(erased, { ticketCode: '' })).toMatchObject({ found: false });
+    });
+
+    test('a registration recorded before the digest existed (its code in clear) is found by its code', () => {
+      const { ticketSha256: _recordedSince, ...data } = personRegistered(1).data;
+      const before = foldConference([conferenceScheduled({ capacity: 1 }), { type: 'PersonRegistered', data }]);
+      expect(lookUpTicket(before, { ticketCode: ticketCode(1) })).toMatchObject({
+        found: true,
+        registrationId: registrationId(1),
+      });
     });
 
     test('the scan is decided on the ticket stream', () =>

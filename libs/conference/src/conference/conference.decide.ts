@@ -19,6 +19,7 @@ import {
   type Scheduled,
   type WaitlistedPersonPromoted,
 } from './conference.js';
+import { ticketSha256 } from './ticket-code.js';
 
 // -------------------------------------------------------------- commands
 
@@ -334,7 +335,8 @@ const decideRegistration = (
       ? accept([], { registrationId, ticketCode: existing.ticketCode, status: existing.initialStatus })
       : refuse('registration_id_conflict');
   }
-  if (state.byTicketCode.has(ticketCode)) return refuse('ticket_code_conflict');
+  const digest = ticketSha256(ticketCode);
+  if (state.byTicketSha256.has(digest)) return refuse('ticket_code_conflict');
   const holder = person.email === '' ? undefined : state.activeByEmail.get(normaliseEmail(person.email));
   if (holder !== undefined) return refuse('duplicate_email', { registrationId: holder });
 
@@ -344,6 +346,7 @@ const decideRegistration = (
     conferenceId: state.conferenceId,
     registrationId,
     ticketCode,
+    ticketSha256: digest,
     person,
     category: request.category,
     lunch: request.lunch,

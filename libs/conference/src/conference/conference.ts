@@ -1,6 +1,7 @@
 import type { DomainEvent } from '@emargement/decider';
 import { normaliseEmail } from '../text/normalise.js';
 import type { Category, LunchFee, Person, RegistrationSource, RegistrationStatus } from '../vocabulary.js';
+import { ticketSha256 } from './ticket-code.js';
 
 /**
  * The conference stream (`conference-<id>`): the conference itself and its
@@ -53,8 +54,16 @@ export type ConferenceRevised = DomainEvent<
 export interface RegistrationData {
   conferenceId: string;
   registrationId: string;
-  /** What the ticket's QR code carries: at least 128 random bits, chosen outside the decider. */
+  /**
+   * What the ticket's QR code carries: at least 128 random bits, chosen outside the decider. A bearer secret: the
+   * store seals it with the person's other data (ADR 007), so it reads as `''` once the person is erased.
+   */
   ticketCode: string;
+  /**
+   * SHA-256 (hex) of `ticketCode`, in clear: how the door finds a ticket, even an erased person's (refused
+   * `cancelled`). Absent from events written before it existed; the fold then computes it from the code.
+   */
+  ticketSha256?: string;
   person: Person;
   category: Category;
   /** Whether the person takes the lunch (and so owes its fee). */
@@ -138,7 +147,8 @@ export interface Scheduled {
   registrations: ReadonlyMap<string, Registration>;
   /** Normalised e-mail → registration id, for registered and waitlisted registrations only. */
   activeByEmail: ReadonlyMap<string, string>;
-  byTicketCode: ReadonlyMap<string, string>;
+  /** SHA-256 of the ticket code → registration id (the code itself is a secret the log keeps sealed). */
+  byTicketSha256: ReadonlyMap<string, string>;
   registeredCount: number;
   /** Registration ids in the order they were waitlisted: the stream's order is the queue's order. */
   waitlist: readonly string[];
@@ -171,7 +181,7 @@ interface WorkingScheduled {
   details: ConferenceDetails;
   registrations: MutableMap<string, Registration>;
   activeByEmail: MutableMap<string, string>;
-  byTicketCode: MutableMap<string, string>;
+  byTicketSha256: MutableMap<string, string>;
   registeredCount: number;
   waitlist: string[];
 }
@@ -253,7 +263,7 @@ const workingCopy = (state: ConferenceState): WorkingState =>
         details: state.details,
         registrations: new Map(state.registrations),
         activeByEmail: new Map(state.activeByEmail),
-        byTicketCode: new Map(state.byTicketCode),
+        byTicketSha256: new Map(state.byTicketSha256),
         registeredCount: state.registeredCount,
         waitlist: [...state.waitlist],
       };
@@ -288,7 +298,7 @@ const applyInPlace = (state: WorkingState, event: ConferenceEvent): WorkingState
         details: detailsOf(event.data),
         registrations: new Map(),
         activeByEmail: new Map(),
-        byTicketCode: new Map(),
+        byTicketSha256: new Map(),
         registeredCount: 0,
         waitlist: [],
       };
@@ -319,7 +329,9 @@ const applyInPlace = (state: WorkingState, event: ConferenceEvent): WorkingState
       // A walk-in without an address (and an erased person) blocks no one.
       if (data.person.erased !== true && data.person.email !== '')
         state.activeByEmail.set(normaliseEmail(data.person.email), data.registrationId);
-      state.byTicketCode.set(data.ticketCode, data.registrationId);
+      // Written before the digest was recorded: computed from the code, which such events hold in clear.
+      const digest = data.ticketSha256 ?? (data.ticketCode === '' ? undefined : ticketSha256(data.ticketCode));
+      if (digest !== undefined) state.byTicketSha256.set(digest, data.registrationId);
       if (status === 'registered') state.registeredCount += 1;
       else state.waitlist.push(data.registrationId);
       return state;
@@ -402,7 +414,7 @@ export const draftOf = (state: Scheduled): ConferenceDraft => {
     details: state.details,
     registrations: new Overlay(state.registrations),
     activeByEmail: new Overlay(state.activeByEmail),
-    byTicketCode: new Overlay(state.byTicketCode),
+    byTicketSha256: new Overlay(state.byTicketSha256),
     registeredCount: state.registeredCount,
     waitlist: [...state.waitlist],
   };
@@ -435,8 +447,8 @@ export const registrationById = (state: ConferenceState, registrationId: string)
   state.status === 'scheduled' ? state.registrations.get(registrationId) : undefined;
 
 export const registrationByTicketCode = (state: ConferenceState, ticketCode: string): Registration | undefined => {
-  if (state.status !== 'scheduled') return undefined;
-  const registrationId = state.byTicketCode.get(ticketCode);
+  if (state.status !== 'scheduled' || ticketCode === '') return undefined;
+  const registrationId = state.byTicketSha256.get(ticketSha256(ticketCode));
   return registrationId === undefined ? undefined : state.registrations.get(registrationId);
 };
 

@@ -35,7 +35,7 @@ const plain = (state: ConferenceState): unknown =>
         ...state,
         registrations: [...state.registrations.entries()],
         activeByEmail: [...state.activeByEmail.entries()],
-        byTicketCode: [...state.byTicketCode.entries()],
+        byTicketSha256: [...state.byTicketSha256.entries()],
       }
     : state;
 

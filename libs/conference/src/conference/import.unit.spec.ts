@@ -198,7 +198,7 @@ const snapshot = (state: ConferenceState): unknown =>
         conferenceId,
         registrations: [...state.registrations.entries()],
         activeByEmail: [...state.activeByEmail.entries()],
-        byTicketCode: [...state.byTicketCode.entries()],
+        byTicketSha256: [...state.byTicketSha256.entries()],
         registeredCount: state.registeredCount,
         waitlist: state.waitlist,
       }

@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
 import { eventTypes, type EventFilter, type RecordedEvent } from '@emargement/event-store';
-import type { Category, ConferenceEvent, ArrivalEvent } from '@emargement/conference';
+import { ticketSha256, type Category, type ConferenceEvent, type ArrivalEvent } from '@emargement/conference';
 import type { Projection } from '../../attendance/projections/projection-runner.js';
 import type { ReadModels } from '../../attendance/projections/read-models.js';
 
@@ -50,8 +49,6 @@ export interface DoorTicketRow {
    */
   erased: boolean;
 }
-
-export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /**
  * The door's list, one row per registration with the `$all` position of the
@@ -130,7 +127,8 @@ export class DoorDatasetProjection implements Projection {
         const row: DoorTicketRow = {
           registrationId: d.registrationId,
           conferenceId: d.conferenceId,
-          ticketSha256: sha256Hex(d.ticketCode),
+          // Recorded with the event since the code is sealed (read back as '' once erased); older events: from the code.
+          ticketSha256: d.ticketSha256 ?? ticketSha256(d.ticketCode),
           organisation: d.person.organisation?.trim() || null,
           category: d.category,
           status: e.type === 'PersonRegistered' ? 'registered' : 'waitlisted',
