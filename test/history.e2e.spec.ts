@@ -304,6 +304,72 @@ describe("a person's history", () => {
     expect((await call(api, 'GET', `/conferences/${fresh.cid}/registrations?arrival=maybe`)).status).toBe(400);
   });
 
+  // Issue 23: a person's movements (spaces entered and left, refusals there, the site left) are part of their story.
+  test('movements: a space entered, the buffet refused (lunch unpaid), the site left, each with the space’s name', async () => {
+    const doorA = bearer(tokens['Porte A (téléphone de Léa)']!);
+    // Open all day, so that the server's clock (now) is within the hours.
+    for (const space of [
+      { name: 'Salon des pairs', opens: '00:00', closes: '23:59', capacity: 10 },
+      { name: 'Buffet du midi', opens: '00:00', closes: '23:59', requiresLunch: true },
+    ]) {
+      expectStatus(await call(api, 'POST', `/conferences/${cid}/spaces`, space), 201);
+    }
+    const reg = expectStatus(
+      await call(api, 'POST', `/conferences/${cid}/registrations`, personBody({ lastName: 'Mouvante', lunch: true })),
+      201,
+    ) as { registrationId: string; ticketCode: string };
+    const scan = async (body: Record<string, unknown>) =>
+      expectStatus(
+        await call(
+          api,
+          'POST',
+          `/conferences/${cid}/scans`,
+          { scanId: randomUUID(), ticketCode: reg.ticketCode, ...body },
+          doorA,
+        ),
+        200,
+      ) as { result: string; reason?: string };
+    expect(await scan({ door: MAIN, idCheck: { document: 'passport', nameMatches: true } })).toMatchObject({
+      result: 'admitted',
+    });
+    expect(await scan({ space: 'Salon des pairs', direction: 'in' })).toMatchObject({ result: 'admitted' });
+    expect(await scan({ space: 'Buffet du midi', direction: 'in' })).toMatchObject({
+      result: 'refused',
+      reason: 'lunch_unpaid',
+    });
+    expect(await scan({ door: MAIN, direction: 'out' })).toMatchObject({ result: 'admitted' });
+
+    const steps = (await history(reg.registrationId)).filter((e) =>
+      ['PersonEnteredSpace', 'PersonLeftSpace', 'PersonLeftSite', 'MovementRefused'].includes(e.type),
+    );
+    expect(steps.map((e) => [e.type, e.door, e.device])).toEqual([
+      ['PersonEnteredSpace', 'Salon des pairs', 'Porte A (téléphone de Léa)'],
+      ['MovementRefused', 'Buffet du midi', 'Porte A (téléphone de Léa)'],
+      ['PersonLeftSpace', 'Salon des pairs', 'Porte A (téléphone de Léa)'],
+      ['PersonLeftSite', 'site', 'Porte A (téléphone de Léa)'],
+    ]);
+    expect(steps.map((e) => e.detail)).toEqual([
+      { direction: 'in', spaceId: expect.any(String), scanId: expect.any(String) },
+      {
+        result: 'refused',
+        direction: 'in',
+        spaceId: expect.any(String),
+        reason: 'lunch_unpaid',
+        scanId: expect.any(String),
+      },
+      { direction: 'out', spaceId: expect.any(String), because: 'left_site', scanId: expect.any(String) },
+      { direction: 'out', spaceId: 'site', scanId: expect.any(String) },
+    ]);
+    // The right of access tells the same movements.
+    const exported = expectStatus(
+      await call(api, 'GET', `/conferences/${cid}/registrations/${reg.registrationId}/export`),
+      200,
+    ) as { events: { type: string }[] };
+    expect(exported.events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['PersonEnteredSpace', 'MovementRefused', 'PersonLeftSpace', 'PersonLeftSite']),
+    );
+  });
+
   // Issue 27: the history and the export read the person's own streams (PersonEvents), not the whole log.
   test('what is found from the person’s streams is what a scan of the whole log finds, for everyone so far', async () => {
     const store = server.app.get<symbol, EventStore>(EVENT_STORE);

@@ -454,6 +454,9 @@ export const api = {
   spaces: async (cid: string, options?: RequestOptions): Promise<SpaceList['items']> =>
     (await request<SpaceList>('GET', `${conf(cid)}/spaces`, undefined, options)).items,
 
+  /** A space added to the conference by an organiser (issue 23); the same name twice is `space_name_taken`. */
+  defineSpace: (cid: string, body: SpaceRequest) => request<unknown>('POST', `${conf(cid)}/spaces`, body),
+
   /** A movement at a space's door (issue 23): answered like a scan, with the direction as decided. */
   movement: (cid: string, body: MovementRequest, options?: RequestOptions) =>
     request<ScanAnswer>('POST', `${conf(cid)}/scans`, body, options),

@@ -83,6 +83,18 @@ export const HistoryDetailSchema = object(
     sequence: integer,
     onBehalfOf: string,
     kiosk: string,
+    direction: { type: 'string', enum: ['in', 'out'], description: 'A movement: into or out of a space or the site' },
+    spaceId: { type: 'string', description: 'A movement: the space (its id), or `site`' },
+    because: {
+      type: 'string',
+      enum: ['scan', 'moved', 'left_site', 'closing', 'end_of_day'],
+      description: 'Why a person left a space: a scan, an entry elsewhere, an exit from the site, its closing time',
+    },
+    limits: {
+      type: 'object',
+      additionalProperties: { type: ['string', 'number'] },
+      description: 'A movement refused: its hours, inside/capacity, the first entry',
+    },
   },
   [
     'result',
@@ -107,6 +119,10 @@ export const HistoryDetailSchema = object(
     'sequence',
     'onBehalfOf',
     'kiosk',
+    'direction',
+    'spaceId',
+    'because',
+    'limits',
   ],
 );
 export type HistoryDetail = Answer<typeof HistoryDetailSchema>;

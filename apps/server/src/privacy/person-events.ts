@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { StreamNotFoundError, eventTypes, type EventStore, type RecordedEvent } from '@emargement/event-store';
 import { charterStream } from '@emargement/charter';
-import { conferenceStream, ticketStream, type ConferenceEvent, type ConferenceState } from '@emargement/conference';
+import { conferenceStream, ticketStream } from '@emargement/conference';
+import { movementsStream } from '@emargement/spaces';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
 import { ConferenceRegistry } from '../conferences/conference-registry.js';
+import { MovementsRegistry } from '../spaces/movements-registry.js';
 
 /**
  * The events that name one person (a registration of a conference), found
@@ -18,6 +20,9 @@ import { ConferenceRegistry } from '../conferences/conference-registry.js';
  *   read alone;
  * - in their ticket's stream (scans, undos, payments, conflicts and their
  *   acknowledgements): read whole;
+ * - in the conference's movements (entries and exits of spaces and of the
+ *   site, refusals there, roll-call ticks): one stream for everyone, indexed
+ *   like the conference's as the movements registry folds it;
  * - in the conference's charters (signatures, voids): charter streams are
  *   small; which charters a conference has is learnt from `CharterPublished`
  *   events, read once and then only after the last position seen.
@@ -28,7 +33,7 @@ import { ConferenceRegistry } from '../conferences/conference-registry.js';
  */
 @Injectable()
 export class PersonEvents {
-  /** Conference → registration → revisions in `conference-<id>` of the events naming it. */
+  /** Stream (`conference-<id>`, `movements-<id>`) → registration → revisions there of the events naming it. */
   private readonly revisions = new Map<string, Map<string, bigint[]>>();
   /** Conference → its charters, and how far `CharterPublished` events were read. */
   private readonly charters = new Map<string, Set<string>>();
@@ -38,22 +43,20 @@ export class PersonEvents {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly registry: ConferenceRegistry,
+    private readonly movements: MovementsRegistry,
   ) {
-    registry.onFolded((conferenceId, events, state, fresh, revision) =>
-      this.folded(conferenceId, events, state, fresh, revision),
+    registry.onFolded((conferenceId, events, _state, fresh, revision) =>
+      this.folded(conferenceStream(conferenceId), events, fresh, revision),
+    );
+    movements.onFolded((conferenceId, events, fresh, revision) =>
+      this.folded(movementsStream(conferenceId), events, fresh, revision),
     );
   }
 
-  private folded(
-    conferenceId: string,
-    events: readonly ConferenceEvent[],
-    _state: ConferenceState,
-    fresh: boolean,
-    last: bigint,
-  ): void {
+  private folded(stream: string, events: readonly { data: unknown }[], fresh: boolean, last: bigint): void {
     // A fold from the start (first use, or after the cache was dropped) hands over every event so far.
-    if (fresh) this.revisions.set(conferenceId, new Map());
-    const byPerson = this.revisions.get(conferenceId);
+    if (fresh) this.revisions.set(stream, new Map());
+    const byPerson = this.revisions.get(stream);
     if (byPerson === undefined) return;
     const first = last - BigInt(events.length - 1);
     events.forEach((event, i) => {
@@ -67,16 +70,19 @@ export class PersonEvents {
 
   /** Every stored event whose data names `registrationId` of `conferenceId`, in the order they were recorded. */
   async naming(conferenceId: string, registrationId: string): Promise<RecordedEvent[]> {
-    // Brings the registry (and so the revisions noted here) up to date with the store.
+    // Brings the registry and the movements (and so the revisions noted here) up to date with the store.
     await this.registry.current(conferenceId);
-    const byPerson = this.revisions.get(conferenceId);
+    const moved = (await this.movements.current(conferenceId)).revision !== 'no_stream';
+    const streams = [conferenceStream(conferenceId), movementsStream(conferenceId)];
+    const indexes = streams.map((stream) => this.revisions.get(stream));
     // Not folded from the start while this index listened (it listens from the server's start): the long way.
-    if (byPerson === undefined) return eventsNaming(this.store, conferenceId, registrationId);
+    if (indexes[0] === undefined || (moved && indexes[1] === undefined))
+      return eventsNaming(this.store, conferenceId, registrationId);
     const found: RecordedEvent[] = [];
-    for (const revision of byPerson.get(registrationId) ?? []) {
-      found.push(
-        ...(await this.store.readStream(conferenceStream(conferenceId), { fromRevision: revision, maxCount: 1 })),
-      );
+    for (const [i, stream] of streams.entries()) {
+      for (const revision of indexes[i]?.get(registrationId) ?? []) {
+        found.push(...(await this.store.readStream(stream, { fromRevision: revision, maxCount: 1 })));
+      }
     }
     found.push(...(await this.readWhole(ticketStream(registrationId))));
     for (const charterId of await this.chartersOf(conferenceId)) {

@@ -7,7 +7,9 @@ import { CharterRegistry } from '../charters/charter-registry.js';
 import { ADMIN_DEVICE_ID, DeviceRegistry } from '../auth/device-registry.js';
 import { notFound } from '../shared/api-error.js';
 import { PersonEvents } from './person-events.js';
+import { MovementsRegistry } from '../spaces/movements-registry.js';
 import type { DocumentKind, History } from '@emargement/contract';
+import type { LeftBecause } from '@emargement/spaces';
 import { ApiAnswer } from '../shared/api-answers.js';
 
 // ------------------------------------------------------------------ shapes
@@ -52,6 +54,16 @@ export class HistoryDetailView {
   @ApiPropertyOptional() sequence?: number;
   @ApiPropertyOptional() onBehalfOf?: string;
   @ApiPropertyOptional() kiosk?: string;
+  @ApiPropertyOptional({ enum: ['in', 'out'], description: 'A movement: into or out of a space or the site' })
+  direction?: 'in' | 'out';
+  @ApiPropertyOptional({ description: 'A movement: the space (its id), or `site`' }) spaceId?: string;
+  @ApiPropertyOptional({
+    enum: ['scan', 'moved', 'left_site', 'closing', 'end_of_day'],
+    description: 'Why a person left a space: a scan, an entry elsewhere, an exit from the site, its closing time',
+  })
+  because?: LeftBecause;
+  @ApiPropertyOptional({ description: 'A movement refused: its hours, inside/capacity, the first entry' })
+  limits?: Record<string, string | number>;
 }
 
 export class HistoryEntryView {
@@ -100,6 +112,7 @@ const momentOf = (e: RecordedEvent): string => {
     'signedAt',
     'voidedAt',
     'erasedAt',
+    'at',
   ]) {
     const v = str(d[key]);
     if (v !== undefined) return v;
@@ -178,6 +191,30 @@ function detailOf(e: RecordedEvent, charterTitle: (id: string) => string | undef
     }
     case 'PersonalDataErased':
       return defined({ reason: str(d.reason) });
+    case 'PersonEnteredSpace':
+    case 'PersonReturnedToSite':
+      return defined({ direction: 'in' as const, spaceId: str(d.spaceId), scanId: str(d.scanId) });
+    case 'PersonLeftSpace':
+    case 'PersonLeftSite':
+      return defined({
+        direction: 'out' as const,
+        spaceId: str(d.spaceId),
+        because: e.type === 'PersonLeftSite' ? undefined : (str(d.because) as LeftBecause | undefined),
+        scanId: str(d.scanId),
+      });
+    case 'MovementRefused': {
+      const limits = d.detail as Record<string, string | number> | null | undefined;
+      return defined({
+        result: 'refused' as const,
+        direction: d.direction === 'in' || d.direction === 'out' ? d.direction : undefined,
+        spaceId: str(d.spaceId),
+        reason: str(d.reason),
+        limits: limits ?? undefined,
+        scanId: str(d.scanId),
+      });
+    }
+    case 'PersonMarkedPresent':
+      return {};
     default:
       return {};
   }
@@ -198,6 +235,7 @@ export class PersonHistoryHandler implements IQueryHandler<PersonHistoryQuery> {
     private readonly charters: CharterRegistry,
     private readonly devices: DeviceRegistry,
     private readonly personEvents: PersonEvents,
+    private readonly movements: MovementsRegistry,
   ) {}
 
   async execute({ conferenceId, registrationId }: PersonHistoryQuery): Promise<HistoryEntryView[]> {
@@ -217,6 +255,13 @@ export class PersonHistoryHandler implements IQueryHandler<PersonHistoryQuery> {
       titles.set(chid, state.status === 'not_published' ? undefined : state.charter.title);
     }
 
+    // A movement happened in a space: its name stands where a scan's door does (the site's own doors: « site »).
+    const spaces = (await this.movements.current(conferenceId)).state.spaces;
+    const placeOf = (d: Data): string | undefined => {
+      const spaceId = str(d.spaceId);
+      return spaceId === undefined ? undefined : (spaces.get(spaceId)?.name ?? spaceId);
+    };
+
     return events
       .map((e, index) => {
         const d = e.data as Data;
@@ -226,7 +271,7 @@ export class PersonHistoryHandler implements IQueryHandler<PersonHistoryQuery> {
           at: momentOf(e),
           recordedAt: e.created.toISOString(),
           type: e.type,
-          door: str(d.door) ?? str(m.door),
+          door: str(d.door) ?? str(m.door) ?? placeOf(d),
           device: deviceName(deviceId),
           deviceId,
           detail: detailOf(e, (id) => titles.get(id)),

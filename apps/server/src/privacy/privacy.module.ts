@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConferencesModule } from '../conferences/conferences.module.js';
 import { CharterModule } from '../charters/charter.module.js';
+import { SpacesModule } from '../spaces/spaces.module.js';
 import { ErasePersonController, ErasePersonHandler } from './erase-person.js';
 import { ExportPersonController, ExportPersonHandler } from './export-person.js';
 import { PersonKeys } from './person-data.js';
@@ -10,7 +11,7 @@ import { PersonEvents } from './person-events.js';
 
 /** A person's rights over their data: access (export), erasure, and their story told from the log (history). */
 @Module({
-  imports: [ConferencesModule, CharterModule],
+  imports: [ConferencesModule, CharterModule, SpacesModule],
   controllers: [ErasePersonController, ExportPersonController, PersonHistoryController],
   providers: [PersonEvents, PersonKeys, ErasePersonHandler, ExportPersonHandler, PersonHistoryHandler, ReplayErasures],
 })

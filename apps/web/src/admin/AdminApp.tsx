@@ -6,6 +6,7 @@ import { BackupNotice } from './BackupNotice';
 import { useLang } from '../i18n';
 import { ErrorMessage, TopBar } from '../shell';
 import { storage } from '../storage';
+import { SpacesAdmin } from './SpacesAdmin';
 import { ConferenceForm } from './ConferenceForm';
 import { Conflicts, useOpenConflicts } from './Conflicts';
 import { Devices } from './Devices';
@@ -201,11 +202,14 @@ function AdminPage() {
               <ImportCsv conferenceId={conference.conferenceId} onImported={() => setRefresh((n) => n + 1)} />
             ) : null}
             {tab === 'conference' ? (
-              <ConferenceForm
-                key={conference.conferenceId}
-                conference={conference}
-                onSaved={() => setRefresh((n) => n + 1)}
-              />
+              <>
+                <ConferenceForm
+                  key={conference.conferenceId}
+                  conference={conference}
+                  onSaved={() => setRefresh((n) => n + 1)}
+                />
+                <SpacesAdmin conferenceId={conference.conferenceId} />
+              </>
             ) : null}
             {tab === 'conflicts' ? (
               <Conflicts

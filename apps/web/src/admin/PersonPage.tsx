@@ -308,7 +308,7 @@ export function standingPayment(history: readonly HistoryEntry[]): TakenPayment 
 const stepClass = (e: HistoryEntry): string =>
   e.type === 'AttendeeAdmitted'
     ? 'state-ok'
-    : e.type === 'EntryRefused' || e.type === 'ScanConflicted'
+    : e.type === 'EntryRefused' || e.type === 'ScanConflicted' || e.type === 'MovementRefused'
       ? 'state-refused'
       : '';
 
@@ -353,6 +353,13 @@ function stepDetail(t: Translate, lang: Lang, timezone: string, e: HistoryEntry)
       break;
     case 'ConflictAcknowledged':
       if (d.note) parts.push(d.note);
+      break;
+    case 'MovementRefused':
+      // With its particulars (the hours of a closed space, inside/capacity of a full one).
+      if (d.reason) say(`reason.${d.reason}`, d.limits);
+      break;
+    case 'PersonLeftSpace':
+      if (d.because && d.because !== 'scan') say(`desk.because.${d.because}`);
       break;
     default:
       if (d.reason) parts.push(d.reason);
