@@ -84,6 +84,31 @@ module.exports = {
       from: { path: '^libs/charter/' },
       to: { path: '^libs/conference/' },
     },
+    {
+      name: 'web-imports-only-the-contract-and-the-deciders',
+      severity: 'error',
+      comment:
+        'The web apps run in a browser: of the libraries, the contract (its types and vocabularies) and the deciders ' +
+        'the door and the verifier run as the server does; never the event store, the key stores or the test helpers.',
+      from: { path: '^apps/web/', pathNot: TEST_CODE },
+      to: { path: '^libs/(?!(contract|decider|conference|charter|spaces|attendance)/)' },
+    },
+    {
+      name: 'web-never-imports-the-server',
+      severity: 'error',
+      comment: 'The web apps talk to the server over HTTP and the socket only: its code is not bundled for a browser.',
+      from: { path: '^apps/web/' },
+      to: { path: '^apps/(?!web/)' },
+    },
+    {
+      name: 'web-free-of-node',
+      severity: 'error',
+      comment:
+        'No Node built-in reaches the browser bundle but node:crypto, which the Vite build maps to a synchronous ' +
+        'SHA-256 (apps/web/src/verify/node-crypto.ts).',
+      from: { path: '^apps/web/', pathNot: [...TEST_CODE, '^apps/web/vite\\.config\\.ts$'] },
+      to: { dependencyTypes: ['core'], path: '^(node:)?(?!crypto$)' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
