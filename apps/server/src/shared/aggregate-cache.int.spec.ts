@@ -3,13 +3,14 @@
 // what is stored. Two caches on one file stand for two instances: the
 // in-process queue cannot hide a race between them.
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accept, CommandRefusedError, refuse, type Decider } from '@emargement/decider';
-import { SqliteEventStore, type EventStore } from '@emargement/event-store';
+import { SqliteEventStore, WrongExpectedRevisionError, type EventStore } from '@emargement/event-store';
 import { AggregateCache } from './aggregate-cache.js';
-import { runDecider } from './decider-runner.js';
+import { retryDelayMs, runDecider } from './decider-runner.js';
 
 /** A room of `capacity` seats: `Book` takes one, refused `full` when none is left. */
 type Command = { type: 'Book'; data: { who: string } };
@@ -108,6 +109,46 @@ describe('runDecider', () => {
     // Two decisions on the empty room, then the loser's second one, on the winner's seat.
     expect(seen).toEqual([0, 0, 1]);
     expect(await stored(a, 'room-1')).toHaveLength(1);
+  });
+});
+
+describe('retries after a conflict', () => {
+  test('the first retry is at once, later ones wait a random time under a bound that doubles up to 100 ms', () => {
+    expect(retryDelayMs(1, () => 0.999)).toBe(0);
+    expect([2, 3, 4, 5, 6, 7, 8, 20].map((n) => retryDelayMs(n, () => 0.999))).toEqual([3, 7, 15, 31, 63, 99, 99, 99]);
+    expect(retryDelayMs(5, () => 0)).toBe(0);
+    expect(retryDelayMs(5, () => 0.5)).toBe(16);
+  });
+
+  test('when another writer keeps appending first, the command waits between attempts, decides on every new event, and gives up after maxAttempts', async () => {
+    const [a, b] = twoInstances();
+    const { decider } = room();
+    const crowd = {
+      ...decider,
+      decide: (c: Command, s: State) =>
+        accept([{ type: 'SeatBooked' as const, data: { who: c.data.who } }], { seat: s.booked.length + 1 }),
+    };
+    // Between each read and its append, the other instance writes: every append of `a` conflicts.
+    const load = async () => {
+      const events = await a.readStream('hall').catch(() => []);
+      const loaded = {
+        state: decider.fold(events.map((e) => e as unknown as Event)),
+        revision: events.length === 0 ? ('no_stream' as const) : events.at(-1)!.revision,
+      };
+      await b.appendToStream('hall', [
+        { id: randomUUID(), type: 'SeatBooked', data: { who: `other-${events.length}` } },
+      ]);
+      return loaded;
+    };
+    const waits: [number, number][] = [];
+    await expect(
+      runDecider(a, 'hall', crowd, book('ada'), {}, { load, maxAttempts: 6, onRetry: (n, ms) => waits.push([n, ms]) }),
+    ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    expect(waits.map(([n]) => n)).toEqual([1, 2, 3, 4, 5]);
+    expect(waits[0]![1]).toBe(0);
+    for (const [n, ms] of waits.slice(1)) expect(ms).toBeLessThan(Math.min(100, 2 * 2 ** (n - 1)));
+    // Nothing of `a` was stored; the other writer's six events were.
+    expect(await stored(a, 'hall')).toEqual(['other-0', 'other-1', 'other-2', 'other-3', 'other-4', 'other-5']);
   });
 });
 

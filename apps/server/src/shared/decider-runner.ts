@@ -55,10 +55,24 @@ export interface RunResult<E, O> {
 }
 
 /**
+ * How long to wait before attempt `attempt + 1` after `attempt` conflicts: the first retry at once (the loser
+ * of a race between two writers just re-reads the winner's events and usually wins the next append), then
+ * "full jitter" exponential backoff, a random wait in [0, min(cap, base × 2^(conflicts − 1))): writers that
+ * keep colliding (several instances on one hot aggregate) spread out instead of retrying in lockstep.
+ */
+export function retryDelayMs(attempt: number, random: () => number = Math.random, baseMs = 2, capMs = 100): number {
+  if (attempt <= 1) return 0;
+  return Math.floor(random() * Math.min(capMs, baseMs * 2 ** (attempt - 1)));
+}
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
  * read → fold → decide → append with the revision decided on. On a conflict
  * (another writer appended in between) it starts again from a fresh read, so
  * the loser of a race re-decides on the winner's events: this is what makes
- * "two scans of one ticket at once admit exactly one" hold. A refusal is
+ * "two scans of one ticket at once admit exactly one" hold; after a second
+ * conflict in a row it waits a little first (`retryDelayMs`). A refusal is
  * thrown as `CommandRefusedError` with the decider's stable code.
  */
 export async function runDecider<C, E extends StoredEvent, S, O, R extends string>(
@@ -70,6 +84,8 @@ export async function runDecider<C, E extends StoredEvent, S, O, R extends strin
   options: {
     maxAttempts?: number;
     load?: () => Promise<Loaded<S>>;
+    /** Told of each wait before a retry (tests read the backoff from it). */
+    onRetry?: (attempt: number, delayMs: number) => void;
   } = {},
 ): Promise<RunResult<E, O>> {
   const maxAttempts = options.maxAttempts ?? 20;
@@ -94,8 +110,10 @@ export async function runDecider<C, E extends StoredEvent, S, O, R extends strin
         appended: { from: revision, to: result.nextExpectedRevision },
       };
     } catch (error) {
-      if (error instanceof WrongExpectedRevisionError && attempt < maxAttempts) continue;
-      throw error;
+      if (!(error instanceof WrongExpectedRevisionError) || attempt >= maxAttempts) throw error;
+      const delay = retryDelayMs(attempt);
+      options.onRetry?.(attempt, delay);
+      if (delay > 0) await pause(delay);
     }
   }
 }
