@@ -266,6 +266,16 @@ describe('spaces, movements, who is on site', () => {
       registrationId: people[0]!.registrationId,
     });
     expect(unknown).toMatchObject({ status: 404, body: { code: 'unknown_roll_call' } });
+    // A tick names someone registered here: a made-up id is refused, and the roll call is as it was.
+    const stranger = await call(api, 'POST', `/conferences/${cid}/roll-calls/${rollCallId}/marks`, {
+      markId: randomUUID(),
+      registrationId: randomUUID(),
+    });
+    expect(stranger).toMatchObject({ status: 404, body: { code: 'unknown_registration' } });
+    expect(expectStatus(await call(api, 'GET', `/conferences/${cid}/roll-calls/${rollCallId}`), 200)).toMatchObject({
+      present: 2,
+      missing: 1,
+    });
   });
 
   test('at closing time those still inside are checked out, recorded', async () => {

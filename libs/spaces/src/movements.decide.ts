@@ -56,7 +56,15 @@ export type MarkPresent = DomainCommand<
 export type MovementCommand = DefineSpace | MovePerson | CheckOutSpace | StartRollCall | MarkPresent;
 
 /** Refusals of the *command* (nothing recorded); a refused movement is an answer, recorded. */
-export type MovementCommandRefusal = 'unknown_space' | 'space_name_taken' | 'unknown_roll_call';
+export type MovementCommandRefusal = 'unknown_space' | 'space_name_taken' | 'unknown_roll_call' | 'roll_call_full';
+
+/**
+ * A roll call's marks are bounded: each phone ticks a person once, so a real roll call holds a few marks per
+ * expected person (several phones, a tick redone after a mistake) and some for people not on the list; this
+ * many per expected person, plus this margin, is far beyond it. Past it a device is flooding the stream.
+ */
+export const MARKS_PER_EXPECTED = 10;
+export const MARKS_MARGIN = 200;
 
 export type MovementOutcome =
   | MovementAnswer
@@ -235,6 +243,8 @@ export const decide = (
       if (roll.marks.has(command.data.markId)) {
         return accept([], { rollCallId: roll.rollCallId, present: roll.present.size });
       }
+      const limit = MARKS_PER_EXPECTED * roll.expected.length + MARKS_MARGIN;
+      if (roll.marks.size >= limit) return refuse('roll_call_full', { limit });
       const present = roll.present.has(command.data.registrationId) ? roll.present.size : roll.present.size + 1;
       return accept([{ type: 'PersonMarkedPresent', data: command.data }], { rollCallId: roll.rollCallId, present });
     }

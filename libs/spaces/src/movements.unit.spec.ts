@@ -9,7 +9,14 @@ import {
   initialState,
   onSite,
 } from './movements.js';
-import { localTimeOf, movementsDecider, type MovePerson, type PersonFacts } from './movements.decide.js';
+import {
+  localTimeOf,
+  MARKS_MARGIN,
+  MARKS_PER_EXPECTED,
+  movementsDecider,
+  type MovePerson,
+  type PersonFacts,
+} from './movements.decide.js';
 
 const given = DeciderSpecification.for(movementsDecider);
 const conferenceId = '00000000-0000-4000-8000-000000000001';
@@ -279,11 +286,11 @@ describe('the evacuation roll call', () => {
       deviceId: 'phone-A',
     },
   };
+  const mark = (markId: string, n: number) => ({
+    type: 'MarkPresent' as const,
+    data: { conferenceId, rollCallId: 'r1', markId, registrationId: person(n), at: at('14:12'), deviceId: 'phone-B' },
+  });
   test('ticks from several phones merge; the same tick twice counts once; an unknown roll call is refused', () => {
-    const mark = (markId: string, n: number) => ({
-      type: 'MarkPresent' as const,
-      data: { conferenceId, rollCallId: 'r1', markId, registrationId: person(n), at: at('14:12'), deviceId: 'phone-B' },
-    });
     given([started])
       .when(mark('m1', 1))
       .then([{ type: 'PersonMarkedPresent', data: mark('m1', 1).data }], {
@@ -294,5 +301,20 @@ describe('the evacuation roll call', () => {
       .when(mark('m1', 1))
       .thenNothingHappens();
     given([]).when(mark('m1', 1)).thenRefused('unknown_roll_call');
+  });
+
+  test('a roll call’s marks are bounded: past ten per expected person and a margin, a flooding device is refused', () => {
+    const limit = MARKS_PER_EXPECTED * 2 + MARKS_MARGIN;
+    const marks = Array.from({ length: limit }, (_, i) => ({
+      type: 'PersonMarkedPresent' as const,
+      data: mark(`flood-${i}`, 1).data,
+    }));
+    given([started, ...marks])
+      .when(mark('one-more', 2))
+      .thenRefused('roll_call_full', { limit });
+    // The same mark again is still answered as before, whatever the count.
+    given([started, ...marks])
+      .when(mark('flood-0', 1))
+      .thenNothingHappens();
   });
 });

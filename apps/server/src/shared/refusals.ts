@@ -75,6 +75,7 @@ const STATUS: Record<RefusalReason, number> = {
   unknown_space: 400,
   space_name_taken: 409,
   unknown_roll_call: 404,
+  roll_call_full: 409,
 };
 
 const isRefusalReason = (code: string): code is RefusalReason => Object.hasOwn(STATUS, code);

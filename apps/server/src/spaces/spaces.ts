@@ -279,14 +279,18 @@ export class SpacesController {
   /** A person ticked present at the assembly point (from any phone, offline or not: each tick once). */
   @Post('roll-calls/:rollCallId/marks')
   @HttpCode(201)
-  @ApiAnswer(201, 'RollCallMarked', { errors: [404] })
+  @ApiAnswer(201, 'RollCallMarked', { errors: [404, 409] })
   async mark(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rollCallId', ParseUUIDPipe) rollCallId: string,
     @Body() dto: MarkDto,
     @Ctx() ctx: RequestContext,
   ): Promise<{ rollCallId: string; present: number }> {
-    await this.conferences.scheduled(cid);
+    const conference = await this.conferences.scheduled(cid);
+    // A tick names someone registered for this conference (expected or not: a person not scanned at the door
+    // may still stand at the assembly point); a made-up id is refused and writes nothing.
+    if (!conference.registrations.has(dto.registrationId.toLowerCase()))
+      throw notFound('unknown_registration', `No registration ${dto.registrationId}`);
     const { outcome } = await this.movements.run<{ rollCallId: string; present: number }>(
       cid,
       {
