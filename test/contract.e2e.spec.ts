@@ -6,6 +6,7 @@
 // or of another type fails both.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Ajv, type ValidateFunction } from 'ajv';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { AttendanceSnapshotSchema, closeObjects, publish, type AttendanceSnapshot } from '@emargement/contract';
@@ -132,6 +133,24 @@ describe('one contract: the OpenAPI document and the answers', () => {
     expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);
     exercised.add(key);
   }
+
+  test('the published document is valid OpenAPI 3.0 for a standard validator', () => {
+    // swagger-parser validates against the OpenAPI 3.0 schema, then resolves every $ref (issue 26: it refused
+    // `required: []`, which OpenAPI 3.0 forbids). In a Node of its own: it loads an ES module through require(),
+    // which Node does and Jest's module sandbox does not.
+    const validated = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "import p from '@apidevtools/swagger-parser'; let s = ''; for await (const c of process.stdin) s += c;" +
+          ' const api = await p.validate(JSON.parse(s)); console.log(api.openapi);',
+      ],
+      { input: JSON.stringify(doc), encoding: 'utf8', timeout: 60_000 },
+    );
+    expect([validated.status, validated.stderr.split('\n').slice(0, 6).join('\n')]).toEqual([0, '']);
+    expect(validated.stdout.trim()).toMatch(/^3\.0\.\d+$/);
+  });
 
   test('every operation documents a schema for its success answer, and every error answer is the one error body', () => {
     const ops = operations();

@@ -70,7 +70,7 @@ export const ScanAnswerSchema = object(
     space: { type: 'string', description: 'A movement: the space (its name), or `site` for a door of the site' },
     detail: {
       type: 'object',
-      additionalProperties: { type: ['string', 'number'] },
+      additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] },
       description: 'A movement refused: its hours, inside/capacity, the first entry',
     },
   },

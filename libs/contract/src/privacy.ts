@@ -92,7 +92,7 @@ export const HistoryDetailSchema = object(
     },
     limits: {
       type: 'object',
-      additionalProperties: { type: ['string', 'number'] },
+      additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] },
       description: 'A movement refused: its hours, inside/capacity, the first entry',
     },
   },

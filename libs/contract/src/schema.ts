@@ -60,11 +60,17 @@ export const file = { type: 'string', format: 'binary' } as const;
 export function publish(schema: JSONSchema): Record<string, unknown> {
   if (typeof schema !== 'object' || schema === null) return { type: 'object' };
   return walk(schema, (node) => {
-    if (node['additionalProperties'] === false) {
-      const { additionalProperties: _closed, ...open } = node;
-      return open;
+    let out = node;
+    if (out['additionalProperties'] === false) {
+      const { additionalProperties: _closed, ...open } = out;
+      out = open;
     }
-    return node;
+    // An object whose properties are all optional: OpenAPI 3.0 forbids an empty `required` list.
+    if (Array.isArray(out['required']) && out['required'].length === 0) {
+      const { required: _none, ...rest } = out;
+      out = rest;
+    }
+    return out;
   });
 }
 
