@@ -192,7 +192,7 @@ describe('the door keeps admitting without network', () => {
     await handheldScan(phoneA, marie.ticketCode);
     const result = await expectResult(phoneA, 'ADMIS', 'Marie Dupont');
     await result.getByTestId('decided-offline').waitFor();
-    await status(phoneA).filter({ hasText: 'Hors ligne — 1 scan(s) en attente' }).waitFor();
+    await status(phoneA).filter({ hasText: 'Hors ligne — 1 scan en attente' }).waitFor();
 
     // The same ticket again, on the same phone: refused on the spot, with this phone's time and door.
     await handheldScan(phoneA, marie.ticketCode);
@@ -204,7 +204,7 @@ describe('the door keeps admitting without network', () => {
     // Paul, cancelled meanwhile, is admitted on the phone's list.
     await handheldScan(phoneA, paul.ticketCode);
     await expectResult(phoneA, 'ADMIS', 'Paul Martin');
-    await status(phoneA).filter({ hasText: 'Hors ligne — 3 scan(s) en attente' }).waitFor();
+    await status(phoneA).filter({ hasText: 'Hors ligne — 3 scans en attente' }).waitFor();
   }, 90_000);
 
   test('nothing is lost across a reload while offline', async () => {
@@ -216,13 +216,13 @@ describe('the door keeps admitting without network', () => {
     // The phone still remembers its own admission after the reload.
     await handheldScan(phoneA, marie.ticketCode);
     await expectResult(phoneA, 'REFUSÉ', 'Marie Dupont');
-    await status(phoneA).filter({ hasText: 'Hors ligne — 4 scan(s) en attente' }).waitFor();
+    await status(phoneA).filter({ hasText: 'Hors ligne — 4 scans en attente' }).waitFor();
   }, 90_000);
 
   test('another phone, offline too, admits the same ticket', async () => {
     await handheldScan(phoneB, marie.ticketCode);
     await expectResult(phoneB, 'ADMIS', 'Marie Dupont');
-    await status(phoneB).filter({ hasText: 'Hors ligne — 1 scan(s) en attente' }).waitFor();
+    await status(phoneB).filter({ hasText: 'Hors ligne — 1 scan en attente' }).waitFor();
   }, 60_000);
 
   test('the server comes back: both uploads arrive by themselves, the second door is told of its conflict', async () => {
@@ -309,7 +309,7 @@ describe('the door keeps admitting without network', () => {
     await contextB.route('**/api/**', (route) => route.abort('connectionrefused'));
     await handheldScan(phoneB, paul.ticketCode);
     await expectResult(phoneB, 'REFUSÉ', 'Paul Martin');
-    await status(phoneB).filter({ hasText: 'Hors ligne — 1 scan(s) en attente' }).waitFor();
+    await status(phoneB).filter({ hasText: 'Hors ligne — 1 scan en attente' }).waitFor();
     await call('DELETE', `/api/devices/${deviceB}`);
     await contextB.unroute('**/api/**');
     await phoneB.getByTestId('not-authorised').waitFor({ timeout: 30_000 });

@@ -409,7 +409,7 @@ describe('signing tablet and charter page in a real browser against the real ser
     const verification = page.getByTestId('verification');
     await verification.filter({ hasText: 'Intègre' }).waitFor();
     await expect(verification.textContent()).resolves.toBe(
-      `Intègre : 1 signature(s), empreinte ${signed.answer.hash.slice(0, 12)}`,
+      `Intègre : 1 signature, empreinte ${signed.answer.hash.slice(0, 12)}`,
     );
     await expect(page.locator('.verification').getAttribute('class')).resolves.toContain('verification-ok');
     const row = page.getByRole('row', { name: new RegExp(marie.name) });
@@ -489,7 +489,7 @@ describe('signing tablet and charter page in a real browser against the real ser
     const { charterId: created, textSha256 } = (await response.json()) as { charterId: string; textSha256: string };
     expect(textSha256).toBe(sha256('# Charte des bénévoles\n\n1. **Accueillir** chacun.\n2. Partager.\n'));
     await page.getByTestId('charter-status').filter({ hasText: 'Ouverte aux signatures' }).waitFor();
-    await page.getByTestId('verification').filter({ hasText: 'Intègre : 0 signature(s)' }).waitFor();
+    await page.getByTestId('verification').filter({ hasText: 'Intègre : 0 signature,' }).waitFor();
     expect(new URL(page.url()).searchParams.get('charter')).toBe(created);
     await page.getByText(`${base}/kiosk/?conference=${conferenceId}&charter=${created}`).waitFor();
   }, 60_000);

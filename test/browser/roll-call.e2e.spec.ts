@@ -68,7 +68,7 @@ describe('the evacuation roll call, with the server down', () => {
 
   test('started and ticked offline, merged when the server is back', async () => {
     await page.goto(enrolmentUrl(server.base, 'roll-call', door, cid));
-    await page.getByText('3 personne(s) sur le site selon la dernière liste.').waitFor();
+    await page.getByText('3 personnes sur le site selon la dernière liste.').waitFor();
     await page.getByTestId('roll-status').filter({ hasText: 'Connecté' }).waitFor();
 
     // The network goes: the server is stopped (a service worker's own requests escape Playwright's offline mode).

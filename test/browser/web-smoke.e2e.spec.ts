@@ -348,7 +348,7 @@ describe('web app smoke (built bundle, stubbed API, real Chromium)', () => {
     await page.getByRole('button', { name: 'Valider l’entrée' }).click();
     // The stub's conference ended long ago, so the phone keeps no list: the scan waits undecided, in the outbox.
     await page.getByRole('heading', { name: 'EN ATTENTE' }).waitFor();
-    await page.getByTestId('door-status').filter({ hasText: '1 scan(s) en attente' }).waitFor();
+    await page.getByTestId('door-status').filter({ hasText: '1 scan en attente' }).waitFor();
     // (Evaluated as text: the test's TypeScript has no DOM types.) The outbox is in IndexedDB, not localStorage.
     const queued: unknown = await page.evaluate(`new Promise((ok, ko) => {
       const open = indexedDB.open('emargement-door');

@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { choosePlurals } from './plural';
 import { storage } from './storage';
 
 /**
@@ -66,7 +67,7 @@ const fr = {
   'door.searchAdmitted': 'Entré·e à {time}, {door}',
   'door.walkIn': 'Inscription sur place',
   'door.next': 'Scan suivant',
-  'door.queue': '{count} scan(s) en attente de réseau',
+  'door.queue': '{count, plural, one {# scan en attente} other {# scans en attente}} de réseau',
   'door.queueRefused': 'Scan envoyé plus tard et refusé : {name} — {reason}',
   'door.lastAdmission': 'Dernière entrée : {name}',
 
@@ -127,9 +128,9 @@ const fr = {
 
   // Offline door (issue 11)
   'offline.online': 'En ligne',
-  'offline.onlinePending': 'En ligne — {count} scan(s) en attente',
-  'offline.offline': 'Hors ligne — {count} scan(s) en attente',
-  'offline.syncing': 'Synchronisation… ({count} restant(s))',
+  'offline.onlinePending': 'En ligne — {count, plural, one {# scan} other {# scans}} en attente',
+  'offline.offline': 'Hors ligne — {count, plural, one {# scan} other {# scans}} en attente',
+  'offline.syncing': 'Synchronisation… ({count, plural, one {# restant} other {# restants}})',
   'offline.listAge': 'liste du {time}',
   'offline.listSize': '{count} billets',
   'offline.noList': 'pas de liste sur ce téléphone',
@@ -137,7 +138,7 @@ const fr = {
   'offline.needsNetworkWalkIn': 'Inscription sur place : nécessite le réseau.',
   'offline.needsNetworkLunch': 'Paiement du déjeuner : nécessite le réseau.',
   'offline.needsNetworkUndo': 'Annulation d’une entrée : nécessite le réseau.',
-  'offline.synced': '{count} scan(s) hors ligne envoyé(s), sans conflit.',
+  'offline.synced': '{count, plural, one {# scan hors ligne envoyé} other {# scans hors ligne envoyés}}, sans conflit.',
   'offline.conflictAlready': '{name} : déjà entré(e) à {time} ({door}) — conflit signalé aux organisateurs',
   'offline.conflictAlso': '{name} : entré(e) aussi à {time} ({door}) — conflit signalé aux organisateurs',
   'offline.conflictAdmitted': '{name} : admis(e) hors ligne, mais {reason} — conflit signalé aux organisateurs',
@@ -175,7 +176,7 @@ const fr = {
   'lunch.reverseReason': 'Raison de l’annulation',
   'lunch.reverseReasonDefault': 'Argent rendu',
   'lunch.reverseConfirm': 'Rendre et annuler',
-  'lunch.reversed': 'Paiement annulé : {amount} rendu(s) ({method})',
+  'lunch.reversed': 'Paiement annulé : {amount} rendus ({method})',
   'lunch.till': 'Déjeuners encaissés sur ce téléphone',
   'lunch.tillLine': '{method} : {amount} ({count})',
   'lunch.tillEmpty': 'aucun pour l’instant',
@@ -186,7 +187,7 @@ const fr = {
   'walkIn.optional': '(facultatif)',
   'walkIn.placesLeft': 'Places restantes : {left} sur {capacity}',
   'walkIn.full':
-    'Complet ({capacity} places) — {waiting} personne(s) en liste d’attente : une inscription ira sur la liste d’attente',
+    'Complet ({capacity} places) — {waiting, plural, one {# personne} other {# personnes}} en liste d’attente : une inscription ira sur la liste d’attente',
 
   'field.firstName': 'Prénom',
   'field.lastName': 'Nom',
@@ -229,7 +230,7 @@ const fr = {
   'admin.encodingUtf8': 'UTF-8',
   'admin.encoding1252': 'Windows-1252 (Excel)',
   'admin.registrations': 'Inscriptions',
-  'admin.registrationsCount': '{count} inscription(s)',
+  'admin.registrationsCount': '{count, plural, one {# inscription} other {# inscriptions}}',
   'admin.search': 'Rechercher',
   'admin.filterLunch': 'Déjeuner',
   'admin.lunchYes': 'Avec déjeuner',
@@ -276,10 +277,10 @@ const fr = {
   'conflicts.acknowledge': 'Marquer comme traité',
   'conflicts.acknowledgedBy': 'Traité à {time} par {device}',
   'devices.doorList': 'Liste mise à jour {time}',
-  'devices.doorPending': '{count} scan(s) en attente',
+  'devices.doorPending': '{count, plural, one {# scan} other {# scans}} en attente',
   'error.unknown_conflict': 'Conflit inconnu.',
   'error.invalid_cursor': 'Liste de la porte à recharger.',
-  'dashboard.conflicts': '{count} conflit(s) de portes hors ligne à vérifier',
+  'dashboard.conflicts': '{count, plural, one {# conflit} other {# conflits}} de portes hors ligne à vérifier',
   'admin.devicesHint':
     'Chaque téléphone, tablette ou écran a son propre jeton, pour un seul rôle. Il s’appaire en scannant un QR code, sans rien taper, et peut être révoqué à tout moment.',
   'admin.deviceNew': 'Appairer un appareil',
@@ -462,10 +463,11 @@ const fr = {
   'charter.other': 'Autre charte',
   'charter.statusOpen': 'Ouverte aux signatures',
   'charter.statusClosed': 'Close à {time} : plus aucune signature possible',
-  'charter.counts': '{count} signature(s) valable(s), {voided} annulée(s)',
+  'charter.counts':
+    '{count, plural, one {# signature valable} other {# signatures valables}}, {voided, plural, one {# annulée} other {# annulées}}',
   'charter.textFingerprint': 'Empreinte du texte (SHA-256)',
   'charter.head': 'Empreinte de la chaîne (dernière entrée)',
-  'charter.verifyValid': 'Intègre : {count} signature(s), empreinte {hash}',
+  'charter.verifyValid': 'Intègre : {count, plural, one {# signature} other {# signatures}}, empreinte {hash}',
   'charter.verifyInvalid': 'Altérée à partir de la signature n° {sequence}',
   'charter.verifyInvalidPublication': 'Altérée : la publication de la charte (texte ou empreinte) ne correspond plus',
   'charter.verifyInvalidOther': 'Altérée ({problem})',
@@ -516,7 +518,7 @@ const fr = {
   'dashboard.stale': 'Données figées depuis {time}',
   'dashboard.admitted': 'Admis',
   'dashboard.admittedOf': 'sur {count} inscrits',
-  'dashboard.undone': 'dont {count} entrée(s) annulée(s)',
+  'dashboard.undone': 'dont {count, plural, one {# entrée annulée} other {# entrées annulées}}',
   'dashboard.present': 'Présents',
   'dashboard.presentShare': '{percent} % des inscrits',
   'dashboard.lunch': 'Déjeuners',
@@ -581,7 +583,8 @@ const fr = {
   'verify.rootGiven': 'Racine de confiance : {name} (celle que vous avez donnée)',
   'verify.rootEmbedded': 'Racine : {name}, jointe au document (non comparée à la vôtre)',
   'verify.rootFingerprint': 'Empreinte SHA-256 de la racine : {fingerprint}',
-  'verify.count': '{count} signature(s) dans la chaîne, dont {voided} annulée(s)',
+  'verify.count':
+    '{count, plural, one {# signature} other {# signatures}} dans la chaîne, dont {voided, plural, one {# annulée} other {# annulées}}',
   'verify.head': 'Empreinte de la charte : {head}',
   'verify.receiptFound': 'Reçu trouvé dans la chaîne : signature n° {sequence}, code {code}',
   'verify.fault.not_a_pdf': 'Ce fichier n’est pas un PDF.',
@@ -697,7 +700,7 @@ const fr = {
   'roll.isPresent': 'Présent·e',
   'roll.tick': 'Pointer',
   'roll.noList': 'Pas encore de liste des présents sur ce téléphone : il faut le réseau une première fois.',
-  'roll.ready': '{count} personne(s) sur le site selon la dernière liste.',
+  'roll.ready': '{count, plural, one {# personne} other {# personnes}} sur le site selon la dernière liste.',
   'roll.start': 'Commencer l’appel',
   'dashboard.spaces': 'Espaces : qui est à l’intérieur',
   'dashboard.spacesLegend': 'personnes à l’intérieur / capacité',
@@ -708,7 +711,8 @@ const fr = {
   'admin.loadConferenceFile': 'Charger un fichier de conférence (conference.json)',
   'admin.rehearsal': 'Répétition : la même journée, aujourd’hui (pour former les bénévoles)',
   'admin.rehearsalSuffix': 'répétition',
-  'admin.conferenceFileLoaded': '{file} chargé ({spaces} espace(s)) : vérifiez puis créez la conférence.',
+  'admin.conferenceFileLoaded':
+    '{file} chargé ({spaces, plural, one {# espace} other {# espaces}}) : vérifiez puis créez la conférence.',
   'spaces.title': 'Espaces dédiés',
   'spaces.intro':
     'Les espaces de la journée, leurs horaires et qui s’y trouve en ce moment. Un espace ajouté ici est aussitôt proposé aux téléphones de porte.',
@@ -829,7 +833,7 @@ const en: Record<MessageKey, string> = {
   'door.searchAdmitted': 'In at {time}, {door}',
   'door.walkIn': 'Walk-in registration',
   'door.next': 'Next scan',
-  'door.queue': '{count} scan(s) waiting for the network',
+  'door.queue': '{count, plural, one {# scan} other {# scans}} waiting for the network',
   'door.queueRefused': 'Scan sent later and refused: {name} — {reason}',
   'door.lastAdmission': 'Last admission: {name}',
 
@@ -890,8 +894,8 @@ const en: Record<MessageKey, string> = {
 
   // Offline door (issue 11)
   'offline.online': 'Online',
-  'offline.onlinePending': 'Online — {count} scan(s) waiting',
-  'offline.offline': 'Offline — {count} scan(s) waiting',
+  'offline.onlinePending': 'Online — {count, plural, one {# scan} other {# scans}} waiting',
+  'offline.offline': 'Offline — {count, plural, one {# scan} other {# scans}} waiting',
   'offline.syncing': 'Syncing… ({count} left)',
   'offline.listAge': 'list as of {time}',
   'offline.listSize': '{count} tickets',
@@ -900,7 +904,7 @@ const en: Record<MessageKey, string> = {
   'offline.needsNetworkWalkIn': 'Walk-in registration needs the network.',
   'offline.needsNetworkLunch': 'Lunch payment needs the network.',
   'offline.needsNetworkUndo': 'Undoing an admission needs the network.',
-  'offline.synced': '{count} offline scan(s) sent, no conflict.',
+  'offline.synced': '{count, plural, one {# offline scan} other {# offline scans}} sent, no conflict.',
   'offline.conflictAlready': '{name}: already entered at {time} ({door}) — conflict reported to the organisers',
   'offline.conflictAlso': '{name}: also let in at {time} ({door}) — conflict reported to the organisers',
   'offline.conflictAdmitted': '{name}: admitted offline, but {reason} — conflict reported to the organisers',
@@ -991,7 +995,7 @@ const en: Record<MessageKey, string> = {
   'admin.encodingUtf8': 'UTF-8',
   'admin.encoding1252': 'Windows-1252 (Excel)',
   'admin.registrations': 'Registrations',
-  'admin.registrationsCount': '{count} registration(s)',
+  'admin.registrationsCount': '{count, plural, one {# registration} other {# registrations}}',
   'admin.search': 'Search',
   'admin.filterLunch': 'Lunch',
   'admin.lunchYes': 'With lunch',
@@ -1038,10 +1042,10 @@ const en: Record<MessageKey, string> = {
   'conflicts.acknowledge': 'Mark as handled',
   'conflicts.acknowledgedBy': 'Handled at {time} by {device}',
   'devices.doorList': 'List refreshed {time}',
-  'devices.doorPending': '{count} scan(s) waiting',
+  'devices.doorPending': '{count, plural, one {# scan} other {# scans}} waiting',
   'error.unknown_conflict': 'Unknown conflict.',
   'error.invalid_cursor': 'The door list must be reloaded.',
-  'dashboard.conflicts': '{count} conflict(s) from offline doors to check',
+  'dashboard.conflicts': '{count, plural, one {# conflict} other {# conflicts}} from offline doors to check',
   'admin.devicesHint':
     'Each phone, tablet or screen has its own token, for one role only. It is paired by scanning a QR code, with nothing typed, and can be revoked at any time.',
   'admin.deviceNew': 'Pair a device',
@@ -1221,10 +1225,10 @@ const en: Record<MessageKey, string> = {
   'charter.other': 'Another charter',
   'charter.statusOpen': 'Open for signatures',
   'charter.statusClosed': 'Closed at {time}: no more signatures',
-  'charter.counts': '{count} standing signature(s), {voided} voided',
+  'charter.counts': '{count, plural, one {# standing signature} other {# standing signatures}}, {voided} voided',
   'charter.textFingerprint': 'Text fingerprint (SHA-256)',
   'charter.head': 'Chain fingerprint (last entry)',
-  'charter.verifyValid': 'Intact: {count} signature(s), fingerprint {hash}',
+  'charter.verifyValid': 'Intact: {count, plural, one {# signature} other {# signatures}}, fingerprint {hash}',
   'charter.verifyInvalid': 'Altered from signature no. {sequence} onwards',
   'charter.verifyInvalidPublication': 'Altered: the charter’s publication (text or fingerprint) no longer matches',
   'charter.verifyInvalidOther': 'Altered ({problem})',
@@ -1274,7 +1278,7 @@ const en: Record<MessageKey, string> = {
   'dashboard.stale': 'Data frozen since {time}',
   'dashboard.admitted': 'Admitted',
   'dashboard.admittedOf': 'of {count} registered',
-  'dashboard.undone': 'including {count} admission(s) undone',
+  'dashboard.undone': 'including {count, plural, one {# admission} other {# admissions}} undone',
   'dashboard.present': 'Present',
   'dashboard.presentShare': '{percent} % of registered',
   'dashboard.lunch': 'Lunches',
@@ -1339,7 +1343,7 @@ const en: Record<MessageKey, string> = {
   'verify.rootGiven': 'Trusted root: {name} (the one you gave)',
   'verify.rootEmbedded': 'Root: {name}, attached to the document (not compared with yours)',
   'verify.rootFingerprint': 'Root SHA-256 fingerprint: {fingerprint}',
-  'verify.count': '{count} signature(s) in the chain, {voided} voided',
+  'verify.count': '{count, plural, one {# signature} other {# signatures}} in the chain, {voided} voided',
   'verify.head': 'Charter fingerprint: {head}',
   'verify.receiptFound': 'Receipt found in the chain: signature no. {sequence}, code {code}',
   'verify.fault.not_a_pdf': 'This file is not a PDF.',
@@ -1454,7 +1458,7 @@ const en: Record<MessageKey, string> = {
   'roll.isPresent': 'Present',
   'roll.tick': 'Tick',
   'roll.noList': 'No list of people on site on this phone yet: it needs the network once.',
-  'roll.ready': '{count} person(s) on site by the last list.',
+  'roll.ready': '{count, plural, one {# person} other {# people}} on site by the last list.',
   'roll.start': 'Start the roll call',
   'dashboard.spaces': 'Spaces: who is inside',
   'dashboard.spacesLegend': 'people inside / capacity',
@@ -1465,7 +1469,8 @@ const en: Record<MessageKey, string> = {
   'admin.loadConferenceFile': 'Load a conference file (conference.json)',
   'admin.rehearsal': 'Rehearsal: the same day, today (to train the volunteers)',
   'admin.rehearsalSuffix': 'rehearsal',
-  'admin.conferenceFileLoaded': '{file} loaded ({spaces} space(s)): check, then create the conference.',
+  'admin.conferenceFileLoaded':
+    '{file} loaded ({spaces, plural, one {# space} other {# spaces}}): check, then create the conference.',
   'spaces.title': 'Dedicated spaces',
   'spaces.intro':
     'The day’s spaces, their hours and who is inside now. A space added here is offered to the door phones at once.',
@@ -1529,11 +1534,11 @@ export type Translate = (key: MessageKey, params?: Record<string, string | numbe
 
 export const isMessageKey = (key: string): key is MessageKey => key in fr;
 
-/** `{name}` placeholders are filled with plain text; React escapes it when rendered. */
+/** `{name}` placeholders are filled with plain text (React escapes it when rendered); plural blocks first. */
 export const translate = (lang: Lang, key: MessageKey, params?: Record<string, string | number>): string => {
   const template = dictionaries[lang][key];
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+  return choosePlurals(lang, template, params).replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
     return value === undefined ? whole : String(value);
   });
