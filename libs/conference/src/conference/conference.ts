@@ -62,6 +62,13 @@ export interface RegistrationData {
   photoConsent: boolean;
   source: RegistrationSource;
   registeredAt: string;
+  /**
+   * A walk-in given a place while every place was taken, by the door's explicit
+   * choice under the organisers' « accept beyond capacity » setting: the day holds
+   * more people than its capacity, and the event says so (the device is in the
+   * metadata). Absent otherwise.
+   */
+  beyondCapacity?: boolean;
 }
 
 export type PersonRegistered = DomainEvent<'PersonRegistered', RegistrationData>;
@@ -100,7 +107,29 @@ export type PersonalDataErased = DomainEvent<
   { conferenceId: string; registrationId: string; reason: string; erasedAt: string }
 >;
 
+/**
+ * The organisers' rule for walk-ins at a full day: whether a door may register
+ * someone beyond the capacity (a recorded decision per person, never a raised
+ * capacity). Off until an organiser turns it on.
+ */
+export type WalkInPolicySet = DomainEvent<
+  'WalkInPolicySet',
+  { conferenceId: string; beyondCapacity: boolean; setAt: string }
+>;
+
+/**
+ * A door asked to register someone beyond the capacity while the organisers
+ * had not allowed it: refused, and recorded like every refusal at the door.
+ * Holds no personal data (the person was not registered).
+ */
+export type WalkInRefused = DomainEvent<
+  'WalkInRefused',
+  { conferenceId: string; registrationId: string; reason: 'beyond_capacity_not_allowed'; refusedAt: string }
+>;
+
 export type ConferenceEvent =
+  | WalkInPolicySet
+  | WalkInRefused
   | PersonalDataErased
   | ConferenceScheduled
   | ConferenceRevised
@@ -142,6 +171,13 @@ export interface Scheduled {
   registeredCount: number;
   /** Registration ids in the order they were waitlisted: the stream's order is the queue's order. */
   waitlist: readonly string[];
+  /** The organisers' walk-in rule (`WalkInPolicySet`); off for a conference that never set it. */
+  walkIns: WalkInPolicy;
+}
+
+export interface WalkInPolicy {
+  /** A door may register a walk-in as `registered` beyond the capacity, by an explicit choice. */
+  beyondCapacity: boolean;
 }
 
 export type ConferenceState = NotScheduled | Scheduled;
@@ -174,6 +210,7 @@ interface WorkingScheduled {
   byTicketCode: MutableMap<string, string>;
   registeredCount: number;
   waitlist: string[];
+  walkIns: WalkInPolicy;
 }
 
 /**
@@ -256,6 +293,7 @@ const workingCopy = (state: ConferenceState): WorkingState =>
         byTicketCode: new Map(state.byTicketCode),
         registeredCount: state.registeredCount,
         waitlist: [...state.waitlist],
+        walkIns: state.walkIns,
       };
 
 const detailsOf = (data: ConferenceDetails): ConferenceDetails => ({
@@ -291,6 +329,7 @@ const applyInPlace = (state: WorkingState, event: ConferenceEvent): WorkingState
         byTicketCode: new Map(),
         registeredCount: 0,
         waitlist: [],
+        walkIns: { beyondCapacity: false },
       };
     }
     case 'ConferenceRevised': {
@@ -344,6 +383,14 @@ const applyInPlace = (state: WorkingState, event: ConferenceEvent): WorkingState
       else removeFromWaitlist(state, registration.registrationId);
       return state;
     }
+    case 'WalkInPolicySet': {
+      if (state.status !== 'scheduled') return state;
+      state.walkIns = { beyondCapacity: event.data.beyondCapacity };
+      return state;
+    }
+    case 'WalkInRefused':
+      // A recorded refusal: nothing in the registry changes.
+      return state;
     case 'PersonalDataErased': {
       if (state.status !== 'scheduled') return state;
       const registration = state.registrations.get(event.data.registrationId);
@@ -405,6 +452,7 @@ export const draftOf = (state: Scheduled): ConferenceDraft => {
     byTicketCode: new Overlay(state.byTicketCode),
     registeredCount: state.registeredCount,
     waitlist: [...state.waitlist],
+    walkIns: state.walkIns,
   };
   return {
     get state(): Scheduled {

@@ -9,6 +9,7 @@ import {
   PERSON_FIELD_MAX_LENGTH,
   type Category,
   type RegistrationOutcome,
+  type RegistrationRefusedOutcome,
   type RegistrationRequest,
   type RegistrationSource,
 } from '@emargement/conference';
@@ -16,6 +17,7 @@ import { ConferenceRegistry } from '../conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import type { Registered } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
+import { conflict } from '../../shared/api-error.js';
 
 /** What a ticket's QR code carries: 144 random bits, URL-safe. Unguessable, so a code cannot be forged. */
 /** 144 random bits (the contract asks for at least 128). */
@@ -42,6 +44,13 @@ export class RegisterPersonDto {
   @ApiProperty({ enum: CATEGORIES }) @IsIn(CATEGORIES) category!: Category;
   @ApiProperty() @IsBoolean() lunch!: boolean;
   @ApiProperty() @IsBoolean() photoConsent!: boolean;
+  @ApiPropertyOptional({
+    description:
+      'A door, when the day is full: register the walk-in beyond the capacity (allowed only when the organisers turned it on, otherwise 409 beyond_capacity_not_allowed, recorded)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  beyondCapacity?: boolean;
 }
 
 export const toRequest = (dto: RegisterPersonDto, registrationId: string): RegistrationRequest => ({
@@ -56,6 +65,7 @@ export const toRequest = (dto: RegisterPersonDto, registrationId: string): Regis
   category: dto.category,
   lunch: dto.lunch,
   photoConsent: dto.photoConsent,
+  ...(dto.beyondCapacity === true ? { beyondCapacity: true } : {}),
 });
 
 export class RegisterPersonCommand extends Command<RegistrationOutcome> {
@@ -74,7 +84,7 @@ export class RegisterPersonHandler implements ICommandHandler<RegisterPersonComm
   constructor(private readonly registry: ConferenceRegistry) {}
   async execute(c: RegisterPersonCommand): Promise<RegistrationOutcome> {
     await this.registry.scheduled(c.conferenceId);
-    const { outcome } = await this.registry.run<RegistrationOutcome>(
+    const { outcome } = await this.registry.run<RegistrationOutcome | RegistrationRefusedOutcome>(
       c.conferenceId,
       {
         type: 'RegisterPerson',
@@ -82,6 +92,12 @@ export class RegisterPersonHandler implements ICommandHandler<RegisterPersonComm
       },
       eventMetadata(c.ctx),
     );
+    // Refused, and the refusal is now stored (`WalkInRefused`): answered like any refusal of the rules.
+    if ('refused' in outcome) {
+      throw conflict(outcome.refused, 'The organisers do not allow walk-ins beyond the capacity', {
+        registrationId: outcome.registrationId,
+      });
+    }
     return outcome;
   }
 }
