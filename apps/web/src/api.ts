@@ -41,6 +41,7 @@ import type {
   RefusalReason,
   RegistrationStatus,
   Role,
+  WalkInPolicySet,
 } from '@emargement/contract';
 import { storage } from './storage';
 
@@ -61,6 +62,7 @@ export {
   ROLES,
 } from '@emargement/contract/vocabulary.js';
 export type {
+  Registered,
   Admission,
   AttendanceCounts,
   AttendanceSnapshot,
@@ -174,6 +176,8 @@ export interface RegisterRequest {
   category: Category;
   lunch: boolean;
   photoConsent: boolean;
+  /** A door at a full day: the volunteer chose to accept the person beyond the capacity (organisers' setting). */
+  beyondCapacity?: boolean;
 }
 
 export interface ConferenceRequest {
@@ -437,6 +441,10 @@ export const api = {
   /** Replaces every detail of the conference (the edit form sends them all). */
   reviseConference: (cid: string, body: Omit<ConferenceRequest, 'conferenceId'>) =>
     request<ConferenceRevised>('PUT', conf(cid), body),
+
+  /** The organisers' walk-in rule: may a door accept someone beyond the capacity (a recorded choice)? */
+  setWalkInPolicy: (cid: string, beyondCapacity: boolean) =>
+    request<WalkInPolicySet>('PUT', `${conf(cid)}/walk-in-policy`, { beyondCapacity }),
 
   ticket: async (cid: string, ticketCode: string, options?: RequestOptions): Promise<TicketPreview> =>
     toTicketPreview(

@@ -184,9 +184,19 @@ const fr = {
   'walkIn.submit': 'Inscrire et admettre',
   'walkIn.waitlisted': 'Plus de place : la personne est inscrite sur liste d’attente.',
   'walkIn.optional': '(facultatif)',
-  'walkIn.placesLeft': 'Places restantes : {left} sur {capacity}',
+  'walkIn.placesLeft': '{left} places restantes sur {capacity}',
+  'walkIn.placeLeft': '1 place restante sur {capacity}',
   'walkIn.full':
-    'Complet ({capacity} places) — {waiting} personne(s) en liste d’attente : une inscription ira sur la liste d’attente',
+    'Complet ({capacity} places, {waiting} en liste d’attente) : une inscription ira sur la liste d’attente',
+  'walkIn.fullBeyond':
+    'Complet ({capacity} places) : les organisateurs permettent d’accepter une personne au-delà de la capacité',
+  'walkIn.fromList': 'D’après la liste du téléphone ({time})',
+  'walkIn.acceptBeyond': 'Accepter au-delà de la capacité',
+  'walkIn.submitWaitlist': 'Inscrire en liste d’attente',
+  'walkIn.waitlistedTitle': 'Liste d’attente',
+  'walkIn.waitlistedHint':
+    'Pas de place : la personne est inscrite en liste d’attente, elle n’entre pas pour l’instant.',
+  'walkIn.beyondDone': 'Acceptée au-delà de la capacité (décision enregistrée)',
 
   'field.firstName': 'Prénom',
   'field.lastName': 'Nom',
@@ -210,6 +220,11 @@ const fr = {
 
   'admin.title': 'Organisateurs',
   'admin.conference': 'Conférence',
+  'admin.walkIns.title': 'Inscriptions sur place',
+  'admin.walkIns.beyondCapacity': 'Accepter au-delà de la capacité',
+  'admin.walkIns.hint':
+    'Quand la journée est complète, la porte peut accepter une personne au-delà de la capacité, par un choix explicite enregistré avec la personne. La capacité n’est pas augmentée ; sans ce réglage, une inscription sur place va en liste d’attente.',
+  'admin.walkIns.saved': 'Réglage enregistré.',
   'admin.newConference': 'Nouvelle conférence',
   'admin.createConference': 'Créer la conférence',
   'admin.saveConference': 'Enregistrer les modifications',
@@ -368,6 +383,8 @@ const fr = {
   'error.event_store_unavailable': 'Base de données momentanément indisponible.',
   'error.internal_error': 'Erreur du serveur.',
   'error.duplicate_email': 'Cette adresse e-mail est déjà inscrite.',
+  'error.beyond_capacity_not_allowed':
+    'Les organisateurs ne permettent pas d’accepter au-delà de la capacité : refus enregistré.',
   'error.conference_exists': 'Une autre conférence porte déjà cet identifiant.',
   'error.conference_not_scheduled': 'Conférence inconnue ou pas encore créée.',
   'error.unknown_conference': 'Conférence inconnue.',
@@ -912,8 +929,16 @@ const en: Record<MessageKey, string> = {
   'walkIn.submit': 'Register and admit',
   'walkIn.waitlisted': 'No place left: the person is on the waiting list.',
   'walkIn.optional': '(optional)',
-  'walkIn.placesLeft': 'Places left: {left} of {capacity}',
-  'walkIn.full': 'Full ({capacity} places) — {waiting} on the waiting list: a registration goes on the waiting list',
+  'walkIn.placesLeft': '{left} places left of {capacity}',
+  'walkIn.placeLeft': '1 place left of {capacity}',
+  'walkIn.full': 'Full ({capacity} places, {waiting} waiting): a registration goes on the waiting list',
+  'walkIn.fullBeyond': 'Full ({capacity} places): the organisers allow accepting a person beyond capacity',
+  'walkIn.fromList': 'From the phone’s list ({time})',
+  'walkIn.acceptBeyond': 'Accept beyond capacity',
+  'walkIn.submitWaitlist': 'Put on the waiting list',
+  'walkIn.waitlistedTitle': 'Waiting list',
+  'walkIn.waitlistedHint': 'No place: the person is on the waiting list and does not enter for now.',
+  'walkIn.beyondDone': 'Accepted beyond capacity (decision recorded)',
 
   'field.firstName': 'First name',
   'field.lastName': 'Last name',
@@ -937,6 +962,11 @@ const en: Record<MessageKey, string> = {
 
   'admin.title': 'Organisers',
   'admin.conference': 'Conference',
+  'admin.walkIns.title': 'Walk-ins',
+  'admin.walkIns.beyondCapacity': 'Accept beyond capacity',
+  'admin.walkIns.hint':
+    'When the day is full, the door may accept a person beyond capacity, by an explicit choice recorded with the person. The capacity is not raised; without this setting a walk-in goes on the waiting list.',
+  'admin.walkIns.saved': 'Setting saved.',
   'admin.newConference': 'New conference',
   'admin.createConference': 'Create the conference',
   'admin.saveConference': 'Save changes',
@@ -1093,6 +1123,7 @@ const en: Record<MessageKey, string> = {
   'error.event_store_unavailable': 'Database temporarily unavailable.',
   'error.internal_error': 'Server error.',
   'error.duplicate_email': 'This e-mail address is already registered.',
+  'error.beyond_capacity_not_allowed': 'The organisers do not allow accepting beyond capacity: refusal recorded.',
   'error.conference_exists': 'Another conference already has this id.',
   'error.conference_not_scheduled': 'Unknown conference, or not created yet.',
   'error.unknown_conference': 'Unknown conference.',

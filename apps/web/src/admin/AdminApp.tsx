@@ -7,6 +7,7 @@ import { useLang } from '../i18n';
 import { ErrorMessage, TopBar } from '../shell';
 import { storage } from '../storage';
 import { ConferenceForm } from './ConferenceForm';
+import { WalkInPolicyPanel } from './WalkInPolicy';
 import { Conflicts, useOpenConflicts } from './Conflicts';
 import { Devices } from './Devices';
 import { ImportCsv } from './ImportCsv';
@@ -201,11 +202,18 @@ function AdminPage() {
               <ImportCsv conferenceId={conference.conferenceId} onImported={() => setRefresh((n) => n + 1)} />
             ) : null}
             {tab === 'conference' ? (
-              <ConferenceForm
-                key={conference.conferenceId}
-                conference={conference}
-                onSaved={() => setRefresh((n) => n + 1)}
-              />
+              <>
+                <ConferenceForm
+                  key={conference.conferenceId}
+                  conference={conference}
+                  onSaved={() => setRefresh((n) => n + 1)}
+                />
+                <WalkInPolicyPanel
+                  key={`walk-ins-${conference.conferenceId}`}
+                  conference={conference}
+                  onSaved={() => setRefresh((n) => n + 1)}
+                />
+              </>
             ) : null}
             {tab === 'conflicts' ? (
               <Conflicts

@@ -11,12 +11,14 @@ import {
   type DoorTicket,
   type IdCheck,
   type PaymentMethod,
+  type RegisterRequest,
   type ScanRequest,
   type ScanResult,
 } from '../../api';
 import { newId } from '../../format';
 import { storage } from '../../storage';
 import { decideLocally, ticketSha256, undoneEvent, type LocalEvent } from './local-decision';
+import { placesFromList, type WalkInPlaces, type WalkInRegistered } from './walk-ins';
 import {
   localStore,
   type Decision,
@@ -578,6 +580,18 @@ export class DoorEngine {
     };
     await localStore.record(decision, null);
     this.decisions.set(decision.scanId, decision);
+  }
+
+  // -------------------------------------------------------------- walk-ins
+
+  /** The places of the day as the phone's list counts them (see walk-ins.ts). */
+  walkInPlaces(): WalkInPlaces | null {
+    return placesFromList(this.meta?.conference ?? null, this.byRegistration.values(), this.meta?.refreshedAt ?? null);
+  }
+
+  /** A walk-in: registered by the server. */
+  async registerWalkIn(body: RegisterRequest): Promise<WalkInRegistered> {
+    return api.register(this.conferenceId, body);
   }
 
   // ------------------------------------------------------------------ lunch
