@@ -178,6 +178,8 @@ export interface RegisterRequest {
   photoConsent: boolean;
   /** A door at a full day: the volunteer chose to accept the person beyond the capacity (organisers' setting). */
   beyondCapacity?: boolean;
+  /** Drawn by the door (at least 128 random bits, URL-safe base64), so that it can admit on it without the server. */
+  ticketCode?: string;
 }
 
 export interface ConferenceRequest {
@@ -492,7 +494,8 @@ export const api = {
       options,
     ),
 
-  register: (cid: string, body: RegisterRequest) => request<Registered>('POST', `${conf(cid)}/registrations`, body),
+  register: (cid: string, body: RegisterRequest, options?: RequestOptions) =>
+    request<Registered>('POST', `${conf(cid)}/registrations`, body, options),
 
   registrations: async (
     cid: string,

@@ -134,7 +134,12 @@ const fr = {
   'offline.listSize': '{count} billets',
   'offline.noList': 'pas de liste sur ce téléphone',
   'offline.decidedHere': 'Décidé sur ce téléphone, sans réseau : le scan sera envoyé dès le retour du serveur.',
-  'offline.needsNetworkWalkIn': 'Inscription sur place : nécessite le réseau.',
+  'offline.needsNetworkWalkIn': 'Inscription sur place : nécessite le réseau (ou la liste du jour sur ce téléphone).',
+  'offline.walkInQueued': 'Hors ligne : une inscription sur place est décidée ici et envoyée au retour du réseau.',
+  'offline.walkInRejected':
+    '{name} : l’inscription sur place de {time} a été refusée par le serveur ({code}) ; son entrée est signalée en conflit aux organisateurs',
+  'offline.walkInWaitlisted':
+    '{name} : inscrit·e sur place à {time}, mais le serveur l’a placé·e en liste d’attente (plus de place)',
   'offline.needsNetworkLunch': 'Paiement du déjeuner : nécessite le réseau.',
   'offline.needsNetworkUndo': 'Annulation d’une entrée : nécessite le réseau.',
   'offline.synced': '{count} scan(s) hors ligne envoyé(s), sans conflit.',
@@ -879,7 +884,12 @@ const en: Record<MessageKey, string> = {
   'offline.listSize': '{count} tickets',
   'offline.noList': 'no list on this phone',
   'offline.decidedHere': 'Decided on this phone, without network: the scan will be sent when the server is back.',
-  'offline.needsNetworkWalkIn': 'Walk-in registration needs the network.',
+  'offline.needsNetworkWalkIn': 'Walk-in registration needs the network (or the day’s list on this phone).',
+  'offline.walkInQueued': 'Offline: a walk-in is decided here and sent when the network is back.',
+  'offline.walkInRejected':
+    '{name}: the walk-in registration of {time} was refused by the server ({code}); their entry is reported to the organisers as a conflict',
+  'offline.walkInWaitlisted':
+    '{name}: registered at {time}, but the server put them on the waiting list (no place left)',
   'offline.needsNetworkLunch': 'Lunch payment needs the network.',
   'offline.needsNetworkUndo': 'Undoing an admission needs the network.',
   'offline.synced': '{count} offline scan(s) sent, no conflict.',

@@ -477,6 +477,12 @@ function DoorDesk({
   // Walk-ins through the engine: the server when it answers, the phone's list otherwise.
   const registerWalkIn = useCallback((body: RegisterRequest) => engine.registerWalkIn(body), [engine]);
   const localPlaces = useCallback(() => engine.walkInPlaces(), [engine]);
+  // Offline, a walk-in needs the day's list (its places and rules); the list's refresh changes the answer.
+  const walkInsHere = useMemo(
+    () => engine.walkInPlaces() !== null,
+    // A new list (its size, its time) is what changes the answer, hence the deps unused inside.
+    [engine, state.listSize, state.refreshedAt],
+  );
 
   // ------------------------------------------------------------------ render
   const scanning = screen.kind === 'idle';
@@ -539,12 +545,14 @@ function DoorDesk({
             <button
               type="button"
               className="btn btn-large"
-              disabled={offline}
+              disabled={offline && !walkInsHere}
               onClick={() => setScreen({ kind: 'walkIn' })}
             >
               {t('door.walkIn')}
             </button>
-            {offline ? <p className="hint">{t('offline.needsNetworkWalkIn')}</p> : null}
+            {offline ? (
+              <p className="hint">{t(walkInsHere ? 'offline.walkInQueued' : 'offline.needsNetworkWalkIn')}</p>
+            ) : null}
             {rules.lunch ? <LunchTill till={state.till} currency={rules.lunch.currency} /> : null}
             <RollCallLink />
           </>

@@ -2,7 +2,18 @@ import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   CATEGORIES,
@@ -24,8 +35,24 @@ import { conflict } from '../../shared/api-error.js';
 export const TICKET_CODE_BYTES = 18;
 export const newTicketCode = (): string => randomBytes(TICKET_CODE_BYTES).toString('base64url');
 
+/** A ticket code chosen by the caller: URL-safe base64 of at least 128 bits (22 characters) and at most 64 characters. */
+export const CLIENT_TICKET_CODE = /^[A-Za-z0-9_-]{22,64}$/;
+
 export class RegisterPersonDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() registrationId?: string;
+  /**
+   * A door registering a walk-in without network draws the ticket code itself
+   * (it admits the person on it at once) and sends it on sync; a retry keeps
+   * the first code. Otherwise the server draws it.
+   */
+  @ApiPropertyOptional({
+    description:
+      'Chosen by the caller (a door offline): URL-safe base64, at least 128 random bits (22 to 64 characters); drawn by the server when absent',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(CLIENT_TICKET_CODE)
+  ticketCode?: string;
   @ApiProperty() @IsString() @Length(1, PERSON_FIELD_MAX_LENGTH.firstName) firstName!: string;
   @ApiProperty() @IsString() @Length(1, PERSON_FIELD_MAX_LENGTH.lastName) lastName!: string;
   /** Trimmed before it is checked, as the CSV import does: `'  A@B.org '` is `a@b.org`'s duplicate, not an error. */
@@ -55,7 +82,7 @@ export class RegisterPersonDto {
 
 export const toRequest = (dto: RegisterPersonDto, registrationId: string): RegistrationRequest => ({
   registrationId,
-  ticketCode: newTicketCode(),
+  ticketCode: dto.ticketCode ?? newTicketCode(),
   person: {
     firstName: dto.firstName.trim(),
     lastName: dto.lastName.trim(),

@@ -1,4 +1,11 @@
-import type { DoorConference, DoorTicket, Registered } from '../../api';
+import type { Decision } from '@emargement/decider';
+import type { ConferenceEvent, Scheduled } from '../../../../../libs/conference/src/conference/conference';
+import {
+  conferenceDecider,
+  type ConferenceOutcome,
+  type ConferenceRefusalReason,
+} from '../../../../../libs/conference/src/conference/conference.decide';
+import type { DoorConference, DoorTicket, Registered, RegisterRequest } from '../../api';
 
 /** A registration as the door made it; `local` when the phone decided it without the server (queued). */
 export type WalkInRegistered = Registered & { local?: boolean };
@@ -45,4 +52,75 @@ export function placesFromList(
     beyondCapacity: conference.walkIns?.beyondCapacity === true,
     fromList: refreshedAt,
   };
+}
+
+/**
+ * A walk-in decided on the phone, by the conference's own decider (bundled,
+ * as the arrivals one is for scans): the registry it sees is the phone's
+ * list reduced to what the rules use — the places taken, the queue's length,
+ * the capacity and the organisers' rule. E-mail uniqueness needs addresses
+ * the list does not carry: the server checks it on sync, and a duplicate then
+ * comes back as a notice and a recorded conflict, never silently dropped.
+ */
+export function decideWalkInLocally(
+  conferenceId: string,
+  conference: DoorConference,
+  places: WalkInPlaces,
+  request: RegisterRequest & { ticketCode: string },
+  registeredAt: string,
+): Decision<ConferenceEvent, ConferenceOutcome, ConferenceRefusalReason> {
+  const state: Scheduled = {
+    status: 'scheduled',
+    conferenceId,
+    details: {
+      name: conference.name,
+      venue: '',
+      startsAt: conference.startsAt,
+      endsAt: conference.endsAt,
+      timezone: conference.timezone,
+      capacity: places.capacity,
+      idCheckRequired: conference.idCheckRequired,
+      lunch: conference.lunch,
+      doors: conference.doors,
+    },
+    registrations: new Map(),
+    activeByEmail: new Map(),
+    byTicketCode: new Map(),
+    registeredCount: places.registered,
+    // Only the queue's length matters to a newcomer: they wait behind whoever waits.
+    waitlist: Array.from({ length: places.waiting }, (_, i) => `waiting-${String(i)}`),
+    walkIns: { beyondCapacity: places.beyondCapacity },
+  };
+  const { beyondCapacity, ticketCode, registrationId } = request;
+  return conferenceDecider.decide(
+    {
+      type: 'RegisterPerson',
+      data: {
+        registrationId,
+        ticketCode,
+        person: {
+          firstName: request.firstName,
+          lastName: request.lastName,
+          email: request.email ?? '',
+          organisation: request.organisation ?? null,
+        },
+        category: request.category,
+        lunch: request.lunch,
+        photoConsent: request.photoConsent,
+        ...(beyondCapacity === true ? { beyondCapacity: true } : {}),
+        source: 'walk_in',
+        registeredAt,
+      },
+    },
+    state,
+  );
+}
+
+/** What a ticket's QR code carries: 144 random bits, URL-safe base64, as the server draws them. */
+export function newTicketCode(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(18));
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
