@@ -94,42 +94,69 @@ describe('walk-ins without network', () => {
     else await server?.close();
   });
 
-  async function walkInOffline(firstName: string, lastName: string, email: string | null, placesShown: string) {
-    await door.getByRole('button', { name: 'Inscription sur place' }).click();
+  const WORDS = {
+    fr: {
+      walkIn: 'Inscription sur place',
+      fromList: /^D’après la liste du téléphone \(\d\d:\d\d\)$/,
+      first: 'Prénom',
+      last: 'Nom',
+      submit: 'Inscrire et admettre',
+      admitted: 'ADMIS',
+      next: 'Scan suivant',
+    },
+    en: {
+      walkIn: 'Walk-in registration',
+      fromList: /^From the phone’s list \(\d\d:\d\d\)$/,
+      first: 'First name',
+      last: 'Last name',
+      submit: 'Register and admit',
+      admitted: 'ADMITTED',
+      next: 'Next scan',
+    },
+  } as const;
+
+  async function walkInOffline(
+    lang: 'fr' | 'en',
+    firstName: string,
+    lastName: string,
+    email: string | null,
+    placesShown: string,
+  ) {
+    const w = WORDS[lang];
+    await door.getByRole('button', { name: w.walkIn }).click();
     const places = door.getByTestId('walkin-places');
     // The server does not answer: the places come from the phone's list, which says how old it is.
-    await places.getByText(/^D’après la liste du téléphone \(\d\d:\d\d\)$/).waitFor();
+    await places.getByText(w.fromList).waitFor();
     await expect(places.locator('p').first().textContent()).resolves.toBe(placesShown);
-    await door.getByLabel('Prénom').fill(firstName);
-    await door.getByLabel('Nom', { exact: true }).fill(lastName);
+    await door.getByLabel(w.first).fill(firstName);
+    await door.getByLabel(w.last, { exact: true }).fill(lastName);
     if (email) await door.getByLabel(/^E-mail/).fill(email);
-    return places;
+    await expectAccessible(door, `door, walk-in form offline (${lang})`);
+    await door.screenshot({ path: `/tmp/walkin-offline-form-${lang}.png`, fullPage: true });
+    await door.getByRole('button', { name: w.submit }).click();
+    const result = door.getByTestId('scan-result');
+    await result.getByRole('heading', { name: w.admitted }).waitFor();
+    await result
+      .getByTestId('person-name')
+      .filter({ hasText: `${firstName} ${lastName}` })
+      .waitFor();
+    await result.getByTestId('decided-offline').waitFor();
+    await door.getByRole('button', { name: w.next }).click();
   }
 
   test('with the server down, two walk-ins are registered and admitted on the phone', async () => {
     stopped = await server.stop();
 
-    await walkInOffline('Anne', 'Dupuis', 'anne@example.org', '3 places restantes sur 4');
-    await expectAccessible(door, 'door, walk-in form offline (fr)');
-    await door.screenshot({ path: '/tmp/walkin-offline-form.png', fullPage: true });
-    await door.getByRole('button', { name: 'Inscrire et admettre' }).click();
-    const result = door.getByTestId('scan-result');
-    await result.getByRole('heading', { name: 'ADMIS' }).waitFor();
-    await result.getByTestId('person-name').filter({ hasText: 'Anne Dupuis' }).waitFor();
-    await result.getByTestId('decided-offline').waitFor();
-    await door.screenshot({ path: '/tmp/walkin-offline-admitted.png', fullPage: true });
-    await door.getByRole('button', { name: 'Scan suivant' }).click();
+    await walkInOffline('fr', 'Anne', 'Dupuis', 'anne@example.org', '3 places restantes sur 4');
+    await door.getByText(/^Hors ligne : une inscription sur place est décidée ici/).waitFor();
 
-    // The phone counts its own walk-in: one place fewer.
-    await walkInOffline('Jean', 'Petit', null, '2 places restantes sur 4');
-    await door.getByRole('button', { name: 'Inscrire et admettre' }).click();
-    await result.getByRole('heading', { name: 'ADMIS' }).waitFor();
-    await result.getByTestId('person-name').filter({ hasText: 'Jean Petit' }).waitFor();
-    await door.getByRole('button', { name: 'Scan suivant' }).click();
+    // In English too; the phone counts its own walk-in: one place fewer.
+    await door.getByRole('button', { name: 'Switch to English' }).click();
+    await walkInOffline('en', 'Jean', 'Petit', null, '2 places left of 4');
 
     // Two registrations and two admissions wait in the outbox.
     await door.locator('[data-testid="door-status"][data-pending="4"]').waitFor();
-    await expect(door.getByText('Hors ligne : une inscription sur place est décidée ici').count()).resolves.toBe(1);
+    await door.getByText(/^Offline: a walk-in is decided here/).waitFor();
   }, 90_000);
 
   test('back online: registered then admitted; a duplicate made meanwhile is a notice and a recorded conflict', async () => {
@@ -150,6 +177,14 @@ describe('walk-ins without network', () => {
 
     await door.locator('[data-testid="door-status"][data-pending="0"]').waitFor({ timeout: 30_000 });
     const notice = door.getByTestId('sync-notice');
+    await notice
+      .filter({
+        hasText: /^Anne Dupuis: the walk-in registration of \d\d:\d\d was refused by the server \(duplicate_email\)/,
+      })
+      .waitFor();
+    await expectAccessible(door, 'door, walk-in refused on sync (en)');
+    await door.screenshot({ path: '/tmp/walkin-offline-synced-en.png', fullPage: true });
+    await door.getByRole('button', { name: 'Passer en français' }).click();
     await notice
       .filter({
         hasText: /^Anne Dupuis : l’inscription sur place de \d\d:\d\d a été refusée par le serveur \(duplicate_email\)/,
