@@ -370,7 +370,12 @@ const decideRegistration = (
   const existing = state.registrations.get(registrationId);
   if (existing !== undefined) {
     return sameRequest(existing, person, request)
-      ? accept([], { registrationId, ticketCode: existing.ticketCode, status: existing.initialStatus })
+      ? accept([], {
+          registrationId,
+          ticketCode: existing.ticketCode,
+          status: existing.initialStatus,
+          ...(existing.beyondCapacity === true ? { beyondCapacity: true as const } : {}),
+        })
       : refuse('registration_id_conflict');
   }
   if (state.byTicketCode.has(ticketCode)) return refuse('ticket_code_conflict');
@@ -419,6 +424,9 @@ export const registerPerson = (
   // behind the volunteer's back, but refused, and the refusal recorded like every refusal at the door.
   if (decision.ok && request.beyondCapacity === true && decision.events[0]?.type === 'PersonWaitlisted') {
     const { registrationId } = request;
+    // Asked again (a retry after a lost answer): the same refusal, already recorded.
+    if (state.walkInRefusals.has(registrationId))
+      return accept([], { registrationId, refused: 'beyond_capacity_not_allowed' });
     return accept(
       [
         {

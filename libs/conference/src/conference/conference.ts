@@ -152,6 +152,8 @@ export interface Registration {
   status: RegistrationStatus;
   /** What the registration was answered when it was made; a repeated request is answered the same. */
   initialStatus: 'registered' | 'waitlisted';
+  /** Given a place beyond the capacity (a walk-in, by the door's choice): a repeated request is answered so too. */
+  beyondCapacity?: true;
   /** When the person's data was erased (then `person` holds empty strings and `erased: true`). */
   erasedAt?: string;
 }
@@ -173,6 +175,8 @@ export interface Scheduled {
   waitlist: readonly string[];
   /** The organisers' walk-in rule (`WalkInPolicySet`); off for a conference that never set it. */
   walkIns: WalkInPolicy;
+  /** Registration ids refused beyond the capacity (`WalkInRefused`): the same request again writes nothing. */
+  walkInRefusals: ReadonlySet<string>;
 }
 
 export interface WalkInPolicy {
@@ -211,6 +215,7 @@ interface WorkingScheduled {
   registeredCount: number;
   waitlist: string[];
   walkIns: WalkInPolicy;
+  walkInRefusals: Set<string>;
 }
 
 /**
@@ -294,6 +299,7 @@ const workingCopy = (state: ConferenceState): WorkingState =>
         registeredCount: state.registeredCount,
         waitlist: [...state.waitlist],
         walkIns: state.walkIns,
+        walkInRefusals: new Set(state.walkInRefusals),
       };
 
 const detailsOf = (data: ConferenceDetails): ConferenceDetails => ({
@@ -330,6 +336,7 @@ const applyInPlace = (state: WorkingState, event: ConferenceEvent): WorkingState
         registeredCount: 0,
         waitlist: [],
         walkIns: { beyondCapacity: false },
+        walkInRefusals: new Set(),
       };
     }
     case 'ConferenceRevised': {
@@ -353,6 +360,7 @@ const applyInPlace = (state: WorkingState, event: ConferenceEvent): WorkingState
         registeredAt: data.registeredAt,
         status,
         initialStatus: status,
+        ...(data.beyondCapacity === true ? { beyondCapacity: true as const } : {}),
       });
       // An erased person's address is gone (read back as ''): it blocks no one.
       // A walk-in without an address (and an erased person) blocks no one.
@@ -389,7 +397,9 @@ const applyInPlace = (state: WorkingState, event: ConferenceEvent): WorkingState
       return state;
     }
     case 'WalkInRefused':
-      // A recorded refusal: nothing in the registry changes.
+      // A recorded refusal: no registration, only the id, so that a retry is answered without a second event.
+      if (state.status !== 'scheduled') return state;
+      state.walkInRefusals.add(event.data.registrationId);
       return state;
     case 'PersonalDataErased': {
       if (state.status !== 'scheduled') return state;
@@ -453,6 +463,7 @@ export const draftOf = (state: Scheduled): ConferenceDraft => {
     registeredCount: state.registeredCount,
     waitlist: [...state.waitlist],
     walkIns: state.walkIns,
+    walkInRefusals: new Set(state.walkInRefusals),
   };
   return {
     get state(): Scheduled {

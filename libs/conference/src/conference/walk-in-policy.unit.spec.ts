@@ -64,6 +64,16 @@ describe('a walk-in beyond the capacity', () => {
           { registrationId: registrationId(2), ticketCode: ticketCode(2), status: 'registered', beyondCapacity: true },
         ));
 
+    test('the same request again is answered the same, beyond the capacity, and writes nothing more', () =>
+      given([...history, personRegistered(2, { source: 'walk_in', beyondCapacity: true })])
+        .when(walkInBeyond(2))
+        .then([], {
+          registrationId: registrationId(2),
+          ticketCode: ticketCode(2),
+          status: 'registered',
+          beyondCapacity: true,
+        }));
+
     test('a walk-in who does not ask for it still waits', () =>
       given(history)
         .when(register(2, { source: 'walk_in' }))
@@ -98,6 +108,11 @@ describe('a walk-in beyond the capacity', () => {
       given(full)
         .when(walkInBeyond(2))
         .then([refused], { registrationId: registrationId(2), refused: 'beyond_capacity_not_allowed' }));
+
+    test('the same request again is answered the same, and writes nothing more', () =>
+      given([...full, refused])
+        .when(walkInBeyond(2))
+        .then([], { registrationId: registrationId(2), refused: 'beyond_capacity_not_allowed' }));
 
     test('nor after the organisers turned it off again', () =>
       given([...full, policySet(true), policySet(false)])

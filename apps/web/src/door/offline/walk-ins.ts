@@ -90,6 +90,7 @@ export function decideWalkInLocally(
     // Only the queue's length matters to a newcomer: they wait behind whoever waits.
     waitlist: Array.from({ length: places.waiting }, (_, i) => `waiting-${String(i)}`),
     walkIns: { beyondCapacity: places.beyondCapacity },
+    walkInRefusals: new Set(),
   };
   const { beyondCapacity, ticketCode, registrationId } = request;
   return conferenceDecider.decide(
