@@ -80,7 +80,12 @@ describe('walk-ins over HTTP', () => {
     const res = await walkIn({ registrationId, beyondCapacity: true });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ code: 'beyond_capacity_not_allowed', registrationId });
-    const refused = (await conferenceEvents()).find((e) => e.type === 'WalkInRefused');
+    // A retry (the answer was lost) is answered the same and records nothing more.
+    const again = await walkIn({ registrationId, beyondCapacity: true });
+    expect(again).toMatchObject({ status: 409, body: { code: 'beyond_capacity_not_allowed' } });
+    const refusals = (await conferenceEvents()).filter((e) => e.type === 'WalkInRefused');
+    expect(refusals).toHaveLength(1);
+    const refused = refusals[0];
     expect(refused?.data).toMatchObject({ registrationId, reason: 'beyond_capacity_not_allowed' });
     expect(refused?.metadata).toMatchObject({ deviceId: doorDeviceId });
     // Nothing else changed: no registration under that id.
