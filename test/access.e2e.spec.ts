@@ -32,6 +32,7 @@ const EXPECTED: [string, string, Role[]][] = [
   ['GET', '/api/conferences', ALL],
   ['GET', '/api/conferences/{cid}', ALL],
   ['PUT', '/api/conferences/{cid}', [O]],
+  ['PUT', '/api/conferences/{cid}/walk-in-policy', [O]],
   ['POST', '/api/conferences/{cid}/registrations', [O, 'door']],
   ['POST', '/api/conferences/{cid}/registrations/import', [O]],
   ['GET', '/api/conferences/{cid}/registrations', [O]],

@@ -246,6 +246,11 @@ describe('one contract: the OpenAPI document and the answers', () => {
       'content-type': 'text/csv',
     });
     expect(report.lines).toHaveLength(3);
+    // The organisers' walk-in rule, turned on and off again (the rest of the day runs without it).
+    for (const beyondCapacity of [true, false]) {
+      const policy = await checked('PUT', `${C}/walk-in-policy`, p, 200, { beyondCapacity });
+      expect(policy).toEqual({ conferenceId: day.cid, beyondCapacity });
+    }
     // Raising the capacity promotes the waiting list.
     const revised = await checked<{ promoted: string[] }>('PUT', C, p, 200, conferenceBody({ capacity: 5 }));
     expect(revised.promoted.length).toBeGreaterThan(0);

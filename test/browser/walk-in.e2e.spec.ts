@@ -89,8 +89,8 @@ describe('walk-ins at the door', () => {
   }
 
   test('the places left are shown first, and two walk-ins without an e-mail are admitted', async () => {
-    await walkIn('Zoé', 'Núñez', 'Places restantes : 2 sur 3');
-    await walkIn('Paul', 'Martin', 'Places restantes : 1 sur 3');
+    await walkIn('Zoé', 'Núñez', '2 places restantes sur 3');
+    await walkIn('Paul', 'Martin', '1 place restante sur 3');
 
     const list = await call<{ items: { registrationId: string; lastName: string; email: string; status: string }[] }>(
       'GET',
@@ -111,7 +111,9 @@ describe('walk-ins at the door', () => {
 
   test('a full day is said before the form is filled', async () => {
     await door.getByRole('button', { name: 'Inscription sur place' }).click();
-    await expect(door.getByTestId('walkin-places').textContent()).resolves.toMatch(/^Complet \(3 places\)/);
+    await expect(door.getByTestId('walkin-places').textContent()).resolves.toMatch(
+      /^Complet \(3 places, 0 en liste d’attente\)/,
+    );
     await door.getByRole('button', { name: 'Annuler' }).click();
   }, 60_000);
 

@@ -41,6 +41,7 @@ import type {
   RefusalReason,
   RegistrationStatus,
   Role,
+  WalkInPolicySet,
 } from '@emargement/contract';
 import { storage } from './storage';
 
@@ -61,6 +62,7 @@ export {
   ROLES,
 } from '@emargement/contract/vocabulary.js';
 export type {
+  Registered,
   Admission,
   AttendanceCounts,
   AttendanceSnapshot,
@@ -174,6 +176,10 @@ export interface RegisterRequest {
   category: Category;
   lunch: boolean;
   photoConsent: boolean;
+  /** A door at a full day: the volunteer chose to accept the person beyond the capacity (organisers' setting). */
+  beyondCapacity?: boolean;
+  /** Drawn by the door (at least 128 random bits, URL-safe base64), so that it can admit on it without the server. */
+  ticketCode?: string;
 }
 
 export interface ConferenceRequest {
@@ -438,6 +444,10 @@ export const api = {
   reviseConference: (cid: string, body: Omit<ConferenceRequest, 'conferenceId'>) =>
     request<ConferenceRevised>('PUT', conf(cid), body),
 
+  /** The organisers' walk-in rule: may a door accept someone beyond the capacity (a recorded choice)? */
+  setWalkInPolicy: (cid: string, beyondCapacity: boolean) =>
+    request<WalkInPolicySet>('PUT', `${conf(cid)}/walk-in-policy`, { beyondCapacity }),
+
   ticket: async (cid: string, ticketCode: string, options?: RequestOptions): Promise<TicketPreview> =>
     toTicketPreview(
       await request<TicketPreviewAnswer>('GET', `${conf(cid)}/tickets/${enc(ticketCode)}`, undefined, options),
@@ -487,7 +497,8 @@ export const api = {
       options,
     ),
 
-  register: (cid: string, body: RegisterRequest) => request<Registered>('POST', `${conf(cid)}/registrations`, body),
+  register: (cid: string, body: RegisterRequest, options?: RequestOptions) =>
+    request<Registered>('POST', `${conf(cid)}/registrations`, body, options),
 
   registrations: async (
     cid: string,

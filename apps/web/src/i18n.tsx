@@ -135,7 +135,12 @@ const fr = {
   'offline.listSize': '{count} billets',
   'offline.noList': 'pas de liste sur ce téléphone',
   'offline.decidedHere': 'Décidé sur ce téléphone, sans réseau : le scan sera envoyé dès le retour du serveur.',
-  'offline.needsNetworkWalkIn': 'Inscription sur place : nécessite le réseau.',
+  'offline.needsNetworkWalkIn': 'Inscription sur place : nécessite le réseau (ou la liste du jour sur ce téléphone).',
+  'offline.walkInQueued': 'Hors ligne : une inscription sur place est décidée ici et envoyée au retour du réseau.',
+  'offline.walkInRejected':
+    '{name} : l’inscription sur place de {time} a été refusée par le serveur ({code}) ; son entrée est signalée en conflit aux organisateurs',
+  'offline.walkInWaitlisted':
+    '{name} : inscrit·e sur place à {time}, mais le serveur l’a placé·e en liste d’attente (plus de place)',
   'offline.needsNetworkLunch': 'Paiement du déjeuner : nécessite le réseau.',
   'offline.needsNetworkUndo': 'Annulation d’une entrée : nécessite le réseau.',
   'offline.synced': '{count, plural, one {# scan hors ligne envoyé} other {# scans hors ligne envoyés}}, sans conflit.',
@@ -185,9 +190,19 @@ const fr = {
   'walkIn.submit': 'Inscrire et admettre',
   'walkIn.waitlisted': 'Plus de place : la personne est inscrite sur liste d’attente.',
   'walkIn.optional': '(facultatif)',
-  'walkIn.placesLeft': 'Places restantes : {left} sur {capacity}',
+  'walkIn.placesLeft': '{left} places restantes sur {capacity}',
+  'walkIn.placeLeft': '1 place restante sur {capacity}',
   'walkIn.full':
-    'Complet ({capacity} places) — {waiting, plural, one {# personne} other {# personnes}} en liste d’attente : une inscription ira sur la liste d’attente',
+    'Complet ({capacity} places, {waiting} en liste d’attente) : une inscription ira sur la liste d’attente',
+  'walkIn.fullBeyond':
+    'Complet ({capacity} places) : les organisateurs permettent d’accepter une personne au-delà de la capacité',
+  'walkIn.fromList': 'D’après la liste du téléphone ({time})',
+  'walkIn.acceptBeyond': 'Accepter au-delà de la capacité',
+  'walkIn.submitWaitlist': 'Inscrire en liste d’attente',
+  'walkIn.waitlistedTitle': 'Liste d’attente',
+  'walkIn.waitlistedHint':
+    'Pas de place : la personne est inscrite en liste d’attente, elle n’entre pas pour l’instant.',
+  'walkIn.beyondDone': 'Acceptée au-delà de la capacité (décision enregistrée)',
 
   'field.firstName': 'Prénom',
   'field.lastName': 'Nom',
@@ -211,6 +226,11 @@ const fr = {
 
   'admin.title': 'Organisateurs',
   'admin.conference': 'Conférence',
+  'admin.walkIns.title': 'Inscriptions sur place',
+  'admin.walkIns.beyondCapacity': 'Accepter au-delà de la capacité',
+  'admin.walkIns.hint':
+    'Quand la journée est complète, la porte peut accepter une personne au-delà de la capacité, par un choix explicite enregistré avec la personne. La capacité n’est pas augmentée ; sans ce réglage, une inscription sur place va en liste d’attente.',
+  'admin.walkIns.saved': 'Réglage enregistré.',
   'admin.newConference': 'Nouvelle conférence',
   'admin.createConference': 'Créer la conférence',
   'admin.saveConference': 'Enregistrer les modifications',
@@ -369,6 +389,8 @@ const fr = {
   'error.event_store_unavailable': 'Base de données momentanément indisponible.',
   'error.internal_error': 'Erreur du serveur.',
   'error.duplicate_email': 'Cette adresse e-mail est déjà inscrite.',
+  'error.beyond_capacity_not_allowed':
+    'Les organisateurs ne permettent pas d’accepter au-delà de la capacité : refus enregistré.',
   'error.conference_exists': 'Une autre conférence porte déjà cet identifiant.',
   'error.conference_not_scheduled': 'Conférence inconnue ou pas encore créée.',
   'error.unknown_conference': 'Conférence inconnue.',
@@ -901,7 +923,12 @@ const en: Record<MessageKey, string> = {
   'offline.listSize': '{count} tickets',
   'offline.noList': 'no list on this phone',
   'offline.decidedHere': 'Decided on this phone, without network: the scan will be sent when the server is back.',
-  'offline.needsNetworkWalkIn': 'Walk-in registration needs the network.',
+  'offline.needsNetworkWalkIn': 'Walk-in registration needs the network (or the day’s list on this phone).',
+  'offline.walkInQueued': 'Offline: a walk-in is decided here and sent when the network is back.',
+  'offline.walkInRejected':
+    '{name}: the walk-in registration of {time} was refused by the server ({code}); their entry is reported to the organisers as a conflict',
+  'offline.walkInWaitlisted':
+    '{name}: registered at {time}, but the server put them on the waiting list (no place left)',
   'offline.needsNetworkLunch': 'Lunch payment needs the network.',
   'offline.needsNetworkUndo': 'Undoing an admission needs the network.',
   'offline.synced': '{count, plural, one {# offline scan} other {# offline scans}} sent, no conflict.',
@@ -951,8 +978,16 @@ const en: Record<MessageKey, string> = {
   'walkIn.submit': 'Register and admit',
   'walkIn.waitlisted': 'No place left: the person is on the waiting list.',
   'walkIn.optional': '(optional)',
-  'walkIn.placesLeft': 'Places left: {left} of {capacity}',
-  'walkIn.full': 'Full ({capacity} places) — {waiting} on the waiting list: a registration goes on the waiting list',
+  'walkIn.placesLeft': '{left} places left of {capacity}',
+  'walkIn.placeLeft': '1 place left of {capacity}',
+  'walkIn.full': 'Full ({capacity} places, {waiting} waiting): a registration goes on the waiting list',
+  'walkIn.fullBeyond': 'Full ({capacity} places): the organisers allow accepting a person beyond capacity',
+  'walkIn.fromList': 'From the phone’s list ({time})',
+  'walkIn.acceptBeyond': 'Accept beyond capacity',
+  'walkIn.submitWaitlist': 'Put on the waiting list',
+  'walkIn.waitlistedTitle': 'Waiting list',
+  'walkIn.waitlistedHint': 'No place: the person is on the waiting list and does not enter for now.',
+  'walkIn.beyondDone': 'Accepted beyond capacity (decision recorded)',
 
   'field.firstName': 'First name',
   'field.lastName': 'Last name',
@@ -976,6 +1011,11 @@ const en: Record<MessageKey, string> = {
 
   'admin.title': 'Organisers',
   'admin.conference': 'Conference',
+  'admin.walkIns.title': 'Walk-ins',
+  'admin.walkIns.beyondCapacity': 'Accept beyond capacity',
+  'admin.walkIns.hint':
+    'When the day is full, the door may accept a person beyond capacity, by an explicit choice recorded with the person. The capacity is not raised; without this setting a walk-in goes on the waiting list.',
+  'admin.walkIns.saved': 'Setting saved.',
   'admin.newConference': 'New conference',
   'admin.createConference': 'Create the conference',
   'admin.saveConference': 'Save changes',
@@ -1132,6 +1172,7 @@ const en: Record<MessageKey, string> = {
   'error.event_store_unavailable': 'Database temporarily unavailable.',
   'error.internal_error': 'Server error.',
   'error.duplicate_email': 'This e-mail address is already registered.',
+  'error.beyond_capacity_not_allowed': 'The organisers do not allow accepting beyond capacity: refusal recorded.',
   'error.conference_exists': 'Another conference already has this id.',
   'error.conference_not_scheduled': 'Unknown conference, or not created yet.',
   'error.unknown_conference': 'Unknown conference.',

@@ -119,15 +119,27 @@ export const DoorTicketSchema = object({
 });
 export type DoorTicket = Answer<typeof DoorTicketSchema>;
 
-export const DoorConferenceSchema = object({
-  name: string,
-  doors: listOf(string),
-  idCheckRequired: boolean,
-  lunch: { ...LunchFeeSchema, nullable: true },
-  startsAt: instant,
-  endsAt: instant,
-  timezone: string,
-});
+export const DoorConferenceSchema = object(
+  {
+    name: string,
+    doors: listOf(string),
+    idCheckRequired: boolean,
+    lunch: { ...LunchFeeSchema, nullable: true },
+    startsAt: instant,
+    endsAt: instant,
+    timezone: string,
+    capacity: { type: 'integer', description: 'The places of the day: the door counts those left from its own list' },
+    walkIns: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['beyondCapacity'],
+      properties: { beyondCapacity: boolean },
+      description: 'The organisers’ walk-in rule, so that the door applies it without network',
+    },
+  },
+  // Always sent; optional so that a list a phone stored before they existed still reads.
+  ['capacity', 'walkIns'],
+);
 export type DoorConference = Answer<typeof DoorConferenceSchema>;
 
 /** `GET .../door-dataset[?since=]`: the whole list (`complete`), or what changed after `since`. */

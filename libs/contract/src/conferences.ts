@@ -24,16 +24,30 @@ export const ProgrammeItemSchema = object({
   title: string,
 });
 
+/** The organisers' rule for walk-ins at a full day (`PUT .../walk-in-policy`). */
+export const WalkInPolicySchema = object({
+  beyondCapacity: {
+    type: 'boolean',
+    description:
+      'A door may register a walk-in as `registered` beyond the capacity, by an explicit choice recorded on the registration (the capacity is not raised)',
+  },
+});
+export type WalkInPolicy = Answer<typeof WalkInPolicySchema>;
+
+export const WalkInPolicySetSchema = object({ conferenceId: string, ...WalkInPolicySchema.properties });
+export type WalkInPolicySet = Answer<typeof WalkInPolicySetSchema>;
+
 export const ConferenceSchema = object(
   {
     conferenceId: string,
     ...conferenceDetails,
     programme: { ...listOf(ProgrammeItemSchema), description: 'The printed programme, by time' },
+    walkIns: { ...WalkInPolicySchema, description: 'Always sent by the server; off unless organisers turned it on' },
     registered: integer,
     waitlisted: integer,
     cancelled: integer,
   },
-  ['programme'],
+  ['programme', 'walkIns'],
 );
 export type Conference = Answer<typeof ConferenceSchema>;
 
@@ -99,11 +113,20 @@ export const RegistrationListSchema = object({
 });
 export type RegistrationList = Answer<typeof RegistrationListSchema>;
 
-export const RegisteredSchema = object({
-  registrationId: string,
-  ticketCode: string,
-  status: { type: 'string', enum: ['registered', 'waitlisted'] },
-});
+export const RegisteredSchema = object(
+  {
+    registrationId: string,
+    ticketCode: string,
+    status: { type: 'string', enum: ['registered', 'waitlisted'] },
+    beyondCapacity: {
+      type: 'boolean',
+      enum: [true],
+      description:
+        'Present when a walk-in was given a place beyond the capacity (the door asked, the organisers allow it)',
+    },
+  },
+  ['beyondCapacity'],
+);
 export type Registered = Answer<typeof RegisteredSchema>;
 
 export const RegistrationCancelledSchema = object({

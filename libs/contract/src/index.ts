@@ -34,6 +34,7 @@ import {
   RegisteredSchema,
   RegistrationCancelledSchema,
   RegistrationListSchema,
+  WalkInPolicySetSchema,
 } from './conferences.js';
 import { DeviceListSchema, DeviceSchema, EnrolledDeviceSchema, PrincipalSchema } from './devices.js';
 import { ApiErrorSchema } from './errors.js';
@@ -67,6 +68,7 @@ export const CONTRACT_SCHEMAS = {
   ConferenceList: ConferenceListSchema,
   ConferenceScheduled: ConferenceScheduledSchema,
   ConferenceRevised: ConferenceRevisedSchema,
+  WalkInPolicySet: WalkInPolicySetSchema,
   AttendeeSearch: AttendeeSearchSchema,
   RegistrationList: RegistrationListSchema,
   Registered: RegisteredSchema,

@@ -72,6 +72,10 @@ export const HistoryDetailSchema = object(
     category: string,
     source: string,
     lunch: boolean,
+    beyondCapacity: {
+      type: 'boolean',
+      description: 'A walk-in given a place beyond the capacity (the door chose it; the organisers allow it)',
+    },
     cause: { type: 'string', description: 'A promotion from the waiting list: place_freed or capacity_raised' },
     previousStatus: string,
     paymentId: { type: 'string', description: 'A lunch payment (LunchPaid, LunchPaymentReversed)' },
@@ -108,6 +112,7 @@ export const HistoryDetailSchema = object(
     'category',
     'source',
     'lunch',
+    'beyondCapacity',
     'cause',
     'previousStatus',
     'paymentId',

@@ -29,6 +29,7 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Role[]>> = {
   'GET /api/conferences': ANY,
   'GET /api/conferences/:cid': ANY,
   'PUT /api/conferences/:cid': [O],
+  'PUT /api/conferences/:cid/walk-in-policy': [O],
   'POST /api/conferences/:cid/registrations': [O, 'door'],
   'POST /api/conferences/:cid/registrations/import': [O],
   'GET /api/conferences/:cid/registrations': [O],

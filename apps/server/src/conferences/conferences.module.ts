@@ -6,6 +6,7 @@ import {
   ScheduleConferenceHandler,
 } from './schedule-conference/schedule-conference.js';
 import { RegisterPersonController, RegisterPersonHandler } from './register-person/register-person.js';
+import { SetWalkInPolicyController, SetWalkInPolicyHandler } from './set-walk-in-policy/set-walk-in-policy.js';
 import {
   ImportRegistrationsController,
   ImportRegistrationsHandler,
@@ -44,6 +45,7 @@ import {
     ImportRegistrationsController,
     ConferencesController,
     RegisterPersonController,
+    SetWalkInPolicyController,
     CancelRegistrationController,
     SearchAttendeesController,
     ExportRegistrationsController,
@@ -61,6 +63,7 @@ import {
     ScheduleConferenceHandler,
     ReviseConferenceHandler,
     RegisterPersonHandler,
+    SetWalkInPolicyHandler,
     ImportRegistrationsHandler,
     CancelRegistrationHandler,
     ListRegistrationsHandler,

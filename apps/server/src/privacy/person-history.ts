@@ -129,6 +129,7 @@ function detailOf(e: RecordedEvent, charterTitle: (id: string) => string | undef
         category: str(d.category),
         source: str(d.source),
         lunch: typeof d.lunch === 'boolean' ? d.lunch : undefined,
+        beyondCapacity: d.beyondCapacity === true ? true : undefined,
       });
     case 'WaitlistedPersonPromoted':
       return defined({ cause: str(d.cause) });

@@ -8,6 +8,7 @@ import { ErrorMessage, TopBar } from '../shell';
 import { storage } from '../storage';
 import { SpacesAdmin } from './SpacesAdmin';
 import { ConferenceForm } from './ConferenceForm';
+import { WalkInPolicyPanel } from './WalkInPolicy';
 import { Conflicts, useOpenConflicts } from './Conflicts';
 import { Devices } from './Devices';
 import { ImportCsv } from './ImportCsv';
@@ -205,6 +206,11 @@ function AdminPage() {
               <>
                 <ConferenceForm
                   key={conference.conferenceId}
+                  conference={conference}
+                  onSaved={() => setRefresh((n) => n + 1)}
+                />
+                <WalkInPolicyPanel
+                  key={`walk-ins-${conference.conferenceId}`}
                   conference={conference}
                   onSaved={() => setRefresh((n) => n + 1)}
                 />

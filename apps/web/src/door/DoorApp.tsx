@@ -11,6 +11,7 @@ import {
   type DoorTicket,
   type IdCheck,
   type RefusalReason,
+  type RegisterRequest,
 } from '../api';
 import { AuthGate } from '../auth';
 import { formatTime, personName } from '../format';
@@ -31,6 +32,7 @@ import { registerServiceWorker } from './service-worker';
 import { ConferenceChooser, DoorChooser } from './Setup';
 import { RollCallLink, SPACE_PREFIX, SpaceDesk, spaceOf } from './SpaceDesk';
 import { WalkInForm } from './WalkIn';
+import { WalkInWaitlisted } from './WalkInOutcome';
 import { CodeInput, useScannerKeys } from './CodeInput';
 
 /** What the door phone shows; one screen at a time, each large enough to read at arm's length. */
@@ -50,7 +52,9 @@ type Screen =
       reason?: RefusalReason;
       previous?: Admission;
     }
-  | { kind: 'walkIn' };
+  | { kind: 'walkIn' }
+  /** A walk-in registered on the waiting list: not a refusal, said in words. */
+  | { kind: 'walkInWaitlisted'; attendee: Attendee };
 
 interface LastAdmission {
   scanId: string;
@@ -432,7 +436,8 @@ function DoorDesk({
       if (ticketCode === '') return;
       const current = screenRef.current.kind;
       // A scan while a result or a check shows starts the next person; one being sent is not interrupted.
-      if (current === 'checking' || current === 'sending' || current === 'walkIn') return;
+      if (current === 'checking' || current === 'sending' || current === 'walkIn' || current === 'walkInWaitlisted')
+        return;
       void handleRef({ ticketCode }, null);
     },
     [handleRef],
@@ -469,6 +474,16 @@ function DoorDesk({
     setScreen({ kind: 'idle' });
   }, []);
 
+  // Walk-ins through the engine: the server when it answers, the phone's list otherwise.
+  const registerWalkIn = useCallback((body: RegisterRequest) => engine.registerWalkIn(body), [engine]);
+  const localPlaces = useCallback(() => engine.walkInPlaces(), [engine]);
+  // Offline, a walk-in needs the day's list (its places and rules); the list's refresh changes the answer.
+  const walkInsHere = useMemo(
+    () => engine.walkInPlaces() !== null,
+    // A new list (its size, its time) is what changes the answer, hence the deps unused inside.
+    [engine, state.listSize, state.refreshedAt],
+  );
+
   // ------------------------------------------------------------------ render
   const scanning = screen.kind === 'idle';
   const hasList = state.listSize > 0;
@@ -498,7 +513,9 @@ function DoorDesk({
         ) : null}
         <ErrorMessage error={error} />
 
-        {screen.kind !== 'walkIn' ? <CodeInput onCode={handleCode} screen={screen.kind} /> : null}
+        {screen.kind !== 'walkIn' && screen.kind !== 'walkInWaitlisted' ? (
+          <CodeInput onCode={handleCode} screen={screen.kind} />
+        ) : null}
 
         {cameraOn ? (
           <div hidden={!scanning}>
@@ -528,12 +545,14 @@ function DoorDesk({
             <button
               type="button"
               className="btn btn-large"
-              disabled={offline}
+              disabled={offline && !walkInsHere}
               onClick={() => setScreen({ kind: 'walkIn' })}
             >
               {t('door.walkIn')}
             </button>
-            {offline ? <p className="hint">{t('offline.needsNetworkWalkIn')}</p> : null}
+            {offline ? (
+              <p className="hint">{t(walkInsHere ? 'offline.walkInQueued' : 'offline.needsNetworkWalkIn')}</p>
+            ) : null}
             {rules.lunch ? <LunchTill till={state.till} currency={rules.lunch.currency} /> : null}
             <RollCallLink />
           </>
@@ -573,13 +592,19 @@ function DoorDesk({
 
         {screen.kind === 'walkIn' ? (
           <WalkInForm
-            conference={conference}
+            conference={{ ...conference, ...rules }}
+            register={registerWalkIn}
+            localPlaces={localPlaces}
+            offline={offline}
             onCancel={next}
+            onWaitlisted={(attendee) => setScreen({ kind: 'walkInWaitlisted', attendee })}
             onRegistered={(attendee, idCheck) =>
               void submitScan({ registrationId: attendee.registrationId }, idCheck, attendee)
             }
           />
         ) : null}
+
+        {screen.kind === 'walkInWaitlisted' ? <WalkInWaitlisted attendee={screen.attendee} onNext={next} /> : null}
       </main>
     </>
   );

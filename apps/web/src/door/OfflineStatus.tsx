@@ -83,6 +83,13 @@ export function noticeText(t: Translate, notice: SyncNotice, timezone: string, l
       code: notice.rejected ?? '?',
     });
   }
+  if (notice.walkIn) {
+    return t(notice.walkIn === 'rejected' ? 'offline.walkInRejected' : 'offline.walkInWaitlisted', {
+      name,
+      time: time(notice.scannedAt),
+      code: notice.rejected ?? '?',
+    });
+  }
   if (notice.rejected !== null || notice.answer === null) {
     return t('offline.rejected', { name, time: time(notice.scannedAt), code: notice.rejected ?? '?' });
   }

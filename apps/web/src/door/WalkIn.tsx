@@ -6,15 +6,25 @@ import {
   type Category,
   type ConferenceDetails as Conference,
   type IdCheck,
+  type RegisterRequest,
 } from '../api';
-import { newId } from '../format';
+import { formatTime, newId } from '../format';
 import { useLang } from '../i18n';
 import { ErrorMessage } from '../shell';
 import { emptyIdCheck, IdCheckForm, idCheckComplete, type IdCheckDraft } from './IdCheckForm';
+import { placesLeft, type WalkInPlaces, type WalkInRegistered } from './offline/walk-ins';
 
 interface Props {
   conference: Conference;
+  /** Registers through the door's engine: the server when it answers, otherwise the phone's list (queued). */
+  register: (body: RegisterRequest) => Promise<WalkInRegistered>;
+  /** The places as the phone's list counts them: shown when the server cannot be asked. */
+  localPlaces: () => WalkInPlaces | null;
+  /** The door works without the server: the list's figures are the only ones. */
+  offline: boolean;
   onRegistered: (attendee: Attendee, idCheck: IdCheck | undefined) => void;
+  /** No place, and no choice to go beyond: the person waits, and the door says so in words. */
+  onWaitlisted: (attendee: Attendee) => void;
   onCancel: () => void;
 }
 
@@ -24,8 +34,16 @@ interface Props {
  * the form, so pressing the button again after a lost answer registers the
  * person once.
  */
-export function WalkInForm({ conference, onRegistered, onCancel }: Props) {
-  const { t } = useLang();
+export function WalkInForm({
+  conference,
+  register,
+  localPlaces,
+  offline,
+  onRegistered,
+  onWaitlisted,
+  onCancel,
+}: Props) {
+  const { t, lang } = useLang();
   const [registrationId] = useState(newId);
   const [form, setForm] = useState({
     firstName: '',
@@ -39,7 +57,6 @@ export function WalkInForm({ conference, onRegistered, onCancel }: Props) {
   const [idCheck, setIdCheck] = useState<IdCheckDraft>(emptyIdCheck);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [waitlisted, setWaitlisted] = useState(false);
 
   // The e-mail is optional here: someone at the desk may have none to give, and the queue must not wait for it.
   const ready =
@@ -47,28 +64,37 @@ export function WalkInForm({ conference, onRegistered, onCancel }: Props) {
     form.lastName.trim() !== '' &&
     (!conference.idCheckRequired || idCheckComplete(idCheck));
   // How many places are left, read when the form opens: the volunteer knows before typing a name.
-  const [places, setPlaces] = useState<{ left: number; capacity: number; waiting: number } | null>(null);
+  // From the server when it answers, otherwise from the phone's list (which says how old it is).
+  const [places, setPlaces] = useState<WalkInPlaces | null>(() => (offline ? localPlaces() : null));
   useEffect(() => {
+    if (offline) return undefined;
     let live = true;
     api.conference(conference.conferenceId).then(
       (c) =>
         live &&
-        setPlaces({ left: Math.max(0, c.capacity - c.registered), capacity: c.capacity, waiting: c.waitlisted }),
-      () => undefined, // no figure is better than a wrong one; the registration still says « liste d'attente »
+        setPlaces({
+          capacity: c.capacity,
+          registered: c.registered,
+          waiting: c.waitlisted,
+          beyondCapacity: c.walkIns?.beyondCapacity === true,
+          fromList: null,
+        }),
+      () => live && setPlaces(localPlaces()), // no figure at all is better than a wrong one
     );
     return () => {
       live = false;
     };
-  }, [conference.conferenceId]);
+  }, [conference.conferenceId, offline, localPlaces]);
+  const { left, full } = places ? placesLeft(places) : { left: 0, full: false };
+  const mayGoBeyond = places !== null && full && places.beyondCapacity;
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = async (beyondCapacity: boolean) => {
     if (!ready || busy) return;
     setBusy(true);
     setError(null);
     try {
       const organisation = form.organisation.trim();
-      const answer = await api.register(conference.conferenceId, {
+      const answer = await register({
         registrationId,
         firstName: form.firstName.trim(),
         lastName: form.lastName.trim(),
@@ -77,28 +103,28 @@ export function WalkInForm({ conference, onRegistered, onCancel }: Props) {
         category: form.category,
         lunch: form.lunch,
         photoConsent: form.photoConsent,
+        ...(beyondCapacity ? { beyondCapacity: true } : {}),
       });
-      if (answer.status === 'waitlisted') setWaitlisted(true);
       const check =
         idCheck.document !== null && idCheck.nameMatches !== null
           ? { document: idCheck.document, nameMatches: idCheck.nameMatches }
           : undefined;
-      onRegistered(
-        {
-          registrationId: answer.registrationId,
-          firstName: form.firstName.trim(),
-          lastName: form.lastName.trim(),
-          organisation: organisation || null,
-          category: form.category,
-          status: answer.status,
-          lunch: form.lunch,
-          lunchPaid: false,
-          ticketCode: answer.ticketCode,
-          admitted: null,
-          erased: false,
-        },
-        check,
-      );
+      const attendee: Attendee = {
+        registrationId: answer.registrationId,
+        firstName: form.firstName.trim(),
+        lastName: form.lastName.trim(),
+        organisation: organisation || null,
+        category: form.category,
+        status: answer.status,
+        lunch: form.lunch,
+        lunchPaid: false,
+        ticketCode: answer.ticketCode,
+        admitted: null,
+        erased: false,
+      };
+      // A waitlisted person is not refused at the door: they wait, and the screen says so.
+      if (answer.status === 'waitlisted') onWaitlisted(attendee);
+      else onRegistered(attendee, check);
     } catch (e) {
       setError(e);
     } finally {
@@ -124,18 +150,38 @@ export function WalkInForm({ conference, onRegistered, onCancel }: Props) {
   );
 
   return (
-    <form className="panel stack" onSubmit={(e) => void submit(e)}>
+    <form
+      className="panel stack"
+      onSubmit={(e: FormEvent) => {
+        e.preventDefault();
+        // The primary button is the explicit choice when the day is full and the organisers allow it.
+        void submit(mayGoBeyond);
+      }}
+    >
       <h2>{t('walkIn.title')}</h2>
       {places ? (
-        <p
-          className={places.left > 0 && places.waiting === 0 ? 'banner banner-info' : 'banner banner-warning'}
+        <div
+          className={full ? 'banner banner-warning' : 'banner banner-info'}
           role="status"
           data-testid="walkin-places"
         >
-          {places.left > 0 && places.waiting === 0
-            ? t('walkIn.placesLeft', { left: places.left, capacity: places.capacity })
-            : t('walkIn.full', { capacity: places.capacity, waiting: places.waiting })}
-        </p>
+          <p>
+            {!full
+              ? left === 1
+                ? t('walkIn.placeLeft', { capacity: places.capacity })
+                : t('walkIn.placesLeft', { left, capacity: places.capacity })
+              : places.beyondCapacity
+                ? t('walkIn.fullBeyond', { capacity: places.capacity })
+                : t('walkIn.full', { capacity: places.capacity, waiting: places.waiting })}
+          </p>
+          {places.fromList !== null ? (
+            <p className="hint">
+              {t('walkIn.fromList', {
+                time: formatTime(new Date(places.fromList).toISOString(), conference.timezone, lang),
+              })}
+            </p>
+          ) : null}
+        </div>
       ) : null}
       {text('firstName')}
       {text('lastName')}
@@ -170,14 +216,18 @@ export function WalkInForm({ conference, onRegistered, onCancel }: Props) {
         <span>{t('field.photoConsent')}</span>
       </label>
       {conference.idCheckRequired ? <IdCheckForm value={idCheck} onChange={setIdCheck} /> : null}
-      {waitlisted ? <p className="warning">{t('walkIn.waitlisted')}</p> : null}
       <ErrorMessage error={error} />
       <div className="actions">
         <button type="button" className="btn btn-large" onClick={onCancel}>
           {t('common.cancel')}
         </button>
+        {mayGoBeyond ? (
+          <button type="button" className="btn btn-large" disabled={!ready || busy} onClick={() => void submit(false)}>
+            {t('walkIn.submitWaitlist')}
+          </button>
+        ) : null}
         <button type="submit" className="btn btn-primary btn-large" disabled={!ready || busy}>
-          {t('walkIn.submit')}
+          {mayGoBeyond ? t('walkIn.acceptBeyond') : full ? t('walkIn.submitWaitlist') : t('walkIn.submit')}
         </button>
       </div>
     </form>

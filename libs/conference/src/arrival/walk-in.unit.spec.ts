@@ -28,7 +28,7 @@ describe('a walk-in at the door', () => {
       const conference = foldConference(history);
       const registration = registerPerson(walkIn, conference);
       if (!registration.ok) throw new Error(registration.reason);
-      expect(registration.outcome.status).toBe('registered');
+      expect(registration.outcome).toMatchObject({ status: 'registered' });
 
       const ticket = lookUpTicket(foldConference(registration.events, conference), {
         registrationId: registration.outcome.registrationId,
@@ -61,7 +61,7 @@ describe('a walk-in at the door', () => {
       const conference = foldConference([conferenceScheduled({ capacity: 1 }), personRegistered(1)]);
       const registration = registerPerson(walkIn, conference);
       if (!registration.ok) throw new Error(registration.reason);
-      expect(registration.outcome.status).toBe('waitlisted');
+      expect(registration.outcome).toMatchObject({ status: 'waitlisted' });
       const ticket = lookUpTicket(foldConference(registration.events, conference), {
         registrationId: registrationId(3),
       });

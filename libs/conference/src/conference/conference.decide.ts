@@ -18,6 +18,8 @@ import {
   type PersonalDataErased,
   type Scheduled,
   type WaitlistedPersonPromoted,
+  type WalkInPolicySet,
+  type WalkInRefused,
 } from './conference.js';
 import { ticketSha256 } from './ticket-code.js';
 
@@ -43,6 +45,12 @@ export interface RegistrationRequest {
   category: Category;
   lunch: boolean;
   photoConsent: boolean;
+  /**
+   * The door's explicit choice to register a walk-in beyond the capacity when
+   * the day is full (allowed only under the organisers' setting). Ignored while
+   * a place is free.
+   */
+  beyondCapacity?: boolean;
 }
 
 export type RegisterPerson = DomainCommand<
@@ -76,8 +84,17 @@ export type ErasePersonalData = DomainCommand<
   { registrationId: string; reason: string; erasedAt: string }
 >;
 
+/** The organisers turn « accept beyond capacity » for walk-ins on or off. */
+export type SetWalkInPolicy = DomainCommand<'SetWalkInPolicy', { beyondCapacity: boolean; setAt: string }>;
+
 export type ConferenceCommand =
-  ScheduleConference | ReviseConference | RegisterPerson | ImportRegistrations | CancelRegistration | ErasePersonalData;
+  | ScheduleConference
+  | ReviseConference
+  | RegisterPerson
+  | ImportRegistrations
+  | CancelRegistration
+  | ErasePersonalData
+  | SetWalkInPolicy;
 
 // ------------------------------------------------------- reasons, outcomes
 
@@ -97,6 +114,7 @@ export const CONFERENCE_REFUSAL_REASONS = [
   'registration_id_conflict',
   'ticket_code_conflict',
   'unknown_registration',
+  'beyond_capacity_not_allowed',
 ] as const;
 export type ConferenceRefusalReason = (typeof CONFERENCE_REFUSAL_REASONS)[number];
 
@@ -123,6 +141,7 @@ export type RegisterRefusalReason = Extract<
 >;
 export type ImportRefusalReason = 'conference_not_scheduled';
 export type ImportRowRejectionReason = Exclude<RegisterRefusalReason, 'conference_not_scheduled' | 'duplicate_email'>;
+export type WalkInPolicyRefusalReason = 'conference_not_scheduled';
 export type CancelRefusalReason = 'conference_not_scheduled' | 'unknown_registration';
 export type EraseRefusalReason = 'conference_not_scheduled' | 'unknown_registration';
 
@@ -145,6 +164,19 @@ export interface RegistrationOutcome {
   registrationId: string;
   ticketCode: string;
   status: 'registered' | 'waitlisted';
+  /** Given a place beyond the capacity (a walk-in, by the door's choice under the organisers' setting). */
+  beyondCapacity?: true;
+}
+
+/** A registration refused but recorded (`WalkInRefused`): the handler answers it as an error once it is stored. */
+export interface RegistrationRefusedOutcome {
+  registrationId: string;
+  refused: 'beyond_capacity_not_allowed';
+}
+
+export interface WalkInPolicyOutcome {
+  conferenceId: string;
+  beyondCapacity: boolean;
 }
 
 export interface ImportOutcome {
@@ -162,7 +194,14 @@ export interface CancelOutcome {
 }
 
 export type ConferenceOutcome =
-  ScheduleOutcome | ReviseOutcome | RegistrationOutcome | ImportOutcome | CancelOutcome | EraseOutcome;
+  | ScheduleOutcome
+  | ReviseOutcome
+  | RegistrationOutcome
+  | RegistrationRefusedOutcome
+  | ImportOutcome
+  | CancelOutcome
+  | EraseOutcome
+  | WalkInPolicyOutcome;
 
 // -------------------------------------------------------------- details
 
@@ -332,7 +371,12 @@ const decideRegistration = (
   const existing = state.registrations.get(registrationId);
   if (existing !== undefined) {
     return sameRequest(existing, person, request)
-      ? accept([], { registrationId, ticketCode: existing.ticketCode, status: existing.initialStatus })
+      ? accept([], {
+          registrationId,
+          ticketCode: existing.ticketCode,
+          status: existing.initialStatus,
+          ...(existing.beyondCapacity === true ? { beyondCapacity: true as const } : {}),
+        })
       : refuse('registration_id_conflict');
   }
   const digest = ticketSha256(ticketCode);
@@ -354,18 +398,69 @@ const decideRegistration = (
     source,
     registeredAt,
   };
-  return placeFree
-    ? accept([{ type: 'PersonRegistered', data }], { registrationId, ticketCode, status: 'registered' })
-    : accept([{ type: 'PersonWaitlisted', data }], { registrationId, ticketCode, status: 'waitlisted' });
+  if (placeFree)
+    return accept([{ type: 'PersonRegistered', data }], { registrationId, ticketCode, status: 'registered' });
+  // Full, and the door chose to go beyond the capacity where the organisers allow it:
+  // a place for this person, recorded as such, the capacity itself unchanged.
+  if (request.beyondCapacity === true && state.walkIns.beyondCapacity)
+    return accept([{ type: 'PersonRegistered', data: { ...data, beyondCapacity: true } }], {
+      registrationId,
+      ticketCode,
+      status: 'registered',
+      beyondCapacity: true,
+    });
+  return accept([{ type: 'PersonWaitlisted', data }], { registrationId, ticketCode, status: 'waitlisted' });
 };
 
 export const registerPerson = (
   command: RegisterPerson,
   state: ConferenceState,
-): Decision<PersonRegistered | PersonWaitlisted, RegistrationOutcome, RegisterRefusalReason> => {
+): Decision<
+  PersonRegistered | PersonWaitlisted | WalkInRefused,
+  RegistrationOutcome | RegistrationRefusedOutcome,
+  RegisterRefusalReason
+> => {
   if (state.status !== 'scheduled') return refuse('conference_not_scheduled');
   const { source, registeredAt, ...request } = command.data;
-  return decideRegistration(request, source, registeredAt, state);
+  const decision = decideRegistration(request, source, registeredAt, state);
+  // Asked beyond the capacity without the organisers' leave: not put on the waiting list
+  // behind the volunteer's back, but refused, and the refusal recorded like every refusal at the door.
+  if (decision.ok && request.beyondCapacity === true && decision.events[0]?.type === 'PersonWaitlisted') {
+    const { registrationId } = request;
+    // Asked again (a retry after a lost answer): the same refusal, already recorded.
+    if (state.walkInRefusals.has(registrationId))
+      return accept([], { registrationId, refused: 'beyond_capacity_not_allowed' });
+    return accept(
+      [
+        {
+          type: 'WalkInRefused',
+          data: {
+            conferenceId: state.conferenceId,
+            registrationId,
+            reason: 'beyond_capacity_not_allowed',
+            refusedAt: registeredAt,
+          },
+        },
+      ],
+      { registrationId, refused: 'beyond_capacity_not_allowed' },
+    );
+  }
+  return decision;
+};
+
+/** Setting the rule as it already stands writes nothing. */
+export const setWalkInPolicy = (
+  command: SetWalkInPolicy,
+  state: ConferenceState,
+): Decision<WalkInPolicySet, WalkInPolicyOutcome, WalkInPolicyRefusalReason> => {
+  if (state.status !== 'scheduled') return refuse('conference_not_scheduled');
+  const { beyondCapacity, setAt } = command.data;
+  const { conferenceId } = state;
+  if (state.walkIns.beyondCapacity === beyondCapacity) return accept([], { conferenceId, beyondCapacity });
+  return accept([{ type: 'WalkInPolicySet', data: { conferenceId, beyondCapacity, setAt } }], {
+    conferenceId,
+    beyondCapacity,
+  });
 };
 
 export const importRegistrations = (
@@ -489,6 +584,8 @@ export const decide = (
       return cancelRegistration(command, state);
     case 'ErasePersonalData':
       return erasePersonalData(command, state);
+    case 'SetWalkInPolicy':
+      return setWalkInPolicy(command, state);
     default: {
       const unknown: never = command;
       throw new Error(`Unknown conference command ${JSON.stringify(unknown)}`);

@@ -71,6 +71,13 @@ export interface RegistrationData {
   photoConsent: boolean;
   source: RegistrationSource;
   registeredAt: string;
+  /**
+   * A walk-in given a place while every place was taken, by the door's explicit
+   * choice under the organisers' « accept beyond capacity » setting: the day holds
+   * more people than its capacity, and the event says so (the device is in the
+   * metadata). Absent otherwise.
+   */
+  beyondCapacity?: boolean;
 }
 
 export type PersonRegistered = DomainEvent<'PersonRegistered', RegistrationData>;
@@ -109,7 +116,29 @@ export type PersonalDataErased = DomainEvent<
   { conferenceId: string; registrationId: string; reason: string; erasedAt: string }
 >;
 
+/**
+ * The organisers' rule for walk-ins at a full day: whether a door may register
+ * someone beyond the capacity (a recorded decision per person, never a raised
+ * capacity). Off until an organiser turns it on.
+ */
+export type WalkInPolicySet = DomainEvent<
+  'WalkInPolicySet',
+  { conferenceId: string; beyondCapacity: boolean; setAt: string }
+>;
+
+/**
+ * A door asked to register someone beyond the capacity while the organisers
+ * had not allowed it: refused, and recorded like every refusal at the door.
+ * Holds no personal data (the person was not registered).
+ */
+export type WalkInRefused = DomainEvent<
+  'WalkInRefused',
+  { conferenceId: string; registrationId: string; reason: 'beyond_capacity_not_allowed'; refusedAt: string }
+>;
+
 export type ConferenceEvent =
+  | WalkInPolicySet
+  | WalkInRefused
   | PersonalDataErased
   | ConferenceScheduled
   | ConferenceRevised
@@ -132,6 +161,8 @@ export interface Registration {
   status: RegistrationStatus;
   /** What the registration was answered when it was made; a repeated request is answered the same. */
   initialStatus: 'registered' | 'waitlisted';
+  /** Given a place beyond the capacity (a walk-in, by the door's choice): a repeated request is answered so too. */
+  beyondCapacity?: true;
   /** When the person's data was erased (then `person` holds empty strings and `erased: true`). */
   erasedAt?: string;
 }
@@ -152,6 +183,15 @@ export interface Scheduled {
   registeredCount: number;
   /** Registration ids in the order they were waitlisted: the stream's order is the queue's order. */
   waitlist: readonly string[];
+  /** The organisers' walk-in rule (`WalkInPolicySet`); off for a conference that never set it. */
+  walkIns: WalkInPolicy;
+  /** Registration ids refused beyond the capacity (`WalkInRefused`): the same request again writes nothing. */
+  walkInRefusals: ReadonlySet<string>;
+}
+
+export interface WalkInPolicy {
+  /** A door may register a walk-in as `registered` beyond the capacity, by an explicit choice. */
+  beyondCapacity: boolean;
 }
 
 export type ConferenceState = NotScheduled | Scheduled;
@@ -184,6 +224,8 @@ interface WorkingScheduled {
   byTicketSha256: MutableMap<string, string>;
   registeredCount: number;
   waitlist: string[];
+  walkIns: WalkInPolicy;
+  walkInRefusals: Set<string>;
 }
 
 /**
@@ -266,6 +308,8 @@ const workingCopy = (state: ConferenceState): WorkingState =>
         byTicketSha256: new Map(state.byTicketSha256),
         registeredCount: state.registeredCount,
         waitlist: [...state.waitlist],
+        walkIns: state.walkIns,
+        walkInRefusals: new Set(state.walkInRefusals),
       };
 
 const detailsOf = (data: ConferenceDetails): ConferenceDetails => ({
@@ -301,6 +345,8 @@ const applyInPlace = (state: WorkingState, event: ConferenceEvent): WorkingState
         byTicketSha256: new Map(),
         registeredCount: 0,
         waitlist: [],
+        walkIns: { beyondCapacity: false },
+        walkInRefusals: new Set(),
       };
     }
     case 'ConferenceRevised': {
@@ -324,6 +370,7 @@ const applyInPlace = (state: WorkingState, event: ConferenceEvent): WorkingState
         registeredAt: data.registeredAt,
         status,
         initialStatus: status,
+        ...(data.beyondCapacity === true ? { beyondCapacity: true as const } : {}),
       });
       // An erased person's address is gone (read back as ''): it blocks no one.
       // A walk-in without an address (and an erased person) blocks no one.
@@ -356,6 +403,16 @@ const applyInPlace = (state: WorkingState, event: ConferenceEvent): WorkingState
       else removeFromWaitlist(state, registration.registrationId);
       return state;
     }
+    case 'WalkInPolicySet': {
+      if (state.status !== 'scheduled') return state;
+      state.walkIns = { beyondCapacity: event.data.beyondCapacity };
+      return state;
+    }
+    case 'WalkInRefused':
+      // A recorded refusal: no registration, only the id, so that a retry is answered without a second event.
+      if (state.status !== 'scheduled') return state;
+      state.walkInRefusals.add(event.data.registrationId);
+      return state;
     case 'PersonalDataErased': {
       if (state.status !== 'scheduled') return state;
       const registration = state.registrations.get(event.data.registrationId);
@@ -417,6 +474,8 @@ export const draftOf = (state: Scheduled): ConferenceDraft => {
     byTicketSha256: new Overlay(state.byTicketSha256),
     registeredCount: state.registeredCount,
     waitlist: [...state.waitlist],
+    walkIns: state.walkIns,
+    walkInRefusals: new Set(state.walkInRefusals),
   };
   return {
     get state(): Scheduled {

@@ -22,6 +22,10 @@ class LunchFeeView {
   @ApiProperty() currency!: string;
 }
 
+class WalkInPolicyView {
+  @ApiProperty() beyondCapacity!: boolean;
+}
+
 class DoorConferenceView {
   @ApiProperty() name!: string;
   @ApiProperty({ type: [String] }) doors!: string[];
@@ -30,6 +34,8 @@ class DoorConferenceView {
   @ApiProperty() startsAt!: string;
   @ApiProperty() endsAt!: string;
   @ApiProperty() timezone!: string;
+  @ApiProperty() capacity!: number;
+  @ApiProperty({ type: WalkInPolicyView }) walkIns!: WalkInPolicyView;
 }
 
 export class DoorTicketView {
@@ -117,6 +123,8 @@ export class GetDoorDatasetHandler implements IQueryHandler<GetDoorDatasetQuery>
         startsAt: d.startsAt,
         endsAt: d.endsAt,
         timezone: d.timezone,
+        capacity: d.capacity,
+        walkIns: { beyondCapacity: conference.walkIns.beyondCapacity },
       },
       tickets,
       removed,

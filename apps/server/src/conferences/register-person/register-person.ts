@@ -2,13 +2,25 @@ import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   CATEGORIES,
   PERSON_FIELD_MAX_LENGTH,
   type Category,
   type RegistrationOutcome,
+  type RegistrationRefusedOutcome,
   type RegistrationRequest,
   type RegistrationSource,
 } from '@emargement/conference';
@@ -16,14 +28,31 @@ import { ConferenceRegistry } from '../conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import type { Registered } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
+import { conflict } from '../../shared/api-error.js';
 
 /** What a ticket's QR code carries: 144 random bits, URL-safe. Unguessable, so a code cannot be forged. */
 /** 144 random bits (the contract asks for at least 128). */
 export const TICKET_CODE_BYTES = 18;
 export const newTicketCode = (): string => randomBytes(TICKET_CODE_BYTES).toString('base64url');
 
+/** A ticket code chosen by the caller: URL-safe base64 of at least 128 bits (22 characters) and at most 64 characters. */
+export const CLIENT_TICKET_CODE = /^[A-Za-z0-9_-]{22,64}$/;
+
 export class RegisterPersonDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() registrationId?: string;
+  /**
+   * A door registering a walk-in without network draws the ticket code itself
+   * (it admits the person on it at once) and sends it on sync; a retry keeps
+   * the first code. Otherwise the server draws it.
+   */
+  @ApiPropertyOptional({
+    description:
+      'Chosen by the caller (a door offline): URL-safe base64, at least 128 random bits (22 to 64 characters); drawn by the server when absent',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(CLIENT_TICKET_CODE)
+  ticketCode?: string;
   @ApiProperty() @IsString() @Length(1, PERSON_FIELD_MAX_LENGTH.firstName) firstName!: string;
   @ApiProperty() @IsString() @Length(1, PERSON_FIELD_MAX_LENGTH.lastName) lastName!: string;
   /** Trimmed before it is checked, as the CSV import does: `'  A@B.org '` is `a@b.org`'s duplicate, not an error. */
@@ -42,11 +71,18 @@ export class RegisterPersonDto {
   @ApiProperty({ enum: CATEGORIES }) @IsIn(CATEGORIES) category!: Category;
   @ApiProperty() @IsBoolean() lunch!: boolean;
   @ApiProperty() @IsBoolean() photoConsent!: boolean;
+  @ApiPropertyOptional({
+    description:
+      'A door, when the day is full: register the walk-in beyond the capacity (allowed only when the organisers turned it on, otherwise 409 beyond_capacity_not_allowed, recorded)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  beyondCapacity?: boolean;
 }
 
 export const toRequest = (dto: RegisterPersonDto, registrationId: string): RegistrationRequest => ({
   registrationId,
-  ticketCode: newTicketCode(),
+  ticketCode: dto.ticketCode ?? newTicketCode(),
   person: {
     firstName: dto.firstName.trim(),
     lastName: dto.lastName.trim(),
@@ -56,6 +92,7 @@ export const toRequest = (dto: RegisterPersonDto, registrationId: string): Regis
   category: dto.category,
   lunch: dto.lunch,
   photoConsent: dto.photoConsent,
+  ...(dto.beyondCapacity === true ? { beyondCapacity: true } : {}),
 });
 
 export class RegisterPersonCommand extends Command<RegistrationOutcome> {
@@ -74,7 +111,7 @@ export class RegisterPersonHandler implements ICommandHandler<RegisterPersonComm
   constructor(private readonly registry: ConferenceRegistry) {}
   async execute(c: RegisterPersonCommand): Promise<RegistrationOutcome> {
     await this.registry.scheduled(c.conferenceId);
-    const { outcome } = await this.registry.run<RegistrationOutcome>(
+    const { outcome } = await this.registry.run<RegistrationOutcome | RegistrationRefusedOutcome>(
       c.conferenceId,
       {
         type: 'RegisterPerson',
@@ -82,6 +119,12 @@ export class RegisterPersonHandler implements ICommandHandler<RegisterPersonComm
       },
       eventMetadata(c.ctx),
     );
+    // Refused, and the refusal is now stored (`WalkInRefused`): answered like any refusal of the rules.
+    if ('refused' in outcome) {
+      throw conflict(outcome.refused, 'The organisers do not allow walk-ins beyond the capacity', {
+        registrationId: outcome.registrationId,
+      });
+    }
     return outcome;
   }
 }

@@ -156,7 +156,12 @@ export class ReviseConferenceHandler implements ICommandHandler<ReviseConference
 export function conferenceView(state: Scheduled) {
   const counts = { registered: 0, waitlisted: 0, cancelled: 0 };
   for (const r of state.registrations.values()) counts[r.status] += 1;
-  return { conferenceId: state.conferenceId, ...state.details, ...counts };
+  return {
+    conferenceId: state.conferenceId,
+    ...state.details,
+    walkIns: { beyondCapacity: state.walkIns.beyondCapacity },
+    ...counts,
+  };
 }
 
 @ApiTags('conferences')

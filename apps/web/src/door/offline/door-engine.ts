@@ -11,6 +11,7 @@ import {
   type DoorTicket,
   type IdCheck,
   type PaymentMethod,
+  type RegisterRequest,
   type ScanRequest,
   type ScanResult,
 } from '../../api';
@@ -18,11 +19,19 @@ import { newId } from '../../format';
 import { storage } from '../../storage';
 import { decideLocally, ticketSha256, undoneEvent, type LocalEvent } from './local-decision';
 import {
+  decideWalkInLocally,
+  newTicketCode,
+  placesFromList,
+  type WalkInPlaces,
+  type WalkInRegistered,
+} from './walk-ins';
+import {
   localStore,
   type Decision,
   type ListMeta,
   type LunchJob,
   type QueuedScan,
+  type WalkInJob,
   type SyncNotice,
 } from './local-store';
 
@@ -580,6 +589,132 @@ export class DoorEngine {
     this.decisions.set(decision.scanId, decision);
   }
 
+  // -------------------------------------------------------------- walk-ins
+
+  /** The places of the day as the phone's list counts them (see walk-ins.ts). */
+  walkInPlaces(): WalkInPlaces | null {
+    return placesFromList(this.meta?.conference ?? null, this.byRegistration.values(), this.meta?.refreshedAt ?? null);
+  }
+
+  /**
+   * A walk-in: registered by the server when it answers; otherwise decided
+   * here by the conference's decider on the phone's list, its ticket added to
+   * the list and its registration queued in the outbox, ahead of the
+   * admission the door then makes on it. The phone draws the ticket code
+   * either way, so that a lost answer and the queued registration are one
+   * registration (same id, same code) when they meet at the server.
+   */
+  async registerWalkIn(body: RegisterRequest): Promise<WalkInRegistered> {
+    const request = { ...body, ticketCode: body.ticketCode ?? newTicketCode() };
+    if (this.state.connectivity === 'online') {
+      try {
+        const answer = await api.register(this.conferenceId, request, { timeoutMs: ONLINE_SCAN_TIMEOUT_MS });
+        this.observe(false);
+        return answer;
+      } catch (error) {
+        if (!unavailable(error)) throw error;
+        this.observe(true);
+        void this.check();
+      }
+    }
+    return this.registerWalkInHere(request);
+  }
+
+  private async registerWalkInHere(request: RegisterRequest & { ticketCode: string }): Promise<WalkInRegistered> {
+    const places = this.walkInPlaces();
+    const conference = this.meta?.conference;
+    // Without the day's list the phone knows neither the places nor the rules: no guess.
+    if (!places || !conference) throw new NetworkError('no list on this phone for a walk-in without network');
+    const registeredAt = new Date().toISOString();
+    const decision = decideWalkInLocally(this.conferenceId, conference, places, request, registeredAt);
+    if (!decision.ok) {
+      throw new ApiError(
+        decision.reason === 'missing_field' || decision.reason === 'invalid_email' ? 400 : 409,
+        decision.reason,
+        decision.reason,
+      );
+    }
+    const event = decision.events[0];
+    if (event?.type === 'WalkInRefused') {
+      throw new ApiError(409, event.data.reason, event.data.reason);
+    }
+    const status = event?.type === 'PersonWaitlisted' ? 'waitlisted' : 'registered';
+    const ticket: DoorTicket = {
+      registrationId: request.registrationId,
+      ticketSha256: await ticketSha256(request.ticketCode),
+      firstName: request.firstName,
+      lastName: request.lastName,
+      organisation: request.organisation ?? null,
+      category: request.category,
+      status,
+      lunch: request.lunch,
+      lunchPaid: false,
+      admitted: null,
+    };
+    this.queueSeq = Math.max(this.queueSeq + 1, Date.now());
+    const scanId = `${request.registrationId}:walk-in`;
+    const queued: QueuedScan = {
+      scanId,
+      conferenceId: this.conferenceId,
+      body: { scanId, registrationId: request.registrationId, door: this.door, scannedAt: registeredAt },
+      walkIn: { request, decided: status },
+      queuedAt: this.queueSeq,
+      name: `${request.firstName} ${request.lastName}`,
+    };
+    await localStore.recordWalkIn(ticket, queued);
+    this.byHash.set(ticket.ticketSha256, ticket);
+    this.byRegistration.set(ticket.registrationId, ticket);
+    this.words?.delete(ticket.registrationId);
+    this.outbox = [...this.outbox, queued];
+    this.set({ pending: this.outbox.length, listSize: this.byHash.size });
+    return {
+      registrationId: request.registrationId,
+      ticketCode: request.ticketCode,
+      status,
+      ...(request.beyondCapacity === true && status === 'registered' && places.registered >= places.capacity
+        ? { beyondCapacity: true as const }
+        : {}),
+      local: true,
+    };
+  }
+
+  /** Sends a walk-in registered offline; a refusal or a different answer becomes a notice staff must see. */
+  private async sendWalkIn(queued: QueuedScan & { walkIn: WalkInJob }): Promise<SyncNotice | null | 'stop'> {
+    let rejected: string | null = null;
+    let status: 'registered' | 'waitlisted' | null = null;
+    try {
+      status = (await api.register(queued.conferenceId, queued.walkIn.request, { timeoutMs: 10_000 })).status;
+    } catch (error) {
+      if (unavailable(error) || (error instanceof ApiError && error.status === 401)) return 'stop';
+      // A duplicate (the same person registered meanwhile), say. The admission made on this
+      // ticket still goes up after it, and the server records it as a conflict: nothing is lost.
+      rejected = error instanceof ApiError ? error.code : 'error';
+    }
+    if (rejected !== null) {
+      // The server has no such registration: the phone's list forgets the ticket it made up.
+      const ticket = this.byRegistration.get(queued.walkIn.request.registrationId);
+      if (ticket) {
+        await localStore.removeTicket(ticket.ticketSha256);
+        this.byHash.delete(ticket.ticketSha256);
+        this.byRegistration.delete(ticket.registrationId);
+        this.words?.delete(ticket.registrationId);
+      }
+    }
+    if (rejected === null && status === queued.walkIn.decided) return null;
+    return {
+      scanId: queued.scanId,
+      conferenceId: queued.conferenceId,
+      name: queued.name,
+      door: queued.body.door,
+      scannedAt: queued.body.scannedAt,
+      offline: null,
+      answer: null,
+      rejected,
+      walkIn: rejected === null ? 'waitlisted' : 'rejected',
+      at: Date.now(),
+    };
+  }
+
   // ------------------------------------------------------------------ lunch
 
   private tillKey(): string {
@@ -736,6 +871,12 @@ export class DoorEngine {
         });
       };
       const sendOne = async (queued: QueuedScan): Promise<{ scanId: string; notice: SyncNotice | null } | 'stop'> => {
+        if (queued.walkIn) {
+          const notice = await this.sendWalkIn({ ...queued, walkIn: queued.walkIn });
+          if (notice === 'stop') return 'stop';
+          if (notice === null) agreed += 1;
+          return { scanId: queued.scanId, notice };
+        }
         let answer: ScanResult | null = null;
         let rejected: string | null = null;
         const { lunch } = queued;

@@ -1,5 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { DoorConference, DoorTicket, PaymentMethod, ScanRequest, ScanResult } from '../../api';
+import type { DoorConference, DoorTicket, PaymentMethod, RegisterRequest, ScanRequest, ScanResult } from '../../api';
 import type { LocalEvent } from './local-decision';
 
 /**
@@ -58,6 +58,16 @@ export interface LunchJob {
   reason?: string;
 }
 
+/**
+ * A walk-in registered while the server was away: the registration as the
+ * door will send it (with the registration id and ticket code the phone drew),
+ * queued ahead of the admission made on it, and what the phone decided.
+ */
+export interface WalkInJob {
+  request: RegisterRequest & { ticketCode: string };
+  decided: 'registered' | 'waitlisted';
+}
+
 export interface QueuedScan {
   scanId: string;
   conferenceId: string;
@@ -65,6 +75,8 @@ export interface QueuedScan {
   body: ScanRequest;
   /** Present for a lunch payment or reversal rather than a scan. */
   lunch?: LunchJob;
+  /** Present for a walk-in registered offline rather than a scan. */
+  walkIn?: WalkInJob;
   /** Order of arrival in the outbox. */
   queuedAt: number;
   /** For the notices after the upload; dropped when the phone wipes its personal data. */
@@ -85,6 +97,8 @@ export interface SyncNotice {
   rejected: string | null;
   /** A lunch payment or reversal rather than a scan. */
   lunch?: LunchJob['kind'];
+  /** A walk-in registered offline that the server refused, or put on the waiting list. */
+  walkIn?: 'rejected' | 'waitlisted';
   at: number;
 }
 
@@ -232,6 +246,23 @@ export const localStore = {
       if (notice) writes.push(tx.objectStore('notices').put(notice));
     }
     await Promise.all([...writes, tx.done]);
+  },
+
+  /**
+   * A walk-in registered here, offline: its ticket joins the list and its
+   * registration the outbox, in one transaction (the admission made on it
+   * follows in the outbox, so the registration always goes up first).
+   */
+  async recordWalkIn(ticket: DoorTicket, queued: QueuedScan): Promise<void> {
+    const d = await db();
+    const tx = d.transaction(['tickets', 'outbox'], 'readwrite');
+    await Promise.all([tx.objectStore('tickets').put(ticket), tx.objectStore('outbox').put(queued), tx.done]);
+  },
+
+  /** A walk-in's ticket the server did not take (a duplicate, say): the next list would drop it too. */
+  async removeTicket(ticketSha256: string): Promise<void> {
+    const d = await db();
+    await d.delete('tickets', ticketSha256);
   },
 
   /** A job taken out of the outbox before it went up (a queued payment reversed on the spot). */
