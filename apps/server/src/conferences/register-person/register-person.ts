@@ -51,6 +51,7 @@ export class RegisterPersonDto {
   })
   @IsOptional()
   @IsString()
+  @MaxLength(64)
   @Matches(CLIENT_TICKET_CODE)
   ticketCode?: string;
   @ApiProperty() @IsString() @Length(1, PERSON_FIELD_MAX_LENGTH.firstName) firstName!: string;
