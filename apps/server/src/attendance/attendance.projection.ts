@@ -12,8 +12,8 @@ import {
   type ConferenceTally,
   type RegistrationTally,
 } from '@emargement/attendance';
-import type { Projection } from './projections/projection-runner.js';
-import type { ReadModels } from './projections/read-models.js';
+import type { Projection } from '../projections/projection-runner.js';
+import type { ReadModels } from '../projections/read-models.js';
 
 /** Bump with any change to the tables below; the fold's own version is `ATTENDANCE_FOLD_VERSION`. */
 const ROWS_VERSION = 1;
@@ -35,7 +35,7 @@ export type AttendanceListener = (conferenceIds: readonly string[]) => void;
 export class AttendanceProjection implements Projection {
   readonly name = 'attendance';
   readonly version = `fold-${ATTENDANCE_FOLD_VERSION}.rows-${ROWS_VERSION}`;
-  readonly filter = ATTENDANCE_FILTER;
+  readonly handles: readonly string[] = ATTENDANCE_EVENT_TYPES;
 
   private state: AttendanceState = initialState();
   private readonly dirtyConferences = new Set<string>();

@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { eventTypes, type EventFilter, type RecordedEvent } from '@emargement/event-store';
+import type { RecordedEvent } from '@emargement/event-store';
 import type { Category, ConferenceEvent, ArrivalEvent } from '@emargement/conference';
-import type { Projection } from '../../attendance/projections/projection-runner.js';
-import type { ReadModels } from '../../attendance/projections/read-models.js';
+import type { Projection } from '../../projections/projection-runner.js';
+import type { ReadModels } from '../../projections/read-models.js';
 
 /** Bump with any change to the fold or the rows below: the projection is then rebuilt from the start. */
 // 2: an erased person's ticket stays, cancelled, so that the door refuses it offline as online (issue 21).
@@ -61,7 +61,7 @@ export const sha256Hex = (text: string): string => createHash('sha256').update(t
 export class DoorDatasetProjection implements Projection {
   readonly name = 'door-dataset';
   readonly version = VERSION;
-  readonly filter: EventFilter = eventTypes(...TYPES);
+  readonly handles: readonly string[] = TYPES;
 
   private rows = new Map<string, { row: DoorTicketRow; position: bigint }>();
   private readonly dirty = new Set<string>();
