@@ -45,7 +45,7 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import { SqliteEventStore, type EventData } from '../libs/event-store/src/index.js';
-import { rebuildProjections } from '../apps/server/src/attendance/rebuild/rebuild-projections.js';
+import { rebuildProjections } from '../apps/server/src/projections/rebuild/rebuild-projections.js';
 import { BENCH_TOKEN, json } from './support.js';
 
 // ------------------------------------------------------------------ config

@@ -25,6 +25,14 @@
  *
  * Each scan's append is a SQLite transaction in WAL mode with
  * synchronous=FULL: the answer leaves only once the event is on disk.
+ *
+ * The ceiling mode (issue 27): the real server at each size, then the bare
+ * ceiling server (`bench/ceiling.ts`: node:http + one `BEGIN IMMEDIATE …
+ * COMMIT` per scan, same pragmas), each driven by the same driver for the same
+ * time, in one run, and the ratios:
+ *
+ *   npm run build && node dist/bench/scans.bench.js --mode=ceiling
+ *     [--sizes=3000,30000,100000] [--seconds=8] [--connections=32] [--warmup-seconds=2] [--dir=/path]
  */
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -79,6 +87,11 @@ async function serve(kind: string): Promise<void> {
     await app.listen(0, '127.0.0.1');
     url = await app.getUrl();
     close = () => app.close();
+  } else if (kind === 'ceiling') {
+    const { startCeiling } = await import('./ceiling.js');
+    const ceiling = await startCeiling(args.get('data-dir')!);
+    url = ceiling.url;
+    close = () => ceiling.close();
   } else {
     const { startMinimalNest } = await import('./minimal-nest.js');
     ({ url, close } = await startMinimalNest());
@@ -95,7 +108,7 @@ interface Child {
   stop(): Promise<void>;
 }
 
-function startChild(kind: 'app' | 'minimal', dataDir?: string): Promise<Child> {
+function startChild(kind: 'app' | 'minimal' | 'ceiling', dataDir?: string): Promise<Child> {
   const childArgs = [`--serve=${kind}`, ...(dataDir ? [`--data-dir=${dataDir}`] : [])];
   if (args.get('durability')) childArgs.push(`--durability=${args.get('durability')}`);
   const child = fork(fileURLToPath(import.meta.url), childArgs, {
@@ -201,6 +214,56 @@ async function drive(base: string, path: string, bodies: (() => string)[], conne
     requests: result.requests.total,
     seconds,
     perSecond: result.requests.total / seconds,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    ok: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    admitted,
+  };
+}
+
+/** Drives `path` for `seconds`, `connections` requests in flight at a time, each body the next of `body()`. */
+async function driveFor(
+  base: string,
+  path: string,
+  body: () => string,
+  connections: number,
+  seconds: number,
+): Promise<LoadResult> {
+  let admitted = 0;
+  let first = 0n;
+  let last = 0n;
+  const result = await autocannon({
+    url: base,
+    connections,
+    pipelining: 1,
+    duration: seconds,
+    timeout: 10,
+    requests: [
+      {
+        method: 'POST',
+        path,
+        headers: { ...AUTH, 'content-type': 'application/json' },
+        setupRequest: (req) => {
+          if (first === 0n) first = process.hrtime.bigint();
+          return { ...req, body: body() };
+        },
+        onResponse: (status, text) => {
+          last = process.hrtime.bigint();
+          if (status === 200 && (text.includes('"result":"admitted"') || text === '{"ok":true}')) admitted++;
+        },
+      },
+    ],
+  });
+  const elapsed = Number(last - first) / 1e9;
+  return {
+    requests: result.requests.total,
+    seconds: elapsed,
+    perSecond: result.requests.total / elapsed,
     p50: result.latency.p50,
     p90: result.latency.p90,
     p99: result.latency.p99,
@@ -359,11 +422,111 @@ async function main(): Promise<void> {
   if (stored !== answered || measured.non2xx + measured.errors + measured.timeouts > 0) process.exitCode = 1;
 }
 
+/**
+ * Issue 27's measure: scans/s and p99 of the real server at each size (one
+ * import each, distinct tickets in turn, `--connections` scanners for
+ * `--seconds`), and of the bare ceiling, in one run, with the ratios.
+ */
+async function mainCeiling(): Promise<void> {
+  const sizes = (args.get('sizes') ?? '3000,30000,100000').split(',').map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes must be positive integers');
+  const seconds = int('seconds', 8);
+  const warmupSeconds = int('warmup-seconds', 2);
+  const connections = int('connections', 32);
+  const root = args.get('dir') ?? os.tmpdir();
+  console.log(`machine: ${machine()}`);
+  console.log(
+    `load average before the run: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(`${connections} scanners, ${warmupSeconds} s warm-up then ${seconds} s each; sizes ${sizes.join(', ')}`);
+  const results: { name: string; r: LoadResult }[] = [];
+
+  for (const size of sizes) {
+    const dataDir = mkdtempSync(join(root, 'emargement-bench-ceiling-app-'));
+    const server = await startChild('app', dataDir);
+    try {
+      const cid = randomUUID();
+      const api = `${server.url}/api/conferences`;
+      await json('POST', api, {
+        conferenceId: cid,
+        name: 'Banc d’essai du plafond',
+        venue: 'Salle des machines',
+        startsAt: '2026-01-15T09:00:00+01:00',
+        endsAt: '2026-01-15T18:00:00+01:00',
+        timezone: 'Europe/Paris',
+        capacity: size,
+        idCheckRequired: false,
+      });
+      const t0 = performance.now();
+      const report = await json<{ created: number }>(
+        'POST',
+        `${api}/${cid}/registrations/import`,
+        generateCsv(size),
+        'text/csv',
+      );
+      if (report.created !== size) throw new Error(`import created ${report.created}`);
+      console.log(`${size}: imported in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+      const list = await json<{ items: { ticketCode: string }[] }>('GET', `${api}/${cid}/registrations?limit=${size}`);
+      const codes = list.items.map((r) => r.ticketCode);
+      // Distinct tickets in turn: past the last one, scans are refusals (already in), still one event each.
+      let next = 0;
+      const body = () =>
+        JSON.stringify({ scanId: randomUUID(), ticketCode: codes[next++ % codes.length], door: 'Accueil' });
+      const path = `/api/conferences/${cid}/scans`;
+      if (warmupSeconds > 0) await driveFor(server.url, path, body, connections, warmupSeconds);
+      results.push({
+        name: `server, ${size} registrations`,
+        r: await driveFor(server.url, path, body, connections, seconds),
+      });
+    } finally {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+
+  const ceilingDir = mkdtempSync(join(root, 'emargement-bench-ceiling-'));
+  const ceiling = await startChild('ceiling', ceilingDir);
+  let bare: LoadResult;
+  try {
+    const body = () => JSON.stringify({ scanId: randomUUID(), ticketCode: randomUUID(), door: 'Accueil' });
+    if (warmupSeconds > 0) await driveFor(ceiling.url, '/scans', body, connections, warmupSeconds);
+    bare = await driveFor(ceiling.url, '/scans', body, connections, seconds);
+  } finally {
+    await ceiling.stop();
+    rmSync(ceilingDir, { recursive: true, force: true });
+  }
+
+  const lines = [
+    '| | scans/s | p50 ms | p99 ms | errors | ratio to the ceiling | p99 × the ceiling’s |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...results.map(
+      ({ name, r }) =>
+        `| ${name} | ${Math.round(r.perSecond)} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors + r.timeouts} | ` +
+        `${(r.perSecond / bare.perSecond).toFixed(2)} | ${(r.p99 / Math.max(bare.p99, 1)).toFixed(2)} |`,
+    ),
+    `| ceiling (bench/ceiling.ts) | ${Math.round(bare.perSecond)} | ${bare.p50} | ${bare.p99} | ${bare.non2xx + bare.errors + bare.timeouts} | 1 | 1 |`,
+  ];
+  console.log(`\n${lines.join('\n')}\n`);
+  const rates = results.map(({ r }) => r.perSecond);
+  const spread = (Math.max(...rates) - Math.min(...rates)) / Math.max(...rates);
+  console.log(`spread of scans/s across sizes: ${(spread * 100).toFixed(1)} % (target: within 10 %)`);
+  console.log(
+    `load average after the run: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  if (results.some(({ r }) => r.non2xx + r.errors + r.timeouts > 0)) process.exitCode = 1;
+}
+
 const serveKind = args.get('serve');
 if (serveKind) {
   void serve(serveKind);
 } else {
-  main().catch((error: unknown) => {
+  (args.get('mode') === 'ceiling' ? mainCeiling() : main()).catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });

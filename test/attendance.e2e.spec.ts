@@ -17,9 +17,9 @@ import type { AppConfig } from '../apps/server/src/config/config.js';
 import { EVENT_STORE, openEventStore } from '../apps/server/src/event-store/event-store.module.js';
 import { AttendanceReadModel } from '../apps/server/src/attendance/attendance-read-model.js';
 import { UPDATE_INTERVAL_MS } from '../apps/server/src/attendance/attendance-feed/attendance.gateway.js';
-import { readModelsPath } from '../apps/server/src/attendance/projections/read-models.js';
+import { readModelsPath } from '../apps/server/src/projections/read-models.js';
 import { DoorReadModel } from '../apps/server/src/arrivals/door-read-model.js';
-import { rebuildProjections } from '../apps/server/src/attendance/rebuild/rebuild-projections.js';
+import { rebuildProjections } from '../apps/server/src/projections/rebuild/rebuild-projections.js';
 import { call, startTestServer, type TestServer, ADMIN_TOKEN } from './support/server.js';
 
 interface Snapshot {
@@ -390,7 +390,8 @@ describe('live attendance', () => {
             checkpoint: db
               .prepare("SELECT version, position FROM projection_checkpoints WHERE name = 'attendance'")
               .get(),
-            conferences: db.prepare('SELECT * FROM attendance_conferences ORDER BY conference_id').all(),
+            // A conference's figures as small rows since issue 27.
+            conferences: db.prepare('SELECT * FROM attendance_parts ORDER BY conference_id, part').all(),
             registrations: db.prepare('SELECT * FROM attendance_registrations ORDER BY registration_id').all(),
           };
         } finally {

@@ -12,7 +12,7 @@ import { io } from 'socket.io-client';
 import { APP_CONFIG } from '../apps/server/src/config/config.module.js';
 import type { AppConfig } from '../apps/server/src/config/config.js';
 import { openEventStore } from '../apps/server/src/event-store/event-store.module.js';
-import { rebuildProjections } from '../apps/server/src/attendance/rebuild/rebuild-projections.js';
+import { rebuildProjections } from '../apps/server/src/projections/rebuild/rebuild-projections.js';
 import { ticketSha256 } from '@emargement/conference';
 import { EventStoreDbEventStore, SqliteEventStore } from '@emargement/event-store';
 import { bearer, call, startTestServer, type TestServer } from './support/server.js';

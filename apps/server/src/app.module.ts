@@ -12,6 +12,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
 import { BackupModule } from './backup/backup.module.js';
 import { SpacesModule } from './spaces/spaces.module.js';
+import { ProjectionsModule } from './projections/projections.module.js';
 
 @Module({})
 export class AppModule {
@@ -24,6 +25,7 @@ export class AppModule {
         EventStoreModule,
         AuthModule,
         HealthModule,
+        ProjectionsModule,
         BackupModule,
         ConferencesModule,
         CharterModule,

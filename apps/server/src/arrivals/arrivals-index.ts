@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventStore } from '@emargement/event-store';
-import { APP_CONFIG } from '../config/config.module.js';
-import type { AppConfig } from '../config/config.js';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
 import { Readiness } from '../health/readiness.js';
-import { CheckpointedReadModel, FRESH_WAIT_MS } from '../attendance/projections/checkpointed-read-model.js';
+import { Projections } from '../projections/projections.js';
+import { CheckpointedReadModel, FRESH_WAIT_MS } from '../projections/checkpointed-read-model.js';
 import { within } from '../shared/within.js';
 import { ARRIVALS_FILTER, ArrivalsProjection, type ScanRow, type TicketSummary } from './arrivals.projection.js';
 
@@ -28,10 +27,10 @@ export class ArrivalsIndex extends CheckpointedReadModel<ArrivalsProjection> {
   /** Every arrival event up to here is known to be at or before the runner's checkpoint. */
   private checkedUpTo = -1n;
 
-  constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(APP_CONFIG) config: AppConfig, readiness: Readiness) {
+  constructor(@Inject(EVENT_STORE) store: EventStore, projections: Projections, readiness: Readiness) {
     super(
       store,
-      config,
+      projections,
       readiness,
       { readiness: 'arrivals-projection', key: 'arrivals', label: 'The arrivals projection is' },
       (readModels) => new ArrivalsProjection(readModels),

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore, type EventData } from '@emargement/event-store';
-import { ProjectionRunner } from '../attendance/projections/projection-runner.js';
-import { ReadModels } from '../attendance/projections/read-models.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
+import { ReadModels } from '../projections/read-models.js';
 import { ArrivalsProjection } from './arrivals.projection.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emargement-arrivals-'));

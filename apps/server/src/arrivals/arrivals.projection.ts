@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { eventTypes, type EventFilter, type RecordedEvent } from '@emargement/event-store';
 import type { ArrivalEvent, EntryRefusalReason } from '@emargement/conference';
-import type { Projection } from '../attendance/projections/projection-runner.js';
-import type { ReadModels } from '../attendance/projections/read-models.js';
+import type { Projection } from '../projections/projection-runner.js';
+import type { ReadModels } from '../projections/read-models.js';
 
 /** Bump with any change to the fold or the rows below: the projection is then rebuilt from the start. */
 const VERSION = 'arrivals-1';
@@ -81,7 +81,7 @@ const fromStored = (s: StoredSummary): TicketSummary => ({
 export class ArrivalsProjection implements Projection {
   readonly name = 'arrivals';
   readonly version = VERSION;
-  readonly filter = ARRIVALS_FILTER;
+  readonly handles: readonly string[] = TYPES;
 
   private tickets = new Map<string, TicketSummary>();
   private scans = new Map<string, ScanRow>();

@@ -1,6 +1,6 @@
-import { eventTypes, type EventFilter, type RecordedEvent } from '@emargement/event-store';
-import type { Projection } from '../attendance/projections/projection-runner.js';
-import type { ReadModels } from '../attendance/projections/read-models.js';
+import type { RecordedEvent } from '@emargement/event-store';
+import type { Projection } from '../projections/projection-runner.js';
+import type { ReadModels } from '../projections/read-models.js';
 import { ConflictsProjection } from './conflicts/conflicts.projection.js';
 import { DoorDatasetProjection } from './door-dataset/door-dataset.projection.js';
 
@@ -15,7 +15,7 @@ export class DoorProjections implements Projection {
   readonly dataset: DoorDatasetProjection;
   readonly conflicts: ConflictsProjection;
   readonly version: string;
-  readonly filter: EventFilter;
+  readonly handles: readonly string[];
   private readonly parts: readonly Projection[];
 
   constructor(readModels: ReadModels) {
@@ -23,8 +23,7 @@ export class DoorProjections implements Projection {
     this.conflicts = new ConflictsProjection(readModels);
     this.parts = [this.dataset, this.conflicts];
     this.version = this.parts.map((p) => p.version).join('+');
-    const prefixes = this.parts.flatMap((p) => p.filter.prefixes);
-    this.filter = eventTypes(...prefixes);
+    this.handles = [...new Set(this.parts.flatMap((p) => p.handles))];
   }
 
   migrate(): void {
@@ -37,7 +36,8 @@ export class DoorProjections implements Projection {
     for (const p of this.parts) p.load();
   }
   apply(event: RecordedEvent): void {
-    for (const p of this.parts) p.apply(event);
+    // Each part is handed only its own types, as the runner does.
+    for (const p of this.parts) if (p.handles.includes(event.type)) p.apply(event);
   }
   persist(): void {
     for (const p of this.parts) p.persist();

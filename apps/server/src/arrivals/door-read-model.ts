@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EventStore } from '@emargement/event-store';
-import { APP_CONFIG } from '../config/config.module.js';
-import type { AppConfig } from '../config/config.js';
+import { eventTypes, type EventStore } from '@emargement/event-store';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
 import { Readiness } from '../health/readiness.js';
-import { CheckpointedReadModel } from '../attendance/projections/checkpointed-read-model.js';
+import { Projections } from '../projections/projections.js';
+import { CheckpointedReadModel } from '../projections/checkpointed-read-model.js';
 import type { DoorTicketRow } from './door-dataset/door-dataset.projection.js';
 import type { ConflictRow } from './conflicts/conflicts.projection.js';
 import { DoorProjections } from './door-projections.js';
@@ -17,10 +16,10 @@ import { DoorProjections } from './door-projections.js';
  */
 @Injectable()
 export class DoorReadModel extends CheckpointedReadModel<DoorProjections> {
-  constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(APP_CONFIG) config: AppConfig, readiness: Readiness) {
+  constructor(@Inject(EVENT_STORE) store: EventStore, projections: Projections, readiness: Readiness) {
     super(
       store,
-      config,
+      projections,
       readiness,
       { readiness: 'door-projections', key: 'door', label: 'The door projections are' },
       (readModels) => new DoorProjections(readModels),
@@ -29,7 +28,7 @@ export class DoorReadModel extends CheckpointedReadModel<DoorProjections> {
 
   /** Read-your-writes: resolves once the store's last door event as of now is committed. */
   private fresh(): Promise<boolean> {
-    return this.freshFor(this.projection.filter);
+    return this.freshFor(eventTypes(...this.projection.handles));
   }
 
   /**

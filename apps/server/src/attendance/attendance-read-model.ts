@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventStore } from '@emargement/event-store';
 import { foldAsOf, snapshotOf, type AttendanceSnapshot } from '@emargement/attendance';
-import { APP_CONFIG } from '../config/config.module.js';
-import type { AppConfig } from '../config/config.js';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
 import { within } from '../shared/within.js';
 import { Readiness } from '../health/readiness.js';
+import { Projections } from '../projections/projections.js';
 import { ATTENDANCE_FILTER, AttendanceProjection, type AttendanceListener } from './attendance.projection.js';
-import { CheckpointedReadModel } from './projections/checkpointed-read-model.js';
+import { CheckpointedReadModel } from '../projections/checkpointed-read-model.js';
 
 /**
  * How long the start waits for the projection to catch up before it listens
@@ -24,10 +23,10 @@ const AS_OF_PAGE = 5000;
  */
 @Injectable()
 export class AttendanceReadModel extends CheckpointedReadModel<AttendanceProjection> {
-  constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(APP_CONFIG) config: AppConfig, readiness: Readiness) {
+  constructor(@Inject(EVENT_STORE) store: EventStore, projections: Projections, readiness: Readiness) {
     super(
       store,
-      config,
+      projections,
       readiness,
       { readiness: 'projections', key: 'attendance', label: 'Projections are' },
       (readModels) => new AttendanceProjection(readModels),
@@ -36,7 +35,7 @@ export class AttendanceReadModel extends CheckpointedReadModel<AttendanceProject
 
   /** Unlike the others, the start waits a little for this one (see `STARTUP_WAIT_MS`). */
   override async onApplicationBootstrap(): Promise<void> {
-    this.runner.start();
+    this.projections.start();
     await within(this.runner.untilCaughtUp(), STARTUP_WAIT_MS);
   }
 

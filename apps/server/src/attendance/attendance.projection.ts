@@ -3,6 +3,7 @@ import { eventTypes, type EventFilter, type RecordedEvent } from '@emargement/ev
 import {
   ATTENDANCE_EVENT_TYPES,
   ATTENDANCE_FOLD_VERSION,
+  emptyTally,
   evolve,
   initialState,
   isAttendanceEvent,
@@ -12,11 +13,61 @@ import {
   type ConferenceTally,
   type RegistrationTally,
 } from '@emargement/attendance';
-import type { Projection } from './projections/projection-runner.js';
-import type { ReadModels } from './projections/read-models.js';
+import type { Projection } from '../projections/projection-runner.js';
+import type { ReadModels } from '../projections/read-models.js';
 
-/** Bump with any change to the tables below; the fold's own version is `ATTENDANCE_FOLD_VERSION`. */
-const ROWS_VERSION = 1;
+/**
+ * Bump with any change to the tables below; the fold's own version is `ATTENDANCE_FOLD_VERSION`.
+ * 2: a conference's figures as small rows (`attendance_parts`), not one JSON document (issue 27).
+ */
+const ROWS_VERSION = 2;
+
+/** The tally's fields of bounded size: together one small row (`head`), whatever the size of the day. */
+const BOUNDED = ['details', 'position', 'totals', 'undone', 'refused', 'byCategory', 'lunch'] as const;
+const HEAD = 'head';
+/** The tally's records that grow with the day: one row per key. */
+const RECORDS = ['byOrganisation', 'byDoor', 'arrivals', 'charters', 'conflicts.open'] as const;
+type RecordName = (typeof RECORDS)[number];
+/** The key of a record's entry among a conference's parts (a tab never starts a record's name). */
+const SEP = '\t';
+
+const recordOf = (t: ConferenceTally, name: RecordName): Record<string, unknown> =>
+  name === 'conflicts.open' ? t.conflicts.open : t[name];
+
+/** The bounded fields, as stored (JSON). */
+const headOf = (t: ConferenceTally): string =>
+  JSON.stringify({
+    ...Object.fromEntries(BOUNDED.map((field) => [field, t[field]])),
+    conflictsTotal: t.conflicts.total,
+  });
+
+/** Every part of a tally, by its key, as stored (JSON). */
+const partsOf = (t: ConferenceTally): Map<string, string> => {
+  const parts = new Map<string, string>([[HEAD, headOf(t)]]);
+  for (const name of RECORDS) {
+    for (const [key, value] of Object.entries(recordOf(t, name)))
+      parts.set(`${name}${SEP}${key}`, JSON.stringify(value));
+  }
+  return parts;
+};
+
+/** The tally back from its parts (what `partsOf` wrote). */
+const tallyOf = (conferenceId: string, parts: Iterable<{ part: string; value: string }>): ConferenceTally => {
+  const t = emptyTally(conferenceId);
+  const fields = t as unknown as Record<string, unknown>;
+  for (const { part, value } of parts) {
+    const parsed: unknown = JSON.parse(value);
+    const sep = part.indexOf(SEP);
+    if (part === HEAD) {
+      const { conflictsTotal, ...bounded } = parsed as Record<string, unknown>;
+      Object.assign(fields, bounded);
+      t.conflicts.total = conflictsTotal as number;
+    } else if (sep !== -1) {
+      recordOf(t, part.slice(0, sep) as RecordName)[part.slice(sep + 1)] = parsed;
+    }
+  }
+  return t;
+};
 
 export const ATTENDANCE_FILTER: EventFilter = eventTypes(...ATTENDANCE_EVENT_TYPES);
 
@@ -24,9 +75,16 @@ export type AttendanceListener = (conferenceIds: readonly string[]) => void;
 
 /**
  * The attendance read model (`libs/attendance`'s fold) kept in memory and in
- * two tables of the read-models file: one row per conference (its figures)
- * and one per registration (what the figures are counted from), each a JSON
- * document written back only when an event touched it.
+ * two tables of the read-models file: a conference's figures as small rows
+ * (`attendance_parts`: one `head` of the bounded fields, one per
+ * organisation, door, five-minute slot, charter and open conflict) and one row per registration
+ * (what the figures are counted from). A batch writes back only the parts an
+ * event touched and whose value changed: an admission rewrites a handful of
+ * small rows, whatever the size of the day (issue 27), never the whole tally.
+ *
+ * Which entries of a growing record an event touched is recorded by a proxy
+ * on each record while `apply` runs (reading an entry counts: a fold reaches
+ * a nested counter through it), so the fold in `libs/attendance` stays plain.
  *
  * Readers get `snapshot(cid)`, which is rebuilt from the figures only when a
  * commit included the conference: it never shows a figure that is not on
@@ -35,17 +93,24 @@ export type AttendanceListener = (conferenceIds: readonly string[]) => void;
 export class AttendanceProjection implements Projection {
   readonly name = 'attendance';
   readonly version = `fold-${ATTENDANCE_FOLD_VERSION}.rows-${ROWS_VERSION}`;
-  readonly filter = ATTENDANCE_FILTER;
+  readonly handles: readonly string[] = ATTENDANCE_EVENT_TYPES;
 
   private state: AttendanceState = initialState();
-  private readonly dirtyConferences = new Set<string>();
+  /** Conferences touched since the last persist, with the record entries touched (`null`: every part). */
+  private readonly dirtyConferences = new Map<string, Set<string> | null>();
   private readonly dirtyRegistrations = new Set<string>();
+  /** What the rows hold, per conference and part: only a changed value is written. */
+  private readonly stored = new Map<string, Map<string, string>>();
+  /** Records wrapped by `track`, and the entries read or written through them while recording. */
+  private readonly tracked = new WeakSet<object>();
+  private touchedKeys: Set<string> | null = null;
   private written: string[] = [];
   private readonly published = new Map<string, AttendanceSnapshot>();
   private readonly listeners = new Set<AttendanceListener>();
   private stmts:
     | {
-        putConference: Database.Statement<[string, string]>;
+        putPart: Database.Statement<[string, string, string]>;
+        deletePart: Database.Statement<[string, string]>;
         putRegistration: Database.Statement<[string, string, string]>;
       }
     | undefined;
@@ -58,20 +123,24 @@ export class AttendanceProjection implements Projection {
 
   migrate(): void {
     this.db.exec(`
-      CREATE TABLE IF NOT EXISTS attendance_conferences (
-        conference_id TEXT PRIMARY KEY,
-        tally         TEXT NOT NULL
-      );
+      DROP TABLE IF EXISTS attendance_conferences;
+      CREATE TABLE IF NOT EXISTS attendance_parts (
+        conference_id TEXT NOT NULL,
+        part          TEXT NOT NULL,
+        value         TEXT NOT NULL,
+        PRIMARY KEY (conference_id, part)
+      ) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS attendance_registrations (
         registration_id TEXT PRIMARY KEY,
         conference_id   TEXT NOT NULL,
         tally           TEXT NOT NULL
       )`);
     this.stmts = {
-      putConference: this.db.prepare(
-        `INSERT INTO attendance_conferences (conference_id, tally) VALUES (?, ?)
-         ON CONFLICT (conference_id) DO UPDATE SET tally = excluded.tally`,
+      putPart: this.db.prepare(
+        `INSERT INTO attendance_parts (conference_id, part, value) VALUES (?, ?, ?)
+         ON CONFLICT (conference_id, part) DO UPDATE SET value = excluded.value`,
       ),
+      deletePart: this.db.prepare('DELETE FROM attendance_parts WHERE conference_id = ? AND part = ?'),
       putRegistration: this.db.prepare(
         `INSERT INTO attendance_registrations (registration_id, conference_id, tally) VALUES (?, ?, ?)
          ON CONFLICT (registration_id) DO UPDATE SET tally = excluded.tally`,
@@ -81,15 +150,27 @@ export class AttendanceProjection implements Projection {
 
   /** Drops and recreates the tables: rows of another version may have had another shape. */
   reset(): void {
-    this.db.exec('DROP TABLE IF EXISTS attendance_conferences; DROP TABLE IF EXISTS attendance_registrations;');
+    this.db.exec('DROP TABLE IF EXISTS attendance_parts; DROP TABLE IF EXISTS attendance_registrations;');
     this.migrate();
   }
 
   load(): void {
     const state = initialState();
-    for (const row of this.db.prepare<[], { tally: string }>('SELECT tally FROM attendance_conferences').iterate()) {
-      const t = JSON.parse(row.tally) as ConferenceTally;
-      state.conferences.set(t.conferenceId, t);
+    const byConference = new Map<string, { part: string; value: string }[]>();
+    const parts = this.db.prepare<[], { conference_id: string; part: string; value: string }>(
+      'SELECT conference_id, part, value FROM attendance_parts ORDER BY conference_id',
+    );
+    for (const row of parts.iterate()) {
+      let list = byConference.get(row.conference_id);
+      if (list === undefined) byConference.set(row.conference_id, (list = []));
+      list.push(row);
+    }
+    this.stored.clear();
+    for (const [conferenceId, list] of byConference) {
+      const t = tallyOf(conferenceId, list);
+      this.track(t);
+      state.conferences.set(conferenceId, t);
+      this.stored.set(conferenceId, new Map(list.map((r) => [r.part, r.value])));
     }
     for (const row of this.db.prepare<[], { tally: string }>('SELECT tally FROM attendance_registrations').iterate()) {
       const r = JSON.parse(row.tally) as RegistrationTally;
@@ -105,9 +186,57 @@ export class AttendanceProjection implements Projection {
 
   apply(event: RecordedEvent): void {
     if (!isAttendanceEvent(event)) return;
-    const touched = evolve(this.state, event, event.position);
-    this.dirtyConferences.add(touched.conferenceId);
+    const touchedKeys = new Set<string>();
+    this.touchedKeys = touchedKeys;
+    let touched;
+    try {
+      touched = evolve(this.state, event, event.position);
+    } finally {
+      this.touchedKeys = null;
+    }
+    const { conferenceId } = touched;
+    const t = this.state.conferences.get(conferenceId);
+    // A tally the proxies do not cover yet (new, or a record replaced): every part is looked at once.
+    const whole = t === undefined || !this.track(t);
+    const dirty = this.dirtyConferences.get(conferenceId);
+    if (whole || dirty === null) this.dirtyConferences.set(conferenceId, null);
+    else if (dirty === undefined) this.dirtyConferences.set(conferenceId, touchedKeys);
+    else for (const k of touchedKeys) dirty.add(k);
     if (touched.registrationId !== null) this.dirtyRegistrations.add(touched.registrationId);
+  }
+
+  /**
+   * Puts a recording proxy on each growing record of `t` that has none.
+   * Returns whether all of them had one already (what `apply` recorded is complete).
+   */
+  private track(t: ConferenceTally): boolean {
+    let complete = true;
+    for (const name of RECORDS) {
+      const record = recordOf(t, name);
+      if (this.tracked.has(record)) continue;
+      complete = false;
+      const note = (key: string | symbol): void => {
+        if (typeof key === 'string') this.touchedKeys?.add(`${name}${SEP}${key}`);
+      };
+      const proxy = new Proxy(record, {
+        get: (target, key, receiver) => {
+          note(key);
+          return Reflect.get(target, key, receiver) as unknown;
+        },
+        set: (target, key, value, receiver) => {
+          note(key);
+          return Reflect.set(target, key, value, receiver);
+        },
+        deleteProperty: (target, key) => {
+          note(key);
+          return Reflect.deleteProperty(target, key);
+        },
+      });
+      this.tracked.add(proxy);
+      if (name === 'conflicts.open') t.conflicts.open = proxy as ConferenceTally['conflicts']['open'];
+      else (t as unknown as Record<string, unknown>)[name] = proxy;
+    }
+    return complete;
   }
 
   persist(): void {
@@ -117,13 +246,40 @@ export class AttendanceProjection implements Projection {
       const r = this.state.registrations.get(id);
       if (r) stmts.putRegistration.run(id, r.conferenceId, JSON.stringify(r));
     }
-    for (const id of this.dirtyConferences) {
+    for (const [id, keys] of this.dirtyConferences) {
       const t = this.state.conferences.get(id);
-      if (t) stmts.putConference.run(id, JSON.stringify(t));
+      if (!t) continue;
+      let stored = this.stored.get(id);
+      if (stored === undefined) this.stored.set(id, (stored = new Map<string, string>()));
+      const now = keys === null ? partsOf(t) : this.partsAt(t, keys);
+      for (const [part, value] of now) {
+        if (stored.get(part) === value) continue;
+        stmts.putPart.run(id, part, value);
+        stored.set(part, value);
+      }
+      // Entries gone from a record (a slot back to nothing, a conflict acknowledged): their rows go too.
+      const gone = keys === null ? [...stored.keys()].filter((k) => !now.has(k)) : [...keys].filter((k) => !now.has(k));
+      for (const part of gone) {
+        if (!stored.has(part)) continue;
+        stmts.deletePart.run(id, part);
+        stored.delete(part);
+      }
     }
-    this.written.push(...this.dirtyConferences);
+    this.written.push(...this.dirtyConferences.keys());
     this.dirtyConferences.clear();
     this.dirtyRegistrations.clear();
+  }
+
+  /** The bounded parts and the given record entries (those that exist) of `t`. */
+  private partsAt(t: ConferenceTally, keys: ReadonlySet<string>): Map<string, string> {
+    const parts = new Map<string, string>([[HEAD, headOf(t)]]);
+    for (const part of keys) {
+      const sep = part.indexOf(SEP);
+      const record = recordOf(t, part.slice(0, sep) as RecordName);
+      const key = part.slice(sep + 1);
+      if (Object.hasOwn(record, key)) parts.set(part, JSON.stringify(record[key]));
+    }
+    return parts;
   }
 
   committed(): void {

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import { eventTypes, type EventFilter, type RecordedEvent } from '@emargement/event-store';
+import type { RecordedEvent } from '@emargement/event-store';
 import type { ConflictAcknowledged, ScanConflicted } from '@emargement/conference';
-import type { Projection } from '../../attendance/projections/projection-runner.js';
-import type { ReadModels } from '../../attendance/projections/read-models.js';
+import type { Projection } from '../../projections/projection-runner.js';
+import type { ReadModels } from '../../projections/read-models.js';
 
 // 2: rows name the stream that holds their conflict (issue 21).
 const VERSION = 'conflicts-2';
@@ -40,7 +40,7 @@ export interface ConflictRow {
 export class ConflictsProjection implements Projection {
   readonly name = 'conflicts';
   readonly version = VERSION;
-  readonly filter: EventFilter = eventTypes('ScanConflicted', 'ConflictAcknowledged');
+  readonly handles: readonly string[] = ['ScanConflicted', 'ConflictAcknowledged'];
 
   private rows = new Map<string, ConflictRow>();
   private readonly dirty = new Set<string>();

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import { eventTypes, type EventFilter, type RecordedEvent } from '@emargement/event-store';
+import type { RecordedEvent } from '@emargement/event-store';
 import { ticketSha256, type Category, type ConferenceEvent, type ArrivalEvent } from '@emargement/conference';
-import type { Projection } from '../../attendance/projections/projection-runner.js';
-import type { ReadModels } from '../../attendance/projections/read-models.js';
+import type { Projection } from '../../projections/projection-runner.js';
+import type { ReadModels } from '../../projections/read-models.js';
 
 /** Bump with any change to the fold or the rows below: the projection is then rebuilt from the start. */
 // 2: an erased person's ticket stays, cancelled, so that the door refuses it offline as online (issue 21).
@@ -58,7 +58,7 @@ export interface DoorTicketRow {
 export class DoorDatasetProjection implements Projection {
   readonly name = 'door-dataset';
   readonly version = VERSION;
-  readonly filter: EventFilter = eventTypes(...TYPES);
+  readonly handles: readonly string[] = TYPES;
 
   private rows = new Map<string, { row: DoorTicketRow; position: bigint }>();
   private readonly dirty = new Set<string>();

@@ -1,7 +1,7 @@
 import type { EventStore } from '@emargement/event-store';
-import { AttendanceProjection } from '../attendance.projection.js';
-import { ProjectionRunner, type Projection } from '../projections/projection-runner.js';
-import { ReadModels } from '../projections/read-models.js';
+import { AttendanceProjection } from '../../attendance/attendance.projection.js';
+import { ProjectionRunner, type Projection } from '../projection-runner.js';
+import { ReadModels } from '../read-models.js';
 import { DoorProjections } from '../../arrivals/door-projections.js';
 import { ArrivalsProjection } from '../../arrivals/arrivals.projection.js';
 
@@ -23,45 +23,46 @@ export interface RebuildResult {
 }
 
 /**
- * Rebuilds every projection of `file` from the start of the store: empties
- * its rows and checkpoint, then folds the whole history until the
- * subscription reports it caught up. The server does the same for one
- * projection whose version changed, at start.
+ * Rebuilds every projection of `file` from the start of the store through
+ * the path the server takes (issue 27): one runner, one read of the store
+ * for all projections, large batches, each batch's rows and checkpoints in
+ * one transaction. Empties every projection's rows and checkpoint, then
+ * folds the whole history until the subscription reports it caught up.
  *
  * Run it with the server stopped (one writer per read-models file), or into
  * another file (`file`), which is what the "rebuilt equals live" test does.
+ * `seconds` is the time of the one shared read, the same for every projection.
  */
 export async function rebuildProjections(
   store: EventStore,
   file: string,
-  options: { log?: (message: string) => void } = {},
+  options: { log?: (message: string) => void; batchSize?: number } = {},
 ): Promise<RebuildResult[]> {
   const readModels = ReadModels.open(file);
   const log = options.log ?? (() => undefined);
   try {
-    const results: RebuildResult[] = [];
-    for (const make of PROJECTIONS) {
-      const projection = make(readModels);
-      const runner = new ProjectionRunner(store, readModels, projection, {
-        batchSize: 10_000,
-        logger: { log, error: log },
-      });
-      runner.prepare();
-      runner.reset();
-      const started = performance.now();
-      runner.start();
-      await runner.untilCaughtUp();
-      await runner.stop();
-      const status = runner.status();
-      results.push({
+    const projections = PROJECTIONS.map((make) => make(readModels));
+    const runner = new ProjectionRunner(store, readModels, projections, {
+      batchSize: options.batchSize ?? 50_000,
+      logger: { log, error: log },
+    });
+    runner.prepare();
+    runner.reset();
+    const started = performance.now();
+    runner.start();
+    await runner.untilCaughtUp();
+    await runner.stop();
+    const seconds = (performance.now() - started) / 1000;
+    return projections.map((projection) => {
+      const status = runner.status(projection.name);
+      return {
         projection: projection.name,
         version: projection.version,
         events: status.eventsApplied,
         position: status.position?.toString() ?? null,
-        seconds: (performance.now() - started) / 1000,
-      });
-    }
-    return results;
+        seconds,
+      };
+    });
   } finally {
     readModels.close();
   }

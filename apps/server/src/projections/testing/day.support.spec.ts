@@ -13,7 +13,7 @@ import {
   scheduled,
   undone,
   waitlisted,
-} from '../../../../../../libs/attendance/test/examples.js';
+} from '../../../../../libs/attendance/test/examples.js';
 
 let ids = 0;
 const id = (): string => `e0000000-0000-4000-8000-${String((ids += 1)).padStart(12, '0')}`;

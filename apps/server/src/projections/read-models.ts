@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
-import { privateSqliteFile } from '../../shared/private-files.js';
+import { privateSqliteFile } from '../shared/private-files.js';
 import { dirname, join } from 'node:path';
 
 /** The read models' file under DATA_DIR: derived data, rebuilt from the store at will. */

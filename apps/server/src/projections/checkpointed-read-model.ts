@@ -1,10 +1,10 @@
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import type { EventFilter, EventStore } from '@emargement/event-store';
-import type { AppConfig } from '../../config/config.js';
-import type { Readiness } from '../../health/readiness.js';
-import { within } from '../../shared/within.js';
-import { ProjectionRunner, type Projection, type ProjectionStatus } from './projection-runner.js';
-import { ReadModels, readModelsPath } from './read-models.js';
+import type { Readiness } from '../health/readiness.js';
+import { within } from '../shared/within.js';
+import type { Projection, ProjectionHandle, ProjectionStatus } from './projection-runner.js';
+import type { Projections } from './projections.js';
+import type { ReadModels } from './read-models.js';
 
 /** How long a read waits for its projection to reach the store's last event of interest. */
 export const FRESH_WAIT_MS = 5000;
@@ -20,11 +20,12 @@ export interface ReadModelIdentity {
 
 /**
  * One checkpointed read model of this instance (ADR 006): a projection in
- * `read-models.sqlite` fed by the store's subscription through its runner;
- * the last committed rows served from the first request (`prepare` at module
- * init), the subscription started at bootstrap, `/health/ready` 503 until it
- * has caught up, stopped and closed before shutdown. Attendance, the doors'
- * models and arrivals differ only in their projection and their reads.
+ * `read-models.sqlite` fed by the process's one subscription (`Projections`,
+ * issue 27) together with every other; the last committed rows served from
+ * the first request (`prepare` at module init), the subscription started at
+ * bootstrap, `/health/ready` 503 until it has caught up, stopped and closed
+ * before shutdown. Attendance, the doors' models and arrivals differ only in
+ * their projection and their reads.
  */
 export abstract class CheckpointedReadModel<P extends Projection>
   implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown
@@ -32,25 +33,26 @@ export abstract class CheckpointedReadModel<P extends Projection>
   protected readonly logger: Logger;
   protected readonly readModels: ReadModels;
   protected readonly projection: P;
-  protected readonly runner: ProjectionRunner;
+  protected readonly runner: ProjectionHandle;
 
   protected constructor(
     protected readonly store: EventStore,
-    config: AppConfig,
+    protected readonly projections: Projections,
     private readonly readiness: Readiness,
     private readonly identity: ReadModelIdentity,
     makeProjection: (readModels: ReadModels) => P,
   ) {
     this.logger = new Logger(identity.key);
-    // Opened here, not at module init: Nest wires gateways (which listen to
-    // a projection) before it calls the init hooks.
-    this.readModels = ReadModels.open(readModelsPath(config.dataDir));
+    // Registered here, not at module init: Nest wires gateways (which listen
+    // to a projection) before it calls the init hooks, and every projection
+    // must be known before the one subscription starts.
+    this.readModels = projections.readModels;
     this.projection = makeProjection(this.readModels);
-    this.runner = new ProjectionRunner(store, this.readModels, this.projection, { logger: this.logger });
+    this.runner = projections.register(this.projection);
   }
 
   onModuleInit(): void {
-    this.runner.prepare();
+    this.projections.prepare();
     const { readiness, key, label } = this.identity;
     this.readiness.register({
       name: readiness,
@@ -78,21 +80,15 @@ export abstract class CheckpointedReadModel<P extends Projection>
 
   /** Not awaited: `/health/ready` stays 503 until the projection has caught up. */
   onApplicationBootstrap(): void | Promise<void> {
-    this.runner.start();
+    this.projections.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.runner.stop();
-    this.readModels.close();
+    await this.projections.stop();
   }
 
   status(): ProjectionStatus {
     return this.runner.status();
-  }
-
-  /** The write work of this read model's connection (see `ReadModels.writeStats`). */
-  writeStats(): { transactions: number; rows: number } {
-    return this.readModels.writeStats();
   }
 
   /** Resolves once the projection has caught up with the history it found when it subscribed. */

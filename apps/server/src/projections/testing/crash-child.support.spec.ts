@@ -3,7 +3,7 @@
 // projection over a store file into a read-models file and prints
 // `commit <position>` after every commit, until the parent kills it.
 import { SqliteEventStore } from '@emargement/event-store';
-import { AttendanceProjection } from '../../attendance.projection.js';
+import { AttendanceProjection } from '../../attendance/attendance.projection.js';
 import { ProjectionRunner } from '../projection-runner.js';
 import { ReadModels } from '../read-models.js';
 
