@@ -16,6 +16,7 @@ import type {
   Registered,
   RegistrationCancelled,
   AdmissionUndone,
+  RegistrationAdmissionUndone,
   LunchPaid,
   LunchPaymentReversed,
   PersonalDataErased,
@@ -467,6 +468,24 @@ export const api = {
 
   undoScan: (cid: string, scanId: string, reason: string) =>
     request<AdmissionUndone>('POST', `${conf(cid)}/scans/${enc(scanId)}/undo`, { reason }),
+
+  /**
+   * Any admission of a person undone, by the undo's own id (an outbox sends the same again): the one named by
+   * `scanId`, else whichever stands. A second undo or one of nothing is refused (`already_undone`,
+   * `nothing_to_undo`) and recorded.
+   */
+  undoAdmission: (
+    cid: string,
+    rid: string,
+    body: { undoId: string; reason: string; scanId?: string },
+    options?: RequestOptions,
+  ) =>
+    request<RegistrationAdmissionUndone>(
+      'POST',
+      `${conf(cid)}/registrations/${enc(rid)}/undo-admission`,
+      body,
+      options,
+    ),
 
   payLunch: (
     cid: string,

@@ -10,6 +10,7 @@ import {
   ConflictAcknowledgedSchema,
   ConflictListSchema,
   DoorDatasetSchema,
+  RegistrationAdmissionUndoneSchema,
 } from './arrivals.js';
 import { LunchPaidSchema, LunchPaymentReversedSchema, ScanAnswerSchema, TicketPreviewSchema } from './arrivals.js';
 import { AttendanceSnapshotSchema } from './attendance.js';
@@ -75,6 +76,7 @@ export const CONTRACT_SCHEMAS = {
   TicketPreview: TicketPreviewSchema,
   ScanAnswer: ScanAnswerSchema,
   AdmissionUndone: AdmissionUndoneSchema,
+  RegistrationAdmissionUndone: RegistrationAdmissionUndoneSchema,
   LunchPaid: LunchPaidSchema,
   LunchPaymentReversed: LunchPaymentReversedSchema,
   DoorDataset: DoorDatasetSchema,

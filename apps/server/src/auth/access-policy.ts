@@ -46,6 +46,7 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Role[]>> = {
   'GET /api/conferences/:cid/tickets/:ticketCode': [O, 'door'],
   'POST /api/conferences/:cid/scans': [O, 'door'],
   'POST /api/conferences/:cid/scans/:scanId/undo': [O, 'door'],
+  'POST /api/conferences/:cid/registrations/:rid/undo-admission': [O, 'door'],
   'POST /api/conferences/:cid/registrations/:rid/lunch-payment': [O, 'door'],
   'POST /api/conferences/:cid/registrations/:rid/lunch-payment/:paymentId/reverse': [O, 'door'],
   // the door without network

@@ -20,7 +20,12 @@ import {
 import { ArrivalsIndex } from '../arrivals/arrivals-index.js';
 import { ScanTicketController, ScanTicketHandler } from '../arrivals/scan-ticket/scan-ticket.js';
 import { TicketCache } from '../arrivals/ticket-cache.js';
-import { UndoAdmissionController, UndoAdmissionHandler } from '../arrivals/undo-admission/undo-admission.js';
+import {
+  UndoAdmissionController,
+  UndoAdmissionHandler,
+  UndoRegistrationAdmissionController,
+  UndoRegistrationAdmissionHandler,
+} from '../arrivals/undo-admission/undo-admission.js';
 import {
   ReverseLunchPaymentController,
   ReverseLunchPaymentHandler,
@@ -49,6 +54,7 @@ import {
     ExportRegistrationsController,
     ScanTicketController,
     UndoAdmissionController,
+    UndoRegistrationAdmissionController,
     RecordLunchPaymentController,
     ReverseLunchPaymentController,
     LookUpTicketController,
@@ -69,6 +75,7 @@ import {
     ScanTicketHandler,
     TicketCache,
     UndoAdmissionHandler,
+    UndoRegistrationAdmissionHandler,
     RecordLunchPaymentHandler,
     ReverseLunchPaymentHandler,
     LookUpTicketHandler,

@@ -93,6 +93,7 @@ const momentOf = (e: RecordedEvent): string => {
     'promotedAt',
     'cancelledAt',
     'undoneAt',
+    'refusedAt',
     'paidAt',
     'reversedAt',
     'acknowledgedAt',
@@ -149,6 +150,9 @@ function detailOf(e: RecordedEvent, charterTitle: (id: string) => string | undef
       return defined({ conflictId: str(d.conflictId), note: str(d.note) });
     case 'AdmissionUndone':
       return defined({ scanId: str(d.scanId), reason: str(d.reason) });
+    case 'AdmissionUndoRefused':
+      // The refusal's code (already_undone, nothing_to_undo, …) and what staff typed as the undo's reason.
+      return defined({ scanId: str(d.scanId), reason: str(d.reason), note: str(d.note) });
     case 'LunchPaid':
       return defined({
         paymentId: str(d.paymentId),

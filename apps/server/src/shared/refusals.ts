@@ -40,6 +40,8 @@ const STATUS: Record<RefusalReason, number> = {
   missing_reason: 400,
   unknown_scan: 404,
   not_an_admission: 409,
+  already_undone: 409,
+  nothing_to_undo: 409,
   payment_id_conflict: 409,
   lunch_not_offered: 409,
   registration_cancelled: 409,

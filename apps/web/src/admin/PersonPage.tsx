@@ -354,6 +354,10 @@ function stepDetail(t: Translate, lang: Lang, timezone: string, e: HistoryEntry)
     case 'ConflictAcknowledged':
       if (d.note) parts.push(d.note);
       break;
+    case 'AdmissionUndoRefused':
+      if (d.reason) say(`undo.refusal.${d.reason}`);
+      if (d.note) parts.push(d.note);
+      break;
     default:
       if (d.reason) parts.push(d.reason);
   }

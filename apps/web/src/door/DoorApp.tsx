@@ -32,6 +32,7 @@ import { ConferenceChooser, DoorChooser } from './Setup';
 import { RollCallLink, SPACE_PREFIX, SpaceDesk, spaceOf } from './SpaceDesk';
 import { WalkInForm } from './WalkIn';
 import { CodeInput, useScannerKeys } from './CodeInput';
+import { UndoButton } from './UndoButton';
 
 /** What the door phone shows; one screen at a time, each large enough to read at arm's length. */
 type Screen =
@@ -464,6 +465,28 @@ function DoorDesk({
     }
   };
 
+  /**
+   * Any admission of the person undone (from the search results or the
+   * person's screen), online or kept in the outbox: the engine decides which.
+   * A refusal (undone meanwhile elsewhere, nothing to undo) is shown as the
+   * server's error; the server has recorded it.
+   */
+  const undoPerson = useCallback(
+    async (attendee: Attendee, reason: string, scanId?: string) => {
+      setError(null);
+      try {
+        const { queued } = await engine.undoAdmission(attendee.registrationId, personName(t, attendee), reason, scanId);
+        setNotice(t(queued ? 'door.undoQueued' : 'result.undone', { name: personName(t, attendee) }));
+        if (lastAdmission && scanId === lastAdmission.scanId) setLastAdmission(null);
+        setScreen({ kind: 'idle' });
+      } catch (e) {
+        // Shown where the door shows errors; the screen stays, so staff see whose undo it was.
+        setError(e);
+      }
+    },
+    [engine, lastAdmission, t],
+  );
+
   const next = useCallback(() => {
     setError(null);
     setScreen({ kind: 'idle' });
@@ -522,6 +545,7 @@ function DoorDesk({
             <AttendeeSearch
               conferenceId={cid}
               onPick={pickFromSearch}
+              onUndo={(attendee, reason) => undoPerson(attendee, reason)}
               searchLocal={searchLocal}
               timezone={rules.timezone}
             />
@@ -565,6 +589,7 @@ function DoorDesk({
             reason={reasonText(t, screen.reason, screen.previous, rules.timezone, lang)}
             canUndo={screen.outcome === 'admitted' && lastAdmission?.scanId === screen.scanId}
             onUndo={undoLast}
+            onUndoPerson={undoPerson}
             lunchActions={lunchActions}
             lunchStanding={(rid) => engine.paymentOf(rid)}
             onNext={next}
@@ -614,45 +639,6 @@ function UndoBar({
       <span>{t('door.lastAdmission', { name: last.name })}</span>
       {offline ? <span className="hint">{t('offline.needsNetworkUndo')}</span> : <UndoButton onUndo={onUndo} />}
     </div>
-  );
-}
-
-/** Undo asks for a reason (the contract requires one) in place, without a modal: one thumb, two taps. */
-function UndoButton({ onUndo }: { onUndo: (reason: string) => Promise<void> }) {
-  const { t } = useLang();
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState(() => t('result.undoReasonDefault'));
-  const [busy, setBusy] = useState(false);
-  if (!open) {
-    return (
-      <button type="button" className="btn btn-undo" onClick={() => setOpen(true)}>
-        {t('result.undo')}
-      </button>
-    );
-  }
-  return (
-    <form
-      className="stack"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (reason.trim() === '') return;
-        setBusy(true);
-        void onUndo(reason.trim()).finally(() => setBusy(false));
-      }}
-    >
-      <label className="field">
-        <span>{t('result.undoReason')}</span>
-        <input className="input-large" value={reason} onChange={(e) => setReason(e.target.value)} />
-      </label>
-      <div className="actions">
-        <button type="button" className="btn" onClick={() => setOpen(false)}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" className="btn btn-danger" disabled={busy || reason.trim() === ''}>
-          {t('result.undoConfirm')}
-        </button>
-      </div>
-    </form>
   );
 }
 
@@ -722,6 +708,8 @@ function Result(props: {
   reason: string;
   canUndo: boolean;
   onUndo: (reason: string) => Promise<void>;
+  /** Any admission of the person on screen (this one, or the earlier one a « Déjà entré(e) » names). */
+  onUndoPerson: (attendee: Attendee, reason: string, scanId?: string) => Promise<void>;
   onNext: () => void;
   lunchActions: (attendee: Attendee) => LunchActions;
   /** A payment this phone took from the person earlier, which it may give back. */
@@ -780,7 +768,19 @@ function Result(props: {
       <button type="button" className="btn btn-large btn-next" onClick={onNext}>
         {t('door.next')}
       </button>
-      {props.canUndo && !offline ? <UndoButton onUndo={props.onUndo} /> : null}
+      {props.canUndo && !offline ? (
+        <UndoButton onUndo={props.onUndo} />
+      ) : inside && screen.attendee ? (
+        // Decided here (offline), or the person was already in: undone through the outbox when need be.
+        <div onPointerDown={() => setHeld(true)} onFocus={() => setHeld(true)}>
+          <UndoButton
+            label={t('door.undoAdmission')}
+            onUndo={(reason) =>
+              props.onUndoPerson(screen.attendee!, reason, screen.outcome === 'admitted' ? screen.scanId : undefined)
+            }
+          />
+        </div>
+      ) : null}
     </section>
   );
 }

@@ -58,6 +58,15 @@ export interface LunchJob {
   reason?: string;
 }
 
+/** An undo of an admission made without the server, sent on sync (same `undoId`: the server writes it once). */
+export interface UndoJob {
+  registrationId: string;
+  undoId: string;
+  reason: string;
+  /** The admission meant, when the phone knows its scan; otherwise the one standing when the server gets it. */
+  scanId: string | null;
+}
+
 export interface QueuedScan {
   scanId: string;
   conferenceId: string;
@@ -65,6 +74,8 @@ export interface QueuedScan {
   body: ScanRequest;
   /** Present for a lunch payment or reversal rather than a scan. */
   lunch?: LunchJob;
+  /** Present for an undo of an admission rather than a scan. */
+  undo?: UndoJob;
   /** Order of arrival in the outbox. */
   queuedAt: number;
   /** For the notices after the upload; dropped when the phone wipes its personal data. */
@@ -85,6 +96,8 @@ export interface SyncNotice {
   rejected: string | null;
   /** A lunch payment or reversal rather than a scan. */
   lunch?: LunchJob['kind'];
+  /** An undo of an admission rather than a scan. */
+  undo?: boolean;
   at: number;
 }
 
