@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, deskApi, type ConferenceDetails, type HistoryEntry, type PaymentMethod, type Registration } from '../api';
 import { LunchPanel, type TakenPayment } from '../door/LunchPanel';
-import { formatMoney, formatTime, personName } from '../format';
+import { formatMoney, formatTime, newId, personName } from '../format';
 import { isMessageKey, useLang, type Lang, type Translate } from '../i18n';
 import { ErrorMessage } from '../shell';
 import { ArrivalCell } from './Registrations';
@@ -126,6 +126,7 @@ export function PersonPage(props: {
                     <UndoAdmission
                       key={a.scanId}
                       conferenceId={conferenceId}
+                      registrationId={registrationId}
                       admission={a}
                       timezone={timezone}
                       onDone={() => setReload((n) => n + 1)}
@@ -240,6 +241,7 @@ export function standingAdmissions(history: readonly HistoryEntry[]): { scanId: 
 /** Undo of any admission, with its reason (required), from the person's page: a mistake found later is corrected. */
 function UndoAdmission(props: {
   conferenceId: string;
+  registrationId: string;
   admission: { scanId: string; at: string; door: string };
   timezone: string;
   onDone: () => void;
@@ -249,6 +251,9 @@ function UndoAdmission(props: {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  // One id for this undo, kept across a retry of the same form: the server writes it once. A page left open while a
+  // door undid the same admission gets `already_undone`, recorded, rather than a silent success.
+  const [undoId] = useState(newId);
   const { admission } = props;
   const what = t('desk.admissionAt', { time: formatTime(admission.at, props.timezone, lang), door: admission.door });
   if (!open) {
@@ -265,13 +270,19 @@ function UndoAdmission(props: {
         e.preventDefault();
         if (reason.trim() === '') return;
         setBusy(true);
-        api.undoScan(props.conferenceId, admission.scanId, reason.trim()).then(
-          () => props.onDone(),
-          (err: unknown) => {
-            setError(err);
-            setBusy(false);
-          },
-        );
+        api
+          .undoAdmission(props.conferenceId, props.registrationId, {
+            undoId,
+            scanId: admission.scanId,
+            reason: reason.trim(),
+          })
+          .then(
+            () => props.onDone(),
+            (err: unknown) => {
+              setError(err);
+              setBusy(false);
+            },
+          );
       }}
     >
       <label className="field">

@@ -436,7 +436,8 @@ export const undoAdmission = (
   }
   const scanId = command.data.scanId ?? (state.status === 'admitted' ? state.admission.scanId : null);
   const refusal = ((): UndoRefusal | null => {
-    if (scanId === null) return command.data.scanId === null ? 'nothing_to_undo' : 'unknown_scan';
+    // Nothing stands: if an admission was undone, this undo came second (the admission it meant is undone).
+    if (scanId === null) return state.undone.size > 0 ? 'already_undone' : 'nothing_to_undo';
     const scan = state.scans.get(scanId);
     if (scan === undefined) return 'unknown_scan';
     if (scan.result !== 'admitted') return 'not_an_admission';

@@ -164,10 +164,10 @@ describe('undoing whichever admission stands, by the undo’s own id', () => {
           scanId: scanId(1),
         }));
 
-    test('a second undo of the standing admission, none left, is recorded and refused nothing_to_undo', () =>
+    test('a second undo of whichever stands, none left, is recorded and refused already_undone', () =>
       given([attendeeAdmitted(1), undoneBy('u1', 1)])
         .when(undoById('u2', null))
-        .then([undoRefused('u2', null, 'nothing_to_undo')]));
+        .then([undoRefused('u2', null, 'already_undone')]));
   });
 
   describe('when never admitted', () => {
