@@ -36,6 +36,7 @@ const STATUS: Record<RefusalReason, number> = {
   registration_id_conflict: 409,
   ticket_code_conflict: 409,
   unknown_registration: 404,
+  registration_erased: 409,
   // Arrivals (libs/conference)
   missing_reason: 400,
   unknown_scan: 404,
