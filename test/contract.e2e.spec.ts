@@ -314,6 +314,15 @@ describe('one contract: the OpenAPI document and the answers', () => {
     await checked('POST', `${C}/scans/{scanId}/undo`, { ...p, scanId: day.scanIds[2]! }, 200, {
       reason: 'Scannée par erreur',
     });
+    // Any admission undone by registration: Denis was never let in, so the undo is recorded and refused.
+    const nothing = await checked<{ code: string }>(
+      'POST',
+      `${C}/registrations/{rid}/undo-admission`,
+      { ...p, rid: denis.registrationId },
+      409,
+      { undoId: randomUUID(), reason: 'Par erreur' },
+    );
+    expect(nothing.code).toBe('nothing_to_undo');
     const lunchPaymentId = randomUUID();
     await checked('POST', `${C}/registrations/{rid}/lunch-payment`, { ...p, rid: aicha.registrationId }, 201, {
       paymentId: lunchPaymentId,

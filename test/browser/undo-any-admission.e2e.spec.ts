@@ -118,6 +118,10 @@ describe('undoing any admission at the door, online and offline', () => {
     await server?.close();
   });
 
+  /** The undo button of one person among the search results. */
+  const undoIn = (name: string, words: string) =>
+    phone.getByRole('listitem').filter({ hasText: name }).getByRole('button', { name: words });
+
   async function search(q: string) {
     const box = phone.getByRole('searchbox', { name: 'Rechercher un nom' });
     await box.fill('');
@@ -127,7 +131,7 @@ describe('undoing any admission at the door, online and offline', () => {
   test('from the search results, online: the reason travels and is stored, the ticket is expected again', async () => {
     await search('Lefèvre');
     await phone.getByTestId('result-admitted').filter({ hasText: SIDE_DOOR }).waitFor();
-    await phone.getByRole('button', { name: 'Annuler l’entrée de Anne Lefèvre' }).click();
+    await undoIn('Anne Lefèvre', 'Annuler cette entrée').click();
     await phone.getByLabel('Motif de l’annulation').fill('Badge prêté à un collègue');
     await expectAccessible(phone, 'door, search results, undo form (fr)');
     await phone.screenshot({ path: '/tmp/undo-search-fr.png', fullPage: true });
@@ -164,7 +168,7 @@ describe('undoing any admission at the door, online and offline', () => {
 
     // Chloé, from the search results, still offline.
     await search('Besson');
-    await phone.getByRole('button', { name: 'Annuler l’entrée de Chloé Besson' }).click();
+    await undoIn('Chloé Besson', 'Annuler cette entrée').click();
     await phone.getByLabel('Motif de l’annulation').fill('Erreur de badge');
     await phone.getByRole('button', { name: 'Confirmer l’annulation' }).click();
     await phone.getByText('Entrée annulée : Chloé Besson (envoyée au retour du réseau)').waitFor();
@@ -263,7 +267,7 @@ describe('undoing any admission at the door, online and offline', () => {
       .filter({ hasText: /4 tickets/ }) // Denis joined the list
       .waitFor();
     await phone.getByRole('searchbox').fill('Lefèvre');
-    await phone.getByRole('button', { name: 'Undo the admission of Anne Lefèvre' }).click();
+    await undoIn('Anne Lefèvre', 'Undo this admission').click();
     await phone.getByLabel('Reason for undoing').waitFor();
     await expectAccessible(phone, 'door, search results, undo form (en)');
     await phone.screenshot({ path: '/tmp/undo-search-en.png', fullPage: true });

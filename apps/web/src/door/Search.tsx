@@ -84,7 +84,9 @@ export function AttendeeSearch({
           {results.items.map((a) => (
             <li key={a.registrationId}>
               <button type="button" className="result-item" onClick={() => onPick(a)}>
-                <span className="result-name">{personName(t, a)}</span>
+                <span className="result-name" id={`result-name-${a.registrationId}`}>
+                  {personName(t, a)}
+                </span>
                 <span className="result-detail">
                   {[
                     a.organisation,
@@ -107,7 +109,7 @@ export function AttendeeSearch({
               {a.admitted && onUndo ? (
                 <UndoButton
                   label={t('door.undoAdmission')}
-                  name={personName(t, a)}
+                  describedBy={`result-name-${a.registrationId}`}
                   onUndo={(reason) => onUndo(a, reason).then(() => setVersion((v) => v + 1))}
                 />
               ) : null}

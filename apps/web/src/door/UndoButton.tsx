@@ -5,13 +5,13 @@ import { useLang } from '../i18n';
 export function UndoButton({
   onUndo,
   label,
-  name,
+  describedBy,
 }: {
   onUndo: (reason: string) => Promise<void>;
   /** The button's words (the last admission's, by default). */
   label?: string;
-  /** Whose admission, for a screen reader among several (search results). */
-  name?: string;
+  /** The id of the element naming whose admission it is (search results): read after the button's words. */
+  describedBy?: string;
 }) {
   const { t } = useLang();
   const [open, setOpen] = useState(false);
@@ -19,12 +19,7 @@ export function UndoButton({
   const [busy, setBusy] = useState(false);
   if (!open) {
     return (
-      <button
-        type="button"
-        className="btn btn-undo"
-        aria-label={name ? t('door.undoOf', { name }) : undefined}
-        onClick={() => setOpen(true)}
-      >
+      <button type="button" className="btn btn-undo" aria-describedby={describedBy} onClick={() => setOpen(true)}>
         {label ?? t('result.undo')}
       </button>
     );
