@@ -344,6 +344,16 @@ describe('one contract: the OpenAPI document and the answers', () => {
     await checked('GET', `${C}/attendees`, p, 200, undefined, door, '?q=benali');
     await checked('GET', `${C}/registrations`, p, 200);
     await checked('GET', `${C}/registrations`, p, 200, undefined, {}, '?arrival=refused');
+    // A name typo corrected by an organiser: only what changed is recorded and answered.
+    const correction = await checked<{ changed: string[] }>(
+      'PATCH',
+      `${C}/registrations/{rid}`,
+      { ...p, rid: denis.registrationId },
+      200,
+      { firstName: 'Denys', category: 'press' },
+    );
+    expect(correction.changed).toEqual(['firstName', 'category']);
+    await checked('PATCH', `${C}/registrations/{rid}`, { ...p, rid: denis.registrationId }, 400, { firstName: ' ' });
     await checked('POST', `${C}/registrations/{rid}/cancel`, { ...p, rid: denis.registrationId }, 200, {
       reason: 'Désistement',
     });

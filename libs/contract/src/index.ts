@@ -34,6 +34,7 @@ import {
   ImportReportSchema,
   RegisteredSchema,
   RegistrationCancelledSchema,
+  RegistrationCorrectedSchema,
   RegistrationListSchema,
 } from './conferences.js';
 import { DeviceListSchema, DeviceSchema, EnrolledDeviceSchema, PrincipalSchema } from './devices.js';
@@ -72,6 +73,7 @@ export const CONTRACT_SCHEMAS = {
   RegistrationList: RegistrationListSchema,
   Registered: RegisteredSchema,
   RegistrationCancelled: RegistrationCancelledSchema,
+  RegistrationCorrected: RegistrationCorrectedSchema,
   ImportReport: ImportReportSchema,
   TicketPreview: TicketPreviewSchema,
   ScanAnswer: ScanAnswerSchema,

@@ -11,6 +11,10 @@ import {
   ImportRegistrationsHandler,
 } from './import-registrations/import-registrations.js';
 import { CancelRegistrationController, CancelRegistrationHandler } from './cancel-registration/cancel-registration.js';
+import {
+  CorrectRegistrationController,
+  CorrectRegistrationHandler,
+} from './correct-registration/correct-registration.js';
 import { ListRegistrationsHandler, SearchAttendeesController } from './search-attendees/search-attendees.js';
 import { AttendeeDirectory } from './search-attendees/attendee-directory.js';
 import {
@@ -50,6 +54,7 @@ import {
     ConferencesController,
     RegisterPersonController,
     CancelRegistrationController,
+    CorrectRegistrationController,
     SearchAttendeesController,
     ExportRegistrationsController,
     ScanTicketController,
@@ -69,6 +74,7 @@ import {
     RegisterPersonHandler,
     ImportRegistrationsHandler,
     CancelRegistrationHandler,
+    CorrectRegistrationHandler,
     ListRegistrationsHandler,
     AttendeeDirectory,
     ExportRegistrationsHandler,
