@@ -15,6 +15,7 @@ import type {
   ConferenceRevised,
   Registered,
   RegistrationCancelled,
+  RegistrationCorrected,
   AdmissionUndone,
   RegistrationAdmissionUndone,
   LunchPaid,
@@ -527,6 +528,13 @@ export const api = {
     const list = await request<RegistrationList>('GET', `${conf(cid)}/registrations?${query.toString()}`);
     return { items: list.items.map((r) => ({ ...r, erased: erasedNames(r) })), total: list.total ?? list.items.length };
   },
+
+  /** A registration corrected (organisers): any of the fields; only those that changed are recorded. */
+  correctRegistration: (
+    cid: string,
+    rid: string,
+    body: { firstName?: string; lastName?: string; email?: string; organisation?: string; category?: Category },
+  ) => request<RegistrationCorrected>('PATCH', `${conf(cid)}/registrations/${enc(rid)}`, body),
 
   cancelRegistration: (cid: string, rid: string, reason?: string) =>
     request<RegistrationCancelled>('POST', `${conf(cid)}/registrations/${enc(rid)}/cancel`, reason ? { reason } : {}),

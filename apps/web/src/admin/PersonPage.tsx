@@ -5,7 +5,7 @@ import { formatMoney, formatTime, newId, personName } from '../format';
 import { isMessageKey, useLang, type Lang, type Translate } from '../i18n';
 import { ErrorMessage } from '../shell';
 import { ArrivalCell } from './Registrations';
-import { CancelDialog, downloadTicket, EraseDialog, exportPerson } from './PersonActions';
+import { CancelDialog, CorrectDialog, downloadTicket, EraseDialog, exportPerson } from './PersonActions';
 
 /**
  * One person's page: who they are, their ticket, and their whole story from
@@ -27,7 +27,7 @@ export function PersonPage(props: {
   const [registration, setRegistration] = useState<Registration | null>(props.initial);
   const [history, setHistory] = useState<readonly HistoryEntry[] | null>(null);
   const [ticket, setTicket] = useState<string | null>(null);
-  const [confirm, setConfirm] = useState<'cancel' | 'erase' | null>(null);
+  const [confirm, setConfirm] = useState<'cancel' | 'erase' | 'correct' | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [reload, setReload] = useState(0);
 
@@ -159,6 +159,11 @@ export function PersonPage(props: {
               >
                 {t('admin.exportData')}
               </button>
+              {!registration.erased ? (
+                <button type="button" className="btn btn-small" onClick={() => setConfirm('correct')}>
+                  {t('admin.correct')}…
+                </button>
+              ) : null}
               {registration.status !== 'cancelled' ? (
                 <button type="button" className="btn btn-small" onClick={() => setConfirm('cancel')}>
                   {t('admin.cancel')}…
@@ -210,6 +215,14 @@ export function PersonPage(props: {
 
       {registration && confirm === 'cancel' ? (
         <CancelDialog
+          conferenceId={conferenceId}
+          registration={registration}
+          onClose={() => setConfirm(null)}
+          onDone={done}
+        />
+      ) : null}
+      {registration && confirm === 'correct' ? (
+        <CorrectDialog
           conferenceId={conferenceId}
           registration={registration}
           onClose={() => setConfirm(null)}
@@ -364,6 +377,17 @@ function stepDetail(t: Translate, lang: Lang, timezone: string, e: HistoryEntry)
       break;
     case 'ConflictAcknowledged':
       if (d.note) parts.push(d.note);
+      break;
+    case 'RegistrationCorrected':
+      // The fields that changed, in words (never their values: the history may be read over a shoulder).
+      if (d.note) {
+        const fields = d.note.split(', ').map((f) => {
+          const key = `field.${f}`;
+          return isMessageKey(key) ? t(key) : f;
+        });
+        parts.push(fields.join(', '));
+      }
+      if (d.category) say(`category.${d.category}`);
       break;
     case 'AdmissionUndoRefused':
       if (d.reason) say(`undo.refusal.${d.reason}`);
