@@ -33,6 +33,7 @@ import { RollCallLink, SPACE_PREFIX, SpaceDesk, spaceOf } from './SpaceDesk';
 import { WalkInForm } from './WalkIn';
 import { CodeInput, useScannerKeys } from './CodeInput';
 import { UndoButton } from './UndoButton';
+import { ProgrammeLine } from './Programme';
 
 /** What the door phone shows; one screen at a time, each large enough to read at arm's length. */
 type Screen =
@@ -95,7 +96,11 @@ const fromList = (conferenceId: string, c: DoorConference): Conference => ({
   idCheckRequired: c.idCheckRequired,
   lunch: c.lunch,
   doors: c.doors,
+  // The list carries no programme: the one last seen online is kept on the phone for the line under the status.
+  programme: storage.json<{ at: string; title: string }[]>(programmeKey(conferenceId), []),
 });
+
+const programmeKey = (conferenceId: string) => `programme.${conferenceId}`;
 
 function DoorSetup() {
   const { t } = useLang();
@@ -110,7 +115,10 @@ function DoorSetup() {
     let live = true;
     setLoadError(null);
     api.conference(conferenceId).then(
-      (c) => live && setConference(c),
+      (c) => {
+        storage.setJson(programmeKey(conferenceId), c.programme ?? []);
+        if (live) setConference(c);
+      },
       async (e: unknown) => {
         // No server: the list the phone keeps knows the conference's rules and doors.
         const unavailable = e instanceof NetworkError || (e instanceof ApiError && e.status >= 500);
@@ -512,6 +520,7 @@ function DoorDesk({
         }
       />
       <DoorStatus state={state} timezone={rules.timezone} />
+      <ProgrammeLine programme={conference.programme} timezone={rules.timezone} />
       <main className="page stack door">
         <SyncNotices state={state} timezone={rules.timezone} onDismiss={(id) => void engine.dismiss(id)} />
         {notice ? (
