@@ -90,7 +90,11 @@ describe('correcting a registration', () => {
     await server?.close();
   });
 
+  /** The door list's cursor before the correction: a door that had the list then gets the corrected row by delta. */
+  let cursorBefore = '';
+
   test('the organiser corrects the surname and the category from the person’s page', async () => {
+    ({ cursor: cursorBefore } = await call<{ cursor: string }>('GET', `${C}/door-dataset`));
     await page.goto(`${base}/admin/?registration=${registrationId}#conference=${conferenceId}&token=${adminToken}`);
     await page.getByRole('heading', { name: 'Anne Lefevre-Ostergard' }).waitFor();
     await page.getByRole('button', { name: 'Corriger…' }).click();
@@ -128,6 +132,12 @@ describe('correcting a registration', () => {
     expect(list.items[0]).toMatchObject({ lastName: CORRECTED, category: 'speaker' });
     expect(csv).toContain(CORRECTED);
     expect(csv).not.toContain('Lefevre-Ostergard');
+    const delta = await call<{ complete: boolean; tickets: { lastName: string; category: string }[] }>(
+      'GET',
+      `${C}/door-dataset?since=${encodeURIComponent(cursorBefore)}`,
+    );
+    expect(delta.complete).toBe(false);
+    expect(delta.tickets).toEqual([expect.objectContaining({ lastName: CORRECTED, category: 'speaker' })]);
 
     // The door phone's list, downloaded now, has the corrected name and category; its search finds it.
     const { token } = await enrolDevice(base, adminToken, { name: 'Porte', role: 'door', conferenceId });
