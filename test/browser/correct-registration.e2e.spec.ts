@@ -92,9 +92,19 @@ describe('correcting a registration', () => {
 
   /** The door list's cursor before the correction: a door that had the list then gets the corrected row by delta. */
   let cursorBefore = '';
+  /** The ticket as printed before the correction: the one printed after must differ (the name is drawn on it). */
+  let pngBefore = Buffer.alloc(0);
+  const bytes = async (path: string) => {
+    const res = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${adminToken}` } });
+    expect(res.status).toBe(200);
+    return Buffer.from(await res.arrayBuffer());
+  };
 
   test('the organiser corrects the surname and the category from the person’s page', async () => {
     ({ cursor: cursorBefore } = await call<{ cursor: string }>('GET', `${C}/door-dataset`));
+    pngBefore = await bytes(`${C}/registrations/${registrationId}/ticket.png`);
+    // Drawn the same each time: a difference after the correction is the correction's.
+    expect((await bytes(`${C}/registrations/${registrationId}/ticket.png`)).equals(pngBefore)).toBe(true);
     await page.goto(`${base}/admin/?registration=${registrationId}#conference=${conferenceId}&token=${adminToken}`);
     await page.getByRole('heading', { name: 'Anne Lefevre-Ostergard' }).waitFor();
     await page.getByRole('button', { name: 'Corriger…' }).click();
@@ -132,6 +142,8 @@ describe('correcting a registration', () => {
     expect(list.items[0]).toMatchObject({ lastName: CORRECTED, category: 'speaker' });
     expect(csv).toContain(CORRECTED);
     expect(csv).not.toContain('Lefevre-Ostergard');
+    // The ticket is drawn again with the corrected name (the same code, so the same QR: only the name moved).
+    expect((await bytes(`${C}/registrations/${registrationId}/ticket.png`)).equals(pngBefore)).toBe(false);
     const delta = await call<{ complete: boolean; tickets: { lastName: string; category: string }[] }>(
       'GET',
       `${C}/door-dataset?since=${encodeURIComponent(cursorBefore)}`,
