@@ -338,6 +338,15 @@ describe('one contract: the OpenAPI document and the answers', () => {
     await checked('POST', `${C}/scans/{scanId}/undo`, { ...p, scanId: day.scanIds[2]! }, 200, {
       reason: 'Scannée par erreur',
     });
+    // Any admission undone by registration: Denis was never let in, so the undo is recorded and refused.
+    const nothing = await checked<{ code: string }>(
+      'POST',
+      `${C}/registrations/{rid}/undo-admission`,
+      { ...p, rid: denis.registrationId },
+      409,
+      { undoId: randomUUID(), reason: 'Par erreur' },
+    );
+    expect(nothing.code).toBe('nothing_to_undo');
     const lunchPaymentId = randomUUID();
     await checked('POST', `${C}/registrations/{rid}/lunch-payment`, { ...p, rid: aicha.registrationId }, 201, {
       paymentId: lunchPaymentId,
@@ -359,6 +368,16 @@ describe('one contract: the OpenAPI document and the answers', () => {
     await checked('GET', `${C}/attendees`, p, 200, undefined, door, '?q=benali');
     await checked('GET', `${C}/registrations`, p, 200);
     await checked('GET', `${C}/registrations`, p, 200, undefined, {}, '?arrival=refused');
+    // A name typo corrected by an organiser: only what changed is recorded and answered.
+    const correction = await checked<{ changed: string[] }>(
+      'PATCH',
+      `${C}/registrations/{rid}`,
+      { ...p, rid: denis.registrationId },
+      200,
+      { firstName: 'Denys', category: 'press' },
+    );
+    expect(correction.changed).toEqual(['firstName', 'category']);
+    await checked('PATCH', `${C}/registrations/{rid}`, { ...p, rid: denis.registrationId }, 400, { firstName: ' ' });
     await checked('POST', `${C}/registrations/{rid}/cancel`, { ...p, rid: denis.registrationId }, 200, {
       reason: 'Désistement',
     });

@@ -66,9 +66,13 @@ describe('undoing an admission from the person’s page', () => {
       .click();
     await page.getByLabel('Motif de l’annulation').fill('Badge prêté à un collègue');
     await expectAccessible(page, 'organisers, person page, undo form');
-    const undone = page.waitForResponse((r) => r.url().endsWith('/undo'));
+    const undone = page.waitForResponse((r) => r.url().endsWith(`/registrations/${registrationId}/undo-admission`));
     await page.getByRole('button', { name: 'Confirmer l’annulation' }).click();
-    expect((await undone).status()).toBe(200);
+    const answer = await undone;
+    expect(answer.status()).toBe(200);
+    // The undo has its own id and names the admission meant; the reason travels as typed.
+    expect(answer.request().postDataJSON()).toMatchObject({ reason: 'Badge prêté à un collègue' });
+    expect(answer.request().postDataJSON()).toHaveProperty('undoId');
     await page
       .getByTestId('history-entry')
       .filter({ hasText: 'Entrée annulée' })

@@ -15,7 +15,9 @@ import type {
   ConferenceRevised,
   Registered,
   RegistrationCancelled,
+  RegistrationCorrected,
   AdmissionUndone,
+  RegistrationAdmissionUndone,
   LunchPaid,
   LunchPaymentReversed,
   PersonalDataErased,
@@ -481,6 +483,24 @@ export const api = {
   undoScan: (cid: string, scanId: string, reason: string) =>
     request<AdmissionUndone>('POST', `${conf(cid)}/scans/${enc(scanId)}/undo`, { reason }),
 
+  /**
+   * Any admission of a person undone, by the undo's own id (an outbox sends the same again): the one named by
+   * `scanId`, else whichever stands. A second undo or one of nothing is refused (`already_undone`,
+   * `nothing_to_undo`) and recorded.
+   */
+  undoAdmission: (
+    cid: string,
+    rid: string,
+    body: { undoId: string; reason: string; scanId?: string },
+    options?: RequestOptions,
+  ) =>
+    request<RegistrationAdmissionUndone>(
+      'POST',
+      `${conf(cid)}/registrations/${enc(rid)}/undo-admission`,
+      body,
+      options,
+    ),
+
   payLunch: (
     cid: string,
     rid: string,
@@ -522,6 +542,13 @@ export const api = {
     const list = await request<RegistrationList>('GET', `${conf(cid)}/registrations?${query.toString()}`);
     return { items: list.items.map((r) => ({ ...r, erased: erasedNames(r) })), total: list.total ?? list.items.length };
   },
+
+  /** A registration corrected (organisers): any of the fields; only those that changed are recorded. */
+  correctRegistration: (
+    cid: string,
+    rid: string,
+    body: { firstName?: string; lastName?: string; email?: string; organisation?: string; category?: Category },
+  ) => request<RegistrationCorrected>('PATCH', `${conf(cid)}/registrations/${enc(rid)}`, body),
 
   cancelRegistration: (cid: string, rid: string, reason?: string) =>
     request<RegistrationCancelled>('POST', `${conf(cid)}/registrations/${enc(rid)}/cancel`, reason ? { reason } : {}),

@@ -310,6 +310,21 @@ const apply = (state: AttendanceState, event: AttendanceEvent): Touched => {
       change(c, r, (x) => (x.status = 'cancelled'));
       return { conferenceId, registrationId: r.registrationId };
     }
+    case 'RegistrationCorrected': {
+      // A category or an organisation corrected: the person's share moves to the new groups (and the admission
+      // counted in the old ones, if one stands). Names and addresses are no figure.
+      const r = state.registrations.get(event.data.registrationId);
+      const { category, organisation } = event.data.changes;
+      if (r === undefined || r.status === 'unknown' || (category === undefined && organisation === undefined))
+        return none;
+      if (r.admission !== null) for (const g of groupsOf(c, r).slice(1)) g.admitted -= 1;
+      change(c, r, (x) => {
+        if (category !== undefined) x.category = category;
+        if (organisation !== undefined) x.organisationKey = organisationKeyOf(c, organisation);
+      });
+      if (r.admission !== null) for (const g of groupsOf(c, r).slice(1)) g.admitted += 1;
+      return { conferenceId, registrationId: r.registrationId };
+    }
     case 'AttendeeAdmitted': {
       // A person is counted once however many doors let them in: the earliest
       // scan is the admission; the others are kept, so that an undo of the

@@ -109,6 +109,26 @@ describe('attendance figures', () => {
     });
   });
 
+  describe('when a registration is corrected', () => {
+    test('a corrected category and organisation move the person, present and admitted, to the new groups', () => {
+      const s = given(registered(1, { category: 'participant', organisation: 'Org A' }), admitted(1), {
+        type: 'RegistrationCorrected',
+        data: {
+          conferenceId,
+          registrationId: registrationId(1),
+          changes: { category: 'speaker', organisation: 'Org B', lastName: 'Lefèvre' },
+          correctedAt: at('09:40:00'),
+        },
+      });
+      expect(s).toMatchObject({ registered: 1, admitted: 1, present: 1 });
+      expect(s.byCategory.participant).toMatchObject({ registered: 0, admitted: 0, present: 0 });
+      expect(s.byCategory.speaker).toMatchObject({ registered: 1, admitted: 1, present: 1 });
+      expect(s.byOrganisation.filter((o) => o.registered > 0 || o.admitted > 0)).toEqual([
+        { organisation: 'Org B', registered: 1, waitlisted: 0, cancelled: 0, admitted: 1, present: 1 },
+      ]);
+    });
+  });
+
   describe('when attendees are admitted', () => {
     test('admitted and present count in the conference, the category, the organisation and the door', () => {
       const s = given(

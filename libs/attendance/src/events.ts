@@ -11,6 +11,7 @@ import type {
   PersonRegistered,
   PersonWaitlisted,
   RegistrationCancelled,
+  RegistrationCorrected,
   WaitlistedPersonPromoted,
 } from '@emargement/conference';
 import type { CharterClosed, CharterPublished, CharterSigned, SignatureVoided } from '@emargement/charter';
@@ -28,6 +29,7 @@ export type AttendanceEvent =
   | PersonWaitlisted
   | WaitlistedPersonPromoted
   | RegistrationCancelled
+  | RegistrationCorrected
   | AttendeeAdmitted
   | EntryRefused
   | AdmissionUndone
@@ -49,6 +51,7 @@ export const ATTENDANCE_EVENT_TYPES: readonly AttendanceEventType[] = [
   'PersonWaitlisted',
   'WaitlistedPersonPromoted',
   'RegistrationCancelled',
+  'RegistrationCorrected',
   'AttendeeAdmitted',
   'EntryRefused',
   'AdmissionUndone',
@@ -90,6 +93,8 @@ export const occurredAt = (event: AttendanceEvent): string | null => {
       return event.data.promotedAt;
     case 'RegistrationCancelled':
       return event.data.cancelledAt;
+    case 'RegistrationCorrected':
+      return event.data.correctedAt;
     case 'AttendeeAdmitted':
     case 'EntryRefused':
       return event.data.scannedAt;

@@ -10,7 +10,8 @@
  * read model from the start at its next start, instead of mixing figures
  * counted two ways.
  */
-export const ATTENDANCE_FOLD_VERSION = 2;
+// 3: a corrected category or organisation moves the person between groups (RegistrationCorrected).
+export const ATTENDANCE_FOLD_VERSION = 3;
 
 export * from './events.js';
 export * from './time.js';

@@ -81,6 +81,15 @@ export type ScanAnswer = Answer<typeof ScanAnswerSchema>;
 export const AdmissionUndoneSchema = object({ scanId: string, registrationId: string, undoneAt: instant });
 export type AdmissionUndone = Answer<typeof AdmissionUndoneSchema>;
 
+/** `POST .../registrations/:rid/undo-admission`: the admission undone (`scanId`), by the undo `undoId`. */
+export const RegistrationAdmissionUndoneSchema = object({
+  undoId: string,
+  scanId: string,
+  registrationId: string,
+  undoneAt: instant,
+});
+export type RegistrationAdmissionUndone = Answer<typeof RegistrationAdmissionUndoneSchema>;
+
 export const LunchPaidSchema = object({
   registrationId: string,
   paymentId: string,

@@ -136,6 +136,17 @@ export const RegistrationCancelledSchema = object({
 });
 export type RegistrationCancelled = Answer<typeof RegistrationCancelledSchema>;
 
+/** `PATCH .../registrations/:rid`: which fields changed (none: nothing was written), and when. */
+export const RegistrationCorrectedSchema = object({
+  registrationId: string,
+  changed: {
+    type: 'array',
+    items: { type: 'string', enum: ['firstName', 'lastName', 'email', 'organisation', 'category'] },
+  },
+  correctedAt: { ...nullableString, description: 'ISO-8601 time; null when nothing changed' },
+});
+export type RegistrationCorrected = Answer<typeof RegistrationCorrectedSchema>;
+
 /** `POST .../registrations/import`: the counts, the rejected rows, and every line's fate in file order. */
 export const ImportReportSchema = object({
   encoding: {

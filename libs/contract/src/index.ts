@@ -10,6 +10,7 @@ import {
   ConflictAcknowledgedSchema,
   ConflictListSchema,
   DoorDatasetSchema,
+  RegistrationAdmissionUndoneSchema,
 } from './arrivals.js';
 import { LunchPaidSchema, LunchPaymentReversedSchema, ScanAnswerSchema, TicketPreviewSchema } from './arrivals.js';
 import { AttendanceSnapshotSchema } from './attendance.js';
@@ -33,6 +34,7 @@ import {
   ImportReportSchema,
   RegisteredSchema,
   RegistrationCancelledSchema,
+  RegistrationCorrectedSchema,
   RegistrationListSchema,
   WalkInPolicySetSchema,
 } from './conferences.js';
@@ -73,10 +75,12 @@ export const CONTRACT_SCHEMAS = {
   RegistrationList: RegistrationListSchema,
   Registered: RegisteredSchema,
   RegistrationCancelled: RegistrationCancelledSchema,
+  RegistrationCorrected: RegistrationCorrectedSchema,
   ImportReport: ImportReportSchema,
   TicketPreview: TicketPreviewSchema,
   ScanAnswer: ScanAnswerSchema,
   AdmissionUndone: AdmissionUndoneSchema,
+  RegistrationAdmissionUndone: RegistrationAdmissionUndoneSchema,
   LunchPaid: LunchPaidSchema,
   LunchPaymentReversed: LunchPaymentReversedSchema,
   DoorDataset: DoorDatasetSchema,

@@ -71,6 +71,10 @@ const SIGNATURE_ERASED: Record<(typeof SIGNATURE_PERSONAL_FIELDS)[number], null>
 export const PERSONAL_DATA_RULES: readonly PersonalDataRule[] = [
   registration('PersonRegistered'),
   registration('PersonWaitlisted'),
+  // A correction's new names and address are the person's like the first ones: sealed with their key, erased with
+  // it. Only the fields the correction holds are sealed; erased, all read as '' (`changes.erased`), which the
+  // registry's fold then ignores.
+  { ...registration('PersonRegistered'), eventType: 'RegistrationCorrected', containerPath: ['changes'] },
   {
     eventType: 'CharterSigned',
     subjectPath: ['registrationId'],

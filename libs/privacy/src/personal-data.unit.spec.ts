@@ -188,3 +188,29 @@ describe('reveal', () => {
     expect(() => reveal(stream, recorded, keyOf)).toThrow(SealedDataError);
   });
 });
+
+describe('a registration corrected', () => {
+  const correction = {
+    type: 'RegistrationCorrected',
+    data: {
+      conferenceId: 'c0nf',
+      registrationId: rid,
+      changes: { lastName: 'Alphandéri', category: 'speaker' },
+      correctedAt: '2014-09-19T09:00:00+02:00',
+    },
+  };
+
+  test('seals the corrected names under changes.sealed; what is not personal stays in clear', () => {
+    const p = stored(protect(stream, correction, keyOf));
+    expect(JSON.stringify(p)).not.toContain('Alphandéri');
+    expect((p.data.changes as Record<string, unknown>).category).toBe('speaker');
+    expect(reveal(stream, p, keyOf)).toEqual(correction);
+  });
+
+  test('erased with the person’s key: the corrected name reads as erased, nowhere in clear', () => {
+    const p = stored(protect(stream, correction, keyOf));
+    const erased = reveal(stream, p, () => 'erased');
+    expect(JSON.stringify(erased)).not.toContain('Alphandéri');
+    expect(erased.data.changes).toEqual({ firstName: '', lastName: '', email: '', category: 'speaker', erased: true });
+  });
+});

@@ -193,6 +193,7 @@ export class ArrivalsProjection implements Projection {
       }
       case 'ScanConflicted':
       case 'ConflictAcknowledged':
+      case 'AdmissionUndoRefused':
         return; // not subscribed to (the filter): the conflicts have a read model of their own
       default: {
         const unknown: never = e;

@@ -35,6 +35,8 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Role[]>> = {
   'GET /api/conferences/:cid/registrations': [O],
   'GET /api/conferences/:cid/registrations.csv': [O],
   'POST /api/conferences/:cid/registrations/:rid/cancel': [O],
+  // Organisers only: the door checks a document against the name on its list, so the door must not change it.
+  'PATCH /api/conferences/:cid/registrations/:rid': [O],
   'GET /api/conferences/:cid/registrations/:rid/ticket.png': [O, 'door'],
   'GET /api/conferences/:cid/registrations/:rid/ticket.pdf': [O, 'door'],
   'GET /api/conferences/:cid/tickets.pdf': [O],
@@ -47,6 +49,7 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Role[]>> = {
   'GET /api/conferences/:cid/tickets/:ticketCode': [O, 'door'],
   'POST /api/conferences/:cid/scans': [O, 'door'],
   'POST /api/conferences/:cid/scans/:scanId/undo': [O, 'door'],
+  'POST /api/conferences/:cid/registrations/:rid/undo-admission': [O, 'door'],
   'POST /api/conferences/:cid/registrations/:rid/lunch-payment': [O, 'door'],
   'POST /api/conferences/:cid/registrations/:rid/lunch-payment/:paymentId/reverse': [O, 'door'],
   // the door without network

@@ -12,6 +12,10 @@ import {
   ImportRegistrationsHandler,
 } from './import-registrations/import-registrations.js';
 import { CancelRegistrationController, CancelRegistrationHandler } from './cancel-registration/cancel-registration.js';
+import {
+  CorrectRegistrationController,
+  CorrectRegistrationHandler,
+} from './correct-registration/correct-registration.js';
 import { ListRegistrationsHandler, SearchAttendeesController } from './search-attendees/search-attendees.js';
 import { AttendeeDirectory } from './search-attendees/attendee-directory.js';
 import {
@@ -21,7 +25,12 @@ import {
 import { ArrivalsIndex } from '../arrivals/arrivals-index.js';
 import { ScanTicketController, ScanTicketHandler } from '../arrivals/scan-ticket/scan-ticket.js';
 import { TicketCache } from '../arrivals/ticket-cache.js';
-import { UndoAdmissionController, UndoAdmissionHandler } from '../arrivals/undo-admission/undo-admission.js';
+import {
+  UndoAdmissionController,
+  UndoAdmissionHandler,
+  UndoRegistrationAdmissionController,
+  UndoRegistrationAdmissionHandler,
+} from '../arrivals/undo-admission/undo-admission.js';
 import {
   ReverseLunchPaymentController,
   ReverseLunchPaymentHandler,
@@ -47,10 +56,12 @@ import {
     RegisterPersonController,
     SetWalkInPolicyController,
     CancelRegistrationController,
+    CorrectRegistrationController,
     SearchAttendeesController,
     ExportRegistrationsController,
     ScanTicketController,
     UndoAdmissionController,
+    UndoRegistrationAdmissionController,
     RecordLunchPaymentController,
     ReverseLunchPaymentController,
     LookUpTicketController,
@@ -66,12 +77,14 @@ import {
     SetWalkInPolicyHandler,
     ImportRegistrationsHandler,
     CancelRegistrationHandler,
+    CorrectRegistrationHandler,
     ListRegistrationsHandler,
     AttendeeDirectory,
     ExportRegistrationsHandler,
     ScanTicketHandler,
     TicketCache,
     UndoAdmissionHandler,
+    UndoRegistrationAdmissionHandler,
     RecordLunchPaymentHandler,
     ReverseLunchPaymentHandler,
     LookUpTicketHandler,

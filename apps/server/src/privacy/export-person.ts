@@ -33,7 +33,7 @@ export interface PersonExport {
   events: ExportedEvent[];
 }
 
-const SCANS = new Set(['AttendeeAdmitted', 'EntryRefused', 'AdmissionUndone']);
+const SCANS = new Set(['AttendeeAdmitted', 'EntryRefused', 'AdmissionUndone', 'AdmissionUndoRefused']);
 
 export class ExportPersonQuery extends Query<PersonExport> {
   constructor(

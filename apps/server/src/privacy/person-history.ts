@@ -105,6 +105,8 @@ const momentOf = (e: RecordedEvent): string => {
     'promotedAt',
     'cancelledAt',
     'undoneAt',
+    'refusedAt',
+    'correctedAt',
     'paidAt',
     'reversedAt',
     'acknowledgedAt',
@@ -163,6 +165,17 @@ function detailOf(e: RecordedEvent, charterTitle: (id: string) => string | undef
       return defined({ conflictId: str(d.conflictId), note: str(d.note) });
     case 'AdmissionUndone':
       return defined({ scanId: str(d.scanId), reason: str(d.reason) });
+    case 'RegistrationCorrected': {
+      // Which fields changed, never their values (a history may be read over a shoulder); the category is no secret.
+      const changes = (d.changes ?? {}) as Data;
+      const fields = ['firstName', 'lastName', 'email', 'organisation', 'category'].filter((f) =>
+        Object.hasOwn(changes, f),
+      );
+      return defined({ note: fields.join(', '), category: str(changes.category) });
+    }
+    case 'AdmissionUndoRefused':
+      // The refusal's code (already_undone, nothing_to_undo, …) and what staff typed as the undo's reason.
+      return defined({ scanId: str(d.scanId), reason: str(d.reason), note: str(d.note) });
     case 'LunchPaid':
       return defined({
         paymentId: str(d.paymentId),

@@ -14,7 +14,7 @@ import type { RateLimits } from './rate-limit.js';
  * credentials are allowed.
  */
 
-export const CORS_METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
+export const CORS_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 /** What a cross-origin caller may send (lower case, as browsers list them in a preflight). */
 export const CORS_REQUEST_HEADERS = [
   'authorization',

@@ -37,10 +37,13 @@ const STATUS: Record<RefusalReason, number> = {
   ticket_code_conflict: 409,
   unknown_registration: 404,
   beyond_capacity_not_allowed: 409,
+  registration_erased: 409,
   // Arrivals (libs/conference)
   missing_reason: 400,
   unknown_scan: 404,
   not_an_admission: 409,
+  already_undone: 409,
+  nothing_to_undo: 409,
   payment_id_conflict: 409,
   lunch_not_offered: 409,
   registration_cancelled: 409,

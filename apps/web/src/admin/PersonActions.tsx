@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { api, download, saveJson, type Registration } from '../api';
+import { api, CATEGORIES, download, saveJson, type Category, type Registration } from '../api';
 import { errorText, personName } from '../format';
 import { useLang } from '../i18n';
 
@@ -82,6 +82,95 @@ function useSubmit(action: () => Promise<void>): { busy: boolean; error: unknown
     }
   };
   return { busy, error, run };
+}
+
+/**
+ * A registration corrected: a name typo, the organisation, the category, the
+ * address. Only organisers (the door checks a document against the name on
+ * its list: a door that could change the name could make any document match).
+ * What changed is recorded as one event; the door lists, search, tickets and
+ * exports read the corrected values.
+ */
+export function CorrectDialog(props: {
+  conferenceId: string;
+  registration: Registration;
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const { t } = useLang();
+  const r = props.registration;
+  const [firstName, setFirstName] = useState(r.firstName);
+  const [lastName, setLastName] = useState(r.lastName);
+  const [organisation, setOrganisation] = useState(r.organisation ?? '');
+  const [email, setEmail] = useState(r.email ?? '');
+  const [category, setCategory] = useState<Category>(r.category);
+  const {
+    busy,
+    error,
+    run: save,
+  } = useSubmit(async () => {
+    await api.correctRegistration(props.conferenceId, r.registrationId, {
+      firstName,
+      lastName,
+      organisation,
+      category,
+      ...(email.trim() !== '' || (r.email ?? '') !== '' ? { email } : {}),
+    });
+    props.onDone();
+  });
+  const id = `correct-${r.registrationId}`;
+  return (
+    <Dialog labelId={id} onClose={props.onClose}>
+      <h2 id={id}>{t('admin.correctTitle', { name: personName(t, r) })}</h2>
+      <form
+        className="stack"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <label className="field">
+          <span>{t('field.firstName')}</span>
+          <input value={firstName} onChange={(e) => setFirstName(e.target.value)} required />
+        </label>
+        <label className="field">
+          <span>{t('field.lastName')}</span>
+          <input value={lastName} onChange={(e) => setLastName(e.target.value)} required />
+        </label>
+        <label className="field">
+          <span>{t('field.organisation')}</span>
+          <input value={organisation} onChange={(e) => setOrganisation(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>{t('field.email')}</span>
+          <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>{t('field.category')}</span>
+          <select value={category} onChange={(e) => setCategory(e.target.value as Category)}>
+            {CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {t(`category.${c}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {error ? (
+          <p className="error" role="alert">
+            {errorText(t, error)}
+          </p>
+        ) : null}
+        <div className="actions">
+          <button type="button" className="btn" onClick={props.onClose}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            {t('admin.correctSave')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
 }
 
 export function CancelDialog(props: {

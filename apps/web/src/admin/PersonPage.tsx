@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
 import { api, deskApi, type ConferenceDetails, type HistoryEntry, type PaymentMethod, type Registration } from '../api';
 import { LunchPanel, type TakenPayment } from '../door/LunchPanel';
-import { formatMoney, formatTime, personName } from '../format';
+import { formatMoney, formatTime, newId, personName } from '../format';
 import { isMessageKey, useLang, type Lang, type Translate } from '../i18n';
 import { ErrorMessage } from '../shell';
 import { ArrivalCell } from './Registrations';
-import { CancelDialog, downloadTicket, EraseDialog, exportPerson } from './PersonActions';
+import { CancelDialog, CorrectDialog, downloadTicket, EraseDialog, exportPerson } from './PersonActions';
 
 /**
  * One person's page: who they are, their ticket, and their whole story from
@@ -27,7 +27,7 @@ export function PersonPage(props: {
   const [registration, setRegistration] = useState<Registration | null>(props.initial);
   const [history, setHistory] = useState<readonly HistoryEntry[] | null>(null);
   const [ticket, setTicket] = useState<string | null>(null);
-  const [confirm, setConfirm] = useState<'cancel' | 'erase' | null>(null);
+  const [confirm, setConfirm] = useState<'cancel' | 'erase' | 'correct' | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [reload, setReload] = useState(0);
 
@@ -126,6 +126,7 @@ export function PersonPage(props: {
                     <UndoAdmission
                       key={a.scanId}
                       conferenceId={conferenceId}
+                      registrationId={registrationId}
                       admission={a}
                       timezone={timezone}
                       onDone={() => setReload((n) => n + 1)}
@@ -158,6 +159,11 @@ export function PersonPage(props: {
               >
                 {t('admin.exportData')}
               </button>
+              {!registration.erased ? (
+                <button type="button" className="btn btn-small" onClick={() => setConfirm('correct')}>
+                  {t('admin.correct')}…
+                </button>
+              ) : null}
               {registration.status !== 'cancelled' ? (
                 <button type="button" className="btn btn-small" onClick={() => setConfirm('cancel')}>
                   {t('admin.cancel')}…
@@ -215,6 +221,14 @@ export function PersonPage(props: {
           onDone={done}
         />
       ) : null}
+      {registration && confirm === 'correct' ? (
+        <CorrectDialog
+          conferenceId={conferenceId}
+          registration={registration}
+          onClose={() => setConfirm(null)}
+          onDone={done}
+        />
+      ) : null}
       {registration && confirm === 'erase' ? (
         <EraseDialog
           conferenceId={conferenceId}
@@ -240,6 +254,7 @@ export function standingAdmissions(history: readonly HistoryEntry[]): { scanId: 
 /** Undo of any admission, with its reason (required), from the person's page: a mistake found later is corrected. */
 function UndoAdmission(props: {
   conferenceId: string;
+  registrationId: string;
   admission: { scanId: string; at: string; door: string };
   timezone: string;
   onDone: () => void;
@@ -249,6 +264,9 @@ function UndoAdmission(props: {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  // One id for this undo, kept across a retry of the same form: the server writes it once. A page left open while a
+  // door undid the same admission gets `already_undone`, recorded, rather than a silent success.
+  const [undoId] = useState(newId);
   const { admission } = props;
   const what = t('desk.admissionAt', { time: formatTime(admission.at, props.timezone, lang), door: admission.door });
   if (!open) {
@@ -265,13 +283,19 @@ function UndoAdmission(props: {
         e.preventDefault();
         if (reason.trim() === '') return;
         setBusy(true);
-        api.undoScan(props.conferenceId, admission.scanId, reason.trim()).then(
-          () => props.onDone(),
-          (err: unknown) => {
-            setError(err);
-            setBusy(false);
-          },
-        );
+        api
+          .undoAdmission(props.conferenceId, props.registrationId, {
+            undoId,
+            scanId: admission.scanId,
+            reason: reason.trim(),
+          })
+          .then(
+            () => props.onDone(),
+            (err: unknown) => {
+              setError(err);
+              setBusy(false);
+            },
+          );
       }}
     >
       <label className="field">
@@ -360,6 +384,21 @@ function stepDetail(t: Translate, lang: Lang, timezone: string, e: HistoryEntry)
       break;
     case 'PersonLeftSpace':
       if (d.because && d.because !== 'scan') say(`desk.because.${d.because}`);
+      break;
+    case 'RegistrationCorrected':
+      // The fields that changed, in words (never their values: the history may be read over a shoulder).
+      if (d.note) {
+        const fields = d.note.split(', ').map((f) => {
+          const key = `field.${f}`;
+          return isMessageKey(key) ? t(key) : f;
+        });
+        parts.push(fields.join(', '));
+      }
+      if (d.category) say(`category.${d.category}`);
+      break;
+    case 'AdmissionUndoRefused':
+      if (d.reason) say(`undo.refusal.${d.reason}`);
+      if (d.note) parts.push(d.note);
       break;
     default:
       if (d.reason) parts.push(d.reason);

@@ -34,6 +34,8 @@ import { RollCallLink, SPACE_PREFIX, SpaceDesk, spaceOf } from './SpaceDesk';
 import { WalkInForm } from './WalkIn';
 import { WalkInWaitlisted } from './WalkInOutcome';
 import { CodeInput, useScannerKeys } from './CodeInput';
+import { UndoButton } from './UndoButton';
+import { ProgrammeLine } from './Programme';
 
 /** What the door phone shows; one screen at a time, each large enough to read at arm's length. */
 type Screen =
@@ -98,7 +100,11 @@ const fromList = (conferenceId: string, c: DoorConference): Conference => ({
   idCheckRequired: c.idCheckRequired,
   lunch: c.lunch,
   doors: c.doors,
+  // The list carries no programme: the one last seen online is kept on the phone for the line under the status.
+  programme: storage.json<{ at: string; title: string }[]>(programmeKey(conferenceId), []),
 });
+
+const programmeKey = (conferenceId: string) => `programme.${conferenceId}`;
 
 function DoorSetup() {
   const { t } = useLang();
@@ -113,7 +119,10 @@ function DoorSetup() {
     let live = true;
     setLoadError(null);
     api.conference(conferenceId).then(
-      (c) => live && setConference(c),
+      (c) => {
+        storage.setJson(programmeKey(conferenceId), c.programme ?? []);
+        if (live) setConference(c);
+      },
       async (e: unknown) => {
         // No server: the list the phone keeps knows the conference's rules and doors.
         const unavailable = e instanceof NetworkError || (e instanceof ApiError && e.status >= 500);
@@ -469,6 +478,28 @@ function DoorDesk({
     }
   };
 
+  /**
+   * Any admission of the person undone (from the search results or the
+   * person's screen), online or kept in the outbox: the engine decides which.
+   * A refusal (undone meanwhile elsewhere, nothing to undo) is shown as the
+   * server's error; the server has recorded it.
+   */
+  const undoPerson = useCallback(
+    async (attendee: Attendee, reason: string, scanId?: string) => {
+      setError(null);
+      try {
+        const { queued } = await engine.undoAdmission(attendee.registrationId, personName(t, attendee), reason, scanId);
+        setNotice(t(queued ? 'door.undoQueued' : 'result.undone', { name: personName(t, attendee) }));
+        if (lastAdmission && scanId === lastAdmission.scanId) setLastAdmission(null);
+        setScreen({ kind: 'idle' });
+      } catch (e) {
+        // Shown where the door shows errors; the screen stays, so staff see whose undo it was.
+        setError(e);
+      }
+    },
+    [engine, lastAdmission, t],
+  );
+
   const next = useCallback(() => {
     setError(null);
     setScreen({ kind: 'idle' });
@@ -504,6 +535,7 @@ function DoorDesk({
         }
       />
       <DoorStatus state={state} timezone={rules.timezone} />
+      <ProgrammeLine programme={conference.programme} timezone={rules.timezone} />
       <main className="page stack door">
         <SyncNotices state={state} timezone={rules.timezone} onDismiss={(id) => void engine.dismiss(id)} />
         {notice ? (
@@ -539,6 +571,7 @@ function DoorDesk({
             <AttendeeSearch
               conferenceId={cid}
               onPick={pickFromSearch}
+              onUndo={(attendee, reason) => undoPerson(attendee, reason)}
               searchLocal={searchLocal}
               timezone={rules.timezone}
             />
@@ -584,6 +617,7 @@ function DoorDesk({
             reason={reasonText(t, screen.reason, screen.previous, rules.timezone, lang)}
             canUndo={screen.outcome === 'admitted' && lastAdmission?.scanId === screen.scanId}
             onUndo={undoLast}
+            onUndoPerson={undoPerson}
             lunchActions={lunchActions}
             lunchStanding={(rid) => engine.paymentOf(rid)}
             onNext={next}
@@ -639,45 +673,6 @@ function UndoBar({
       <span>{t('door.lastAdmission', { name: last.name })}</span>
       {offline ? <span className="hint">{t('offline.needsNetworkUndo')}</span> : <UndoButton onUndo={onUndo} />}
     </div>
-  );
-}
-
-/** Undo asks for a reason (the contract requires one) in place, without a modal: one thumb, two taps. */
-function UndoButton({ onUndo }: { onUndo: (reason: string) => Promise<void> }) {
-  const { t } = useLang();
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState(() => t('result.undoReasonDefault'));
-  const [busy, setBusy] = useState(false);
-  if (!open) {
-    return (
-      <button type="button" className="btn btn-undo" onClick={() => setOpen(true)}>
-        {t('result.undo')}
-      </button>
-    );
-  }
-  return (
-    <form
-      className="stack"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (reason.trim() === '') return;
-        setBusy(true);
-        void onUndo(reason.trim()).finally(() => setBusy(false));
-      }}
-    >
-      <label className="field">
-        <span>{t('result.undoReason')}</span>
-        <input className="input-large" value={reason} onChange={(e) => setReason(e.target.value)} />
-      </label>
-      <div className="actions">
-        <button type="button" className="btn" onClick={() => setOpen(false)}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" className="btn btn-danger" disabled={busy || reason.trim() === ''}>
-          {t('result.undoConfirm')}
-        </button>
-      </div>
-    </form>
   );
 }
 
@@ -747,6 +742,8 @@ function Result(props: {
   reason: string;
   canUndo: boolean;
   onUndo: (reason: string) => Promise<void>;
+  /** Any admission of the person on screen (this one, or the earlier one a « Déjà entré(e) » names). */
+  onUndoPerson: (attendee: Attendee, reason: string, scanId?: string) => Promise<void>;
   onNext: () => void;
   lunchActions: (attendee: Attendee) => LunchActions;
   /** A payment this phone took from the person earlier, which it may give back. */
@@ -805,7 +802,19 @@ function Result(props: {
       <button type="button" className="btn btn-large btn-next" onClick={onNext}>
         {t('door.next')}
       </button>
-      {props.canUndo && !offline ? <UndoButton onUndo={props.onUndo} /> : null}
+      {props.canUndo && !offline ? (
+        <UndoButton onUndo={props.onUndo} />
+      ) : inside && screen.attendee ? (
+        // Decided here (offline), or the person was already in: undone through the outbox when need be.
+        <div onPointerDown={() => setHeld(true)} onFocus={() => setHeld(true)}>
+          <UndoButton
+            label={t('door.undoAdmission')}
+            onUndo={(reason) =>
+              props.onUndoPerson(screen.attendee!, reason, screen.outcome === 'admitted' ? screen.scanId : undefined)
+            }
+          />
+        </div>
+      ) : null}
     </section>
   );
 }

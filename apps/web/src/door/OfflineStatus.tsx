@@ -1,6 +1,6 @@
 import type { RefusalReason } from '../api';
 import { formatTime } from '../format';
-import { useLang, type Translate } from '../i18n';
+import { isMessageKey, useLang, type Translate } from '../i18n';
 import type { EngineState } from './offline/door-engine';
 import type { SyncNotice } from './offline/local-store';
 
@@ -76,6 +76,16 @@ export function SyncNotices({
 export function noticeText(t: Translate, notice: SyncNotice, timezone: string, lang: 'fr' | 'en'): string {
   const name = notice.name ?? t('offline.unknownPerson');
   const time = (iso: string) => formatTime(iso, timezone, lang);
+  if (notice.undo) {
+    // Undone meanwhile elsewhere (or nothing left to undo): the server recorded the refusal; staff hear it here.
+    const code = notice.rejected ?? '?';
+    const words = `undo.refusal.${code}`;
+    return t('offline.undoRejected', {
+      name,
+      time: time(notice.scannedAt),
+      reason: isMessageKey(words) ? t(words) : code,
+    });
+  }
   if (notice.lunch) {
     return t(notice.lunch === 'pay' ? 'offline.lunchRejected' : 'offline.lunchReversalRejected', {
       name,

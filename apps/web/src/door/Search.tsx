@@ -3,6 +3,7 @@ import { api, type Attendee } from '../api';
 import { formatTime, personName } from '../format';
 import { useLang } from '../i18n';
 import { ErrorMessage } from '../shell';
+import { UndoButton } from './UndoButton';
 
 /**
  * Search by name or organisation (and e-mail, on the server). The forgiving
@@ -12,6 +13,7 @@ import { ErrorMessage } from '../shell';
 export function AttendeeSearch({
   conferenceId,
   onPick,
+  onUndo,
   searchLocal,
   timezone,
 }: {
@@ -19,6 +21,8 @@ export function AttendeeSearch({
   /** The conference's zone, for the time a person came in. */
   timezone: string;
   onPick: (a: Attendee) => void;
+  /** Undo the person's admission, with the reason (a refusal is thrown, and shown by the door). */
+  onUndo?: (a: Attendee, reason: string) => Promise<void>;
   /** The phone's own list, when it has one: the same match, without the network. */
   searchLocal: ((q: string) => Attendee[]) | null;
 }) {
@@ -26,6 +30,8 @@ export function AttendeeSearch({
   const [q, setQ] = useState('');
   const [results, setResults] = useState<{ q: string; items: Attendee[] } | null>(null);
   const [error, setError] = useState<unknown>(null);
+  // Bumped after an undo: the same query again shows the person as no longer in.
+  const [version, setVersion] = useState(0);
 
   useEffect(() => {
     const query = q.trim();
@@ -54,7 +60,7 @@ export function AttendeeSearch({
       live = false;
       clearTimeout(timer);
     };
-  }, [q, conferenceId, searchLocal]);
+  }, [q, conferenceId, searchLocal, version]);
 
   return (
     <section className="search stack">
@@ -78,7 +84,9 @@ export function AttendeeSearch({
           {results.items.map((a) => (
             <li key={a.registrationId}>
               <button type="button" className="result-item" onClick={() => onPick(a)}>
-                <span className="result-name">{personName(t, a)}</span>
+                <span className="result-name" id={`result-name-${a.registrationId}`}>
+                  {personName(t, a)}
+                </span>
                 <span className="result-detail">
                   {[
                     a.organisation,
@@ -98,6 +106,13 @@ export function AttendeeSearch({
                   </span>
                 ) : null}
               </button>
+              {a.admitted && onUndo ? (
+                <UndoButton
+                  label={t('door.undoAdmission')}
+                  describedBy={`result-name-${a.registrationId}`}
+                  onUndo={(reason) => onUndo(a, reason).then(() => setVersion((v) => v + 1))}
+                />
+              ) : null}
             </li>
           ))}
         </ul>

@@ -6,7 +6,9 @@ import {
   foldTicket,
   initialState,
   type AdmissionUndone,
+  type AdmissionUndoRefused,
   type ArrivalEvent,
+  type UndoRefusal,
   type ConflictAcknowledged,
   type ScanConflicted,
   type AttendeeAdmitted,
@@ -87,11 +89,22 @@ export type UndoAdmission = DomainCommand<
   {
     conferenceId: string;
     registrationId: string;
-    /** The scan that admitted the attendee. */
-    scanId: string;
+    /**
+     * The scan that admitted the attendee; `null`: whichever admission stands
+     * (a door that found the person by name knows who, not which scan).
+     */
+    scanId: string | null;
     reason: string;
     deviceId: string;
     undoneAt: string;
+    /**
+     * The undo's own id (from a door's outbox or a person's page). With it,
+     * an undo that finds nothing to undo is recorded (`AdmissionUndoRefused`)
+     * and refused, and the same undo again gets the same answer. Without it
+     * (the older `scans/:scanId/undo`), undoing an undone scan answers as the
+     * first undo did, as it always has.
+     */
+    undoId?: string | null;
   }
 >;
 
@@ -144,10 +157,15 @@ export const ARRIVAL_REFUSAL_REASONS = [
   'unknown_door',
   'unknown_payment',
   'payment_reversed',
+  'already_undone',
+  'nothing_to_undo',
 ] as const;
 export type ArrivalRefusalReason = (typeof ARRIVAL_REFUSAL_REASONS)[number];
 
-export type UndoRefusalReason = Extract<ArrivalRefusalReason, 'missing_reason' | 'unknown_scan' | 'not_an_admission'>;
+export type UndoRefusalReason = Extract<
+  ArrivalRefusalReason,
+  'missing_reason' | 'unknown_scan' | 'not_an_admission' | 'already_undone' | 'nothing_to_undo'
+>;
 export type LunchPaymentRefusalReason = Extract<
   ArrivalRefusalReason,
   | 'payment_id_conflict'
@@ -167,11 +185,10 @@ export interface AcknowledgeOutcome {
   acknowledged: true;
 }
 
-export interface UndoOutcome {
-  scanId: string;
-  registrationId: string;
-  undoneAt: string;
-}
+export type UndoOutcome =
+  | { scanId: string; registrationId: string; undoneAt: string; undoId?: string }
+  /** Refused, and the refusal recorded: the handler answers it as a refusal once it is stored. */
+  | { refused: UndoRefusal; undoId: string; registrationId: string; scanId: string | null };
 
 export interface LunchPaymentOutcome {
   registrationId: string;
@@ -402,20 +419,78 @@ export const acknowledgeConflict = (
 export const undoAdmission = (
   command: UndoAdmission,
   state: TicketState,
-): Decision<AdmissionUndone, UndoOutcome, UndoRefusalReason> => {
-  const { conferenceId, registrationId, scanId, deviceId, undoneAt } = command.data;
+): Decision<AdmissionUndone | AdmissionUndoRefused, UndoOutcome, UndoRefusalReason> => {
+  const { conferenceId, registrationId, deviceId, undoneAt } = command.data;
+  const undoId = command.data.undoId ?? null;
   const reason = command.data.reason.trim();
+  // Bad input, not a correction that went wrong: nothing is recorded.
   if (reason === '') return refuse('missing_reason');
-  const scan = state.scans.get(scanId);
-  if (scan === undefined) return refuse('unknown_scan');
-  if (scan.result !== 'admitted') return refuse('not_an_admission');
-  // An admission is undone once; only the current admission can still be undone
-  // (a ticket is admitted again only after its earlier admission was undone).
-  const previouslyUndoneAt = state.undone.get(scanId);
-  if (previouslyUndoneAt !== undefined) return accept([], { scanId, registrationId, undoneAt: previouslyUndoneAt });
+  if (undoId !== null) {
+    // The same undo again (an outbox that did not hear the answer): the same answer, nothing written.
+    const prior = state.undos.get(undoId);
+    if (prior !== undefined) {
+      return 'refused' in prior
+        ? accept([], { refused: prior.refused, undoId, registrationId, scanId: prior.scanId })
+        : accept([], { scanId: prior.scanId, registrationId, undoneAt: prior.undoneAt, undoId });
+    }
+  }
+  const scanId = command.data.scanId ?? (state.status === 'admitted' ? state.admission.scanId : null);
+  const refusal = ((): UndoRefusal | null => {
+    // Nothing stands: if an admission was undone, this undo came second (the admission it meant is undone).
+    if (scanId === null) return state.undone.size > 0 ? 'already_undone' : 'nothing_to_undo';
+    const scan = state.scans.get(scanId);
+    if (scan === undefined) return 'unknown_scan';
+    if (scan.result !== 'admitted') return 'not_an_admission';
+    if (state.undone.has(scanId)) return 'already_undone';
+    return null;
+  })();
+  if (refusal !== null) {
+    if (undoId === null) {
+      // The older route: an undone scan answers as its first undo did (a retry has no other name).
+      const previouslyUndoneAt = scanId === null ? undefined : state.undone.get(scanId);
+      if (refusal === 'already_undone' && scanId !== null && previouslyUndoneAt !== undefined) {
+        return accept([], { scanId, registrationId, undoneAt: previouslyUndoneAt });
+      }
+      return refuse(refusal);
+    }
+    // A second undo (another phone's, or an organiser's, came first) or an undo of nothing: recorded, then refused.
+    const requested = command.data.scanId;
+    return accept(
+      [
+        {
+          type: 'AdmissionUndoRefused',
+          data: {
+            conferenceId,
+            registrationId,
+            undoId,
+            scanId: requested,
+            reason: refusal,
+            note: reason,
+            deviceId,
+            refusedAt: undoneAt,
+          },
+        },
+      ],
+      { refused: refusal, undoId, registrationId, scanId: requested },
+    );
+  }
+  const target = scanId as string;
   return accept(
-    [{ type: 'AdmissionUndone', data: { conferenceId, registrationId, scanId, reason, deviceId, undoneAt } }],
-    { scanId, registrationId, undoneAt },
+    [
+      {
+        type: 'AdmissionUndone',
+        data: {
+          conferenceId,
+          registrationId,
+          scanId: target,
+          reason,
+          deviceId,
+          undoneAt,
+          ...(undoId !== null ? { undoId } : {}),
+        },
+      },
+    ],
+    { scanId: target, registrationId, undoneAt, ...(undoId !== null ? { undoId } : {}) },
   );
 };
 

@@ -109,7 +109,44 @@ export type EntryRefused = DomainEvent<
 /** An admission is revoked by this event, never erased; the ticket can then be admitted again. */
 export type AdmissionUndone = DomainEvent<
   'AdmissionUndone',
-  { conferenceId: string; registrationId: string; scanId: string; reason: string; deviceId: string; undoneAt: string }
+  {
+    conferenceId: string;
+    registrationId: string;
+    scanId: string;
+    reason: string;
+    deviceId: string;
+    undoneAt: string;
+    /**
+     * The undo's own id, chosen by the device (absent on undos made by scan
+     * id before undos had one): the same undo sent again, from an outbox, is
+     * recognised and writes nothing.
+     */
+    undoId?: string;
+  }
+>;
+
+/** Why an undo found nothing to undo (recorded like every refusal at the door). */
+export type UndoRefusal = 'already_undone' | 'nothing_to_undo' | 'unknown_scan' | 'not_an_admission';
+
+/**
+ * An undo that was refused: the admission was undone already (by another
+ * phone, or an organiser), or there was none. Recorded, with the words staff
+ * typed, because a refused correction is as telling as a refused entry.
+ */
+export type AdmissionUndoRefused = DomainEvent<
+  'AdmissionUndoRefused',
+  {
+    conferenceId: string;
+    registrationId: string;
+    undoId: string;
+    /** The admission the device meant, when it named one. */
+    scanId: string | null;
+    reason: UndoRefusal;
+    /** What staff typed as the undo's reason. */
+    note: string;
+    deviceId: string;
+    refusedAt: string;
+  }
 >;
 
 export type LunchPaid = DomainEvent<
@@ -191,6 +228,7 @@ export type ArrivalEvent =
   | AttendeeAdmitted
   | EntryRefused
   | AdmissionUndone
+  | AdmissionUndoRefused
   | LunchPaid
   | LunchPaymentReversed
   | ScanConflicted
@@ -257,6 +295,8 @@ interface TicketHistory {
   scans: ReadonlyMap<string, ScanOutcome>;
   /** Admission scan id → when it was undone. */
   undone: ReadonlyMap<string, string>;
+  /** Undo id → what it came to: the same undo sent again gets the same answer. */
+  undos: ReadonlyMap<string, UndoRecord>;
   lunchPayment: LunchPayment | null;
   /** Reversed payment id → the payment and when it was reversed: once, and the same id is never taken again. */
   lunchReversals: ReadonlyMap<string, LunchReversal>;
@@ -270,6 +310,8 @@ interface TicketHistory {
   conflicts: ReadonlyMap<string, ConflictRecord>;
 }
 
+export type UndoRecord = { scanId: string; undoneAt: string } | { scanId: string | null; refused: UndoRefusal };
+
 export type TicketState =
   ({ status: 'not_admitted' } & TicketHistory) | ({ status: 'admitted'; admission: Admission } & TicketHistory);
 
@@ -277,6 +319,7 @@ export const initialState = (): TicketState => ({
   status: 'not_admitted',
   scans: new Map(),
   undone: new Map(),
+  undos: new Map(),
   lunchPayment: null,
   lunchReversals: new Map(),
   admissions: [],
@@ -293,6 +336,7 @@ export const initialState = (): TicketState => ({
 interface WorkingHistory {
   scans: Map<string, ScanOutcome>;
   undone: Map<string, string>;
+  undos: Map<string, UndoRecord>;
   lunchPayment: LunchPayment | null;
   lunchReversals: Map<string, LunchReversal>;
   admissions: Admission[];
@@ -306,6 +350,7 @@ const workingCopy = (state: TicketState): WorkingTicket => ({
   ...state,
   scans: new Map(state.scans),
   undone: new Map(state.undone),
+  undos: new Map(state.undos),
   lunchReversals: new Map(state.lunchReversals),
   admissions: [...state.admissions],
   conflicts: new Map(state.conflicts),
@@ -316,8 +361,8 @@ const instant = instantMs;
 
 /** The state's status and `admission` follow from its standing admissions. */
 const withStanding = (state: WorkingTicket): WorkingTicket => {
-  const { scans, undone, lunchPayment, lunchReversals, admissions, conflicts } = state;
-  const history = { scans, undone, lunchPayment, lunchReversals, admissions, conflicts };
+  const { scans, undone, undos, lunchPayment, lunchReversals, admissions, conflicts } = state;
+  const history = { scans, undone, undos, lunchPayment, lunchReversals, admissions, conflicts };
   const first = admissions[0];
   return first === undefined
     ? { status: 'not_admitted', ...history }
@@ -343,9 +388,16 @@ const applyInPlace = (state: WorkingTicket, event: ArrivalEvent): WorkingTicket 
       return state;
     }
     case 'AdmissionUndone': {
-      state.undone.set(event.data.scanId, event.data.undoneAt);
+      const { scanId, undoneAt, undoId } = event.data;
+      state.undone.set(scanId, undoneAt);
+      if (undoId !== undefined) state.undos.set(undoId, { scanId, undoneAt });
       state.admissions = state.admissions.filter((a) => a.scanId !== event.data.scanId);
       return withStanding(state);
+    }
+    case 'AdmissionUndoRefused': {
+      const { undoId, scanId, reason } = event.data;
+      state.undos.set(undoId, { scanId, refused: reason });
+      return state;
     }
     case 'LunchPaid': {
       const { paymentId, amountCents, currency, method, paidAt } = event.data;

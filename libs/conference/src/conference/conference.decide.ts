@@ -15,6 +15,8 @@ import {
   type PersonWaitlisted,
   type Registration,
   type RegistrationCancelled,
+  type RegistrationChanges,
+  type RegistrationCorrected,
   type PersonalDataErased,
   type Scheduled,
   type WaitlistedPersonPromoted,
@@ -87,6 +89,16 @@ export type ErasePersonalData = DomainCommand<
 /** The organisers turn « accept beyond capacity » for walk-ins on or off. */
 export type SetWalkInPolicy = DomainCommand<'SetWalkInPolicy', { beyondCapacity: boolean; setAt: string }>;
 
+/** What an organiser typed in the correction form: any of the fields, the others left as they are. */
+export type CorrectRegistration = DomainCommand<
+  'CorrectRegistration',
+  {
+    registrationId: string;
+    changes: Omit<RegistrationChanges, 'erased'>;
+    correctedAt: string;
+  }
+>;
+
 export type ConferenceCommand =
   | ScheduleConference
   | ReviseConference
@@ -94,7 +106,8 @@ export type ConferenceCommand =
   | ImportRegistrations
   | CancelRegistration
   | ErasePersonalData
-  | SetWalkInPolicy;
+  | SetWalkInPolicy
+  | CorrectRegistration;
 
 // ------------------------------------------------------- reasons, outcomes
 
@@ -115,6 +128,7 @@ export const CONFERENCE_REFUSAL_REASONS = [
   'ticket_code_conflict',
   'unknown_registration',
   'beyond_capacity_not_allowed',
+  'registration_erased',
 ] as const;
 export type ConferenceRefusalReason = (typeof CONFERENCE_REFUSAL_REASONS)[number];
 
@@ -144,6 +158,22 @@ export type ImportRowRejectionReason = Exclude<RegisterRefusalReason, 'conferenc
 export type WalkInPolicyRefusalReason = 'conference_not_scheduled';
 export type CancelRefusalReason = 'conference_not_scheduled' | 'unknown_registration';
 export type EraseRefusalReason = 'conference_not_scheduled' | 'unknown_registration';
+export type CorrectRefusalReason = Extract<
+  ConferenceRefusalReason,
+  | 'conference_not_scheduled'
+  | 'unknown_registration'
+  | 'registration_erased'
+  | 'missing_field'
+  | 'invalid_email'
+  | 'duplicate_email'
+>;
+
+export interface CorrectOutcome {
+  registrationId: string;
+  /** The fields that changed (none: the registration already read so, and nothing was written). */
+  changed: readonly (keyof Omit<RegistrationChanges, 'erased'>)[];
+  correctedAt: string | null;
+}
 
 export interface EraseOutcome {
   registrationId: string;
@@ -201,7 +231,8 @@ export type ConferenceOutcome =
   | ImportOutcome
   | CancelOutcome
   | EraseOutcome
-  | WalkInPolicyOutcome;
+  | WalkInPolicyOutcome
+  | CorrectOutcome;
 
 // -------------------------------------------------------------- details
 
@@ -567,6 +598,63 @@ export const erasePersonalData = (
   );
 };
 
+/**
+ * A correction keeps only what changes (tidied as at registration): the same
+ * form sent twice writes once. Names cannot be emptied, an address must be an
+ * address and free (an active registration's address is unique), and an
+ * erased person cannot be given a name again (the erasure would be undone by
+ * the back door).
+ */
+export const correctRegistration = (
+  command: CorrectRegistration,
+  state: ConferenceState,
+): Decision<RegistrationCorrected, CorrectOutcome, CorrectRefusalReason> => {
+  if (state.status !== 'scheduled') return refuse('conference_not_scheduled');
+  const { registrationId, changes: asked, correctedAt } = command.data;
+  const registration = state.registrations.get(registrationId);
+  if (registration === undefined) return refuse('unknown_registration');
+  if (registration.erasedAt !== undefined) return refuse('registration_erased');
+  const before = registration.person;
+  const changes: Omit<RegistrationChanges, 'erased'> = {};
+  if (asked.firstName !== undefined) {
+    const firstName = tidy(asked.firstName);
+    if (firstName === '') return refuse('missing_field', { field: 'firstName' });
+    if (firstName !== before.firstName) changes.firstName = firstName;
+  }
+  if (asked.lastName !== undefined) {
+    const lastName = tidy(asked.lastName);
+    if (lastName === '') return refuse('missing_field', { field: 'lastName' });
+    if (lastName !== before.lastName) changes.lastName = lastName;
+  }
+  if (asked.organisation !== undefined) {
+    const organisation = tidy(asked.organisation ?? '') || null;
+    if (organisation !== before.organisation) changes.organisation = organisation;
+  }
+  if (asked.category !== undefined && asked.category !== registration.category) changes.category = asked.category;
+  if (asked.email !== undefined) {
+    const email = asked.email.trim();
+    // A walk-in may have come without one; a registration made with an address keeps one.
+    if (email === '' && before.email !== '') return refuse('missing_field', { field: 'email' });
+    if (email !== '' && !isValidEmail(email)) return refuse('invalid_email');
+    if (normaliseEmail(email) !== normaliseEmail(before.email)) {
+      const holder = state.activeByEmail.get(normaliseEmail(email));
+      if (holder !== undefined && holder !== registrationId) return refuse('duplicate_email');
+    }
+    if (email !== before.email) changes.email = email;
+  }
+  const changed = Object.keys(changes) as CorrectOutcome['changed'][number][];
+  if (changed.length === 0) return accept([], { registrationId, changed: [], correctedAt: null });
+  return accept(
+    [
+      {
+        type: 'RegistrationCorrected',
+        data: { conferenceId: state.conferenceId, registrationId, changes, correctedAt },
+      },
+    ],
+    { registrationId, changed, correctedAt },
+  );
+};
+
 export const decide = (
   command: ConferenceCommand,
   state: ConferenceState,
@@ -586,6 +674,8 @@ export const decide = (
       return erasePersonalData(command, state);
     case 'SetWalkInPolicy':
       return setWalkInPolicy(command, state);
+    case 'CorrectRegistration':
+      return correctRegistration(command, state);
     default: {
       const unknown: never = command;
       throw new Error(`Unknown conference command ${JSON.stringify(unknown)}`);

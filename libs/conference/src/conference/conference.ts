@@ -136,10 +136,36 @@ export type WalkInRefused = DomainEvent<
   { conferenceId: string; registrationId: string; reason: 'beyond_capacity_not_allowed'; refusedAt: string }
 >;
 
+/** The fields of a registration an organiser may correct; only those that changed travel in the event. */
+export interface RegistrationChanges {
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  organisation?: string | null;
+  category?: Category;
+  /**
+   * Set when the person's data was erased after the correction: the names and
+   * e-mail then read as '' (libs/privacy seals them like a registration's).
+   */
+  erased?: boolean;
+}
+
+/**
+ * A registration corrected (a name typo, an organisation, a category, an
+ * e-mail address), with only the fields that changed. The registration keeps
+ * its id and ticket; the names and the address are sealed personal data (ADR
+ * 007), erased with the person's key like those of `PersonRegistered`.
+ */
+export type RegistrationCorrected = DomainEvent<
+  'RegistrationCorrected',
+  { conferenceId: string; registrationId: string; changes: RegistrationChanges; correctedAt: string }
+>;
+
 export type ConferenceEvent =
   | WalkInPolicySet
   | WalkInRefused
   | PersonalDataErased
+  | RegistrationCorrected
   | ConferenceScheduled
   | ConferenceRevised
   | PersonRegistered
@@ -413,6 +439,31 @@ const applyInPlace = (state: WorkingState, event: ConferenceEvent): WorkingState
       if (state.status !== 'scheduled') return state;
       state.walkInRefusals.add(event.data.registrationId);
       return state;
+    case 'RegistrationCorrected': {
+      if (state.status !== 'scheduled') return state;
+      const registration = state.registrations.get(event.data.registrationId);
+      if (registration === undefined) return state;
+      const { changes } = event.data;
+      // Names and address erased since (read back as ''): only what is not personal still applies.
+      const personal = changes.erased !== true && registration.erasedAt === undefined;
+      const person = { ...registration.person };
+      if (personal && changes.firstName !== undefined) person.firstName = changes.firstName;
+      if (personal && changes.lastName !== undefined) person.lastName = changes.lastName;
+      if (changes.organisation !== undefined) person.organisation = changes.organisation;
+      if (personal && changes.email !== undefined) {
+        const before = normaliseEmail(registration.person.email);
+        if (state.activeByEmail.get(before) === registration.registrationId) state.activeByEmail.delete(before);
+        person.email = changes.email;
+        if (changes.email !== '' && registration.status !== 'cancelled')
+          state.activeByEmail.set(normaliseEmail(changes.email), registration.registrationId);
+      }
+      state.registrations.set(registration.registrationId, {
+        ...registration,
+        person,
+        category: changes.category ?? registration.category,
+      });
+      return state;
+    }
     case 'PersonalDataErased': {
       if (state.status !== 'scheduled') return state;
       const registration = state.registrations.get(event.data.registrationId);

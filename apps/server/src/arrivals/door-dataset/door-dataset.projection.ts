@@ -6,7 +6,8 @@ import type { ReadModels } from '../../projections/read-models.js';
 
 /** Bump with any change to the fold or the rows below: the projection is then rebuilt from the start. */
 // 2: an erased person's ticket stays, cancelled, so that the door refuses it offline as online (issue 21).
-const VERSION = 'door-dataset-2';
+// 3: a corrected registration (`RegistrationCorrected`) is a changed row, its names joined afresh from the registry.
+const VERSION = 'door-dataset-3';
 
 const TYPES = [
   'PersonRegistered',
@@ -14,6 +15,7 @@ const TYPES = [
   'WaitlistedPersonPromoted',
   'RegistrationCancelled',
   'PersonalDataErased',
+  'RegistrationCorrected',
   'AttendeeAdmitted',
   'AdmissionUndone',
   'LunchPaid',
@@ -148,6 +150,14 @@ export class DoorDatasetProjection implements Projection {
         if (existing === undefined) return null;
         existing.status = 'cancelled';
         return existing.registrationId;
+      case 'RegistrationCorrected': {
+        // The names are the registry's (joined when served): the row changes position so a door's delta brings them.
+        if (existing === undefined || existing.erased) return null;
+        const { organisation, category } = e.data.changes;
+        if (organisation !== undefined) existing.organisation = organisation?.trim() || null;
+        if (category !== undefined) existing.category = category;
+        return existing.registrationId;
+      }
       case 'PersonalDataErased':
         if (existing === undefined) return null;
         existing.erased = true;

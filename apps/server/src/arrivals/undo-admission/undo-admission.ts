@@ -1,21 +1,33 @@
 import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsString, Length } from 'class-validator';
+import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import type { EventStore } from '@emargement/event-store';
-import { arrivalDecider, ticketStream, type UndoAdmission, type UndoOutcome } from '@emargement/conference';
+import { CommandRefusedError } from '@emargement/decider';
+import {
+  arrivalDecider,
+  lookUpTicket,
+  ticketStream,
+  type UndoAdmission,
+  type UndoOutcome,
+} from '@emargement/conference';
+import { ConferenceRegistry } from '../../conferences/conference-registry.js';
+import { notFound } from '../../shared/api-error.js';
 import { EVENT_STORE } from '../../event-store/event-store.module.js';
 import { decideOnNoStream, runDecider } from '../../shared/decider-runner.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { ArrivalsIndex } from '../arrivals-index.js';
-import type { AdmissionUndone } from '@emargement/contract';
+import type { AdmissionUndone, RegistrationAdmissionUndone } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
 
 export class UndoAdmissionDto {
   @ApiProperty() @IsString() @Length(1, 500) reason!: string;
 }
 
-export class UndoAdmissionCommand extends Command<UndoOutcome> {
+/** An undo that stands: what the older route answers (it never records a refusal, see the decider). */
+type UndoDone = Extract<UndoOutcome, { undoneAt: string }>;
+
+export class UndoAdmissionCommand extends Command<UndoDone> {
   constructor(
     readonly conferenceId: string,
     readonly scanId: string,
@@ -33,7 +45,7 @@ export class UndoAdmissionHandler implements ICommandHandler<UndoAdmissionComman
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  async execute(c: UndoAdmissionCommand): Promise<UndoOutcome> {
+  async execute(c: UndoAdmissionCommand): Promise<UndoDone> {
     // The index only finds which ticket's stream the scan is in; whether it
     // can be undone is the decider's, on that ticket's history.
     const scan = await this.index.scan(c.scanId);
@@ -52,7 +64,7 @@ export class UndoAdmissionHandler implements ICommandHandler<UndoAdmissionComman
     };
     // No ticket holds the scan: the decider judges it on a ticket with no
     // history (and refuses it, `unknown_scan`); there is no stream to write to.
-    if (registrationId === null) return decideOnNoStream(arrivalDecider, command) as UndoOutcome;
+    if (registrationId === null) return decideOnNoStream(arrivalDecider, command) as UndoDone;
     const { outcome } = await runDecider(
       this.store,
       ticketStream(registrationId),
@@ -60,7 +72,7 @@ export class UndoAdmissionHandler implements ICommandHandler<UndoAdmissionComman
       command,
       eventMetadata(c.ctx),
     );
-    return outcome as UndoOutcome;
+    return outcome as UndoDone;
   }
 }
 
@@ -79,5 +91,98 @@ export class UndoAdmissionController {
     @Ctx() ctx: RequestContext,
   ): Promise<AdmissionUndone> {
     return this.commands.execute(new UndoAdmissionCommand(cid, scanId, dto.reason, ctx));
+  }
+}
+
+// ------------------------------------------------- undo by registration
+
+export class UndoRegistrationAdmissionDto {
+  @ApiProperty({ description: 'Chosen by the device: the same undo sent again (an outbox) writes nothing' })
+  @IsUUID()
+  undoId!: string;
+
+  @ApiProperty({ description: 'Why the admission is undone (required, stored in the event)' })
+  @IsString()
+  @Length(1, 500)
+  reason!: string;
+
+  @ApiProperty({
+    required: false,
+    description: 'The admission meant (its scan), when the device knows it; otherwise the standing admission',
+  })
+  @IsOptional()
+  @IsUUID()
+  scanId?: string;
+}
+
+export class UndoRegistrationAdmissionCommand extends Command<RegistrationAdmissionUndone> {
+  constructor(
+    readonly conferenceId: string,
+    readonly registrationId: string,
+    readonly dto: UndoRegistrationAdmissionDto,
+    readonly ctx: RequestContext,
+  ) {
+    super();
+  }
+}
+
+/**
+ * Any admission undone from wherever the person is seen (the door's search or
+ * person screen, the organisers' person page), online or from a door's outbox.
+ * A second undo, or one with nothing to undo, is recorded
+ * (`AdmissionUndoRefused`) and then answered as a refusal (`already_undone`,
+ * `nothing_to_undo`, `unknown_scan`, `not_an_admission`).
+ */
+@CommandHandler(UndoRegistrationAdmissionCommand)
+export class UndoRegistrationAdmissionHandler implements ICommandHandler<UndoRegistrationAdmissionCommand> {
+  constructor(
+    private readonly registry: ConferenceRegistry,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async execute(c: UndoRegistrationAdmissionCommand): Promise<RegistrationAdmissionUndone> {
+    const conference = await this.registry.scheduled(c.conferenceId);
+    const ticket = lookUpTicket(conference, { registrationId: c.registrationId });
+    if (!ticket.found) throw notFound('unknown_registration', `No registration ${c.registrationId}`);
+    const { outcome } = await runDecider(
+      this.store,
+      ticketStream(c.registrationId),
+      arrivalDecider,
+      {
+        type: 'UndoAdmission',
+        data: {
+          conferenceId: c.conferenceId,
+          registrationId: c.registrationId,
+          scanId: c.dto.scanId ?? null,
+          undoId: c.dto.undoId,
+          reason: c.dto.reason.trim(),
+          deviceId: c.ctx.deviceId,
+          undoneAt: new Date().toISOString(),
+        },
+      },
+      eventMetadata(c.ctx),
+    );
+    const undo = outcome as UndoOutcome;
+    // Recorded first (above), answered as a refusal after: the code is the decider's.
+    if ('refused' in undo) throw new CommandRefusedError(undo.refused);
+    return { undoId: c.dto.undoId, scanId: undo.scanId, registrationId: undo.registrationId, undoneAt: undo.undoneAt };
+  }
+}
+
+@ApiTags('arrivals')
+@Controller('conferences/:cid/registrations/:rid/undo-admission')
+export class UndoRegistrationAdmissionController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiAnswer(200, 'RegistrationAdmissionUndone', { errors: [400, 404, 409] })
+  undo(
+    @Param('cid', ParseUUIDPipe) cid: string,
+    @Param('rid', ParseUUIDPipe) rid: string,
+    @Body() dto: UndoRegistrationAdmissionDto,
+    @Ctx() ctx: RequestContext,
+  ): Promise<RegistrationAdmissionUndone> {
+    return this.commands.execute(new UndoRegistrationAdmissionCommand(cid, rid, dto, ctx));
   }
 }

@@ -17,7 +17,14 @@ import {
 } from '../../api';
 import { newId } from '../../format';
 import { storage } from '../../storage';
-import { decideLocally, ticketSha256, undoneEvent, type LocalEvent } from './local-decision';
+import {
+  decideLocally,
+  LIST_ADMISSION_ID,
+  standingAdmission,
+  ticketSha256,
+  undoneEvent,
+  type LocalEvent,
+} from './local-decision';
 import {
   decideWalkInLocally,
   newTicketCode,
@@ -33,6 +40,7 @@ import {
   type QueuedScan,
   type WalkInJob,
   type SyncNotice,
+  type UndoJob,
 } from './local-store';
 
 /**
@@ -715,6 +723,106 @@ export class DoorEngine {
     };
   }
 
+  /** The admission that stands for the person on this phone's list (with its own scans and undos), if any. */
+  admissionOf(registrationId: string): { scanId: string | null; at: string; door: string } | undefined {
+    return standingAdmission(
+      this.byRegistration.get(registrationId),
+      this.conferenceId,
+      this.ownEvents(registrationId),
+    );
+  }
+
+  /**
+   * Any admission undone, with the reason, from wherever the person is on
+   * screen: to the server when it is there, otherwise kept in the outbox (its
+   * `undoId` makes a resend harmless) and sent on sync, behind the scans of
+   * the same ticket. Either way the phone forgets the admission at once, so
+   * the person can be admitted again here. A refusal from the server (undone
+   * already, nothing to undo) is thrown online, and shown as a notice after a
+   * sync; the server records it in both cases.
+   */
+  async undoAdmission(
+    registrationId: string,
+    name: string | null,
+    reason: string,
+    scanId?: string,
+  ): Promise<{ queued: boolean }> {
+    const undoId = newId();
+    const standing = this.admissionOf(registrationId);
+    const target = scanId ?? standing?.scanId ?? null;
+    const job: UndoJob = { registrationId, undoId, reason, scanId: target };
+    let queued = true;
+    if (this.state.connectivity === 'online') {
+      try {
+        await api.undoAdmission(
+          this.conferenceId,
+          registrationId,
+          { undoId, reason, ...(target !== null ? { scanId: target } : {}) },
+          { timeoutMs: ONLINE_SCAN_TIMEOUT_MS },
+        );
+        this.observe(false);
+        queued = false;
+      } catch (error) {
+        if (!unavailable(error)) throw error;
+        this.observe(true);
+        void this.check();
+      }
+    }
+    const now = Date.now();
+    if (queued) {
+      this.queueSeq = Math.max(this.queueSeq + 1, now);
+      const body: ScanRequest = {
+        scanId: undoId,
+        registrationId,
+        door: this.door,
+        scannedAt: new Date(now).toISOString(),
+      };
+      const item: QueuedScan = {
+        scanId: undoId,
+        conferenceId: this.conferenceId,
+        body,
+        undo: job,
+        queuedAt: this.queueSeq,
+        name,
+      };
+      await localStore.record(null, item);
+      this.outbox = [...this.outbox, item];
+      this.set({ pending: this.outbox.length });
+    }
+    // The phone's own fold forgets the admission (the list's, or one of its own scans) until the list says more.
+    // Keyed by the undo's id, as its outbox entry is: the upload's acknowledgement marks both.
+    const decision: Decision = {
+      scanId: undoId,
+      conferenceId: this.conferenceId,
+      registrationId,
+      events: [
+        undoneEvent(
+          this.conferenceId,
+          registrationId,
+          target ?? LIST_ADMISSION_ID,
+          reason,
+          new Date(now).toISOString(),
+        ),
+      ],
+      recordedAt: now,
+      syncedAt: queued ? null : now,
+    };
+    await localStore.record(decision, null);
+    this.decisions.set(decision.scanId, decision);
+    this.markAdmitted(registrationId);
+    return { queued };
+  }
+
+  /** The list's ticket without its admission (search shows « Entré·e » from it), until the next refresh. */
+  private markAdmitted(registrationId: string): void {
+    const ticket = this.byRegistration.get(registrationId);
+    if (!ticket || ticket.admitted === null) return;
+    // Kept in the fold by the undo's own event; only the list's line changes here.
+    const updated = { ...ticket, admitted: null };
+    this.byRegistration.set(registrationId, updated);
+    this.byHash.set(ticket.ticketSha256, updated);
+  }
+
   // ------------------------------------------------------------------ lunch
 
   private tillKey(): string {
@@ -879,7 +987,40 @@ export class DoorEngine {
         }
         let answer: ScanResult | null = null;
         let rejected: string | null = null;
-        const { lunch } = queued;
+        const { lunch, undo } = queued;
+        if (undo) {
+          try {
+            await api.undoAdmission(
+              queued.conferenceId,
+              undo.registrationId,
+              { undoId: undo.undoId, reason: undo.reason, ...(undo.scanId !== null ? { scanId: undo.scanId } : {}) },
+              { timeoutMs: 10_000 },
+            );
+          } catch (error) {
+            if (unavailable(error) || (error instanceof ApiError && error.status === 401)) return 'stop';
+            // Undone meanwhile by another door or an organiser: recorded by the server, told to staff here.
+            rejected = error instanceof ApiError ? error.code : 'error';
+          }
+          const decision = this.decisions.get(undo.undoId);
+          if (decision) this.decisions.set(decision.scanId, { ...decision, syncedAt: Date.now() });
+          if (rejected === null) {
+            agreed += 1;
+            return { scanId: queued.scanId, notice: null };
+          }
+          const notice: SyncNotice = {
+            scanId: queued.scanId,
+            conferenceId: queued.conferenceId,
+            name: queued.name,
+            door: queued.body.door,
+            scannedAt: queued.body.scannedAt,
+            offline: null,
+            answer: null,
+            rejected,
+            undo: true,
+            at: Date.now(),
+          };
+          return { scanId: queued.scanId, notice };
+        }
         if (lunch) {
           try {
             if (lunch.kind === 'pay') {

@@ -51,20 +51,7 @@ export function decideLocally(
 ): { outcome: ScanOutcome; events: LocalEvent[] } {
   const facts = ticketFacts(ticket, conference);
   const history: LocalEvent[] = [];
-  if (ticket?.admitted) {
-    history.push({
-      type: 'AttendeeAdmitted',
-      data: {
-        conferenceId: scan.conferenceId,
-        scanId: LIST_ADMISSION,
-        door: ticket.admitted.door,
-        deviceId: '',
-        scannedAt: ticket.admitted.at,
-        idCheck: null,
-        registrationId: ticket.registrationId,
-      },
-    });
-  }
+  if (ticket?.admitted) history.push(listAdmission(scan.conferenceId, ticket, ticket.admitted));
   history.push(...ownEvents);
   const state = foldTicket(history);
   const decision = arrivalDecider.decide({ type: 'ScanTicket', data: { ...scan, ticket: facts } }, state);
@@ -73,6 +60,47 @@ export function decideLocally(
   const outcome = decision.outcome as ScanOutcome;
   return { outcome, events: decision.events as LocalEvent[] };
 }
+
+/**
+ * The admission that stands for the person on this phone (the list's, then
+ * the phone's own scans and undos), as the decider folds it: the scan id to
+ * undo, or `null` for the list's admission (whose scan the list does not
+ * carry: the server then undoes whichever stands), or `undefined` for none.
+ */
+export function standingAdmission(
+  ticket: DoorTicket | undefined,
+  conferenceId: string,
+  ownEvents: readonly LocalEvent[],
+): { scanId: string | null; at: string; door: string } | undefined {
+  if (ticket === undefined) return undefined;
+  const history: LocalEvent[] = [];
+  if (ticket.admitted) history.push(listAdmission(conferenceId, ticket, ticket.admitted));
+  history.push(...ownEvents);
+  const state = foldTicket(history);
+  if (state.status !== 'admitted') return undefined;
+  const { scanId, at, door } = state.admission;
+  return { scanId: scanId === LIST_ADMISSION ? null : scanId, at, door };
+}
+
+/** The undo of the list's admission, as the phone folds it (the synthetic admission's id). */
+export const LIST_ADMISSION_ID = LIST_ADMISSION;
+
+const listAdmission = (
+  conferenceId: string,
+  ticket: DoorTicket,
+  admitted: NonNullable<DoorTicket['admitted']>,
+): AttendeeAdmitted => ({
+  type: 'AttendeeAdmitted',
+  data: {
+    conferenceId,
+    scanId: LIST_ADMISSION,
+    door: admitted.door,
+    deviceId: '',
+    scannedAt: admitted.at,
+    idCheck: null,
+    registrationId: ticket.registrationId,
+  },
+});
 
 /** The event that records an undo made online, so that the phone may admit the person again offline. */
 export function undoneEvent(

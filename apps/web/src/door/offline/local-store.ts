@@ -68,6 +68,15 @@ export interface WalkInJob {
   decided: 'registered' | 'waitlisted';
 }
 
+/** An undo of an admission made without the server, sent on sync (same `undoId`: the server writes it once). */
+export interface UndoJob {
+  registrationId: string;
+  undoId: string;
+  reason: string;
+  /** The admission meant, when the phone knows its scan; otherwise the one standing when the server gets it. */
+  scanId: string | null;
+}
+
 export interface QueuedScan {
   scanId: string;
   conferenceId: string;
@@ -77,6 +86,8 @@ export interface QueuedScan {
   lunch?: LunchJob;
   /** Present for a walk-in registered offline rather than a scan. */
   walkIn?: WalkInJob;
+  /** Present for an undo of an admission rather than a scan. */
+  undo?: UndoJob;
   /** Order of arrival in the outbox. */
   queuedAt: number;
   /** For the notices after the upload; dropped when the phone wipes its personal data. */
@@ -99,6 +110,8 @@ export interface SyncNotice {
   lunch?: LunchJob['kind'];
   /** A walk-in registered offline that the server refused, or put on the waiting list. */
   walkIn?: 'rejected' | 'waitlisted';
+  /** An undo of an admission rather than a scan. */
+  undo?: boolean;
   at: number;
 }
 

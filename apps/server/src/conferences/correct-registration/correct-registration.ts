@@ -1,0 +1,109 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Patch } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import {
+  CATEGORIES,
+  PERSON_FIELD_MAX_LENGTH,
+  type Category,
+  type CorrectOutcome,
+  type CorrectRegistration,
+} from '@emargement/conference';
+import type { RegistrationCorrected } from '@emargement/contract';
+import { ConferenceRegistry } from '../conference-registry.js';
+import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
+import { ApiAnswer } from '../../shared/api-answers.js';
+
+const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/**
+ * Any of the fields, the others left as they are. Whether a value is
+ * acceptable (a name not empty, an address valid and free) is the decider's,
+ * which answers with the registration's codes (`missing_field`,
+ * `invalid_email`, `duplicate_email`, `registration_erased`).
+ */
+export class CorrectRegistrationDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(PERSON_FIELD_MAX_LENGTH.firstName)
+  firstName?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(PERSON_FIELD_MAX_LENGTH.lastName)
+  lastName?: string;
+
+  @ApiPropertyOptional()
+  @Transform(trimmed)
+  @IsOptional()
+  @IsString()
+  @MaxLength(PERSON_FIELD_MAX_LENGTH.email)
+  email?: string;
+
+  @ApiPropertyOptional({ description: 'An empty string removes it' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(PERSON_FIELD_MAX_LENGTH.organisation)
+  organisation?: string;
+
+  @ApiPropertyOptional({ enum: CATEGORIES }) @IsOptional() @IsIn(CATEGORIES) category?: Category;
+}
+
+export class CorrectRegistrationCommand extends Command<CorrectOutcome> {
+  constructor(
+    readonly conferenceId: string,
+    readonly registrationId: string,
+    readonly dto: CorrectRegistrationDto,
+    readonly ctx: RequestContext,
+  ) {
+    super();
+  }
+}
+
+/** A registration corrected by an organiser: `RegistrationCorrected` on the conference's stream, the changed fields only. */
+@CommandHandler(CorrectRegistrationCommand)
+export class CorrectRegistrationHandler implements ICommandHandler<CorrectRegistrationCommand> {
+  constructor(private readonly registry: ConferenceRegistry) {}
+
+  async execute(c: CorrectRegistrationCommand): Promise<CorrectOutcome> {
+    await this.registry.scheduled(c.conferenceId);
+    const { firstName, lastName, email, organisation, category } = c.dto;
+    const changes: CorrectRegistration['data']['changes'] = {
+      ...(firstName !== undefined ? { firstName } : {}),
+      ...(lastName !== undefined ? { lastName } : {}),
+      ...(email !== undefined ? { email } : {}),
+      ...(organisation !== undefined ? { organisation } : {}),
+      ...(category !== undefined ? { category } : {}),
+    };
+    const { outcome } = await this.registry.run<CorrectOutcome>(
+      c.conferenceId,
+      {
+        type: 'CorrectRegistration',
+        data: { registrationId: c.registrationId, changes, correctedAt: new Date().toISOString() },
+      },
+      eventMetadata(c.ctx),
+    );
+    return outcome;
+  }
+}
+
+@ApiTags('registrations')
+@Controller('conferences/:cid/registrations/:rid')
+export class CorrectRegistrationController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Patch()
+  @HttpCode(200)
+  @ApiAnswer(200, 'RegistrationCorrected', { errors: [400, 404, 409] })
+  correct(
+    @Param('cid', ParseUUIDPipe) cid: string,
+    @Param('rid', ParseUUIDPipe) rid: string,
+    @Body() dto: CorrectRegistrationDto,
+    @Ctx() ctx: RequestContext,
+  ): Promise<RegistrationCorrected> {
+    return this.commands.execute(new CorrectRegistrationCommand(cid, rid, dto, ctx));
+  }
+}
