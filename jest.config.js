@@ -15,6 +15,11 @@ const common = {
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };
 export default {
+  // On a 2-core machine Jest would run every file in its own process (one worker: "in band"), and each
+  // file's real server, NestJS and browser client stay in that heap: past 4 GB the e2e files ran 3–5 times
+  // slower (garbage collection) and the whole run neared the CI's limit. A memory limit makes Jest use a
+  // worker process and start a fresh one between files once it has grown past it.
+  workerIdleMemoryLimit: '1GB',
   projects: [
     {
       ...common,

@@ -152,7 +152,7 @@ describe('lunch payments at the door and for the organisers, reversible, offline
     await lunch().getByRole('button', { name: 'Rendre et annuler' }).click();
     expect((await reversed).status()).toBe(200);
     await lunch()
-      .getByText(/^Paiement annulé : 20,00\s€ rendu\(s\) \(Espèces\)$/)
+      .getByText(/^Paiement annulé : 20,00\s€ rendus \(Espèces\)$/)
       .waitFor();
     await result().getByRole('button', { name: 'Scan suivant' }).click();
     await door.getByTestId('lunch-till').getByText('aucun pour l’instant').waitFor();
