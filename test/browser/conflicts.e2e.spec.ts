@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { assertWebBuilt, enrolDevice, enrolmentUrl, launchBrowser } from '../support/browser.js';
+import { assertWebBuilt, enrolDevice, enrolmentUrl, launchBrowser, todaysConference } from '../support/browser.js';
 import { call as request, startTestServer, type TestServer } from '../support/server.js';
 
 const PHONE = { width: 390, height: 844 };
@@ -42,18 +42,14 @@ describe('conflicts: told to the phone, counted for the organisers, hidden from 
     assertWebBuilt();
     server = await startTestServer({ ADMIN_TOKEN: adminToken });
     base = server.base;
-    const now = Date.now();
-    await call('POST', '/api/conferences', {
-      conferenceId,
-      name: 'Journée des PTCE',
-      venue: 'Mairie',
-      startsAt: new Date(now - 3_600_000).toISOString(),
-      endsAt: new Date(now + 8 * 3_600_000).toISOString(),
-      timezone: 'Europe/Paris',
-      capacity: 100,
-      idCheckRequired: false,
-      doors: [MAIN_DOOR, PRESS_DOOR],
-    });
+    await call(
+      'POST',
+      '/api/conferences',
+      todaysConference({
+        conferenceId,
+        doors: [MAIN_DOOR, PRESS_DOOR],
+      }),
+    );
     const registered = await call<{ ticketCode: string }>('POST', `/api/conferences/${conferenceId}/registrations`, {
       registrationId: marie.registrationId,
       firstName: 'Marie',

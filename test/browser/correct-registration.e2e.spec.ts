@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expectAccessible } from '../support/axe.js';
-import { assertWebBuilt, enrolDevice, enrolmentUrl, launchBrowser } from '../support/browser.js';
+import { assertWebBuilt, enrolDevice, enrolmentUrl, launchBrowser, todaysConference } from '../support/browser.js';
 import { call as request, startTestServer, type TestServer } from '../support/server.js';
 
 const LAPTOP = { width: 1440, height: 900 };
@@ -57,18 +57,16 @@ describe('correcting a registration', () => {
     assertWebBuilt();
     server = await startTestServer({ ADMIN_TOKEN: adminToken });
     base = server.base;
-    const now = Date.now();
-    await call('POST', '/api/conferences', {
-      conferenceId,
-      name: 'Journée des corrections',
-      venue: 'Halle',
-      startsAt: new Date(now - 3_600_000).toISOString(),
-      endsAt: new Date(now + 8 * 3_600_000).toISOString(),
-      timezone: 'Europe/Paris',
-      capacity: 100,
-      idCheckRequired: false,
-      doors: [MAIN_DOOR],
-    });
+    await call(
+      'POST',
+      '/api/conferences',
+      todaysConference({
+        conferenceId,
+        name: 'Journée des corrections',
+        venue: 'Halle',
+        doors: [MAIN_DOOR],
+      }),
+    );
     ({ ticketCode } = await call<{ ticketCode: string }>('POST', `${C}/registrations`, {
       registrationId,
       firstName: 'Anne',

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expectAccessible } from '../support/axe.js';
-import { assertWebBuilt, enrolDevice, enrolmentUrl, launchBrowser } from '../support/browser.js';
+import { assertWebBuilt, enrolDevice, enrolmentUrl, launchBrowser, todaysConference } from '../support/browser.js';
 import { call as request, startTestServer, type TestServer } from '../support/server.js';
 
 const PHONE = { width: 390, height: 844 };
@@ -46,18 +46,15 @@ describe('a person with no identity document, at the door', () => {
     assertWebBuilt();
     server = await startTestServer({ ADMIN_TOKEN: adminToken });
     base = server.base;
-    const now = Date.now();
-    await call('POST', '/api/conferences', {
-      conferenceId,
-      name: 'Journée des PTCE',
-      venue: 'Mairie',
-      startsAt: new Date(now - 3_600_000).toISOString(),
-      endsAt: new Date(now + 8 * 3_600_000).toISOString(),
-      timezone: 'Europe/Paris',
-      capacity: 100,
-      idCheckRequired: true,
-      doors: [DOOR],
-    });
+    await call(
+      'POST',
+      '/api/conferences',
+      todaysConference({
+        conferenceId,
+        idCheckRequired: true,
+        doors: [DOOR],
+      }),
+    );
     for (const who of Object.values(people)) {
       const [firstName, lastName] = who.name.split(' ') as [string, string];
       const registered = await call<{ ticketCode: string }>('POST', `/api/conferences/${conferenceId}/registrations`, {

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { assertWebBuilt, enrolDevice, enrolmentUrl, launchBrowser } from '../support/browser.js';
+import { assertWebBuilt, enrolDevice, enrolmentUrl, launchBrowser, todaysConference } from '../support/browser.js';
 import { call as request, startTestServer, type TestServer } from '../support/server.js';
 
 const PHONE = { width: 390, height: 844 };
@@ -81,18 +81,17 @@ describe('the door keeps admitting without network', () => {
     server = await startTestServer({ ADMIN_TOKEN: adminToken });
     base = server.base;
     // Today's conference (a list is wiped 12 h after the end): no ID check, so a scan admits at once.
-    const now = Date.now();
-    await call('POST', '/api/conferences', {
-      conferenceId,
-      name: 'Journée sans réseau',
-      venue: 'Halle',
-      startsAt: new Date(now - 3_600_000).toISOString(),
-      endsAt: new Date(now + 8 * 3_600_000).toISOString(),
-      timezone: TIMEZONE,
-      capacity: 100,
-      idCheckRequired: false,
-      doors: [MAIN_DOOR, SIDE_DOOR],
-    });
+    await call(
+      'POST',
+      '/api/conferences',
+      todaysConference({
+        conferenceId,
+        name: 'Journée sans réseau',
+        venue: 'Halle',
+        timezone: TIMEZONE,
+        doors: [MAIN_DOOR, SIDE_DOOR],
+      }),
+    );
     for (const person of [marie, paul]) {
       const { ticketCode } = await call<{ ticketCode: string }>(
         'POST',

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { expectAccessible } from '../support/axe.js';
-import { assertWebBuilt, enrolDevice, enrolmentUrl, launchBrowser } from '../support/browser.js';
+import { assertWebBuilt, enrolDevice, enrolmentUrl, launchBrowser, todaysConference } from '../support/browser.js';
 import { call as request, startTestServer, type TestServer } from '../support/server.js';
 
 const PHONE = { width: 390, height: 844 };
@@ -59,19 +59,15 @@ describe('lunch payments at the door and for the organisers, reversible, offline
     server = await startTestServer({ ADMIN_TOKEN: adminToken });
     base = server.base;
     // Today's day (a past one would wipe the door's list, which the offline part needs).
-    const now = Date.now();
-    await call('POST', '/api/conferences', {
-      conferenceId,
-      name: 'Journée des PTCE',
-      venue: 'Mairie',
-      startsAt: new Date(now - 3_600_000).toISOString(),
-      endsAt: new Date(now + 8 * 3_600_000).toISOString(),
-      timezone: 'Europe/Paris',
-      capacity: 100,
-      idCheckRequired: false,
-      lunch: { priceCents: 2000, currency: 'EUR' },
-      doors: [DOOR],
-    });
+    await call(
+      'POST',
+      '/api/conferences',
+      todaysConference({
+        conferenceId,
+        lunch: { priceCents: 2000, currency: 'EUR' },
+        doors: [DOOR],
+      }),
+    );
     for (const [who, firstName, lastName] of [
       [claude, 'Claude', 'Alphandéry'],
       [marie, 'Marie', 'Lemaître'],

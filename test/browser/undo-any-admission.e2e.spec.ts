@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expectAccessible } from '../support/axe.js';
-import { assertWebBuilt, enrolDevice, enrolmentUrl, launchBrowser } from '../support/browser.js';
+import { assertWebBuilt, enrolDevice, enrolmentUrl, launchBrowser, todaysConference } from '../support/browser.js';
 import { call as request, startTestServer, type TestServer } from '../support/server.js';
 
 const PHONE = { width: 390, height: 844 };
@@ -68,18 +68,16 @@ describe('undoing any admission at the door, online and offline', () => {
     server = await startTestServer({ ADMIN_TOKEN: adminToken });
     base = server.base;
     // Today's conference (a list is kept until 12 h after the end), no ID check.
-    const now = Date.now();
-    await call('POST', '/api/conferences', {
-      conferenceId,
-      name: 'Journée des corrections',
-      venue: 'Halle',
-      startsAt: new Date(now - 3_600_000).toISOString(),
-      endsAt: new Date(now + 8 * 3_600_000).toISOString(),
-      timezone: 'Europe/Paris',
-      capacity: 100,
-      idCheckRequired: false,
-      doors: [MAIN_DOOR, SIDE_DOOR],
-    });
+    await call(
+      'POST',
+      '/api/conferences',
+      todaysConference({
+        conferenceId,
+        name: 'Journée des corrections',
+        venue: 'Halle',
+        doors: [MAIN_DOOR, SIDE_DOOR],
+      }),
+    );
     for (const p of [anne, bruno, chloe]) {
       ({ ticketCode: p.ticketCode } = await call<{ ticketCode: string }>(
         'POST',

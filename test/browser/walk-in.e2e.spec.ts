@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expectAccessible } from '../support/axe.js';
-import { assertWebBuilt, enrolDevice, enrolmentUrl, launchBrowser } from '../support/browser.js';
+import { assertWebBuilt, enrolDevice, enrolmentUrl, launchBrowser, todaysConference } from '../support/browser.js';
 import { call as request, startTestServer, type TestServer } from '../support/server.js';
 
 const PHONE = { width: 390, height: 844 };
@@ -38,18 +38,15 @@ describe('walk-ins at the door', () => {
     assertWebBuilt();
     server = await startTestServer({ ADMIN_TOKEN: adminToken });
     base = server.base;
-    const now = Date.now();
-    await call('POST', '/api/conferences', {
-      conferenceId,
-      name: 'Journée des PTCE',
-      venue: 'Mairie',
-      startsAt: new Date(now - 3_600_000).toISOString(),
-      endsAt: new Date(now + 8 * 3_600_000).toISOString(),
-      timezone: 'Europe/Paris',
-      capacity: 3,
-      idCheckRequired: false,
-      doors: [DOOR],
-    });
+    await call(
+      'POST',
+      '/api/conferences',
+      todaysConference({
+        conferenceId,
+        capacity: 3,
+        doors: [DOOR],
+      }),
+    );
     await call('POST', `/api/conferences/${conferenceId}/registrations`, {
       firstName: 'Marie',
       lastName: 'Lemaître',

@@ -242,3 +242,21 @@ export function enrolmentUrl(
 
 /** Signatures made over the API: the same drawn line as the HTTP tests use. */
 export { signaturePng, strokes as signatureStrokes } from './data.js';
+
+/**
+ * A conference on today's date, an hour in and eight to go, in Paris: what the door's tests set up (a day long
+ * past would wipe the door's offline list). The fields given replace these defaults.
+ */
+export function todaysConference(fields: Record<string, unknown>): Record<string, unknown> {
+  const now = Date.now();
+  return {
+    name: 'Journée des PTCE',
+    venue: 'Mairie',
+    startsAt: new Date(now - 3_600_000).toISOString(),
+    endsAt: new Date(now + 8 * 3_600_000).toISOString(),
+    timezone: 'Europe/Paris',
+    capacity: 100,
+    idCheckRequired: false,
+    ...fields,
+  };
+}
