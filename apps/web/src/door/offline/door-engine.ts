@@ -120,6 +120,39 @@ const OLD_QUEUE_KEY = 'scanQueue';
 const unavailable = (error: unknown): boolean =>
   error instanceof NetworkError || (error instanceof ApiError && (error.status >= 500 || error.status === 429));
 
+/**
+ * Sends one outbox job: `refused: null` when the server took it, its refusal code when it never will (sending
+ * it again would get the same answer and hold up the jobs behind it), `'stop'` when the server is away or the
+ * device's token refused, to try again on the next sync.
+ */
+async function attempt(send: () => Promise<unknown>): Promise<{ refused: string | null } | 'stop'> {
+  try {
+    await send();
+    return { refused: null };
+  } catch (error) {
+    if (unavailable(error) || (error instanceof ApiError && error.status === 401)) return 'stop';
+    return { refused: error instanceof ApiError ? error.code : 'error' };
+  }
+}
+
+/** What staff are told of an outbox job the server refused or answered otherwise on sync (`kind`: which job). */
+const refusedNotice = (
+  queued: QueuedScan,
+  rejected: string | null,
+  kind: Pick<SyncNotice, 'undo' | 'lunch' | 'walkIn'>,
+): SyncNotice => ({
+  scanId: queued.scanId,
+  conferenceId: queued.conferenceId,
+  name: queued.name,
+  door: queued.body.door,
+  scannedAt: queued.body.scannedAt,
+  offline: null,
+  answer: null,
+  rejected,
+  ...kind,
+  at: Date.now(),
+});
+
 export class DoorEngine {
   private state: EngineState = {
     loaded: false,
@@ -688,16 +721,14 @@ export class DoorEngine {
 
   /** Sends a walk-in registered offline; a refusal or a different answer becomes a notice staff must see. */
   private async sendWalkIn(queued: QueuedScan & { walkIn: WalkInJob }): Promise<SyncNotice | null | 'stop'> {
-    let rejected: string | null = null;
     let status: 'registered' | 'waitlisted' | null = null;
-    try {
+    const sent = await attempt(async () => {
       status = (await api.register(queued.conferenceId, queued.walkIn.request, { timeoutMs: 10_000 })).status;
-    } catch (error) {
-      if (unavailable(error) || (error instanceof ApiError && error.status === 401)) return 'stop';
-      // A duplicate (the same person registered meanwhile), say. The admission made on this
-      // ticket still goes up after it, and the server records it as a conflict: nothing is lost.
-      rejected = error instanceof ApiError ? error.code : 'error';
-    }
+    });
+    // A duplicate (the same person registered meanwhile), say. The admission made on this
+    // ticket still goes up after it, and the server records it as a conflict: nothing is lost.
+    if (sent === 'stop') return 'stop';
+    const rejected = sent.refused;
     if (rejected !== null) {
       // The server has no such registration: the phone's list forgets the ticket it made up.
       const ticket = this.byRegistration.get(queued.walkIn.request.registrationId);
@@ -709,18 +740,7 @@ export class DoorEngine {
       }
     }
     if (rejected === null && status === queued.walkIn.decided) return null;
-    return {
-      scanId: queued.scanId,
-      conferenceId: queued.conferenceId,
-      name: queued.name,
-      door: queued.body.door,
-      scannedAt: queued.body.scannedAt,
-      offline: null,
-      answer: null,
-      rejected,
-      walkIn: rejected === null ? 'waitlisted' : 'rejected',
-      at: Date.now(),
-    };
+    return refusedNotice(queued, rejected, { walkIn: rejected === null ? 'waitlisted' : 'rejected' });
   }
 
   /** The admission that stands for the person on this phone's list (with its own scans and undos), if any. */
@@ -989,75 +1009,46 @@ export class DoorEngine {
         let rejected: string | null = null;
         const { lunch, undo } = queued;
         if (undo) {
-          try {
-            await api.undoAdmission(
+          const undoSent = await attempt(() =>
+            api.undoAdmission(
               queued.conferenceId,
               undo.registrationId,
               { undoId: undo.undoId, reason: undo.reason, ...(undo.scanId !== null ? { scanId: undo.scanId } : {}) },
               { timeoutMs: 10_000 },
-            );
-          } catch (error) {
-            if (unavailable(error) || (error instanceof ApiError && error.status === 401)) return 'stop';
-            // Undone meanwhile by another door or an organiser: recorded by the server, told to staff here.
-            rejected = error instanceof ApiError ? error.code : 'error';
-          }
+            ),
+          );
+          // Undone meanwhile by another door or an organiser: recorded by the server, told to staff here.
+          if (undoSent === 'stop') return 'stop';
+          const undoRefused = undoSent.refused;
           const decision = this.decisions.get(undo.undoId);
           if (decision) this.decisions.set(decision.scanId, { ...decision, syncedAt: Date.now() });
-          if (rejected === null) {
+          if (undoRefused === null) {
             agreed += 1;
             return { scanId: queued.scanId, notice: null };
           }
-          const notice: SyncNotice = {
-            scanId: queued.scanId,
-            conferenceId: queued.conferenceId,
-            name: queued.name,
-            door: queued.body.door,
-            scannedAt: queued.body.scannedAt,
-            offline: null,
-            answer: null,
-            rejected,
-            undo: true,
-            at: Date.now(),
-          };
-          return { scanId: queued.scanId, notice };
+          return { scanId: queued.scanId, notice: refusedNotice(queued, undoRefused, { undo: true }) };
         }
         if (lunch) {
-          try {
-            if (lunch.kind === 'pay') {
-              const { paymentId, amountCents, method } = lunch;
-              await api.payLunch(
-                queued.conferenceId,
-                lunch.registrationId,
-                { paymentId, amountCents, method },
-                { timeoutMs: 10_000 },
-              );
-            } else {
-              await api.reverseLunch(queued.conferenceId, lunch.registrationId, lunch.paymentId, lunch.reason ?? '', {
-                timeoutMs: 10_000,
-              });
-            }
-          } catch (error) {
-            if (unavailable(error) || (error instanceof ApiError && error.status === 401)) return 'stop';
-            // Paid meanwhile at another door, say: the money taken here must be given back, so staff are told.
-            rejected = error instanceof ApiError ? error.code : 'error';
-          }
-          if (rejected === null) {
+          const lunchSent = await attempt(() =>
+            lunch.kind === 'pay'
+              ? api.payLunch(
+                  queued.conferenceId,
+                  lunch.registrationId,
+                  { paymentId: lunch.paymentId, amountCents: lunch.amountCents, method: lunch.method },
+                  { timeoutMs: 10_000 },
+                )
+              : api.reverseLunch(queued.conferenceId, lunch.registrationId, lunch.paymentId, lunch.reason ?? '', {
+                  timeoutMs: 10_000,
+                }),
+          );
+          // Paid meanwhile at another door, say: the money taken here must be given back, so staff are told.
+          if (lunchSent === 'stop') return 'stop';
+          const lunchRefused = lunchSent.refused;
+          if (lunchRefused === null) {
             agreed += 1;
             return { scanId: queued.scanId, notice: null };
           }
-          const notice: SyncNotice = {
-            scanId: queued.scanId,
-            conferenceId: queued.conferenceId,
-            name: queued.name,
-            door: queued.body.door,
-            scannedAt: queued.body.scannedAt,
-            offline: null,
-            answer: null,
-            rejected,
-            lunch: lunch.kind,
-            at: Date.now(),
-          };
-          return { scanId: queued.scanId, notice };
+          return { scanId: queued.scanId, notice: refusedNotice(queued, lunchRefused, { lunch: lunch.kind }) };
         }
         try {
           answer = await api.scan(queued.conferenceId, queued.body, { timeoutMs: 10_000 });
