@@ -16,7 +16,7 @@ import {
 import { AuthGate } from '../auth';
 import { formatTime, personName } from '../format';
 import { useLang, type Translate } from '../i18n';
-import { CameraScanner } from '../qr/CameraScanner';
+import { CameraToggle, CameraView } from './Camera';
 import { ErrorMessage, TopBar } from '../shell';
 import { play, unlockAudio } from '../sound';
 import { storage } from '../storage';
@@ -549,24 +549,11 @@ function DoorDesk({
           <CodeInput onCode={handleCode} screen={screen.kind} />
         ) : null}
 
-        {cameraOn ? (
-          <div hidden={!scanning}>
-            <CameraScanner paused={!scanning} onCode={handleCode} />
-          </div>
-        ) : null}
+        <CameraView on={cameraOn} scanning={scanning} onCode={handleCode} />
 
         {screen.kind === 'idle' ? (
           <>
-            <button
-              type="button"
-              className={`btn btn-large ${cameraOn ? '' : 'btn-primary'}`}
-              onClick={() => {
-                unlockAudio();
-                setCameraOn(!cameraOn);
-              }}
-            >
-              {cameraOn ? t('door.cameraStop') : t('door.camera')}
-            </button>
+            <CameraToggle on={cameraOn} onToggle={setCameraOn} />
             {lastAdmission ? <UndoBar last={lastAdmission} offline={offline} onUndo={undoLast} /> : null}
             <AttendeeSearch
               conferenceId={cid}

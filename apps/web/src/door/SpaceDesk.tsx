@@ -9,9 +9,9 @@ import {
 } from '../api';
 import { formatTime } from '../format';
 import { useLang, type Lang, type Translate } from '../i18n';
-import { CameraScanner } from '../qr/CameraScanner';
+import { CameraToggle, CameraView } from './Camera';
 import { ErrorMessage, TopBar } from '../shell';
-import { play, unlockAudio } from '../sound';
+import { play } from '../sound';
 import { CodeInput, useScannerKeys } from './CodeInput';
 import { PersonCard } from './Person';
 import { AttendeeSearch } from './Search';
@@ -214,24 +214,11 @@ export function SpaceDesk({
 
         <CodeInput onCode={handleCode} screen={screen.kind} />
 
-        {cameraOn ? (
-          <div hidden={!scanning}>
-            <CameraScanner paused={!scanning} onCode={handleCode} />
-          </div>
-        ) : null}
+        <CameraView on={cameraOn} scanning={scanning} onCode={handleCode} />
 
         {screen.kind === 'idle' ? (
           <>
-            <button
-              type="button"
-              className={`btn btn-large ${cameraOn ? '' : 'btn-primary'}`}
-              onClick={() => {
-                unlockAudio();
-                setCameraOn(!cameraOn);
-              }}
-            >
-              {cameraOn ? t('door.cameraStop') : t('door.camera')}
-            </button>
+            <CameraToggle on={cameraOn} onToggle={setCameraOn} />
             <AttendeeSearch
               conferenceId={cid}
               onPick={(a) => void send({ registrationId: a.registrationId }, a)}
