@@ -201,5 +201,7 @@ describe('a signing tablet set up by its pairing QR code alone', () => {
     await organiser.getByTestId('print-receipts').click();
     await organiser.getByTestId('receipt-card').first().waitFor();
     await expect(readCanvasQr(organiser, 'receipt-card-qr')).resolves.toBe(receiptLink);
+    await expectAccessible(organiser, 'the organisers’ printed receipt cards, 1280×900, fr');
+    await organiser.screenshot({ path: `${SHOTS}/receipt-cards-1280x900.png`, fullPage: true });
   }, 60_000);
 });
