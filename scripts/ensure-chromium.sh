@@ -12,6 +12,11 @@ command -v pdfsig >/dev/null || missing+=(poppler-utils)
 # The several-instances tests start a private PostgreSQL 15 and nginx of their own.
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing+=(nginx)
+# The badge printing test starts a private CUPS (cupsd, lp) with the cups-pdf
+# virtual printer as a real IPP queue.
+[ -x /usr/sbin/cupsd ] || missing+=(cups)
+command -v lp >/dev/null || missing+=(cups-client)
+[ -x /usr/lib/cups/backend/cups-pdf ] || missing+=(printer-driver-cups-pdf)
 if [ "${#missing[@]}" -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
   echo "Installing Debian's ${missing[*]} for the browser tests..."
