@@ -7,6 +7,7 @@
  * Revisions and positions are `bigint` at run time, always: a client library
  * that hands back plain numbers is normalised at the adapter boundary.
  */
+import { StreamNotFoundError } from './errors.js';
 
 /** How the caller expects the stream to be before the append. */
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
@@ -122,7 +123,39 @@ export interface EventStore {
   probeWrite?(): Promise<void>;
   /** Throws `StreamNotFoundError` when the stream has no event. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * Optional: `readStream`, but a stream with no event answers `null`. On the
+   * door's path most streams read are new (a scan's id, a first arrival), and
+   * an error built with its stack for each of them is an answer paid for
+   * dearly (BENCHMARKS.md, issue 27). Callers use `readStreamOrNull` below,
+   * which falls back to `readStream` for adapters without it.
+   */
+  readStreamOrNull?(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[] | null>;
+  /**
+   * Optional: the stream's last revision as this process knows it for certain
+   * without a read, or `undefined` when only a read can tell (nothing known of
+   * the stream, or another process may have written since). A cache of folded
+   * streams holding that revision skips its catch-up read. The embedded store
+   * knows its own appends and learns of other writers from SQLite's
+   * `data_version`; an adapter over a network server leaves it out.
+   */
+  knownStreamHead?(streamName: string): bigint | undefined;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeToAllOptions): Subscription;
   close(): Promise<void>;
+}
+
+/** A stream's events, or `null` when it has none (see `EventStore.readStreamOrNull`). */
+export async function readStreamOrNull(
+  store: EventStore,
+  streamName: string,
+  options?: ReadStreamOptions,
+): Promise<RecordedEvent[] | null> {
+  if (store.readStreamOrNull) return store.readStreamOrNull(streamName, options);
+  try {
+    return await store.readStream(streamName, options);
+  } catch (error) {
+    if (error instanceof StreamNotFoundError) return null;
+    throw error;
+  }
 }

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import {
   eventTypes,
   InvalidEventStoreArgumentError,
+  readStreamOrNull,
   StreamNotFoundError,
   WrongExpectedRevisionError,
   type EventData,
@@ -104,7 +105,10 @@ export function runConformanceSuite(name: string, target: ConformanceTarget): vo
         expect(error).toBeInstanceOf(WrongExpectedRevisionError);
         expect((error as WrongExpectedRevisionError).actualRevision).toBe('no_stream');
         await expect(store.readStream(s)).rejects.toBeInstanceOf(StreamNotFoundError);
+        // The same answer as a value, through the adapter's own method or the fallback.
+        expect(await readStreamOrNull(store, s)).toBeNull();
         await store.appendToStream(s, [ev()]);
+        expect((await readStreamOrNull(store, s))?.map((e) => e.revision)).toEqual([0n]);
         const r = await store.appendToStream(s, [ev()], { expectedRevision: 'stream_exists' });
         expect(r.nextExpectedRevision).toBe(1n);
       });

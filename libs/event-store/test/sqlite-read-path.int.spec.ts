@@ -167,3 +167,44 @@ describe('the subscription iterator', () => {
     expect(seen.map((m) => (m.kind === 'event' ? m.event.position : m.position))).toEqual([2n, 3n]);
   });
 });
+
+describe("a stream's head known without a read (knownStreamHead)", () => {
+  const ev = () => ({ id: randomUUID(), type: 'AttendeeAdmitted', data, metadata });
+
+  test('is learned by a read, moves with this store’s own appends, and is never guessed', async () => {
+    expect(store.knownStreamHead('registration-1')).toBeUndefined();
+    await store.appendToStream('registration-1', [ev(), ev()]);
+    // Written, never read: not known (only a read or a known head makes it so).
+    expect(store.knownStreamHead('registration-1')).toBeUndefined();
+    await store.readStream('registration-1');
+    expect(store.knownStreamHead('registration-1')).toBe(1n);
+    await store.appendToStream('registration-1', [ev()]);
+    expect(store.knownStreamHead('registration-1')).toBe(2n);
+    // A refused append moves nothing.
+    await expect(store.appendToStream('registration-1', [ev()], { expectedRevision: 0n })).rejects.toThrow();
+    expect(store.knownStreamHead('registration-1')).toBe(2n);
+    expect(await store.readStreamOrNull('registration-2')).toBeNull();
+    expect(store.knownStreamHead('registration-2')).toBeUndefined();
+  });
+
+  test("is forgotten as soon as another connection commits to the file (another process's writes)", async () => {
+    const file = join(dir, `shared-${n++}.sqlite`);
+    const mine = SqliteEventStore.open(file);
+    const theirs = SqliteEventStore.open(file);
+    try {
+      await mine.appendToStream('conference-1', [ev()]);
+      expect(mine.knownStreamHead('conference-1')).toBeUndefined();
+      await mine.readStream('conference-1');
+      expect(mine.knownStreamHead('conference-1')).toBe(0n);
+      // Another stream, another connection: every head this store knew is in doubt.
+      await theirs.appendToStream('conference-2', [ev()]);
+      expect(mine.knownStreamHead('conference-1')).toBeUndefined();
+      await theirs.appendToStream('conference-1', [ev()]);
+      expect((await mine.readStream('conference-1')).length).toBe(2);
+      expect(mine.knownStreamHead('conference-1')).toBe(1n);
+    } finally {
+      await mine.close();
+      await theirs.close();
+    }
+  });
+});

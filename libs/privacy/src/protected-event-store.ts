@@ -33,6 +33,7 @@
 import {
   EventStoreClosedError,
   StreamNotFoundError,
+  readStreamOrNull,
   type AppendOptions,
   type AppendResult,
   type EventData,
@@ -141,6 +142,16 @@ export class ProtectedEventStore implements EventStore {
   async readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     this.assertOpen();
     return this.revealAll(await this.inner.readStream(streamName, options));
+  }
+
+  async readStreamOrNull(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[] | null> {
+    this.assertOpen();
+    const events = await readStreamOrNull(this.inner, streamName, options);
+    return events === null ? null : this.revealAll(events);
+  }
+
+  knownStreamHead(streamName: string): bigint | undefined {
+    return this.closed ? undefined : this.inner.knownStreamHead?.(streamName);
   }
 
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {

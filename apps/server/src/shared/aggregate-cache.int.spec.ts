@@ -40,6 +40,9 @@ const room = (): { decider: Decider<Command, Event, State, { seat: number }, 'fu
   };
 };
 const book = (who: string): Command => ({ type: 'Book', data: { who } });
+/** A room without a limit: every booking accepted. */
+const crowdDecide = (c: Command, s: State) =>
+  accept([{ type: 'SeatBooked' as const, data: { who: c.data.who } }], { seat: s.booked.length + 1 });
 
 const dir = mkdtempSync(join(tmpdir(), 'emargement-handlers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,6 +58,24 @@ const twoInstances = (): [EventStore, EventStore] => {
   const b = SqliteEventStore.open(file);
   opened.push(a, b);
   return [a, b];
+};
+/** The real store, with its stream reads counted (the work a cache or `presumeNew` saves). */
+const counted = (store: EventStore): { store: EventStore; reads: () => number } => {
+  let reads = 0;
+  const proxy = new Proxy(store, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      if (key === 'readStream' || key === 'readStreamOrNull') {
+        return (...args: unknown[]) => {
+          reads += 1;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      }
+      return (value as (...a: unknown[]) => unknown).bind(target);
+    },
+  });
+  return { store: proxy, reads: () => reads };
 };
 const stored = async (store: EventStore, stream: string): Promise<string[]> =>
   (await store.readStream(stream)).map((e) => (e.data as { who: string }).who);
@@ -112,6 +133,33 @@ describe('runDecider', () => {
   });
 });
 
+describe('runDecider on a stream presumed new (a scan id)', () => {
+  test('given no stream, the command is decided and appended without a read', async () => {
+    const [raw] = twoInstances();
+    const { store, reads } = counted(raw);
+    const { decider, seen } = room();
+    await runDecider(store, 'room-1', decider, book('ada'), {}, { presumeNew: true });
+    expect(reads()).toBe(0);
+    expect(seen).toEqual([0]);
+    expect(await stored(raw, 'room-1')).toEqual(['ada']);
+  });
+
+  test('given the stream exists after all, the append conflicts and the command is decided again on what is stored', async () => {
+    const [raw] = twoInstances();
+    const { store, reads } = counted(raw);
+    const { decider, seen } = room();
+    await runDecider(raw, 'room-1', decider, book('ada'), {});
+    seen.length = 0;
+    await expect(runDecider(store, 'room-1', decider, book('bob'), {}, { presumeNew: true })).rejects.toMatchObject({
+      reason: 'full',
+    });
+    // First on the presumed empty room (its append refused on the revision), then read and decided on ada's seat.
+    expect(seen).toEqual([0, 1]);
+    expect(reads()).toBe(1);
+    expect(await stored(raw, 'room-1')).toEqual(['ada']);
+  });
+});
+
 describe('retries after a conflict', () => {
   test('the first retry is at once, later ones wait a random time under a bound that doubles up to 100 ms', () => {
     expect(retryDelayMs(1, () => 0.999)).toBe(0);
@@ -159,6 +207,27 @@ describe('AggregateCache', () => {
     const cache = new AggregateCache(store, (id) => `room-${id}`, decider);
     await cache.run('1', book('ada'), {});
     expect(await cache.current('1')).toEqual({ state: { booked: ['ada'] }, revision: 0n });
+  });
+
+  test('a warm aggregate is not read again until something is appended, by this instance or another', async () => {
+    const [a, b] = twoInstances();
+    const { store, reads } = counted(a);
+    const { decider } = room();
+    const cache = new AggregateCache(store, (id) => `room-${id}`, { ...decider, decide: crowdDecide });
+    await cache.run('1', book('ada'), {});
+    await cache.current('1');
+    const warm = reads();
+    await cache.current('1');
+    await cache.current('1');
+    expect(reads()).toBe(warm);
+    // Its own append is folded in, and the store knows the new head: still no read.
+    await cache.run('1', book('bea'), {});
+    expect(reads()).toBe(warm);
+    expect((await cache.current('1')).state.booked).toEqual(['ada', 'bea']);
+    // Another instance writes to the file: the next ask reads, and sees it.
+    await b.appendToStream('room-1', [{ id: randomUUID(), type: 'SeatBooked', data: { who: 'cy' } }]);
+    expect(await cache.current('1')).toEqual({ state: { booked: ['ada', 'bea', 'cy'] }, revision: 2n });
+    expect(reads()).toBe(warm + 1);
   });
 
   test('two instances, one file, racing on one aggregate: exactly one wins first, the other retries on the new revision', async () => {

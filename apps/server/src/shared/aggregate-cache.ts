@@ -1,4 +1,4 @@
-import { StreamNotFoundError, type EventStore, type Metadata, type RecordedEvent } from '@emargement/event-store';
+import { readStreamOrNull, type EventStore, type Metadata } from '@emargement/event-store';
 import type { Decider } from '@emargement/decider';
 import { runDecider, type Loaded, type RunResult } from './decider-runner.js';
 
@@ -62,13 +62,15 @@ export class AggregateCache<C, E extends StoredEvent, S, O, R extends string> {
 
   private async catchUp(id: string): Promise<Loaded<S>> {
     const before = this.cache.get(id);
-    let recorded: RecordedEvent[];
-    try {
-      recorded = await this.store.readStream(this.streamOf(id), before ? { fromRevision: before.revision + 1n } : {});
-    } catch (error) {
-      if (!(error instanceof StreamNotFoundError)) throw error;
-      recorded = [];
+    const stream = this.streamOf(id);
+    // The store knows for certain that nothing was appended since: no read
+    // (on the door's path, the conference's registry and a ticket's arrivals
+    // are asked on every scan).
+    if (before !== undefined && this.store.knownStreamHead?.(stream) === before.revision) {
+      return { state: before.state, revision: before.revision };
     }
+    const recorded =
+      (await readStreamOrNull(this.store, stream, before ? { fromRevision: before.revision + 1n } : {})) ?? [];
     // A command's own events may have been folded in while this read was on
     // its way (`run`): only what is newer than the cache now is folded.
     const cached = this.cache.get(id);

@@ -1,10 +1,9 @@
 import {
-  StreamNotFoundError,
   WrongExpectedRevisionError,
+  readStreamOrNull,
   type EventData,
   type EventStore,
   type Metadata,
-  type RecordedEvent,
 } from '@emargement/event-store';
 import { CommandRefusedError, type Decider } from '@emargement/decider';
 import { randomUUID } from 'node:crypto';
@@ -26,13 +25,8 @@ export async function loadStream<S, E>(
   decider: Pick<Decider<unknown, E, S, unknown, string>, 'fold' | 'initialState'>,
   from?: { state: S; revision: bigint },
 ): Promise<Loaded<S>> {
-  let events: RecordedEvent[];
-  try {
-    events = await store.readStream(streamName, from ? { fromRevision: from.revision + 1n } : {});
-  } catch (error) {
-    if (error instanceof StreamNotFoundError) return { state: decider.initialState(), revision: 'no_stream' };
-    throw error;
-  }
+  const events = await readStreamOrNull(store, streamName, from ? { fromRevision: from.revision + 1n } : {});
+  if (events === null) return { state: decider.initialState(), revision: 'no_stream' };
   if (events.length === 0) return from ?? { state: decider.initialState(), revision: 'no_stream' };
   const state = decider.fold(
     events.map((e) => ({ type: e.type, data: e.data }) as E),
@@ -84,13 +78,26 @@ export async function runDecider<C, E extends StoredEvent, S, O, R extends strin
   options: {
     maxAttempts?: number;
     load?: () => Promise<Loaded<S>>;
+    /**
+     * The stream is almost always new (a scan's id, claimed once): the first
+     * attempt decides on the initial state and appends expecting no stream,
+     * without reading. When the stream exists after all (a retry of the same
+     * id), the append fails on the revision and the next attempt reads it as
+     * usual: the same decision as reading first, one read fewer per scan.
+     */
+    presumeNew?: boolean;
     /** Told of each wait before a retry (tests read the backoff from it). */
     onRetry?: (attempt: number, delayMs: number) => void;
   } = {},
 ): Promise<RunResult<E, O>> {
   const maxAttempts = options.maxAttempts ?? 20;
   for (let attempt = 1; ; attempt++) {
-    const { state, revision } = options.load ? await options.load() : await loadStream(store, streamName, decider);
+    const { state, revision } =
+      options.presumeNew === true && attempt === 1
+        ? { state: decider.initialState(), revision: 'no_stream' as const }
+        : options.load
+          ? await options.load()
+          : await loadStream(store, streamName, decider);
     const cmd = typeof command === 'function' ? (command as (s: S) => C)(state) : command;
     const decision = decider.decide(cmd, state);
     if (!decision.ok) throw new CommandRefusedError(decision.reason, decision.detail);

@@ -48,6 +48,8 @@ const INSERT_CHUNK = 32;
  */
 const MAX_GROUP_APPENDS = 256;
 const MAX_GROUP_EVENTS = 4096;
+/** Stream heads remembered for `knownStreamHead` (about 100 bytes each) before the map starts again. */
+const MAX_KNOWN_HEADS = 200_000;
 
 /**
  * An event as queued: what the insert needs, taken from the caller's object
@@ -108,6 +110,13 @@ export class SqliteEventStore implements EventStore {
   private flushScheduled: NodeJS.Immediate | undefined;
   /** COMMITs of appends made by this instance, a group's or a lone append's (for tests). */
   private commits = 0;
+  /**
+   * Stream heads known for certain (`knownStreamHead`): set by a read, moved
+   * by this instance's own committed appends, and all forgotten as soon as
+   * `data_version` says another connection has committed.
+   */
+  private readonly heads = new Map<string, bigint>();
+  private headsDataVersion = -1n;
 
   private readonly stmts: {
     streamHead: Database.Statement<[string], { revision: bigint | null }>;
@@ -119,6 +128,7 @@ export class SqliteEventStore implements EventStore {
     readFwd: Database.Statement<[string, bigint, bigint], EventRow>;
     readBwd: Database.Statement<[string, bigint, bigint], EventRow>;
     head: Database.Statement<[], { position: bigint | null }>;
+    dataVersion: Database.Statement<[], bigint>;
     begin: Database.Statement<[]>;
     commit: Database.Statement<[]>;
     rollback: Database.Statement<[]>;
@@ -169,6 +179,7 @@ export class SqliteEventStore implements EventStore {
         `SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
       ),
       head: s('SELECT MAX(position) AS position FROM events'),
+      dataVersion: this.db.prepare<[], bigint>('PRAGMA data_version').pluck(true),
       begin: s('BEGIN IMMEDIATE'),
       commit: s('COMMIT'),
       rollback: s('ROLLBACK'),
@@ -334,7 +345,10 @@ export class SqliteEventStore implements EventStore {
     for (let i = 0; i < group.length; i++) {
       const o = outcomes[i]!;
       if (o instanceof Error) group[i]!.reject(o);
-      else group[i]!.resolve(o);
+      else {
+        this.movedHead(group[i]!.streamName, o.nextExpectedRevision);
+        group[i]!.resolve(o);
+      }
     }
   }
 
@@ -353,7 +367,40 @@ export class SqliteEventStore implements EventStore {
     }
     this.commits += 1;
     this.notifyCommit();
+    this.movedHead(p.streamName, result.nextExpectedRevision);
     p.resolve(result);
+  }
+
+  /** A committed append of this instance: a head already known moves with it. */
+  private movedHead(streamName: string, revision: bigint): void {
+    if (this.heads.has(streamName)) this.heads.set(streamName, revision);
+  }
+
+  /**
+   * Remembers a head just read from the file, as of the `data_version` asked
+   * before the read (a commit of another connection after that makes the
+   * next ask forget it: never wrong, at worst read again). Bounded: the map
+   * starts again past `MAX_KNOWN_HEADS`.
+   */
+  private learnHead(streamName: string, revision: bigint, version: bigint): void {
+    if (version !== this.headsDataVersion || this.heads.size >= MAX_KNOWN_HEADS) {
+      this.heads.clear();
+      this.headsDataVersion = version;
+    }
+    this.heads.set(streamName, revision);
+  }
+
+  knownStreamHead(streamName: string): bigint | undefined {
+    if (this.closed) return undefined;
+    const version = this.stmts.dataVersion.get()!;
+    if (version !== this.headsDataVersion) {
+      // Another connection (process) committed, or this is the first ask:
+      // nothing known before now can be trusted.
+      this.heads.clear();
+      this.headsDataVersion = version;
+      return undefined;
+    }
+    return this.heads.get(streamName);
   }
 
   private appendInTransaction(
@@ -442,12 +489,22 @@ export class SqliteEventStore implements EventStore {
   // ------------------------------------------------------------------ read
 
   readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return this.readStreamOrNull(streamName, options).then((events) => {
+      if (events === null) throw new StreamNotFoundError(streamName);
+      return events;
+    });
+  }
+
+  readStreamOrNull(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[] | null> {
     try {
       this.assertOpen();
       const direction = options.direction ?? 'forwards';
       const max = toCount(options.maxCount) ?? BigInt(Number.MAX_SAFE_INTEGER);
+      // Asked before the head is read: what is read is at least as new.
+      const version = this.stmts.dataVersion.get()!;
       const head = this.stmts.streamHead.get(streamName)?.revision ?? null;
-      if (head === null) throw new StreamNotFoundError(streamName);
+      if (head === null) return Promise.resolve(null);
+      this.learnHead(streamName, head, version);
       const from = options.fromRevision ?? (direction === 'forwards' ? 'start' : 'end');
       const rev = from === 'start' ? 0n : from === 'end' ? head : from;
       if (typeof rev !== 'bigint' || rev < 0n) {

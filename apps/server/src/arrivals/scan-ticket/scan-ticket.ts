@@ -215,6 +215,8 @@ export class ScanTicketHandler implements ICommandHandler<ScanTicketCommand> {
         },
       },
       eventMetadata(c.ctx, { door: c.door }),
+      // A scan id is new but for a retry: claimed without reading first.
+      { presumeNew: true },
     );
     const metadata = eventMetadata(c.ctx, { door: c.door });
     // A known ticket is decided on its cached fold (TicketCache): the scan's
