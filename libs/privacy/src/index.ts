@@ -15,7 +15,6 @@ export {
   type Sealed,
 } from './envelope.js';
 export {
-  InMemoryKeyStore,
   PERSONAL_KEY_BYTES,
   PersonalKeyStoreClosedError,
   SubjectErasedError,

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 
 /**
  * Where the per-person keys live: outside the event log, so that forgetting a
@@ -54,91 +53,6 @@ export class PersonalKeyStoreClosedError extends Error {
 export function assertSubject(subject: unknown): asserts subject is string {
   if (typeof subject !== 'string' || subject.length === 0) {
     throw new TypeError('A personal-data subject is a non-empty string');
-  }
-}
-
-/** For unit tests only: keys in memory, gone with the process. */
-export class InMemoryKeyStore implements PersonalKeyStore {
-  private readonly keys = new Map<string, Buffer | 'erased'>();
-  private closed = false;
-
-  keyFor(subject: string): Promise<Buffer> {
-    return this.keysFor([subject]).then((keys) => keys.get(subject)!);
-  }
-
-  keysFor(subjects: Iterable<string>): Promise<Map<string, Buffer>> {
-    try {
-      this.assertOpen();
-      const wanted = [...new Set(subjects)];
-      wanted.forEach(assertSubject);
-      const erased = wanted.find((s) => this.keys.get(s) === 'erased');
-      if (erased !== undefined) throw new SubjectErasedError(erased);
-      const result = new Map<string, Buffer>();
-      for (const subject of wanted) {
-        let key = this.keys.get(subject);
-        if (!Buffer.isBuffer(key)) {
-          key = randomBytes(PERSONAL_KEY_BYTES);
-          this.keys.set(subject, key);
-        }
-        result.set(subject, Buffer.from(key));
-      }
-      return Promise.resolve(result);
-    } catch (error) {
-      return Promise.reject(asError(error));
-    }
-  }
-
-  find(subject: string): Promise<Buffer | null | 'erased'> {
-    return this.findMany([subject]).then((found) => found.get(subject) ?? null);
-  }
-
-  findMany(subjects: Iterable<string>): Promise<Map<string, Buffer | 'erased'>> {
-    try {
-      this.assertOpen();
-      const result = new Map<string, Buffer | 'erased'>();
-      for (const subject of subjects) {
-        const key = this.keys.get(subject);
-        if (key !== undefined) result.set(subject, key === 'erased' ? key : Buffer.from(key));
-      }
-      return Promise.resolve(result);
-    } catch (error) {
-      return Promise.reject(asError(error));
-    }
-  }
-
-  erase(subject: string, _reason?: string): Promise<{ erased: boolean }> {
-    try {
-      this.assertOpen();
-      assertSubject(subject);
-      const already = this.keys.get(subject) === 'erased';
-      this.keys.set(subject, 'erased');
-      return Promise.resolve({ erased: !already });
-    } catch (error) {
-      return Promise.reject(asError(error));
-    }
-  }
-
-  ping(): Promise<void> {
-    try {
-      this.assertOpen();
-      return Promise.resolve();
-    } catch (error) {
-      return Promise.reject(asError(error));
-    }
-  }
-
-  /** Test helper: forgets a key *without* a tombstone, as a lost key file would. */
-  loseKey(subject: string): void {
-    this.keys.delete(subject);
-  }
-
-  close(): Promise<void> {
-    this.closed = true;
-    return Promise.resolve();
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw new PersonalKeyStoreClosedError();
   }
 }
 
