@@ -45,6 +45,13 @@ import type {
   Role,
   WalkInPolicySet,
 } from '@emargement/contract';
+import type {
+  ConferenceRequest,
+  RegisterRequest as ContractRegisterRequest,
+  ScanRequest as ContractScanRequest,
+  SignRequest as ContractSignRequest,
+  SpaceRequest,
+} from '@emargement/contract';
 import { storage } from './storage';
 
 /**
@@ -148,91 +155,37 @@ export interface TicketPreview {
   attendee: Attendee;
 }
 
-export interface ScanRequest {
-  scanId: string;
-  ticketCode?: string;
-  registrationId?: string;
+/**
+ * A scan at the entrance, as the door sends it: the contract's request
+ * (`libs/contract`, one declaration with the server's), with the door and the
+ * scan's time always given by this app.
+ */
+export type ScanRequest = Omit<ContractScanRequest, 'space' | 'direction' | 'door' | 'scannedAt'> & {
   door: string;
-  idCheck?: IdCheck;
   scannedAt: string;
-  /** Decided on the phone without the server: recorded as it happened, flagged when the server would disagree. */
-  offline?: { result: 'admitted' | 'refused'; reason?: RefusalReason };
-}
+};
 
 /** A scan at a space's door: an entry or an exit (`auto`: an exit for whoever is inside). */
-export interface MovementRequest {
-  scanId: string;
-  ticketCode?: string;
-  registrationId?: string;
+export type MovementRequest = Omit<ContractScanRequest, 'door' | 'idCheck' | 'offline' | 'space' | 'direction'> & {
   space: string;
   direction: 'in' | 'out' | 'auto';
-}
+};
 
-export interface RegisterRequest {
-  registrationId: string;
-  firstName: string;
-  lastName: string;
-  /** Optional for a walk-in registered by a door. */
-  email?: string;
-  organisation?: string;
-  category: Category;
-  lunch: boolean;
-  photoConsent: boolean;
-  /** A door at a full day: the volunteer chose to accept the person beyond the capacity (organisers' setting). */
-  beyondCapacity?: boolean;
-  /** Drawn by the door (at least 128 random bits, URL-safe base64), so that it can admit on it without the server. */
-  ticketCode?: string;
-}
+/** A registration as this app sends it: it always draws the registration's id itself (a retry keeps it). */
+export type RegisterRequest = ContractRegisterRequest & { registrationId: string };
 
-export interface ConferenceRequest {
-  conferenceId?: string;
-  name: string;
-  venue: string;
-  startsAt: string;
-  endsAt: string;
-  timezone: string;
-  capacity: number;
-  idCheckRequired: boolean;
-  lunch?: { priceCents: number; currency: string };
-  doors: string[];
-  /** The printed programme: `HH:MM` in the conference's time zone, and a title. */
-  programme?: { at: string; title: string }[];
-  /** The day's spaces, with the conference (POST only). */
-  spaces?: SpaceRequest[];
-}
-
-export interface SpaceRequest {
-  name: string;
-  opens: string;
-  closes: string;
-  capacity?: number;
-  audience?: Category[];
-  requiresLunch?: boolean;
-  oneEntry?: boolean;
-  exitScan?: boolean;
-}
+export type { ConferenceRequest, SpaceRequest };
 
 /** One signature_pad point, in CSS pixels of the canvas; `time` is `Date.now()` when drawn. */
-export interface StrokePoint {
-  x: number;
-  y: number;
-  time: number;
-  pressure?: number;
-}
+export type StrokePoint = SignRequest['strokes'] extends (infer G)[] | undefined
+  ? G extends (infer P)[]
+    ? P
+    : never
+  : never;
 
-export interface SignRequest {
-  signatureId: string;
-  registrationId: string;
-  onBehalfOf: string;
-  consent: { given: true; wording: string; givenAt: string };
-  textSha256: string;
-  strokes: StrokePoint[][];
-  canvas: { width: number; height: number; devicePixelRatio: number };
-  /** PNG data URL, at most 256 KiB decoded. */
-  image: string;
-  kiosk: string;
-  deviceSignedAt: string;
-}
+/** A signature as the tablet sends it: the contract's request, with what this app always gives. */
+export type SignRequest = ContractSignRequest &
+  Required<Pick<ContractSignRequest, 'strokes' | 'canvas' | 'image' | 'deviceSignedAt'>>;
 
 /** Positions are decimal strings of up to 20 digits: compared as big integers, never as floats. */
 export function positionAfter(a: string | null, b: string | null): boolean {

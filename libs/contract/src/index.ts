@@ -62,6 +62,7 @@ export * from './attendance.js';
 export * from './privacy.js';
 export * from './health.js';
 export * from './spaces.js';
+export * from './requests.js';
 
 /** Every answer by the name the OpenAPI document gives it (`#/components/schemas/<name>`). */
 export const CONTRACT_SCHEMAS = {

@@ -7,7 +7,6 @@
  * Revisions and positions are `bigint` at run time, always: a client library
  * that hands back plain numbers is normalised at the adapter boundary.
  */
-import { StreamNotFoundError } from './errors.js';
 
 /** How the caller expects the stream to be before the append. */
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
@@ -143,19 +142,4 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeToAllOptions): Subscription;
   close(): Promise<void>;
-}
-
-/** A stream's events, or `null` when it has none (see `EventStore.readStreamOrNull`). */
-export async function readStreamOrNull(
-  store: EventStore,
-  streamName: string,
-  options?: ReadStreamOptions,
-): Promise<RecordedEvent[] | null> {
-  if (store.readStreamOrNull) return store.readStreamOrNull(streamName, options);
-  try {
-    return await store.readStream(streamName, options);
-  } catch (error) {
-    if (error instanceof StreamNotFoundError) return null;
-    throw error;
-  }
 }

@@ -1,4 +1,3 @@
-
 /**
  * Where the per-person keys live: outside the event log, so that forgetting a
  * key (erasure) makes every ciphertext sealed with it unreadable for good,

@@ -1,6 +1,13 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
-import { CONTRACT_SCHEMAS, file, publish, type ContractSchemaName } from '@emargement/contract';
+import { ApiBody, ApiResponse } from '@nestjs/swagger';
+import {
+  CONTRACT_REQUESTS,
+  CONTRACT_SCHEMAS,
+  file,
+  publish,
+  type ContractRequestName,
+  type ContractSchemaName,
+} from '@emargement/contract';
 
 /**
  * Documents an operation's answers from libs/contract: the success status
@@ -26,7 +33,7 @@ const ERRORS: Record<number, string> = {
 /** What every `/api` operation may answer besides its success. */
 const API_ERRORS = [400, 401, 403, 429] as const;
 
-const ref = (name: ContractSchemaName) => ({ $ref: `#/components/schemas/${name}` });
+const ref = (name: ContractSchemaName | ContractRequestName) => ({ $ref: `#/components/schemas/${name}` });
 
 const errorAnswers = (statuses: readonly number[]) =>
   [...new Set(statuses)].map((status) =>
@@ -60,6 +67,19 @@ export const ApiFileAnswer = (mediaType: string, description: string, options: A
     ...errorAnswers([...(options.public ? [] : API_ERRORS), ...(options.errors ?? [])]),
   );
 
-/** The contract's schemas as the document publishes them (objects open to fields added later). */
-export const contractComponents = (): Record<string, Record<string, unknown>> =>
-  Object.fromEntries(Object.entries(CONTRACT_SCHEMAS).map(([name, schema]) => [name, publish(schema)]));
+/**
+ * The request body from libs/contract (`#/components/schemas/<name>`): the
+ * DTO that takes it implements the same type, and keeps class-validator's
+ * checks and messages.
+ */
+export const ApiRequest = (name: ContractRequestName) => ApiBody({ required: true, schema: ref(name) });
+
+/**
+ * The contract's schemas as the document publishes them: answers open to
+ * fields added later; request bodies as declared, closed (the server refuses
+ * a field it does not know).
+ */
+export const contractComponents = (): Record<string, Record<string, unknown>> => ({
+  ...Object.fromEntries(Object.entries(CONTRACT_SCHEMAS).map(([name, schema]) => [name, publish(schema)])),
+  ...(CONTRACT_REQUESTS as unknown as Record<string, Record<string, unknown>>),
+});

@@ -1,3 +1,4 @@
+import type { SpaceRequest } from '@emargement/contract';
 import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, StreamableFile } from '@nestjs/common';
 import { ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
@@ -25,30 +26,28 @@ import { badRequest, notFound } from '../shared/api-error.js';
 import { Clock } from '../shared/clock.js';
 import { Ctx, eventMetadata, type RequestContext } from '../shared/request-context.js';
 import { MovementsRegistry } from './movements-registry.js';
-import { ApiAnswer, ApiFileAnswer } from '../shared/api-answers.js';
+import { ApiAnswer, ApiFileAnswer, ApiRequest } from '../shared/api-answers.js';
 import { IsInstant } from '../shared/instant.js';
 import { onSitePdf } from './on-site-pdf.js';
 
 const HHMM = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
 
-export class SpaceDto {
-  @ApiPropertyOptional() @IsOptional() @IsUUID() spaceId?: string;
-  @ApiProperty() @IsString() @Length(1, 80) @Matches(/\S/) name!: string;
-  @ApiProperty({ example: '12:30', description: "HH:MM, the conference's local time" })
+export class SpaceDto implements SpaceRequest {
+  @IsOptional() @IsUUID() spaceId?: string;
+  @IsString() @Length(1, 80) @Matches(/\S/) name!: string;
   @MaxLength(5)
   @Matches(HHMM, { message: 'opens must be HH:MM' })
   opens!: string;
-  @ApiProperty({ example: '14:00' }) @MaxLength(5) @Matches(HHMM, { message: 'closes must be HH:MM' }) closes!: string;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(1_000_000) capacity?: number | null;
-  @ApiPropertyOptional({ enum: CATEGORIES, isArray: true, nullable: true })
+  @MaxLength(5) @Matches(HHMM, { message: 'closes must be HH:MM' }) closes!: string;
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000) capacity?: number | null;
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(CATEGORIES.length)
   @IsIn(CATEGORIES, { each: true })
   audience?: Category[] | null;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() requiresLunch?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() oneEntry?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() exitScan?: boolean;
+  @IsOptional() @IsBoolean() requiresLunch?: boolean;
+  @IsOptional() @IsBoolean() oneEntry?: boolean;
+  @IsOptional() @IsBoolean() exitScan?: boolean;
 }
 
 export class RollCallDto {
@@ -163,6 +162,7 @@ export class SpacesController {
 
   /** Adds a space to the day, or changes one (same `spaceId`): each change an event. */
   @Post('spaces')
+  @ApiRequest('SpaceRequest')
   @HttpCode(201)
   @ApiAnswer(201, 'SpaceDefined', { errors: [404, 409] })
   async define(

@@ -1,6 +1,7 @@
+import type { ScanRequest } from '@emargement/contract';
 import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -41,62 +42,47 @@ import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-co
 import { attendeeView } from '../attendee-view.js';
 import { TicketCache } from '../ticket-cache.js';
 import type { ScanAnswer as ScanAnswerBody } from '@emargement/contract';
-import { ApiAnswer } from '../../shared/api-answers.js';
+import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 import { MovePersonCommand } from '../../spaces/move-person.js';
 import { SITE } from '@emargement/spaces';
 import { IsInstant } from '../../shared/instant.js';
 
 export class IdCheckDto {
-  @ApiProperty({
-    enum: ID_CHECK_DOCUMENTS,
-    description: '`none`: the person showed no document (refused `id_missing`)',
-  })
   @IsIn(ID_CHECK_DOCUMENTS)
   document!: IdCheckDocument;
-  @ApiPropertyOptional({ description: 'Required unless `document` is `none`' })
   @ValidateIf((o: IdCheckDto) => o.document !== 'none' || o.nameMatches !== undefined)
   @IsBoolean()
   nameMatches?: boolean;
 }
 
 export class OfflineDecisionDto {
-  @ApiProperty({ enum: ['admitted', 'refused'], description: 'What the door decided without the server' })
   @IsIn(['admitted', 'refused'])
   result!: 'admitted' | 'refused';
-  @ApiPropertyOptional({ enum: ENTRY_REFUSAL_REASONS, description: "The door's reason, for a refusal" })
   @IsOptional()
   @IsIn(ENTRY_REFUSAL_REASONS)
   reason?: EntryRefusalReason;
 }
 
-export class ScanDto {
-  @ApiProperty() @IsUUID() scanId!: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 512) ticketCode?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() registrationId?: string;
-  @ApiPropertyOptional({ description: 'The door of the site (an entrance scan, or with direction a movement)' })
+export class ScanDto implements ScanRequest {
+  @IsUUID() scanId!: string;
+  @IsOptional() @IsString() @Length(1, 512) ticketCode?: string;
+  @IsOptional() @IsUUID() registrationId?: string;
   @IsOptional()
   @IsString()
   @Length(1, 60)
   door?: string;
-  @ApiPropertyOptional({ description: "A space's name or id: the scan is a movement at that space's door" })
   @IsOptional()
   @IsString()
   @Length(1, 80)
   space?: string;
-  @ApiPropertyOptional({ enum: ['in', 'out', 'auto'], description: 'A movement: in, out, or auto (inside → out)' })
   @IsOptional()
   @IsIn(['in', 'out', 'auto'])
   direction?: 'in' | 'out' | 'auto';
-  @ApiPropertyOptional({ type: IdCheckDto })
   @IsOptional()
   @ValidateNested()
   @Type(() => IdCheckDto)
   idCheck?: IdCheckDto;
-  @ApiPropertyOptional() @IsOptional() @MaxLength(64) @IsInstant() scannedAt?: string;
-  @ApiPropertyOptional({
-    type: OfflineDecisionDto,
-    description: 'A scan decided on the device without the server (then scannedAt is required)',
-  })
+  @IsOptional() @MaxLength(64) @IsInstant() scannedAt?: string;
   @IsOptional()
   @ValidateNested()
   @Type(() => OfflineDecisionDto)
@@ -264,6 +250,7 @@ export class ScanTicketController {
 
   @Post()
   @HttpCode(200)
+  @ApiRequest('ScanRequest')
   @ApiAnswer(200, 'ScanAnswer', {
     errors: [404, 409],
     description: 'Admitted or refused: a refusal is an answer, not an error',

@@ -1,6 +1,7 @@
+import type { SignRequest } from '@emargement/contract';
 import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -20,14 +21,7 @@ import {
 import { randomBytes } from 'node:crypto';
 import type { EventStore } from '@emargement/event-store';
 import { arrivalDecider, registrationById, ticketStream } from '@emargement/conference';
-import {
-  MAX_IMAGE_BYTES,
-  MAX_IMAGE_PIXELS,
-  type CanvasSize,
-  type Consent,
-  type SignOutcome,
-  type Strokes,
-} from '@emargement/charter';
+import { type CanvasSize, type Consent, type SignOutcome, type Strokes } from '@emargement/charter';
 import { EVENT_STORE } from '../../event-store/event-store.module.js';
 import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { loadStream } from '../../shared/decider-runner.js';
@@ -36,73 +30,58 @@ import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-co
 import { CharterRegistry } from '../charter-registry.js';
 import { parseStrokes, STROKE_LIMITS } from './signature-input.js';
 import type { CharterSigned } from '@emargement/contract';
-import { ApiAnswer } from '../../shared/api-answers.js';
+import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 import { IsInstant } from '../../shared/instant.js';
 
 export class ConsentDto {
-  @ApiProperty({ description: 'true: the signer ticked the box' }) @IsBoolean() given!: boolean;
-  @ApiProperty({ description: 'The words shown next to the box, exactly' })
+  @IsBoolean() given!: boolean;
   @IsString()
   @MaxLength(2000)
   wording!: string;
-  @ApiProperty({ description: 'When the box was ticked (tablet clock)' })
   @MaxLength(64)
   @IsInstant()
   givenAt!: string;
 }
 
 export class CanvasDto {
-  @ApiProperty({ description: 'CSS pixels' }) @IsNumber() @Min(1) @Max(10_000) width!: number;
-  @ApiProperty({ description: 'CSS pixels' }) @IsNumber() @Min(1) @Max(10_000) height!: number;
-  @ApiPropertyOptional() @IsOptional() @IsNumber() @Min(0.25) @Max(8) devicePixelRatio?: number;
+  @IsNumber() @Min(1) @Max(10_000) width!: number;
+  @IsNumber() @Min(1) @Max(10_000) height!: number;
+  @IsOptional() @IsNumber() @Min(0.25) @Max(8) devicePixelRatio?: number;
 }
 
-export class SignCharterDto {
-  @ApiProperty() @IsUUID() signatureId!: string;
-  @ApiProperty() @IsUUID() registrationId!: string;
-  @ApiProperty({ description: 'The organisation signed for, as the signer confirmed it' })
+/**
+ * The signature as sent (the contract's `SignRequest`). The strokes and the
+ * consent are taken as they come and read by their own checks, which answer
+ * with their own codes (`parseStrokes`; `consent_missing` for a consent
+ * missing, false or null), not class-validator's.
+ */
+export class SignCharterDto implements Omit<SignRequest, 'strokes' | 'consent'> {
+  @IsUUID() signatureId!: string;
+  @IsUUID() registrationId!: string;
   @IsString()
   @Length(1, 200)
   onBehalfOf!: string;
-  @ApiPropertyOptional({
-    type: ConsentDto,
-    description:
-      '`true` (the box beside the text was ticked) or {given: true, wording, givenAt}; missing, false, null or ' +
-      'not given: refused `consent_missing`',
-  })
   @IsOptional()
   @ValidateIf((o: SignCharterDto) => typeof o.consent === 'object' && o.consent !== null)
   @ValidateNested()
   @Type(() => ConsentDto)
   consent?: ConsentDto | boolean | null;
-  @ApiProperty({ description: 'SHA-256 (hex) of the text the tablet showed' })
   @IsString()
   @MaxLength(128)
   textSha256!: string;
-  @ApiPropertyOptional({
-    description: 'signature_pad point groups: [[{x, y, time, pressure?}]]',
-    type: 'array',
-    items: { type: 'array', items: { type: 'object' } },
-  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(STROKE_LIMITS.strokes)
   strokes?: unknown[];
-  @ApiPropertyOptional({ type: CanvasDto }) @IsOptional() @ValidateNested() @Type(() => CanvasDto) canvas?: CanvasDto;
+  @IsOptional() @ValidateNested() @Type(() => CanvasDto) canvas?: CanvasDto;
   // The real limit is the decoded PNG's, 256 KiB, checked by the decider
   // with its own code (413 image_too_large); this one, at the body's limit
   // (1 MB), only keeps a string of any size from going further.
-  @ApiPropertyOptional({
-    description:
-      `data:image/png;base64,... (at most ${MAX_IMAGE_BYTES} bytes decoded, ${MAX_IMAGE_PIXELS} pixels); ` +
-      'it must decode completely as a PNG, or 400 invalid_image with its problem (undecodable, too_many_pixels, ...)',
-  })
   @IsOptional()
   @IsString()
   @MaxLength(1_048_576)
   image?: string;
-  @ApiProperty({ description: 'The signing tablet' }) @IsString() @Length(1, 60) kiosk!: string;
-  @ApiPropertyOptional({ description: 'When the signer validated, by the tablet’s clock' })
+  @IsString() @Length(1, 60) kiosk!: string;
   @IsOptional()
   @MaxLength(64)
   @IsInstant()
@@ -238,6 +217,7 @@ export class SignCharterController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
+  @ApiRequest('SignRequest')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Sign the charter',

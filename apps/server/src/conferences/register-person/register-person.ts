@@ -1,6 +1,7 @@
+import type { RegisterRequest } from '@emargement/contract';
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -27,7 +28,7 @@ import {
 import { ConferenceRegistry } from '../conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import type { Registered } from '@emargement/contract';
-import { ApiAnswer } from '../../shared/api-answers.js';
+import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 import { conflict } from '../../shared/api-error.js';
 
 /** What a ticket's QR code carries: 144 random bits, URL-safe. Unguessable, so a code cannot be forged. */
@@ -38,44 +39,34 @@ export const newTicketCode = (): string => randomBytes(TICKET_CODE_BYTES).toStri
 /** A ticket code chosen by the caller: URL-safe base64 of at least 128 bits (22 characters) and at most 64 characters. */
 export const CLIENT_TICKET_CODE = /^[A-Za-z0-9_-]{22,64}$/;
 
-export class RegisterPersonDto {
-  @ApiPropertyOptional() @IsOptional() @IsUUID() registrationId?: string;
+export class RegisterPersonDto implements RegisterRequest {
+  @IsOptional() @IsUUID() registrationId?: string;
   /**
    * A door registering a walk-in without network draws the ticket code itself
    * (it admits the person on it at once) and sends it on sync; a retry keeps
    * the first code. Otherwise the server draws it.
    */
-  @ApiPropertyOptional({
-    description:
-      'Chosen by the caller (a door offline): URL-safe base64, at least 128 random bits (22 to 64 characters); drawn by the server when absent',
-  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   @Matches(CLIENT_TICKET_CODE)
   ticketCode?: string;
-  @ApiProperty() @IsString() @Length(1, PERSON_FIELD_MAX_LENGTH.firstName) firstName!: string;
-  @ApiProperty() @IsString() @Length(1, PERSON_FIELD_MAX_LENGTH.lastName) lastName!: string;
+  @IsString() @Length(1, PERSON_FIELD_MAX_LENGTH.firstName) firstName!: string;
+  @IsString() @Length(1, PERSON_FIELD_MAX_LENGTH.lastName) lastName!: string;
   /** Trimmed before it is checked, as the CSV import does: `'  A@B.org '` is `a@b.org`'s duplicate, not an error. */
-  @ApiPropertyOptional({ description: 'Required, except for a walk-in registered by a door device (then optional)' })
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsOptional()
   @ValidateIf((o: RegisterPersonDto) => o.email !== '')
   @IsEmail()
   @MaxLength(PERSON_FIELD_MAX_LENGTH.email)
   email?: string;
-  @ApiPropertyOptional()
   @IsOptional()
   @IsString()
   @MaxLength(PERSON_FIELD_MAX_LENGTH.organisation)
   organisation?: string;
-  @ApiProperty({ enum: CATEGORIES }) @IsIn(CATEGORIES) category!: Category;
-  @ApiProperty() @IsBoolean() lunch!: boolean;
-  @ApiProperty() @IsBoolean() photoConsent!: boolean;
-  @ApiPropertyOptional({
-    description:
-      'A door, when the day is full: register the walk-in beyond the capacity (allowed only when the organisers turned it on, otherwise 409 beyond_capacity_not_allowed, recorded)',
-  })
+  @IsIn(CATEGORIES) category!: Category;
+  @IsBoolean() lunch!: boolean;
+  @IsBoolean() photoConsent!: boolean;
   @IsOptional()
   @IsBoolean()
   beyondCapacity?: boolean;
@@ -136,6 +127,7 @@ export class RegisterPersonController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
+  @ApiRequest('RegisterRequest')
   @HttpCode(201)
   @ApiAnswer(201, 'Registered', { errors: [404, 409] })
   register(

@@ -1,7 +1,8 @@
+import type { ConferenceRequest, ConferenceRevisionRequest } from '@emargement/contract';
 import { Controller, Get, Param, ParseUUIDPipe, Post, Body, Put, Req } from '@nestjs/common';
 import { withinScope } from '@emargement/devices';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -26,46 +27,42 @@ import { EVENT_STORE } from '../../event-store/event-store.module.js';
 import { ConferenceRegistry } from '../conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import type { Conference, ConferenceList, ConferenceRevised, ConferenceScheduled } from '@emargement/contract';
-import { ApiAnswer } from '../../shared/api-answers.js';
+import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 import { ApiError, badRequest } from '../../shared/api-error.js';
 import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
 import { IsInstant } from '../../shared/instant.js';
 import { DefineSpaceCommand, SpaceDto, spaceOf } from '../../spaces/spaces.js';
 
 export class LunchDto {
-  @ApiProperty({ example: 2000 }) @IsInt() @Min(0) @Max(1_000_000) priceCents!: number;
-  @ApiProperty({ example: 'EUR' }) @IsString() @MaxLength(3) @Matches(/^[A-Z]{3}$/) currency!: string;
+  @IsInt() @Min(0) @Max(1_000_000) priceCents!: number;
+  @IsString() @MaxLength(3) @Matches(/^[A-Z]{3}$/) currency!: string;
 }
 
 export class ProgrammeItemDto {
-  @ApiProperty({ example: '16:00', description: "HH:MM, the conference's local time" })
   @MaxLength(5)
   @Matches(/^(?:[01]\d|2[0-3]):[0-5]\d$/, { message: 'at must be HH:MM' })
   at!: string;
-  @ApiProperty({ example: 'Signature de la charte' }) @IsString() @Length(1, 200) title!: string;
+  @IsString() @Length(1, 200) title!: string;
 }
 
-export class ConferenceDetailsDto {
-  @ApiProperty() @IsString() @Length(1, 200) name!: string;
-  @ApiProperty() @IsString() @Length(1, 200) venue!: string;
-  @ApiProperty({ example: '2014-09-19T09:00:00+02:00' }) @MaxLength(64) @IsInstant() startsAt!: string;
-  @ApiProperty({ example: '2014-09-19T18:00:00+02:00' }) @MaxLength(64) @IsInstant() endsAt!: string;
-  @ApiProperty({ example: 'Europe/Paris' }) @IsString() @Length(1, 64) timezone!: string;
-  @ApiProperty() @IsInt() @Min(1) @Max(1_000_000) capacity!: number;
-  @ApiProperty() @IsBoolean() idCheckRequired!: boolean;
-  @ApiPropertyOptional({ type: LunchDto })
+export class ConferenceDetailsDto implements ConferenceRevisionRequest {
+  @IsString() @Length(1, 200) name!: string;
+  @IsString() @Length(1, 200) venue!: string;
+  @MaxLength(64) @IsInstant() startsAt!: string;
+  @MaxLength(64) @IsInstant() endsAt!: string;
+  @IsString() @Length(1, 64) timezone!: string;
+  @IsInt() @Min(1) @Max(1_000_000) capacity!: number;
+  @IsBoolean() idCheckRequired!: boolean;
   @IsOptional()
   @ValidateNested()
   @Type(() => LunchDto)
   lunch?: LunchDto;
-  @ApiPropertyOptional({ type: [String] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
   @IsString({ each: true })
   @MaxLength(60, { each: true })
   doors?: string[];
-  @ApiPropertyOptional({ type: [ProgrammeItemDto], description: 'The printed programme, as the fixture gives it' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
@@ -74,12 +71,8 @@ export class ConferenceDetailsDto {
   programme?: ProgrammeItemDto[];
 }
 
-export class ScheduleConferenceDto extends ConferenceDetailsDto {
-  @ApiPropertyOptional() @IsOptional() @IsUUID() conferenceId?: string;
-  @ApiPropertyOptional({
-    type: [SpaceDto],
-    description: "The day's spaces (« espaces dédiés »), as POST …/spaces takes each",
-  })
+export class ScheduleConferenceDto extends ConferenceDetailsDto implements ConferenceRequest {
+  @IsOptional() @IsUUID() conferenceId?: string;
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
@@ -174,6 +167,7 @@ export class ConferencesController {
   ) {}
 
   @Post()
+  @ApiRequest('ConferenceRequest')
   @ApiAnswer(201, 'ConferenceScheduled', { errors: [409] })
   async schedule(
     @Body() dto: ScheduleConferenceDto,
@@ -203,6 +197,7 @@ export class ConferencesController {
   }
 
   @Put(':cid')
+  @ApiRequest('ConferenceRevisionRequest')
   @ApiAnswer(200, 'ConferenceRevised', { errors: [404, 409] })
   async revise(
     @Param('cid', ParseUUIDPipe) cid: string,
