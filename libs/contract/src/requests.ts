@@ -1,6 +1,13 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { PERSON_FIELD_MAX_LENGTH } from '@emargement/conference/vocabulary.js';
-import { CATEGORIES, DOCUMENT_KINDS, ENTRY_REFUSAL_REASONS } from './vocabulary.js';
+import {
+  CATEGORIES,
+  CHARTER_LANGS,
+  DOCUMENT_KINDS,
+  ENTRY_REFUSAL_REASONS,
+  PAYMENT_METHODS,
+  ROLES,
+} from './vocabulary.js';
 
 /**
  * The request bodies the web apps send and the server takes, declared once
@@ -214,6 +221,140 @@ export const SignRequestSchema = body(
 );
 export type SignRequest = FromSchema<typeof SignRequestSchema>;
 
+/** A reason, kept in the log: why an admission is undone, money given back, a signature voided, data erased. */
+const reason = (description: string) => ({ type: 'string', minLength: 1, maxLength: 500, description }) as const;
+
+/** `POST …/scans/:scanId/undo`: an admission undone by its scan. */
+export const UndoAdmissionRequestSchema = body({ reason: reason('Why the admission is undone') }, ['reason']);
+export type UndoAdmissionRequest = FromSchema<typeof UndoAdmissionRequestSchema>;
+
+/** `POST …/registrations/:rid/undo-admission`: the person's admission undone (from any door, online or later). */
+export const UndoRegistrationAdmissionRequestSchema = body(
+  {
+    undoId: { ...uuid, description: 'Chosen by the device: the same undo sent again (an outbox) writes nothing' },
+    reason: reason('Why the admission is undone (required, stored in the event)'),
+    scanId: {
+      ...uuid,
+      description: 'The admission meant (its scan), when the device knows it; otherwise the standing admission',
+    },
+  },
+  ['undoId', 'reason'],
+);
+export type UndoRegistrationAdmissionRequest = FromSchema<typeof UndoRegistrationAdmissionRequestSchema>;
+
+/** `POST …/registrations/:rid/lunch-payment`: the 20 € taken at the door. */
+export const LunchPaymentRequestSchema = body(
+  {
+    paymentId: uuid,
+    amountCents: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+    method: { type: 'string', enum: PAYMENT_METHODS },
+  },
+  ['paymentId', 'amountCents', 'method'],
+);
+export type LunchPaymentRequest = FromSchema<typeof LunchPaymentRequestSchema>;
+
+/** `POST …/lunch-payment/:paymentId/reverse`: the money given back. */
+export const ReverseLunchPaymentRequestSchema = body(
+  { reason: reason('Why the money was given back (required, like an undo)') },
+  ['reason'],
+);
+export type ReverseLunchPaymentRequest = FromSchema<typeof ReverseLunchPaymentRequestSchema>;
+
+/** `POST …/conflicts/:conflictId/acknowledge`. */
+export const AcknowledgeConflictRequestSchema = body({
+  note: { type: 'string', maxLength: 500, description: 'What was done about it' },
+});
+export type AcknowledgeConflictRequest = FromSchema<typeof AcknowledgeConflictRequestSchema>;
+
+/** `PATCH …/registrations/:rid`: a correction (misspelt name, wrong organisation, category). */
+export const CorrectRegistrationRequestSchema = body({
+  firstName: { type: 'string', maxLength: PERSON_FIELD_MAX_LENGTH.firstName },
+  lastName: { type: 'string', maxLength: PERSON_FIELD_MAX_LENGTH.lastName },
+  email: { type: 'string', maxLength: PERSON_FIELD_MAX_LENGTH.email },
+  organisation: {
+    type: 'string',
+    maxLength: PERSON_FIELD_MAX_LENGTH.organisation,
+    description: 'An empty string removes it',
+  },
+  category,
+});
+export type CorrectRegistrationRequest = FromSchema<typeof CorrectRegistrationRequestSchema>;
+
+/** `POST …/registrations/:rid/cancel`. */
+export const CancelRegistrationRequestSchema = body({ reason: { type: 'string', maxLength: 500 } });
+export type CancelRegistrationRequest = FromSchema<typeof CancelRegistrationRequestSchema>;
+
+/** `PUT …/walk-in-policy`: whether a door may register a walk-in beyond the capacity. */
+export const WalkInPolicyRequestSchema = body(
+  {
+    beyondCapacity: {
+      type: 'boolean',
+      description:
+        'When the day is full, a door may register a walk-in as `registered` beyond the capacity, by an explicit choice (recorded on the registration); the capacity itself is not raised',
+    },
+  },
+  ['beyondCapacity'],
+);
+export type WalkInPolicyRequest = FromSchema<typeof WalkInPolicyRequestSchema>;
+
+/** `POST …/registrations/:rid/erase`: the reason is kept in the log, so it must not name the person. */
+export const ErasePersonRequestSchema = body(
+  { reason: { ...reason('e.g. « demande de la personne du 20/09 »: never the name'), pattern: '\\S' } },
+  ['reason'],
+);
+export type ErasePersonRequest = FromSchema<typeof ErasePersonRequestSchema>;
+
+/** `POST /api/devices`: a device enrolled by an organiser. */
+export const EnrolDeviceRequestSchema = body(
+  {
+    name: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 100,
+      pattern: '\\S',
+      description: '« Porte A », « Tablette charte 1 »',
+    },
+    role: { type: 'string', enum: ROLES },
+    conferenceId: { ...uuid, description: 'Limits the device to one conference; any conference when absent' },
+  },
+  ['name', 'role'],
+);
+export type EnrolDeviceRequest = FromSchema<typeof EnrolDeviceRequestSchema>;
+
+/** `POST …/charters`: the charter's text, published once. */
+export const PublishCharterRequestSchema = body(
+  {
+    charterId: uuid,
+    title: text(1, 200),
+    lang: {
+      type: 'string',
+      enum: CHARTER_LANGS,
+      description: 'The language the charter is written in (default fr): the tablet shows the consent in it',
+    },
+    text: { ...text(1, 100_000), description: 'Markdown; its SHA-256 is taken over these exact UTF-8 bytes' },
+  },
+  ['title', 'text'],
+);
+export type PublishCharterRequest = FromSchema<typeof PublishCharterRequestSchema>;
+
+/** `POST …/signatures/:signatureId/void`. */
+export const VoidSignatureRequestSchema = body(
+  { reason: reason('Why the signature must not count; kept in the chain') },
+  ['reason'],
+);
+export type VoidSignatureRequest = FromSchema<typeof VoidSignatureRequestSchema>;
+
+/** `POST …/roll-calls`: an evacuation roll call started (its id chosen by the phone, offline too). */
+export const RollCallRequestSchema = body({ rollCallId: uuid, startedAt: instant });
+export type RollCallRequest = FromSchema<typeof RollCallRequestSchema>;
+
+/** `POST …/roll-calls/:id/marks`: one person ticked present at the assembly point. */
+export const RollCallMarkRequestSchema = body({ markId: uuid, registrationId: uuid, at: instant }, [
+  'markId',
+  'registrationId',
+]);
+export type RollCallMarkRequest = FromSchema<typeof RollCallMarkRequestSchema>;
+
 /** Every request body by the name the OpenAPI document gives it (`#/components/schemas/<name>`). */
 export const CONTRACT_REQUESTS = {
   ScanRequest: ScanRequestSchema,
@@ -222,5 +363,19 @@ export const CONTRACT_REQUESTS = {
   ConferenceRequest: ConferenceRequestSchema,
   ConferenceRevisionRequest: ConferenceRevisionRequestSchema,
   SignRequest: SignRequestSchema,
+  UndoAdmissionRequest: UndoAdmissionRequestSchema,
+  UndoRegistrationAdmissionRequest: UndoRegistrationAdmissionRequestSchema,
+  LunchPaymentRequest: LunchPaymentRequestSchema,
+  ReverseLunchPaymentRequest: ReverseLunchPaymentRequestSchema,
+  AcknowledgeConflictRequest: AcknowledgeConflictRequestSchema,
+  CorrectRegistrationRequest: CorrectRegistrationRequestSchema,
+  CancelRegistrationRequest: CancelRegistrationRequestSchema,
+  WalkInPolicyRequest: WalkInPolicyRequestSchema,
+  ErasePersonRequest: ErasePersonRequestSchema,
+  EnrolDeviceRequest: EnrolDeviceRequestSchema,
+  PublishCharterRequest: PublishCharterRequestSchema,
+  VoidSignatureRequest: VoidSignatureRequestSchema,
+  RollCallRequest: RollCallRequestSchema,
+  RollCallMarkRequest: RollCallMarkRequestSchema,
 } as const;
 export type ContractRequestName = keyof typeof CONTRACT_REQUESTS;

@@ -1,3 +1,4 @@
+import type { EnrolDeviceRequest } from '@emargement/contract';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
@@ -11,7 +12,7 @@ import {
   type ICommandHandler,
   type IQueryHandler,
 } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { ConferenceRegistry } from '../conferences/conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../shared/request-context.js';
@@ -24,16 +25,16 @@ import type {
   EnrolledDevice as EnrolledDeviceAnswer,
   Principal as PrincipalAnswer,
 } from '@emargement/contract';
-import { ApiAnswer } from '../shared/api-answers.js';
+import { ApiAnswer, ApiRequest } from '../shared/api-answers.js';
 import { ApiError } from '../shared/api-error.js';
 import { enrolmentScope, withinScope } from '@emargement/devices';
 
-export class EnrolDeviceDto {
+export class EnrolDeviceDto implements EnrolDeviceRequest {
   /** As the organiser will recognise it in the list: « Porte A », « Tablette charte 1 ». */
-  @ApiProperty() @IsString() @Length(1, 100) @Matches(/\S/, { message: 'name must not be blank' }) name!: string;
-  @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;
+  @IsString() @Length(1, 100) @Matches(/\S/, { message: 'name must not be blank' }) name!: string;
+  @IsIn(ROLES) role!: Role;
   /** Limits the device to one conference; any conference when absent. */
-  @ApiPropertyOptional() @IsOptional() @IsUUID() conferenceId?: string;
+  @IsOptional() @IsUUID() conferenceId?: string;
 }
 
 export interface EnrolledDevice extends DeviceView {
@@ -134,6 +135,7 @@ export class DevicesController {
 
   /** Enrols a device: the answer holds its token, shown this once. */
   @Post('devices')
+  @ApiRequest('EnrolDeviceRequest')
   @ApiAnswer(201, 'EnrolledDevice', { errors: [404] })
   enrol(
     @Body() dto: EnrolDeviceDto,

@@ -1,6 +1,7 @@
+import type { ErasePersonRequest } from '@emargement/contract';
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { IsString, Length, Matches } from 'class-validator';
 import type { EraseOutcome } from '@emargement/conference';
 import { ConferenceRegistry } from '../conferences/conference-registry.js';
@@ -8,12 +9,12 @@ import { CharterRegistry } from '../charters/charter-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../shared/request-context.js';
 import { PersonKeys } from './person-data.js';
 import type { PersonalDataErased } from '@emargement/contract';
-import { ApiAnswer } from '../shared/api-answers.js';
+import { ApiAnswer, ApiRequest } from '../shared/api-answers.js';
 import { Backups } from '../backup/backups.js';
 
-export class ErasePersonDto {
+export class ErasePersonDto implements ErasePersonRequest {
   /** Why (e.g. « demande de la personne du 20/09 »): kept in the log, so it must not name the person. */
-  @ApiProperty() @IsString() @Length(1, 500) @Matches(/\S/, { message: 'reason must not be blank' }) reason!: string;
+  @IsString() @Length(1, 500) @Matches(/\S/, { message: 'reason must not be blank' }) reason!: string;
 }
 
 export class ErasePersonCommand extends Command<EraseOutcome> {
@@ -72,6 +73,7 @@ export class ErasePersonController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
+  @ApiRequest('ErasePersonRequest')
   @HttpCode(200)
   @ApiAnswer(200, 'PersonalDataErased', { errors: [404, 409] })
   erase(

@@ -1,6 +1,7 @@
+import type { RollCallRequest, RollCallMarkRequest } from '@emargement/contract';
 import type { SpaceRequest } from '@emargement/contract';
 import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, StreamableFile } from '@nestjs/common';
-import { ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   ArrayMaxSize,
@@ -50,19 +51,17 @@ export class SpaceDto implements SpaceRequest {
   @IsOptional() @IsBoolean() exitScan?: boolean;
 }
 
-export class RollCallDto {
-  @ApiPropertyOptional() @IsOptional() @IsUUID() rollCallId?: string;
-  @ApiPropertyOptional()
+export class RollCallDto implements RollCallRequest {
+  @IsOptional() @IsUUID() rollCallId?: string;
   @IsOptional()
   @MaxLength(64)
   @IsInstant()
   startedAt?: string;
 }
 
-export class MarkDto {
-  @ApiProperty() @IsUUID() markId!: string;
-  @ApiProperty() @IsUUID() registrationId!: string;
-  @ApiPropertyOptional()
+export class MarkDto implements RollCallMarkRequest {
+  @IsUUID() markId!: string;
+  @IsUUID() registrationId!: string;
   @IsOptional()
   @MaxLength(64)
   @IsInstant()
@@ -251,6 +250,7 @@ export class SpacesController {
 
   /** Starts a roll call at the assembly point: the people on site now are the ones to find. */
   @Post('roll-calls')
+  @ApiRequest('RollCallRequest')
   @HttpCode(201)
   @ApiAnswer(201, 'RollCallStarted', { errors: [404] })
   async startRollCall(
@@ -278,6 +278,7 @@ export class SpacesController {
 
   /** A person ticked present at the assembly point (from any phone, offline or not: each tick once). */
   @Post('roll-calls/:rollCallId/marks')
+  @ApiRequest('RollCallMarkRequest')
   @HttpCode(201)
   @ApiAnswer(201, 'RollCallMarked', { errors: [404, 409] })
   async mark(

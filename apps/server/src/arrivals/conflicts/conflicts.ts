@@ -1,3 +1,4 @@
+import type { AcknowledgeConflictRequest } from '@emargement/contract';
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, Query, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import type { ICommandHandler, IQueryHandler } from '@nestjs/cqrs';
@@ -19,7 +20,7 @@ import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-co
 import { DoorReadModel } from '../door-read-model.js';
 import type { ConflictRow } from './conflicts.projection.js';
 import type { ConflictAcknowledged, ConflictList } from '@emargement/contract';
-import { ApiAnswer } from '../../shared/api-answers.js';
+import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 
 class PreviousScanView {
   @ApiProperty() at!: string;
@@ -97,8 +98,7 @@ export class ListConflictsHandler implements IQueryHandler<ListConflictsQuery> {
   }
 }
 
-export class AcknowledgeConflictDto {
-  @ApiPropertyOptional({ description: 'What was done about it' })
+export class AcknowledgeConflictDto implements AcknowledgeConflictRequest {
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -165,6 +165,7 @@ export class ConflictsController {
   }
 
   @Post(':conflictId/acknowledge')
+  @ApiRequest('AcknowledgeConflictRequest')
   @HttpCode(200)
   @ApiAnswer(200, 'ConflictAcknowledged', { errors: [404] })
   acknowledge(

@@ -1,6 +1,7 @@
+import type { LunchPaymentRequest } from '@emargement/contract';
 import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsUUID, Max, Min } from 'class-validator';
 import type { EventStore } from '@emargement/event-store';
 import {
@@ -17,12 +18,12 @@ import { runDecider } from '../../shared/decider-runner.js';
 import { notFound } from '../../shared/api-error.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import type { LunchPaid } from '@emargement/contract';
-import { ApiAnswer } from '../../shared/api-answers.js';
+import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 
-export class LunchPaymentDto {
-  @ApiProperty() @IsUUID() paymentId!: string;
-  @ApiProperty({ example: 2000 }) @IsInt() @Min(1) @Max(1_000_000) amountCents!: number;
-  @ApiProperty({ enum: PAYMENT_METHODS }) @IsIn(PAYMENT_METHODS) method!: PaymentMethod;
+export class LunchPaymentDto implements LunchPaymentRequest {
+  @IsUUID() paymentId!: string;
+  @IsInt() @Min(1) @Max(1_000_000) amountCents!: number;
+  @IsIn(PAYMENT_METHODS) method!: PaymentMethod;
 }
 
 export class RecordLunchPaymentCommand extends Command<LunchPaymentOutcome> {
@@ -75,6 +76,7 @@ export class RecordLunchPaymentController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
+  @ApiRequest('LunchPaymentRequest')
   @HttpCode(201)
   @ApiAnswer(201, 'LunchPaid', { errors: [404, 409] })
   pay(

@@ -1,6 +1,7 @@
+import type { ReverseLunchPaymentRequest } from '@emargement/contract';
 import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import type { EventStore } from '@emargement/event-store';
 import { arrivalDecider, lookUpTicket, ticketStream, type LunchReversalOutcome } from '@emargement/conference';
@@ -10,10 +11,9 @@ import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { runDecider } from '../../shared/decider-runner.js';
 import { notFound } from '../../shared/api-error.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
-import { ApiAnswer } from '../../shared/api-answers.js';
+import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 
-export class ReverseLunchPaymentDto {
-  @ApiProperty({ description: 'Why the money was given back (required, like an undo)' })
+export class ReverseLunchPaymentDto implements ReverseLunchPaymentRequest {
   @IsString()
   @Length(1, 500)
   reason!: string;
@@ -74,6 +74,7 @@ export class ReverseLunchPaymentController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
+  @ApiRequest('ReverseLunchPaymentRequest')
   @HttpCode(200)
   @ApiAnswer(200, 'LunchPaymentReversed', { errors: [400, 404] })
   reverse(

@@ -1,6 +1,7 @@
+import type { UndoAdmissionRequest, UndoRegistrationAdmissionRequest } from '@emargement/contract';
 import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import type { EventStore } from '@emargement/event-store';
 import { CommandRefusedError } from '@emargement/decider';
@@ -18,10 +19,10 @@ import { decideOnNoStream, runDecider } from '../../shared/decider-runner.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { ArrivalsIndex } from '../arrivals-index.js';
 import type { AdmissionUndone, RegistrationAdmissionUndone } from '@emargement/contract';
-import { ApiAnswer } from '../../shared/api-answers.js';
+import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 
-export class UndoAdmissionDto {
-  @ApiProperty() @IsString() @Length(1, 500) reason!: string;
+export class UndoAdmissionDto implements UndoAdmissionRequest {
+  @IsString() @Length(1, 500) reason!: string;
 }
 
 /** An undo that stands: what the older route answers (it never records a refusal, see the decider). */
@@ -82,6 +83,7 @@ export class UndoAdmissionController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
+  @ApiRequest('UndoAdmissionRequest')
   @HttpCode(200)
   @ApiAnswer(200, 'AdmissionUndone', { errors: [404, 409] })
   undo(
@@ -96,20 +98,14 @@ export class UndoAdmissionController {
 
 // ------------------------------------------------- undo by registration
 
-export class UndoRegistrationAdmissionDto {
-  @ApiProperty({ description: 'Chosen by the device: the same undo sent again (an outbox) writes nothing' })
+export class UndoRegistrationAdmissionDto implements UndoRegistrationAdmissionRequest {
   @IsUUID()
   undoId!: string;
 
-  @ApiProperty({ description: 'Why the admission is undone (required, stored in the event)' })
   @IsString()
   @Length(1, 500)
   reason!: string;
 
-  @ApiProperty({
-    required: false,
-    description: 'The admission meant (its scan), when the device knows it; otherwise the standing admission',
-  })
   @IsOptional()
   @IsUUID()
   scanId?: string;
@@ -175,6 +171,7 @@ export class UndoRegistrationAdmissionController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
+  @ApiRequest('UndoRegistrationAdmissionRequest')
   @HttpCode(200)
   @ApiAnswer(200, 'RegistrationAdmissionUndone', { errors: [400, 404, 409] })
   undo(

@@ -1,6 +1,7 @@
+import type { PublishCharterRequest } from '@emargement/contract';
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { CHARTER_LANGS, MAX_CHARTER_TEXT_LENGTH, type CharterLang, type PublishOutcome } from '@emargement/charter';
@@ -8,19 +9,14 @@ import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { CharterRegistry } from '../charter-registry.js';
 import type { CharterPublished } from '@emargement/contract';
-import { ApiAnswer } from '../../shared/api-answers.js';
+import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 
-export class PublishCharterDto {
-  @ApiPropertyOptional() @IsOptional() @IsUUID() charterId?: string;
-  @ApiProperty() @IsString() @Length(1, 200) title!: string;
-  @ApiPropertyOptional({
-    enum: CHARTER_LANGS,
-    description: 'The language the charter is written in (default fr): the tablet shows the consent in it',
-  })
+export class PublishCharterDto implements PublishCharterRequest {
+  @IsOptional() @IsUUID() charterId?: string;
+  @IsString() @Length(1, 200) title!: string;
   @IsOptional()
   @IsIn(CHARTER_LANGS)
   lang?: CharterLang;
-  @ApiProperty({ description: 'Markdown; its SHA-256 is taken over these exact UTF-8 bytes' })
   @IsString()
   @Length(1, MAX_CHARTER_TEXT_LENGTH)
   text!: string;
@@ -73,6 +69,7 @@ export class PublishCharterController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
+  @ApiRequest('PublishCharterRequest')
   @HttpCode(201)
   @ApiOperation({ summary: 'Publish a charter (Markdown); the same id and body again write nothing' })
   @ApiAnswer(201, 'CharterPublished', { errors: [404, 409] })

@@ -1,15 +1,15 @@
+import type { VoidSignatureRequest } from '@emargement/contract';
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import type { VoidOutcome } from '@emargement/charter';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { CharterRegistry } from '../charter-registry.js';
 import type { SignatureVoided } from '@emargement/contract';
-import { ApiAnswer } from '../../shared/api-answers.js';
+import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 
-export class VoidSignatureDto {
-  @ApiProperty({ description: 'Why the signature must not count; kept in the chain' })
+export class VoidSignatureDto implements VoidSignatureRequest {
   @IsString()
   @Length(1, 500)
   reason!: string;
@@ -58,6 +58,7 @@ export class VoidSignatureController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
+  @ApiRequest('VoidSignatureRequest')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Void a signature (organiser): a new entry of the chain, never an erasure',

@@ -1,15 +1,16 @@
+import type { CancelRegistrationRequest } from '@emargement/contract';
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { CancelOutcome } from '@emargement/conference';
 import { ConferenceRegistry } from '../conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import type { RegistrationCancelled } from '@emargement/contract';
-import { ApiAnswer } from '../../shared/api-answers.js';
+import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 
-export class CancelRegistrationDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) reason?: string;
+export class CancelRegistrationDto implements CancelRegistrationRequest {
+  @IsOptional() @IsString() @MaxLength(500) reason?: string;
 }
 
 export class CancelRegistrationCommand extends Command<CancelOutcome> {
@@ -46,6 +47,7 @@ export class CancelRegistrationController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
+  @ApiRequest('CancelRegistrationRequest')
   @HttpCode(200)
   @ApiAnswer(200, 'RegistrationCancelled', { errors: [404, 409] })
   cancel(

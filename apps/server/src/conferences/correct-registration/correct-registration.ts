@@ -1,6 +1,7 @@
+import type { CorrectRegistrationRequest } from '@emargement/contract';
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Patch } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import {
@@ -13,7 +14,7 @@ import {
 import type { RegistrationCorrected } from '@emargement/contract';
 import { ConferenceRegistry } from '../conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
-import { ApiAnswer } from '../../shared/api-answers.js';
+import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -23,33 +24,29 @@ const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? 
  * which answers with the registration's codes (`missing_field`,
  * `invalid_email`, `duplicate_email`, `registration_erased`).
  */
-export class CorrectRegistrationDto {
-  @ApiPropertyOptional()
+export class CorrectRegistrationDto implements CorrectRegistrationRequest {
   @IsOptional()
   @IsString()
   @MaxLength(PERSON_FIELD_MAX_LENGTH.firstName)
   firstName?: string;
 
-  @ApiPropertyOptional()
   @IsOptional()
   @IsString()
   @MaxLength(PERSON_FIELD_MAX_LENGTH.lastName)
   lastName?: string;
 
-  @ApiPropertyOptional()
   @Transform(trimmed)
   @IsOptional()
   @IsString()
   @MaxLength(PERSON_FIELD_MAX_LENGTH.email)
   email?: string;
 
-  @ApiPropertyOptional({ description: 'An empty string removes it' })
   @IsOptional()
   @IsString()
   @MaxLength(PERSON_FIELD_MAX_LENGTH.organisation)
   organisation?: string;
 
-  @ApiPropertyOptional({ enum: CATEGORIES }) @IsOptional() @IsIn(CATEGORIES) category?: Category;
+  @IsOptional() @IsIn(CATEGORIES) category?: Category;
 }
 
 export class CorrectRegistrationCommand extends Command<CorrectOutcome> {
@@ -96,6 +93,7 @@ export class CorrectRegistrationController {
   constructor(private readonly commands: CommandBus) {}
 
   @Patch()
+  @ApiRequest('CorrectRegistrationRequest')
   @HttpCode(200)
   @ApiAnswer(200, 'RegistrationCorrected', { errors: [400, 404, 409] })
   correct(

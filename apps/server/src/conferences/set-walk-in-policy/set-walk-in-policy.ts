@@ -1,18 +1,15 @@
+import type { WalkInPolicyRequest } from '@emargement/contract';
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Put } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { IsBoolean } from 'class-validator';
 import type { WalkInPolicyOutcome } from '@emargement/conference';
 import type { WalkInPolicySet } from '@emargement/contract';
 import { ConferenceRegistry } from '../conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
-import { ApiAnswer } from '../../shared/api-answers.js';
+import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 
-export class SetWalkInPolicyDto {
-  @ApiProperty({
-    description:
-      'When the day is full, a door may register a walk-in as `registered` beyond the capacity, by an explicit choice (recorded on the registration); the capacity itself is not raised',
-  })
+export class SetWalkInPolicyDto implements WalkInPolicyRequest {
   @IsBoolean()
   beyondCapacity!: boolean;
 }
@@ -49,6 +46,7 @@ export class SetWalkInPolicyController {
   constructor(private readonly commands: CommandBus) {}
 
   @Put()
+  @ApiRequest('WalkInPolicyRequest')
   @HttpCode(200)
   @ApiAnswer(200, 'WalkInPolicySet', { errors: [404] })
   set(
