@@ -11,6 +11,7 @@ import type { AppConfig } from '../config/config.js';
 import { Readiness } from '../health/readiness.js';
 import { DeviceRegistry } from './device-registry.js';
 import type { Principal } from './roles.js';
+import { Clock } from '../shared/clock.js';
 
 /**
  * Devices on a real store written the way the earlier version wrote it
@@ -38,7 +39,12 @@ const tempDir = () => {
 /** One server instance's registry, started as Nest would start it. */
 const instance = async (store: EventStore) => {
   const readiness = new Readiness();
-  const registry = new DeviceRegistry(store, { dataDir: tempDir(), adminToken: ADMIN_TOKEN } as AppConfig, readiness);
+  const registry = new DeviceRegistry(
+    store,
+    { dataDir: tempDir(), adminToken: ADMIN_TOKEN } as AppConfig,
+    readiness,
+    new Clock(),
+  );
   await registry.onModuleInit();
   registry.onApplicationBootstrap();
   cleanups.push(() => registry.onApplicationShutdown());

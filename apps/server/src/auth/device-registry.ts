@@ -38,6 +38,7 @@ import { Readiness } from '../health/readiness.js';
 import { runDecider, type Loaded } from '../shared/decider-runner.js';
 import { resolveAdminToken } from './admin-token.js';
 import type { Principal, Role } from './roles.js';
+import { Clock } from '../shared/clock.js';
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -113,6 +114,7 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationBootstrap, OnA
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly readiness: Readiness,
+    private readonly clock: Clock,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -206,7 +208,7 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationBootstrap, OnA
    * is refreshed by every request the phone makes).
    */
   reportDoor(deviceId: string, report: { pendingScans?: number; datasetCursor?: string }): void {
-    const now = new Date().toISOString();
+    const now = this.clock.now().toISOString();
     const previous = this.doorReports.get(deviceId);
     this.doorReports.set(deviceId, {
       datasetCursor: report.datasetCursor ?? previous?.datasetCursor ?? null,
@@ -218,7 +220,7 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationBootstrap, OnA
 
   /** Notes that the device was just used (shown as its last activity). */
   touch(deviceId: string): void {
-    this.lastSeen.set(deviceId, new Date().toISOString());
+    this.lastSeen.set(deviceId, this.clock.now().toISOString());
     this.activityDirty = true;
   }
 
@@ -241,7 +243,7 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationBootstrap, OnA
           role: input.role,
           conferenceId: input.conferenceId,
           tokenSha256: sha256Hex(token),
-          enrolledAt: new Date().toISOString(),
+          enrolledAt: this.clock.now().toISOString(),
           enrolledBy: by.deviceId,
         },
       },
@@ -260,7 +262,7 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationBootstrap, OnA
       this.store,
       deviceStream(deviceId),
       deviceDecider,
-      { type: 'RevokeDevice', data: { deviceId, revokedAt: new Date().toISOString(), revokedBy: by.deviceId } },
+      { type: 'RevokeDevice', data: { deviceId, revokedAt: this.clock.now().toISOString(), revokedBy: by.deviceId } },
       metadata,
       { load: () => this.loadDevice(deviceId) },
     );

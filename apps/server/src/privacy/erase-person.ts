@@ -11,6 +11,7 @@ import { PersonKeys } from './person-data.js';
 import type { PersonalDataErased } from '@emargement/contract';
 import { ApiAnswer, ApiRequest } from '../shared/api-answers.js';
 import { Backups } from '../backup/backups.js';
+import { Clock } from '../shared/clock.js';
 
 export class ErasePersonDto implements ErasePersonRequest {
   /** Why (e.g. « demande de la personne du 20/09 »): kept in the log, so it must not name the person. */
@@ -42,6 +43,7 @@ export class ErasePersonHandler implements ICommandHandler<ErasePersonCommand> {
     private readonly charters: CharterRegistry,
     private readonly keys: PersonKeys,
     private readonly backups: Backups,
+    private readonly clock: Clock,
   ) {}
 
   async execute(c: ErasePersonCommand): Promise<EraseOutcome> {
@@ -50,7 +52,7 @@ export class ErasePersonHandler implements ICommandHandler<ErasePersonCommand> {
       c.conferenceId,
       {
         type: 'ErasePersonalData',
-        data: { registrationId: c.registrationId, reason: c.reason, erasedAt: new Date().toISOString() },
+        data: { registrationId: c.registrationId, reason: c.reason, erasedAt: this.clock.now().toISOString() },
       },
       eventMetadata(c.ctx),
     );

@@ -8,6 +8,7 @@ import { notFound } from '../shared/api-error.js';
 import type { PersonExport as PersonExportAnswer } from '@emargement/contract';
 import { ApiAnswer } from '../shared/api-answers.js';
 import { PersonEvents } from './person-events.js';
+import { Clock } from '../shared/clock.js';
 
 export interface ExportedEvent {
   type: string;
@@ -55,6 +56,7 @@ export class ExportPersonHandler implements IQueryHandler<ExportPersonQuery> {
   constructor(
     private readonly registry: ConferenceRegistry,
     private readonly personEvents: PersonEvents,
+    private readonly clock: Clock,
   ) {}
 
   async execute({ conferenceId, registrationId }: ExportPersonQuery): Promise<PersonExport> {
@@ -63,7 +65,7 @@ export class ExportPersonHandler implements IQueryHandler<ExportPersonQuery> {
     if (registration === undefined) throw notFound('unknown_registration', `No registration ${registrationId}`);
     const events = (await this.personEvents.naming(conferenceId, registrationId)).map(exported);
     return {
-      exportedAt: new Date().toISOString(),
+      exportedAt: this.clock.now().toISOString(),
       conferenceId,
       registrationId,
       registration,

@@ -21,6 +21,7 @@ import { DoorReadModel } from '../door-read-model.js';
 import type { ConflictRow } from './conflicts.projection.js';
 import type { ConflictAcknowledged, ConflictList } from '@emargement/contract';
 import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
+import { Clock } from '../../shared/clock.js';
 
 class PreviousScanView {
   @ApiProperty() at!: string;
@@ -121,6 +122,7 @@ export class AcknowledgeConflictHandler implements ICommandHandler<AcknowledgeCo
   constructor(
     private readonly doors: DoorReadModel,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly clock: Clock,
   ) {}
 
   async execute(c: AcknowledgeConflictCommand): Promise<{ conflictId: string; acknowledged: true }> {
@@ -141,7 +143,7 @@ export class AcknowledgeConflictHandler implements ICommandHandler<AcknowledgeCo
           registrationId: row.registrationId,
           note: c.note,
           deviceId: c.ctx.deviceId,
-          acknowledgedAt: new Date().toISOString(),
+          acknowledgedAt: this.clock.now().toISOString(),
         },
       },
       eventMetadata(c.ctx),

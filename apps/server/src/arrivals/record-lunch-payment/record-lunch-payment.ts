@@ -19,6 +19,7 @@ import { notFound } from '../../shared/api-error.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import type { LunchPaid } from '@emargement/contract';
 import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
+import { Clock } from '../../shared/clock.js';
 
 export class LunchPaymentDto implements LunchPaymentRequest {
   @IsUUID() paymentId!: string;
@@ -42,6 +43,7 @@ export class RecordLunchPaymentHandler implements ICommandHandler<RecordLunchPay
   constructor(
     private readonly registry: ConferenceRegistry,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly clock: Clock,
   ) {}
 
   async execute(c: RecordLunchPaymentCommand): Promise<LunchPaymentOutcome> {
@@ -60,7 +62,7 @@ export class RecordLunchPaymentHandler implements ICommandHandler<RecordLunchPay
           amountCents: c.dto.amountCents,
           method: c.dto.method,
           deviceId: c.ctx.deviceId,
-          paidAt: new Date().toISOString(),
+          paidAt: this.clock.now().toISOString(),
           ticket,
         },
       },

@@ -12,6 +12,7 @@ import { runDecider } from '../../shared/decider-runner.js';
 import { notFound } from '../../shared/api-error.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
+import { Clock } from '../../shared/clock.js';
 
 export class ReverseLunchPaymentDto implements ReverseLunchPaymentRequest {
   @IsString()
@@ -41,6 +42,7 @@ export class ReverseLunchPaymentHandler implements ICommandHandler<ReverseLunchP
   constructor(
     private readonly registry: ConferenceRegistry,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly clock: Clock,
   ) {}
 
   async execute(c: ReverseLunchPaymentCommand): Promise<LunchReversalOutcome> {
@@ -59,7 +61,7 @@ export class ReverseLunchPaymentHandler implements ICommandHandler<ReverseLunchP
           paymentId: c.paymentId,
           reason: c.reason,
           deviceId: c.ctx.deviceId,
-          reversedAt: new Date().toISOString(),
+          reversedAt: this.clock.now().toISOString(),
         },
       },
       eventMetadata(c.ctx),

@@ -46,6 +46,7 @@ import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 import { MovePersonCommand } from '../../spaces/move-person.js';
 import { SITE } from '@emargement/spaces';
 import { IsInstant } from '../../shared/instant.js';
+import { Clock } from '../../shared/clock.js';
 
 export class IdCheckDto {
   @IsIn(ID_CHECK_DOCUMENTS)
@@ -153,6 +154,7 @@ export class ScanTicketHandler implements ICommandHandler<ScanTicketCommand> {
     private readonly registry: ConferenceRegistry,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly tickets: TicketCache,
+    private readonly clock: Clock,
   ) {}
 
   async execute(c: ScanTicketCommand): Promise<ScanAnswer> {
@@ -175,7 +177,7 @@ export class ScanTicketHandler implements ICommandHandler<ScanTicketCommand> {
             ? null
             : {
                 ...c.offline,
-                receivedAt: new Date().toISOString(),
+                receivedAt: this.clock.now().toISOString(),
                 conflictIds: [randomUUID(), randomUUID()] as const,
               },
       },
@@ -197,7 +199,7 @@ export class ScanTicketHandler implements ICommandHandler<ScanTicketCommand> {
           conferenceId: c.conferenceId,
           scanId: c.scanId,
           fingerprint: scanFingerprint(c, ticket),
-          claimedAt: new Date().toISOString(),
+          claimedAt: this.clock.now().toISOString(),
         },
       },
       eventMetadata(c.ctx, { door: c.door }),
@@ -246,7 +248,10 @@ export class ScanTicketHandler implements ICommandHandler<ScanTicketCommand> {
 @ApiTags('arrivals')
 @Controller('conferences/:cid/scans')
 export class ScanTicketController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly clock: Clock,
+  ) {}
 
   @Post()
   @HttpCode(200)
@@ -322,7 +327,7 @@ export class ScanTicketController {
         dto.door!,
         // With no document there was no name to compare: recorded as not matching.
         dto.idCheck ? { document: dto.idCheck.document, nameMatches: dto.idCheck.nameMatches ?? false } : null,
-        dto.scannedAt ?? new Date().toISOString(),
+        dto.scannedAt ?? this.clock.now().toISOString(),
         ctx,
         dto.offline ? { result: dto.offline.result, reason: dto.offline.reason ?? null } : null,
         dto.scannedAt ?? null,

@@ -20,6 +20,7 @@ import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-co
 import { ArrivalsIndex } from '../arrivals-index.js';
 import type { AdmissionUndone, RegistrationAdmissionUndone } from '@emargement/contract';
 import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
+import { Clock } from '../../shared/clock.js';
 
 export class UndoAdmissionDto implements UndoAdmissionRequest {
   @IsString() @Length(1, 500) reason!: string;
@@ -44,6 +45,7 @@ export class UndoAdmissionHandler implements ICommandHandler<UndoAdmissionComman
   constructor(
     private readonly index: ArrivalsIndex,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly clock: Clock,
   ) {}
 
   async execute(c: UndoAdmissionCommand): Promise<UndoDone> {
@@ -60,7 +62,7 @@ export class UndoAdmissionHandler implements ICommandHandler<UndoAdmissionComman
         scanId: c.scanId,
         reason: c.reason.trim(),
         deviceId: c.ctx.deviceId,
-        undoneAt: new Date().toISOString(),
+        undoneAt: this.clock.now().toISOString(),
       },
     };
     // No ticket holds the scan: the decider judges it on a ticket with no
@@ -134,6 +136,7 @@ export class UndoRegistrationAdmissionHandler implements ICommandHandler<UndoReg
   constructor(
     private readonly registry: ConferenceRegistry,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly clock: Clock,
   ) {}
 
   async execute(c: UndoRegistrationAdmissionCommand): Promise<RegistrationAdmissionUndone> {
@@ -153,7 +156,7 @@ export class UndoRegistrationAdmissionHandler implements ICommandHandler<UndoReg
           undoId: c.dto.undoId,
           reason: c.dto.reason.trim(),
           deviceId: c.ctx.deviceId,
-          undoneAt: new Date().toISOString(),
+          undoneAt: this.clock.now().toISOString(),
         },
       },
       eventMetadata(c.ctx),

@@ -9,6 +9,7 @@ import { charterPdf, type UnreadableImage } from './charter-pdf.js';
 import { CharterSealKeys } from '../charter-seal/charter-seal.js';
 import { sealPdf } from '../charter-seal/seal-pdf.js';
 import { ApiFileAnswer } from '../../shared/api-answers.js';
+import { Clock } from '../../shared/clock.js';
 
 export interface CharterDocument {
   pdf: Buffer;
@@ -42,6 +43,7 @@ export class CharterDocumentHandler implements IQueryHandler<CharterDocumentQuer
     private readonly conferences: ConferenceRegistry,
     private readonly charters: CharterRegistry,
     private readonly seal: CharterSealKeys,
+    private readonly clock: Clock,
   ) {}
 
   async execute(q: CharterDocumentQuery): Promise<CharterDocument> {
@@ -49,7 +51,7 @@ export class CharterDocumentHandler implements IQueryHandler<CharterDocumentQuer
     const events = await this.charters.storedEvents(q.conferenceId, q.charterId);
     const verification = verify(events.map((e) => ({ type: e.type, data: e.data })));
     const { name, venue, timezone } = conference.details;
-    const generatedAt = new Date();
+    const generatedAt = this.clock.now();
     const unreadable: UnreadableImage[] = [];
     const draft = await bytesOf(
       charterPdf({

@@ -6,6 +6,7 @@ import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-co
 import { CharterRegistry } from '../charter-registry.js';
 import type { CharterClosed } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
+import { Clock } from '../../shared/clock.js';
 
 export class CloseCharterCommand extends Command<CloseOutcome> {
   constructor(
@@ -19,7 +20,10 @@ export class CloseCharterCommand extends Command<CloseOutcome> {
 
 @CommandHandler(CloseCharterCommand)
 export class CloseCharterHandler implements ICommandHandler<CloseCharterCommand> {
-  constructor(private readonly charters: CharterRegistry) {}
+  constructor(
+    private readonly charters: CharterRegistry,
+    private readonly clock: Clock,
+  ) {}
 
   async execute(c: CloseCharterCommand): Promise<CloseOutcome> {
     await this.charters.published(c.conferenceId, c.charterId);
@@ -31,7 +35,7 @@ export class CloseCharterHandler implements ICommandHandler<CloseCharterCommand>
           charterId: c.charterId,
           conferenceId: c.conferenceId,
           closedBy: c.ctx.deviceId,
-          closedAt: new Date().toISOString(),
+          closedAt: this.clock.now().toISOString(),
         },
       },
       eventMetadata(c.ctx),

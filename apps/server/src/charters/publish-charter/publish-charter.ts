@@ -10,6 +10,7 @@ import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-co
 import { CharterRegistry } from '../charter-registry.js';
 import type { CharterPublished } from '@emargement/contract';
 import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
+import { Clock } from '../../shared/clock.js';
 
 export class PublishCharterDto implements PublishCharterRequest {
   @IsOptional() @IsUUID() charterId?: string;
@@ -40,6 +41,7 @@ export class PublishCharterHandler implements ICommandHandler<PublishCharterComm
   constructor(
     private readonly conferences: ConferenceRegistry,
     private readonly charters: CharterRegistry,
+    private readonly clock: Clock,
   ) {}
 
   async execute(c: PublishCharterCommand): Promise<PublishOutcome> {
@@ -53,7 +55,7 @@ export class PublishCharterHandler implements ICommandHandler<PublishCharterComm
           conferenceId: c.conferenceId,
           title: c.title,
           text: c.text,
-          publishedAt: new Date().toISOString(),
+          publishedAt: this.clock.now().toISOString(),
           ...(c.lang !== undefined ? { lang: c.lang } : {}),
         },
       },

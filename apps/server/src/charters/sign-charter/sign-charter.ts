@@ -32,6 +32,7 @@ import { parseStrokes, STROKE_LIMITS } from './signature-input.js';
 import type { CharterSigned } from '@emargement/contract';
 import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 import { IsInstant } from '../../shared/instant.js';
+import { Clock } from '../../shared/clock.js';
 
 export class ConsentDto {
   @IsBoolean() given!: boolean;
@@ -109,7 +110,7 @@ export const CONSENT_TICKED = 'Case d’accord cochée à côté du texte de la 
  * the input. The picture's bytes are the decider's to judge (libs/charter:
  * `invalid_image`, `image_too_large`), as every other rule of a signature.
  */
-export function signatureInput(dto: SignCharterDto, now: Date = new Date()): SignatureInput {
+export function signatureInput(dto: SignCharterDto, now: Date): SignatureInput {
   const { strokes, errors } = parseStrokes(dto.strokes);
   if (strokes === null)
     throw badRequest('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
@@ -164,6 +165,7 @@ export class SignCharterHandler implements ICommandHandler<SignCharterCommand> {
     private readonly conferences: ConferenceRegistry,
     private readonly charters: CharterRegistry,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly clock: Clock,
   ) {}
 
   async execute(c: SignCharterCommand): Promise<SignAnswer> {
@@ -199,7 +201,7 @@ export class SignCharterHandler implements ICommandHandler<SignCharterCommand> {
           canvas: input.canvas,
           image: input.image,
           nameSalt: randomBytes(16).toString('hex'),
-          signedAt: new Date().toISOString(),
+          signedAt: this.clock.now().toISOString(),
           deviceSignedAt: input.deviceSignedAt,
           kiosk: input.kiosk,
           userAgent: c.ctx.userAgent,
@@ -214,7 +216,10 @@ export class SignCharterHandler implements ICommandHandler<SignCharterCommand> {
 @ApiTags('charter')
 @Controller('conferences/:cid/charters/:chid/signatures')
 export class SignCharterController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly clock: Clock,
+  ) {}
 
   @Post()
   @ApiRequest('SignRequest')
@@ -235,6 +240,6 @@ export class SignCharterController {
     @Body() dto: SignCharterDto,
     @Ctx() ctx: RequestContext,
   ): Promise<CharterSigned> {
-    return this.commands.execute(new SignCharterCommand(cid, chid, signatureInput(dto), ctx));
+    return this.commands.execute(new SignCharterCommand(cid, chid, signatureInput(dto, this.clock.now()), ctx));
   }
 }

@@ -8,6 +8,7 @@ import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-co
 import { CharterRegistry } from '../charter-registry.js';
 import type { SignatureVoided } from '@emargement/contract';
 import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
+import { Clock } from '../../shared/clock.js';
 
 export class VoidSignatureDto implements VoidSignatureRequest {
   @IsString()
@@ -29,7 +30,10 @@ export class VoidSignatureCommand extends Command<VoidOutcome> {
 
 @CommandHandler(VoidSignatureCommand)
 export class VoidSignatureHandler implements ICommandHandler<VoidSignatureCommand> {
-  constructor(private readonly charters: CharterRegistry) {}
+  constructor(
+    private readonly charters: CharterRegistry,
+    private readonly clock: Clock,
+  ) {}
 
   async execute(c: VoidSignatureCommand): Promise<VoidOutcome> {
     await this.charters.published(c.conferenceId, c.charterId);
@@ -43,7 +47,7 @@ export class VoidSignatureHandler implements ICommandHandler<VoidSignatureComman
           signatureId: c.signatureId,
           reason: c.reason,
           voidedBy: c.ctx.deviceId,
-          voidedAt: new Date().toISOString(),
+          voidedAt: this.clock.now().toISOString(),
         },
       },
       eventMetadata(c.ctx),

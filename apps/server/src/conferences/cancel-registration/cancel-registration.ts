@@ -8,6 +8,7 @@ import { ConferenceRegistry } from '../conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import type { RegistrationCancelled } from '@emargement/contract';
 import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
+import { Clock } from '../../shared/clock.js';
 
 export class CancelRegistrationDto implements CancelRegistrationRequest {
   @IsOptional() @IsString() @MaxLength(500) reason?: string;
@@ -26,14 +27,17 @@ export class CancelRegistrationCommand extends Command<CancelOutcome> {
 
 @CommandHandler(CancelRegistrationCommand)
 export class CancelRegistrationHandler implements ICommandHandler<CancelRegistrationCommand> {
-  constructor(private readonly registry: ConferenceRegistry) {}
+  constructor(
+    private readonly registry: ConferenceRegistry,
+    private readonly clock: Clock,
+  ) {}
   async execute(c: CancelRegistrationCommand): Promise<CancelOutcome> {
     await this.registry.scheduled(c.conferenceId);
     const { outcome } = await this.registry.run<CancelOutcome>(
       c.conferenceId,
       {
         type: 'CancelRegistration',
-        data: { registrationId: c.registrationId, reason: c.reason, cancelledAt: new Date().toISOString() },
+        data: { registrationId: c.registrationId, reason: c.reason, cancelledAt: this.clock.now().toISOString() },
       },
       eventMetadata(c.ctx),
     );

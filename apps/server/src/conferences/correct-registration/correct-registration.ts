@@ -15,6 +15,7 @@ import type { RegistrationCorrected } from '@emargement/contract';
 import { ConferenceRegistry } from '../conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
+import { Clock } from '../../shared/clock.js';
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -63,7 +64,10 @@ export class CorrectRegistrationCommand extends Command<CorrectOutcome> {
 /** A registration corrected by an organiser: `RegistrationCorrected` on the conference's stream, the changed fields only. */
 @CommandHandler(CorrectRegistrationCommand)
 export class CorrectRegistrationHandler implements ICommandHandler<CorrectRegistrationCommand> {
-  constructor(private readonly registry: ConferenceRegistry) {}
+  constructor(
+    private readonly registry: ConferenceRegistry,
+    private readonly clock: Clock,
+  ) {}
 
   async execute(c: CorrectRegistrationCommand): Promise<CorrectOutcome> {
     await this.registry.scheduled(c.conferenceId);
@@ -79,7 +83,7 @@ export class CorrectRegistrationHandler implements ICommandHandler<CorrectRegist
       c.conferenceId,
       {
         type: 'CorrectRegistration',
-        data: { registrationId: c.registrationId, changes, correctedAt: new Date().toISOString() },
+        data: { registrationId: c.registrationId, changes, correctedAt: this.clock.now().toISOString() },
       },
       eventMetadata(c.ctx),
     );

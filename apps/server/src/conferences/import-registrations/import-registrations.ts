@@ -15,6 +15,7 @@ import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-co
 import { TICKET_CODE_BYTES } from '../register-person/register-person.js';
 import type { ImportReport as ImportReportAnswer } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
+import { Clock } from '../../shared/clock.js';
 
 export interface ImportReport {
   /** How the file's bytes were read: UTF-8 (with or without BOM), else Windows-1252 (French Excel's default). */
@@ -78,7 +79,10 @@ export class ImportRegistrationsCommand extends Command<ImportReport> {
 
 @CommandHandler(ImportRegistrationsCommand)
 export class ImportRegistrationsHandler implements ICommandHandler<ImportRegistrationsCommand> {
-  constructor(private readonly registry: ConferenceRegistry) {}
+  constructor(
+    private readonly registry: ConferenceRegistry,
+    private readonly clock: Clock,
+  ) {}
 
   async execute(c: ImportRegistrationsCommand): Promise<ImportReport> {
     await this.registry.scheduled(c.conferenceId);
@@ -114,7 +118,7 @@ export class ImportRegistrationsHandler implements ICommandHandler<ImportRegistr
     for (const chunk of chunksOf(rows)) {
       const { outcome: o } = await this.registry.run<ImportOutcome>(
         c.conferenceId,
-        { type: 'ImportRegistrations', data: { rows: chunk, importedAt: new Date().toISOString() } },
+        { type: 'ImportRegistrations', data: { rows: chunk, importedAt: this.clock.now().toISOString() } },
         metadata,
       );
       outcome.created.push(...o.created);

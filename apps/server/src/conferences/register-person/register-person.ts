@@ -30,6 +30,7 @@ import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-co
 import type { Registered } from '@emargement/contract';
 import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 import { conflict } from '../../shared/api-error.js';
+import { Clock } from '../../shared/clock.js';
 
 /** What a ticket's QR code carries: 144 random bits, URL-safe. Unguessable, so a code cannot be forged. */
 /** 144 random bits (the contract asks for at least 128). */
@@ -100,14 +101,17 @@ export class RegisterPersonCommand extends Command<RegistrationOutcome> {
 
 @CommandHandler(RegisterPersonCommand)
 export class RegisterPersonHandler implements ICommandHandler<RegisterPersonCommand> {
-  constructor(private readonly registry: ConferenceRegistry) {}
+  constructor(
+    private readonly registry: ConferenceRegistry,
+    private readonly clock: Clock,
+  ) {}
   async execute(c: RegisterPersonCommand): Promise<RegistrationOutcome> {
     await this.registry.scheduled(c.conferenceId);
     const { outcome } = await this.registry.run<RegistrationOutcome | RegistrationRefusedOutcome>(
       c.conferenceId,
       {
         type: 'RegisterPerson',
-        data: { ...c.request, source: c.source, registeredAt: new Date().toISOString() },
+        data: { ...c.request, source: c.source, registeredAt: this.clock.now().toISOString() },
       },
       eventMetadata(c.ctx),
     );

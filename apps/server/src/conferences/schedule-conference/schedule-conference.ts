@@ -32,6 +32,7 @@ import { ApiError, badRequest } from '../../shared/api-error.js';
 import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
 import { IsInstant } from '../../shared/instant.js';
 import { DefineSpaceCommand, SpaceDto, spaceOf } from '../../spaces/spaces.js';
+import { Clock } from '../../shared/clock.js';
 
 export class LunchDto {
   @IsInt() @Min(0) @Max(1_000_000) priceCents!: number;
@@ -108,13 +109,16 @@ export class ScheduleConferenceCommand extends Command<ScheduleOutcome> {
 
 @CommandHandler(ScheduleConferenceCommand)
 export class ScheduleConferenceHandler implements ICommandHandler<ScheduleConferenceCommand> {
-  constructor(private readonly registry: ConferenceRegistry) {}
+  constructor(
+    private readonly registry: ConferenceRegistry,
+    private readonly clock: Clock,
+  ) {}
   async execute(c: ScheduleConferenceCommand): Promise<ScheduleOutcome> {
     const { outcome } = await this.registry.run<ScheduleOutcome>(
       c.conferenceId,
       {
         type: 'ScheduleConference',
-        data: { ...c.details, conferenceId: c.conferenceId, scheduledAt: new Date().toISOString() },
+        data: { ...c.details, conferenceId: c.conferenceId, scheduledAt: this.clock.now().toISOString() },
       },
       eventMetadata(c.ctx),
     );
@@ -134,12 +138,15 @@ export class ReviseConferenceCommand extends Command<ReviseOutcome> {
 
 @CommandHandler(ReviseConferenceCommand)
 export class ReviseConferenceHandler implements ICommandHandler<ReviseConferenceCommand> {
-  constructor(private readonly registry: ConferenceRegistry) {}
+  constructor(
+    private readonly registry: ConferenceRegistry,
+    private readonly clock: Clock,
+  ) {}
   async execute(c: ReviseConferenceCommand): Promise<ReviseOutcome> {
     await this.registry.scheduled(c.conferenceId);
     const { outcome } = await this.registry.run<ReviseOutcome>(
       c.conferenceId,
-      { type: 'ReviseConference', data: { ...c.details, revisedAt: new Date().toISOString() } },
+      { type: 'ReviseConference', data: { ...c.details, revisedAt: this.clock.now().toISOString() } },
       eventMetadata(c.ctx),
     );
     return outcome;

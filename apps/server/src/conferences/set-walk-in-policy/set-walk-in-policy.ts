@@ -8,6 +8,7 @@ import type { WalkInPolicySet } from '@emargement/contract';
 import { ConferenceRegistry } from '../conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
+import { Clock } from '../../shared/clock.js';
 
 export class SetWalkInPolicyDto implements WalkInPolicyRequest {
   @IsBoolean()
@@ -26,12 +27,15 @@ export class SetWalkInPolicyCommand extends Command<WalkInPolicyOutcome> {
 
 @CommandHandler(SetWalkInPolicyCommand)
 export class SetWalkInPolicyHandler implements ICommandHandler<SetWalkInPolicyCommand> {
-  constructor(private readonly registry: ConferenceRegistry) {}
+  constructor(
+    private readonly registry: ConferenceRegistry,
+    private readonly clock: Clock,
+  ) {}
   async execute(c: SetWalkInPolicyCommand): Promise<WalkInPolicyOutcome> {
     await this.registry.scheduled(c.conferenceId);
     const { outcome } = await this.registry.run<WalkInPolicyOutcome>(
       c.conferenceId,
-      { type: 'SetWalkInPolicy', data: { beyondCapacity: c.beyondCapacity, setAt: new Date().toISOString() } },
+      { type: 'SetWalkInPolicy', data: { beyondCapacity: c.beyondCapacity, setAt: this.clock.now().toISOString() } },
       // Who turned it on, from which device: in the event's metadata, like every organisers' decision.
       eventMetadata(c.ctx),
     );
