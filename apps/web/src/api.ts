@@ -166,6 +166,9 @@ export interface MovementRequest {
   registrationId?: string;
   space: string;
   direction: 'in' | 'out' | 'auto';
+  /** A movement decided on the space's phone without the server: when, and what it decided. */
+  scannedAt?: string;
+  offline?: { result: 'admitted' | 'refused'; reason?: string; direction: 'in' | 'out' };
 }
 
 export interface RegisterRequest {
