@@ -15,6 +15,7 @@ import type {
   WaitlistedPersonPromoted,
 } from '@emargement/conference';
 import type { CharterClosed, CharterPublished, CharterSigned, SignatureVoided } from '@emargement/charter';
+import type { MovementConflictAcknowledged, MovementConflicted } from '@emargement/spaces';
 
 /**
  * The events the attendance figures are folded from: the registry's
@@ -37,6 +38,8 @@ export type AttendanceEvent =
   | LunchPaymentReversed
   | ScanConflicted
   | ConflictAcknowledged
+  | MovementConflicted
+  | MovementConflictAcknowledged
   | CharterPublished
   | CharterSigned
   | SignatureVoided
@@ -59,6 +62,8 @@ export const ATTENDANCE_EVENT_TYPES: readonly AttendanceEventType[] = [
   'LunchPaymentReversed',
   'ScanConflicted',
   'ConflictAcknowledged',
+  'MovementConflicted',
+  'MovementConflictAcknowledged',
   'CharterPublished',
   'CharterSigned',
   'SignatureVoided',
@@ -105,8 +110,10 @@ export const occurredAt = (event: AttendanceEvent): string | null => {
     case 'LunchPaymentReversed':
       return event.data.reversedAt;
     case 'ScanConflicted':
+    case 'MovementConflicted':
       return event.data.detectedAt;
     case 'ConflictAcknowledged':
+    case 'MovementConflictAcknowledged':
       return event.data.acknowledgedAt;
     case 'CharterPublished':
       return event.data.publishedAt;

@@ -11,7 +11,8 @@
  * counted two ways.
  */
 // 3: a corrected category or organisation moves the person between groups (RegistrationCorrected).
-export const ATTENDANCE_FOLD_VERSION = 3;
+// 4: movements decided offline at a space's door conflict too (MovementConflicted, issue 23).
+export const ATTENDANCE_FOLD_VERSION = 4;
 
 export * from './events.js';
 export * from './time.js';
