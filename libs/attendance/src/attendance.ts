@@ -376,14 +376,11 @@ const apply = (state: AttendanceState, event: AttendanceEvent): Touched => {
       c.undone += 1;
       return { conferenceId, registrationId: r.registrationId };
     }
-    // A movement a space's phone let through offline that the server would have refused: a conflict like the entrance's.
-    case 'MovementConflicted':
     case 'ScanConflicted': {
       c.conflicts.total += 1;
       c.conflicts.open[event.data.conflictId] = true;
       return none;
     }
-    case 'MovementConflictAcknowledged':
     case 'ConflictAcknowledged': {
       delete c.conflicts.open[event.data.conflictId];
       return none;

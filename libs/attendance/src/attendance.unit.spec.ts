@@ -407,38 +407,4 @@ describe('doors that worked offline', () => {
       total: 1,
     });
   });
-
-  test('a movement a space’s phone let through offline, that the server would have refused, is a conflict too', () => {
-    const movementConflict: AttendanceEvent = {
-      type: 'MovementConflicted',
-      data: {
-        conferenceId,
-        conflictId: 'movement-1',
-        scanId: 'scan-m1',
-        registrationId: registrationId(1),
-        spaceId: 'salon',
-        space: 'Salon',
-        direction: 'in',
-        reason: 'space_full',
-        detail: { inside: 2, capacity: 2 },
-        deviceId: 'd',
-        scannedAt: at('10:00:00'),
-        receivedAt: at('10:20:00'),
-        detectedAt: at('10:20:00'),
-      },
-    };
-    expect(given(registered(1), conflict(1, 1), movementConflict).conflicts).toEqual({ open: 2, total: 2 });
-    const closed: AttendanceEvent = {
-      type: 'MovementConflictAcknowledged',
-      data: {
-        conferenceId,
-        conflictId: 'movement-1',
-        registrationId: registrationId(1),
-        note: null,
-        deviceId: 'd',
-        acknowledgedAt: at('11:00:00'),
-      },
-    };
-    expect(given(registered(1), movementConflict, closed).conflicts).toEqual({ open: 0, total: 1 });
-  });
 });

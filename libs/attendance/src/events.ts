@@ -15,7 +15,6 @@ import type {
   WaitlistedPersonPromoted,
 } from '@emargement/conference';
 import type { CharterClosed, CharterPublished, CharterSigned, SignatureVoided } from '@emargement/charter';
-import type { MovementConflictAcknowledged, MovementConflicted } from '@emargement/spaces';
 
 /**
  * The events the attendance figures are folded from: the registry's
@@ -38,8 +37,6 @@ export type AttendanceEvent =
   | LunchPaymentReversed
   | ScanConflicted
   | ConflictAcknowledged
-  | MovementConflicted
-  | MovementConflictAcknowledged
   | CharterPublished
   | CharterSigned
   | SignatureVoided
@@ -62,8 +59,6 @@ export const ATTENDANCE_EVENT_TYPES: readonly AttendanceEventType[] = [
   'LunchPaymentReversed',
   'ScanConflicted',
   'ConflictAcknowledged',
-  'MovementConflicted',
-  'MovementConflictAcknowledged',
   'CharterPublished',
   'CharterSigned',
   'SignatureVoided',
@@ -110,10 +105,8 @@ export const occurredAt = (event: AttendanceEvent): string | null => {
     case 'LunchPaymentReversed':
       return event.data.reversedAt;
     case 'ScanConflicted':
-    case 'MovementConflicted':
       return event.data.detectedAt;
     case 'ConflictAcknowledged':
-    case 'MovementConflictAcknowledged':
       return event.data.acknowledgedAt;
     case 'CharterPublished':
       return event.data.publishedAt;

@@ -11,8 +11,7 @@
  * counted two ways.
  */
 // 3: a corrected category or organisation moves the person between groups (RegistrationCorrected).
-// 4: movements decided offline at a space's door conflict too (MovementConflicted, issue 23).
-export const ATTENDANCE_FOLD_VERSION = 4;
+export const ATTENDANCE_FOLD_VERSION = 3;
 
 export * from './events.js';
 export * from './time.js';
