@@ -43,7 +43,18 @@ describe('the space door phone with the server stopped', () => {
     assertWebBuilt();
     server = await startTestServer();
     ({ conferenceId: cid } = expectStatus(
-      await call(api(), 'POST', '/conferences', conferenceBody({ idCheckRequired: false })),
+      await call(
+        api(),
+        'POST',
+        '/conferences',
+        // Today's, on the machine's clock (the phone's and, after the restart, the server's): a day in progress,
+        // which the closing-time sweep leaves alone until its end.
+        conferenceBody({
+          idCheckRequired: false,
+          startsAt: new Date(Date.now() - 60 * 60_000).toISOString(),
+          endsAt: new Date(Date.now() + 6 * 60 * 60_000).toISOString(),
+        }),
+      ),
       201,
     ) as { conferenceId: string });
     phone = (await enrolDevice(server.base, ADMIN_TOKEN, { name: 'Porte salon', role: 'door', conferenceId: cid }))
