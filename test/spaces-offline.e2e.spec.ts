@@ -188,6 +188,19 @@ describe('movements decided offline at a space’s door', () => {
       acknowledged = list[0]!.acknowledged;
     }
     expect(acknowledged).toBe(true);
+    // And in the person's history, with the space and what the server would have said.
+    const history = expectStatus(
+      await call(api, 'GET', `/conferences/${cid}/registrations/${people[1]!.registrationId}/history`),
+      200,
+    ) as { type: string; detail: Record<string, unknown> }[];
+    expect(history.map((h) => h.type)).toEqual(
+      expect.arrayContaining(['PersonEnteredSpace', 'MovementConflicted', 'MovementConflictAcknowledged']),
+    );
+    expect(history.find((h) => h.type === 'MovementConflicted')!.detail).toMatchObject({
+      reason: 'space_full',
+      spaceId: salonId,
+      limits: { inside: 1, capacity: 1 },
+    });
   });
 
   test('a refusal decided offline is recorded as the phone decided; a movement reason only for a movement', async () => {
