@@ -29,7 +29,7 @@ describe('the space door phone with the server stopped', () => {
   let phone: string;
   let otherPhone: string;
   const people: { registrationId: string; ticketCode: string }[] = [];
-  /** The list as the phone first got it: served again, so that the phone does not learn of the other phone's moves. */
+  /** An empty delta, served while set: the phone does not learn of the other phone's moves (nor of its own). */
   let frozen: string | null = null;
 
   const api = () => `${server.base}/api`;
@@ -68,7 +68,7 @@ describe('the space door phone with the server stopped', () => {
         name: 'Salon',
         opens: '00:00',
         closes: '23:59',
-        capacity: 2,
+        capacity: 3,
       }),
       201,
     );
@@ -117,9 +117,20 @@ describe('the space door phone with the server stopped', () => {
     await page.goto(enrolmentUrl(server.base, 'door', phone, cid));
     await page.getByRole('heading', { name: 'Ou un espace' }).waitFor();
     await page.getByRole('button', { name: 'Salon', exact: true }).click();
-    await inside().filter({ hasText: '0 / 2' }).waitFor();
-    frozen = await (await listed).text();
-    expect(JSON.parse(frozen)).toMatchObject({ complete: true, conference: { spaces: [{ name: 'Salon' }] } });
+    await inside().filter({ hasText: '0 / 3' }).waitFor();
+    const first = JSON.parse(await (await listed).text()) as Record<string, unknown>;
+    expect(first).toMatchObject({ complete: true, conference: { spaces: [{ name: 'Salon' }] } });
+    // From now on the list says nothing changed (as a lagging server would): what this phone knows of the room
+    // is the list's first answer and what it saw itself.
+    frozen = JSON.stringify({ ...first, complete: false, tickets: [], removed: [] });
+
+    // Online, Bastien goes in: the server decides, and the phone remembers it (its list will not say so).
+    const online = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/scans'));
+    await typeCode(people[1]!.ticketCode);
+    expect(await (await online).json()).toMatchObject({ result: 'admitted', direction: 'in' });
+    await page.getByRole('heading', { name: 'ADMIS' }).waitFor();
+    expect(await page.getByTestId('decided-here').count()).toBe(0);
+    await page.getByRole('button', { name: 'Scan suivant' }).click();
 
     // Another phone fills the room; this phone's list does not hear of it before the server goes.
     for (const i of [2, 3]) {
@@ -136,13 +147,16 @@ describe('the space door phone with the server stopped', () => {
     }
     const stopped = await server.stop();
 
-    // Inès in, Bastien in, Inès out and in again (Auto), then Ève: the room is full as the phone knows it.
+    // All on Auto: Bastien out (the phone remembers he went in online), Inès in, Bastien in again, Inès out and
+    // in again, Ève in; then Chloé, whom the phone does not know inside: the room is full as the phone knows it.
     const expected: [number, RegExp, string][] = [
-      [0, /ADMIS/, '1 / 2'],
-      [1, /ADMIS/, '2 / 2'],
-      [0, /ADMIS/, '1 / 2'],
-      [0, /ADMIS/, '2 / 2'],
-      [4, /REFUSÉ/, '2 / 2'],
+      [1, /ADMIS/, '0 / 3'],
+      [0, /ADMIS/, '1 / 3'],
+      [1, /ADMIS/, '2 / 3'],
+      [0, /ADMIS/, '1 / 3'],
+      [0, /ADMIS/, '2 / 3'],
+      [4, /ADMIS/, '3 / 3'],
+      [2, /REFUSÉ/, '3 / 3'],
     ];
     for (const [n, [i, heading, count]] of expected.entries()) {
       await typeCode(people[i]!.ticketCode);
@@ -153,12 +167,12 @@ describe('the space door phone with the server stopped', () => {
         .getByTestId('space-offline')
         .filter({ hasText: `${n + 1} en attente d’envoi` })
         .waitFor();
-      if (n === 2) {
+      if (n === 0 || n === 3) {
         await page.getByTestId('movement-direction').filter({ hasText: 'Sortie de Salon' }).waitFor();
       }
-      if (n === 4) {
-        expect(await page.getByTestId('refusal-reason').textContent()).toBe('Espace complet (2 / 2)');
-        await page.getByTestId('person-name').filter({ hasText: 'Ève Laurent' }).waitFor();
+      if (n === 6) {
+        expect(await page.getByTestId('refusal-reason').textContent()).toBe('Espace complet (3 / 3)');
+        await page.getByTestId('person-name').filter({ hasText: 'Chloé Martin' }).waitFor();
         await expectAccessible(page, 'space phone offline, refused');
         await page.screenshot({ path: SHOT });
       } else if (n === 0) {
@@ -174,7 +188,7 @@ describe('the space door phone with the server stopped', () => {
     await page.getByTestId('space-notices').waitFor();
     expect(await page.getByTestId('space-notices').getByRole('listitem').count()).toBe(3);
 
-    // In the organisers' list: Inès twice and Bastien, each let into a room the server knew was full.
+    // In the organisers' list: Bastien, Inès and Ève, each let into a room the server knew was full.
     const conflicts = expectStatus(await call(api(), 'GET', `/conferences/${cid}/conflicts`), 200) as {
       registrationId: string;
       reason: string;
@@ -182,9 +196,9 @@ describe('the space door phone with the server stopped', () => {
       deviceName: string | null;
     }[];
     expect(conflicts.map((c) => [c.registrationId, c.reason, c.space, c.deviceName])).toEqual([
-      [people[0]!.registrationId, 'space_full', 'Salon', 'Porte salon'],
       [people[1]!.registrationId, 'space_full', 'Salon', 'Porte salon'],
       [people[0]!.registrationId, 'space_full', 'Salon', 'Porte salon'],
+      [people[4]!.registrationId, 'space_full', 'Salon', 'Porte salon'],
     ]);
 
     // The counts equal a fold of the stored events, on the server and then on the phone's screen.
@@ -194,19 +208,19 @@ describe('the space door phone with the server stopped', () => {
     );
     const folded = foldMovements(events);
     const [salon] = [...folded.spaces.values()];
-    expect(folded.inside.get(salon!.spaceId)?.size).toBe(4);
+    expect(folded.inside.get(salon!.spaceId)?.size).toBe(5);
     const listed2 = expectStatus(await call(api(), 'GET', `/conferences/${cid}/spaces`), 200) as {
       items: { name: string; inside: number }[];
     };
-    expect(listed2.items[0]).toMatchObject({ name: 'Salon', inside: 4 });
-    await inside().filter({ hasText: '4 / 2' }).waitFor({ timeout: 15_000 });
-    // Each movement once: Inès entered twice, Ève's refusal recorded as the phone decided it.
+    expect(listed2.items[0]).toMatchObject({ name: 'Salon', inside: 5 });
+    await inside().filter({ hasText: '5 / 3' }).waitFor({ timeout: 15_000 });
+    // Each movement once: Inès entered twice, Chloé's refusal recorded as the phone decided it.
     const entered = events.filter(
       (e) => e.type === 'PersonEnteredSpace' && e.data.registrationId === people[0]!.registrationId,
     );
     expect(entered).toHaveLength(2);
     expect(
-      events.filter((e) => e.type === 'MovementRefused' && e.data.registrationId === people[4]!.registrationId),
+      events.filter((e) => e.type === 'MovementRefused' && e.data.registrationId === people[2]!.registrationId),
     ).toEqual([expect.objectContaining({ data: expect.objectContaining({ reason: 'space_full', direction: 'in' }) })]);
   }, 120_000);
 });

@@ -1,11 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import {
-  api,
-  type Attendee,
-  type ConferenceDetails as Conference,
-  type MovementAnswer,
-  type Space,
-} from '../api';
+import { api, type Attendee, type ConferenceDetails as Conference, type MovementAnswer, type Space } from '../api';
 import { formatTime } from '../format';
 import { useLang, type Lang, type Translate } from '../i18n';
 import { CameraToggle, CameraView } from './Camera';
@@ -215,6 +209,10 @@ export function SpaceDesk({
         play(answer.result === 'admitted' ? 'admitted' : 'refused');
         const attendee = (await lookup) ?? (answer.attendee ? { ...emptyAttendee, ...answer.attendee } : null);
         setScreen({ kind: 'result', answer, attendee, here: false });
+        const registrationId = attendee?.registrationId || (await engine.lookUp(ref))?.registrationId;
+        if (answer.result === 'admitted' && answer.direction && registrationId) {
+          await engine.remember(scanId, registrationId, space, answer.direction);
+        }
       } catch (e) {
         if (serverAway(e)) {
           // The same scan, decided here: if the server did record it, the same id makes it one movement.
@@ -228,7 +226,7 @@ export function SpaceDesk({
       }
       void refresh();
     },
-    [cid, space, direction, refresh, decideHere],
+    [cid, space, direction, refresh, decideHere, engine],
   );
 
   const handleCode = useCallback(

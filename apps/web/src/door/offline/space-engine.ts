@@ -59,6 +59,7 @@ export interface MovementNotice {
 
 interface OwnMovement {
   scanId: string;
+  registrationId: string;
   events: MovementEvent[];
   /** When the server acknowledged it (epoch ms); null while in the outbox. */
   syncedAt: number | null;
@@ -224,8 +225,12 @@ export class SpaceEngine {
       conference: dataset.conference,
       tickets: [...tickets.values()],
     };
-    // The list now says what the server knew when asked: the movements it had acknowledged before are in it.
-    const own = this.journal.own.filter((m) => m.syncedAt === null || m.syncedAt >= startedAt);
+    // A movement the server acknowledged before this list was asked for is in it once the person's row has come
+    // (a whole list, or a delta carrying that row); until then the phone keeps folding it (a list may lag).
+    const changed = new Set(dataset.tickets.map((t) => t.registrationId));
+    const own = this.journal.own.filter(
+      (m) => m.syncedAt === null || m.syncedAt >= startedAt || (!dataset.complete && !changed.has(m.registrationId)),
+    );
     const d = await db();
     const tx = d.transaction(['lists', 'journals'], 'readwrite');
     this.journal = { ...this.journal, own };
@@ -293,7 +298,10 @@ export class SpaceEngine {
     await this.exclusive(async () => {
       this.journal = {
         ...this.journal,
-        own: [...this.journal.own, { scanId, events: [...decision.events], syncedAt: null }],
+        own: [
+          ...this.journal.own,
+          { scanId, registrationId: ticket.registrationId, events: [...decision.events], syncedAt: null },
+        ],
         outbox: [...this.journal.outbox, queued],
       };
       await this.saveJournal();
@@ -310,6 +318,49 @@ export class SpaceEngine {
       },
       ticket,
     };
+  }
+
+  /**
+   * A movement the server let through while online, folded here too (as the
+   * entrance's engine remembers its admissions): if the network drops a
+   * second later, the next scan of that person is decided knowing it, before
+   * the list's next delta brings it. The events are the decider's own for
+   * the movement as it happened; nothing goes to the outbox.
+   */
+  async remember(scanId: string, registrationId: string, space: string, direction: 'in' | 'out'): Promise<void> {
+    const state = this.movements();
+    const ticket = this.byRegistration.get(registrationId);
+    const where = state && spaceNamed(state, space);
+    if (!state || !ticket || !where || !this.list) return;
+    const decision = movementsDecider.decide(
+      {
+        type: 'MovePerson',
+        data: {
+          conferenceId: this.conferenceId,
+          scanId,
+          registrationId,
+          spaceId: where.spaceId,
+          direction,
+          at: new Date().toISOString(),
+          timezone: this.list.conference.timezone,
+          deviceId: '',
+          person: { admitted: true, lunchPaid: ticket.lunchPaid, category: ticket.category },
+          // Recorded as the server decided it: « as it happened », whatever this phone's older state would say.
+          offline: { result: 'admitted', reason: null, direction, receivedAt: '', conflictId: '' },
+        },
+      },
+      state,
+    );
+    if (!decision.ok) return;
+    const events = decision.events.filter((e) => e.type !== 'MovementConflicted');
+    await this.exclusive(async () => {
+      this.journal = {
+        ...this.journal,
+        own: [...this.journal.own, { scanId, registrationId, events, syncedAt: Date.now() }],
+      };
+      await this.saveJournal();
+      this.changed();
+    });
   }
 
   /**
@@ -335,7 +386,10 @@ export class SpaceEngine {
         this.journal = {
           ...this.journal,
           outbox: this.journal.outbox.slice(1),
-          own: this.journal.own.map((m) => (m.scanId === queued.scanId ? { ...m, syncedAt: now } : m)),
+          // A movement the server would not record is no movement: the phone stops counting it.
+          own: this.journal.own.flatMap((m) =>
+            m.scanId !== queued.scanId ? [m] : notice?.rejected ? [] : [{ ...m, syncedAt: now }],
+          ),
           notices: notice ? [...this.journal.notices, notice] : this.journal.notices,
         };
         await this.saveJournal();
