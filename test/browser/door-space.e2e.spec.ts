@@ -1,8 +1,9 @@
 // The door phone at a space's door (issue 23), at 390×844 against the real
 // server: the phone picks a space instead of a door, shows « inside /
 // capacity » large, sends each scan as a movement (Entrée / Sortie / Auto)
-// and shows the movement's refusal in words; without network it says that
-// movements need it and sends nothing. The server's clock is set, so the
+// and shows the movement's refusal in words; without network it decides the
+// movement itself and sends it when the network is back (the server stopped:
+// door-space-offline.e2e.spec.ts). The server's clock is set, so the
 // hours of the spaces are the day's, not the machine's.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
@@ -198,22 +199,35 @@ describe('the door phone at a space', () => {
     expect(await page.getByTestId('refusal-reason').textContent()).toBe('Déjeuner non réglé');
   }, 90_000);
 
-  test('without network, the space screen says movements need it and sends nothing', async () => {
+  test('without network, the space phone decides itself, keeps the movement, and sends it when back', async () => {
     await page.getByRole('button', { name: 'Scan suivant' }).click();
     const posts: string[] = [];
-    page.on('request', (r) => {
+    const onRequest = (r: { method(): string; url(): string }) => {
       if (r.method() === 'POST') posts.push(r.url());
-    });
+    };
+    page.on('request', onRequest);
+    // Offline, the hours are the phone's own clock's: the day's 12:45, as the server's.
+    await page.clock.setFixedTime(new Date('2014-09-19T12:45:00+02:00'));
     await context.setOffline(true);
-    await page.getByTestId('space-offline').waitFor();
+    // The buffet, for those who paid: decided on the phone, with the same rules (Bastien has not paid).
     await typeCode(people.bastien.ticketCode);
-    expect(await page.getByTestId('space-offline').textContent()).toContain(
-      'les entrées et sorties d’un espace nécessitent le réseau',
-    );
-    expect(await page.getByTestId('scan-result').count()).toBe(0);
+    await page.getByRole('heading', { name: 'REFUSÉ' }).waitFor();
+    await page.getByTestId('decided-here').waitFor();
+    expect(await page.getByTestId('refusal-reason').textContent()).toBe('Déjeuner non réglé');
+    expect(await page.getByTestId('space-offline').textContent()).toContain('1 en attente d’envoi');
     expect(posts).toEqual([]);
     await expectAccessible(page, 'space without network');
+    page.off('request', onRequest);
+    const sent = movementSent();
     await context.setOffline(false);
+    const upload = await sent;
+    expect(upload.request().postDataJSON()).toMatchObject({
+      registrationId: people.bastien.registrationId,
+      space: 'Buffet',
+      offline: { result: 'refused', reason: 'lunch_unpaid', direction: 'in' },
+    });
+    expect(await upload.json()).toMatchObject({ result: 'refused', reason: 'lunch_unpaid' });
+    await page.getByTestId('space-offline').waitFor({ state: 'detached', timeout: 20_000 });
   }, 60_000);
 
   test('the entrance keeps its door screen, with the roll call link beside it', async () => {

@@ -29,9 +29,19 @@ export interface SimConference {
   startsAt: string;
   doors: readonly string[];
   lunch: { priceCents: number; currency: string } | null;
+  /** The day's spaces (`GET …/spaces`): rooms filling and emptying, the buffet, a roll call. */
+  spaces?: readonly SimSpace[];
 }
 
-type DeviceKey = 'main' | 'speakers' | 'offline' | 'kiosk' | 'organiser';
+export interface SimSpace {
+  name: string;
+  opens: string;
+  closes: string;
+  requiresLunch: boolean;
+  audience: readonly string[] | null;
+}
+
+type DeviceKey = 'main' | 'speakers' | 'offline' | 'kiosk' | 'rooms' | 'organiser';
 
 export type SimStep =
   | {
@@ -50,6 +60,10 @@ export type SimStep =
   | { kind: 'walk_in'; at: number; device: DeviceKey; door: string; index: number }
   | { kind: 'sign'; at: number; registrationId: string; onBehalfOf: string }
   | { kind: 'raise_capacity'; at: number; by: number }
+  /** A movement at a space's door (`space`), or leaving the site at a door (`door`, direction out). */
+  | { kind: 'move'; at: number; ticketCode: string; space: string | null; door: string; direction: 'in' | 'out' }
+  /** The evacuation drill: a roll call started at the assembly point and ticked from two phones. */
+  | { kind: 'roll_call'; at: number }
   | { kind: 'close'; at: number };
 
 interface IdCheckBody {
@@ -62,6 +76,7 @@ export const SIMULATED_DEVICES: Record<Exclude<DeviceKey, 'organiser'>, { name: 
   speakers: { name: 'Porte intervenants et presse (simulée)', role: 'door' },
   offline: { name: 'Porte sans réseau (simulée)', role: 'door' },
   kiosk: { name: 'Tablette charte (simulée)', role: 'kiosk' },
+  rooms: { name: 'Téléphone des salles (simulé)', role: 'door' },
 };
 
 /** A small seeded generator (mulberry32): the same seed plays the same day. */
@@ -100,6 +115,8 @@ export function planDay(conference: SimConference, people: readonly SimRegistrat
   const registered = people.filter((p) => p.status === 'registered');
   const offlineShare = new Set(registered.filter(() => rnd() < 0.05).map((p) => p.registrationId));
   let undoDone = false;
+  /** Who is let in, and when the server knows it (an offline scan: when it is uploaded), for the day's movements. */
+  const inside: { person: SimRegistration; admittedAt: number }[] = [];
   for (const p of registered) {
     if (rnd() < 0.12) continue; // did not come
     const at = arrival();
@@ -109,6 +126,7 @@ export function planDay(conference: SimConference, people: readonly SimRegistrat
     if (offlineShare.has(p.registrationId) && at < start - 5 * MINUTE) {
       // The side entrance's phone lost the network: it decides alone, and uploads at the start.
       steps.push({ kind: 'offline_scan', at, upload: start + 2 * MINUTE, door, ticketCode: p.ticketCode });
+      inside.push({ person: p, admittedAt: start + 2 * MINUTE });
       continue;
     }
     const r = rnd();
@@ -121,6 +139,7 @@ export function planDay(conference: SimConference, people: readonly SimRegistrat
       when += 2 * MINUTE;
     }
     const undo = !undoDone && when > start - 20 * MINUTE;
+    inside.push({ person: p, admittedAt: undo ? when + 90_000 : when });
     steps.push({
       kind: 'scan',
       at: when,
@@ -178,8 +197,57 @@ export function planDay(conference: SimConference, people: readonly SimRegistrat
   for (let i = 0; i < 5; i++) {
     steps.push({ kind: 'walk_in', at: start + 8 * MINUTE + i * 9 * MINUTE, device: 'main', door: main, index: i });
   }
+  steps.push(...movements(conference, inside, seed));
   steps.sort((a, b) => a.at - b.at);
   return withSignatures(steps, conference, people, start, rnd);
+}
+
+/**
+ * The day in the spaces, for those let in: the plenary from the start, the
+ * peers' room and the media corner in the morning (and back), the buffet at
+ * lunch (refused to those who have not paid), the advice desks or the
+ * plenary after it, an evacuation drill at 14:40, and some leaving the site
+ * from 15:15. Its own generator, so the arrivals' plan stays the same.
+ */
+function movements(
+  conference: SimConference,
+  inside: readonly { person: SimRegistration; admittedAt: number }[],
+  seed: number,
+): SimStep[] {
+  const spaces = new Map((conference.spaces ?? []).map((s) => [s.name, s]));
+  if (spaces.size === 0) return [];
+  const rnd = random(seed + 23);
+  const day = (hhmm: string) =>
+    Date.parse(`${conference.startsAt.slice(0, 11)}${hhmm}:00${conference.startsAt.slice(19)}`);
+  const between = (from: string, to: string) => day(from) + rnd() * (day(to) - day(from));
+  const main = conference.doors[0] ?? 'Accueil principal';
+  const steps: SimStep[] = [];
+  const has = (name: string) => spaces.has(name);
+  for (const { person: p, admittedAt } of inside) {
+    const move = (at: number, space: string | null, direction: 'in' | 'out' = 'in') => {
+      // Nobody moves before the entrance has let them in (and not twice in one minute).
+      if (at < admittedAt + 2 * MINUTE || (space !== null && !has(space))) return;
+      steps.push({ kind: 'move', at: Math.round(at), ticketCode: p.ticketCode, space, door: main, direction });
+    };
+    if (rnd() < 0.85) move(Math.max(admittedAt + 5 * MINUTE, day('09:30')) + rnd() * 10 * MINUTE, 'Salle plénière');
+    const r = rnd();
+    if (r < 0.35) {
+      const at = between('10:00', '11:40');
+      move(at, 'Échanges entre pairs');
+      if (rnd() < 0.5) move(at + (20 + rnd() * 30) * MINUTE, 'Salle plénière');
+    } else if (r < 0.45 && p.category !== 'staff') {
+      const at = between('10:00', '11:45');
+      move(at, 'Médias');
+      move(at + (10 + rnd() * 20) * MINUTE, 'Médias', 'out');
+    }
+    // Lunch: those who chose it go to the buffet (the unpaid are refused there); a few others try their luck.
+    if ((p.lunch && rnd() < 0.9) || (!p.lunch && rnd() < 0.08)) move(between('12:30', '13:50'), 'Buffet');
+    if (rnd() < 0.25) move(between('14:00', '14:25'), 'Conseils professionnels');
+    else if (rnd() < 0.7) move(between('14:00', '14:25'), 'Salle plénière');
+    if (rnd() < 0.2) move(between('15:15', '15:55'), null, 'out');
+  }
+  steps.push({ kind: 'roll_call', at: day('14:40') });
+  return steps;
 }
 
 function withSignatures(
@@ -220,6 +288,10 @@ export interface DayTally {
   offlineUploaded: number;
   undone: number;
   closed: boolean;
+  /** Movements at the spaces' doors and the site's, as the server answered them. */
+  moves: { admitted: number; refused: Record<string, number> };
+  /** The evacuation drill: how many were expected at the assembly point, and ticked present. */
+  rollCall: { rollCallId: string; expected: number; present: number } | null;
 }
 
 export interface PlayOptions {
@@ -230,6 +302,11 @@ export interface PlayOptions {
   textSha256: string;
   /** Simulated minutes a real minute; `Infinity` plays without waiting. */
   speed: number;
+  /**
+   * Told the simulated time before each step: the demo sets the server's one
+   * clock to it, so hours and closing times are the played day's.
+   */
+  onTime?: (at: number) => void;
   log?: (line: string) => void;
 }
 
@@ -275,6 +352,8 @@ export async function playDay(plan: readonly SimStep[], options: PlayOptions): P
     offlineUploaded: 0,
     undone: 0,
     closed: false,
+    moves: { admitted: 0, refused: {} },
+    rollCall: null,
   };
   const scanIds = new Map<string, string>();
   const admittedScans = new Set<string>();
@@ -317,6 +396,7 @@ export async function playDay(plan: readonly SimStep[], options: PlayOptions): P
 
   for (const [index, step] of plan.entries()) {
     await waitUntil(step.at);
+    options.onTime?.(step.at);
     await flush(step.at);
     switch (step.kind) {
       case 'scan': {
@@ -441,6 +521,49 @@ export async function playDay(plan: readonly SimStep[], options: PlayOptions): P
         });
         break;
       }
+      case 'move': {
+        const answer = await send<{ result: string; reason?: string }>(
+          tokens.rooms,
+          'POST',
+          `/conferences/${cid}/scans`,
+          {
+            scanId: randomUUID(),
+            ticketCode: step.ticketCode,
+            ...(step.space !== null ? { space: step.space } : { door: step.door }),
+            direction: step.direction,
+            scannedAt: iso(step.at),
+          },
+        );
+        if (answer.result === 'admitted') tally.moves.admitted += 1;
+        else if (answer.reason) tally.moves.refused[answer.reason] = (tally.moves.refused[answer.reason] ?? 0) + 1;
+        break;
+      }
+      case 'roll_call': {
+        // The alarm rings: the roll is called at the assembly point, two phones ticking, most people found.
+        const rollCallId = randomUUID();
+        const { expected } = await send<{ expected: number }>(tokens.rooms, 'POST', `/conferences/${cid}/roll-calls`, {
+          rollCallId,
+          startedAt: iso(step.at),
+        });
+        const roll = await send<{ people: { registrationId: string }[] }>(
+          tokens.rooms,
+          'GET',
+          `/conferences/${cid}/roll-calls/${rollCallId}`,
+        );
+        let present = 0;
+        for (const [i, person] of roll.people.entries()) {
+          if (i % 12 === 5) continue; // not found at the assembly point
+          const marked = await send<{ present: number }>(
+            i % 2 === 0 ? tokens.rooms : tokens.main,
+            'POST',
+            `/conferences/${cid}/roll-calls/${rollCallId}/marks`,
+            { markId: randomUUID(), registrationId: person.registrationId, at: iso(step.at + (i + 1) * 3_000) },
+          );
+          present = marked.present;
+        }
+        tally.rollCall = { rollCallId, expected, present };
+        break;
+      }
       case 'close':
         await flush(Number.POSITIVE_INFINITY);
         await send(tokens.organiser, 'POST', `/conferences/${cid}/charters/${options.charterId}/close`);
@@ -514,7 +637,8 @@ export async function simulateDay(
   const conference = await get<SimConference>(`/conferences/${cid}`);
   const { items } = await get<{ items: SimRegistration[] }>(`/conferences/${cid}/registrations`);
   const charter = await get<{ textSha256: string }>(`/conferences/${cid}/charters/${options.charterId}`);
-  const plan = planDay(conference, items, options.seed);
+  const { items: spaces } = await get<{ items: SimSpace[] }>(`/conferences/${cid}/spaces`);
+  const plan = planDay({ ...conference, spaces }, items, options.seed);
   const tally = await playDay(plan, { ...options, textSha256: charter.textSha256 });
   return { plan, tally };
 }

@@ -22,6 +22,10 @@ import {
   type ImportReport,
 } from './conferences/import-registrations/import-registrations.js';
 import type { RequestContext } from './shared/request-context.js';
+import { DefineSpaceCommand } from './spaces/spaces.js';
+import { ClosingTime } from './spaces/closing-time.js';
+import { Clock } from './shared/clock.js';
+import type { SpaceDefinition } from '@emargement/spaces';
 
 /** Fixed, so that the demo's URLs are the same on every machine and every start. */
 export const DEMO_CONFERENCE_ID = '20140919-9ce0-4a7c-8e15-000000002014';
@@ -111,6 +115,29 @@ export async function loadDemo(app: INestApplication, fixtures: string = fixture
   const publishCharter = () =>
     commands.execute(new PublishCharterCommand(DEMO_CONFERENCE_ID, DEMO_CHARTER_ID, title, charterText, ctx));
 
+  /** The day's « espaces dédiés » from the fixture's spaces.json, with fixed ids: defined again, they write nothing. */
+  const defineSpaces = async () => {
+    const raw = JSON.parse(readFileSync(join(fixtures, 'spaces.json'), 'utf8')) as (Partial<SpaceDefinition> & {
+      name: string;
+      opens: string;
+      closes: string;
+    })[];
+    for (const [i, space] of raw.entries()) {
+      const definition: SpaceDefinition = {
+        spaceId: `20140919-5ace-4000-8000-${String(i + 1).padStart(12, '0')}`,
+        name: space.name,
+        opens: space.opens,
+        closes: space.closes,
+        capacity: space.capacity ?? null,
+        audience: space.audience && space.audience.length > 0 ? [...space.audience] : null,
+        requiresLunch: space.requiresLunch ?? false,
+        oneEntry: space.oneEntry ?? false,
+        exitScan: space.exitScan ?? true,
+      };
+      await commands.execute(new DefineSpaceCommand(DEMO_CONFERENCE_ID, definition, ctx));
+    }
+  };
+
   const { state } = await registry.current(DEMO_CONFERENCE_ID);
   let conference: DemoReport['conference'] = 'already_loaded';
   if (state.status !== 'scheduled') {
@@ -118,6 +145,7 @@ export async function loadDemo(app: INestApplication, fixtures: string = fixture
     await commands.execute(new ScheduleConferenceCommand(DEMO_CONFERENCE_ID, conferenceDetails(raw), ctx));
     conference = 'scheduled';
   } else if (state.registrations.size > 0) {
+    await defineSpaces();
     await publishCharter();
     return { conferenceId: DEMO_CONFERENCE_ID, conference, registrations: null, charterId: DEMO_CHARTER_ID };
   }
@@ -127,6 +155,7 @@ export async function loadDemo(app: INestApplication, fixtures: string = fixture
   const { lines: _lines, ...report } = await commands.execute(
     new ImportRegistrationsCommand(DEMO_CONFERENCE_ID, csv.text, csv.encoding, ctx),
   );
+  await defineSpaces();
   await publishCharter();
   return { conferenceId: DEMO_CONFERENCE_ID, conference, registrations: report, charterId: DEMO_CHARTER_ID };
 }
@@ -188,16 +217,25 @@ async function main(): Promise<void> {
   process.stdout.write(
     `Simulating the day at ${options.speed}× (a minute of the day every ${(60 / options.speed).toFixed(2)} s): watch the dashboard.\n`,
   );
+  // The rehearsal runs on the day's clock: the server's one clock (`Clock`) follows the simulated time, so the
+  // spaces' hours, their closing-time sweep and the dashboard's « open now » are those of 19 September 2014 as it
+  // is played. On the machine's clock the sweep would find a day long over and check every room out at once.
+  const clock = app.get(Clock);
   const { tally } = await simulateDay({
     base: `http://127.0.0.1:${config.port}`,
     organiserToken: adminToken,
     conferenceId: id,
     charterId: report.charterId,
     speed: options.speed,
+    onTime: (at) => clock.setTo(new Date(at)),
     log: (line) => process.stdout.write(`  ${line}\n`),
   });
+  // The end of the day on the day's clock: whoever is still in a room is checked out, recorded (end_of_day).
+  const scheduled = await app.get(ConferenceRegistry).scheduled(id);
+  clock.setTo(new Date(Math.max(clock.now().getTime(), Date.parse(scheduled.details.endsAt))));
+  await app.get(ClosingTime).sweep();
   process.stdout.write(
-    `The day is over: ${tally.present} present, ${Object.values(tally.refused).reduce((a, b) => a + b, 0)} refusals, ${tally.lunchPaid} lunches paid, ${tally.signatures} signatures, charter closed. The server keeps running.\n`,
+    `The day is over: ${tally.present} present, ${Object.values(tally.refused).reduce((a, b) => a + b, 0)} refusals, ${tally.lunchPaid} lunches paid, ${tally.signatures} signatures, charter closed. The server keeps running, its clock left at the day's end.\n`,
   );
 }
 

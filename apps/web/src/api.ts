@@ -47,6 +47,7 @@ import type {
 } from '@emargement/contract';
 import type {
   ConferenceRequest,
+  MovementRefusalReason,
   RegisterRequest as ContractRegisterRequest,
   ScanRequest as ContractScanRequest,
   SignRequest as ContractSignRequest,
@@ -160,15 +161,20 @@ export interface TicketPreview {
  * (`libs/contract`, one declaration with the server's), with the door and the
  * scan's time always given by this app.
  */
-export type ScanRequest = Omit<ContractScanRequest, 'space' | 'direction' | 'door' | 'scannedAt'> & {
+export type ScanRequest = Omit<ContractScanRequest, 'space' | 'direction' | 'door' | 'scannedAt' | 'offline'> & {
   door: string;
   scannedAt: string;
+  /** Decided on the phone without the server: recorded as it happened, flagged when the server would disagree. */
+  offline?: { result: 'admitted' | 'refused'; reason?: RefusalReason };
 };
 
 /** A scan at a space's door: an entry or an exit (`auto`: an exit for whoever is inside). */
 export type MovementRequest = Omit<ContractScanRequest, 'door' | 'idCheck' | 'offline' | 'space' | 'direction'> & {
   space: string;
   direction: 'in' | 'out' | 'auto';
+  /** A movement decided on the space's phone without the server: when, and what it decided. */
+  scannedAt?: string;
+  offline?: { result: 'admitted' | 'refused'; reason?: MovementRefusalReason; direction: 'in' | 'out' };
 };
 
 /** A registration as this app sends it: it always draws the registration's id itself (a retry keeps it). */

@@ -1,5 +1,16 @@
 import { AdmissionSchema, LunchFeeSchema } from './conferences.js';
-import { boolean, instant, integer, listOf, nullableString, object, position, string, type Answer } from './schema.js';
+import {
+  boolean,
+  instant,
+  integer,
+  listOf,
+  nullableInstant,
+  nullableString,
+  object,
+  position,
+  string,
+  type Answer,
+} from './schema.js';
 import {
   CATEGORIES,
   ENTRY_REFUSAL_REASONS,
@@ -10,7 +21,6 @@ import {
   TICKET_STATES,
 } from './vocabulary.js';
 
-const refusalReason = { type: 'string', enum: ENTRY_REFUSAL_REASONS } as const;
 /** A scan's refusal: at the entrance, or, for a movement (`space`, `direction`), at a space's door or the site's. */
 const scanRefusalReason = {
   type: 'string',
@@ -49,10 +59,21 @@ export const TicketPreviewSchema = object(
 );
 export type TicketPreview = Answer<typeof TicketPreviewSchema>;
 
-/** Where the server, knowing everything, would have decided otherwise than a door did offline. */
-export const ScanConflictSchema = object({ conflictId: string, reason: refusalReason, previous: AdmissionSchema }, [
-  'previous',
-]);
+/** A movement's detail: its hours, inside/capacity, the first entry. */
+const movementDetail = {
+  type: 'object',
+  additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] },
+} as const;
+
+/**
+ * Where the server, knowing everything, would have decided otherwise than a
+ * door did offline: at the entrance an entrance reason, for a movement
+ * decided offline at a space's door a movement reason (with its `detail`).
+ */
+export const ScanConflictSchema = object(
+  { conflictId: string, reason: scanRefusalReason, previous: AdmissionSchema, detail: movementDetail },
+  ['previous', 'detail'],
+);
 export type ScanConflict = Answer<typeof ScanConflictSchema>;
 
 /** `POST .../scans`: admitted (with the attendee, time and door) or refused (with its reason). */
@@ -68,11 +89,7 @@ export const ScanAnswerSchema = object(
     conflict: ScanConflictSchema,
     direction: { type: 'string', enum: ['in', 'out'], description: 'A movement: the direction as decided' },
     space: { type: 'string', description: 'A movement: the space (its name), or `site` for a door of the site' },
-    detail: {
-      type: 'object',
-      additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] },
-      description: 'A movement refused: its hours, inside/capacity, the first entry',
-    },
+    detail: { ...movementDetail, description: 'A movement refused: its hours, inside/capacity, the first entry' },
   },
   ['reason', 'attendee', 'admittedAt', 'door', 'previous', 'conflict', 'direction', 'space', 'detail'],
 );
@@ -114,18 +131,31 @@ export type LunchPaymentReversed = Answer<typeof LunchPaymentReversedSchema>;
 // ------------------------------------------------- the door without network
 
 /** One ticket of the door's list: what the door needs to decide, and nothing else (no code, no e-mail). */
-export const DoorTicketSchema = object({
-  registrationId: string,
-  ticketSha256: { type: 'string', description: "SHA-256 (lower-case hex) of the ticket code's UTF-8 bytes" },
-  firstName: string,
-  lastName: string,
-  organisation: nullableString,
-  category: { type: 'string', enum: CATEGORIES },
-  status: { type: 'string', enum: REGISTRATION_STATUSES },
-  lunch: boolean,
-  lunchPaid: boolean,
-  admitted: { ...AdmissionSchema, nullable: true },
-});
+export const DoorTicketSchema = object(
+  {
+    registrationId: string,
+    ticketSha256: { type: 'string', description: "SHA-256 (lower-case hex) of the ticket code's UTF-8 bytes" },
+    firstName: string,
+    lastName: string,
+    organisation: nullableString,
+    category: { type: 'string', enum: CATEGORIES },
+    status: { type: 'string', enum: REGISTRATION_STATUSES },
+    lunch: boolean,
+    lunchPaid: boolean,
+    admitted: { ...AdmissionSchema, nullable: true },
+    place: {
+      ...object({
+        inside: { ...object({ spaceId: string, at: instant }), nullable: true },
+        leftSiteAt: nullableInstant,
+        entered: listOf(object({ spaceId: string, at: instant })),
+      }),
+      nullable: true,
+      description: 'Where the person is among the spaces (null: no movement yet), for a space phone offline',
+    },
+  },
+  // Always sent; optional so that a list a phone stored before it existed still reads.
+  ['place'],
+);
 export type DoorTicket = Answer<typeof DoorTicketSchema>;
 
 export const DoorConferenceSchema = object(
@@ -145,9 +175,25 @@ export const DoorConferenceSchema = object(
       properties: { beyondCapacity: boolean },
       description: 'The organisers’ walk-in rule, so that the door applies it without network',
     },
+    spaces: {
+      ...listOf(
+        object({
+          spaceId: string,
+          name: string,
+          opens: string,
+          closes: string,
+          capacity: { type: 'integer', nullable: true },
+          audience: { type: 'array', items: { type: 'string', enum: CATEGORIES }, nullable: true },
+          requiresLunch: boolean,
+          oneEntry: boolean,
+          exitScan: boolean,
+        }),
+      ),
+      description: "The day's spaces, so that a space's phone decides movements without network",
+    },
   },
   // Always sent; optional so that a list a phone stored before they existed still reads.
-  ['capacity', 'walkIns'],
+  ['capacity', 'walkIns', 'spaces'],
 );
 export type DoorConference = Answer<typeof DoorConferenceSchema>;
 
@@ -168,8 +214,14 @@ export const ConflictSchema = object(
     scanId: string,
     registrationId: nullableString,
     name: { ...nullableString, description: 'The person, as the registry knows them now' },
-    reason: refusalReason,
-    door: string,
+    reason: {
+      ...scanRefusalReason,
+      description: 'What the server would have answered (a movement reason for a space)',
+    },
+    door: { type: 'string', description: "The entrance's door; for a movement, the space's name (as `space`)" },
+    space: { type: 'string', description: 'A movement decided offline: the space (its name), or `site`' },
+    direction: { type: 'string', enum: ['in', 'out'], description: 'A movement: the direction the phone decided' },
+    detail: movementDetail,
     deviceId: string,
     deviceName: nullableString,
     scannedAt: instant,
@@ -179,7 +231,7 @@ export const ConflictSchema = object(
     acknowledged: boolean,
     acknowledgement: object({ at: instant, deviceId: string, deviceName: nullableString, note: nullableString }),
   },
-  ['previous', 'acknowledgement'],
+  ['previous', 'acknowledgement', 'space', 'direction', 'detail'],
 );
 export type Conflict = Answer<typeof ConflictSchema>;
 export const ConflictListSchema = listOf(ConflictSchema);

@@ -5,6 +5,7 @@ import {
   CHARTER_LANGS,
   DOCUMENT_KINDS,
   ENTRY_REFUSAL_REASONS,
+  MOVEMENT_REFUSAL_REASONS,
   PAYMENT_METHODS,
   ROLES,
 } from './vocabulary.js';
@@ -82,7 +83,16 @@ export const ScanRequestSchema = body(
       ...body(
         {
           result: { type: 'string', enum: ['admitted', 'refused'], description: 'What the door decided' },
-          reason: { type: 'string', enum: ENTRY_REFUSAL_REASONS, description: "The door's reason, for a refusal" },
+          reason: {
+            type: 'string',
+            enum: [...ENTRY_REFUSAL_REASONS, ...MOVEMENT_REFUSAL_REASONS],
+            description: "The door's reason, for a refusal: an entrance reason, or for a movement a movement reason",
+          },
+          direction: {
+            type: 'string',
+            enum: ['in', 'out'],
+            description: 'A movement decided offline: the direction the phone decided (required with `space`)',
+          },
         },
         ['result'],
       ),

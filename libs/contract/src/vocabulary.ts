@@ -32,6 +32,7 @@ export type Category = (typeof CATEGORIES)[number];
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 export type RefusalReason = (typeof ENTRY_REFUSAL_REASONS)[number];
+export type MovementRefusalReason = (typeof MOVEMENT_REFUSAL_REASONS)[number];
 
 export const REGISTRATION_STATUSES = ['registered', 'waitlisted', 'cancelled'] as const;
 export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];

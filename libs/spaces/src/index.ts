@@ -6,3 +6,4 @@
 export * from './movements.js';
 export * from './movements.decide.js';
 export * from './streams.js';
+export * from './places.js';

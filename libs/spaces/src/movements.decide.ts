@@ -38,7 +38,28 @@ export type MovePerson = DomainCommand<
     timezone: string;
     deviceId: string;
     person: PersonFacts;
+    /**
+     * What the door phone decided without the server (`null`: the server
+     * decides). Recorded as it happened; where the server, judging the same
+     * movement now, would have refused it, a `MovementConflicted` is
+     * recorded beside it with `conflictId` (chosen by the server, as the
+     * entrance's are: no random ids inside `decide`).
+     */
+    offline?: OfflineMovement | null;
   }
+>;
+
+export interface OfflineMovement {
+  result: 'admitted' | 'refused';
+  reason: MovementRefusalReason | null;
+  /** The direction the phone decided (its « auto » already resolved). */
+  direction: 'in' | 'out';
+  receivedAt: string;
+  conflictId: string;
+}
+export type AcknowledgeMovementConflict = DomainCommand<
+  'AcknowledgeMovementConflict',
+  { conferenceId: string; conflictId: string; note: string | null; deviceId: string; acknowledgedAt: string }
 >;
 export type CheckOutSpace = DomainCommand<
   'CheckOutSpace',
@@ -53,10 +74,17 @@ export type MarkPresent = DomainCommand<
   { conferenceId: string; rollCallId: string; markId: string; registrationId: string; at: string; deviceId: string }
 >;
 
-export type MovementCommand = DefineSpace | MovePerson | CheckOutSpace | StartRollCall | MarkPresent;
+export type MovementCommand =
+  DefineSpace | MovePerson | CheckOutSpace | StartRollCall | MarkPresent | AcknowledgeMovementConflict;
 
 /** Refusals of the *command* (nothing recorded); a refused movement is an answer, recorded. */
-export type MovementCommandRefusal = 'unknown_space' | 'space_name_taken' | 'unknown_roll_call' | 'roll_call_full';
+export type MovementCommandRefusal =
+  | 'unknown_space'
+  | 'space_name_taken'
+  | 'unknown_roll_call'
+  | 'roll_call_full'
+  | 'unknown_conflict'
+  | 'offline_reason_missing';
 
 /**
  * A roll call's marks are bounded: each phone ticks a person once, so a real roll call holds a few marks per
@@ -71,7 +99,8 @@ export type MovementOutcome =
   | { spaceId: string }
   | { checkedOut: number }
   | { rollCallId: string; expected: number }
-  | { rollCallId: string; present: number };
+  | { rollCallId: string; present: number }
+  | { conflictId: string; acknowledged: true };
 
 /** `HH:MM` of `instant` in `timeZone`, 24-hour clock. */
 export function localTimeOf(instant: string, timeZone: string): string {
@@ -97,10 +126,47 @@ export const spaceNamed = (state: MovementsState, idOrName: string): SpaceDefini
 
 type MoveDecision = Decision<MovementEvent, MovementAnswer, MovementCommandRefusal>;
 
+/** The events of a movement let through (in or out), as it happened: what the server writes and the phone folds. */
+function asDone(
+  c: MovePerson['data'],
+  spaceId: string,
+  direction: 'in' | 'out',
+  state: MovementsState,
+): MovementEvent[] {
+  const base = { conferenceId: c.conferenceId, scanId: c.scanId, registrationId: c.registrationId, at: c.at };
+  const device = { scanId: c.scanId, deviceId: c.deviceId };
+  const where = state.where.get(c.registrationId);
+  if (spaceId === SITE) {
+    if (direction === 'in')
+      return [{ type: 'PersonReturnedToSite', data: { ...base, spaceId: SITE, deviceId: c.deviceId } }];
+    const events: MovementEvent[] = [];
+    if (where !== undefined) {
+      events.push({
+        type: 'PersonLeftSpace',
+        data: { ...base, spaceId: where.spaceId, because: 'left_site', ...device },
+      });
+    }
+    events.push({ type: 'PersonLeftSite', data: { ...base, spaceId: SITE, deviceId: c.deviceId } });
+    return events;
+  }
+  if (direction === 'out') {
+    return [{ type: 'PersonLeftSpace', data: { ...base, spaceId, because: 'scan', ...device } }];
+  }
+  // Entering one space is leaving the one the person was in (folded by evolve; recorded here so the log says so).
+  const events: MovementEvent[] = [];
+  if (where !== undefined && where.spaceId !== spaceId) {
+    events.push({ type: 'PersonLeftSpace', data: { ...base, spaceId: where.spaceId, because: 'moved', ...device } });
+  }
+  const again = state.inside.get(spaceId)?.has(c.registrationId) ?? false;
+  events.push({ type: 'PersonEnteredSpace', data: { ...base, spaceId, deviceId: c.deviceId, again } });
+  return events;
+}
+
 function movePerson(command: MovePerson, state: MovementsState): MoveDecision {
   const c = command.data;
   const known = state.answers.get(c.scanId);
   if (known !== undefined) return accept([], known);
+  if (c.offline != null) return moveDecidedOffline(command, c.offline, state);
   const base = {
     conferenceId: c.conferenceId,
     scanId: c.scanId,
@@ -122,8 +188,15 @@ function movePerson(command: MovePerson, state: MovementsState): MoveDecision {
       reason,
       detail,
     });
-  const admitted = (spaceId: string, direction: 'in' | 'out', events: MovementEvent[]): MoveDecision =>
-    accept(events, { scanId: c.scanId, result: 'admitted', direction, spaceId, reason: null, detail: null });
+  const admitted = (spaceId: string, direction: 'in' | 'out'): MoveDecision =>
+    accept(asDone(c, spaceId, direction, state), {
+      scanId: c.scanId,
+      result: 'admitted',
+      direction,
+      spaceId,
+      reason: null,
+      detail: null,
+    });
 
   // The site's doors: leaving, and coming back (a re-entry, not a second admission).
   if (c.spaceId === SITE) {
@@ -132,19 +205,10 @@ function movePerson(command: MovePerson, state: MovementsState): MoveDecision {
     if (!c.person.admitted) return refused(SITE, direction, 'not_admitted');
     if (direction === 'out') {
       if (left) return refused(SITE, 'out', 'not_inside');
-      const events: MovementEvent[] = [];
-      const where = state.where.get(c.registrationId);
-      if (where !== undefined) {
-        events.push({
-          type: 'PersonLeftSpace',
-          data: { ...base, spaceId: where.spaceId, because: 'left_site', scanId: c.scanId, deviceId: c.deviceId },
-        });
-      }
-      events.push({ type: 'PersonLeftSite', data: { ...base, spaceId: SITE } });
-      return admitted(SITE, 'out', events);
+      return admitted(SITE, 'out');
     }
     // Not left: already on site; the scan is still recorded (every movement is an event).
-    return admitted(SITE, 'in', [{ type: 'PersonReturnedToSite', data: { ...base, spaceId: SITE } }]);
+    return admitted(SITE, 'in');
   }
 
   const space = state.spaces.get(c.spaceId);
@@ -156,12 +220,7 @@ function movePerson(command: MovePerson, state: MovementsState): MoveDecision {
 
   if (direction === 'out') {
     if (!isInside) return refused(space.spaceId, 'out', 'not_inside');
-    return admitted(space.spaceId, 'out', [
-      {
-        type: 'PersonLeftSpace',
-        data: { ...base, spaceId: space.spaceId, because: 'scan', scanId: c.scanId, deviceId: c.deviceId },
-      },
-    ]);
+    return admitted(space.spaceId, 'out');
   }
 
   // In: pretix's order (who, then when, then what is paid, then the room's rules).
@@ -180,17 +239,83 @@ function movePerson(command: MovePerson, state: MovementsState): MoveDecision {
   if (!isInside && space.capacity !== null && inside.size >= space.capacity) {
     return refused(space.spaceId, 'in', 'space_full', { inside: inside.size, capacity: space.capacity });
   }
-  // Entering one space is leaving the one the person was in (folded by evolve; recorded here so the log says so).
-  const events: MovementEvent[] = [];
-  const from = state.where.get(c.registrationId);
-  if (from !== undefined && from.spaceId !== space.spaceId) {
-    events.push({
-      type: 'PersonLeftSpace',
-      data: { ...base, spaceId: from.spaceId, because: 'moved', scanId: c.scanId, deviceId: c.deviceId },
-    });
+  return admitted(space.spaceId, 'in');
+}
+
+/**
+ * A movement the phone decided without the server: a fact, recorded as it
+ * happened (a refusal as a refusal, a person let through as a movement).
+ * The server then judges the same movement, in the direction the phone
+ * chose, on what it knows when the upload arrives (other phones' movements
+ * included, which is how `space_full` or `already_entered` from another door
+ * shows up); where it would have refused what the phone let through, a
+ * `MovementConflicted` says so. A refusal the server would have let through
+ * is not a conflict (nobody went anywhere), as at the entrance.
+ *
+ * Judged against the state at upload rather than re-ordered by scan time:
+ * movements are many and short-lived, and a movement made after this one but
+ * uploaded before it may make the server's verdict unfair to the phone; the
+ * organiser sees both times in the conflicts list.
+ */
+function moveDecidedOffline(command: MovePerson, offline: OfflineMovement, state: MovementsState): MoveDecision {
+  const c = command.data;
+  const judged = movePerson({ type: 'MovePerson', data: { ...c, direction: offline.direction, offline: null } }, state);
+  if (!judged.ok) return judged;
+  const spaceId = judged.outcome.spaceId;
+  const direction = offline.direction;
+  if (offline.result === 'refused') {
+    if (offline.reason === null) return refuse('offline_reason_missing');
+    const { reason } = offline;
+    return accept(
+      [
+        {
+          type: 'MovementRefused',
+          data: {
+            conferenceId: c.conferenceId,
+            scanId: c.scanId,
+            registrationId: c.registrationId,
+            at: c.at,
+            deviceId: c.deviceId,
+            spaceId,
+            direction,
+            reason,
+            detail: null,
+          },
+        },
+      ],
+      { scanId: c.scanId, result: 'refused', direction, spaceId, reason, detail: null },
+    );
   }
-  events.push({ type: 'PersonEnteredSpace', data: { ...base, spaceId: space.spaceId, again: isInside } });
-  return admitted(space.spaceId, 'in', events);
+  const events = asDone(c, spaceId, direction, state);
+  const answer: MovementAnswer = {
+    scanId: c.scanId,
+    result: 'admitted',
+    direction,
+    spaceId,
+    reason: null,
+    detail: null,
+  };
+  if (judged.outcome.result === 'admitted' || judged.outcome.reason === null) return accept(events, answer);
+  const { reason, detail } = judged.outcome;
+  events.push({
+    type: 'MovementConflicted',
+    data: {
+      conferenceId: c.conferenceId,
+      conflictId: offline.conflictId,
+      scanId: c.scanId,
+      registrationId: c.registrationId,
+      spaceId,
+      space: spaceId === SITE ? SITE : (state.spaces.get(spaceId)?.name ?? spaceId),
+      direction,
+      reason,
+      detail,
+      deviceId: c.deviceId,
+      scannedAt: c.at,
+      receivedAt: offline.receivedAt,
+      detectedAt: offline.receivedAt,
+    },
+  });
+  return accept(events, { ...answer, conflict: { conflictId: offline.conflictId, reason, detail } });
 }
 
 export const decide = (
@@ -247,6 +372,22 @@ export const decide = (
       if (roll.marks.size >= limit) return refuse('roll_call_full', { limit });
       const present = roll.present.has(command.data.registrationId) ? roll.present.size : roll.present.size + 1;
       return accept([{ type: 'PersonMarkedPresent', data: command.data }], { rollCallId: roll.rollCallId, present });
+    }
+    case 'AcknowledgeMovementConflict': {
+      const { conflictId } = command.data;
+      const conflict = state.conflicts.get(conflictId);
+      if (conflict === undefined) return refuse('unknown_conflict');
+      const outcome = { conflictId, acknowledged: true as const };
+      if (conflict.acknowledged) return accept([], outcome);
+      return accept(
+        [
+          {
+            type: 'MovementConflictAcknowledged',
+            data: { ...command.data, registrationId: conflict.registrationId, note: command.data.note?.trim() || null },
+          },
+        ],
+        outcome,
+      );
     }
     default: {
       const unknown: never = command;

@@ -106,6 +106,46 @@ export type PersonMarkedPresent = DomainEvent<
   { conferenceId: string; rollCallId: string; markId: string; registrationId: string; at: string; deviceId: string }
 >;
 
+/**
+ * A door phone decided a movement without the server and let the person
+ * through (in or out), and the server, knowing everything when the upload
+ * came, would have refused (`space_full` meanwhile from another phone,
+ * `already_entered` at another door, `not_admitted`...): the movement stands
+ * (it happened at the door) and this records the disagreement for the
+ * organisers, beside the entrance's `ScanConflicted` in the same list.
+ */
+export type MovementConflicted = DomainEvent<
+  'MovementConflicted',
+  {
+    conferenceId: string;
+    conflictId: string;
+    scanId: string;
+    registrationId: string;
+    /** A space's id, or `site`, and its name as the door showed it. */
+    spaceId: string;
+    space: string;
+    direction: 'in' | 'out';
+    /** What the server would have answered. */
+    reason: MovementRefusalReason;
+    detail: Readonly<Record<string, string | number>> | null;
+    deviceId: string;
+    scannedAt: string;
+    receivedAt: string;
+    detectedAt: string;
+  }
+>;
+export type MovementConflictAcknowledged = DomainEvent<
+  'MovementConflictAcknowledged',
+  {
+    conferenceId: string;
+    conflictId: string;
+    registrationId: string;
+    note: string | null;
+    deviceId: string;
+    acknowledgedAt: string;
+  }
+>;
+
 export type MovementEvent =
   | SpaceDefined
   | PersonEnteredSpace
@@ -114,7 +154,9 @@ export type MovementEvent =
   | PersonReturnedToSite
   | MovementRefused
   | RollCallStarted
-  | PersonMarkedPresent;
+  | PersonMarkedPresent
+  | MovementConflicted
+  | MovementConflictAcknowledged;
 
 export const MOVEMENT_EVENT_TYPES: readonly MovementEvent['type'][] = [
   'SpaceDefined',
@@ -125,6 +167,8 @@ export const MOVEMENT_EVENT_TYPES: readonly MovementEvent['type'][] = [
   'MovementRefused',
   'RollCallStarted',
   'PersonMarkedPresent',
+  'MovementConflicted',
+  'MovementConflictAcknowledged',
 ];
 
 /** The answer a scan got, kept so that the same `scanId` again gets it again and writes nothing. */
@@ -134,6 +178,14 @@ export interface MovementAnswer {
   direction: 'in' | 'out';
   spaceId: string;
   reason: MovementRefusalReason | null;
+  detail: Readonly<Record<string, string | number>> | null;
+  /** A movement decided offline that the server would have refused: the conflict recorded beside it. */
+  conflict?: MovementConflict;
+}
+
+export interface MovementConflict {
+  conflictId: string;
+  reason: MovementRefusalReason;
   detail: Readonly<Record<string, string | number>> | null;
 }
 
@@ -161,6 +213,8 @@ export interface MovementsState {
   lastSeen: Map<string, Where>;
   answers: Map<string, MovementAnswer>;
   rollCalls: Map<string, RollCall>;
+  /** Conflicts of movements decided offline: conflict id → its person and whether it was acknowledged. */
+  conflicts: Map<string, { registrationId: string; scanId: string; acknowledged: boolean }>;
 }
 
 export const initialState = (): MovementsState => ({
@@ -173,6 +227,7 @@ export const initialState = (): MovementsState => ({
   lastSeen: new Map(),
   answers: new Map(),
   rollCalls: new Map(),
+  conflicts: new Map(),
 });
 
 const clone = (s: MovementsState): MovementsState => ({
@@ -187,6 +242,7 @@ const clone = (s: MovementsState): MovementsState => ({
   rollCalls: new Map(
     [...s.rollCalls].map(([k, r]) => [k, { ...r, present: new Map(r.present), marks: new Set(r.marks) }]),
   ),
+  conflicts: new Map([...s.conflicts].map(([k, c]) => [k, { ...c }])),
 });
 
 const leave = (s: MovementsState, registrationId: string, spaceId: string): void => {
@@ -270,6 +326,20 @@ function apply(s: MovementsState, event: MovementEvent): void {
       if (roll === undefined) return;
       roll.marks.add(markId);
       if (!roll.present.has(registrationId)) roll.present.set(registrationId, at);
+      return;
+    }
+    case 'MovementConflicted': {
+      const { conflictId, scanId, registrationId, reason, detail } = event.data;
+      if (s.conflicts.has(conflictId)) return;
+      s.conflicts.set(conflictId, { registrationId, scanId, acknowledged: false });
+      const answer = s.answers.get(scanId);
+      // The same scan id again is answered with its conflict too (the phone that sent it twice is told).
+      if (answer !== undefined) s.answers.set(scanId, { ...answer, conflict: { conflictId, reason, detail } });
+      return;
+    }
+    case 'MovementConflictAcknowledged': {
+      const conflict = s.conflicts.get(event.data.conflictId);
+      if (conflict !== undefined) conflict.acknowledged = true;
       return;
     }
     default: {

@@ -17,6 +17,7 @@ import {
   type MovePerson,
   type PersonFacts,
 } from './movements.decide.js';
+import type { MovementRefusalReason } from './movements.js';
 
 const given = DeciderSpecification.for(movementsDecider);
 const conferenceId = '00000000-0000-4000-8000-000000000001';
@@ -262,6 +263,132 @@ describe('the site', () => {
     });
     const back = movementsDecider.decide(move(1, SITE, 'auto', '11:30'), after);
     expect(back).toMatchObject({ ok: true, outcome: { result: 'admitted', direction: 'in' } });
+  });
+});
+
+describe('a movement decided offline on the phone', () => {
+  const offline = (
+    command: MovePerson,
+    result: 'admitted' | 'refused',
+    direction: 'in' | 'out',
+    reason: MovementRefusalReason | null = null,
+  ): MovePerson => ({
+    ...command,
+    data: {
+      ...command.data,
+      offline: { result, reason, direction, receivedAt: at('13:00'), conflictId: 'conflict-1' },
+    },
+  });
+
+  test('let in where the server agrees: recorded as a movement, no conflict', () => {
+    const decision = given([defined(pairs)])
+      .when(offline(move(1, 'pairs', 'auto', '10:00'), 'admitted', 'in'))
+      .decision();
+    expect(decision.ok && decision.events.map((e) => e.type)).toEqual(['PersonEnteredSpace']);
+    expect(decision).toMatchObject({ ok: true, outcome: { result: 'admitted', direction: 'in' } });
+    expect(decision.ok && 'conflict' in decision.outcome).toBe(false);
+  });
+
+  describe('when another phone filled the room meanwhile', () => {
+    test('the entry stands (the person walked in) and a space_full conflict is recorded beside it', () => {
+      const decision = given([defined(pairs), entered(2, 'pairs', '10:05')])
+        .when(offline(move(1, 'pairs', 'in', '10:00'), 'admitted', 'in'))
+        .decision();
+      expect(decision.ok && decision.events.map((e) => e.type)).toEqual(['PersonEnteredSpace', 'MovementConflicted']);
+      expect(decision).toMatchObject({
+        ok: true,
+        outcome: {
+          result: 'admitted',
+          direction: 'in',
+          conflict: { conflictId: 'conflict-1', reason: 'space_full', detail: { inside: 1, capacity: 1 } },
+        },
+      });
+      const state = foldMovements([
+        defined(pairs),
+        entered(2, 'pairs', '10:05'),
+        ...(decision.ok ? decision.events : []),
+      ]);
+      // Counted as it happened: two people in a room of one, which is what the conflict tells the organiser.
+      expect(state.inside.get('pairs')?.size).toBe(2);
+      expect(state.conflicts.get('conflict-1')).toEqual({
+        registrationId: person(1),
+        scanId: 'scan-1-pairs-in-10:00',
+        acknowledged: false,
+      });
+    });
+
+    test('the same scan id again writes nothing and is answered with its conflict', () => {
+      const first = offline(move(1, 'pairs', 'in', '10:00'), 'admitted', 'in');
+      const decision = given([defined(pairs), entered(2, 'pairs', '10:05')])
+        .when(first)
+        .decision();
+      const after = foldMovements([
+        defined(pairs),
+        entered(2, 'pairs', '10:05'),
+        ...(decision.ok ? decision.events : []),
+      ]);
+      const again = movementsDecider.decide(first, after);
+      expect(again).toMatchObject({ ok: true, events: [], outcome: { conflict: { reason: 'space_full' } } });
+    });
+  });
+
+  test('already entered at another door of a one-entry space: already_entered, with the first entry', () => {
+    const decision = given([defined(buffet), entered(1, 'buffet', '12:35')])
+      .when(offline(move(1, 'buffet', 'in', '12:50'), 'admitted', 'in'))
+      .decision();
+    expect(decision).toMatchObject({
+      ok: true,
+      outcome: { result: 'admitted', conflict: { reason: 'already_entered', detail: { at: at('12:35') } } },
+    });
+  });
+
+  test('not admitted at the entrance (the server knows it, the phone did not): not_admitted', () => {
+    const decision = given([defined(pairs)])
+      .when(offline(move(1, 'pairs', 'in', '10:00', { ...paid, admitted: false }), 'admitted', 'in'))
+      .decision();
+    expect(decision).toMatchObject({ ok: true, outcome: { result: 'admitted', conflict: { reason: 'not_admitted' } } });
+  });
+
+  test('an exit the phone let through of someone the server had not inside: recorded, conflict not_inside', () => {
+    const decision = given([defined(pairs)])
+      .when(offline(move(1, 'pairs', 'out', '10:00'), 'admitted', 'out'))
+      .decision();
+    expect(decision.ok && decision.events.map((e) => e.type)).toEqual(['PersonLeftSpace', 'MovementConflicted']);
+  });
+
+  test('a refusal is recorded as the phone decided, never a conflict', () => {
+    const decision = given([defined(pairs)])
+      .when(offline(move(1, 'pairs', 'in', '10:00'), 'refused', 'in', 'space_full'))
+      .decision();
+    expect(decision.ok && decision.events.map((e) => e.type)).toEqual(['MovementRefused']);
+    expect(decision).toMatchObject({ ok: true, outcome: { result: 'refused', reason: 'space_full' } });
+    expect(
+      given([defined(pairs)])
+        .when(offline(move(1, 'pairs', 'in', '10:00'), 'refused', 'in', null))
+        .decision(),
+    ).toMatchObject({ ok: false, reason: 'offline_reason_missing' });
+  });
+
+  test('a conflict is acknowledged once; an unknown one is refused', () => {
+    const conflicted = given([defined(pairs), entered(2, 'pairs', '10:05')])
+      .when(offline(move(1, 'pairs', 'in', '10:00'), 'admitted', 'in'))
+      .decision();
+    const history = [defined(pairs), entered(2, 'pairs', '10:05'), ...(conflicted.ok ? conflicted.events : [])];
+    const ack = (conflictId: string) => ({
+      type: 'AcknowledgeMovementConflict' as const,
+      data: { conferenceId, conflictId, note: ' vu ', deviceId: 'organiser', acknowledgedAt: at('13:05') },
+    });
+    const first = given(history).when(ack('conflict-1')).decision();
+    expect(first.ok && first.events).toEqual([
+      {
+        type: 'MovementConflictAcknowledged',
+        data: { ...ack('conflict-1').data, registrationId: person(1), note: 'vu' },
+      },
+    ]);
+    given([...history, ...(first.ok ? first.events : [])])
+      .when(ack('conflict-1'))
+      .then([]);
+    given(history).when(ack('nope')).thenRefused('unknown_conflict');
   });
 });
 

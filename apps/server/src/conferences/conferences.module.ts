@@ -42,6 +42,7 @@ import {
 import { LookUpTicketController, LookUpTicketHandler } from '../arrivals/look-up-ticket/look-up-ticket.js';
 import { DoorReadModel } from '../arrivals/door-read-model.js';
 import { GetDoorDatasetController, GetDoorDatasetHandler } from '../arrivals/door-dataset/get-door-dataset.js';
+import { MovementsRegistry } from '../spaces/movements-registry.js';
 import {
   AcknowledgeConflictHandler,
   ConflictsController,
@@ -90,9 +91,11 @@ import {
     LookUpTicketHandler,
     DoorReadModel,
     GetDoorDatasetHandler,
+    // The conference's movements: the spaces use them, and so does the door's list (where each person is).
+    MovementsRegistry,
     ListConflictsHandler,
     AcknowledgeConflictHandler,
   ],
-  exports: [ConferenceRegistry, ArrivalsIndex],
+  exports: [ConferenceRegistry, ArrivalsIndex, MovementsRegistry],
 })
 export class ConferencesModule {}

@@ -227,6 +227,21 @@ function detailOf(e: RecordedEvent, charterTitle: (id: string) => string | undef
         scanId: str(d.scanId),
       });
     }
+    case 'MovementConflicted': {
+      // A movement the space's phone let through offline that the server would have refused.
+      const limits = d.detail as Record<string, string | number> | null | undefined;
+      return defined({
+        direction: d.direction === 'in' || d.direction === 'out' ? d.direction : undefined,
+        spaceId: str(d.spaceId),
+        reason: str(d.reason),
+        limits: limits ?? undefined,
+        scanId: str(d.scanId),
+        conflictId: str(d.conflictId),
+        offline: str(d.receivedAt) ? { receivedAt: str(d.receivedAt)! } : undefined,
+      });
+    }
+    case 'MovementConflictAcknowledged':
+      return defined({ conflictId: str(d.conflictId), note: str(d.note) });
     case 'PersonMarkedPresent':
       return {};
     default:

@@ -13,6 +13,11 @@ const SWEEP_MS = 30_000;
  * zero and the log says why. Swept every 30 s by the server's clock; with
  * several instances each may try, and the decider, on the stream's revision,
  * lets one of them write.
+ *
+ * The clock is the server's one `Clock`, never the machine's directly: a
+ * rehearsal of a past day (`npm run demo -- --simulate`) sets it to the
+ * played time, so rooms close at the day's 15:00 as it is played, rather than
+ * all at once because the machine says the day ended years ago (ADR 018).
  */
 @Injectable()
 export class ClosingTime implements OnApplicationBootstrap, OnApplicationShutdown {

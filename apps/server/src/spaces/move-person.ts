@@ -2,7 +2,8 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { EventStore } from '@emargement/event-store';
 import { arrivalDecider, lookUpTicket, ticketStream, type TicketReference } from '@emargement/conference';
-import { SITE, spaceNamed, type MovementAnswer } from '@emargement/spaces';
+import { SITE, spaceNamed, type MovementAnswer, type MovementRefusalReason } from '@emargement/spaces';
+import { randomUUID } from 'node:crypto';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
 import { ConferenceRegistry } from '../conferences/conference-registry.js';
 import { badRequest, notFound } from '../shared/api-error.js';
@@ -28,6 +29,8 @@ export class MovePersonCommand extends Command<MovementScanAnswer | null> {
       space: string;
       direction: 'in' | 'out' | 'auto';
       scannedAt?: string;
+      /** What the space's phone decided without the server (then `scannedAt` is the phone's). */
+      offline?: { result: 'admitted' | 'refused'; reason: MovementRefusalReason | null; direction: 'in' | 'out' };
     },
     readonly ctx: RequestContext,
   ) {
@@ -86,6 +89,10 @@ export class MovePersonHandler implements ICommandHandler<MovePersonCommand> {
             lunchPaid: arrival.lunchPayment !== null,
             category: registration.category,
           },
+          offline:
+            scan.offline === undefined
+              ? null
+              : { ...scan.offline, receivedAt: this.clock.now().toISOString(), conflictId: randomUUID() },
         },
       },
       eventMetadata(ctx, { space: space?.name ?? SITE }),

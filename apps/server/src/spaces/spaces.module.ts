@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { ConferencesModule } from '../conferences/conferences.module.js';
-import { MovementsRegistry } from './movements-registry.js';
 import { MovePersonHandler } from './move-person.js';
 import { ClosingTime } from './closing-time.js';
 import { DefineSpaceHandler, SpacesController } from './spaces.js';
@@ -9,7 +8,8 @@ import { DefineSpaceHandler, SpacesController } from './spaces.js';
 @Module({
   imports: [ConferencesModule],
   controllers: [SpacesController],
-  providers: [MovementsRegistry, MovePersonHandler, DefineSpaceHandler, ClosingTime],
-  exports: [MovementsRegistry],
+  // MovementsRegistry comes from ConferencesModule (one instance: the door's list reads it too).
+  providers: [MovePersonHandler, DefineSpaceHandler, ClosingTime],
+  exports: [ConferencesModule],
 })
 export class SpacesModule {}

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { MOVEMENT_REFUSAL_REASONS } from '@emargement/contract';
 import { request } from '../api';
 import { formatTime } from '../format';
 import { useLang } from '../i18n';
@@ -57,6 +58,9 @@ const REASONS = [
 ] as const;
 const reasonKey = (reason: string) =>
   `conflicts.reason.${(REASONS as readonly string[]).includes(reason) ? (reason as (typeof REASONS)[number]) : 'other'}` as const;
+
+const isMovementReason = (reason: string): reason is (typeof MOVEMENT_REFUSAL_REASONS)[number] =>
+  (MOVEMENT_REFUSAL_REASONS as readonly string[]).includes(reason);
 
 const path = (cid: string) => `/api/conferences/${encodeURIComponent(cid)}/conflicts`;
 
@@ -137,7 +141,10 @@ export function Conflicts({
         {shown.map((c) => (
           <li key={c.conflictId} className={`card conflict${c.acknowledged ? ' done' : ''}`} data-testid="conflict">
             <strong>{c.name ?? t('conflicts.unknownPerson')}</strong>{' '}
-            <span className="badge">{t(reasonKey(c.reason))}</span>
+            <span className="badge">
+              {/* A movement let through offline at a space's door: its refusal's own words (« Espace complet »). */}
+              {isMovementReason(c.reason) ? t(`reason.${c.reason}`) : t(reasonKey(c.reason))}
+            </span>
             <div>
               {t('conflicts.thisScan', {
                 time: time(c.scannedAt),

@@ -332,7 +332,10 @@ export function standingPayment(history: readonly HistoryEntry[]): TakenPayment 
 const stepClass = (e: HistoryEntry): string =>
   e.type === 'AttendeeAdmitted'
     ? 'state-ok'
-    : e.type === 'EntryRefused' || e.type === 'ScanConflicted' || e.type === 'MovementRefused'
+    : e.type === 'EntryRefused' ||
+        e.type === 'ScanConflicted' ||
+        e.type === 'MovementRefused' ||
+        e.type === 'MovementConflicted'
       ? 'state-refused'
       : '';
 
@@ -381,6 +384,14 @@ function stepDetail(t: Translate, lang: Lang, timezone: string, e: HistoryEntry)
     case 'MovementRefused':
       // With its particulars (the hours of a closed space, inside/capacity of a full one).
       if (d.reason) say(`reason.${d.reason}`, d.limits);
+      break;
+    case 'MovementConflicted':
+      // Let through by a space's phone offline; what the server would have said.
+      if (d.reason) say(`reason.${d.reason}`, d.limits);
+      if (d.offline) parts.push(t('desk.offline', { time: formatTime(d.offline.receivedAt, timezone, lang) }));
+      break;
+    case 'MovementConflictAcknowledged':
+      if (d.note) parts.push(d.note);
       break;
     case 'PersonLeftSpace':
       if (d.because && d.because !== 'scan') say(`desk.because.${d.because}`);

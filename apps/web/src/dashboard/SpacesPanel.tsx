@@ -40,7 +40,7 @@ export function SpacesPanel({ conferenceId }: { conferenceId: string }) {
         <h2>{t('dashboard.spaces')}</h2>
         <span className="dash-muted">{t('dashboard.spacesLegend')}</span>
       </div>
-      <ul className="bars">
+      <ul className="bars space-bars">
         {spaces.map((s) => {
           const share = s.capacity ? s.inside / s.capacity : 0;
           const level = s.capacity && share >= 1 ? 'full' : s.capacity && share >= NEARLY_FULL ? 'nearly' : 'ok';

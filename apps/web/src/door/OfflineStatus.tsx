@@ -113,7 +113,8 @@ export function noticeText(t: Translate, notice: SyncNotice, timezone: string, l
     return t('door.queueRefused', { name, reason: why });
   }
   const conflict = notice.answer.conflict;
-  const reason: RefusalReason = conflict?.reason ?? 'unknown_ticket';
+  // An entrance scan's conflict is an entrance reason; the contract's enum also names the movements'.
+  const reason = (conflict?.reason ?? 'unknown_ticket') as RefusalReason;
   if (
     reason === 'already_checked_in' &&
     conflict?.previous &&

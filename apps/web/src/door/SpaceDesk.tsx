@@ -1,12 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import {
-  api,
-  NetworkError,
-  type Attendee,
-  type ConferenceDetails as Conference,
-  type MovementAnswer,
-  type Space,
-} from '../api';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { api, type Attendee, type ConferenceDetails as Conference, type MovementAnswer, type Space } from '../api';
 import { formatTime } from '../format';
 import { useLang, type Lang, type Translate } from '../i18n';
 import { CameraToggle, CameraView } from './Camera';
@@ -15,12 +8,19 @@ import { play } from '../sound';
 import { CodeInput, useScannerKeys } from './CodeInput';
 import { PersonCard } from './Person';
 import { AttendeeSearch } from './Search';
+import { serverAway, SpaceEngine, type MovementNotice, type SpaceAnswer } from './offline/space-engine';
+import type { DoorTicket } from '../api';
 
 /**
  * The door phone at a space's door (issue 23): each scan is a movement, an
- * entry or an exit, decided by the server. Offline movements are not queued
- * here (the phone's offline engine knows the entrance only): without network
- * the screen says so and sends nothing.
+ * entry or an exit. Online the server decides (3 s at most). Without network,
+ * or with the server away, the phone decides itself with the same decider
+ * (libs/spaces, bundled) on its copy of the door's list and its own
+ * movements since (`SpaceEngine`), shows the answer as large as online, counts
+ * the room from what it knows, and keeps the movement in its outbox; when the
+ * server answers again the outbox goes up (same scan ids: nothing twice), and
+ * a movement the server would have refused comes back as a conflict, shown
+ * here and in the organisers' list.
  */
 
 /** What a door phone remembers as its « door » when it stands at a space: kept apart from door names. */
@@ -32,7 +32,12 @@ type Direction = 'in' | 'out' | 'auto';
 const DIRECTIONS: readonly Direction[] = ['auto', 'in', 'out'];
 
 type Screen =
-  { kind: 'idle' } | { kind: 'sending' } | { kind: 'result'; answer: MovementAnswer; attendee: Attendee | null };
+  | { kind: 'idle' }
+  | { kind: 'sending' }
+  | { kind: 'result'; answer: MovementAnswer | SpaceAnswer; attendee: Attendee | null; here: boolean };
+
+/** How long an online movement may take before the phone decides it itself (as the entrance's engine). */
+const ONLINE_TIMEOUT_MS = 3_000;
 
 /** How often the count is asked again while nothing is scanned here (other phones move people too). */
 const REFRESH_MS = 5_000;
@@ -53,7 +58,12 @@ const emptyAttendee: Attendee = {
 };
 
 /** The refusal as the door reads it, with what the server gave to explain it (hours, count, first entry). */
-export function movementReason(t: Translate, answer: MovementAnswer, tz: string, lang: Lang): string {
+export function movementReason(
+  t: Translate,
+  answer: Pick<MovementAnswer, 'reason' | 'detail'>,
+  tz: string,
+  lang: Lang,
+): string {
   const { reason, detail } = answer;
   if (!reason) return '';
   if (reason === 'space_closed' && detail?.opens !== undefined && detail.closes !== undefined) {
@@ -96,6 +106,8 @@ export function SpaceDesk({
 }) {
   const { t, lang } = useLang();
   const cid = conference.conferenceId;
+  const engine = useMemo(() => new SpaceEngine(cid), [cid]);
+  const local = useSyncExternalStore(engine.subscribe, engine.getState);
   const online = useOnline();
   const [unreachable, setUnreachable] = useState(false);
   const [view, setView] = useState<Space | null>(null);
@@ -106,16 +118,43 @@ export function SpaceDesk({
   const screenRef = useRef(screen);
   screenRef.current = screen;
   const offline = !online || unreachable;
+  const unreachableRef = useRef(offline);
+  unreachableRef.current = offline;
+  // Offline, or with movements not yet told to the server, the room's count is the phone's own.
+  const localInside = offline || local.pending > 0 ? engine.inside(space) : null;
+  const shown = view && localInside !== null ? { ...view, inside: localInside } : view;
 
   const refresh = useCallback(async () => {
     try {
-      const found = (await api.spaces(cid)).find((s) => s.name === space) ?? null;
+      const found = (await api.spaces(cid, { timeoutMs: ONLINE_TIMEOUT_MS })).find((s) => s.name === space) ?? null;
       setView(found);
       setUnreachable(false);
     } catch (e) {
-      if (e instanceof NetworkError) setUnreachable(true);
+      if (serverAway(e)) setUnreachable(true);
+      return;
     }
-  }, [cid, space]);
+    // The server answers: what waits goes up (then the list, by delta), or the list alone.
+    const hadPending = engine.getState().pending > 0;
+    const ok = hadPending
+      ? await engine.sync()
+      : await engine.refresh().then(
+          () => true,
+          (e: unknown) => !serverAway(e),
+        );
+    if (!ok) {
+      setUnreachable(true);
+      return;
+    }
+    if (hadPending) {
+      // The count now includes what this phone just sent.
+      const after = (await api.spaces(cid).catch(() => null))?.find((s) => s.name === space);
+      if (after) setView(after);
+    }
+  }, [cid, space, engine]);
+
+  useEffect(() => {
+    void engine.load();
+  }, [engine]);
 
   useEffect(() => {
     void refresh();
@@ -123,12 +162,36 @@ export function SpaceDesk({
     return () => clearInterval(timer);
   }, [refresh]);
 
+  /** Decided here: no network, the server away, or it did not answer in time (same scan id and time). */
+  const decideHere = useCallback(
+    async (
+      scanId: string,
+      scannedAt: string,
+      ref: { ticketCode: string } | { registrationId: string },
+      known: Attendee | null,
+    ) => {
+      const decided = await engine.decideHere(scanId, scannedAt, ref, space, direction);
+      if (decided === null) {
+        // No list yet, or a ticket the list does not know: nothing to decide on, nothing recorded.
+        play('refused');
+        setError(new Error(t('space.cannotDecide')));
+        setScreen({ kind: 'idle' });
+        return;
+      }
+      play(decided.answer.result === 'admitted' ? 'admitted' : 'refused');
+      setScreen({ kind: 'result', answer: decided.answer, attendee: known ?? attendeeOf(decided.ticket), here: true });
+    },
+    [engine, space, direction, t],
+  );
+
   const send = useCallback(
     async (ref: { ticketCode: string } | { registrationId: string }, known: Attendee | null) => {
       setError(null);
-      if (!navigator.onLine) {
-        play('refused');
+      const scanId = crypto.randomUUID();
+      const scannedAt = new Date().toISOString();
+      if (!navigator.onLine || unreachableRef.current) {
         setUnreachable(true);
+        await decideHere(scanId, scannedAt, ref, known);
         return;
       }
       setScreen({ kind: 'sending' });
@@ -138,24 +201,32 @@ export function SpaceDesk({
         const lookup =
           known || !('ticketCode' in ref)
             ? Promise.resolve(known)
-            : api.ticket(cid, ref.ticketCode).then(
+            : api.ticket(cid, ref.ticketCode, { timeoutMs: ONLINE_TIMEOUT_MS }).then(
                 (found) => found.attendee,
                 () => null,
               );
-        const answer = await api.movement(cid, { scanId: crypto.randomUUID(), ...ref, space, direction });
+        const answer = await api.movement(cid, { scanId, ...ref, space, direction }, { timeoutMs: ONLINE_TIMEOUT_MS });
         play(answer.result === 'admitted' ? 'admitted' : 'refused');
         const attendee = (await lookup) ?? (answer.attendee ? { ...emptyAttendee, ...answer.attendee } : null);
-        setScreen({ kind: 'result', answer, attendee });
+        setScreen({ kind: 'result', answer, attendee, here: false });
+        const registrationId = attendee?.registrationId || (await engine.lookUp(ref))?.registrationId;
+        if (answer.result === 'admitted' && answer.direction && registrationId) {
+          await engine.remember(scanId, registrationId, space, answer.direction);
+        }
       } catch (e) {
+        if (serverAway(e)) {
+          // The same scan, decided here: if the server did record it, the same id makes it one movement.
+          setUnreachable(true);
+          await decideHere(scanId, scannedAt, ref, known);
+          return;
+        }
         play('refused');
-        // Nothing is kept for later: a movement decided without the server would count people twice.
-        if (e instanceof NetworkError) setUnreachable(true);
-        else setError(e);
+        setError(e);
         setScreen({ kind: 'idle' });
       }
       void refresh();
     },
-    [cid, space, direction, refresh],
+    [cid, space, direction, refresh, decideHere, engine],
   );
 
   const handleCode = useCallback(
@@ -179,7 +250,7 @@ export function SpaceDesk({
           <>
             <span data-testid="door-name">{t('space.at', { space })}</span>
             {/* In the sticky top bar: the count stays on screen whatever the volunteer scrolls to. */}
-            <InsideCount view={view} />
+            <InsideCount view={shown} />
           </>
         }
         actions={
@@ -189,11 +260,12 @@ export function SpaceDesk({
         }
       />
       <main className="page stack door space-desk">
-        {offline ? (
-          <p className="banner banner-warning" role="alert" data-testid="space-offline">
-            {t('space.needsNetwork')}
+        {offline || local.pending > 0 ? (
+          <p className="banner banner-warning" role="status" data-testid="space-offline">
+            {offline ? t('space.decidedHere') : t('space.sending')} {t('space.pending', { count: local.pending })}
           </p>
         ) : null}
+        <MovementNotices notices={local.notices} onDismiss={(id) => void engine.dismiss(id)} />
         <ErrorMessage error={error} />
         <fieldset className="space-direction">
           <legend>{t('space.direction')}</legend>
@@ -241,6 +313,7 @@ export function SpaceDesk({
             attendee={screen.attendee}
             space={space}
             reason={movementReason(t, screen.answer, conference.timezone, lang)}
+            here={screen.here}
             onNext={next}
           />
         ) : null}
@@ -271,11 +344,55 @@ function InsideCount({ view }: { view: Space | null }) {
   );
 }
 
+/** A person of the phone's list as the result card shows one. */
+const attendeeOf = (ticket: DoorTicket): Attendee => ({
+  ...emptyAttendee,
+  registrationId: ticket.registrationId,
+  firstName: ticket.firstName,
+  lastName: ticket.lastName,
+  organisation: ticket.organisation,
+  category: ticket.category,
+  status: ticket.status,
+  lunch: ticket.lunch,
+  lunchPaid: ticket.lunchPaid,
+  admitted: ticket.admitted,
+});
+
+/** What the upload brought back: movements the server would have refused (now in the organisers' list too). */
+function MovementNotices({
+  notices,
+  onDismiss,
+}: {
+  notices: readonly MovementNotice[];
+  onDismiss: (scanId: string) => void;
+}) {
+  const { t } = useLang();
+  if (notices.length === 0) return null;
+  return (
+    <section className="panel" aria-label={t('space.noticesTitle')} data-testid="space-notices">
+      <h2>{t('space.noticesTitle')}</h2>
+      <ul className="stack">
+        {notices.map((n) => (
+          <li key={n.scanId}>
+            {n.conflict
+              ? t('space.conflict', { name: n.name ?? '?', reason: t(`reason.${n.conflict as 'space_full'}`) })
+              : t('space.rejected', { name: n.name ?? '?', code: n.rejected ?? '?' })}{' '}
+            <button type="button" className="btn btn-small" onClick={() => onDismiss(n.scanId)}>
+              {t('space.dismiss')}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function MovementResult(props: {
-  answer: MovementAnswer;
+  answer: MovementAnswer | SpaceAnswer;
   attendee: Attendee | null;
   space: string;
   reason: string;
+  here: boolean;
   onNext: () => void;
 }) {
   const { t } = useLang();
@@ -313,6 +430,11 @@ function MovementResult(props: {
       {!admitted ? (
         <p className="result-reason" data-testid="refusal-reason">
           {props.reason}
+        </p>
+      ) : null}
+      {props.here ? (
+        <p className="result-direction" data-testid="decided-here">
+          {t('space.decidedHereShort')}
         </p>
       ) : null}
       {attendee ? <PersonCard attendee={attendee} /> : null}

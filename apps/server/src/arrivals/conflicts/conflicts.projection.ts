@@ -1,11 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@emargement/event-store';
 import type { ConflictAcknowledged, ScanConflicted } from '@emargement/conference';
+import type { MovementConflictAcknowledged, MovementConflicted, MovementRefusalReason } from '@emargement/spaces';
 import type { Projection } from '../../projections/projection-runner.js';
 import type { ReadModels } from '../../projections/read-models.js';
 
 // 2: rows name the stream that holds their conflict (issue 21).
-const VERSION = 'conflicts-2';
+// 3: movements decided offline at a space's door conflict too (issue 23).
+const VERSION = 'conflicts-3';
 
 /** An upload that reaches the server this long after its scan is flagged as late. */
 export const LATE_UPLOAD_MS = 10 * 60_000;
@@ -15,8 +17,13 @@ export interface ConflictRow {
   conferenceId: string;
   scanId: string;
   registrationId: string | null;
-  reason: ScanConflicted['data']['reason'];
+  reason: ScanConflicted['data']['reason'] | MovementRefusalReason;
+  /** The entrance's door, or for a movement the space's name. */
   door: string;
+  /** A movement's conflict: the space (its name, or `site`), the direction and the server's detail. */
+  space?: string;
+  direction?: 'in' | 'out';
+  detail?: Readonly<Record<string, string | number>> | null;
   deviceId: string;
   scannedAt: string;
   receivedAt: string;
@@ -40,7 +47,12 @@ export interface ConflictRow {
 export class ConflictsProjection implements Projection {
   readonly name = 'conflicts';
   readonly version = VERSION;
-  readonly handles: readonly string[] = ['ScanConflicted', 'ConflictAcknowledged'];
+  readonly handles: readonly string[] = [
+    'ScanConflicted',
+    'ConflictAcknowledged',
+    'MovementConflicted',
+    'MovementConflictAcknowledged',
+  ];
 
   private rows = new Map<string, ConflictRow>();
   private readonly dirty = new Set<string>();
@@ -86,8 +98,32 @@ export class ConflictsProjection implements Projection {
       const late = Date.parse(d.receivedAt) - Date.parse(d.scannedAt) > LATE_UPLOAD_MS;
       this.rows.set(d.conflictId, { ...d, late, acknowledged: null, stream: event.streamName });
       this.dirty.add(d.conflictId);
-    } else if (event.type === 'ConflictAcknowledged') {
-      const d = event.data as ConflictAcknowledged['data'];
+    } else if (event.type === 'MovementConflicted') {
+      const d = event.data as MovementConflicted['data'];
+      if (this.rows.has(d.conflictId)) return;
+      const late = Date.parse(d.receivedAt) - Date.parse(d.scannedAt) > LATE_UPLOAD_MS;
+      this.rows.set(d.conflictId, {
+        conflictId: d.conflictId,
+        conferenceId: d.conferenceId,
+        scanId: d.scanId,
+        registrationId: d.registrationId,
+        reason: d.reason,
+        door: d.space,
+        space: d.space,
+        direction: d.direction,
+        detail: d.detail,
+        deviceId: d.deviceId,
+        scannedAt: d.scannedAt,
+        receivedAt: d.receivedAt,
+        late,
+        previous: null,
+        detectedAt: d.detectedAt,
+        acknowledged: null,
+        stream: event.streamName,
+      });
+      this.dirty.add(d.conflictId);
+    } else if (event.type === 'ConflictAcknowledged' || event.type === 'MovementConflictAcknowledged') {
+      const d = event.data as ConflictAcknowledged['data'] | MovementConflictAcknowledged['data'];
       const row = this.rows.get(d.conflictId);
       if (row === undefined || row.acknowledged !== null) return;
       row.acknowledged = { at: d.acknowledgedAt, deviceId: d.deviceId, note: d.note };

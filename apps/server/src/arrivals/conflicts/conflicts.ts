@@ -11,6 +11,8 @@ import {
   registrationById,
   type EntryRefusalReason,
 } from '@emargement/conference';
+import { MOVEMENTS_CATEGORY, MOVEMENT_REFUSAL_REASONS, movementsDecider } from '@emargement/spaces';
+import type { MovementRefusalReason } from '@emargement/spaces';
 import { EVENT_STORE } from '../../event-store/event-store.module.js';
 import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { ADMIN_DEVICE_ID, DeviceRegistry } from '../../auth/device-registry.js';
@@ -42,8 +44,14 @@ export class ConflictView {
   @ApiProperty({ type: String, nullable: true }) registrationId!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'The person, as the registry knows them now' })
   name!: string | null;
-  @ApiProperty({ enum: ENTRY_REFUSAL_REASONS }) reason!: EntryRefusalReason;
-  @ApiProperty() door!: string;
+  @ApiProperty({ enum: [...ENTRY_REFUSAL_REASONS, ...MOVEMENT_REFUSAL_REASONS] })
+  reason!: EntryRefusalReason | MovementRefusalReason;
+  @ApiProperty({ description: "The entrance's door; for a movement, the space's name" }) door!: string;
+  @ApiPropertyOptional({ description: 'A movement decided offline at a space: the space (its name), or `site`' })
+  space?: string;
+  @ApiPropertyOptional({ enum: ['in', 'out'] }) direction?: 'in' | 'out';
+  @ApiPropertyOptional({ description: "The server's detail: hours, inside/capacity, the first entry" })
+  detail?: Readonly<Record<string, string | number>>;
   @ApiProperty() deviceId!: string;
   @ApiProperty({ type: String, nullable: true }) deviceName!: string | null;
   @ApiProperty({ description: "The door's scan time" }) scannedAt!: string;
@@ -84,6 +92,9 @@ export class ListConflictsHandler implements IQueryHandler<ListConflictsQuery> {
         name,
         reason: row.reason,
         door: row.door,
+        ...(row.space !== undefined ? { space: row.space } : {}),
+        ...(row.direction !== undefined ? { direction: row.direction } : {}),
+        ...(row.detail ? { detail: row.detail } : {}),
         deviceId: row.deviceId,
         deviceName: deviceName(row.deviceId),
         scannedAt: row.scannedAt,
@@ -129,6 +140,26 @@ export class AcknowledgeConflictHandler implements ICommandHandler<AcknowledgeCo
     const row = await this.doors.conflict(c.conflictId);
     if (row === undefined || row.conferenceId !== c.conferenceId) {
       throw notFound('unknown_conflict', `No conflict ${c.conflictId} in this conference`);
+    }
+    if (row.stream.startsWith(`${MOVEMENTS_CATEGORY}-`)) {
+      // A movement's conflict lives on the conference's movements stream: its decider records the acknowledgement.
+      await runDecider(
+        this.store,
+        row.stream,
+        movementsDecider,
+        {
+          type: 'AcknowledgeMovementConflict',
+          data: {
+            conferenceId: c.conferenceId,
+            conflictId: c.conflictId,
+            note: c.note,
+            deviceId: c.ctx.deviceId,
+            acknowledgedAt: new Date().toISOString(),
+          },
+        },
+        eventMetadata(c.ctx),
+      );
+      return { conflictId: c.conflictId, acknowledged: true };
     }
     // Decided on the stream that holds the conflict, by the arrivals decider.
     await runDecider(

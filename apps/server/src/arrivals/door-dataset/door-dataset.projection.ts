@@ -7,7 +7,8 @@ import type { ReadModels } from '../../projections/read-models.js';
 /** Bump with any change to the fold or the rows below: the projection is then rebuilt from the start. */
 // 2: an erased person's ticket stays, cancelled, so that the door refuses it offline as online (issue 21).
 // 3: a corrected registration (`RegistrationCorrected`) is a changed row, its names joined afresh from the registry.
-const VERSION = 'door-dataset-3';
+// 4: a movement (issue 23) is a changed row, the person's place joined afresh from the movements when served.
+const VERSION = 'door-dataset-4';
 
 const TYPES = [
   'PersonRegistered',
@@ -21,6 +22,19 @@ const TYPES = [
   'LunchPaid',
   'LunchPaymentReversed',
 ] as const;
+/**
+ * Movements change where a person is, which the list carries (`place`) for
+ * the space's phone to decide offline: like a corrected name, the place is
+ * joined when the list is served (from the conference's folded movements,
+ * at least as fresh as this projection), and here a movement only moves the
+ * row's position so that a delta brings it.
+ */
+const MOVEMENT_TYPES: ReadonlySet<string> = new Set([
+  'PersonEnteredSpace',
+  'PersonLeftSpace',
+  'PersonLeftSite',
+  'PersonReturnedToSite',
+]);
 type DatasetEventType = (typeof TYPES)[number];
 type DatasetEvent = Extract<ConferenceEvent | ArrivalEvent, { type: DatasetEventType }>;
 const TYPE_SET: ReadonlySet<string> = new Set(TYPES);
@@ -60,7 +74,7 @@ export interface DoorTicketRow {
 export class DoorDatasetProjection implements Projection {
   readonly name = 'door-dataset';
   readonly version = VERSION;
-  readonly handles: readonly string[] = TYPES;
+  readonly handles: readonly string[] = [...TYPES, ...MOVEMENT_TYPES];
 
   private rows = new Map<string, { row: DoorTicketRow; position: bigint }>();
   private readonly dirty = new Set<string>();
@@ -109,6 +123,14 @@ export class DoorDatasetProjection implements Projection {
   }
 
   apply(event: RecordedEvent): void {
+    if (MOVEMENT_TYPES.has(event.type)) {
+      const registrationId = (event.data as { registrationId?: unknown }).registrationId;
+      const entry = typeof registrationId === 'string' ? this.rows.get(registrationId) : undefined;
+      if (entry === undefined || entry.row.erased) return;
+      entry.position = event.position;
+      this.dirty.add(entry.row.registrationId);
+      return;
+    }
     if (!TYPE_SET.has(event.type)) return;
     const e = { type: event.type, data: event.data } as DatasetEvent;
     const changed = this.fold(e);

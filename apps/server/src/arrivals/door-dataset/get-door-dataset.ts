@@ -1,7 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query as QueryParam } from '@nestjs/common';
 import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CATEGORIES, registrationById, type Category } from '@emargement/conference';
+import { CATEGORIES, isCategory, registrationById, type Category } from '@emargement/conference';
 import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { DeviceRegistry } from '../../auth/device-registry.js';
 import { parsePosition } from '../../shared/numbers.js';
@@ -10,6 +10,8 @@ import { Ctx, type RequestContext } from '../../shared/request-context.js';
 import { DoorReadModel } from '../door-read-model.js';
 import type { DoorTicketRow } from './door-dataset.projection.js';
 import type { DoorDataset } from '@emargement/contract';
+import { placeOf, type MovementsState, type Place } from '@emargement/spaces';
+import { MovementsRegistry } from '../../spaces/movements-registry.js';
 import { ApiAnswer } from '../../shared/api-answers.js';
 
 class DoorAdmissionView {
@@ -26,6 +28,32 @@ class WalkInPolicyView {
   @ApiProperty() beyondCapacity!: boolean;
 }
 
+class DoorSpaceView {
+  @ApiProperty() spaceId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ example: '12:30' }) opens!: string;
+  @ApiProperty({ example: '14:00' }) closes!: string;
+  @ApiProperty({ type: Number, nullable: true }) capacity!: number | null;
+  @ApiProperty({ enum: CATEGORIES, isArray: true, nullable: true }) audience!: Category[] | null;
+  @ApiProperty() requiresLunch!: boolean;
+  @ApiProperty() oneEntry!: boolean;
+  @ApiProperty() exitScan!: boolean;
+}
+
+class WhereView {
+  @ApiProperty() spaceId!: string;
+  @ApiProperty() at!: string;
+}
+
+class PlaceView {
+  @ApiProperty({ type: WhereView, nullable: true, description: 'The space the person is in now, since when' })
+  inside!: WhereView | null;
+  @ApiProperty({ type: String, nullable: true, description: 'When the person left the site (not back since)' })
+  leftSiteAt!: string | null;
+  @ApiProperty({ type: [WhereView], description: 'Spaces entered today, first entry each' })
+  entered!: WhereView[];
+}
+
 class DoorConferenceView {
   @ApiProperty() name!: string;
   @ApiProperty({ type: [String] }) doors!: string[];
@@ -36,6 +64,8 @@ class DoorConferenceView {
   @ApiProperty() timezone!: string;
   @ApiProperty() capacity!: number;
   @ApiProperty({ type: WalkInPolicyView }) walkIns!: WalkInPolicyView;
+  @ApiProperty({ type: [DoorSpaceView], description: "The day's spaces, for a space's phone to decide offline" })
+  spaces!: DoorSpaceView[];
 }
 
 export class DoorTicketView {
@@ -50,6 +80,12 @@ export class DoorTicketView {
   @ApiProperty() lunch!: boolean;
   @ApiProperty() lunchPaid!: boolean;
   @ApiProperty({ type: DoorAdmissionView, nullable: true }) admitted!: DoorAdmissionView | null;
+  @ApiProperty({
+    type: PlaceView,
+    nullable: true,
+    description: 'Where the person is among the spaces (null: no movement yet); a movement changes the row',
+  })
+  place!: PlaceView | null;
 }
 
 export class DoorDatasetView {
@@ -84,11 +120,14 @@ export class GetDoorDatasetHandler implements IQueryHandler<GetDoorDatasetQuery>
   constructor(
     private readonly doors: DoorReadModel,
     private readonly registry: ConferenceRegistry,
+    private readonly movements: MovementsRegistry,
   ) {}
 
   async execute(q: GetDoorDatasetQuery): Promise<DoorDatasetView> {
     const { cursor, rows } = await this.doors.datasetSince(q.conferenceId, q.since);
     const conference = await this.registry.scheduled(q.conferenceId);
+    // Read after the rows: at least as fresh as their cursor (a place newer than it is sent again, unchanged, later).
+    const { state: movements } = await this.movements.current(q.conferenceId);
     const d = conference.details;
     const tickets: DoorTicketView[] = [];
     const removed: string[] = [];
@@ -107,10 +146,11 @@ export class GetDoorDatasetHandler implements IQueryHandler<GetDoorDatasetQuery>
           lunch: false,
           lunchPaid: false,
           admitted: null,
+          place: null,
         });
         continue;
       }
-      tickets.push(ticketView(row, registration.person.firstName, registration.person.lastName));
+      tickets.push(ticketView(row, registration.person.firstName, registration.person.lastName, movements));
     }
     return {
       cursor: cursor.toString(),
@@ -125,6 +165,10 @@ export class GetDoorDatasetHandler implements IQueryHandler<GetDoorDatasetQuery>
         timezone: d.timezone,
         capacity: d.capacity,
         walkIns: { beyondCapacity: conference.walkIns.beyondCapacity },
+        spaces: [...movements.spaces.values()].map((space) => ({
+          ...space,
+          audience: space.audience === null ? null : space.audience.filter(isCategory),
+        })),
       },
       tickets,
       removed,
@@ -132,7 +176,21 @@ export class GetDoorDatasetHandler implements IQueryHandler<GetDoorDatasetQuery>
   }
 }
 
-const ticketView = (row: DoorTicketRow, firstName: string, lastName: string): DoorTicketView => {
+const placeView = (place: Place | null): PlaceView | null =>
+  place === null
+    ? null
+    : {
+        inside: place.inside === null ? null : { ...place.inside },
+        leftSiteAt: place.leftSiteAt,
+        entered: place.entered.map((e) => ({ ...e })),
+      };
+
+const ticketView = (
+  row: DoorTicketRow,
+  firstName: string,
+  lastName: string,
+  movements?: MovementsState,
+): DoorTicketView => {
   const first = row.admissions[0];
   return {
     registrationId: row.registrationId,
@@ -145,6 +203,7 @@ const ticketView = (row: DoorTicketRow, firstName: string, lastName: string): Do
     lunch: row.lunch,
     lunchPaid: row.lunchPaid,
     admitted: first === undefined ? null : { at: first.at, door: first.door },
+    place: movements === undefined ? null : placeView(placeOf(movements, row.registrationId)),
   };
 };
 

@@ -44,7 +44,7 @@ import { TicketCache } from '../ticket-cache.js';
 import type { ScanAnswer as ScanAnswerBody } from '@emargement/contract';
 import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 import { MovePersonCommand } from '../../spaces/move-person.js';
-import { SITE } from '@emargement/spaces';
+import { MOVEMENT_REFUSAL_REASONS, SITE, type MovementRefusalReason } from '@emargement/spaces';
 import { IsInstant } from '../../shared/instant.js';
 import { Clock } from '../../shared/clock.js';
 
@@ -56,13 +56,23 @@ export class IdCheckDto {
   nameMatches?: boolean;
 }
 
+const OFFLINE_REASONS = [...ENTRY_REFUSAL_REASONS, ...MOVEMENT_REFUSAL_REASONS] as const;
+
 export class OfflineDecisionDto {
   @IsIn(['admitted', 'refused'])
   result!: 'admitted' | 'refused';
   @IsOptional()
-  @IsIn(ENTRY_REFUSAL_REASONS)
-  reason?: EntryRefusalReason;
+  @IsIn(OFFLINE_REASONS)
+  reason?: EntryRefusalReason | MovementRefusalReason;
+  @IsOptional()
+  @IsIn(['in', 'out'])
+  direction?: 'in' | 'out';
 }
+
+const isEntryReason = (reason: string): reason is EntryRefusalReason =>
+  (ENTRY_REFUSAL_REASONS as readonly string[]).includes(reason);
+const isMovementReason = (reason: string): reason is MovementRefusalReason =>
+  (MOVEMENT_REFUSAL_REASONS as readonly string[]).includes(reason);
 
 export class ScanDto implements ScanRequest {
   @IsUUID() scanId!: string;
@@ -277,11 +287,35 @@ export class ScanTicketController {
     }
     const reference: TicketReference =
       dto.ticketCode !== undefined ? { ticketCode: dto.ticketCode } : { registrationId: dto.registrationId! };
+    if (dto.offline !== undefined && dto.scannedAt === undefined) {
+      throw badRequest('validation_failed', 'A scan decided offline carries its scannedAt', [
+        { field: 'scannedAt', message: 'required with offline' },
+      ]);
+    }
+    if (dto.offline?.result === 'refused' && dto.offline.reason === undefined) {
+      throw badRequest('validation_failed', 'A refusal decided offline carries its reason', [
+        { field: 'offline.reason', message: 'required when offline.result is refused' },
+      ]);
+    }
     if (dto.space !== undefined || dto.direction !== undefined) {
-      if (dto.offline !== undefined || dto.idCheck !== undefined) {
-        throw badRequest('validation_failed', 'A movement carries no ID check and is decided by the server', [
-          { field: dto.offline !== undefined ? 'offline' : 'idCheck', message: 'not with space or direction' },
+      if (dto.idCheck !== undefined) {
+        throw badRequest('validation_failed', 'A movement carries no ID check', [
+          { field: 'idCheck', message: 'not with space or direction' },
         ]);
+      }
+      const offline = dto.offline;
+      if (offline !== undefined && dto.space !== undefined) {
+        // A movement the space's phone decided without the server: what it decided, in which direction.
+        if (offline.direction === undefined) {
+          throw badRequest('validation_failed', 'A movement decided offline carries the direction decided', [
+            { field: 'offline.direction', message: 'required with space' },
+          ]);
+        }
+        if (offline.reason !== undefined && !isMovementReason(offline.reason)) {
+          throw badRequest('validation_failed', 'A movement is refused for a movement reason', [
+            { field: 'offline.reason', message: `one of ${MOVEMENT_REFUSAL_REASONS.join(', ')}` },
+          ]);
+        }
       }
       // A movement: at a space's door, or (a door with a direction) leaving the site or coming back.
       const movement = await this.commands.execute(
@@ -293,6 +327,15 @@ export class ScanTicketController {
             space: dto.space ?? SITE,
             direction: dto.direction ?? 'auto',
             ...(dto.scannedAt !== undefined ? { scannedAt: dto.scannedAt } : {}),
+            ...(offline !== undefined && dto.space !== undefined
+              ? {
+                  offline: {
+                    result: offline.result,
+                    reason: (offline.reason as MovementRefusalReason | undefined) ?? null,
+                    direction: offline.direction!,
+                  },
+                }
+              : {}),
           },
           ctx,
         ),
@@ -305,18 +348,29 @@ export class ScanTicketController {
           space: movement.space,
           ...(movement.reason !== null ? { reason: movement.reason } : {}),
           ...(movement.detail !== null ? { detail: movement.detail } : {}),
+          ...(movement.conflict !== undefined
+            ? {
+                conflict: {
+                  conflictId: movement.conflict.conflictId,
+                  reason: movement.conflict.reason,
+                  ...(movement.conflict.detail !== null ? { detail: movement.conflict.detail } : {}),
+                },
+              }
+            : {}),
         };
+      }
+      if (offline !== undefined) {
+        // A door's offline « in » that is the entrance's business is the entrance's offline scan; a space's
+        // offline movement always gets an answer above.
+        throw badRequest('validation_failed', 'An offline scan at a door is an entrance scan: no direction', [
+          { field: 'direction', message: 'not with offline at a door' },
+        ]);
       }
       // At a door, someone not yet admitted (or on site, coming in): the entrance's own scan.
     }
-    if (dto.offline !== undefined && dto.scannedAt === undefined) {
-      throw badRequest('validation_failed', 'A scan decided offline carries its scannedAt', [
-        { field: 'scannedAt', message: 'required with offline' },
-      ]);
-    }
-    if (dto.offline?.result === 'refused' && dto.offline.reason === undefined) {
-      throw badRequest('validation_failed', 'A refusal decided offline carries its reason', [
-        { field: 'offline.reason', message: 'required when offline.result is refused' },
+    if (dto.offline?.reason !== undefined && !isEntryReason(dto.offline.reason)) {
+      throw badRequest('validation_failed', 'An entrance scan is refused for an entrance reason', [
+        { field: 'offline.reason', message: `one of ${ENTRY_REFUSAL_REASONS.join(', ')}` },
       ]);
     }
     return this.commands.execute(
@@ -329,7 +383,7 @@ export class ScanTicketController {
         dto.idCheck ? { document: dto.idCheck.document, nameMatches: dto.idCheck.nameMatches ?? false } : null,
         dto.scannedAt ?? this.clock.now().toISOString(),
         ctx,
-        dto.offline ? { result: dto.offline.result, reason: dto.offline.reason ?? null } : null,
+        dto.offline ? { result: dto.offline.result, reason: (dto.offline.reason as EntryRefusalReason) ?? null } : null,
         dto.scannedAt ?? null,
       ),
     );
