@@ -43,3 +43,7 @@ export const unknownScanStream = (conferenceId: string, scanId: string): string 
  */
 export const SCAN_CATEGORY = 'scan';
 export const scanIdStream = (scanId: string): string => streamName(SCAN_CATEGORY, scanId);
+
+/** `badge-<registrationId>`: a person's badge prints and the jobs a printer refused (issue 24). */
+export const BADGE_CATEGORY = 'badge';
+export const badgeStream = (registrationId: string): string => streamName(BADGE_CATEGORY, registrationId);
