@@ -45,6 +45,8 @@ const EXPECTED: [string, string, Role[]][] = [
   ['GET', '/api/conferences/{cid}/badges.pdf', [O]],
   ['GET', '/api/conferences/{cid}/registrations/{rid}/badge.pdf', [O, 'door']],
   ['POST', '/api/conferences/{cid}/registrations/{rid}/badge-prints', [O, 'door']],
+  ['GET', '/api/conferences/{cid}/badge-printers', [O, 'door']],
+  ['PUT', '/api/conferences/{cid}/badge-printers', [O]],
   ['GET', '/api/conferences/{cid}/attendees', [O, 'door']],
   ['GET', '/api/conferences/{cid}/registrations/{rid}/export', [O]],
   ['POST', '/api/conferences/{cid}/registrations/{rid}/erase', [O]],

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { ADMIN_TOKEN, call, startTestServer, type TestServer } from './support/server.js';
-import { conferenceBody } from './support/data.js';
+import { admitted, conferenceBody, personBody } from './support/data.js';
 import { readFixture } from '@emargement/testing';
 
 const MM = 72 / 25.4;
@@ -170,5 +170,112 @@ describe('badges', () => {
         }
       },
     );
+  });
+
+  describe('the print log', () => {
+    const prints = (rid: string) => `/conferences/${cid}/registrations/${rid}/badge-prints`;
+    const history = async (rid: string) =>
+      (await call(api, 'GET', `/conferences/${cid}/registrations/${rid}/history`)).body as {
+        type: string;
+        at: string;
+        detail: Record<string, unknown>;
+      }[];
+
+    test('a first print, the same print again, a reprint refused without a reason, then with one', async () => {
+      const r = await call(api, 'POST', `/conferences/${cid}/registrations`, personBody({ firstName: 'Aimée' }));
+      const rid = r.body.registrationId as string;
+      const first = { printId: randomUUID(), layout: 'cr80' };
+      const one = await call(api, 'POST', prints(rid), first);
+      expect(one.status).toBe(201);
+      expect(one.body).toEqual({ printId: first.printId, copy: 1, printedAt: expect.any(String) });
+      // A retry after a lost answer: the same answer, nothing written.
+      const again = await call(api, 'POST', prints(rid), first);
+      expect(again.status).toBe(201);
+      expect(again.body).toEqual(one.body);
+      // A second badge by accident: refused, saying when the first was printed.
+      const accident = await call(api, 'POST', prints(rid), { printId: randomUUID(), layout: 'cr80' });
+      expect(accident.status).toBe(409);
+      expect(accident.body).toMatchObject({
+        code: 'reprint_reason_required',
+        copies: 1,
+        lastPrintedAt: one.body.printedAt,
+      });
+      const reprint = await call(api, 'POST', prints(rid), {
+        printId: randomUUID(),
+        layout: 'a4-8',
+        reason: 'nom mal orthographié',
+      });
+      expect(reprint.status).toBe(201);
+      expect(reprint.body.copy).toBe(2);
+
+      const printed = (await history(rid)).filter((e) => e.type === 'BadgePrinted');
+      expect(printed.map((e) => e.detail)).toEqual([
+        { printId: first.printId, copy: 1, layout: 'cr80', printer: 'appareil' },
+        {
+          printId: reprint.body.printId,
+          copy: 2,
+          layout: 'a4-8',
+          printer: 'appareil',
+          reason: 'nom mal orthographié',
+        },
+      ]);
+    });
+
+    test('printing never admits; admitting never prints', async () => {
+      const r = await call(api, 'POST', `/conferences/${cid}/registrations`, personBody());
+      const rid = r.body.registrationId as string;
+      expect((await call(api, 'POST', prints(rid), { printId: randomUUID(), layout: 'cr80' })).status).toBe(201);
+      const ticket = await call(api, 'GET', `/conferences/${cid}/tickets/${r.body.ticketCode}`);
+      expect(ticket.body.state).toBe('expected');
+
+      const walkedIn = await admitted(api, cid);
+      expect((await history(walkedIn.registrationId)).map((e) => e.type)).not.toContain('BadgePrinted');
+    });
+
+    test('the sheet of those not printed yet leaves out who has a badge', async () => {
+      const c = await call(api, 'POST', '/conferences', conferenceBody({ capacity: 10 }));
+      const small = c.body.conferenceId as string;
+      const ids: string[] = [];
+      for (const lastName of ['Bernard', 'Durand', 'Petit']) {
+        const reg = await call(api, 'POST', `/conferences/${small}/registrations`, personBody({ lastName }));
+        ids.push(reg.body.registrationId);
+      }
+      const print = await call(api, 'POST', `/conferences/${small}/registrations/${ids[1]}/badge-prints`, {
+        printId: randomUUID(),
+        layout: 'cr80',
+      });
+      expect(print.status).toBe(201);
+      const { bytes } = await fetchPdf(`${api}/conferences/${small}/badges.pdf?layout=cr80&unprinted=true`);
+      const text = pages(bytes).join(' | ');
+      expect(text).toContain('Bernard');
+      expect(text).toContain('Petit');
+      expect(text).not.toContain('Durand');
+    });
+
+    test('an erased person: no badge, no print; the log keeps the prints without the name', async () => {
+      const r = await call(
+        api,
+        'POST',
+        `/conferences/${cid}/registrations`,
+        personBody({ firstName: 'Gwendoline', lastName: 'Effacée' }),
+      );
+      const rid = r.body.registrationId as string;
+      expect((await call(api, 'POST', prints(rid), { printId: randomUUID(), layout: 'cr80' })).status).toBe(201);
+      const erase = await call(api, 'POST', `/conferences/${cid}/registrations/${rid}/erase`, { reason: 'demande' });
+      expect(erase.status).toBe(200);
+
+      const badge = await call(api, 'GET', `/conferences/${cid}/registrations/${rid}/badge.pdf?layout=cr80`);
+      expect(badge.status).toBe(410);
+      expect(badge.body).toMatchObject({ code: 'person_erased' });
+      const reprint = await call(api, 'POST', prints(rid), { printId: randomUUID(), layout: 'cr80', reason: 'perdu' });
+      expect(reprint.status).toBe(410);
+      expect(reprint.body).toMatchObject({ code: 'person_erased' });
+      const sheet = await fetchPdf(`${api}/conferences/${cid}/badges.pdf?layout=cr80&category=participant`);
+      expect(pages(sheet.bytes).join(' ')).not.toContain('Gwendoline');
+
+      const log = await history(rid);
+      expect(log.filter((e) => e.type === 'BadgePrinted')).toHaveLength(1);
+      expect(JSON.stringify(log)).not.toMatch(/Gwendoline|Effacée/);
+    });
   });
 });

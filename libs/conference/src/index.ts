@@ -221,3 +221,14 @@ export {
   type BadgePrintOutcome,
   type BadgeOutcome,
 } from './badge/badge.js';
+export {
+  QUEUE_NAME,
+  doorPrintersDecider,
+  initialDoorPrinters,
+  type DoorPrinter,
+  type DoorPrinterSet,
+  type DoorPrinterEvent,
+  type SetDoorPrinter,
+  type DoorPrintersRefusalReason,
+  type DoorPrintersState,
+} from './badge/door-printers.js';

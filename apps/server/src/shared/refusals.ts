@@ -3,6 +3,7 @@ import type {
   ArrivalRefusalReason,
   BadgeRefusalReason,
   ConferenceRefusalReason,
+  DoorPrintersRefusalReason,
   ScanClaimRefusalReason,
 } from '@emargement/conference';
 import type { DeviceRefusalReason } from '@emargement/devices';
@@ -15,6 +16,7 @@ export type RefusalReason =
   | ArrivalRefusalReason
   | ScanClaimRefusalReason
   | BadgeRefusalReason
+  | DoorPrintersRefusalReason
   | CharterRefusalReason
   | DeviceRefusalReason
   | MovementCommandRefusal;
@@ -64,6 +66,7 @@ const STATUS: Record<RefusalReason, number> = {
   // Badges (libs/conference/src/badge): a reprint is allowed, with a reason; an erased person's badge is gone for good.
   reprint_reason_required: 409,
   person_erased: 410,
+  invalid_queue: 400,
   // The charter (libs/charter)
   not_admitted: 409,
   already_signed: 409,
