@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { ADMIN_TOKEN, call, startTestServer, type TestServer } from './support/server.js';
 import { admitted, conferenceBody, personBody } from './support/data.js';
 import { readFixture } from '@emargement/testing';
+import { readFileSync } from 'node:fs';
+import { startCups, type TestCups } from './support/cups.js';
 
 const MM = 72 / 25.4;
 
@@ -277,5 +279,104 @@ describe('badges', () => {
       expect(log.filter((e) => e.type === 'BadgePrinted')).toHaveLength(1);
       expect(JSON.stringify(log)).not.toMatch(/Gwendoline|Effacée/);
     });
+  });
+});
+
+describe('badges printed through a real CUPS queue (cups-pdf)', () => {
+  let cups: TestCups;
+  let server: TestServer;
+  let api: string;
+  let cid: string;
+  const MAIN = 'Accueil principal';
+
+  beforeAll(async () => {
+    cups = await startCups();
+    server = await startTestServer({ CUPS_SERVER: cups.server });
+    api = `${server.base}/api`;
+    const c = await call(api, 'POST', '/conferences', conferenceBody({ capacity: 20 }));
+    cid = c.body.conferenceId;
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await cups?.stop();
+  });
+
+  const register = async (firstName: string, lastName: string) =>
+    (await call(api, 'POST', `/conferences/${cid}/registrations`, personBody({ firstName, lastName }))).body as {
+      registrationId: string;
+      ticketCode: string;
+    };
+  const print = (rid: string, body: Record<string, unknown>) =>
+    call(api, 'POST', `/conferences/${cid}/registrations/${rid}/badge-prints`, body);
+
+  test("the organisers name a door's queue; a print sent there comes out as a PDF holding the name", async () => {
+    const set = await call(api, 'PUT', `/conferences/${cid}/badge-printers`, { door: MAIN, queue: cups.queue });
+    expect(set.status).toBe(200);
+    expect(set.body).toEqual([{ door: MAIN, queue: cups.queue, printOnAdmission: false }]);
+    const door = await call(api, 'GET', `/conferences/${cid}/badge-printers`);
+    expect(door.body).toEqual(set.body);
+
+    const person = await register('Bérénice', 'Łoziński');
+    const before = cups.pdfs();
+    const res = await print(person.registrationId, { printId: randomUUID(), layout: 'cr80', printer: cups.queue });
+    expect(res.status).toBe(201);
+    expect(res.body.copy).toBe(1);
+    const out = await cups.nextPdf(before);
+    const text = pdftotext(readFileSync(out));
+    expect(text).toContain('Bérénice');
+    expect(text).toContain('Łoziński');
+
+    const history = await call(api, 'GET', `/conferences/${cid}/registrations/${person.registrationId}/history`);
+    const printed = (history.body as { type: string; detail: Record<string, unknown> }[]).find(
+      (e) => e.type === 'BadgePrinted',
+    );
+    expect(printed?.detail).toMatchObject({ copy: 1, printer: cups.queue, layout: 'cr80' });
+  });
+
+  test('a queue no door prints on is refused before anything is sent', async () => {
+    const person = await register('Paul', 'Nulle-Part');
+    const res = await print(person.registrationId, { printId: randomUUID(), layout: 'cr80', printer: 'ailleurs' });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'unknown_printer', errors: [{ field: 'printer' }] });
+  });
+
+  test('a stopped queue: a clear code, the failure recorded, the admission unaffected, the same print retried', async () => {
+    await call(api, 'PUT', `/conferences/${cid}/badge-printers`, { door: MAIN, queue: cups.queue });
+    const person = await register('Héloïse', 'Arrêtée');
+    await cups.client('cupsdisable', cups.queue);
+    const printId = randomUUID();
+    const before = cups.pdfs();
+    const refused = await print(person.registrationId, { printId, layout: 'roll-62', printer: cups.queue });
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({ code: 'printer_stopped', printer: cups.queue, retryable: true });
+
+    // The door goes on admitting.
+    const scan = await call(api, 'POST', `/conferences/${cid}/scans`, {
+      scanId: randomUUID(),
+      ticketCode: person.ticketCode,
+      door: MAIN,
+      idCheck: { document: 'passport', nameMatches: true },
+    });
+    expect(scan.body.result).toBe('admitted');
+
+    const log = (await call(api, 'GET', `/conferences/${cid}/registrations/${person.registrationId}/history`)).body as {
+      type: string;
+      detail: Record<string, unknown>;
+    }[];
+    expect(log.map((e) => e.type)).toEqual(['PersonRegistered', 'BadgePrintFailed', 'AttendeeAdmitted']);
+    expect(log[1]!.detail).toMatchObject({ result: 'refused', reason: 'printer_stopped', printer: cups.queue });
+
+    // Nothing was left pending in the queue to come out later by surprise.
+    expect(cups.pdfs()).toEqual(before);
+    expect(await cups.client('lpstat', '-o', cups.queue)).toBe('');
+
+    // Someone restarts the printer; the same print goes through, as a first copy (nothing was printed).
+    await cups.client('cupsenable', cups.queue);
+    const retried = await print(person.registrationId, { printId, layout: 'roll-62', printer: cups.queue });
+    expect(retried.status).toBe(201);
+    expect(retried.body.copy).toBe(1);
+    const out = await cups.nextPdf(before);
+    expect(pdftotext(readFileSync(out))).toContain('Arrêtée');
   });
 });

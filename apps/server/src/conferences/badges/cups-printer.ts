@@ -66,6 +66,11 @@ export class CupsPrinter {
 
   /** Throws a `PrinterError` when the queue cannot print now. */
   async check(queue: string): Promise<void> {
+    // lpstat says « invalid destination » for any queue when it cannot reach the scheduler: ask the scheduler first.
+    const scheduler = await this.run('lpstat', ['-r']);
+    if (!/scheduler is running/i.test(scheduler.out)) {
+      throw new PrinterError('printer_unreachable', `The print server cannot be reached: ${firstLine(scheduler.out)}`);
+    }
     const status = await this.run('lpstat', ['-l', '-p', queue, '-a', queue]);
     const text = status.out;
     if (/unable to connect|connection refused|bad file descriptor|no such file/i.test(text)) {
