@@ -1,4 +1,7 @@
 import type {
+  BadgeLayout,
+  BadgePrinted,
+  DoorPrinterList,
   Admission,
   AttendeeItem,
   Charter,
@@ -600,6 +603,44 @@ export const api = {
   charterPdfPath: (cid: string, chid: string) => `${conf(cid)}/charters/${enc(chid)}/document.pdf`,
 
   ticketPdfPath: (cid: string, rid: string) => `${conf(cid)}/registrations/${enc(rid)}/ticket.pdf`,
+  badgePdfPath: (cid: string, rid: string, layout: BadgeLayout) =>
+    `${conf(cid)}/registrations/${enc(rid)}/badge.pdf?layout=${enc(layout)}`,
+  allBadgesPath: (cid: string, layout: BadgeLayout, unprinted = false) =>
+    `${conf(cid)}/badges.pdf?layout=${enc(layout)}&sort=lastName${unprinted ? '&unprinted=true' : ''}`,
+
+  /** Records a badge print (the print log) and, with `printer`, has the server send it to that CUPS queue. */
+  printBadge: (
+    cid: string,
+    rid: string,
+    body: { printId: string; layout: BadgeLayout; printer?: string; reason?: string },
+  ) => request<BadgePrinted>('POST', `${conf(cid)}/registrations/${enc(rid)}/badge-prints`, body),
+
+  /** Which CUPS queue prints each door's badges. */
+  badgePrinters: (cid: string) => request<DoorPrinterList>('GET', `${conf(cid)}/badge-printers`),
+  setBadgePrinter: (cid: string, body: { door: string; queue: string | null; printOnAdmission?: boolean }) =>
+    request<DoorPrinterList>('PUT', `${conf(cid)}/badge-printers`, body),
+
+  /** An authenticated PDF as an object URL (a link cannot carry the token), for the device's own print dialog. */
+  pdfUrl: async (path: string): Promise<string> => {
+    const token = storage.token();
+    let response: Response;
+    try {
+      response = await fetch(path, { headers: headers(token, { Accept: 'application/pdf' }) });
+    } catch (error) {
+      throw new NetworkError(error);
+    }
+    reportAuthFailure(response.status, token);
+    if (!response.ok) {
+      let body: unknown = null;
+      try {
+        body = await response.json();
+      } catch {
+        body = null;
+      }
+      throw toApiError(response.status, body);
+    }
+    return URL.createObjectURL(await response.blob());
+  },
   ticketPngPath: (cid: string, rid: string) => `${conf(cid)}/registrations/${enc(rid)}/ticket.png`,
   allTicketsPath: (cid: string) => `${conf(cid)}/tickets.pdf`,
   importPath: (cid: string) => `${conf(cid)}/registrations/import`,

@@ -14,6 +14,7 @@ export type BadgePrinted = Answer<typeof BadgePrintedSchema>;
 export const DoorPrinterSchema = object({
   door: string,
   queue: { type: 'string', description: 'The CUPS queue name on the server (lpstat -p)' },
+  printOnAdmission: { type: 'boolean', description: 'The door prints a badge at every admission' },
 });
 export const DoorPrinterListSchema = listOf(DoorPrinterSchema);
 export type DoorPrinter = Answer<typeof DoorPrinterSchema>;
