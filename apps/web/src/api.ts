@@ -621,26 +621,8 @@ export const api = {
     request<DoorPrinterList>('PUT', `${conf(cid)}/badge-printers`, body),
 
   /** An authenticated PDF as an object URL (a link cannot carry the token), for the device's own print dialog. */
-  pdfUrl: async (path: string): Promise<string> => {
-    const token = storage.token();
-    let response: Response;
-    try {
-      response = await fetch(path, { headers: headers(token, { Accept: 'application/pdf' }) });
-    } catch (error) {
-      throw new NetworkError(error);
-    }
-    reportAuthFailure(response.status, token);
-    if (!response.ok) {
-      let body: unknown = null;
-      try {
-        body = await response.json();
-      } catch {
-        body = null;
-      }
-      throw toApiError(response.status, body);
-    }
-    return URL.createObjectURL(await response.blob());
-  },
+  pdfUrl: async (path: string): Promise<string> =>
+    URL.createObjectURL(await (await fetchFile(path, 'application/pdf')).blob()),
   ticketPngPath: (cid: string, rid: string) => `${conf(cid)}/registrations/${enc(rid)}/ticket.png`,
   allTicketsPath: (cid: string) => `${conf(cid)}/tickets.pdf`,
   importPath: (cid: string) => `${conf(cid)}/registrations/import`,
@@ -706,10 +688,15 @@ export function uploadCsv(path: string, file: Blob, onProgress: (fraction: numbe
 
 /** Downloads an authenticated file (a link cannot carry the bearer token) and hands it to the browser. */
 export async function download(path: string, filename: string): Promise<void> {
+  saveBlob(await (await fetchFile(path, '*/*')).blob(), filename);
+}
+
+/** An authenticated GET of a file: the answer when it is a success, its error body as an `ApiError` otherwise. */
+async function fetchFile(path: string, accept: string): Promise<Response> {
   const token = storage.token();
   let response: Response;
   try {
-    response = await fetch(path, { headers: headers(token, { Accept: '*/*' }) });
+    response = await fetch(path, { headers: headers(token, { Accept: accept }) });
   } catch (error) {
     throw new NetworkError(error);
   }
@@ -723,7 +710,7 @@ export async function download(path: string, filename: string): Promise<void> {
     }
     throw toApiError(response.status, body);
   }
-  saveBlob(await response.blob(), filename);
+  return response;
 }
 
 /** Hands JSON to the browser as a file to save (a right-of-access answer, say). */

@@ -1,12 +1,25 @@
-import { normaliseText, type BadgeLayout, type Category } from '@emargement/conference';
+import {
+  normaliseText,
+  type BadgeLayout,
+  type Category,
+  type ConferenceDetails,
+  type Registration,
+} from '@emargement/conference';
 import { MM, drawInTurns, drawQr, fitSize, newPdf } from '../tickets/pdf-drawing.js';
-import { CATEGORY_LABELS, FONTS, fullName, type TicketSheet } from '../tickets/ticket-sheet.js';
+import { CATEGORY_LABELS, FONTS, fullName, ticketSheet, type TicketSheet } from '../tickets/ticket-sheet.js';
 
 /** A badge shows what a ticket shows, minus the lunch: the same sheet. */
 export type BadgeSheet = Pick<
   TicketSheet,
   'conference' | 'registrationId' | 'ticketCode' | 'firstName' | 'lastName' | 'organisation' | 'category'
 >;
+
+/** What a registration's badge says: its ticket's sheet (one way to read a registration), without the lunch. */
+export function badgeSheet(conferenceId: string, details: ConferenceDetails, r: Registration): BadgeSheet {
+  const t = ticketSheet(conferenceId, details, r, false);
+  const { conference, registrationId, ticketCode, firstName, lastName, organisation, category } = t;
+  return { conference, registrationId, ticketCode, firstName, lastName, organisation, category };
+}
 
 interface Geometry {
   page: [number, number];

@@ -92,3 +92,12 @@ export function drawInTurns<T>(
   })();
   return doc;
 }
+
+/** A document's bytes, once it has ended (to attach, seal or send it somewhere else than a response). */
+export const pdfBytes = (doc: PDFKit.PDFDocument): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });

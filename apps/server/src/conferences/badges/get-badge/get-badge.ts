@@ -18,8 +18,8 @@ import { ConferenceRegistry } from '../../conference-registry.js';
 import { ApiError, conflict, notFound } from '../../../shared/api-error.js';
 import { ApiFileAnswer } from '../../../shared/api-answers.js';
 import { DoorTicketBudget } from '../../tickets/door-ticket-budget.js';
-import { conferenceOnTicket, fileName } from '../../tickets/ticket-sheet.js';
-import { badgePdf, type BadgeSheet } from '../badge-pdf.js';
+import { fileName } from '../../tickets/ticket-sheet.js';
+import { badgePdf, badgeSheet, type BadgeSheet } from '../badge-pdf.js';
 import { parseLayout } from '../badge-params.js';
 
 export class GetBadgeQuery extends Query<BadgeSheet> {
@@ -47,15 +47,7 @@ export class GetBadgeHandler implements IQueryHandler<GetBadgeQuery> {
     if (!r) throw notFound('unknown_registration', `No registration ${q.registrationId}`);
     if (r.erasedAt !== undefined) throw new ApiError(410, 'person_erased', 'This person was erased: no badge');
     if (r.status === 'cancelled') throw conflict('registration_cancelled', 'This registration is cancelled: no badge');
-    return {
-      conference: conferenceOnTicket(conference.details),
-      registrationId: r.registrationId,
-      ticketCode: r.ticketCode,
-      firstName: r.person.firstName,
-      lastName: r.person.lastName,
-      organisation: r.person.organisation,
-      category: r.category,
-    };
+    return badgeSheet(conference.conferenceId, conference.details, r);
   }
 }
 

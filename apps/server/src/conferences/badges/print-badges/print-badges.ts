@@ -5,8 +5,8 @@ import { BADGE_LAYOUTS, CATEGORIES, type Category } from '@emargement/conference
 import { ConferenceRegistry } from '../../conference-registry.js';
 import { ArrivalsIndex } from '../../../arrivals/arrivals-index.js';
 import { ApiFileAnswer } from '../../../shared/api-answers.js';
-import { byLastName, conferenceOnTicket, fileName } from '../../tickets/ticket-sheet.js';
-import { badgesPdf, withDividers, type BadgeSheet } from '../badge-pdf.js';
+import { byLastName, fileName } from '../../tickets/ticket-sheet.js';
+import { badgeSheet, badgesPdf, withDividers, type BadgeSheet } from '../badge-pdf.js';
 import { parseCategory, parseFlag, parseLayout, parseSort } from '../badge-params.js';
 
 export class PrintBadgesQuery extends Query<{ conferenceName: string; badges: BadgeSheet[] }> {
@@ -36,21 +36,12 @@ export class PrintBadgesHandler implements IQueryHandler<PrintBadgesQuery> {
   async execute(q: PrintBadgesQuery): Promise<{ conferenceName: string; badges: BadgeSheet[] }> {
     const conference = await this.registry.scheduled(q.conferenceId);
     if (q.unprinted) await this.arrivals.caughtUp();
-    const onBadge = conferenceOnTicket(conference.details);
     const badges: BadgeSheet[] = [];
     for (const r of conference.registrations.values()) {
       if (r.status !== 'registered' || r.erasedAt !== undefined) continue;
       if (q.category !== null && r.category !== q.category) continue;
       if (q.unprinted && this.arrivals.summary(r.registrationId).badge !== null) continue;
-      badges.push({
-        conference: onBadge,
-        registrationId: r.registrationId,
-        ticketCode: r.ticketCode,
-        firstName: r.person.firstName,
-        lastName: r.person.lastName,
-        organisation: r.person.organisation,
-        category: r.category,
-      });
+      badges.push(badgeSheet(conference.conferenceId, conference.details, r));
     }
     badges.sort(byLastName);
     return { conferenceName: conference.details.name, badges };

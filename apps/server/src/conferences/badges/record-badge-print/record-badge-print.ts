@@ -21,8 +21,8 @@ import { loadStream, runDecider } from '../../../shared/decider-runner.js';
 import { ApiError, badRequest, notFound } from '../../../shared/api-error.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../../shared/request-context.js';
 import { ApiAnswer } from '../../../shared/api-answers.js';
-import { conferenceOnTicket } from '../../tickets/ticket-sheet.js';
-import { badgePdf } from '../badge-pdf.js';
+import { pdfBytes } from '../../tickets/pdf-drawing.js';
+import { badgePdf, badgeSheet } from '../badge-pdf.js';
 import { CupsPrinter, PrinterError } from '../cups-printer.js';
 import { DoorPrinters } from '../door-printers/door-printers.js';
 
@@ -57,14 +57,6 @@ export class RecordBadgePrintCommand extends Command<BadgePrintOutcome> {
     super();
   }
 }
-
-const toBuffer = (doc: PDFKit.PDFDocument): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
 
 /**
  * Records a badge print on the person's badge stream and, with `printer`,
@@ -121,18 +113,10 @@ export class RecordBadgePrintHandler implements ICommandHandler<RecordBadgePrint
       const decision = badgeDecider.decide(command, state);
       if (!decision.ok) throw new CommandRefusedError(decision.reason, decision.detail);
       if (decision.events.length === 0) return decision.outcome as BadgePrintOutcome; // already printed: not again
-      const badge = {
-        conference: conferenceOnTicket(conference.details),
-        registrationId: r.registrationId,
-        ticketCode: r.ticketCode,
-        firstName: r.person.firstName,
-        lastName: r.person.lastName,
-        organisation: r.person.organisation,
-        category: r.category,
-      };
+      const badge = badgeSheet(conference.conferenceId, conference.details, r);
       try {
         // The job's title is the print id, not the name: CUPS keeps job titles in its logs.
-        await this.cups.print(printer, await toBuffer(badgePdf(c.dto.layout, badge)), `badge-${c.dto.printId}`);
+        await this.cups.print(printer, await pdfBytes(badgePdf(c.dto.layout, badge)), `badge-${c.dto.printId}`);
       } catch (error) {
         if (!(error instanceof PrinterError)) throw error;
         await runDecider(
