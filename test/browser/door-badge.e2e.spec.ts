@@ -35,7 +35,8 @@ describe('the door prints a badge', () => {
 
   beforeAll(async () => {
     assertWebBuilt();
-    server = await startTestServer({ ADMIN_TOKEN: adminToken });
+    // A print server that does not answer (nothing listens on port 1): the door's printer, once set, fails.
+    server = await startTestServer({ ADMIN_TOKEN: adminToken, CUPS_SERVER: '127.0.0.1:1' });
     base = server.base;
     await call('POST', '/api/conferences', todaysConference({ conferenceId, doors: [DOOR] }));
     const registered = await call<{ ticketCode: string }>('POST', `/api/conferences/${conferenceId}/registrations`, {
@@ -126,5 +127,52 @@ describe('the door prints a badge', () => {
     ]);
     // Printing admitted no one twice and undid nothing: one admission.
     expect(history.filter((e) => e.type === 'AttendeeAdmitted')).toHaveLength(1);
+  }, 120_000);
+
+  test('a door set to print on admission sends the badge itself; a printer that fails says so, the person is in', async () => {
+    await call('PUT', `/api/conferences/${conferenceId}/badge-printers`, {
+      door: DOOR,
+      queue: 'badges-accueil',
+      printOnAdmission: true,
+    });
+    const marie = await call<{ registrationId: string; ticketCode: string }>(
+      'POST',
+      `/api/conferences/${conferenceId}/registrations`,
+      {
+        firstName: 'Marie',
+        lastName: 'Lemaître',
+        email: `marie.${randomUUID().slice(0, 8)}@example.org`,
+        organisation: null,
+        category: 'participant',
+        lunch: false,
+        photoConsent: false,
+      },
+    );
+    await door.reload();
+    await door
+      .getByTestId('door-status')
+      .filter({ hasText: /· 2 billets/ })
+      .waitFor();
+    const sent = door.waitForResponse((r) => r.url().endsWith(`/registrations/${marie.registrationId}/badge-prints`));
+    await door.getByTestId('ticket-code').fill(marie.ticketCode);
+    await door.getByTestId('ticket-code').press('Enter');
+    await result().getByRole('heading', { name: 'ADMIS' }).waitFor();
+    expect((await sent).status()).toBe(503);
+    const failed = badge().getByTestId('badge-failed');
+    await failed.waitFor();
+    expect(await failed.textContent()).toBe(
+      'Le serveur d’impression ne répond pas. Réessayez, ou imprimez depuis le téléphone.',
+    );
+    // The phone's own print dialog is offered instead.
+    await badge().getByRole('button', { name: 'Imprimer le badge' }).waitFor();
+    await expectAccessible(door, 'door, the printer does not answer');
+    if (SHOTS) await door.screenshot({ path: join(SHOTS, 'door-badge-printer-failed.png'), fullPage: true });
+
+    const history = await call<{ type: string; detail: { reason?: string; printer?: string } }[]>(
+      'GET',
+      `/api/conferences/${conferenceId}/registrations/${marie.registrationId}/history`,
+    );
+    expect(history.map((e) => e.type)).toEqual(['PersonRegistered', 'AttendeeAdmitted', 'BadgePrintFailed']);
+    expect(history[2]!.detail).toMatchObject({ reason: 'printer_unreachable', printer: 'badges-accueil' });
   }, 120_000);
 });

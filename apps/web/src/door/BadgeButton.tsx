@@ -150,6 +150,12 @@ export function BadgeButton(props: {
             >
               {t('common.retry')}
             </button>
+            {state.printer ? (
+              // The printer is out: the phone's own print dialog is still there.
+              <button type="button" className="btn" onClick={() => void print('device', state.reason)}>
+                {t('badge.print')}
+              </button>
+            ) : null}
           </div>
         </div>
       ) : null}
