@@ -59,7 +59,9 @@ export function BadgesAdmin({ conferenceId, doors }: { conferenceId: string; doo
         <button
           type="button"
           className="btn"
-          onClick={() => download(api.allBadgesPath(conferenceId, layout, unprinted), 'badges.pdf').catch(setError)}
+          onClick={() =>
+            void download(api.allBadgesPath(conferenceId, layout, unprinted), 'badges.pdf').catch(setError)
+          }
         >
           {t('badges.sheet')}
         </button>
