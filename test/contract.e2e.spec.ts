@@ -545,6 +545,14 @@ describe('one contract: the OpenAPI document and the answers', () => {
     await checkedFile(`${C}/registrations/{rid}/ticket.png`, aicha);
     await checkedFile(`${C}/registrations/{rid}/ticket.pdf`, aicha);
     await checkedFile(`${C}/tickets.pdf`, p);
+    await checkedFile(`${C}/registrations/{rid}/badge.pdf`, aicha);
+    await checkedFile(`${C}/badges.pdf`, p);
+    await checked('POST', `${C}/registrations/{rid}/badge-prints`, aicha, 201, {
+      printId: randomUUID(),
+      layout: 'cr80',
+    });
+    await checked('PUT', `${C}/badge-printers`, p, 200, { door: MAIN, queue: 'badges-accueil' });
+    await checked('GET', `${C}/badge-printers`, p, 200);
     await checkedFile(`${C}/registrations.csv`, p);
     await checkedFile(`${C}/charters/{chid}/document.pdf`, { ...p, chid: day.chid });
     await checkedFile('/api/charter-seal/root.crt', {});

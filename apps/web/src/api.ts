@@ -1,4 +1,7 @@
 import type {
+  BadgeLayout,
+  BadgePrinted,
+  DoorPrinterList,
   Admission,
   AttendeeItem,
   Charter,
@@ -559,6 +562,26 @@ export const api = {
   charterPdfPath: (cid: string, chid: string) => `${conf(cid)}/charters/${enc(chid)}/document.pdf`,
 
   ticketPdfPath: (cid: string, rid: string) => `${conf(cid)}/registrations/${enc(rid)}/ticket.pdf`,
+  badgePdfPath: (cid: string, rid: string, layout: BadgeLayout) =>
+    `${conf(cid)}/registrations/${enc(rid)}/badge.pdf?layout=${enc(layout)}`,
+  allBadgesPath: (cid: string, layout: BadgeLayout, unprinted = false) =>
+    `${conf(cid)}/badges.pdf?layout=${enc(layout)}&sort=lastName${unprinted ? '&unprinted=true' : ''}`,
+
+  /** Records a badge print (the print log) and, with `printer`, has the server send it to that CUPS queue. */
+  printBadge: (
+    cid: string,
+    rid: string,
+    body: { printId: string; layout: BadgeLayout; printer?: string; reason?: string },
+  ) => request<BadgePrinted>('POST', `${conf(cid)}/registrations/${enc(rid)}/badge-prints`, body),
+
+  /** Which CUPS queue prints each door's badges. */
+  badgePrinters: (cid: string) => request<DoorPrinterList>('GET', `${conf(cid)}/badge-printers`),
+  setBadgePrinter: (cid: string, body: { door: string; queue: string | null; printOnAdmission?: boolean }) =>
+    request<DoorPrinterList>('PUT', `${conf(cid)}/badge-printers`, body),
+
+  /** An authenticated PDF as an object URL (a link cannot carry the token), for the device's own print dialog. */
+  pdfUrl: async (path: string): Promise<string> =>
+    URL.createObjectURL(await (await fetchFile(path, 'application/pdf')).blob()),
   ticketPngPath: (cid: string, rid: string) => `${conf(cid)}/registrations/${enc(rid)}/ticket.png`,
   allTicketsPath: (cid: string) => `${conf(cid)}/tickets.pdf`,
   importPath: (cid: string) => `${conf(cid)}/registrations/import`,
@@ -624,10 +647,15 @@ export function uploadCsv(path: string, file: Blob, onProgress: (fraction: numbe
 
 /** Downloads an authenticated file (a link cannot carry the bearer token) and hands it to the browser. */
 export async function download(path: string, filename: string): Promise<void> {
+  saveBlob(await (await fetchFile(path, '*/*')).blob(), filename);
+}
+
+/** An authenticated GET of a file: the answer when it is a success, its error body as an `ApiError` otherwise. */
+async function fetchFile(path: string, accept: string): Promise<Response> {
   const token = storage.token();
   let response: Response;
   try {
-    response = await fetch(path, { headers: headers(token, { Accept: '*/*' }) });
+    response = await fetch(path, { headers: headers(token, { Accept: accept }) });
   } catch (error) {
     throw new NetworkError(error);
   }
@@ -641,7 +669,7 @@ export async function download(path: string, filename: string): Promise<void> {
     }
     throw toApiError(response.status, body);
   }
-  saveBlob(await response.blob(), filename);
+  return response;
 }
 
 /** Hands JSON to the browser as a file to save (a right-of-access answer, say). */

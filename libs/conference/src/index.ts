@@ -199,3 +199,36 @@ export * from './import/registration-csv.js';
 export * from './import/csv-write.js';
 export * from './import/encoding.js';
 export * from './time/instant.js';
+
+// Name badges and their print log (issue 24): `badge-<registrationId>`.
+export {
+  BADGE_LAYOUTS,
+  BADGE_EVENT_TYPES,
+  BADGE_REFUSAL_REASONS,
+  badgeDecider,
+  foldBadge,
+  initialState as initialBadgeState,
+  type BadgeLayout,
+  type BadgePrinted,
+  type BadgePrintFailed,
+  type BadgeEvent,
+  type BadgeState,
+  type BadgeFacts,
+  type PrintBadge,
+  type RecordBadgePrintFailure,
+  type BadgeCommand,
+  type BadgeRefusalReason,
+  type BadgePrintOutcome,
+  type BadgeOutcome,
+} from './badge/badge.js';
+export {
+  QUEUE_NAME,
+  doorPrintersDecider,
+  initialDoorPrinters,
+  type DoorPrinter,
+  type DoorPrinterSet,
+  type DoorPrinterEvent,
+  type SetDoorPrinter,
+  type DoorPrintersRefusalReason,
+  type DoorPrintersState,
+} from './badge/door-printers.js';

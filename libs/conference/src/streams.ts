@@ -43,3 +43,10 @@ export const unknownScanStream = (conferenceId: string, scanId: string): string 
  */
 export const SCAN_CATEGORY = 'scan';
 export const scanIdStream = (scanId: string): string => streamName(SCAN_CATEGORY, scanId);
+
+/** `badge-<registrationId>`: a person's badge prints and the jobs a printer refused (issue 24). */
+export const BADGE_CATEGORY = 'badge';
+export const badgeStream = (registrationId: string): string => streamName(BADGE_CATEGORY, registrationId);
+/** `badgeprinters-<conferenceId>`: which CUPS queue prints each door's badges. */
+export const BADGE_PRINTERS_CATEGORY = 'badgeprinters';
+export const badgePrintersStream = (conferenceId: string): string => streamName(BADGE_PRINTERS_CATEGORY, conferenceId);

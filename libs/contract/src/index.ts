@@ -50,6 +50,7 @@ import {
   SpaceListSchema,
 } from './spaces.js';
 import { HistorySchema, PersonalDataErasedSchema, PersonExportSchema } from './privacy.js';
+import { BadgePrintedSchema, DoorPrinterListSchema } from './badges.js';
 
 export * from './schema.js';
 export * from './vocabulary.js';
@@ -63,6 +64,7 @@ export * from './privacy.js';
 export * from './health.js';
 export * from './spaces.js';
 export * from './requests.js';
+export * from './badges.js';
 
 /** Every answer by the name the OpenAPI document gives it (`#/components/schemas/<name>`). */
 export const CONTRACT_SCHEMAS = {
@@ -113,5 +115,7 @@ export const CONTRACT_SCHEMAS = {
   RollCallStarted: RollCallStartedSchema,
   RollCallMarked: RollCallMarkedSchema,
   RollCall: RollCallSchema,
+  BadgePrinted: BadgePrintedSchema,
+  DoorPrinterList: DoorPrinterListSchema,
 } as const;
 export type ContractSchemaName = keyof typeof CONTRACT_SCHEMAS;

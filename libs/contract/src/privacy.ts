@@ -1,5 +1,11 @@
 import { boolean, instant, integer, listOf, object, string, type Answer } from './schema.js';
-import { CATEGORIES, DOCUMENT_KINDS, REGISTRATION_SOURCES, REGISTRATION_STATUSES } from './vocabulary.js';
+import {
+  BADGE_LAYOUTS,
+  CATEGORIES,
+  DOCUMENT_KINDS,
+  REGISTRATION_SOURCES,
+  REGISTRATION_STATUSES,
+} from './vocabulary.js';
 
 export const PersonalDataErasedSchema = object({ registrationId: string, erasedAt: instant });
 export type PersonalDataErased = Answer<typeof PersonalDataErasedSchema>;
@@ -99,6 +105,13 @@ export const HistoryDetailSchema = object(
       additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] },
       description: 'A movement refused: its hours, inside/capacity, the first entry',
     },
+    printId: { type: 'string', description: 'A badge print (BadgePrinted, BadgePrintFailed)' },
+    copy: { type: 'integer', description: 'A badge printed: 1 for the first, 2 for the first reprint, …' },
+    layout: { type: 'string', description: `A badge's layout (${BADGE_LAYOUTS.join(', ')}) as it was recorded` },
+    printer: {
+      type: 'string',
+      description: 'The CUPS queue the server sent the badge to, or « appareil » (the device’s own print dialog)',
+    },
   },
   [
     'result',
@@ -128,6 +141,10 @@ export const HistoryDetailSchema = object(
     'spaceId',
     'because',
     'limits',
+    'printId',
+    'copy',
+    'layout',
+    'printer',
   ],
 );
 export type HistoryDetail = Answer<typeof HistoryDetailSchema>;

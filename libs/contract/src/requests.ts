@@ -1,6 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { PERSON_FIELD_MAX_LENGTH } from '@emargement/conference/vocabulary.js';
 import {
+  BADGE_LAYOUTS,
   CATEGORIES,
   CHARTER_LANGS,
   DOCUMENT_KINDS,
@@ -365,6 +366,47 @@ export const RollCallMarkRequestSchema = body({ markId: uuid, registrationId: uu
 ]);
 export type RollCallMarkRequest = FromSchema<typeof RollCallMarkRequestSchema>;
 
+/** `POST …/registrations/:rid/badge-prints`: a badge printed (on the phone, or on a door's CUPS queue). */
+export const BadgePrintRequestSchema = body(
+  {
+    printId: { ...uuid, description: 'Chosen by the caller: the same id again is the same print, recorded once' },
+    layout: { type: 'string', enum: BADGE_LAYOUTS },
+    printer: {
+      type: 'string',
+      maxLength: 127,
+      description:
+        'A CUPS queue one of the conference’s doors prints on (GET …/badge-printers): the server sends the job. ' +
+        'Absent: the device prints the badge itself (badge.pdf in its print dialog).',
+    },
+    reason: {
+      type: 'string',
+      maxLength: 500,
+      description: 'Why a reprint: required from the second copy on (reprint_reason_required)',
+    },
+  },
+  ['printId', 'layout'],
+);
+export type BadgePrintRequest = FromSchema<typeof BadgePrintRequestSchema>;
+
+/** `PUT …/badge-printers`: the CUPS queue a door prints its badges on. */
+export const DoorPrinterRequestSchema = body(
+  {
+    door: { type: 'string', maxLength: 200, description: 'One of the conference’s doors' },
+    queue: {
+      type: 'string',
+      maxLength: 127,
+      nullable: true,
+      description: 'The CUPS queue name on the server; null removes the door’s printer',
+    },
+    printOnAdmission: {
+      type: 'boolean',
+      description: 'Print a badge at every admission at this door (false by default)',
+    },
+  },
+  ['door', 'queue'],
+);
+export type DoorPrinterRequest = FromSchema<typeof DoorPrinterRequestSchema>;
+
 /** Every request body by the name the OpenAPI document gives it (`#/components/schemas/<name>`). */
 export const CONTRACT_REQUESTS = {
   ScanRequest: ScanRequestSchema,
@@ -387,5 +429,7 @@ export const CONTRACT_REQUESTS = {
   VoidSignatureRequest: VoidSignatureRequestSchema,
   RollCallRequest: RollCallRequestSchema,
   RollCallMarkRequest: RollCallMarkRequestSchema,
+  BadgePrintRequest: BadgePrintRequestSchema,
+  DoorPrinterRequest: DoorPrinterRequestSchema,
 } as const;
 export type ContractRequestName = keyof typeof CONTRACT_REQUESTS;

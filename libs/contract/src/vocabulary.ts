@@ -14,12 +14,14 @@ import {
   type RegistrationStatus as DomainRegistrationStatus,
 } from '@emargement/conference/vocabulary.js';
 import { CSV_ENCODINGS } from '@emargement/conference/import/encoding.js';
+import { BADGE_LAYOUTS } from '@emargement/conference/badge/badge.js';
 import { DEVICE_ROLES } from '@emargement/devices/device.js';
 import { MOVEMENT_REFUSAL_REASONS } from '@emargement/spaces/movements.js';
 // Type only: the charter's module holds the hash chain (node:crypto), which the browser must not load for a word list.
 import type { CharterLang as DomainCharterLang } from '@emargement/charter/charter.js';
 
 export {
+  BADGE_LAYOUTS,
   CATEGORIES,
   CSV_ENCODINGS,
   DOCUMENT_KINDS,
@@ -29,6 +31,7 @@ export {
   REGISTRATION_SOURCES,
 };
 export type Category = (typeof CATEGORIES)[number];
+export type BadgeLayout = (typeof BADGE_LAYOUTS)[number];
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 export type RefusalReason = (typeof ENTRY_REFUSAL_REASONS)[number];

@@ -1,11 +1,11 @@
 import type Database from 'better-sqlite3';
 import { eventTypes, type EventFilter, type RecordedEvent } from '@emargement/event-store';
-import type { ArrivalEvent, EntryRefusalReason } from '@emargement/conference';
+import type { ArrivalEvent, BadgePrinted, EntryRefusalReason } from '@emargement/conference';
 import type { Projection } from '../projections/projection-runner.js';
 import type { ReadModels } from '../projections/read-models.js';
 
 /** Bump with any change to the fold or the rows below: the projection is then rebuilt from the start. */
-const VERSION = 'arrivals-1';
+const VERSION = 'arrivals-2';
 
 const TYPES = [
   'AttendeeAdmitted',
@@ -15,6 +15,7 @@ const TYPES = [
   'LunchPaymentReversed',
   'CharterSigned',
   'SignatureVoided',
+  'BadgePrinted',
 ];
 const TYPE_SET: ReadonlySet<string> = new Set(TYPES);
 /** Whole names: a later type that starts like one of these (`AttendeeAdmittedElsewhere`) is not one (issue 20). */
@@ -27,6 +28,8 @@ export interface TicketSummary {
   lunchPaid: boolean;
   /** Standing (not voided) charter signatures, by id. */
   signatures: ReadonlySet<string>;
+  /** Badges printed (issue 24): how many copies, the last one when; `null`: none yet. */
+  badge: { copies: number; lastPrintedAt: string } | null;
 }
 
 export interface ScanRow {
@@ -44,6 +47,7 @@ interface StoredSummary {
   refused: TicketSummary['refused'];
   lunchPaid: boolean;
   signatures: string[];
+  badge?: TicketSummary['badge'];
 }
 
 export const NOTHING: TicketSummary = Object.freeze({
@@ -51,6 +55,7 @@ export const NOTHING: TicketSummary = Object.freeze({
   refused: null,
   lunchPaid: false,
   signatures: new Set<string>(),
+  badge: null,
 });
 
 const toStored = (t: TicketSummary): StoredSummary => ({
@@ -58,12 +63,14 @@ const toStored = (t: TicketSummary): StoredSummary => ({
   refused: t.refused,
   lunchPaid: t.lunchPaid,
   signatures: [...t.signatures],
+  badge: t.badge,
 });
 const fromStored = (s: StoredSummary): TicketSummary => ({
   admitted: s.admitted,
   refused: s.refused,
   lunchPaid: s.lunchPaid,
   signatures: new Set(s.signatures),
+  badge: s.badge ?? null,
 });
 
 /**
@@ -143,8 +150,18 @@ export class ArrivalsProjection implements Projection {
   apply(event: RecordedEvent): void {
     // A type it does not know is passed over (the runner counts it), never a stop: an older instance meets a newer one's events.
     if (!TYPE_SET.has(event.type)) return;
-    const e = { type: event.type, data: event.data } as ArrivalEvent | SignatureEvent;
+    const e = { type: event.type, data: event.data } as ArrivalEvent | SignatureEvent | BadgePrinted;
     switch (e.type) {
+      case 'BadgePrinted': {
+        const t = this.ticket(e.data.registrationId);
+        if (t.badge === null || e.data.copy > t.badge.copies) {
+          this.pendingTickets.set(e.data.registrationId, {
+            ...t,
+            badge: { copies: e.data.copy, lastPrintedAt: e.data.printedAt },
+          });
+        }
+        return;
+      }
       case 'CharterSigned':
       case 'SignatureVoided': {
         const t = this.ticket(e.data.registrationId);

@@ -40,6 +40,12 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Role[]>> = {
   'GET /api/conferences/:cid/registrations/:rid/ticket.png': [O, 'door'],
   'GET /api/conferences/:cid/registrations/:rid/ticket.pdf': [O, 'door'],
   'GET /api/conferences/:cid/tickets.pdf': [O],
+  // name badges (issue 24): the sheets for the welcome tables are the organisers'; one badge and its print, the door's too
+  'GET /api/conferences/:cid/badges.pdf': [O],
+  'GET /api/conferences/:cid/registrations/:rid/badge.pdf': [O, 'door'],
+  'POST /api/conferences/:cid/registrations/:rid/badge-prints': [O, 'door'],
+  'GET /api/conferences/:cid/badge-printers': [O, 'door'],
+  'PUT /api/conferences/:cid/badge-printers': [O],
   'GET /api/conferences/:cid/attendees': [O, 'door'],
   // personal data
   'GET /api/conferences/:cid/registrations/:rid/export': [O],

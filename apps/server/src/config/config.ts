@@ -49,6 +49,8 @@ export interface AppConfig {
   personalKeysUrl: string | undefined;
   /** Continuous backups of the embedded store (BACKUP_DIR, BACKUP_EVERY, BACKUP_KEEP, BACKUP_MAX_AGE_DAYS); off when BACKUP_DIR is unset. */
   backup: BackupConfig | undefined;
+  /** The CUPS server badges are printed through (CUPS_SERVER: `host:port` or a socket path); unset: the machine's own (`lp`'s default). */
+  cupsServer?: string;
 }
 
 /** Where and how often the server backs up its embedded store (issue 28, README « Backups »). */
@@ -236,7 +238,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...loadCharterSigning(env),
     personalKeysUrl,
     backup,
+    cupsServer: loadCupsServer(env),
   };
+}
+
+/** CUPS_SERVER, as `lp` reads it: `host`, `host:port`, `[v6]:port` or an absolute socket path. */
+function loadCupsServer(env: NodeJS.ProcessEnv): string | undefined {
+  const text = env.CUPS_SERVER?.trim();
+  if (!text) return undefined;
+  if (!/^(\/[^\s]+|\[[0-9a-fA-F:]+\](:\d{1,5})?|[A-Za-z0-9.-]+(:\d{1,5})?)$/.test(text)) {
+    throw new ConfigError('CUPS_SERVER', `must be host, host:port or a socket path, got ${JSON.stringify(text)}`);
+  }
+  return text;
 }
 
 function wholeNumber(env: NodeJS.ProcessEnv, variable: string, fallback: number, min: number, max: number): number {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { StreamNotFoundError, eventTypes, type EventStore, type RecordedEvent } from '@emargement/event-store';
 import { charterStream } from '@emargement/charter';
-import { conferenceStream, ticketStream } from '@emargement/conference';
+import { badgeStream, conferenceStream, ticketStream } from '@emargement/conference';
 import { movementsStream } from '@emargement/spaces';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
 import { ConferenceRegistry } from '../conferences/conference-registry.js';
@@ -23,6 +23,7 @@ import { MovementsRegistry } from '../spaces/movements-registry.js';
  * - in the conference's movements (entries and exits of spaces and of the
  *   site, refusals there, roll-call ticks): one stream for everyone, indexed
  *   like the conference's as the movements registry folds it;
+ * - in their badge's stream (badges printed, jobs a printer refused): read whole;
  * - in the conference's charters (signatures, voids): charter streams are
  *   small; which charters a conference has is learnt from `CharterPublished`
  *   events, read once and then only after the last position seen.
@@ -85,6 +86,7 @@ export class PersonEvents {
       }
     }
     found.push(...(await this.readWhole(ticketStream(registrationId))));
+    found.push(...(await this.readWhole(badgeStream(registrationId))));
     for (const charterId of await this.chartersOf(conferenceId)) {
       found.push(...(await this.readWhole(charterStream(charterId))));
     }

@@ -64,6 +64,11 @@ export class HistoryDetailView {
   because?: LeftBecause;
   @ApiPropertyOptional({ description: 'A movement refused: its hours, inside/capacity, the first entry' })
   limits?: Record<string, string | number>;
+  @ApiPropertyOptional({ description: 'A badge print (BadgePrinted, BadgePrintFailed)' }) printId?: string;
+  @ApiPropertyOptional({ description: 'A badge printed: 1 for the first, 2 for the first reprint, …' }) copy?: number;
+  @ApiPropertyOptional() layout?: string;
+  @ApiPropertyOptional({ description: 'The CUPS queue, or « appareil » (the device’s own print dialog)' })
+  printer?: string;
 }
 
 export class HistoryEntryView {
@@ -114,6 +119,8 @@ const momentOf = (e: RecordedEvent): string => {
     'signedAt',
     'voidedAt',
     'erasedAt',
+    'printedAt',
+    'failedAt',
     'at',
   ]) {
     const v = str(d[key]);
@@ -244,6 +251,23 @@ function detailOf(e: RecordedEvent, charterTitle: (id: string) => string | undef
       return defined({ conflictId: str(d.conflictId), note: str(d.note) });
     case 'PersonMarkedPresent':
       return {};
+    // A badge printed: which copy, where (a queue, or the device itself), and a reprint's reason; never the name.
+    case 'BadgePrinted':
+      return defined({
+        printId: str(d.printId),
+        copy: num(d.copy),
+        layout: str(d.layout),
+        printer: str(d.printer) ?? 'appareil',
+        reason: str(d.reason),
+      });
+    case 'BadgePrintFailed':
+      return defined({
+        result: 'refused' as const,
+        printId: str(d.printId),
+        layout: str(d.layout),
+        printer: str(d.printer),
+        reason: str(d.code),
+      });
     default:
       return {};
   }

@@ -1,5 +1,11 @@
 import type { CharterRefusalReason } from '@emargement/charter';
-import type { ArrivalRefusalReason, ConferenceRefusalReason, ScanClaimRefusalReason } from '@emargement/conference';
+import type {
+  ArrivalRefusalReason,
+  BadgeRefusalReason,
+  ConferenceRefusalReason,
+  DoorPrintersRefusalReason,
+  ScanClaimRefusalReason,
+} from '@emargement/conference';
 import type { DeviceRefusalReason } from '@emargement/devices';
 import type { MovementCommandRefusal } from '@emargement/spaces';
 import type { FieldError } from './api-error.js';
@@ -9,6 +15,8 @@ export type RefusalReason =
   | ConferenceRefusalReason
   | ArrivalRefusalReason
   | ScanClaimRefusalReason
+  | BadgeRefusalReason
+  | DoorPrintersRefusalReason
   | CharterRefusalReason
   | DeviceRefusalReason
   | MovementCommandRefusal;
@@ -55,6 +63,10 @@ const STATUS: Record<RefusalReason, number> = {
   offline_reason_missing: 400,
   unknown_door: 400,
   scan_id_reused: 409,
+  // Badges (libs/conference/src/badge): a reprint is allowed, with a reason; an erased person's badge is gone for good.
+  reprint_reason_required: 409,
+  person_erased: 410,
+  invalid_queue: 400,
   // The charter (libs/charter)
   not_admitted: 409,
   already_signed: 409,

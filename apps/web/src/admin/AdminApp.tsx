@@ -7,6 +7,7 @@ import { useLang } from '../i18n';
 import { ErrorMessage, TopBar } from '../shell';
 import { storage } from '../storage';
 import { SpacesAdmin } from './SpacesAdmin';
+import { BadgesAdmin } from './BadgesAdmin';
 import { ConferenceForm } from './ConferenceForm';
 import { WalkInPolicyPanel } from './WalkInPolicy';
 import { Conflicts, useOpenConflicts } from './Conflicts';
@@ -215,6 +216,7 @@ function AdminPage() {
                   onSaved={() => setRefresh((n) => n + 1)}
                 />
                 <SpacesAdmin conferenceId={conference.conferenceId} />
+                <BadgesAdmin conferenceId={conference.conferenceId} doors={conference.doors} />
               </>
             ) : null}
             {tab === 'conflicts' ? (

@@ -35,6 +35,8 @@ import { WalkInForm } from './WalkIn';
 import { WalkInWaitlisted } from './WalkInOutcome';
 import { CodeInput, useScannerKeys } from './CodeInput';
 import { UndoButton } from './UndoButton';
+import { BadgeButton } from './BadgeButton';
+import type { DoorPrinter } from '@emargement/contract';
 import { ProgrammeLine } from './Programme';
 
 /** What the door phone shows; one screen at a time, each large enough to read at arm's length. */
@@ -310,6 +312,20 @@ function DoorDesk({
   const [engine, state] = useEngine(conference, door);
   const rules = state.conference ?? conference;
   const offline = state.connectivity !== 'online';
+  // The door's badge printer, if the organisers named one (asked once; without it, badges print from the phone).
+  const [badgePrinter, setBadgePrinter] = useState<DoorPrinter | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.badgePrinters(cid).then(
+      (list) => {
+        if (live) setBadgePrinter(list.find((p) => p.door === door) ?? null);
+      },
+      () => undefined, // offline or an older server: the phone's own print dialog still works once back
+    );
+    return () => {
+      live = false;
+    };
+  }, [cid, door]);
   const [screen, setScreen] = useState<Screen>({ kind: 'idle' });
   const [cameraOn, setCameraOn] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -607,6 +623,7 @@ function DoorDesk({
             onUndoPerson={undoPerson}
             lunchActions={lunchActions}
             lunchStanding={(rid) => engine.paymentOf(rid)}
+            badgePrinter={badgePrinter}
             onNext={next}
           />
         ) : null}
@@ -735,6 +752,8 @@ function Result(props: {
   lunchActions: (attendee: Attendee) => LunchActions;
   /** A payment this phone took from the person earlier, which it may give back. */
   lunchStanding: (registrationId: string) => TakenPayment | null;
+  /** The door's badge printer (CUPS queue), when the organisers named one. */
+  badgePrinter: DoorPrinter | null;
 }) {
   const { t } = useLang();
   const { screen, conference, onNext, offline } = props;
@@ -785,6 +804,19 @@ function Result(props: {
           standing={props.lunchStanding(screen.attendee.registrationId)}
           onChange={() => setHeld(true)}
         />
+      ) : null}
+      {inside && screen.attendee && !screen.attendee.erased && !offline ? (
+        // A badge for whoever is in: printing is separate from admitting, and never undoes nor repeats it.
+        <div onPointerDown={() => setHeld(true)} onFocus={() => setHeld(true)}>
+          <BadgeButton
+            conferenceId={conference.conferenceId}
+            registrationId={screen.attendee.registrationId}
+            timezone={conference.timezone}
+            printer={props.badgePrinter}
+            auto={screen.outcome === 'admitted' && props.badgePrinter?.printOnAdmission === true}
+            onBusy={() => setHeld(true)}
+          />
+        </div>
       ) : null}
       <button type="button" className="btn btn-large btn-next" onClick={onNext}>
         {t('door.next')}

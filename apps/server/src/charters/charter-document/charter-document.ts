@@ -10,6 +10,7 @@ import { CharterSealKeys } from '../charter-seal/charter-seal.js';
 import { sealPdf } from '../charter-seal/seal-pdf.js';
 import { ApiFileAnswer } from '../../shared/api-answers.js';
 import { Clock } from '../../shared/clock.js';
+import { pdfBytes } from '../../conferences/tickets/pdf-drawing.js';
 
 export interface CharterDocument {
   pdf: Buffer;
@@ -17,13 +18,7 @@ export interface CharterDocument {
   sealed: boolean;
 }
 
-const bytesOf = (doc: PDFKit.PDFDocument): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+const bytesOf = pdfBytes;
 
 export class CharterDocumentQuery extends Query<CharterDocument> {
   constructor(

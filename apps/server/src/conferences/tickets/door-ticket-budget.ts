@@ -1,4 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
+import { ApiError } from '../../shared/api-error.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 
@@ -43,5 +46,24 @@ export class DoorTicketBudget {
       `Ticket ${registrationId} handed to door ${deviceId} (${mine.size}/${this.config.doorTicketsPerHour} this hour)`,
     );
     return { allowed: true };
+  }
+
+  /**
+   * For a route that hands a ticket's code to whoever calls (ticket.png,
+   * ticket.pdf, badge.pdf): a door takes from its budget, past it
+   * `429 ticket_budget_exhausted` with `Retry-After`; other roles pass.
+   */
+  takeForRequest(req: AuthenticatedRequest, res: Response, registrationId: string): void {
+    const device = req.device;
+    if (device?.role !== 'door') return;
+    const verdict = this.take(device.deviceId, registrationId.toLowerCase());
+    if (!verdict.allowed) {
+      res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+      throw new ApiError(
+        429,
+        'ticket_budget_exhausted',
+        'This door has had its tickets for the hour; an organiser can print more',
+      );
+    }
   }
 }

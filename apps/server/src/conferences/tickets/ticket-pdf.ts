@@ -1,5 +1,4 @@
-import PDFDocument from 'pdfkit';
-import { qrModules } from './ticket-png.js';
+import { drawInTurns, drawQr, fitSize, newPdf } from './pdf-drawing.js';
 import { CATEGORY_LABELS, FONTS, fullName, lunchText, whenText, type TicketSheet } from './ticket-sheet.js';
 
 /** A6 portrait, in points: a ticket folds into a badge holder, and four fit an A4 sheet. */
@@ -7,51 +6,8 @@ const PAGE = { width: 297.64, height: 419.53 };
 const MARGIN = 20;
 const QR_SIZE = 175;
 const INNER = PAGE.width - 2 * MARGIN;
-const PAGES_PER_TURN = 4;
 
-const newDocument = (title: string): PDFKit.PDFDocument => {
-  const doc = new PDFDocument({
-    size: [PAGE.width, PAGE.height],
-    margin: MARGIN,
-    autoFirstPage: false,
-    // Never Helvetica: see FONTS for why the fonts are embedded. Fonts are
-    // named by their path, not through registerFont: pdfkit caches a font
-    // under the name it was first asked by, and an alias of an already open
-    // font is parsed again on every switch (2 s for 400 tickets).
-    font: FONTS.regular,
-    lang: 'fr-FR',
-    displayTitle: true,
-    info: { Title: title, Author: 'Émargement', Creator: 'Émargement' },
-  });
-  return doc;
-};
-
-/** The QR code as vector runs of dark modules: sharp at any print size, and a few hundred bytes. */
-function drawQr(doc: PDFKit.PDFDocument, ticketCode: string, x: number, y: number, size: number): void {
-  const qr = qrModules(ticketCode);
-  const m = size / qr.size;
-  for (let row = 0; row < qr.size; row++) {
-    let col = 0;
-    while (col < qr.size) {
-      if (!qr.dark(row, col)) {
-        col++;
-        continue;
-      }
-      const start = col;
-      while (col < qr.size && qr.dark(row, col)) col++;
-      doc.rect(x + start * m, y + row * m, (col - start) * m, m);
-    }
-  }
-  doc.fillColor('black').fill();
-}
-
-/** The largest font size (from `max` down to `min`) at which `text` holds on one line of `width`. */
-function fitSize(doc: PDFKit.PDFDocument, text: string, max: number, min: number, width: number): number {
-  for (let size = max; size > min; size -= 1) {
-    if (doc.fontSize(size).widthOfString(text) <= width) return size;
-  }
-  return min;
-}
+const newDocument = (title: string): PDFKit.PDFDocument => newPdf(title, [PAGE.width, PAGE.height], MARGIN);
 
 function drawTicket(doc: PDFKit.PDFDocument, t: TicketSheet): void {
   doc.addPage();
@@ -118,32 +74,19 @@ export function ticketPdf(t: TicketSheet): PDFKit.PDFDocument {
   return doc;
 }
 
-/**
- * Every ticket of a conference, one per page, in the order given. Pages are
- * drawn a few at a time between turns of the event loop (a page costs a few
- * milliseconds, so 400 tickets drawn in one go would stall the door's scans
- * for over a second), and drawing stops if the client goes away.
- */
+/** Every ticket of a conference, one per page, in the order given (drawn in turns: `drawInTurns`). */
 export function ticketsPdf(conference: TicketSheet['conference'], tickets: readonly TicketSheet[]): PDFKit.PDFDocument {
   const doc = newDocument(`Billets — ${conference.name}`);
-  void (async () => {
-    try {
-      for (let i = 0; i < tickets.length; i++) {
-        if (doc.destroyed) return;
-        drawTicket(doc, tickets[i]!);
-        if (i % PAGES_PER_TURN === PAGES_PER_TURN - 1) await new Promise((resolve) => setImmediate(resolve));
-      }
-      if (tickets.length === 0) {
-        // A PDF needs a page; this one says why it holds no ticket.
-        doc.addPage();
-        doc.font(FONTS.bold).fontSize(12).text(conference.name, { width: INNER });
-        doc.moveDown().font(FONTS.regular).fontSize(10);
-        doc.text('Aucune inscription confirmée : aucun billet à imprimer.', { width: INNER });
-      }
-      doc.end();
-    } catch (error) {
-      doc.destroy(error instanceof Error ? error : new Error(String(error)));
-    }
-  })();
-  return doc;
+  return drawInTurns(
+    doc,
+    tickets,
+    (t) => drawTicket(doc, t),
+    () => {
+      // A PDF needs a page; this one says why it holds no ticket.
+      doc.addPage();
+      doc.font(FONTS.bold).fontSize(12).text(conference.name, { width: INNER });
+      doc.moveDown().font(FONTS.regular).fontSize(10);
+      doc.text('Aucune inscription confirmée : aucun billet à imprimer.', { width: INNER });
+    },
+  );
 }

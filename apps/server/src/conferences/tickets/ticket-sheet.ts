@@ -63,7 +63,8 @@ export const CATEGORY_LABELS: Record<Category, string> = {
 
 /** Alphabetical by last name then first name, as a French reader expects (accents and case ignored). */
 const collator = new Intl.Collator('fr', { sensitivity: 'base', ignorePunctuation: true });
-export const byLastName = (a: TicketSheet, b: TicketSheet): number =>
+type Named = Pick<TicketSheet, 'firstName' | 'lastName' | 'registrationId'>;
+export const byLastName = (a: Named, b: Named): number =>
   collator.compare(a.lastName, b.lastName) ||
   collator.compare(a.firstName, b.firstName) ||
   a.registrationId.localeCompare(b.registrationId);

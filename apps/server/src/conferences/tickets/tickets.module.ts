@@ -9,5 +9,7 @@ import { PrintTicketsController, PrintTicketsHandler } from './print-tickets/pri
   imports: [ConferencesModule],
   controllers: [GetTicketController, PrintTicketsController],
   providers: [GetTicketHandler, PrintTicketsHandler, DoorTicketBudget],
+  // One budget per door for every file that carries a ticket's code: the badges take from it too.
+  exports: [DoorTicketBudget],
 })
 export class TicketsModule {}

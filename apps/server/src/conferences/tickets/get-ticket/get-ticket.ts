@@ -1,7 +1,6 @@
 import { Controller, Get, Header, Param, ParseUUIDPipe, Req, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
 import type { AuthenticatedRequest } from '../../../auth/auth.guard.js';
-import { ApiError } from '../../../shared/api-error.js';
 import { DoorTicketBudget } from '../door-ticket-budget.js';
 import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
@@ -56,25 +55,11 @@ const NO_STORE = 'private, no-store';
 @ApiTags('tickets')
 @Controller('conferences/:cid/registrations/:rid')
 export class GetTicketController {
+  /** A door gets a few tickets an hour (walk-ins, reprints), never the list in bulk (DoorTicketBudget). */
   constructor(
     private readonly queries: QueryBus,
     private readonly budget: DoorTicketBudget,
   ) {}
-
-  /** A door gets a few tickets an hour (walk-ins, reprints), never the list in bulk (DoorTicketBudget). */
-  private checkDoor(req: AuthenticatedRequest, res: Response, rid: string): void {
-    const device = req.device;
-    if (device?.role !== 'door') return;
-    const verdict = this.budget.take(device.deviceId, rid.toLowerCase());
-    if (!verdict.allowed) {
-      res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
-      throw new ApiError(
-        429,
-        'ticket_budget_exhausted',
-        'This door has had its tickets for the hour; an organiser can print more',
-      );
-    }
-  }
 
   @Get('ticket.png')
   @Header('Cache-Control', NO_STORE)
@@ -88,7 +73,7 @@ export class GetTicketController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
     const t = await this.queries.execute(new GetTicketQuery(cid, rid));
-    this.checkDoor(req, res, rid);
+    this.budget.takeForRequest(req, res, rid);
     return new StreamableFile(await renderTicketPng(t), {
       type: 'image/png',
       disposition: `inline; filename="${fileName('billet', [t.lastName, t.firstName], 'png')}"`,
@@ -107,7 +92,7 @@ export class GetTicketController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
     const t = await this.queries.execute(new GetTicketQuery(cid, rid));
-    this.checkDoor(req, res, rid);
+    this.budget.takeForRequest(req, res, rid);
     return new StreamableFile(ticketPdf(t), {
       type: 'application/pdf',
       disposition: `inline; filename="${fileName('billet', [t.lastName, t.firstName], 'pdf')}"`,
