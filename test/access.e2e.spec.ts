@@ -42,6 +42,8 @@ const EXPECTED: [string, string, Role[]][] = [
   ['GET', '/api/conferences/{cid}/registrations/{rid}/ticket.png', [O, 'door']],
   ['GET', '/api/conferences/{cid}/registrations/{rid}/ticket.pdf', [O, 'door']],
   ['GET', '/api/conferences/{cid}/tickets.pdf', [O]],
+  ['POST', '/api/conferences/{cid}/tickets/send', [O]],
+  ['GET', '/api/conferences/{cid}/ticket-mail', [O]],
   ['GET', '/api/conferences/{cid}/attendees', [O, 'door']],
   ['GET', '/api/conferences/{cid}/registrations/{rid}/export', [O]],
   ['POST', '/api/conferences/{cid}/registrations/{rid}/erase', [O]],

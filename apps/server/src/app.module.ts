@@ -7,6 +7,7 @@ import { HealthModule } from './health/health.module.js';
 import { ConferencesModule } from './conferences/conferences.module.js';
 import { CharterModule } from './charters/charter.module.js';
 import { TicketsModule } from './conferences/tickets/tickets.module.js';
+import { MailModule } from './conferences/tickets/mail/mail.module.js';
 import { AttendanceModule } from './attendance/attendance.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
@@ -30,6 +31,7 @@ export class AppModule {
         ConferencesModule,
         CharterModule,
         TicketsModule,
+        MailModule,
         AttendanceModule,
         PrivacyModule,
         SpacesModule,

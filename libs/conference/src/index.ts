@@ -199,3 +199,4 @@ export * from './import/registration-csv.js';
 export * from './import/csv-write.js';
 export * from './import/encoding.js';
 export * from './time/instant.js';
+export * from './mail/ticket-mail.js';

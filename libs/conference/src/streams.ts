@@ -43,3 +43,10 @@ export const unknownScanStream = (conferenceId: string, scanId: string): string 
  */
 export const SCAN_CATEGORY = 'scan';
 export const scanIdStream = (scanId: string): string => streamName(SCAN_CATEGORY, scanId);
+
+/**
+ * `mail-<registrationId>`: the person's ticket sent by e-mail (queued, attempted, sent, failed, dropped); one stream
+ * per person, so a claim on a message is one append at a known revision (libs/conference/src/mail/ticket-mail.ts).
+ */
+export const MAIL_CATEGORY = 'mail';
+export const mailStream = (registrationId: string): string => streamName(MAIL_CATEGORY, registrationId);

@@ -50,6 +50,7 @@ import {
   SpaceListSchema,
 } from './spaces.js';
 import { HistorySchema, PersonalDataErasedSchema, PersonExportSchema } from './privacy.js';
+import { TicketMailProgressSchema, TicketsQueuedSchema } from './ticket-mail.js';
 
 export * from './schema.js';
 export * from './vocabulary.js';
@@ -62,6 +63,7 @@ export * from './attendance.js';
 export * from './privacy.js';
 export * from './health.js';
 export * from './spaces.js';
+export * from './ticket-mail.js';
 
 /** Every answer by the name the OpenAPI document gives it (`#/components/schemas/<name>`). */
 export const CONTRACT_SCHEMAS = {
@@ -112,5 +114,7 @@ export const CONTRACT_SCHEMAS = {
   RollCallStarted: RollCallStartedSchema,
   RollCallMarked: RollCallMarkedSchema,
   RollCall: RollCallSchema,
+  TicketsQueued: TicketsQueuedSchema,
+  TicketMailProgress: TicketMailProgressSchema,
 } as const;
 export type ContractSchemaName = keyof typeof CONTRACT_SCHEMAS;

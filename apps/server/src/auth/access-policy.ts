@@ -40,6 +40,9 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Role[]>> = {
   'GET /api/conferences/:cid/registrations/:rid/ticket.png': [O, 'door'],
   'GET /api/conferences/:cid/registrations/:rid/ticket.pdf': [O, 'door'],
   'GET /api/conferences/:cid/tickets.pdf': [O],
+  // tickets by e-mail
+  'POST /api/conferences/:cid/tickets/send': [O],
+  'GET /api/conferences/:cid/ticket-mail': [O],
   'GET /api/conferences/:cid/attendees': [O, 'door'],
   // personal data
   'GET /api/conferences/:cid/registrations/:rid/export': [O],

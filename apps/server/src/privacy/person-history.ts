@@ -114,6 +114,11 @@ const momentOf = (e: RecordedEvent): string => {
     'signedAt',
     'voidedAt',
     'erasedAt',
+    'sentAt',
+    'failedAt',
+    'droppedAt',
+    'attemptedAt',
+    'queuedAt',
     'at',
   ]) {
     const v = str(d[key]);
@@ -229,6 +234,17 @@ function detailOf(e: RecordedEvent, charterTitle: (id: string) => string | undef
     }
     case 'PersonMarkedPresent':
       return {};
+    // The ticket by e-mail: the failure's or drop's reason and the SMTP server's answer, never the address.
+    case 'TicketSendQueued':
+      return defined({ note: d.resend === true ? 'resend' : undefined });
+    case 'TicketSendAttempted':
+      return {};
+    case 'TicketSent':
+      return defined({ note: str(d.response) });
+    case 'TicketSendFailed':
+      return defined({ reason: str(d.reason), note: str(d.response) });
+    case 'TicketSendDropped':
+      return defined({ reason: str(d.reason) });
     default:
       return {};
   }

@@ -17,6 +17,8 @@ import {
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   CATEGORIES,
+  LANGUAGES,
+  type Language,
   PERSON_FIELD_MAX_LENGTH,
   type Category,
   type RegistrationOutcome,
@@ -73,6 +75,13 @@ export class RegisterPersonDto {
   @ApiProperty() @IsBoolean() lunch!: boolean;
   @ApiProperty() @IsBoolean() photoConsent!: boolean;
   @ApiPropertyOptional({
+    enum: LANGUAGES,
+    description: 'The language the person is written to in (their ticket by e-mail); French when absent',
+  })
+  @IsOptional()
+  @IsIn(LANGUAGES)
+  language?: Language;
+  @ApiPropertyOptional({
     description:
       'A door, when the day is full: register the walk-in beyond the capacity (allowed only when the organisers turned it on, otherwise 409 beyond_capacity_not_allowed, recorded)',
   })
@@ -93,6 +102,7 @@ export const toRequest = (dto: RegisterPersonDto, registrationId: string): Regis
   category: dto.category,
   lunch: dto.lunch,
   photoConsent: dto.photoConsent,
+  ...(dto.language !== undefined ? { language: dto.language } : {}),
   ...(dto.beyondCapacity === true ? { beyondCapacity: true } : {}),
 });
 
