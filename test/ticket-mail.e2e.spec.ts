@@ -4,10 +4,13 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TicketMailProgress } from '@emargement/contract';
+import { mailStream } from '@emargement/conference';
+import type { EventStore } from '@emargement/event-store';
+import { EVENT_STORE } from '../apps/server/src/event-store/event-store.module.js';
 import { decodeQrPng } from './support/qr.js';
 import { conferenceBody, expectStatus, personBody } from './support/data.js';
 import { call, startTestServer, type TestServer } from './support/server.js';
@@ -108,7 +111,7 @@ describe('tickets by e-mail', () => {
     expect(messageTo(sink, cancelled.email as string)).toHaveLength(0);
 
     // French by default: subject, text and HTML.
-    const mFr = toFr!.parsed;
+    const mFr = await toFr!.parse();
     expect(mFr.subject).toBe('Votre billet — 2ème Journée Nationale des PTCE');
     expect(mFr.from?.text).toBe('"Journée des PTCE" <billets@ptce.example.org>');
     expect(mFr.messageId).toMatch(/^<[0-9a-f-]{36}@ptce\.example\.org>$/);
@@ -122,7 +125,7 @@ describe('tickets by e-mail', () => {
     expect(mFr.html).toContain('lang="fr"');
 
     // English when the person registered in English.
-    const mEn = toEn!.parsed;
+    const mEn = await toEn!.parse();
     expect(mEn.subject).toBe('Your ticket — 2ème Journée Nationale des PTCE');
     expect(mEn.text).toContain('Hello Oliver,');
     expect(mEn.text).toContain('Friday, 19 September 2014, 09:30 – 16:30');
@@ -134,7 +137,7 @@ describe('tickets by e-mail', () => {
       [toFr!, 'fr', 'Noëlle Łukasiewicz'],
       [toEn!, 'en', 'Oliver Twist'],
     ] as const) {
-      const message = received.parsed;
+      const message = await received.parse();
       const qr = message.attachments.find((a) => a.contentType === 'image/png');
       expect(qr?.contentDisposition).toBe('inline');
       expect(qr?.related).toBe(true);
@@ -149,7 +152,7 @@ describe('tickets by e-mail', () => {
   });
 
   test('the link in the message fetches the ticket again without an account; a changed link does not', async () => {
-    const text = messageTo(sink, fr.email as string)[0]!.parsed.text!;
+    const text = (await messageTo(sink, fr.email as string)[0]!.parse()).text!;
     const link = /http:\/\/127\.0\.0\.1:1(\/billet\/\S+)/.exec(text)?.[1];
     expect(link).toBeDefined();
     const res = await fetch(`${server.base}${link}`);
@@ -309,5 +312,85 @@ describe('tickets by e-mail without SMTP_URL', () => {
     expect([res.status, res.body.code]).toEqual([409, 'mail_not_configured']);
     const p = expectStatus(await call(server.base, 'GET', `/api/conferences/${cid}/ticket-mail`), 200);
     expect(p).toMatchObject({ configured: false, queued: 0, sent: 0 });
+  });
+});
+
+describe('tickets by e-mail and erasure', () => {
+  let sink: SmtpSink;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    // One message a minute: the second of a batch is still waiting when the test erases its person.
+    server = await startTestServer({ SMTP_URL: sink.url, ...FAST, MAIL_PER_MINUTE: '1' });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await sink?.close();
+  });
+
+  test('an erased person’s waiting message is dropped, nothing is sent to them, and no event keeps an address', async () => {
+    const cid = randomUUID();
+    expectStatus(await call(server.base, 'POST', '/api/conferences', { conferenceId: cid, ...conferenceBody() }), 201);
+    const people: { rid: string; email: string }[] = [];
+    for (const name of ['Premier', 'Second']) {
+      const email = `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.org`;
+      const r = expectStatus(
+        await call(server.base, 'POST', `/api/conferences/${cid}/registrations`, personBody({ email, lastName: name })),
+        201,
+      ) as { registrationId: string };
+      people.push({ rid: r.registrationId, email });
+    }
+    expectStatus(await call(server.base, 'POST', `/api/conferences/${cid}/tickets/send`, {}), 202);
+    await sink.untilReceived(1);
+    const sent = people.find((p) => messageTo(sink, p.email).length === 1)!;
+    const waiting = people.find((p) => p !== sent)!;
+    await progressUntil(server.base, cid, (p) => p.sent === 1 && p.queued === 1);
+
+    const link = /\/billet\/\S+/.exec((await messageTo(sink, sent.email)[0]!.parse()).text!)![0];
+    expect((await fetch(`${server.base}${link}`)).status).toBe(200);
+    for (const p of [sent, waiting]) {
+      expectStatus(
+        await call(server.base, 'POST', `/api/conferences/${cid}/registrations/${p.rid}/erase`, { reason: 'demande' }),
+        200,
+      );
+    }
+    // The link in the message sent before the erasure leads nowhere now.
+    expect((await fetch(`${server.base}${link}`)).status).toBe(404);
+    const progress = await progressUntil(server.base, cid, (p) => p.dropped === 1);
+    expect(progress.people.find((x) => x.registrationId === waiting.rid)).toMatchObject({
+      status: 'dropped',
+      reason: 'erased',
+    });
+    // Sending again names nobody erased.
+    expect(
+      expectStatus(await call(server.base, 'POST', `/api/conferences/${cid}/tickets/send`, { resend: true }), 202),
+    ).toEqual({
+      queued: 0,
+      skipped: 2,
+    });
+    expect(sink.received).toHaveLength(1);
+    expect(messageTo(sink, waiting.email)).toHaveLength(0);
+
+    // The mail events, as the server reads them back: no address any more.
+    const store = server.app.get<EventStore>(EVENT_STORE);
+    for (const p of [sent, waiting]) {
+      const events = await store.readStream(mailStream(p.rid));
+      const recipients = events
+        .map((e) => (e.data as { recipient?: { email: string; erased?: boolean } }).recipient)
+        .filter((r) => r !== undefined);
+      expect(recipients.length).toBeGreaterThan(0);
+      for (const r of recipients) expect(r).toEqual({ email: '', erased: true });
+    }
+    // And as the store holds them: sealed from the start, so no address in clear in any file or event.
+    for (const p of [sent, waiting]) {
+      const raw = JSON.stringify(
+        (await store.readAll()).filter((e) => e.streamName === mailStream(p.rid)).map((e) => e.data),
+      );
+      expect(raw).not.toContain(p.email);
+      if (server.eventStore === 'sqlite') {
+        expect(readFileSync(join(server.dataDir, 'events.sqlite')).includes(Buffer.from(p.email))).toBe(false);
+      }
+    }
   });
 });

@@ -9,7 +9,10 @@ export interface ReceivedMessage {
   /** The envelope's recipients (RCPT TO). */
   to: string[];
   raw: Buffer;
-  parsed: ParsedMail;
+  /** The `Message-ID` header as sent. */
+  messageId: string | undefined;
+  /** The message read back by mailparser (on demand: parsing 400 messages with their PDFs takes a while under jest). */
+  parse(): Promise<ParsedMail>;
 }
 
 export interface SmtpSink {
@@ -79,19 +82,17 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         }
         const raw = Buffer.concat(chunks);
         const to = session.envelope.rcptTo.map((r) => r.address);
-        void simpleParser(raw).then(
-          (parsed) => {
-            sink.received.push({ to, raw, parsed });
-            for (const w of [...waiters]) {
-              if (sink.received.length >= w.count) {
-                waiters.splice(waiters.indexOf(w), 1);
-                w.resolve();
-              }
-            }
-            callback();
-          },
-          (error: Error) => callback(error),
-        );
+        const head = raw.subarray(0, Math.max(0, raw.indexOf('\r\n\r\n'))).toString('latin1');
+        const messageId = /^Message-ID:\s*(<[^>\r\n]+>)/im.exec(head)?.[1];
+        let parsed: Promise<ParsedMail> | undefined;
+        sink.received.push({ to, raw, messageId, parse: () => (parsed ??= simpleParser(raw)) });
+        for (const w of [...waiters]) {
+          if (sink.received.length >= w.count) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve();
+          }
+        }
+        callback();
       });
     },
   });

@@ -131,7 +131,8 @@ export class TicketOutbox implements OnApplicationBootstrap, BeforeApplicationSh
     while (!this.stopping) {
       const subscription = this.store.subscribeToAll({
         fromPosition: from,
-        filter: eventTypes(...TICKET_MAIL_EVENT_TYPES),
+        // With the erasures and cancellations: a message still waiting for such a person is dropped at once.
+        filter: eventTypes(...TICKET_MAIL_EVENT_TYPES, 'PersonalDataErased', 'RegistrationCancelled'),
       });
       this.subscription = subscription;
       try {
@@ -159,6 +160,10 @@ export class TicketOutbox implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private applyRecorded(event: RecordedEvent): void {
+    if (event.type === 'PersonalDataErased' || event.type === 'RegistrationCancelled') {
+      this.dropWaiting(event);
+      return;
+    }
     if (!isTicketMailEvent(event)) return;
     const data = event.data as { conferenceId: string; registrationId: string };
     this.apply(data.conferenceId, data.registrationId, [event], event.revision);
@@ -187,6 +192,34 @@ export class TicketOutbox implements OnApplicationBootstrap, BeforeApplicationSh
         this.kick();
       }
     } else this.waiting.delete(registrationId);
+  }
+
+  /**
+   * The person was erased or cancelled: their waiting message will never leave. Any instance may do it (the
+   * decider answers a second drop with nothing); the sender checks again before each message anyway.
+   */
+  private dropWaiting(event: RecordedEvent): void {
+    const { conferenceId, registrationId } = event.data as { conferenceId: string; registrationId: string };
+    const message = openMessage(this.people.get(registrationId)?.state ?? initialTicketMailState());
+    if (message?.status !== 'queued') return;
+    const reason = event.type === 'PersonalDataErased' ? ('erased' as const) : ('cancelled' as const);
+    void this.claimOrSkip(() =>
+      this.execute(
+        conferenceId,
+        registrationId,
+        {
+          type: 'DropTicketSend',
+          data: {
+            conferenceId,
+            registrationId,
+            messageId: message.messageId,
+            reason,
+            droppedAt: this.clock.now().toISOString(),
+          },
+        },
+        this.metadata(message.messageId),
+      ),
+    ).catch((error: unknown) => this.logger.error(`Dropping ${registrationId}: ${String(error)}`));
   }
 
   /** Each person of a conference that was ever queued, with their messages (oldest first). */
