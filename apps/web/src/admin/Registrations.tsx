@@ -218,7 +218,7 @@ export function Registrations(props: {
                 <td data-label={t('desk.arrival')} className="cell-arrival" data-testid="arrival">
                   <ArrivalCell t={t} registration={r} timezone={props.timezone} />
                 </td>
-                <td data-label={t('field.lunch')}>
+                <td data-label={t('field.lunch')} className="cell-lunch">
                   {!r.lunch ? (
                     <span className="hint">—</span>
                   ) : r.lunchPaid ? (
@@ -230,7 +230,7 @@ export function Registrations(props: {
                 <td data-label={t('desk.colCharter')}>
                   {r.signed ? <span className="state-ok">{t('desk.signed')}</span> : <span className="hint">—</span>}
                 </td>
-                <td data-label={t('mail.column')} data-testid="mail-status">
+                <td data-label={t('mail.column')} className="cell-mail" data-testid="mail-status">
                   {(() => {
                     const m = mail.statusOf(r.registrationId);
                     if (!m) return <span className="hint">—</span>;
