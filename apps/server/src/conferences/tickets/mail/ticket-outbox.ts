@@ -93,6 +93,8 @@ export class TicketOutbox implements OnApplicationBootstrap, BeforeApplicationSh
   private stopped!: () => void;
   private readonly stop = new Promise<void>((resolve) => (this.stopped = resolve));
   private wake: (() => void) | undefined;
+  /** Ends the pause between two messages at once (stopping). */
+  private cancelPause: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private following: Promise<void> | undefined;
   private markReady!: () => void;
@@ -117,6 +119,7 @@ export class TicketOutbox implements OnApplicationBootstrap, BeforeApplicationSh
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     this.stopped();
+    this.cancelPause?.();
     this.kick();
     await this.loop;
     await this.subscription?.unsubscribe();
@@ -276,7 +279,15 @@ export class TicketOutbox implements OnApplicationBootstrap, BeforeApplicationSh
       }
       const wait = this.nextSendAt - Date.now();
       if (wait > 0) {
-        await sleep(wait, this.stop);
+        // Not `sleep(wait, this.stop)`: each call would leave a callback on the stop promise, one per message.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait);
+          this.cancelPause = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.cancelPause = undefined;
         if (this.stopping) break;
       }
       this.nextSendAt = Date.now() + interval;
