@@ -102,10 +102,14 @@ describe('the organisers send the tickets by e-mail', () => {
       // The address fixed at the other end: resend from the person's page.
       sink.refuse = () => false;
       await rowOf(page, 'Anatole Brévannes').getByRole('button', { name: 'Anatole Brévannes', exact: true }).click();
+      // The person's history tells the failure, its reason and the server's words.
+      await page.getByText('Échec de l’envoi du billet par e-mail').waitFor();
+      await page.getByText(/adresse refusée par le serveur de messagerie.*550/).waitFor();
       await page.getByRole('button', { name: 'Renvoyer le billet par e-mail' }).click();
       await page.getByRole('status').filter({ hasText: 'Billet remis en file d’envoi' }).waitFor();
       await sink.untilReceived(3);
       expect(sink.received[2]!.to).toEqual([refused.email]);
+      await page.screenshot({ path: join(SHOTS, 'ticket-mail-person-1280.png'), fullPage: true });
       await expectAccessible(page, 'admin, person page after a resend (1280×800, fr)');
     } finally {
       await context.close();

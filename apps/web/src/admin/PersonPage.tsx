@@ -424,6 +424,13 @@ function stepDetail(t: Translate, lang: Lang, timezone: string, e: HistoryEntry)
       if (d.reason) say(`undo.refusal.${d.reason}`);
       if (d.note) parts.push(d.note);
       break;
+    // The ticket by e-mail: why it failed or was dropped, and the SMTP server's own words.
+    case 'TicketSendFailed':
+    case 'TicketSendDropped':
+    case 'TicketSent':
+      if (d.reason) say(`mail.reason.${d.reason}`);
+      if (d.note) parts.push(d.note);
+      break;
     default:
       if (d.reason) parts.push(d.reason);
   }
