@@ -21,6 +21,8 @@ export interface SmtpSink {
   received: ReceivedMessage[];
   /** Recipients refused with `550 5.1.1` (each RCPT TO is asked). */
   refuse: (address: string) => boolean;
+  /** The words after `250` for an accepted message (some servers echo the recipient there). */
+  accepted: (to: string[]) => string;
   /** Messages whose data has arrived so far (accepted, refused at the end or cut off). */
   dataCount: number;
   /** The data count (1-based) at which to cut the connection off: once the message's data has arrived, before any answer. */
@@ -38,6 +40,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     url: '',
     received: [],
     refuse: () => false,
+    accepted: () => 'OK: message queued',
     dataCount: 0,
     dropAtData: null,
     dropped: 0,
@@ -92,7 +95,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
             w.resolve();
           }
         }
-        callback();
+        callback(null, sink.accepted(to));
       });
     },
   });
