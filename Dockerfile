@@ -16,6 +16,7 @@ COPY apps ./apps
 COPY libs ./libs
 COPY bench ./bench
 COPY test ./test
+COPY scripts ./scripts
 # `npm run build` builds the server and the web pages (apps/web/dist).
 RUN npm run build \
  && npm prune --omit=dev

@@ -47,6 +47,8 @@ const EXPECTED: [string, string, Role[]][] = [
   ['POST', '/api/conferences/{cid}/registrations/{rid}/badge-prints', [O, 'door']],
   ['GET', '/api/conferences/{cid}/badge-printers', [O, 'door']],
   ['PUT', '/api/conferences/{cid}/badge-printers', [O]],
+  ['POST', '/api/conferences/{cid}/tickets/send', [O]],
+  ['GET', '/api/conferences/{cid}/ticket-mail', [O]],
   ['GET', '/api/conferences/{cid}/attendees', [O, 'door']],
   ['GET', '/api/conferences/{cid}/registrations/{rid}/export', [O]],
   ['POST', '/api/conferences/{cid}/registrations/{rid}/erase', [O]],

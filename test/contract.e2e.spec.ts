@@ -18,6 +18,8 @@ import {
 } from '@emargement/contract';
 import { ADMIN_TOKEN, bearer, call, startTestServer, type TestServer } from './support/server.js';
 import { CHARTER_TEXT, conferenceBody, expectStatus, personBody, signatureBody } from './support/data.js';
+import { startSmtpSink, type SmtpSink } from './support/smtp.js';
+import { ticketLinkToken } from '../apps/server/src/conferences/tickets/mail/ticket-link.js';
 
 type Json = Record<string, unknown>;
 interface Operation {
@@ -62,12 +64,17 @@ describe('one contract: the OpenAPI document and the answers', () => {
   const requestsChecked = new Set<string>();
   const validators = new Map<string, { open: ValidateFunction; strict: ValidateFunction }>();
 
+  let sink: SmtpSink;
+
   beforeAll(async () => {
-    server = await startTestServer();
+    // A real SMTP server to send tickets to (POST tickets/send answers 202 only with SMTP_URL set).
+    sink = await startSmtpSink();
+    server = await startTestServer({ SMTP_URL: sink.url, MAIL_FROM: 'billets@example.org' });
     doc = expectStatus(await call(server.base, 'GET', '/api/docs-json'), 200) as OpenApi;
   });
   afterAll(async () => {
     await server.close();
+    await sink.close();
   });
 
   const operations = (): { key: string; op: Operation }[] =>
@@ -553,6 +560,11 @@ describe('one contract: the OpenAPI document and the answers', () => {
     });
     await checked('PUT', `${C}/badge-printers`, p, 200, { door: MAIN, queue: 'badges-accueil' });
     await checked('GET', `${C}/badge-printers`, p, 200);
+    await checked('POST', `${C}/tickets/send`, p, 202, { registrationIds: [aicha.rid] });
+    await sink.untilReceived(1);
+    await checked('GET', `${C}/ticket-mail`, p, 200);
+    const token = ticketLinkToken(day.cid, aicha.rid, day.people[0]!.ticketCode);
+    await checkedFile('/billet/{cid}/{rid}/{token}', { ...aicha, token }, { authorization: '' });
     await checkedFile(`${C}/registrations.csv`, p);
     await checkedFile(`${C}/charters/{chid}/document.pdf`, { ...p, chid: day.chid });
     await checkedFile('/api/charter-seal/root.crt', {});

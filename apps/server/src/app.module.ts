@@ -8,6 +8,7 @@ import { ConferencesModule } from './conferences/conferences.module.js';
 import { CharterModule } from './charters/charter.module.js';
 import { TicketsModule } from './conferences/tickets/tickets.module.js';
 import { BadgesModule } from './conferences/badges/badges.module.js';
+import { MailModule } from './conferences/tickets/mail/mail.module.js';
 import { AttendanceModule } from './attendance/attendance.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
@@ -32,6 +33,7 @@ export class AppModule {
         CharterModule,
         TicketsModule,
         BadgesModule,
+        MailModule,
         AttendanceModule,
         PrivacyModule,
         SpacesModule,

@@ -13,6 +13,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/config.js';
 import { ApiErrorFilter } from './shared/error.filter.js';
 import { contractComponents } from './shared/api-answers.js';
+import { TICKET_LINK_PREFIX } from './conferences/tickets/mail/ticket-link.js';
 import { strictValidationPipe } from './shared/validation.js';
 import type { DestinationStream } from 'pino';
 import { securityHeaders } from './security/headers.js';
@@ -118,7 +119,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.useWebSocketAdapter(
     new SecureIoAdapter(app, cors, config.trustProxy, limits, async (token) => devices.authenticate(token)),
   );
-  app.setGlobalPrefix('api', { exclude: [{ path: 'health/*path', method: RequestMethod.ALL }] });
+  // Outside /api: health, and the no-account link to a ticket sent by e-mail (the person has no device token).
+  app.setGlobalPrefix('api', {
+    exclude: [
+      { path: 'health/*path', method: RequestMethod.ALL },
+      { path: `${TICKET_LINK_PREFIX}/*path`, method: RequestMethod.GET },
+    ],
+  });
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ApiErrorFilter());
   app.enableShutdownHooks();
@@ -136,7 +143,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     });
     // Client-side routes (/door/, /admin/, ...) fall back to the app shell.
     app.use((req: Request, res: Response, next: NextFunction) => {
-      if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.startsWith('/health')) return next();
+      if (
+        req.method !== 'GET' ||
+        req.path.startsWith('/api') ||
+        req.path.startsWith('/health') ||
+        req.path.startsWith(`/${TICKET_LINK_PREFIX}/`)
+      )
+        return next();
       res.sendFile(join(web, 'index.html'), { headers: { 'Cache-Control': 'no-cache' } });
     });
   }

@@ -47,6 +47,8 @@ import type {
   RegistrationStatus,
   Role,
   WalkInPolicySet,
+  TicketMailProgress,
+  TicketsQueued,
 } from '@emargement/contract';
 import type {
   ConferenceRequest,
@@ -584,6 +586,12 @@ export const api = {
     URL.createObjectURL(await (await fetchFile(path, 'application/pdf')).blob()),
   ticketPngPath: (cid: string, rid: string) => `${conf(cid)}/registrations/${enc(rid)}/ticket.png`,
   allTicketsPath: (cid: string) => `${conf(cid)}/tickets.pdf`,
+
+  /** Tickets by e-mail: queue one message per person (all not sent yet, or these, again with `resend`). */
+  sendTickets: (cid: string, body: { registrationIds?: string[]; category?: string; resend?: boolean } = {}) =>
+    request<TicketsQueued>('POST', `${conf(cid)}/tickets/send`, body),
+  /** How the sending goes, and each person's latest message. */
+  ticketMail: (cid: string) => request<TicketMailProgress>('GET', `${conf(cid)}/ticket-mail`),
   importPath: (cid: string) => `${conf(cid)}/registrations/import`,
 };
 

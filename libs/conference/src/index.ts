@@ -232,3 +232,4 @@ export {
   type DoorPrintersRefusalReason,
   type DoorPrintersState,
 } from './badge/door-printers.js';
+export * from './mail/ticket-mail.js';

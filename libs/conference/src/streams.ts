@@ -50,3 +50,9 @@ export const badgeStream = (registrationId: string): string => streamName(BADGE_
 /** `badgeprinters-<conferenceId>`: which CUPS queue prints each door's badges. */
 export const BADGE_PRINTERS_CATEGORY = 'badgeprinters';
 export const badgePrintersStream = (conferenceId: string): string => streamName(BADGE_PRINTERS_CATEGORY, conferenceId);
+/**
+ * `mail-<registrationId>`: the person's ticket sent by e-mail (queued, attempted, sent, failed, dropped); one stream
+ * per person, so a claim on a message is one append at a known revision (libs/conference/src/mail/ticket-mail.ts).
+ */
+export const MAIL_CATEGORY = 'mail';
+export const mailStream = (registrationId: string): string => streamName(MAIL_CATEGORY, registrationId);

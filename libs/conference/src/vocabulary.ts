@@ -23,6 +23,12 @@ export const isPaymentMethod = (value: string): value is PaymentMethod =>
 export const REGISTRATION_SOURCES = ['api', 'import', 'walk_in'] as const;
 export type RegistrationSource = (typeof REGISTRATION_SOURCES)[number];
 
+/** The languages a person is written to in (their ticket by e-mail); French when none was given. */
+export const LANGUAGES = ['fr', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const isLanguage = (value: unknown): value is Language =>
+  typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+
 export type RegistrationStatus = 'registered' | 'waitlisted' | 'cancelled';
 
 /**

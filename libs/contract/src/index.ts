@@ -51,6 +51,7 @@ import {
 } from './spaces.js';
 import { HistorySchema, PersonalDataErasedSchema, PersonExportSchema } from './privacy.js';
 import { BadgePrintedSchema, DoorPrinterListSchema } from './badges.js';
+import { TicketMailProgressSchema, TicketsQueuedSchema } from './ticket-mail.js';
 
 export * from './schema.js';
 export * from './vocabulary.js';
@@ -65,6 +66,7 @@ export * from './health.js';
 export * from './spaces.js';
 export * from './requests.js';
 export * from './badges.js';
+export * from './ticket-mail.js';
 
 /** Every answer by the name the OpenAPI document gives it (`#/components/schemas/<name>`). */
 export const CONTRACT_SCHEMAS = {
@@ -117,5 +119,7 @@ export const CONTRACT_SCHEMAS = {
   RollCall: RollCallSchema,
   BadgePrinted: BadgePrintedSchema,
   DoorPrinterList: DoorPrinterListSchema,
+  TicketsQueued: TicketsQueuedSchema,
+  TicketMailProgress: TicketMailProgressSchema,
 } as const;
 export type ContractSchemaName = keyof typeof CONTRACT_SCHEMAS;

@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { PERSON_FIELD_MAX_LENGTH } from '@emargement/conference/vocabulary.js';
+import { LANGUAGES, PERSON_FIELD_MAX_LENGTH } from '@emargement/conference/vocabulary.js';
 import {
   BADGE_LAYOUTS,
   CATEGORIES,
@@ -128,6 +128,11 @@ export const RegisterRequestSchema = body(
     beyondCapacity: {
       type: 'boolean',
       description: 'A door, when the day is full: beyond the capacity, where the organisers allow it',
+    },
+    language: {
+      type: 'string',
+      enum: LANGUAGES,
+      description: 'The language the person is written to in (their ticket by e-mail); French when absent',
     },
   },
   ['firstName', 'lastName', 'category', 'lunch', 'photoConsent'],
@@ -407,6 +412,19 @@ export const DoorPrinterRequestSchema = body(
 );
 export type DoorPrinterRequest = FromSchema<typeof DoorPrinterRequestSchema>;
 
+/** `POST …/tickets/send`: each person's ticket by e-mail; no body: everyone registered not yet sent. */
+export const TicketSendRequestSchema = body({
+  registrationIds: {
+    type: 'array',
+    maxItems: 100_000,
+    items: uuid,
+    description: 'Only these people; without it, everyone registered',
+  },
+  category: { ...category, description: 'Only the people of this category' },
+  resend: { type: 'boolean', description: 'Send again to people who were already sent their ticket' },
+});
+export type TicketSendRequest = FromSchema<typeof TicketSendRequestSchema>;
+
 /** Every request body by the name the OpenAPI document gives it (`#/components/schemas/<name>`). */
 export const CONTRACT_REQUESTS = {
   ScanRequest: ScanRequestSchema,
@@ -431,5 +449,6 @@ export const CONTRACT_REQUESTS = {
   RollCallMarkRequest: RollCallMarkRequestSchema,
   BadgePrintRequest: BadgePrintRequestSchema,
   DoorPrinterRequest: DoorPrinterRequestSchema,
+  TicketSendRequest: TicketSendRequestSchema,
 } as const;
 export type ContractRequestName = keyof typeof CONTRACT_REQUESTS;

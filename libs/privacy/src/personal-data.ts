@@ -75,6 +75,25 @@ export const PERSONAL_DATA_RULES: readonly PersonalDataRule[] = [
   // it. Only the fields the correction holds are sealed; erased, all read as '' (`changes.erased`), which the
   // registry's fold then ignores.
   { ...registration('PersonRegistered'), eventType: 'RegistrationCorrected', containerPath: ['changes'] },
+  // The address a ticket was sent to (issue 25): sealed with the person's key, so an erasure leaves none in the log.
+  // The SMTP server's answer too: servers echo the address (`550 5.1.1 <anne@example.org>: User unknown`).
+  {
+    eventType: 'TicketSendQueued',
+    subjectPath: ['registrationId'],
+    containerPath: ['recipient'],
+    fields: ['email'],
+    erasedValues: { email: '' },
+    erasedFlag: 'erased',
+  },
+  ...(['TicketSent', 'TicketSendFailed'] as const).map((eventType): PersonalDataRule => ({
+    eventType,
+    subjectPath: ['registrationId'],
+    containerPath: ['recipient'],
+    fields: ['email'],
+    dataFields: ['response'],
+    erasedValues: { email: '', response: '' },
+    erasedFlag: 'erased',
+  })),
   {
     eventType: 'CharterSigned',
     subjectPath: ['registrationId'],

@@ -46,6 +46,9 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Role[]>> = {
   'POST /api/conferences/:cid/registrations/:rid/badge-prints': [O, 'door'],
   'GET /api/conferences/:cid/badge-printers': [O, 'door'],
   'PUT /api/conferences/:cid/badge-printers': [O],
+  // tickets by e-mail
+  'POST /api/conferences/:cid/tickets/send': [O],
+  'GET /api/conferences/:cid/ticket-mail': [O],
   'GET /api/conferences/:cid/attendees': [O, 'door'],
   // personal data
   'GET /api/conferences/:cid/registrations/:rid/export': [O],

@@ -51,6 +51,21 @@ export interface AppConfig {
   backup: BackupConfig | undefined;
   /** The CUPS server badges are printed through (CUPS_SERVER: `host:port` or a socket path); unset: the machine's own (`lp`'s default). */
   cupsServer?: string;
+  /** Tickets by e-mail (SMTP_URL, MAIL_FROM, MAIL_REPLY_TO, MAIL_PER_MINUTE); undefined when SMTP_URL is unset: sending is then refused `mail_not_configured` and everything else works. */
+  mail: MailConfig | undefined;
+}
+
+/** Where and how the server sends tickets by e-mail (issue 25, README « Tickets by e-mail »). */
+export interface MailConfig {
+  /** `smtp://user:pass@host:587` (STARTTLS when the server offers it) or `smtps://…:465` (TLS from the start). */
+  smtpUrl: string;
+  /** The sender, `Name <address>` or a bare address. */
+  from: string;
+  /** The domain of the sender's address: the right-hand side of each message's `Message-ID`. */
+  fromDomain: string;
+  replyTo: string | undefined;
+  /** Messages a minute, at most: the background sender paces itself so as not to be taken for a spammer. */
+  perMinute: number;
 }
 
 /** Where and how often the server backs up its embedded store (issue 28, README « Backups »). */
@@ -220,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const personalKeysUrl = loadPersonalKeysUrl(env);
   const backup = loadBackup(env, eventStore, personalKeysUrl);
+  const mail = loadMail(env);
   return {
     port,
     dataDir: resolve(dataDirText),
@@ -239,6 +255,59 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     personalKeysUrl,
     backup,
     cupsServer: loadCupsServer(env),
+    mail,
+  };
+}
+
+/** `Name <local@domain>` or `local@domain`: the address and its domain, or null. */
+function mailbox(text: string): { address: string; domain: string } | null {
+  const match = /^(?:[^<>\r\n]*<([^<>\s@]+@([^<>\s@]+))>|([^<>\s@]+@([^<>\s@]+)))$/.exec(text.trim());
+  if (!match) return null;
+  const address = match[1] ?? match[3]!;
+  const domain = match[2] ?? match[4]!;
+  return /^[a-z0-9.-]+$/i.test(domain) ? { address, domain } : null;
+}
+
+/**
+ * Tickets by e-mail are optional: without SMTP_URL nothing is sent and every
+ * other feature works. With it, MAIL_FROM is required (a message without a
+ * sender is refused by every server worth sending through) and checked here,
+ * so a typo stops the start rather than 413 messages.
+ */
+function loadMail(env: NodeJS.ProcessEnv): MailConfig | undefined {
+  const smtpUrl = env.SMTP_URL?.trim() || undefined;
+  if (smtpUrl === undefined) {
+    for (const variable of ['MAIL_FROM', 'MAIL_REPLY_TO'])
+      if (env[variable]?.trim()) throw new ConfigError(variable, 'needs SMTP_URL: there is no server to send through');
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(smtpUrl);
+  } catch {
+    throw new ConfigError('SMTP_URL', 'must look like smtp://user:pass@host:587 or smtps://user:pass@host:465');
+  }
+  if ((url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || url.hostname === '') {
+    throw new ConfigError('SMTP_URL', `must start with smtp:// or smtps:// and name a host, got ${url.protocol}//…`);
+  }
+  const fromText = env.MAIL_FROM?.trim() || '';
+  const from = mailbox(fromText);
+  if (from === null) {
+    throw new ConfigError(
+      'MAIL_FROM',
+      `is required with SMTP_URL, as "Name <address@domain>" or "address@domain", got ${JSON.stringify(env.MAIL_FROM ?? '')}`,
+    );
+  }
+  const replyToText = env.MAIL_REPLY_TO?.trim() || undefined;
+  if (replyToText !== undefined && mailbox(replyToText) === null) {
+    throw new ConfigError('MAIL_REPLY_TO', `must be an address, got ${JSON.stringify(env.MAIL_REPLY_TO)}`);
+  }
+  return {
+    smtpUrl,
+    from: fromText,
+    fromDomain: from.domain.toLowerCase(),
+    replyTo: replyToText,
+    perMinute: wholeNumber(env, 'MAIL_PER_MINUTE', 120, 1, 600_000),
   };
 }
 

@@ -93,6 +93,32 @@ describe('loadConfig', () => {
     ).toEqual({ dir: '/mnt/usb', everySeconds: 60, keep: 5, maxAgeDays: 7 });
   });
 
+  test('tickets by e-mail: off without SMTP_URL; with it, MAIL_FROM required and checked, never echoing a password', () => {
+    expect(loadConfig({}).mail).toBeUndefined();
+    expect(
+      loadConfig({
+        SMTP_URL: 'smtp://u:s3cret@mail.example.org:587',
+        MAIL_FROM: 'Journée des PTCE <billets@ptce.example.org>',
+        MAIL_REPLY_TO: 'contact@ptce.example.org',
+      }).mail,
+    ).toEqual({
+      smtpUrl: 'smtp://u:s3cret@mail.example.org:587',
+      from: 'Journée des PTCE <billets@ptce.example.org>',
+      fromDomain: 'ptce.example.org',
+      replyTo: 'contact@ptce.example.org',
+      perMinute: 120,
+    });
+    expect(refusal({ SMTP_URL: 'smtp://mail.example.org' }).variable).toBe('MAIL_FROM');
+    expect(refusal({ SMTP_URL: 'smtp://h', MAIL_FROM: 'no address' }).variable).toBe('MAIL_FROM');
+    expect(refusal({ MAIL_FROM: 'a@b.org' }).variable).toBe('MAIL_FROM');
+    const wrong = refusal({ SMTP_URL: 'http://u:s3cret@h', MAIL_FROM: 'a@b.org' });
+    expect(wrong.variable).toBe('SMTP_URL');
+    expect(wrong.message).not.toContain('s3cret');
+    expect(refusal({ SMTP_URL: 'smtp://h', MAIL_FROM: 'a@b.org', MAIL_PER_MINUTE: '0' }).variable).toBe(
+      'MAIL_PER_MINUTE',
+    );
+  });
+
   test('security defaults: no ADMIN_TOKEN (one is generated), CORS closed, no proxy trusted', () => {
     const c = loadConfig({});
     expect(c.adminToken).toBeUndefined();

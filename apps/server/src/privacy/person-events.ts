@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { StreamNotFoundError, eventTypes, type EventStore, type RecordedEvent } from '@emargement/event-store';
 import { charterStream } from '@emargement/charter';
-import { badgeStream, conferenceStream, ticketStream } from '@emargement/conference';
+import { badgeStream, conferenceStream, mailStream, ticketStream } from '@emargement/conference';
 import { movementsStream } from '@emargement/spaces';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
 import { ConferenceRegistry } from '../conferences/conference-registry.js';
@@ -19,7 +19,7 @@ import { MovementsRegistry } from '../spaces/movements-registry.js';
  *   (the registry is folded before any read of a person anyway), and each is
  *   read alone;
  * - in their ticket's stream (scans, undos, payments, conflicts and their
- *   acknowledgements): read whole;
+ *   acknowledgements) and their mail stream (their ticket sent by e-mail): read whole;
  * - in the conference's movements (entries and exits of spaces and of the
  *   site, refusals there, roll-call ticks): one stream for everyone, indexed
  *   like the conference's as the movements registry folds it;
@@ -87,6 +87,7 @@ export class PersonEvents {
     }
     found.push(...(await this.readWhole(ticketStream(registrationId))));
     found.push(...(await this.readWhole(badgeStream(registrationId))));
+    found.push(...(await this.readWhole(mailStream(registrationId))));
     for (const charterId of await this.chartersOf(conferenceId)) {
       found.push(...(await this.readWhole(charterStream(charterId))));
     }

@@ -121,6 +121,10 @@ const momentOf = (e: RecordedEvent): string => {
     'erasedAt',
     'printedAt',
     'failedAt',
+    'sentAt',
+    'droppedAt',
+    'attemptedAt',
+    'queuedAt',
     'at',
   ]) {
     const v = str(d[key]);
@@ -268,6 +272,17 @@ function detailOf(e: RecordedEvent, charterTitle: (id: string) => string | undef
         printer: str(d.printer),
         reason: str(d.code),
       });
+    // The ticket by e-mail: the failure's or drop's reason and the SMTP server's answer, never the address.
+    case 'TicketSendQueued':
+      return defined({ note: d.resend === true ? 'resend' : undefined });
+    case 'TicketSendAttempted':
+      return {};
+    case 'TicketSent':
+      return defined({ note: str(d.response) });
+    case 'TicketSendFailed':
+      return defined({ reason: str(d.reason), note: str(d.response) });
+    case 'TicketSendDropped':
+      return defined({ reason: str(d.reason) });
     default:
       return {};
   }

@@ -72,7 +72,9 @@ export const ApiFileAnswer = (mediaType: string, description: string, options: A
  * DTO that takes it implements the same type, and keeps class-validator's
  * checks and messages.
  */
-export const ApiRequest = (name: ContractRequestName) => ApiBody({ required: true, schema: ref(name) });
+export const ApiRequest = (name: ContractRequestName) =>
+  // A body whose fields are all optional may be left out (an acknowledgement without a note, « send to everyone »).
+  ApiBody({ required: 'required' in CONTRACT_REQUESTS[name], schema: ref(name) });
 
 /**
  * The contract's schemas as the document publishes them: answers open to

@@ -5,6 +5,7 @@ import type {
   ConferenceRefusalReason,
   DoorPrintersRefusalReason,
   ScanClaimRefusalReason,
+  TicketMailRefusalReason,
 } from '@emargement/conference';
 import type { DeviceRefusalReason } from '@emargement/devices';
 import type { MovementCommandRefusal } from '@emargement/spaces';
@@ -19,7 +20,8 @@ export type RefusalReason =
   | DoorPrintersRefusalReason
   | CharterRefusalReason
   | DeviceRefusalReason
-  | MovementCommandRefusal;
+  | MovementCommandRefusal
+  | TicketMailRefusalReason;
 
 /**
  * HTTP status of each stable refusal code of the deciders. The body carries
@@ -92,6 +94,12 @@ const STATUS: Record<RefusalReason, number> = {
   space_name_taken: 409,
   unknown_roll_call: 404,
   roll_call_full: 409,
+  // Tickets by e-mail (libs/conference/src/mail)
+  already_sent: 409,
+  already_queued: 409,
+  not_queued: 409,
+  not_sending: 409,
+  unknown_message: 404,
 };
 
 const isRefusalReason = (code: string): code is RefusalReason => Object.hasOwn(STATUS, code);

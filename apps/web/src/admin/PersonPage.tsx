@@ -30,6 +30,7 @@ export function PersonPage(props: {
   const [confirm, setConfirm] = useState<'cancel' | 'erase' | 'correct' | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [reload, setReload] = useState(0);
+  const [resent, setResent] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -159,6 +160,24 @@ export function PersonPage(props: {
               >
                 {t('admin.exportData')}
               </button>
+              {!registration.erased && registration.status === 'registered' ? (
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  onClick={() =>
+                    run(
+                      api
+                        .sendTickets(conferenceId, { registrationIds: [registrationId], resend: true })
+                        .then((answer) => {
+                          setResent(answer.queued > 0);
+                          setReload((n) => n + 1);
+                        }),
+                    )
+                  }
+                >
+                  {t('mail.resend')}
+                </button>
+              ) : null}
               {!registration.erased ? (
                 <button type="button" className="btn btn-small" onClick={() => setConfirm('correct')}>
                   {t('admin.correct')}…
@@ -176,6 +195,11 @@ export function PersonPage(props: {
               ) : null}
             </div>
           </div>
+          {resent ? (
+            <p className="hint" role="status">
+              {t('mail.resent')}
+            </p>
+          ) : null}
           {ticket ? <img className="person-ticket" src={ticket} alt={t('desk.ticketAlt')} /> : null}
         </div>
       ) : history === null && !error ? (
@@ -409,6 +433,13 @@ function stepDetail(t: Translate, lang: Lang, timezone: string, e: HistoryEntry)
       break;
     case 'AdmissionUndoRefused':
       if (d.reason) say(`undo.refusal.${d.reason}`);
+      if (d.note) parts.push(d.note);
+      break;
+    // The ticket by e-mail: why it failed or was dropped, and the SMTP server's own words.
+    case 'TicketSendFailed':
+    case 'TicketSendDropped':
+    case 'TicketSent':
+      if (d.reason) say(`mail.reason.${d.reason}`);
       if (d.note) parts.push(d.note);
       break;
     default:

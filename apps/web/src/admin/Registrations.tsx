@@ -4,6 +4,7 @@ import { formatTime, personName } from '../format';
 import { useLang, type Translate } from '../i18n';
 import { ErrorMessage } from '../shell';
 import { CancelDialog, downloadTicket, EraseDialog, exportPerson } from './PersonActions';
+import { mailStatusLabel, SendTickets, useTicketMail } from './TicketMail';
 
 /** Rows a page: 412 people fit in nine pages of a laptop screen or two each, 20,000 in 400. */
 export const PAGE_SIZE = 50;
@@ -40,6 +41,7 @@ export function Registrations(props: {
   const [confirm, setConfirm] = useState<Confirm>(null);
   const [error, setError] = useState<unknown>(null);
   const [reload, setReload] = useState(0);
+  const mail = useTicketMail(conferenceId);
 
   useEffect(() => {
     let live = true;
@@ -127,6 +129,7 @@ export function Registrations(props: {
           {t('admin.allTickets')}
         </button>
       </div>
+      <SendTickets conferenceId={conferenceId} progress={mail.progress} onQueued={mail.reload} />
       <div className="filters desk-filters">
         <label className="field">
           <span>{t('admin.search')}</span>
@@ -185,6 +188,7 @@ export function Registrations(props: {
               {header('arrival', t('desk.arrival'))}
               {header('lunch', t('field.lunch'))}
               {header('signed', t('desk.colCharter'))}
+              <th scope="col">{t('mail.column')}</th>
               <th scope="col">
                 <span className="visually-hidden">{t('desk.actions')}</span>
               </th>
@@ -214,7 +218,7 @@ export function Registrations(props: {
                 <td data-label={t('desk.arrival')} className="cell-arrival" data-testid="arrival">
                   <ArrivalCell t={t} registration={r} timezone={props.timezone} />
                 </td>
-                <td data-label={t('field.lunch')}>
+                <td data-label={t('field.lunch')} className="cell-lunch">
                   {!r.lunch ? (
                     <span className="hint">—</span>
                   ) : r.lunchPaid ? (
@@ -225,6 +229,19 @@ export function Registrations(props: {
                 </td>
                 <td data-label={t('desk.colCharter')}>
                   {r.signed ? <span className="state-ok">{t('desk.signed')}</span> : <span className="hint">—</span>}
+                </td>
+                <td data-label={t('mail.column')} className="cell-mail" data-testid="mail-status">
+                  {(() => {
+                    const m = mail.statusOf(r.registrationId);
+                    if (!m) return <span className="hint">—</span>;
+                    const cls =
+                      m.status === 'sent' ? 'state-ok' : m.status === 'failed' ? 'state-refused' : 'state-pending';
+                    return (
+                      <span className={cls} title={m.response ?? undefined}>
+                        {mailStatusLabel(t, m.status)}
+                      </span>
+                    );
+                  })()}
                 </td>
                 <td className="cell-actions">
                   <div className="row-menu">

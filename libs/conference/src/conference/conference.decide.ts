@@ -1,6 +1,6 @@
 import { accept, refuse, type Decider, type Decision, type DomainCommand, type Refused } from '@emargement/decider';
 import { isValidEmail, normaliseEmail, normaliseText } from '../text/normalise.js';
-import type { Category, Person, RegistrationSource } from '../vocabulary.js';
+import type { Category, Language, Person, RegistrationSource } from '../vocabulary.js';
 import {
   draftOf,
   evolve,
@@ -47,6 +47,8 @@ export interface RegistrationRequest {
   category: Category;
   lunch: boolean;
   photoConsent: boolean;
+  /** The language to write to the person in; absent: French. */
+  language?: Language;
   /**
    * The door's explicit choice to register a walk-in beyond the capacity when
    * the day is full (allowed only under the organisers' setting). Ignored while
@@ -426,6 +428,7 @@ const decideRegistration = (
     category: request.category,
     lunch: request.lunch,
     photoConsent: request.photoConsent,
+    ...(request.language !== undefined ? { language: request.language } : {}),
     source,
     registeredAt,
   };

@@ -1,6 +1,6 @@
 import type { DomainEvent } from '@emargement/decider';
 import { normaliseEmail } from '../text/normalise.js';
-import type { Category, LunchFee, Person, RegistrationSource, RegistrationStatus } from '../vocabulary.js';
+import type { Category, Language, LunchFee, Person, RegistrationSource, RegistrationStatus } from '../vocabulary.js';
 import { ticketSha256 } from './ticket-code.js';
 
 /**
@@ -69,6 +69,8 @@ export interface RegistrationData {
   /** Whether the person takes the lunch (and so owes its fee). */
   lunch: boolean;
   photoConsent: boolean;
+  /** The language to write to the person in (their ticket by e-mail); absent: French. */
+  language?: Language;
   source: RegistrationSource;
   registeredAt: string;
   /**
@@ -182,6 +184,8 @@ export interface Registration {
   category: Category;
   lunch: boolean;
   photoConsent: boolean;
+  /** Absent: French. */
+  language?: Language;
   source: RegistrationSource;
   registeredAt: string;
   status: RegistrationStatus;
@@ -392,6 +396,7 @@ const applyInPlace = (state: WorkingState, event: ConferenceEvent): WorkingState
         category: data.category,
         lunch: data.lunch,
         photoConsent: data.photoConsent,
+        ...(data.language !== undefined ? { language: data.language } : {}),
         source: data.source,
         registeredAt: data.registeredAt,
         status,

@@ -1,5 +1,5 @@
 import { isValidEmail, normaliseText } from '../text/normalise.js';
-import { PERSON_FIELD_MAX_LENGTH, type Category } from '../vocabulary.js';
+import { PERSON_FIELD_MAX_LENGTH, type Category, type Language } from '../vocabulary.js';
 import { parseCsv, type CsvDelimiter } from './csv.js';
 
 /**
@@ -78,6 +78,21 @@ const CATEGORY_WORDS: ReadonlyMap<string, Category> = wordMap({
  * in a tick column. An empty cell is no: photo consent in particular must be
  * given, never presumed.
  */
+/**
+ * An optional column, outside `REGISTRATION_COLUMNS` (the export's columns stay as they were): the language
+ * the person is written to in (their ticket by e-mail). Empty or absent: French.
+ */
+const LANGUAGE_HEADERS = new Set(['language', 'langue', 'lang']);
+const LANGUAGE_WORDS: ReadonlyMap<string, Language | undefined> = wordMap({
+  '': undefined,
+  fr: 'fr',
+  francais: 'fr',
+  french: 'fr',
+  en: 'en',
+  anglais: 'en',
+  english: 'en',
+});
+
 const BOOLEAN_WORDS: ReadonlyMap<string, boolean> = wordMap({
   yes: true,
   y: true,
@@ -104,6 +119,7 @@ export const ROW_REJECTION_REASONS = [
   'wrong_field_count',
   'unterminated_quote',
   'field_too_long',
+  'invalid_language',
 ] as const;
 export type RowRejectionReason = (typeof ROW_REJECTION_REASONS)[number];
 
@@ -111,7 +127,7 @@ export interface RowRejection {
   line: number;
   reason: RowRejectionReason;
   /** The column at fault, when there is one. */
-  field?: RegistrationColumn;
+  field?: RegistrationColumn | 'language';
   /** Who the row is about, as written (first and last name), when it says: a line number alone names nobody. */
   name?: string;
 }
@@ -126,6 +142,8 @@ export interface RegistrationCsvRow {
   category: Category;
   lunch: boolean;
   photoConsent: boolean;
+  /** Absent: French. */
+  language?: Language;
 }
 
 export type RegistrationCsvResult =
@@ -146,6 +164,7 @@ export const parseRegistrationCsv = (text: string): RegistrationCsvResult => {
     const column = COLUMN_ALIASES.get(headerKey(name));
     if (column !== undefined && !columnIndex.has(column)) columnIndex.set(column, index);
   });
+  const languageIndex = header.fields.findIndex((name) => LANGUAGE_HEADERS.has(headerKey(name)));
   const missing = REQUIRED_COLUMNS.filter((column) => !columnIndex.has(column));
   if (missing.length > 0) return { ok: false, reason: 'missing_column', columns: missing };
 
@@ -166,7 +185,7 @@ export const parseRegistrationCsv = (text: string): RegistrationCsvResult => {
       const index = columnIndex.get(column);
       return index === undefined ? '' : (fields[index] ?? '');
     };
-    const row = readRow(line, value);
+    const row = readRow(line, value, languageIndex < 0 ? '' : (fields[languageIndex] ?? ''));
     if ('reason' in row) {
       const name = shortName(value('first_name'), value('last_name'));
       rejected.push(name === '' ? row : { ...row, name });
@@ -182,7 +201,11 @@ const shortName = (first: string, last: string): string => {
   return name.length > 80 ? `${name.slice(0, 79)}…` : name;
 };
 
-const readRow = (line: number, value: (column: RegistrationColumn) => string): RegistrationCsvRow | RowRejection => {
+const readRow = (
+  line: number,
+  value: (column: RegistrationColumn) => string,
+  languageText: string,
+): RegistrationCsvRow | RowRejection => {
   for (const column of REQUIRED_COLUMNS)
     if (value(column) === '') return { line, reason: 'missing_field', field: column };
   const limits: [RegistrationColumn, number][] = [
@@ -201,6 +224,9 @@ const readRow = (line: number, value: (column: RegistrationColumn) => string): R
   if (lunch === undefined) return { line, reason: 'invalid_boolean', field: 'lunch' };
   const photoConsent = BOOLEAN_WORDS.get(normaliseText(value('photo_consent')));
   if (photoConsent === undefined) return { line, reason: 'invalid_boolean', field: 'photo_consent' };
+  const languageWord = normaliseText(languageText);
+  if (!LANGUAGE_WORDS.has(languageWord)) return { line, reason: 'invalid_language', field: 'language' };
+  const language = LANGUAGE_WORDS.get(languageWord);
   const organisation = value('organisation');
   return {
     line,
@@ -211,5 +237,6 @@ const readRow = (line: number, value: (column: RegistrationColumn) => string): R
     category,
     lunch,
     photoConsent,
+    ...(language !== undefined ? { language } : {}),
   };
 };

@@ -76,6 +76,20 @@ describe('reading a registration file', () => {
     });
   });
 
+  describe('when a language column says how to write to each person', () => {
+    test('en and its spellings give English, fr or nothing French (absent), anything else is refused on its line', () => {
+      const result = rowsOf(
+        parseRegistrationCsv(
+          `${header},Langue\nA,Un,a@example.org,,participant,yes,no,EN\nB,Deux,b@example.org,,participant,yes,no,Anglais\n` +
+            `C,Trois,c@example.org,,participant,yes,no,fr\nD,Quatre,d@example.org,,participant,yes,no,\n` +
+            `E,Cinq,e@example.org,,participant,yes,no,klingon\n`,
+        ),
+      );
+      expect(result.rows.map((r) => r.language)).toEqual(['en', 'en', 'fr', undefined]);
+      expect(result.rejected).toEqual([{ line: 6, reason: 'invalid_language', field: 'language', name: 'E Cinq' }]);
+    });
+  });
+
   describe('when a required column is missing', () => {
     test('the file is refused, naming the columns', () =>
       expect(parseRegistrationCsv('first_name,last_name,organisation\nA,B,C\n')).toEqual({

@@ -105,6 +105,7 @@ export class ImportRegistrationsHandler implements ICommandHandler<ImportRegistr
       category: r.category,
       lunch: r.lunch,
       photoConsent: r.photoConsent,
+      ...(r.language !== undefined ? { language: r.language } : {}),
     }));
     const outcome: {
       created: ImportOutcome['created'][number][];

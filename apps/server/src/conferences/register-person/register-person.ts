@@ -18,6 +18,8 @@ import {
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   CATEGORIES,
+  LANGUAGES,
+  type Language,
   PERSON_FIELD_MAX_LENGTH,
   type Category,
   type RegistrationOutcome,
@@ -69,6 +71,9 @@ export class RegisterPersonDto implements RegisterRequest {
   @IsBoolean() lunch!: boolean;
   @IsBoolean() photoConsent!: boolean;
   @IsOptional()
+  @IsIn(LANGUAGES)
+  language?: Language;
+  @IsOptional()
   @IsBoolean()
   beyondCapacity?: boolean;
 }
@@ -85,6 +90,7 @@ export const toRequest = (dto: RegisterPersonDto, registrationId: string): Regis
   category: dto.category,
   lunch: dto.lunch,
   photoConsent: dto.photoConsent,
+  ...(dto.language !== undefined ? { language: dto.language } : {}),
   ...(dto.beyondCapacity === true ? { beyondCapacity: true } : {}),
 });
 
