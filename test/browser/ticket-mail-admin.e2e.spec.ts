@@ -85,8 +85,8 @@ describe('the organisers send the tickets by e-mail', () => {
 
       await page.getByRole('button', { name: 'Envoyer les billets' }).click();
       const progress = page.getByTestId('mail-progress');
-      await progress.filter({ hasText: '2 envoyé(s), 0 en attente, 1 en échec' }).waitFor({ timeout: 20_000 });
-      await expect(progress.innerText()).resolves.toContain('3 billet(s) mis en file d’envoi');
+      await progress.filter({ hasText: '2 envoyés, 0 en attente, 1 en échec' }).waitFor({ timeout: 20_000 });
+      await expect(progress.innerText()).resolves.toContain('3 billets mis en file d’envoi');
       expect(sink.received).toHaveLength(2);
       await rowOf(page, 'Claude Alphandéry').getByTestId('mail-status').filter({ hasText: 'Envoyé' }).waitFor();
       const failedCell = rowOf(page, 'Anatole Brévannes').getByTestId('mail-status');

@@ -79,7 +79,8 @@ export function SendTickets(props: {
     );
   };
   return (
-    <section className="mail-send stack" aria-labelledby="mail-send-title">
+    // One row: the title, the button and where the batch stands (the registrations table below is the page).
+    <section className="mail-send row" aria-labelledby="mail-send-title">
       <h3 id="mail-send-title">{t('mail.sendTitle')}</h3>
       {p.configured ? (
         <div className="row">
