@@ -84,13 +84,22 @@ describe('tickets by e-mail, the server restarted in the middle of the batch', (
   });
 
   afterAll(async () => {
+    // Each step bounded and named: a cleanup that hangs says which, and does not hold the suite for minutes
+    // (once, on the EventStoreDB peer under load, one did: the test itself had passed).
+    const bounded = async (step: string, work: () => Promise<unknown> | undefined) => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 20_000)));
+      const outcome = await Promise.race([Promise.resolve(work()).then(() => 'done' as const), late]);
+      clearTimeout(timer);
+      if (outcome === 'late') console.warn(`ticket-mail-restart cleanup: ${step} took over 20 s, left behind`);
+    };
     const child = running?.child;
     if (child && child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');
-      await running!.exited;
+      await bounded('the server child exiting', () => running!.exited);
     }
-    await sink?.close();
-    await peer?.stop();
+    await bounded('the SMTP sink closing', () => sink?.close());
+    await bounded('the EventStoreDB peer stopping', () => peer?.stop());
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
