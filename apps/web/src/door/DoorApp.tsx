@@ -8,7 +8,6 @@ import {
   type Attendee,
   type ConferenceDetails as Conference,
   type DoorConference,
-  type DoorTicket,
   type IdCheck,
   type RefusalReason,
   type RegisterRequest,
@@ -26,7 +25,7 @@ import { LunchTill } from './LunchTill';
 import { DoorEngine, type EngineState, type ScanAnswer, type TicketRef } from './offline/door-engine';
 import { localStore } from './offline/local-store';
 import { DoorStatus, SyncNotices } from './OfflineStatus';
-import { PersonCard } from './Person';
+import { attendeeOf, emptyAttendee, PersonCard } from './Person';
 import { AttendeeSearch } from './Search';
 import { registerServiceWorker } from './service-worker';
 import { ConferenceChooser, DoorChooser } from './Setup';
@@ -256,21 +255,6 @@ export function reasonText(
   if (reason === 'already_checked_in') return t('reason.already_checked_in', { door: '?', time: '?' });
   return t(`reason.${reason}`);
 }
-
-/** A person of the phone's list as the door's screens show one. */
-export const attendeeOf = (ticket: DoorTicket): Attendee => ({
-  registrationId: ticket.registrationId,
-  firstName: ticket.firstName,
-  lastName: ticket.lastName,
-  organisation: ticket.organisation,
-  category: ticket.category,
-  status: ticket.status,
-  lunch: ticket.lunch,
-  lunchPaid: ticket.lunchPaid,
-  ticketCode: null,
-  admitted: ticket.admitted,
-  erased: `${ticket.firstName}${ticket.lastName}` === '',
-});
 
 function useEngine(conference: Conference, door: string): [DoorEngine, EngineState] {
   const engine = useMemo(
@@ -647,20 +631,6 @@ function DoorDesk({
     </>
   );
 }
-
-const emptyAttendee: Attendee = {
-  registrationId: '',
-  firstName: '',
-  lastName: '',
-  organisation: null,
-  category: null,
-  status: null,
-  lunch: false,
-  lunchPaid: false,
-  ticketCode: null,
-  admitted: null,
-  erased: false,
-};
 
 function UndoBar({
   last,

@@ -6,10 +6,9 @@ import { CameraToggle, CameraView } from './Camera';
 import { ErrorMessage, TopBar } from '../shell';
 import { play } from '../sound';
 import { CodeInput, useScannerKeys } from './CodeInput';
-import { PersonCard } from './Person';
+import { attendeeOf, emptyAttendee, PersonCard } from './Person';
 import { AttendeeSearch } from './Search';
 import { serverAway, SpaceEngine, type MovementNotice, type SpaceAnswer } from './offline/space-engine';
-import type { DoorTicket } from '../api';
 
 /**
  * The door phone at a space's door (issue 23): each scan is a movement, an
@@ -42,20 +41,6 @@ const ONLINE_TIMEOUT_MS = 3_000;
 /** How often the count is asked again while nothing is scanned here (other phones move people too). */
 const REFRESH_MS = 5_000;
 const RESULT_MS = 4_000;
-
-const emptyAttendee: Attendee = {
-  registrationId: '',
-  firstName: '',
-  lastName: '',
-  organisation: null,
-  category: null,
-  status: null,
-  lunch: false,
-  lunchPaid: false,
-  ticketCode: null,
-  admitted: null,
-  erased: false,
-};
 
 /** The refusal as the door reads it, with what the server gave to explain it (hours, count, first entry). */
 export function movementReason(
@@ -343,20 +328,6 @@ function InsideCount({ view }: { view: Space | null }) {
     </div>
   );
 }
-
-/** A person of the phone's list as the result card shows one. */
-const attendeeOf = (ticket: DoorTicket): Attendee => ({
-  ...emptyAttendee,
-  registrationId: ticket.registrationId,
-  firstName: ticket.firstName,
-  lastName: ticket.lastName,
-  organisation: ticket.organisation,
-  category: ticket.category,
-  status: ticket.status,
-  lunch: ticket.lunch,
-  lunchPaid: ticket.lunchPaid,
-  admitted: ticket.admitted,
-});
 
 /** What the upload brought back: movements the server would have refused (now in the organisers' list too). */
 function MovementNotices({

@@ -36,8 +36,11 @@ export type SetDoorPrinter = DomainCommand<
 
 export type DoorPrintersRefusalReason = 'unknown_door' | 'invalid_queue';
 
-/** A CUPS queue name: printable, no space, slash, '#' or quote (CUPS refuses them), at most 127 characters. */
-export const QUEUE_NAME = /^[A-Za-z0-9_.+-]{1,127}$/;
+/**
+ * A CUPS queue name: printable, no space, slash, '#' or quote (CUPS refuses them), at most 127 characters, and
+ * never a leading « - »: the name is handed to lpstat and lp as an argument, where « -h host » is an option.
+ */
+export const QUEUE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,126}$/;
 
 export type DoorPrintersState = ReadonlyMap<string, DoorPrinter>;
 

@@ -35,6 +35,9 @@ describe("a door's badge printer", () => {
     test('a name CUPS would refuse is refused', () =>
       given([]).when(set('badges accueil')).thenRefused('invalid_queue'));
 
+    test('a name that lpstat and lp would read as an option (« -h host ») is refused', () =>
+      given([]).when(set('-hevil.example.org')).thenRefused('invalid_queue'));
+
     test('removing what is not there writes nothing', () => given([]).when(set(null)).thenNothingHappens(null));
   });
 
