@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@emargement/event-store';
 import { ticketSha256, type Category, type ConferenceEvent, type ArrivalEvent } from '@emargement/conference';
+import { RowWriter } from '../../projections/row-writer.js';
 import type { Projection } from '../../projections/projection-runner.js';
 import type { ReadModels } from '../../projections/read-models.js';
 
@@ -78,7 +79,7 @@ export class DoorDatasetProjection implements Projection {
 
   private rows = new Map<string, { row: DoorTicketRow; position: bigint }>();
   private readonly dirty = new Set<string>();
-  private put: Database.Statement<[string, string, bigint, string]> | undefined;
+  private put: RowWriter<[string, string, bigint, string]> | undefined;
   private selectAll: Database.Statement<[string], { row: string }> | undefined;
   private selectSince: Database.Statement<[string, bigint], { row: string }> | undefined;
 
@@ -97,9 +98,11 @@ export class DoorDatasetProjection implements Projection {
         row             TEXT NOT NULL
       );
       CREATE INDEX IF NOT EXISTS door_tickets_by_position ON door_tickets (conference_id, position)`);
-    this.put = this.db.prepare(
-      `INSERT INTO door_tickets (registration_id, conference_id, position, row) VALUES (?, ?, ?, ?)
-       ON CONFLICT (registration_id) DO UPDATE SET position = excluded.position, row = excluded.row`,
+    this.put = new RowWriter(
+      this.db,
+      'INSERT INTO door_tickets (registration_id, conference_id, position, row)',
+      4,
+      'ON CONFLICT (registration_id) DO UPDATE SET position = excluded.position, row = excluded.row',
     );
     this.selectAll = this.db.prepare('SELECT row FROM door_tickets WHERE conference_id = ? ORDER BY position');
     this.selectSince = this.db.prepare(
@@ -220,10 +223,12 @@ export class DoorDatasetProjection implements Projection {
   persist(): void {
     const put = this.put;
     if (put === undefined) throw new Error('door-dataset: migrate() first');
+    const rows: [string, string, bigint, string][] = [];
     for (const id of this.dirty) {
       const entry = this.rows.get(id);
-      if (entry) put.run(id, entry.row.conferenceId, entry.position, JSON.stringify(entry.row));
+      if (entry) rows.push([id, entry.row.conferenceId, entry.position, JSON.stringify(entry.row)]);
     }
+    put.write(rows);
     this.dirty.clear();
   }
 
