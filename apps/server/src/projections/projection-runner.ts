@@ -329,7 +329,8 @@ export class ProjectionRunner {
 
   private async follow(): Promise<void> {
     const filter = this.options.filter ?? eventTypes(...new Set(this.entries.flatMap((e) => e.projection.handles)));
-    const subscription = this.store.subscribeToAll({ fromPosition: this.from(), filter });
+    // No projection reads a sealed field (names, e-mail, ticket code, a signature's strokes): envelopes stay closed.
+    const subscription = this.store.subscribeToAll({ fromPosition: this.from(), filter, personalData: false });
     this.subscription = subscription;
     this.setReplaying(true);
     for await (const message of subscription) {
