@@ -12,8 +12,8 @@ const dir = mkdtempSync(join(tmpdir(), 'emargement-events-of-type-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The real store, with the positions its filtered reads started from noted. */
-const noting = (store: EventStore): { store: EventStore; froms: (bigint | 'start')[] } => {
-  const froms: (bigint | 'start')[] = [];
+const noting = (store: EventStore): { store: EventStore; froms: (bigint | 'start' | 'end')[] } => {
+  const froms: (bigint | 'start' | 'end')[] = [];
   const noted = Object.create(store) as EventStore;
   noted.readAll = (options?: ReadAllOptions) => {
     if (options?.filter) froms.push(options.fromPosition ?? 'start');
