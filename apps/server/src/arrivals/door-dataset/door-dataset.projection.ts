@@ -82,6 +82,9 @@ export class DoorDatasetProjection implements Projection {
   private put: RowWriter<[string, string, bigint, string]> | undefined;
   private selectAll: Database.Statement<[string], { row: string }> | undefined;
   private selectSince: Database.Statement<[string, bigint], { row: string }> | undefined;
+  private selectPage:
+    | Database.Statement<[string, bigint, bigint, string, number], { id: string; position: bigint; row: string }>
+    | undefined;
 
   constructor(private readonly readModels: ReadModels) {}
 
@@ -108,6 +111,13 @@ export class DoorDatasetProjection implements Projection {
     this.selectSince = this.db.prepare(
       'SELECT row FROM door_tickets WHERE conference_id = ? AND position > ? ORDER BY position',
     );
+    this.selectPage = this.db.prepare(
+      `SELECT registration_id AS id, position, row FROM door_tickets
+       WHERE conference_id = ? AND (position > ? OR (position = ? AND registration_id > ?))
+       ORDER BY position, registration_id LIMIT ?`,
+    );
+    // Positions as read: an EventStoreDB commit position may pass 2^53, where a number would round.
+    this.selectPage.safeIntegers(true);
   }
 
   reset(): void {
@@ -243,6 +253,32 @@ export class DoorDatasetProjection implements Projection {
    * the cursor the caller hands out with them (read in the same synchronous
    * turn, so no commit falls in between).
    */
+  /**
+   * The next `limit` committed rows of the conference after `after` (in
+   * position, then registration order), for a list read in pages over
+   * several turns of the event loop. A row that changes between two pages
+   * moves past the reader's place and is read again, newer: never skipped.
+   */
+  page(
+    conferenceId: string,
+    after: { position: bigint; registrationId: string } | null,
+    limit: number,
+  ): { rows: { row: DoorTicketRow; position: bigint }[]; last: { position: bigint; registrationId: string } | null } {
+    if (this.selectPage === undefined) throw new Error('door-dataset: migrate() first');
+    const found = this.selectPage.all(
+      conferenceId,
+      after?.position ?? -1n,
+      after?.position ?? -1n,
+      after?.registrationId ?? '',
+      limit,
+    );
+    const tail = found.at(-1);
+    return {
+      rows: found.map((r) => ({ row: JSON.parse(r.row) as DoorTicketRow, position: r.position })),
+      last: tail === undefined ? null : { position: tail.position, registrationId: tail.id },
+    };
+  }
+
   changedSince(conferenceId: string, since: bigint | null): DoorTicketRow[] {
     const select = since === null ? this.selectAll?.all(conferenceId) : this.selectSince?.all(conferenceId, since);
     if (select === undefined) throw new Error('door-dataset: migrate() first');
