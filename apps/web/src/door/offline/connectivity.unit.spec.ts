@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { api } from '../../api';
 import { Connectivity, type ConnectivityState } from './connectivity';
-import { installDoorPage, startDoorServer, type DoorServer } from './node-door';
+import { installDoorPage, startDoorServer, type DoorServer } from './test/node-door';
 
 let server: DoorServer;
 beforeAll(async () => {
@@ -70,8 +70,9 @@ describe('connectivity: the switch between asking the server and deciding here',
     s.observe(true);
     expect(state()).toBe('offline');
     let uploads = 0;
-    const upload = async () => {
+    const upload = () => {
       uploads += 1;
+      return Promise.resolve();
     };
     server.answer(() => ({ status: 503, body: { code: 'not_ready', message: 'down' } }));
     await s.probe(upload);

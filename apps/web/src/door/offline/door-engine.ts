@@ -14,10 +14,23 @@ import {
   type ScanResult,
 } from '../../api';
 import { newId } from '../../ids';
-import { Connectivity, ONLINE_SCAN_TIMEOUT_MS, PROBE_EVERY_MS, unavailable, type ConnectivityState } from './connectivity';
+import {
+  Connectivity,
+  ONLINE_SCAN_TIMEOUT_MS,
+  PROBE_EVERY_MS,
+  unavailable,
+  type ConnectivityState,
+} from './connectivity';
 import { DoorList, type TicketRef } from './door-list';
 import { decideLocally, LIST_ADMISSION_ID, standingAdmission, ticketSha256, undoneEvent } from './local-decision';
-import { localStore, type Decision, type LunchJob, type QueuedScan, type SyncNotice, type UndoJob } from './local-store';
+import {
+  localStore,
+  type Decision,
+  type LunchJob,
+  type QueuedScan,
+  type SyncNotice,
+  type UndoJob,
+} from './local-store';
 import { LunchTill, type TakenPayment, type Till } from './lunch-till';
 import { Outbox } from './outbox';
 import { OwnDecisions, serverAdmission } from './own-decisions';
@@ -550,7 +563,12 @@ export class DoorEngine {
       syncedAt: queued ? null : now,
     };
     if (queued) {
-      const body: ScanRequest = { scanId: undoId, registrationId, door: this.door, scannedAt: new Date(now).toISOString() };
+      const body: ScanRequest = {
+        scanId: undoId,
+        registrationId,
+        door: this.door,
+        scannedAt: new Date(now).toISOString(),
+      };
       await this.queue({ scanId: undoId, body, undo: job, name });
     }
     await this.remember(decision);

@@ -8,6 +8,9 @@
 import 'fake-indexeddb/auto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { openDB } from 'idb';
+import type { DoorConference, DoorTicket } from '../../../api';
+import { localStore } from '../local-store';
 
 class MemoryStorage {
   private readonly items = new Map<string, string>();
@@ -31,43 +34,22 @@ export function installDoorPage(): void {
 
 /** Every store of the door's database emptied: each test starts from a phone that has nothing. */
 export async function emptyDoorDb(): Promise<void> {
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const open = indexedDB.open('emargement-door');
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
+  // The app opens (and creates) its database first: opened here first, it would have no stores.
+  await localStore.load('');
+  const db = await openDB('emargement-door');
   const names = [...db.objectStoreNames];
-  if (names.length > 0) {
-    const tx = db.transaction(names, 'readwrite');
-    for (const name of names) tx.objectStore(name).clear();
-    await new Promise<void>((resolve, reject) => {
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
-    });
-  }
+  const tx = db.transaction(names, 'readwrite');
+  await Promise.all([...names.map((name) => tx.objectStore(name).clear()), tx.done]);
   db.close();
   (globalThis.localStorage as unknown as MemoryStorage).clear();
 }
 
 /** Every store of the door's database, as IndexedDB holds it now. */
 export async function doorDb(): Promise<Record<string, unknown[]>> {
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const open = indexedDB.open('emargement-door');
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
+  const db = await openDB('emargement-door');
   const names = [...db.objectStoreNames];
   const tx = db.transaction(names, 'readonly');
-  const all = await Promise.all(
-    names.map(
-      (name) =>
-        new Promise<[string, unknown[]]>((resolve, reject) => {
-          const read = tx.objectStore(name).getAll();
-          read.onsuccess = () => resolve([name, read.result as unknown[]]);
-          read.onerror = () => reject(read.error);
-        }),
-    ),
-  );
+  const all = await Promise.all(names.map(async (name) => [name, await tx.objectStore(name).getAll()] as const));
   db.close();
   return Object.fromEntries(all);
 }
@@ -123,7 +105,7 @@ export async function startDoorServer(): Promise<DoorServer> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const nodeFetch = globalThis.fetch;
-  globalThis.fetch = (input, init) => nodeFetch(new URL(String(input), base), init);
+  globalThis.fetch = (input, init) => nodeFetch(new URL(input instanceof Request ? input.url : input, base), init);
   return {
     received,
     answer: (next) => {
@@ -147,14 +129,14 @@ export const dayConference = {
   startsAt: '2026-12-02T08:00:00Z',
   endsAt: '2999-12-02T18:00:00Z',
   timezone: 'Europe/Paris',
-} as const satisfies import('../../api').DoorConference;
+} as const satisfies DoorConference;
 
 /** A line of the list for a person, its ticket code being `code-<registrationId>`. */
 export async function lineOf(
   registrationId: string,
   firstName: string,
-  fields: Partial<import('../../api').DoorTicket> = {},
-): Promise<import('../../api').DoorTicket> {
+  fields: Partial<DoorTicket> = {},
+): Promise<DoorTicket> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`code-${registrationId}`));
   return {
     registrationId,
