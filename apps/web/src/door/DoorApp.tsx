@@ -22,7 +22,7 @@ import { storage } from '../storage';
 import { emptyIdCheck, IdCheckForm, idCheckComplete, type IdCheckDraft } from './IdCheckForm';
 import { LunchPanel, type LunchActions, type TakenPayment } from './LunchPanel';
 import { LunchTill } from './LunchTill';
-import { DoorEngine, type EngineState, type ScanAnswer, type TicketRef } from './offline/door-engine';
+import { DoorEngine, type EngineState, type DoorScanResult, type TicketRef } from './offline/door-engine';
 import { firstStep, shownAnswer, type LastAdmission, type Screen } from './scan-flow';
 import { localStore } from './offline/local-store';
 import { DoorStatus, SyncNotices } from './OfflineStatus';
@@ -295,7 +295,7 @@ function DoorDesk({
 
   // ------------------------------------------------------------------ scans
   const showAnswer = useCallback(
-    (answer: ScanAnswer, known: Attendee | null) => {
+    (answer: DoorScanResult, known: Attendee | null) => {
       const shown = shownAnswer(answer, known, (who) => personName(t, who));
       play(shown.tune);
       if (shown.lastAdmission !== undefined) setLastAdmission(shown.lastAdmission);

@@ -10,7 +10,7 @@ import {
 } from '../api';
 import type { Tune } from '../sound';
 import { attendeeOf, emptyAttendee } from './attendee';
-import type { ScanAnswer, TicketRef } from './offline/door-engine';
+import type { DoorScanResult, TicketRef } from './offline/door-engine';
 
 /**
  * The entrance's scan flow, apart from its screen (DoorApp.tsx): which screen
@@ -57,7 +57,7 @@ export interface Shown {
 }
 
 /** What the door shows of a scan's answer; `known`, the person as the door already had them on screen. */
-export function shownAnswer(answer: ScanAnswer, known: Attendee | null, nameOf: (a: Attendee) => string): Shown {
+export function shownAnswer(answer: DoorScanResult, known: Attendee | null, nameOf: (a: Attendee) => string): Shown {
   const fromList = answer.ticket ? attendeeOf(answer.ticket) : null;
   if (answer.source === 'queued') {
     return {

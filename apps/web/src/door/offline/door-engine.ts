@@ -11,7 +11,7 @@ import {
   type IdCheck,
   type RegisterRequest,
   type ScanRequest,
-  type ScanResult,
+  type EntranceScanAnswer,
 } from '../../api';
 import { newId } from '../../ids';
 import {
@@ -96,9 +96,15 @@ export interface EngineState {
   till: Till;
 }
 
-/** What a scan came to, for the screen. */
-export type ScanAnswer =
-  | { source: 'server'; scanId: string; answer: ScanResult; ticket: DoorTicket | undefined }
+/**
+ * What a scan came to on this phone, for the screen. Not the server's answer
+ * (the contract's `EntranceScanAnswer`, carried in `answer` when the server
+ * decided), hence a name of its own: the phone may have decided the scan
+ * itself (`local`, with the decider's outcome and the outbox's length), or
+ * kept it undecided (`queued`).
+ */
+export type DoorScanResult =
+  | { source: 'server'; scanId: string; answer: EntranceScanAnswer; ticket: DoorTicket | undefined }
   | { source: 'local'; scanId: string; outcome: ScanOutcome; ticket: DoorTicket | undefined; pendingAfter: number }
   /** No list on the phone to decide on: the scan is kept, undecided, and the server decides when it gets it. */
   | { source: 'queued'; scanId: string; ticket: undefined; pendingAfter: number };
@@ -320,7 +326,7 @@ export class DoorEngine {
   // ------------------------------------------------------------------ scans
 
   /** A scan: to the server when online (3 s at most), otherwise, or failing that, decided here and queued. */
-  async scan(ref: TicketRef, idCheck: IdCheck | null): Promise<ScanAnswer> {
+  async scan(ref: TicketRef, idCheck: IdCheck | null): Promise<DoorScanResult> {
     const scanId = newId();
     const scannedAt = new Date().toISOString();
     const ticket = await this.list.lookUp(ref);
@@ -343,7 +349,7 @@ export class DoorEngine {
     ref: TicketRef,
     ticket: DoorTicket | undefined,
     idCheck: IdCheck | null,
-  ): Promise<ScanAnswer> {
+  ): Promise<DoorScanResult> {
     const { scanId, scannedAt } = asRead;
     /*
      * Without a list (never downloaded, or wiped) the phone has nothing to
@@ -399,7 +405,7 @@ export class DoorEngine {
   }
 
   /** An online admission is remembered here too: if the network drops a second later, the phone still knows. */
-  private async rememberServerAnswer(answer: ScanResult, ticket: DoorTicket | undefined, scannedAt: string) {
+  private async rememberServerAnswer(answer: EntranceScanAnswer, ticket: DoorTicket | undefined, scannedAt: string) {
     if (answer.result !== 'admitted') return;
     const registrationId = ticket?.registrationId ?? answer.attendee?.registrationId;
     if (!registrationId) return;

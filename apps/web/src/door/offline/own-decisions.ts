@@ -1,4 +1,4 @@
-import type { ScanResult } from '../../api';
+import type { EntranceScanAnswer } from '../../api';
 import type { LocalEvent } from './local-decision';
 import type { Decision } from './local-store';
 
@@ -55,7 +55,7 @@ export class OwnDecisions {
 export function serverAdmission(
   conferenceId: string,
   door: string,
-  answer: ScanResult,
+  answer: EntranceScanAnswer,
   registrationId: string,
   scannedAt: string,
   now: number,

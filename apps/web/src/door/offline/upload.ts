@@ -1,4 +1,4 @@
-import { api, type ScanResult } from '../../api';
+import { api, type EntranceScanAnswer } from '../../api';
 import { attempt } from './connectivity';
 import type { QueuedScan, SyncNotice, WalkInJob } from './local-store';
 import type { Sent } from './outbox';
@@ -76,7 +76,7 @@ export async function sendJob(queued: QueuedScan, effects: UploadEffects): Promi
       notice: sent.refused === null ? null : refusedNotice(queued, sent.refused, { lunch: lunch.kind }),
     };
   }
-  let answer: ScanResult | null = null;
+  let answer: EntranceScanAnswer | null = null;
   const sent = await attempt(async () => {
     answer = await api.scan(queued.conferenceId, queued.body, { timeoutMs: UPLOAD_TIMEOUT_MS });
   });
@@ -84,7 +84,7 @@ export async function sendJob(queued: QueuedScan, effects: UploadEffects): Promi
   // Refused for good (a door the conference no longer has, say): sending it again would get the same answer
   // and hold up every scan behind it, so it becomes a notice.
   const rejected = sent.refused;
-  const got = answer as ScanResult | null;
+  const got = answer as EntranceScanAnswer | null;
   // An undecided scan (no list) that the server refused is news to the door too.
   const refusedLate = !queued.body.offline && got?.result === 'refused';
   effects.synced(queued.scanId);
