@@ -58,56 +58,31 @@ export interface Shown {
 
 /** What the door shows of a scan's answer; `known`, the person as the door already had them on screen. */
 export function shownAnswer(answer: DoorScanResult, known: Attendee | null, nameOf: (a: Attendee) => string): Shown {
-  const fromList = answer.ticket ? attendeeOf(answer.ticket) : null;
   if (answer.source === 'queued') {
     return {
       tune: 'queued',
       screen: { kind: 'result', outcome: 'queued', local: false, scanId: answer.scanId, attendee: known },
     };
   }
-  if (answer.source === 'server') {
-    const { answer: a } = answer;
-    const who: Attendee | null = known ?? fromList ?? (a.attendee ? { ...emptyAttendee, ...a.attendee } : null);
-    if (a.result === 'admitted') {
-      return {
-        tune: 'admitted',
-        lastAdmission: { scanId: a.scanId, name: who ? nameOf(who) : '' },
-        screen: { kind: 'result', outcome: 'admitted', local: false, scanId: a.scanId, attendee: who },
-      };
-    }
-    return {
-      tune: 'refused',
-      screen: {
-        kind: 'result',
-        outcome: 'refused',
-        local: false,
-        scanId: a.scanId,
-        attendee: who,
-        ...(a.reason ? { reason: a.reason } : {}),
-        ...(a.previous ? { previous: a.previous } : {}),
-      },
-    };
-  }
-  const { outcome } = answer;
-  const who = known ?? fromList;
-  if (outcome.result === 'admitted') {
-    return {
-      tune: 'admitted',
-      // An undo needs the server, which does not know this scan yet.
-      lastAdmission: null,
-      screen: { kind: 'result', outcome: 'admitted', local: true, scanId: answer.scanId, attendee: who },
-    };
+  const local = answer.source === 'local';
+  // The server's answer, or the decider's outcome on the phone: the same fields for the screen.
+  const decided = answer.source === 'local' ? answer.outcome : answer.answer;
+  const described = answer.source === 'server' ? answer.answer.attendee : undefined;
+  const fromList = answer.ticket ? attendeeOf(answer.ticket) : null;
+  const who = known ?? fromList ?? (described ? { ...emptyAttendee, ...described } : null);
+  const screen: ResultScreen = { kind: 'result', outcome: 'admitted', local, scanId: decided.scanId, attendee: who };
+  if (decided.result === 'admitted') {
+    // An admission decided here has no undo: the server does not know this scan yet.
+    const lastAdmission = local ? null : { scanId: decided.scanId, name: who ? nameOf(who) : '' };
+    return { tune: 'admitted', lastAdmission, screen };
   }
   return {
     tune: 'refused',
     screen: {
-      kind: 'result',
+      ...screen,
       outcome: 'refused',
-      local: true,
-      scanId: answer.scanId,
-      attendee: who,
-      reason: outcome.reason,
-      ...(outcome.previous ? { previous: outcome.previous } : {}),
+      ...(decided.reason ? { reason: decided.reason } : {}),
+      ...(decided.previous ? { previous: decided.previous } : {}),
     },
   };
 }

@@ -1,24 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { api, type Attendee, type DoorDataset } from '../api';
 import { attendeeOf, emptyAttendee } from './attendee';
 import { DoorEngine } from './offline/door-engine';
-import {
-  dayConference,
-  emptyDoorDb,
-  installDoorPage,
-  lineOf,
-  startDoorServer,
-  type DoorServer,
-} from './offline/test/node-door';
+import { dayConference, lineOf, withDoorServer } from './offline/test/node-door';
 import { firstStep, shownAnswer, type ScanDoor } from './scan-flow';
 
-let server: DoorServer;
-beforeAll(async () => {
-  installDoorPage();
-  server = await startDoorServer();
-});
-beforeEach(emptyDoorDb);
-afterAll(() => server.close());
+const server = withDoorServer();
 
 const checking = { ...dayConference, idCheckRequired: true };
 

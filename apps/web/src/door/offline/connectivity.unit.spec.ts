@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { api } from '../../api';
 import { Connectivity, type ConnectivityState } from './connectivity';
-import { installDoorPage, startDoorServer, type DoorServer } from './test/node-door';
+import { withDoorServer } from './test/node-door';
 
-let server: DoorServer;
-beforeAll(async () => {
-  installDoorPage();
-  server = await startDoorServer();
-});
-afterAll(() => server.close());
+const server = withDoorServer();
 
 /** The switch with its state kept here, and the app's own health check against the test's server. */
 function door(): { switch: Connectivity; state: () => ConnectivityState } {

@@ -1,28 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import type { DoorDataset, DoorTicket, ScanRequest } from '../../api';
 import { DoorEngine, type EngineState } from './door-engine';
 import type { QueuedScan } from './local-store';
-import {
-  dayConference,
-  doorDb,
-  emptyDoorDb,
-  installDoorPage,
-  lineOf,
-  startDoorServer,
-  type DoorServer,
-  type Received,
-} from './test/node-door';
+import { dayConference, doorDb, lineOf, withDoorServer, type Received } from './test/node-door';
 
-let server: DoorServer;
-beforeAll(async () => {
-  installDoorPage();
-  server = await startDoorServer();
-});
-beforeEach(async () => {
-  await emptyDoorDb();
-  server.received.length = 0;
-});
-afterAll(() => server.close());
+const server = withDoorServer();
 
 const down = () => ({ status: 503, body: { code: 'not_ready', message: 'down' } });
 

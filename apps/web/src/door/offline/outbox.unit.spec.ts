@@ -1,27 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import type { ScanRequest } from '../../api';
 import type { QueuedScan } from './local-store';
-import {
-  doorDb,
-  emptyDoorDb,
-  installDoorPage,
-  startDoorServer,
-  type DoorServer,
-  type Received,
-} from './test/node-door';
+import { doorDb, withDoorServer, type Received } from './test/node-door';
 import { Outbox, type Sent } from './outbox';
 import { sendJob, type UploadEffects } from './upload';
 
-let server: DoorServer;
-beforeAll(async () => {
-  installDoorPage();
-  server = await startDoorServer();
-});
-beforeEach(async () => {
-  await emptyDoorDb();
-  server.received.length = 0;
-});
-afterAll(() => server.close());
+const server = withDoorServer();
 
 const scan = (scanId: string, registrationId: string, queuedAt: number): QueuedScan => {
   const body: ScanRequest = {

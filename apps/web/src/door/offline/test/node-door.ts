@@ -5,6 +5,7 @@
  * fake-indexeddb, and a real HTTP server on a free port that the app's own
  * `fetch` calls reach (the app asks for `/api/...`, relative to its page).
  */
+import { afterAll, beforeAll, beforeEach } from '@jest/globals';
 import 'fake-indexeddb/auto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -60,15 +61,17 @@ export interface Received {
   body: unknown;
 }
 
-/** An answer of the test's server: a status and a JSON body, or `hang` (no answer: the client times out). */
-export type Reply = { status: number; body?: unknown } | 'hang';
+/** An answer of the test's server: a status and a JSON body. */
+export interface Reply {
+  status: number;
+  body?: unknown;
+}
 
 export interface DoorServer {
-  /** Every request, in the order it arrived. */
+  /** Every request since the test began, in the order it arrived. */
   received: Received[];
   /** How the server answers from now on. */
   answer(reply: (request: Received) => Reply): void;
-  close(): Promise<void>;
 }
 
 const bodyOf = async (request: IncomingMessage): Promise<unknown> => {
@@ -79,43 +82,43 @@ const bodyOf = async (request: IncomingMessage): Promise<unknown> => {
 };
 
 /**
- * A real HTTP server on a free port, and the page's `fetch` pointed at it:
- * the app's requests (`/api/...`) travel over the network as in the browser,
- * through the app's own client (its timeouts, its error codes).
+ * For a spec file: the door's page, a phone with nothing stored before each
+ * test, and a real HTTP server on a free port with the page's `fetch` pointed
+ * at it: the app's requests (`/api/...`) travel over the network as in the
+ * browser, through the app's own client (its timeouts, its error codes).
  */
-export async function startDoorServer(): Promise<DoorServer> {
+export function withDoorServer(): DoorServer {
   let reply: (request: Received) => Reply = () => ({ status: 503, body: { code: 'not_ready', message: '' } });
   const received: Received[] = [];
-  const hanging = new Set<() => void>();
   const server: Server = createServer((request, response) => {
     void (async () => {
       const got: Received = { method: request.method ?? 'GET', path: request.url ?? '/', body: await bodyOf(request) };
       received.push(got);
       const answer = reply(got);
-      if (answer === 'hang') {
-        const end = () => response.destroy();
-        hanging.add(end);
-        response.on('close', () => hanging.delete(end));
-        return;
-      }
       response.writeHead(answer.status, { 'Content-Type': 'application/json' });
       response.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
     })();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const nodeFetch = globalThis.fetch;
-  globalThis.fetch = (input, init) => nodeFetch(new URL(input instanceof Request ? input.url : input, base), init);
+  beforeAll(async () => {
+    installDoorPage();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    globalThis.fetch = (input, init) => nodeFetch(new URL(input instanceof Request ? input.url : input, base), init);
+  });
+  beforeEach(async () => {
+    await emptyDoorDb();
+    received.length = 0;
+  });
+  afterAll(async () => {
+    globalThis.fetch = nodeFetch;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
   return {
     received,
     answer: (next) => {
       reply = next;
-    },
-    close: async () => {
-      globalThis.fetch = nodeFetch;
-      for (const end of hanging) end();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
