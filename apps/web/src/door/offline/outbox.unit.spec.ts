@@ -55,6 +55,28 @@ describe('the outbox: what waits for the server goes up oldest first, with the s
     expect((await doorDb()).outbox).toEqual([]);
   });
 
+  test('the next scan of a ticket leaves only once the server has answered the one before it', async () => {
+    const outbox = new Outbox();
+    await outbox.adopt([]);
+    for (const q of [scan('s1', 'r-marie', 1), scan('s2', 'r-paul', 2), scan('s3', 'r-marie', 3)]) await outbox.add(q);
+    server.answer(admitted);
+    const log: string[] = [];
+
+    await outbox.upload(
+      async (q) => {
+        log.push(`sent ${q.scanId}`);
+        const result = await sendJob(q, effects);
+        log.push(`answered ${q.scanId}`);
+        return result;
+      },
+      () => undefined,
+    );
+
+    // Paul's went up beside Marie's first (another ticket); Marie's second waited for her first's answer.
+    expect(log.slice(0, 2)).toEqual(['sent s1', 'sent s2']);
+    expect(log.indexOf('sent s3')).toBeGreaterThan(log.indexOf('answered s1'));
+  });
+
   test('a job queued later never goes before an older one, even across reloads', async () => {
     const outbox = new Outbox();
     await outbox.adopt([scan('old', 'r-marie', 5_000)]);
