@@ -161,5 +161,30 @@ describe('an admission undone while the person is inside a space', () => {
     await server.app.get(UndoneAdmissions).untilCaughtUp();
     expect(await movementsLog()).toEqual(before);
     expect(await inside('Buffet')).toBe(2);
+
+    // The dashboard's curve of the day (counts only, a room's screen may ask), folded again after the restart:
+    // two in at 12:40 and one checked out by the undo, the same one back at 12:50.
+    const display = (
+      expectStatus(await call(api, 'POST', '/devices', { name: 'écran', role: 'display', conferenceId: cid }), 201) as {
+        token: string;
+      }
+    ).token;
+    const list = expectStatus(
+      await call(api, 'GET', `/conferences/${cid}/spaces?curve=true`, undefined, bearer(display)),
+      200,
+    ) as { items: { name: string; curve: { slotMinutes: number; slots: unknown[] } }[] };
+    expect(list.items[0]!.curve).toEqual({
+      slotMinutes: 5,
+      slots: [
+        { at: new Date(at('12:40')).toISOString(), entered: 2, inside: 1, peak: 2 },
+        { at: new Date(at('12:50')).toISOString(), entered: 1, inside: 2, peak: 2 },
+      ],
+    });
+    // Without asking, no curve (a door phone polls this list every few seconds).
+    const plain = expectStatus(await call(api, 'GET', `/conferences/${cid}/spaces`), 200) as { items: object[] };
+    expect(plain.items[0]).not.toHaveProperty('curve');
+    expect((await call(api, 'GET', `/conferences/${cid}/spaces?curve=yes`)).body).toMatchObject({
+      code: 'validation_failed',
+    });
   });
 });
