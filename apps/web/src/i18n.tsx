@@ -809,6 +809,10 @@ const fr = {
   'dashboard.spaceClosed': 'fermé (ouvert de {opens} à {closes})',
   'dashboard.spaceFull': 'complet',
   'dashboard.spaceNearlyFull': 'presque complet',
+  'dashboard.spaceCurve': '{inside} à l’intérieur ; au plus {peak} à la fois, vers {time}',
+  'dashboard.spaceCurveEmpty': 'personne n’y est encore entré',
+  'dashboard.spaceCurvesLegend':
+    'Courbes du jour : barres = entrées par 5 min (axe de gauche), ligne = à l’intérieur (axe de droite), tirets = capacité',
   'admin.loadConferenceFile': 'Charger un fichier de conférence (conference.json)',
   'admin.rehearsal': 'Répétition : la même journée, aujourd’hui (pour former les bénévoles)',
   'admin.rehearsalSuffix': 'répétition',
@@ -1672,6 +1676,10 @@ const en: Record<MessageKey, string> = {
   'dashboard.spaceClosed': 'closed (open {opens}–{closes})',
   'dashboard.spaceFull': 'full',
   'dashboard.spaceNearlyFull': 'nearly full',
+  'dashboard.spaceCurve': '{inside} inside; at most {peak} at once, around {time}',
+  'dashboard.spaceCurveEmpty': 'nobody has come in yet',
+  'dashboard.spaceCurvesLegend':
+    'Curves of the day: bars = people in per 5 min (left axis), line = inside (right axis), dashes = capacity',
   'admin.loadConferenceFile': 'Load a conference file (conference.json)',
   'admin.rehearsal': 'Rehearsal: the same day, today (to train the volunteers)',
   'admin.rehearsalSuffix': 'rehearsal',
