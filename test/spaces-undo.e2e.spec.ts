@@ -187,4 +187,47 @@ describe('an admission undone while the person is inside a space', () => {
       code: 'validation_failed',
     });
   });
+  test('an entry a space’s phone let through offline, uploaded after the undo, is checked out too', async () => {
+    const rid = people[1]!.registrationId;
+    const clock = server.app.get(Clock);
+    clock.setTo(at('12:52'));
+    expect(await scan(1, { space: 'Buffet', direction: 'out' })).toMatchObject({ result: 'admitted' });
+    expect(await inside('Buffet')).toBe(1);
+    // Undone at 12:53 while out of the buffet: nothing to check out.
+    clock.setTo(at('12:53'));
+    const before = (await movementsLog()).length;
+    expect((await undo(1)).status).toBe(200);
+    expect((await movementsLog()).length).toBe(before);
+    // The buffet's phone, offline since before the undo, let them back in at 12:54; it uploads now.
+    clock.setTo(at('12:58'));
+    const answer = expectStatus(
+      await call(
+        api,
+        'POST',
+        `/conferences/${cid}/scans`,
+        {
+          scanId: randomUUID(),
+          registrationId: rid,
+          space: 'Buffet',
+          direction: 'in',
+          scannedAt: at('12:54'),
+          offline: { result: 'admitted', direction: 'in' },
+        },
+        bearer(door),
+      ),
+      200,
+    ) as { result: string; conflict?: { reason: string } };
+    expect(answer).toMatchObject({ result: 'admitted', conflict: { reason: 'not_admitted' } });
+    const conflicted = (await store().readStream(movementsStream(cid))).find((e) => e.type === 'MovementConflicted')!;
+    await server.app.get(UndoneAdmissions).untilPosition(conflicted.position);
+    // Recorded as it happened, the disagreement beside it, then checked out: the count is of admitted people.
+    expect((await movementsLog()).slice(before)).toEqual([
+      'PersonEnteredSpace',
+      'MovementConflicted',
+      'PersonLeftSpace',
+    ]);
+    const last = (await store().readStream(movementsStream(cid))).at(-1)!;
+    expect(last.data).toMatchObject({ registrationId: rid, because: 'admission_undone' });
+    expect(await inside('Buffet')).toBe(1);
+  });
 });

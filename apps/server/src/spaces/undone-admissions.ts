@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { eventTypes, type EventStore, type RecordedEvent, type Subscription } from '@emargement/event-store';
 import { arrivalDecider, ticketStream, type AdmissionUndone } from '@emargement/conference';
+import { SITE, type MovementConflicted } from '@emargement/spaces';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
 import { loadStream } from '../shared/decider-runner.js';
 import { MovementsRegistry } from './movements-registry.js';
@@ -27,6 +28,14 @@ const RESUME_MAX_MS = 5_000;
  * next start. It keeps no checkpoint: it reads every undo from the start of
  * the log at each start (undos are few), and the decider makes that safe:
  * someone no longer inside, or admitted again since, gets nothing written.
+ *
+ * A space's phone that worked offline may send, after the undo, an entry it
+ * let through before it knew of it: recorded as it happened, with a
+ * `MovementConflicted` (`not_admitted`). That conflict is followed too, and
+ * the person checked out by the same rule when their ticket is still not
+ * admitted (a person who left the site is refused `not_admitted` as well, but
+ * their ticket stands: they stay), so a late upload does not count them
+ * inside again.
  */
 @Injectable()
 export class UndoneAdmissions implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -60,7 +69,7 @@ export class UndoneAdmissions implements OnApplicationBootstrap, BeforeApplicati
     return this.until(null);
   }
 
-  /** Resolves once every undo up to `position` in the log is handled (a test waits for its own undo so). */
+  /** Resolves once every undo (and conflict) up to `position` in the log is handled (a test waits for its own so). */
   untilPosition(position: bigint): Promise<void> {
     return this.until(position);
   }
@@ -87,7 +96,10 @@ export class UndoneAdmissions implements OnApplicationBootstrap, BeforeApplicati
     let from: bigint | 'start' = 'start';
     let backoff = 100;
     while (!this.stopping) {
-      const subscription = this.store.subscribeToAll({ fromPosition: from, filter: eventTypes('AdmissionUndone') });
+      const subscription = this.store.subscribeToAll({
+        fromPosition: from,
+        filter: eventTypes('AdmissionUndone', 'MovementConflicted'),
+      });
       this.subscription = subscription;
       try {
         for await (const message of subscription) {
@@ -122,7 +134,20 @@ export class UndoneAdmissions implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private async checkOut(event: RecordedEvent): Promise<void> {
-    const { conferenceId, registrationId, undoneAt, deviceId } = (event as unknown as AdmissionUndone).data;
+    let conferenceId: string;
+    let registrationId: string;
+    let at: string;
+    let deviceId: string | null;
+    if (event.type === 'MovementConflicted') {
+      const d = (event as unknown as MovementConflicted).data;
+      // Only an entry into a space let through offline that the server says came from someone not admitted.
+      if (d.reason !== 'not_admitted' || d.direction !== 'in' || d.spaceId === SITE) return;
+      ({ conferenceId, registrationId } = d);
+      at = d.detectedAt;
+      deviceId = null;
+    } else {
+      ({ conferenceId, registrationId, undoneAt: at, deviceId } = (event as unknown as AdmissionUndone).data);
+    }
     try {
       // The ticket as it is now: admitted again since this undo, the person stays where they are.
       const { state: ticket } = await loadStream(this.store, ticketStream(registrationId), arrivalDecider);
@@ -130,7 +155,7 @@ export class UndoneAdmissions implements OnApplicationBootstrap, BeforeApplicati
         conferenceId,
         {
           type: 'CheckOutAdmissionUndone',
-          data: { conferenceId, registrationId, at: undoneAt, deviceId, admitted: ticket.status === 'admitted' },
+          data: { conferenceId, registrationId, at, deviceId, admitted: ticket.status === 'admitted' },
         },
         {
           actor: { deviceId: 'server', role: null },
