@@ -1,13 +1,13 @@
 import type { EventStore } from '@emargement/event-store';
-import { AttendanceProjection } from '../../attendance/attendance.projection.js';
 import { ProjectionRunner, type Projection } from '../projection-runner.js';
 import { ReadModels, removeSqliteFiles } from '../read-models.js';
 import { DoorProjections } from '../../arrivals/door-projections.js';
 import { ArrivalsProjection } from '../../arrivals/arrivals.projection.js';
+import { AttendanceProjections } from '../../attendance/movement-conflicts.projection.js';
 
 /** Every projection of the read-models file: a new one is added here and to its module. */
 export const PROJECTIONS: readonly ((readModels: ReadModels) => Projection)[] = [
-  (readModels) => new AttendanceProjection(readModels),
+  (readModels) => new AttendanceProjections(readModels),
   (readModels) => new DoorProjections(readModels),
   (readModels) => new ArrivalsProjection(readModels),
 ];
