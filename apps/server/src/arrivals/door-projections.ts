@@ -1,5 +1,4 @@
-import type { RecordedEvent } from '@emargement/event-store';
-import type { Projection } from '../projections/projection-runner.js';
+import { ProjectionGroup } from '../projections/projection-group.js';
 import type { ReadModels } from '../projections/read-models.js';
 import { ConflictsProjection } from './conflicts/conflicts.projection.js';
 import { DoorDatasetProjection } from './door-dataset/door-dataset.projection.js';
@@ -10,42 +9,16 @@ import { DoorDatasetProjection } from './door-dataset/door-dataset.projection.js
  * two (each costs the store a filtered read of every event), and the cursor
  * handed to a door is the checkpoint of both.
  */
-export class DoorProjections implements Projection {
+export class DoorProjections extends ProjectionGroup {
   readonly name = 'door';
   readonly dataset: DoorDatasetProjection;
   readonly conflicts: ConflictsProjection;
-  readonly version: string;
-  readonly handles: readonly string[];
-  private readonly parts: readonly Projection[];
 
   constructor(readModels: ReadModels) {
-    this.dataset = new DoorDatasetProjection(readModels);
-    this.conflicts = new ConflictsProjection(readModels);
-    this.parts = [this.dataset, this.conflicts];
-    this.version = this.parts.map((p) => p.version).join('+');
-    this.handles = [...new Set(this.parts.flatMap((p) => p.handles))];
-  }
-
-  migrate(): void {
-    for (const p of this.parts) p.migrate();
-  }
-  reset(): void {
-    for (const p of this.parts) p.reset();
-  }
-  load(): void {
-    for (const p of this.parts) p.load();
-  }
-  apply(event: RecordedEvent): void {
-    // Each part is handed only its own types, as the runner does.
-    for (const p of this.parts) if (p.handles.includes(event.type)) p.apply(event);
-  }
-  persist(): void {
-    for (const p of this.parts) p.persist();
-  }
-  committed(): void {
-    for (const p of this.parts) p.committed();
-  }
-  replaying(on: boolean): void {
-    for (const p of this.parts) p.replaying?.(on);
+    const dataset = new DoorDatasetProjection(readModels);
+    const conflicts = new ConflictsProjection(readModels);
+    super([dataset, conflicts]);
+    this.dataset = dataset;
+    this.conflicts = conflicts;
   }
 }

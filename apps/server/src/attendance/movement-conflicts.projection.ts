@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@emargement/event-store';
 import type { MovementConflictAcknowledged, MovementConflicted } from '@emargement/spaces';
 import type { Projection } from '../projections/projection-runner.js';
+import { ProjectionGroup } from '../projections/projection-group.js';
 import type { ReadModels } from '../projections/read-models.js';
 import { AttendanceProjection, type AttendanceListener } from './attendance.projection.js';
 
@@ -198,43 +199,16 @@ const countsOf = (c: ConferenceConflicts): MovementConflictCounts => {
  * (test/scan-work.e2e.spec.ts counts them). Each part is handed only its own
  * types, so the attendance fold does exactly the work it did.
  */
-export class AttendanceProjections implements Projection {
+export class AttendanceProjections extends ProjectionGroup {
   readonly name = 'attendance';
   readonly attendance: AttendanceProjection;
   readonly movementConflicts: MovementConflictsProjection;
-  readonly version: string;
-  readonly handles: readonly string[];
 
   constructor(readModels: ReadModels) {
-    this.attendance = new AttendanceProjection(readModels);
-    this.movementConflicts = new MovementConflictsProjection(readModels);
-    this.version = `${this.attendance.version}+${this.movementConflicts.version}`;
-    this.handles = [...this.attendance.handles, ...this.movementConflicts.handles];
-  }
-
-  migrate(): void {
-    this.attendance.migrate();
-    this.movementConflicts.migrate();
-  }
-  reset(): void {
-    this.attendance.reset();
-    this.movementConflicts.reset();
-  }
-  load(): void {
-    this.attendance.load();
-    this.movementConflicts.load();
-  }
-  apply(event: RecordedEvent): void {
-    if (event.type === 'MovementConflicted' || event.type === 'MovementConflictAcknowledged') {
-      this.movementConflicts.apply(event);
-    } else this.attendance.apply(event);
-  }
-  persist(): void {
-    this.attendance.persist();
-    this.movementConflicts.persist();
-  }
-  committed(): void {
-    this.attendance.committed();
-    this.movementConflicts.committed();
+    const attendance = new AttendanceProjection(readModels);
+    const movementConflicts = new MovementConflictsProjection(readModels);
+    super([attendance, movementConflicts]);
+    this.attendance = attendance;
+    this.movementConflicts = movementConflicts;
   }
 }
