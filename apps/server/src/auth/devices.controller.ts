@@ -18,7 +18,7 @@ import { ConferenceRegistry } from '../conferences/conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../shared/request-context.js';
 import type { AuthenticatedRequest } from './auth.guard.js';
 import { DeviceRegistry, type DeviceView } from './device-registry.js';
-import { ROLES, type Principal, type Role } from './roles.js';
+import { ROLES, type Principal, type Role, Roles, ANY_ROLE } from './roles.js';
 import type {
   Device,
   DeviceList,
@@ -137,6 +137,7 @@ export class DevicesController {
   @Post('devices')
   @ApiRequest('EnrolDeviceRequest')
   @ApiAnswer(201, 'EnrolledDevice', { errors: [404] })
+  @Roles('organiser')
   enrol(
     @Body() dto: EnrolDeviceDto,
     @Req() req: AuthenticatedRequest,
@@ -149,6 +150,7 @@ export class DevicesController {
 
   @Get('devices')
   @ApiAnswer(200, 'DeviceList')
+  @Roles('organiser')
   list(@Req() req: AuthenticatedRequest): Promise<DeviceList> {
     return this.queries.execute(new ListDevicesQuery(principalOf(req)));
   }
@@ -157,6 +159,7 @@ export class DevicesController {
   @Delete('devices/:deviceId')
   @HttpCode(200)
   @ApiAnswer(200, 'Device', { errors: [404] })
+  @Roles('organiser')
   revoke(
     @Param('deviceId', ParseUUIDPipe) deviceId: string,
     @Req() req: AuthenticatedRequest,
@@ -168,6 +171,7 @@ export class DevicesController {
   /** Which device this token is. */
   @Get('me')
   @ApiAnswer(200, 'Principal')
+  @Roles(...ANY_ROLE)
   me(@Req() req: AuthenticatedRequest): PrincipalAnswer {
     return principalOf(req);
   }

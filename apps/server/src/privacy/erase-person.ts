@@ -12,6 +12,7 @@ import type { PersonalDataErased } from '@emargement/contract';
 import { ApiAnswer, ApiRequest } from '../shared/api-answers.js';
 import { Backups } from '../backup/backups.js';
 import { Clock } from '../shared/clock.js';
+import { Roles } from '../auth/roles.js';
 
 export class ErasePersonDto implements ErasePersonRequest {
   /** Why (e.g. « demande de la personne du 20/09 »): kept in the log, so it must not name the person. */
@@ -78,6 +79,7 @@ export class ErasePersonController {
   @ApiRequest('ErasePersonRequest')
   @HttpCode(200)
   @ApiAnswer(200, 'PersonalDataErased', { errors: [404, 409] })
+  @Roles('organiser')
   erase(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rid', ParseUUIDPipe) rid: string,

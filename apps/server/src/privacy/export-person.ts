@@ -9,6 +9,7 @@ import type { PersonExport as PersonExportAnswer } from '@emargement/contract';
 import { ApiAnswer } from '../shared/api-answers.js';
 import { PersonEvents } from './person-events.js';
 import { Clock } from '../shared/clock.js';
+import { Roles } from '../auth/roles.js';
 
 export interface ExportedEvent {
   type: string;
@@ -94,6 +95,7 @@ export class ExportPersonController {
 
   @Get()
   @ApiAnswer(200, 'PersonExport', { errors: [404] })
+  @Roles('organiser')
   export(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rid', ParseUUIDPipe) rid: string,

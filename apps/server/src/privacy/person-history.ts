@@ -11,6 +11,7 @@ import { MovementsRegistry } from '../spaces/movements-registry.js';
 import type { DocumentKind, History } from '@emargement/contract';
 import type { LeftBecause } from '@emargement/spaces';
 import { ApiAnswer } from '../shared/api-answers.js';
+import { Roles } from '../auth/roles.js';
 
 // ------------------------------------------------------------------ shapes
 
@@ -359,6 +360,7 @@ export class PersonHistoryController {
   /** Everything that happened to one person, oldest first, with the door and the device's name. */
   @Get()
   @ApiAnswer(200, 'History', { errors: [404] })
+  @Roles('organiser')
   history(@Param('cid', ParseUUIDPipe) cid: string, @Param('rid', ParseUUIDPipe) rid: string): Promise<History> {
     return this.queries.execute(new PersonHistoryQuery(cid, rid));
   }

@@ -30,6 +30,7 @@ import { MovementsRegistry } from './movements-registry.js';
 import { ApiAnswer, ApiFileAnswer, ApiRequest } from '../shared/api-answers.js';
 import { IsInstant } from '../shared/instant.js';
 import { onSitePdf } from './on-site-pdf.js';
+import { Roles } from '../auth/roles.js';
 
 const HHMM = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
 
@@ -164,6 +165,7 @@ export class SpacesController {
   @ApiRequest('SpaceRequest')
   @HttpCode(201)
   @ApiAnswer(201, 'SpaceDefined', { errors: [404, 409] })
+  @Roles('organiser')
   async define(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Body() dto: SpaceDto,
@@ -175,6 +177,7 @@ export class SpacesController {
   /** Each space with how many are inside now, its capacity and hours: counts only (a screen may show them). */
   @Get('spaces')
   @ApiAnswer(200, 'SpaceList', { errors: [404] })
+  @Roles('organiser', 'door', 'display')
   async list(@Param('cid', ParseUUIDPipe) cid: string): Promise<{ items: SpaceView[] }> {
     const conference = await this.conferences.scheduled(cid);
     const { state } = await this.movements.current(cid);
@@ -194,6 +197,7 @@ export class SpacesController {
    */
   @Get('on-site')
   @ApiAnswer(200, 'OnSite', { errors: [404] })
+  @Roles('organiser', 'door')
   async onSite(@Param('cid', ParseUUIDPipe) cid: string): Promise<{ count: number; people: OnSitePerson[] }> {
     const people = await this.onSitePeople(cid);
     return { count: people.length, people };
@@ -204,6 +208,7 @@ export class SpacesController {
   @Header('Cache-Control', 'no-store')
   @ApiProduces('application/pdf')
   @ApiFileAnswer('application/pdf', 'The evacuation list (A4), by name, with a box to tick', { errors: [404] })
+  @Roles('organiser', 'door')
   async onSitePdf(@Param('cid', ParseUUIDPipe) cid: string): Promise<StreamableFile> {
     const conference = await this.conferences.scheduled(cid);
     const people = await this.onSitePeople(cid);
@@ -253,6 +258,7 @@ export class SpacesController {
   @ApiRequest('RollCallRequest')
   @HttpCode(201)
   @ApiAnswer(201, 'RollCallStarted', { errors: [404] })
+  @Roles('organiser', 'door')
   async startRollCall(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Body() dto: RollCallDto,
@@ -281,6 +287,7 @@ export class SpacesController {
   @ApiRequest('RollCallMarkRequest')
   @HttpCode(201)
   @ApiAnswer(201, 'RollCallMarked', { errors: [404, 409] })
+  @Roles('organiser', 'door')
   async mark(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rollCallId', ParseUUIDPipe) rollCallId: string,
@@ -313,6 +320,7 @@ export class SpacesController {
   /** The roll call: who was expected, who is ticked present, who is missing. */
   @Get('roll-calls/:rollCallId')
   @ApiAnswer(200, 'RollCall', { errors: [404] })
+  @Roles('organiser', 'door')
   async rollCall(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rollCallId', ParseUUIDPipe) rollCallId: string,

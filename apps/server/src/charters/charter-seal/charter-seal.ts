@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { ensureSealKeys, type SealKeys } from './seal-keys.js';
 import { ApiFileAnswer } from '../../shared/api-answers.js';
+import { Roles, ANY_ROLE } from '../../auth/roles.js';
 
 /**
  * The key that seals closed charters: the configured PKCS#12, or the
@@ -41,6 +42,8 @@ export class CharterSealController {
   @ApiOperation({
     summary: 'The root certificate that sealed charters chain to (PEM): what a reader trusts to check the seal',
   })
+  // The root that sealed charters chain to: no secret, any device may hand it on.
+  @Roles(...ANY_ROLE)
   root(): string {
     return this.keys.get().rootPem;
   }

@@ -8,6 +8,7 @@ import { ApiFileAnswer } from '../../../shared/api-answers.js';
 import { byLastName, fileName } from '../../tickets/ticket-sheet.js';
 import { badgeSheet, badgesPdf, withDividers, type BadgeSheet } from '../badge-pdf.js';
 import { parseCategory, parseFlag, parseLayout, parseSort } from '../badge-params.js';
+import { Roles } from '../../../auth/roles.js';
 
 export class PrintBadgesQuery extends Query<{ conferenceName: string; badges: BadgeSheet[] }> {
   constructor(
@@ -67,6 +68,8 @@ export class PrintBadgesController {
     summary: 'Pre-printed badges for the welcome tables: alphabetical by last name, a divider card per letter',
     description: 'Registered people only. Writes nothing: the print log is POST …/registrations/:rid/badge-prints.',
   })
+  // The sheets for the welcome tables are the organisers'; one badge and its print are the door's too.
+  @Roles('organiser')
   async pdf(
     @Param('cid', ParseUUIDPipe) cid: string,
     @QueryParam('layout') layoutParam: string | undefined,
