@@ -226,7 +226,7 @@ export class SpacesController {
 
   async onSitePeople(cid: string): Promise<OnSitePerson[]> {
     const conference = await this.conferences.scheduled(cid);
-    await this.arrivals.caughtUp();
+    await this.arrivals.fresh();
     const { state } = await this.movements.current(cid);
     const names = new Map([...state.spaces.values()].map((s) => [s.spaceId, s.name]));
     const people: OnSitePerson[] = [];

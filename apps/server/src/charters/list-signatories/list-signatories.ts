@@ -48,7 +48,7 @@ export class ListSignatoriesHandler implements IQueryHandler<ListSignatoriesQuer
   async execute(q: ListSignatoriesQuery): Promise<Signatory[]> {
     const conference = await this.conferences.scheduled(q.conferenceId);
     const charter = await this.charters.published(q.conferenceId, q.charterId);
-    await this.arrivals.caughtUp();
+    await this.arrivals.fresh();
     const list: Signatory[] = [];
     for (const r of conference.registrations.values()) {
       if (r.category !== 'signatory' || r.status !== 'registered') continue;

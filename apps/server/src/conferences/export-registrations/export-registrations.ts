@@ -74,7 +74,7 @@ export class ExportRegistrationsHandler implements IQueryHandler<ExportRegistrat
 
   async execute(q: ExportRegistrationsQuery): Promise<RegistrationsCsv> {
     const conference = await this.registry.scheduled(q.conferenceId);
-    await this.arrivals.caughtUp();
+    await this.arrivals.fresh();
     const rows = [...conference.registrations.values()].map((r) =>
       exportRow(r, this.arrivals.summary(r.registrationId)),
     );

@@ -113,7 +113,7 @@ export class ListRegistrationsHandler implements IQueryHandler<ListRegistrations
 
   async execute({ conferenceId, filter }: ListRegistrationsQuery): Promise<RegistrationPage> {
     const conference = await this.registry.scheduled(conferenceId);
-    await this.arrivals.caughtUp();
+    await this.arrivals.fresh();
     const directory = this.directories.of(conferenceId, conference);
     const q = filter.q?.trim() ?? '';
     const offset = filter.offset ?? 0;

@@ -36,7 +36,7 @@ export class PrintBadgesHandler implements IQueryHandler<PrintBadgesQuery> {
 
   async execute(q: PrintBadgesQuery): Promise<{ conferenceName: string; badges: BadgeSheet[] }> {
     const conference = await this.registry.scheduled(q.conferenceId);
-    if (q.unprinted) await this.arrivals.caughtUp();
+    if (q.unprinted) await this.arrivals.fresh();
     const badges: BadgeSheet[] = [];
     for (const r of conference.registrations.values()) {
       if (r.status !== 'registered' || r.erasedAt !== undefined) continue;

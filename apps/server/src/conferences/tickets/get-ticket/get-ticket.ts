@@ -44,7 +44,7 @@ export class GetTicketHandler implements IQueryHandler<GetTicketQuery> {
     if (registration.status === 'cancelled' || registration.erasedAt !== undefined) {
       throw conflict('ticket_cancelled', 'This registration is cancelled: it has no ticket');
     }
-    await this.arrivals.caughtUp();
+    await this.arrivals.fresh();
     const { lunchPaid } = this.arrivals.summary(registration.registrationId);
     return ticketSheet(conference.conferenceId, conference.details, registration, lunchPaid);
   }

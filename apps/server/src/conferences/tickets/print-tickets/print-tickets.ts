@@ -34,7 +34,7 @@ export class PrintTicketsHandler implements IQueryHandler<PrintTicketsQuery> {
 
   async execute(q: PrintTicketsQuery): Promise<TicketBatch> {
     const conference = await this.registry.scheduled(q.conferenceId);
-    await this.arrivals.caughtUp();
+    await this.arrivals.fresh();
     const tickets: TicketSheet[] = [];
     for (const r of conference.registrations.values()) {
       if (r.status !== 'registered') continue;

@@ -2,16 +2,16 @@ import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { RecordedEvent } from '@emargement/event-store';
-import { ConferenceRegistry } from '../conferences/conference-registry.js';
-import { CharterRegistry } from '../charters/charter-registry.js';
-import { ADMIN_DEVICE_ID, DeviceRegistry } from '../auth/device-registry.js';
-import { notFound } from '../shared/api-error.js';
-import { PersonEvents } from './person-events.js';
-import { MovementsRegistry } from '../spaces/movements-registry.js';
+import { ConferenceRegistry } from '../../conferences/conference-registry.js';
+import { CharterRegistry } from '../../charters/charter-registry.js';
+import { ADMIN_DEVICE_ID, DeviceRegistry } from '../../auth/device-registry.js';
+import { notFound } from '../../shared/api-error.js';
+import { PersonEvents } from '../person-events.js';
+import { MovementsRegistry } from '../../spaces/movements-registry.js';
 import type { DocumentKind, History } from '@emargement/contract';
 import type { LeftBecause } from '@emargement/spaces';
-import { ApiAnswer } from '../shared/api-answers.js';
-import { Roles } from '../auth/roles.js';
+import { ApiAnswer } from '../../shared/api-answers.js';
+import { Roles } from '../../auth/roles.js';
 
 // ------------------------------------------------------------------ shapes
 
