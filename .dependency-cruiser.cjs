@@ -104,6 +104,15 @@ module.exports = {
       to: { path: '^libs/(?!(contract|decider|conference|charter|spaces|attendance)/)' },
     },
     {
+      name: 'web-imports-libraries-by-alias',
+      severity: 'error',
+      comment:
+        'The web apps name a library as tsconfig.json, vite.config.ts and jest.config.js map it (`@emargement/<lib>/...`), ' +
+        'never by a relative path into libs/: one way in, which the rule above checks.',
+      from: { path: '^apps/web/' },
+      to: { path: '^libs/', dependencyTypesNot: ['aliased-tsconfig'] },
+    },
+    {
       name: 'web-never-imports-the-server',
       severity: 'error',
       comment: 'The web apps talk to the server over HTTP and the socket only: its code is not bundled for a browser.',

@@ -74,16 +74,22 @@ async function runSize(registrations: number): Promise<unknown> {
       registrationId: picks[0],
       door: 'Accueil principal',
     });
-    const timings: Record<string, number[]> = { history: [], export: [] };
+    const timings: Record<string, number[]> = { history: [], export: [], conferences: [], charters: [] };
     const poller = livePoller(base);
+    const timed = async (kind: string, url: string): Promise<void> => {
+      const t = performance.now();
+      const res = await fetch(url, { headers: AUTH });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`${kind}: ${res.status}`);
+      timings[kind]!.push(performance.now() - t);
+    };
     for (const rid of picks) {
       for (const kind of ['history', 'export'] as const) {
-        const t = performance.now();
-        const res = await fetch(`${api}/conferences/${cid}/registrations/${rid}/${kind}`, { headers: AUTH });
-        await res.arrayBuffer();
-        if (res.status !== 200) throw new Error(`${kind}: ${res.status}`);
-        timings[kind]!.push(performance.now() - t);
+        await timed(kind, `${api}/conferences/${cid}/registrations/${rid}/${kind}`);
       }
+      // The organisers' other pages that used to read the whole log on every call (issue 27).
+      await timed('conferences', `${api}/conferences`);
+      await timed('charters', `${api}/conferences/${cid}/charters`);
     }
     const longestLive = await poller.stop();
     return {
@@ -95,6 +101,8 @@ async function runSize(registrations: number): Promise<unknown> {
         max: ms(Math.max(...timings.history!)),
       },
       exportMs: { p50: ms(percentile(timings.export!, 50)), max: ms(Math.max(...timings.export!)) },
+      conferencesListMs: { p50: ms(percentile(timings.conferences!, 50)), max: ms(Math.max(...timings.conferences!)) },
+      chartersListMs: { p50: ms(percentile(timings.charters!, 50)), max: ms(Math.max(...timings.charters!)) },
       longestHealthLiveMs: ms(longestLive),
     };
   });

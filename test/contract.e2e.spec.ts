@@ -441,6 +441,17 @@ describe('one contract: the OpenAPI document and the answers', () => {
     expect(await checked('POST', `${C}/scans`, p, 200, into('in'), door)).toMatchObject({ direction: 'in' });
     await checked('GET', `${C}/spaces`, p, 200, undefined, door);
     expect(await checked('POST', `${C}/scans`, p, 200, into('out'), door)).toMatchObject({ direction: 'out' });
+    // With the curve of the day, as the dashboard asks for it.
+    const withCurve = await checked<{ items: { curve?: { slots: unknown[] } }[] }>(
+      'GET',
+      `${C}/spaces`,
+      p,
+      200,
+      undefined,
+      door,
+      '?curve=true',
+    );
+    expect(withCurve.items.some((s) => (s.curve?.slots.length ?? 0) > 0)).toBe(true);
     expect(await checked('POST', `${C}/scans`, p, 200, into('out'), door)).toMatchObject({ reason: 'not_inside' });
     await checked('GET', `${C}/on-site`, p, 200, undefined, door);
     await checkedFile(`${C}/on-site.pdf`, p);

@@ -10,7 +10,8 @@ import { foldMovements, movementsStream, type MovementEvent } from '@emargement/
 import type { EventStore } from '../libs/event-store/src/index.js';
 import { EVENT_STORE } from '../apps/server/src/event-store/event-store.module.js';
 import { Clock } from '../apps/server/src/shared/clock.js';
-import { bearer, call, startTestServer, type TestServer } from './support/server.js';
+import { io } from 'socket.io-client';
+import { ADMIN_TOKEN, bearer, call, startTestServer, type TestServer } from './support/server.js';
 import { admitted, conferenceBody, expectStatus } from './support/data.js';
 
 /** 19 September 2014 in Paris (UTC+2). */
@@ -58,6 +59,39 @@ describe('movements decided offline at a space’s door', () => {
       items: { name: string; inside: number }[];
     };
     return body.items.find((s) => s.name === name)!.inside;
+  };
+  const conflictsCount = async () =>
+    (
+      expectStatus(await call(api, 'GET', `/conferences/${cid}/attendance`), 200) as {
+        conflicts: { open: number; total: number };
+      }
+    ).conflicts;
+  /** The dashboard's live feed: resolves with the first message whose conflicts match (no sleep: the message). */
+  const feed = () => {
+    const socket = io(`${server.base}/attendance`, {
+      auth: { token: ADMIN_TOKEN, conferenceId: cid },
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+    });
+    const seen: { open: number; total: number }[] = [];
+    let waiter: { open: number; resolve: () => void } | null = null;
+    const receive = (body: { conflicts: { open: number; total: number } }) => {
+      seen.push(body.conflicts);
+      if (waiter && body.conflicts.open === waiter.open) waiter.resolve();
+    };
+    socket.on('snapshot', receive);
+    socket.on('update', receive);
+    return {
+      seen,
+      until: (open: number) =>
+        seen.at(-1)?.open === open
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => {
+              waiter = { open, resolve };
+            }),
+      close: () => socket.close(),
+    };
   };
   const streamLength = async () => {
     const store = server.app.get<symbol, EventStore>(EVENT_STORE);
@@ -140,11 +174,18 @@ describe('movements decided offline at a space’s door', () => {
       scannedAt: at('10:02'),
       offline: { result: 'admitted', direction: 'in' },
     };
+    // The dashboard's count of conflicts to look at, live, from before the upload.
+    expect(await conflictsCount()).toEqual({ open: 0, total: 0 });
+    const live = feed();
+    await live.until(0);
     const answer = expectStatus(await post(body, phoneA), 200) as {
       result: string;
       direction: string;
       conflict?: { conflictId: string; reason: string; detail?: Record<string, unknown> };
     };
+    // The movement conflict raises it, on the feed and in the answer.
+    await live.until(1);
+    expect(await conflictsCount()).toEqual({ open: 1, total: 1 });
     expect(answer).toMatchObject({
       result: 'admitted',
       direction: 'in',
@@ -188,6 +229,10 @@ describe('movements decided offline at a space’s door', () => {
       acknowledged = list[0]!.acknowledged;
     }
     expect(acknowledged).toBe(true);
+    // Acknowledged, it leaves the count to look at (and stays in the total).
+    await live.until(0);
+    live.close();
+    expect(await conflictsCount()).toEqual({ open: 0, total: 1 });
     // And in the person's history, with the space and what the server would have said.
     const history = expectStatus(
       await call(api, 'GET', `/conferences/${cid}/registrations/${people[1]!.registrationId}/history`),

@@ -36,6 +36,7 @@ import type {
   History,
   ImportReport,
   DoorDataset,
+  EntranceScanAnswer,
   ScanAnswer,
   SpaceList,
   Conference,
@@ -106,6 +107,7 @@ export type {
   Role,
   ScanConflict,
   ScanAnswer as MovementAnswer,
+  EntranceScanAnswer,
   Signatory,
   Space,
   SignatureReceipt,
@@ -385,16 +387,6 @@ export function toTicketPreview(answer: TicketPreviewAnswer, ticketCode: string)
 }
 
 export const fullName = (a: { firstName: string; lastName: string }): string => `${a.firstName} ${a.lastName}`.trim();
-
-/**
- * The answer to a scan at the entrance: the door's request names no `space`,
- * so none of a movement's reasons (`space_full`, ...) can come back.
- */
-export type EntranceScanAnswer = Omit<ScanAnswer, 'reason' | 'direction' | 'space' | 'detail'> & {
-  readonly reason?: RefusalReason;
-};
-/** What the door keeps of a scan the server answered (its outbox, its engine). */
-export type ScanResult = EntranceScanAnswer;
 
 // --------------------------------------------------------------- endpoints
 

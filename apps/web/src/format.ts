@@ -1,6 +1,9 @@
 import { ApiError, fullName, NetworkError, signerErased } from './api';
 import { isMessageKey, type Lang, type Translate } from './i18n';
 
+// Apart (no React, no i18n) for the door's engine, whose parts are tested in Node.
+export { newId } from './ids';
+
 /** HH:MM in the conference's time zone: the door and the hall share one clock, whatever the phone's setting. */
 export function formatTime(iso: string, timeZone: string, lang: Lang): string {
   const date = new Date(iso);
@@ -40,16 +43,6 @@ export function errorText(t: Translate, error: unknown): string {
     return t('error.unknown', { code: error.code });
   }
   return t('error.unknown', { code: error instanceof Error ? error.name : 'error' });
-}
-
-/** `crypto.randomUUID` needs a secure context; a door phone on plain http over the hall's LAN may not be one. */
-export function newId(): string {
-  if (typeof crypto.randomUUID === 'function' && window.isSecureContext) return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** A person's name as shown, or « Personne effacée » once the person exercised the right to be forgotten. */

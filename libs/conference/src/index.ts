@@ -169,6 +169,7 @@ export {
   reverseLunchPayment,
   acknowledgeConflict,
   judgeScan,
+  idCheckNeeded,
   ARRIVAL_REFUSAL_REASONS,
   type OfflineDecision,
   type AcknowledgeConflict,

@@ -18,6 +18,7 @@ import {
   PAYMENT_METHODS,
   REGISTRATION_STATUSES,
   SCAN_RESULTS,
+  type RefusalReason,
   TICKET_STATES,
 } from './vocabulary.js';
 
@@ -94,6 +95,15 @@ export const ScanAnswerSchema = object(
   ['reason', 'attendee', 'admittedAt', 'door', 'previous', 'conflict', 'direction', 'space', 'detail'],
 );
 export type ScanAnswer = Answer<typeof ScanAnswerSchema>;
+
+/**
+ * The answer to a scan at the entrance, as the door reads it: the same
+ * answer, narrowed. The door's request names no `space`, so none of a
+ * movement's fields or reasons (`space_full`, ...) can come back.
+ */
+export type EntranceScanAnswer = Omit<ScanAnswer, 'reason' | 'direction' | 'space' | 'detail'> & {
+  readonly reason?: RefusalReason;
+};
 
 export const AdmissionUndoneSchema = object({ scanId: string, registrationId: string, undoneAt: instant });
 export type AdmissionUndone = Answer<typeof AdmissionUndoneSchema>;

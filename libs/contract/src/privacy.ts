@@ -97,8 +97,9 @@ export const HistoryDetailSchema = object(
     spaceId: { type: 'string', description: 'A movement: the space (its id), or `site`' },
     because: {
       type: 'string',
-      enum: ['scan', 'moved', 'left_site', 'closing', 'end_of_day'],
-      description: 'Why a person left a space: a scan, an entry elsewhere, an exit from the site, its closing time',
+      enum: ['scan', 'moved', 'left_site', 'closing', 'end_of_day', 'admission_undone'],
+      description:
+        'Why a person left a space: a scan, an entry elsewhere, an exit from the site, its closing time, the end of the day, their admission undone',
     },
     limits: {
       type: 'object',

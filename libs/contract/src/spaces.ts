@@ -8,19 +8,37 @@ const hhmm = { type: 'string', pattern: '^\\d{2}:\\d{2}$', description: "HH:MM, 
 export const SpaceDefinedSchema = object({ spaceId: string });
 export type SpaceDefined = Answer<typeof SpaceDefinedSchema>;
 
-export const SpaceSchema = object({
-  spaceId: string,
-  name: string,
-  opens: hhmm,
-  closes: hhmm,
-  capacity: { type: 'integer', nullable: true },
-  audience: { type: 'array', items: { type: 'string', enum: CATEGORIES }, nullable: true },
-  requiresLunch: boolean,
-  oneEntry: boolean,
-  exitScan: boolean,
-  inside: { type: 'integer', description: 'People inside now (people, not scans)' },
-  open: { type: 'boolean', description: "Open now, by the server's clock in the conference's time zone" },
-});
+export const SpaceSchema = object(
+  {
+    spaceId: string,
+    name: string,
+    opens: hhmm,
+    closes: hhmm,
+    capacity: { type: 'integer', nullable: true },
+    audience: { type: 'array', items: { type: 'string', enum: CATEGORIES }, nullable: true },
+    requiresLunch: boolean,
+    oneEntry: boolean,
+    exitScan: boolean,
+    inside: { type: 'integer', description: 'People inside now (people, not scans)' },
+    open: { type: 'boolean', description: "Open now, by the server's clock in the conference's time zone" },
+    curve: {
+      ...object({
+        slotMinutes: integer,
+        slots: listOf(
+          object({
+            at: { ...instant, description: "The slot's start" },
+            entered: { type: 'integer', description: 'People who came in during the slot' },
+            inside: { type: 'integer', description: 'Inside at the end of the slot' },
+            peak: { type: 'integer', description: 'The most inside at once during the slot' },
+          }),
+        ),
+      }),
+      description:
+        'With `?curve=true`: inside over the day per five minutes, slots with a movement only (the level carries on)',
+    },
+  },
+  ['curve'],
+);
 export type Space = Answer<typeof SpaceSchema>;
 
 export const SpaceListSchema = object({ items: listOf(SpaceSchema) });

@@ -97,6 +97,14 @@ export interface SubscribeToAllOptions {
   /** Exclusive, as for `readAll`; `'start'` (the default) replays everything. */
   fromPosition?: bigint | 'start';
   filter?: EventFilter;
+  /**
+   * `false`: the reader reads no personal field (the projections count and
+   * index by ids, organisation and category). A store that seals personal
+   * data (libs/privacy) then hands events over as stored, envelopes closed,
+   * instead of opening one per registration; a store that seals nothing
+   * ignores it. Default `true`.
+   */
+  personalData?: boolean;
 }
 
 /**

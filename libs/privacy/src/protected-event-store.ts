@@ -162,6 +162,8 @@ export class ProtectedEventStore implements EventStore {
   subscribeToAll(options?: SubscribeToAllOptions): Subscription {
     this.assertOpen();
     const inner = this.inner.subscribeToAll(options);
+    // A reader that reads no personal field gets the events as stored: no key looked up, no envelope opened.
+    if (options?.personalData === false) return inner;
     const revealAll = (events: RecordedEvent[]) => this.revealAll(events);
     return {
       unsubscribe: () => inner.unsubscribe(),

@@ -91,11 +91,15 @@ export class SqliteKeyStore implements PersonalKeyStore {
         else result.set(subject, checkedKey(row.key));
       }
       const now = Date.now();
-      for (const subject of missing) {
-        const key = randomBytes(PERSONAL_KEY_BYTES);
+      // One draw from the system's generator for the whole batch (an import asks for a thousand keys at once).
+      const random = missing.length > 0 ? randomBytes(PERSONAL_KEY_BYTES * missing.length) : null;
+      missing.forEach((subject, i) => {
+        // A copy of its slice: each key its own memory, nothing else of the draw held with it.
+        const key = Buffer.from(random!.subarray(i * PERSONAL_KEY_BYTES, (i + 1) * PERSONAL_KEY_BYTES));
         this.stmts.insert.run(subject, key, now);
         result.set(subject, key);
-      }
+      });
+      random?.fill(0);
       return result;
     });
     this.keysTx = (subjects) => keys.immediate(subjects);

@@ -134,6 +134,30 @@ describe('ProtectedEventStore over SQLite files', () => {
     expect(asAppended(await untilCaughtUp(store))).toEqual(expected([registered, otherRegistered, ...charterEvents]));
   });
 
+  test('subscribeToAll with personalData: false hands the events over as stored, envelopes closed', async () => {
+    const sub = store.subscribeToAll({
+      filter: { filterOn: 'streamName', prefixes: [conferenceStream] },
+      personalData: false,
+    });
+    const events: RecordedEvent[] = [];
+    for await (const m of sub as AsyncIterable<SubscriptionMessage>) {
+      if (m.kind === 'caughtUp') break;
+      events.push(m.event);
+    }
+    await sub.unsubscribe();
+    expect(events.map((e) => e.id)).toEqual([registered.id, otherRegistered.id]);
+    const [first] = events;
+    const data = first!.data as { person: Record<string, unknown>; ticketCode?: unknown; registrationId: string };
+    // What a projection reads is there in clear; what it never reads stays sealed.
+    expect(data.registrationId).toBe(rid);
+    expect(data.person.organisation).toBe('Le Labo de l’ESS');
+    expect(data.person.firstName).toBeUndefined();
+    expect(data.ticketCode).toBeUndefined();
+    expect(data.person.sealed).toEqual(expect.objectContaining({ subject: rid, alg: 'A256GCM' }));
+    const seen = JSON.stringify(events.map((e) => e.data));
+    for (const needle of personalNeedles) expect(seen).not.toContain(needle);
+  });
+
   test('no file on disk holds the personal data; the inner store holds envelopes', async () => {
     const names = [...filesIn(dir).keys()];
     expect(names).toEqual(expect.arrayContaining(['events.sqlite', 'keys.sqlite']));

@@ -65,6 +65,28 @@ export type CheckOutSpace = DomainCommand<
   'CheckOutSpace',
   { conferenceId: string; spaceId: string; at: string; because: 'closing' | 'end_of_day' }
 >;
+/**
+ * An admission at the entrance was undone (`AdmissionUndone` on the ticket):
+ * whoever the undo concerns is checked out of the space they are in, by a
+ * recorded `PersonLeftSpace` (`admission_undone`). `admitted` is the ticket's
+ * fact when the command is decided: someone admitted again since the undo
+ * (then maybe entering a room) stays where they are, so the same undo
+ * decided twice, replayed after a restart or by a second instance, writes
+ * nothing the second time.
+ */
+export type CheckOutAdmissionUndone = DomainCommand<
+  'CheckOutAdmissionUndone',
+  {
+    conferenceId: string;
+    registrationId: string;
+    /** When the admission was undone. */
+    at: string;
+    /** The device that undid it (kept on the check-out, for the person's history). */
+    deviceId: string | null;
+    /** Admitted at the entrance now (again, after the undo). */
+    admitted: boolean;
+  }
+>;
 export type StartRollCall = DomainCommand<
   'StartRollCall',
   { conferenceId: string; rollCallId: string; startedAt: string; expected: readonly string[]; deviceId: string }
@@ -75,7 +97,13 @@ export type MarkPresent = DomainCommand<
 >;
 
 export type MovementCommand =
-  DefineSpace | MovePerson | CheckOutSpace | StartRollCall | MarkPresent | AcknowledgeMovementConflict;
+  | DefineSpace
+  | MovePerson
+  | CheckOutSpace
+  | CheckOutAdmissionUndone
+  | StartRollCall
+  | MarkPresent
+  | AcknowledgeMovementConflict;
 
 /** Refusals of the *command* (nothing recorded); a refused movement is an answer, recorded. */
 export type MovementCommandRefusal =
@@ -349,6 +377,28 @@ export const decide = (
           data: { conferenceId, registrationId, spaceId, at, because, scanId: null, deviceId: null },
         })),
         { checkedOut: inside.length },
+      );
+    }
+    case 'CheckOutAdmissionUndone': {
+      const { conferenceId, registrationId, at, deviceId, admitted } = command.data;
+      const where = state.where.get(registrationId);
+      if (admitted || where === undefined) return accept([], { checkedOut: 0 });
+      return accept(
+        [
+          {
+            type: 'PersonLeftSpace',
+            data: {
+              conferenceId,
+              registrationId,
+              spaceId: where.spaceId,
+              at,
+              because: 'admission_undone',
+              scanId: null,
+              deviceId,
+            },
+          },
+        ],
+        { checkedOut: 1 },
       );
     }
     case 'StartRollCall': {

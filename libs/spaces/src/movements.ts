@@ -67,7 +67,14 @@ export const MOVEMENT_REFUSAL_REASONS = [
 ] as const;
 export type MovementRefusalReason = (typeof MOVEMENT_REFUSAL_REASONS)[number];
 
-export type LeftBecause = 'scan' | 'moved' | 'left_site' | 'closing' | 'end_of_day';
+/**
+ * Why a person left a space. `admission_undone`: their admission at the
+ * entrance was undone while they were inside (a scan made by mistake); they
+ * are checked out so that no room counts someone the entrance says never came
+ * in (issue 23: « counting never doubles when a scan is undone »).
+ */
+export const LEFT_BECAUSE = ['scan', 'moved', 'left_site', 'closing', 'end_of_day', 'admission_undone'] as const;
+export type LeftBecause = (typeof LEFT_BECAUSE)[number];
 
 export type SpaceDefined = DomainEvent<'SpaceDefined', SpaceDefinition & { conferenceId: string; definedAt: string }>;
 export type PersonEnteredSpace = DomainEvent<

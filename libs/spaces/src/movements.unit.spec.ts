@@ -402,6 +402,76 @@ describe('closing time', () => {
   });
 });
 
+describe('an admission undone at the entrance', () => {
+  const undo = (n: number, admitted = false) => ({
+    type: 'CheckOutAdmissionUndone' as const,
+    data: { conferenceId, registrationId: person(n), at: at('12:45'), deviceId: 'phone-E', admitted },
+  });
+  const checkedOut = (n: number, spaceId: string): MovementEvent => ({
+    type: 'PersonLeftSpace',
+    data: {
+      conferenceId,
+      registrationId: person(n),
+      spaceId,
+      at: at('12:45'),
+      because: 'admission_undone',
+      scanId: null,
+      deviceId: 'phone-E',
+    },
+  });
+
+  describe('when the person is inside a space', () => {
+    const history = [defined(buffet), defined(pairs), entered(1, 'buffet', '12:30'), entered(2, 'buffet', '12:31')];
+
+    test('they are checked out of it by a recorded event, the others stay', () => {
+      given(history)
+        .when(undo(1))
+        .then([checkedOut(1, 'buffet')], { checkedOut: 1 });
+      const after = foldMovements([...history, checkedOut(1, 'buffet')]);
+      expect([...after.inside.get('buffet')!]).toEqual([person(2)]);
+      expect(after.where.has(person(1))).toBe(false);
+      // Leaving is not un-entering: a « one entry » room still knows they came in once.
+      expect(after.entered.get('buffet')?.has(person(1))).toBe(true);
+    });
+
+    test('the same undo again (a replay, a second instance) writes nothing', () => {
+      given([...history, checkedOut(1, 'buffet')])
+        .when(undo(1))
+        .then([], { checkedOut: 0 });
+    });
+
+    test('someone admitted again since the undo stays where they are', () => {
+      given(history).when(undo(1, true)).then([], { checkedOut: 0 });
+    });
+  });
+
+  describe('when the person is in no space', () => {
+    test('nothing is written', () => {
+      given([
+        defined(pairs),
+        entered(1, 'pairs', '10:00'),
+        {
+          type: 'PersonLeftSpace',
+          data: {
+            conferenceId,
+            registrationId: person(1),
+            spaceId: 'pairs',
+            at: at('10:30'),
+            because: 'scan',
+            scanId: 'out-1',
+            deviceId: 'phone-A',
+          },
+        },
+      ])
+        .when(undo(1))
+        .then([], { checkedOut: 0 });
+      given([defined(pairs)])
+        .when(undo(3))
+        .then([], { checkedOut: 0 });
+    });
+  });
+});
+
 describe('the evacuation roll call', () => {
   const started: MovementEvent = {
     type: 'RollCallStarted',

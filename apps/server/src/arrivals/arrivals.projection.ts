@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { eventTypes, type EventFilter, type RecordedEvent } from '@emargement/event-store';
 import type { ArrivalEvent, BadgePrinted, EntryRefusalReason } from '@emargement/conference';
+import { RowWriter } from '../projections/row-writer.js';
 import type { Projection } from '../projections/projection-runner.js';
 import type { ReadModels } from '../projections/read-models.js';
 
@@ -94,8 +95,8 @@ export class ArrivalsProjection implements Projection {
   private scans = new Map<string, ScanRow>();
   private readonly pendingTickets = new Map<string, TicketSummary>();
   private readonly pendingScans = new Map<string, ScanRow>();
-  private putTicket: Database.Statement<[string, string]> | undefined;
-  private putScan: Database.Statement<[string, string, string | null]> | undefined;
+  private putTicket: RowWriter<[string, string]> | undefined;
+  private putScan: RowWriter<[string, string, string | null]> | undefined;
 
   constructor(private readonly readModels: ReadModels) {}
 
@@ -114,13 +115,17 @@ export class ArrivalsProjection implements Projection {
         conference_id   TEXT NOT NULL,
         registration_id TEXT
       )`);
-    this.putTicket = this.db.prepare(
-      `INSERT INTO arrival_tickets (registration_id, summary) VALUES (?, ?)
-       ON CONFLICT (registration_id) DO UPDATE SET summary = excluded.summary`,
+    this.putTicket = new RowWriter(
+      this.db,
+      'INSERT INTO arrival_tickets (registration_id, summary)',
+      2,
+      'ON CONFLICT (registration_id) DO UPDATE SET summary = excluded.summary',
     );
-    this.putScan = this.db.prepare(
-      `INSERT INTO arrival_scans (scan_id, conference_id, registration_id) VALUES (?, ?, ?)
-       ON CONFLICT (scan_id) DO NOTHING`,
+    this.putScan = new RowWriter(
+      this.db,
+      'INSERT INTO arrival_scans (scan_id, conference_id, registration_id)',
+      3,
+      'ON CONFLICT (scan_id) DO NOTHING',
     );
   }
 
@@ -233,8 +238,10 @@ export class ArrivalsProjection implements Projection {
     const putTicket = this.putTicket;
     const putScan = this.putScan;
     if (putTicket === undefined || putScan === undefined) throw new Error('arrivals: migrate() first');
-    for (const [id, t] of this.pendingTickets) putTicket.run(id, JSON.stringify(toStored(t)));
-    for (const [id, s] of this.pendingScans) putScan.run(id, s.conferenceId, s.registrationId);
+    putTicket.write([...this.pendingTickets].map(([id, t]): [string, string] => [id, JSON.stringify(toStored(t))]));
+    putScan.write(
+      [...this.pendingScans].map(([id, s]): [string, string, string | null] => [id, s.conferenceId, s.registrationId]),
+    );
   }
 
   committed(): void {

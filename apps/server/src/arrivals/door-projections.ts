@@ -45,4 +45,7 @@ export class DoorProjections implements Projection {
   committed(): void {
     for (const p of this.parts) p.committed();
   }
+  replaying(on: boolean): void {
+    for (const p of this.parts) p.replaying?.(on);
+  }
 }

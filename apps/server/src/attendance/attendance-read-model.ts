@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EventStore } from '@emargement/event-store';
+import { eventTypes, type EventStore } from '@emargement/event-store';
 import { foldAsOf, snapshotOf, type AttendanceSnapshot } from '@emargement/attendance';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
 import { within } from '../shared/within.js';
 import { Readiness } from '../health/readiness.js';
 import { Projections } from '../projections/projections.js';
-import { ATTENDANCE_FILTER, AttendanceProjection, type AttendanceListener } from './attendance.projection.js';
+import { ATTENDANCE_FILTER, type AttendanceListener } from './attendance.projection.js';
 import { CheckpointedReadModel } from '../projections/checkpointed-read-model.js';
+import { AttendanceProjections, MOVEMENT_CONFLICT_TYPES } from './movement-conflicts.projection.js';
 
 /**
  * How long the start waits for the projection to catch up before it listens
@@ -15,6 +16,26 @@ import { CheckpointedReadModel } from '../projections/checkpointed-read-model.js
  */
 const STARTUP_WAIT_MS = 3000;
 const AS_OF_PAGE = 5000;
+/** Read-your-writes waits for the last event of either part. */
+const FRESH_FILTER = eventTypes(...ATTENDANCE_FILTER.prefixes, ...MOVEMENT_CONFLICT_TYPES);
+
+/** Adds a space's conflicts to the entrance's in the count to look at; the position is the later of the two. */
+const withMovementConflicts = (
+  snapshot: AttendanceSnapshot,
+  movements: { open: number; total: number; position?: bigint },
+): AttendanceSnapshot => {
+  if (movements.total === 0) return snapshot;
+  const own = snapshot.position === null ? -1n : BigInt(snapshot.position);
+  const position = movements.position !== undefined && movements.position > own ? movements.position : own;
+  return {
+    ...snapshot,
+    position: position < 0n ? snapshot.position : position.toString(),
+    conflicts: {
+      open: snapshot.conflicts.open + movements.open,
+      total: snapshot.conflicts.total + movements.total,
+    },
+  };
+};
 
 /**
  * The attendance read model of this server instance: its projection, fed
@@ -22,14 +43,14 @@ const AS_OF_PAGE = 5000;
  * DATA_DIR, and the reads the API and the socket feed make of it.
  */
 @Injectable()
-export class AttendanceReadModel extends CheckpointedReadModel<AttendanceProjection> {
+export class AttendanceReadModel extends CheckpointedReadModel<AttendanceProjections> {
   constructor(@Inject(EVENT_STORE) store: EventStore, projections: Projections, readiness: Readiness) {
     super(
       store,
       projections,
       readiness,
       { readiness: 'projections', key: 'attendance', label: 'Projections are' },
-      (readModels) => new AttendanceProjection(readModels),
+      (readModels) => new AttendanceProjections(readModels),
     );
   }
 
@@ -41,11 +62,15 @@ export class AttendanceReadModel extends CheckpointedReadModel<AttendanceProject
 
   /** The last committed snapshot; `undefined` for a conference the projection has not seen scheduled. */
   snapshot(conferenceId: string): AttendanceSnapshot | undefined {
-    return this.projection.snapshot(conferenceId);
+    const snapshot = this.projection.attendance.snapshot(conferenceId);
+    return snapshot && withMovementConflicts(snapshot, this.projection.movementConflicts.counts(conferenceId));
   }
 
   onChange(listener: AttendanceListener): () => void {
-    return this.projection.onChange(listener);
+    const stops = [this.projection.attendance.onChange(listener), this.projection.movementConflicts.onChange(listener)];
+    return () => {
+      for (const stop of stops) stop();
+    };
   }
 
   /**
@@ -54,7 +79,7 @@ export class AttendanceReadModel extends CheckpointedReadModel<AttendanceProject
    * counted), false if that takes longer than the wait.
    */
   fresh(): Promise<boolean> {
-    return this.freshFor(ATTENDANCE_FILTER);
+    return this.freshFor(FRESH_FILTER);
   }
 
   /**
@@ -74,6 +99,7 @@ export class AttendanceReadModel extends CheckpointedReadModel<AttendanceProject
       from = last.position;
     }
     const tally = fold.tally();
-    return tally.details === null ? undefined : snapshotOf(tally);
+    if (tally.details === null) return undefined;
+    return withMovementConflicts(snapshotOf(tally), this.projection.movementConflicts.countsAsOf(conferenceId, asOfMs));
   }
 }

@@ -13,6 +13,7 @@ import {
   type ConferenceTally,
   type RegistrationTally,
 } from '@emargement/attendance';
+import { RowWriter } from '../projections/row-writer.js';
 import type { Projection } from '../projections/projection-runner.js';
 import type { ReadModels } from '../projections/read-models.js';
 
@@ -109,9 +110,9 @@ export class AttendanceProjection implements Projection {
   private readonly listeners = new Set<AttendanceListener>();
   private stmts:
     | {
-        putPart: Database.Statement<[string, string, string]>;
+        putPart: RowWriter<[string, string, string]>;
         deletePart: Database.Statement<[string, string]>;
-        putRegistration: Database.Statement<[string, string, string]>;
+        putRegistration: RowWriter<[string, string, string]>;
       }
     | undefined;
 
@@ -136,14 +137,18 @@ export class AttendanceProjection implements Projection {
         tally           TEXT NOT NULL
       )`);
     this.stmts = {
-      putPart: this.db.prepare(
-        `INSERT INTO attendance_parts (conference_id, part, value) VALUES (?, ?, ?)
-         ON CONFLICT (conference_id, part) DO UPDATE SET value = excluded.value`,
+      putPart: new RowWriter(
+        this.db,
+        'INSERT INTO attendance_parts (conference_id, part, value)',
+        3,
+        'ON CONFLICT (conference_id, part) DO UPDATE SET value = excluded.value',
       ),
       deletePart: this.db.prepare('DELETE FROM attendance_parts WHERE conference_id = ? AND part = ?'),
-      putRegistration: this.db.prepare(
-        `INSERT INTO attendance_registrations (registration_id, conference_id, tally) VALUES (?, ?, ?)
-         ON CONFLICT (registration_id) DO UPDATE SET tally = excluded.tally`,
+      putRegistration: new RowWriter(
+        this.db,
+        'INSERT INTO attendance_registrations (registration_id, conference_id, tally)',
+        3,
+        'ON CONFLICT (registration_id) DO UPDATE SET tally = excluded.tally',
       ),
     };
   }
@@ -184,8 +189,28 @@ export class AttendanceProjection implements Projection {
     for (const t of state.conferences.values()) this.publish(t);
   }
 
+  /** Stored history is being handed over: see `replaying`. */
+  private replay = false;
+
+  /**
+   * While history is replayed (a start, a rebuild), batches are large and a
+   * conference they touch is mostly touched all over: its parts are compared
+   * whole at the commit, and the recording proxies, which cost on every read
+   * of a record, are not put on new tallies (`track` puts them on at the
+   * first live event, which then compares that conference whole once).
+   */
+  replaying(on: boolean): void {
+    this.replay = on;
+  }
+
   apply(event: RecordedEvent): void {
     if (!isAttendanceEvent(event)) return;
+    if (this.replay) {
+      const touched = evolve(this.state, event, event.position);
+      this.dirtyConferences.set(touched.conferenceId, null);
+      if (touched.registrationId !== null) this.dirtyRegistrations.add(touched.registrationId);
+      return;
+    }
     const touchedKeys = new Set<string>();
     this.touchedKeys = touchedKeys;
     let touched;
@@ -242,10 +267,13 @@ export class AttendanceProjection implements Projection {
   persist(): void {
     const stmts = this.stmts;
     if (stmts === undefined) throw new Error('attendance: migrate() first');
+    const registrations: [string, string, string][] = [];
     for (const id of this.dirtyRegistrations) {
       const r = this.state.registrations.get(id);
-      if (r) stmts.putRegistration.run(id, r.conferenceId, JSON.stringify(r));
+      if (r) registrations.push([id, r.conferenceId, JSON.stringify(r)]);
     }
+    stmts.putRegistration.write(registrations);
+    const parts: [string, string, string][] = [];
     for (const [id, keys] of this.dirtyConferences) {
       const t = this.state.conferences.get(id);
       if (!t) continue;
@@ -254,7 +282,7 @@ export class AttendanceProjection implements Projection {
       const now = keys === null ? partsOf(t) : this.partsAt(t, keys);
       for (const [part, value] of now) {
         if (stored.get(part) === value) continue;
-        stmts.putPart.run(id, part, value);
+        parts.push([id, part, value]);
         stored.set(part, value);
       }
       // Entries gone from a record (a slot back to nothing, a conflict acknowledged): their rows go too.
@@ -265,6 +293,7 @@ export class AttendanceProjection implements Projection {
         stored.delete(part);
       }
     }
+    stmts.putPart.write(parts);
     this.written.push(...this.dirtyConferences.keys());
     this.dirtyConferences.clear();
     this.dirtyRegistrations.clear();

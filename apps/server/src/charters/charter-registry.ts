@@ -12,6 +12,7 @@ import {
 } from '@emargement/charter';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
 import { AggregateCache } from '../shared/aggregate-cache.js';
+import { EventsOfType } from '../shared/events-of-type.js';
 import type { Loaded, RunResult } from '../shared/decider-runner.js';
 import { notFound } from '../shared/api-error.js';
 
@@ -36,8 +37,20 @@ export class CharterRegistry {
     CharterRefusalReason
   >;
 
+  /** Every charter ever published and its conference, read once and then only after the last position read. */
+  private readonly publications: EventsOfType<{ charterId: string; conferenceId: string }>;
+
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
     this.aggregates = new AggregateCache(store, charterStream, charterDecider);
+    this.publications = new EventsOfType(store, ['CharterPublished'], (e) => {
+      const { charterId, conferenceId } = e.data as { charterId?: unknown; conferenceId?: unknown };
+      return typeof charterId === 'string' && typeof conferenceId === 'string' ? { charterId, conferenceId } : null;
+    });
+  }
+
+  /** The ids of the charters published for a conference, in the order they were, as of now. */
+  async publishedIn(conferenceId: string): Promise<string[]> {
+    return (await this.publications.all()).filter((p) => p.conferenceId === conferenceId).map((p) => p.charterId);
   }
 
   current(charterId: string): Promise<Loaded<CharterState>> {

@@ -13,6 +13,7 @@ import {
 } from '@emargement/conference';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
 import { AggregateCache } from '../shared/aggregate-cache.js';
+import { EventsOfType } from '../shared/events-of-type.js';
 import type { Loaded, RunResult } from '../shared/decider-runner.js';
 import { notFound } from '../shared/api-error.js';
 
@@ -48,7 +49,14 @@ export class ConferenceRegistry {
     ConferenceRefusalReason
   >;
 
+  /** Every conference ever scheduled, by id, read once and then only after the last position read. */
+  private readonly scheduledIds: EventsOfType<string>;
+
   constructor(@Inject(EVENT_STORE) store: EventStore) {
+    this.scheduledIds = new EventsOfType(store, ['ConferenceScheduled'], (e) => {
+      const { conferenceId } = e.data as { conferenceId?: unknown };
+      return typeof conferenceId === 'string' ? conferenceId : null;
+    });
     this.aggregates = new AggregateCache(store, conferenceStream, conferenceDecider, {
       advance: advanceConference,
       onFolded: (id, events, state, fresh, revision) => {
@@ -60,6 +68,15 @@ export class ConferenceRegistry {
   /** The conference as of now (everything appended so far, by any process). */
   current(conferenceId: string): Promise<Loaded<ConferenceState>> {
     return this.aggregates.current(conferenceId);
+  }
+
+  /**
+   * The ids of every conference ever scheduled, in the order they were, from
+   * the store itself (a restarted server or a second instance answers the
+   * same), without reading the whole log on every call.
+   */
+  everScheduled(): Promise<readonly string[]> {
+    return this.scheduledIds.all();
   }
 
   /** A scheduled conference, or 404 `conference_not_found`. */

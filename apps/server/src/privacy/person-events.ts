@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { StreamNotFoundError, eventTypes, type EventStore, type RecordedEvent } from '@emargement/event-store';
+import { StreamNotFoundError, type EventStore, type RecordedEvent } from '@emargement/event-store';
 import { charterStream } from '@emargement/charter';
 import { badgeStream, conferenceStream, mailStream, ticketStream } from '@emargement/conference';
 import { movementsStream } from '@emargement/spaces';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
 import { ConferenceRegistry } from '../conferences/conference-registry.js';
 import { MovementsRegistry } from '../spaces/movements-registry.js';
+import { CharterRegistry } from '../charters/charter-registry.js';
 
 /**
  * The events that name one person (a registration of a conference), found
@@ -25,8 +26,8 @@ import { MovementsRegistry } from '../spaces/movements-registry.js';
  *   like the conference's as the movements registry folds it;
  * - in their badge's stream (badges printed, jobs a printer refused): read whole;
  * - in the conference's charters (signatures, voids): charter streams are
- *   small; which charters a conference has is learnt from `CharterPublished`
- *   events, read once and then only after the last position seen.
+ *   small; which charters a conference has is the charter registry's
+ *   (`CharterPublished` events read once, then only after the last position read).
  *
  * The answer is the same as a scan of the whole log for events whose data
  * names the registration and the conference (`eventsNaming`), in the log's
@@ -36,15 +37,12 @@ import { MovementsRegistry } from '../spaces/movements-registry.js';
 export class PersonEvents {
   /** Stream (`conference-<id>`, `movements-<id>`) → registration → revisions there of the events naming it. */
   private readonly revisions = new Map<string, Map<string, bigint[]>>();
-  /** Conference → its charters, and how far `CharterPublished` events were read. */
-  private readonly charters = new Map<string, Set<string>>();
-  private chartersReadTo: bigint | 'start' = 'start';
-  private chartersRead: Promise<void> | undefined;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly registry: ConferenceRegistry,
     private readonly movements: MovementsRegistry,
+    private readonly charters: CharterRegistry,
   ) {
     registry.onFolded((conferenceId, events, _state, fresh, revision) =>
       this.folded(conferenceStream(conferenceId), events, fresh, revision),
@@ -88,7 +86,7 @@ export class PersonEvents {
     found.push(...(await this.readWhole(ticketStream(registrationId))));
     found.push(...(await this.readWhole(badgeStream(registrationId))));
     found.push(...(await this.readWhole(mailStream(registrationId))));
-    for (const charterId of await this.chartersOf(conferenceId)) {
+    for (const charterId of await this.charters.publishedIn(conferenceId)) {
       found.push(...(await this.readWhole(charterStream(charterId))));
     }
     return found
@@ -106,33 +104,6 @@ export class PersonEvents {
       if (error instanceof StreamNotFoundError) return [];
       throw error;
     }
-  }
-
-  private async chartersOf(conferenceId: string): Promise<Set<string>> {
-    // One reader at a time: two would both read from the same position and add the same charters twice (harmless) but for nothing.
-    this.chartersRead ??= this.readPublished().finally(() => {
-      this.chartersRead = undefined;
-    });
-    await this.chartersRead;
-    return this.charters.get(conferenceId) ?? new Set();
-  }
-
-  private async readPublished(): Promise<void> {
-    // The head first: what is published after it is read too, and read again next time (a set: harmless).
-    const [head] = await this.store.readAll({ direction: 'backwards', maxCount: 1 });
-    const published = await this.store.readAll({
-      fromPosition: this.chartersReadTo,
-      filter: eventTypes('CharterPublished'),
-    });
-    for (const e of published) {
-      const data = e.data as { charterId?: unknown; conferenceId?: unknown };
-      if (e.type !== 'CharterPublished' || typeof data.charterId !== 'string' || typeof data.conferenceId !== 'string')
-        continue;
-      let set = this.charters.get(data.conferenceId);
-      if (set === undefined) this.charters.set(data.conferenceId, (set = new Set()));
-      set.add(data.charterId);
-    }
-    if (head !== undefined) this.chartersReadTo = head.position;
   }
 }
 

@@ -38,6 +38,14 @@ export interface Projection {
   persist(): void;
   /** The transaction holding the last `persist` is committed. */
   committed(): void;
+  /**
+   * Told `true` when the runner starts handing over stored history (a start,
+   * a rebuild) and `false` once it has caught up. History is committed in
+   * large batches, so a projection may skip the bookkeeping that keeps a live
+   * commit small (the attendance projection's record of touched entries) and
+   * write whole rows instead.
+   */
+  replaying?(on: boolean): void;
 }
 
 export interface ProjectionRunnerOptions {
@@ -321,12 +329,15 @@ export class ProjectionRunner {
 
   private async follow(): Promise<void> {
     const filter = this.options.filter ?? eventTypes(...new Set(this.entries.flatMap((e) => e.projection.handles)));
-    const subscription = this.store.subscribeToAll({ fromPosition: this.from(), filter });
+    // No projection reads a sealed field (names, e-mail, ticket code, a signature's strokes): envelopes stay closed.
+    const subscription = this.store.subscribeToAll({ fromPosition: this.from(), filter, personalData: false });
     this.subscription = subscription;
+    this.setReplaying(true);
     for await (const message of subscription) {
       if (this.stopped) break;
       if (message.kind === 'caughtUp') {
         this.flush();
+        this.setReplaying(false);
         this.markCaughtUp();
         continue;
       }
@@ -339,6 +350,14 @@ export class ProjectionRunner {
       }
     }
     if (this.failure !== undefined) throw this.failure;
+  }
+
+  private replayingFlag = false;
+
+  private setReplaying(on: boolean): void {
+    if (this.replayingFlag === on) return;
+    this.replayingFlag = on;
+    for (const entry of this.entries) entry.projection.replaying?.(on);
   }
 
   private handleEvent(event: RecordedEvent): void {

@@ -1,7 +1,18 @@
 import type { RollCallRequest, RollCallMarkRequest } from '@emargement/contract';
 import type { SpaceRequest } from '@emargement/contract';
-import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, StreamableFile } from '@nestjs/common';
-import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  StreamableFile,
+} from '@nestjs/common';
+import { ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   ArrayMaxSize,
@@ -31,6 +42,7 @@ import { ApiAnswer, ApiFileAnswer, ApiRequest } from '../shared/api-answers.js';
 import { IsInstant } from '../shared/instant.js';
 import { onSitePdf } from './on-site-pdf.js';
 import { Roles } from '../auth/roles.js';
+import { CURVE_SLOT_MINUTES, SpaceCurves, type CurveSlot } from './space-curves.js';
 
 const HHMM = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
 
@@ -82,6 +94,8 @@ export interface SpaceView {
   inside: number;
   /** Open now, by the server's clock in the conference's time zone. */
   open: boolean;
+  /** With `?curve=true`: inside over the day, per five minutes (the dashboard's curve). */
+  curve?: { slotMinutes: number; slots: CurveSlot[] };
 }
 
 export interface OnSitePerson {
@@ -158,6 +172,7 @@ export class SpacesController {
     private readonly movements: MovementsRegistry,
     private readonly arrivals: ArrivalsIndex,
     private readonly clock: Clock,
+    private readonly curves: SpaceCurves,
   ) {}
 
   /** Adds a space to the day, or changes one (same `spaceId`): each change an event. */
@@ -174,21 +189,43 @@ export class SpacesController {
     return this.commands.execute(new DefineSpaceCommand(cid, spaceOf(dto), ctx));
   }
 
-  /** Each space with how many are inside now, its capacity and hours: counts only (a screen may show them). */
+  /**
+   * Each space with how many are inside now, its capacity and hours: counts only (a screen may show them).
+   * With `curve=true`, each space's curve of the day too (the dashboard asks; a door phone, polling, does not).
+   */
   @Get('spaces')
-  @ApiAnswer(200, 'SpaceList', { errors: [404] })
+  @ApiQuery({
+    name: 'curve',
+    required: false,
+    enum: ['true', 'false'],
+    description: 'With each space, inside over the day per five minutes',
+  })
+  @ApiAnswer(200, 'SpaceList', { errors: [400, 404] })
   @Roles('organiser', 'door', 'display')
-  async list(@Param('cid', ParseUUIDPipe) cid: string): Promise<{ items: SpaceView[] }> {
+  async list(
+    @Param('cid', ParseUUIDPipe) cid: string,
+    @Query('curve') curve?: string,
+  ): Promise<{ items: SpaceView[] }> {
+    if (curve !== undefined && curve !== 'true' && curve !== 'false') {
+      throw badRequest('validation_failed', 'curve must be true or false', [
+        { field: 'curve', message: 'true or false' },
+      ]);
+    }
     const conference = await this.conferences.scheduled(cid);
     const { state } = await this.movements.current(cid);
     const now = localTimeOf(this.clock.now().toISOString(), conference.details.timezone);
-    return {
-      items: [...state.spaces.values()].map((s) => ({
+    const items: SpaceView[] = [];
+    for (const s of state.spaces.values()) {
+      items.push({
         ...s,
         inside: state.inside.get(s.spaceId)?.size ?? 0,
         open: isOpenAt(s, now),
-      })),
-    };
+        ...(curve === 'true'
+          ? { curve: { slotMinutes: CURVE_SLOT_MINUTES, slots: await this.curves.curve(cid, s.spaceId) } }
+          : {}),
+      });
+    }
+    return { items };
   }
 
   /**

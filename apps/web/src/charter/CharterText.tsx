@@ -1,5 +1,5 @@
 import { useMemo, type ReactNode } from 'react';
-import { parseMarkdown, type Block, type Run } from '../../../../libs/charter/src/markdown';
+import { parseMarkdown, type Block, type Run } from '@emargement/charter/markdown.js';
 
 /**
  * The charter's text as React elements: every run of text goes through

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { receiptCode } from '../../../../libs/charter/src/receipt';
+import { receiptCode } from '@emargement/charter/receipt.js';
 import type { Charter, CharterSignature } from '../api';
 import { formatTime, signerName } from '../format';
 import { useLang } from '../i18n';

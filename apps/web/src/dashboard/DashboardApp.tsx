@@ -170,7 +170,7 @@ function Dashboard({ conferenceId }: { conferenceId: string }) {
         ) : !live.error ? (
           <p className="dash-muted">{t('common.loading')}</p>
         ) : null}
-        <SpacesPanel conferenceId={conferenceId} />
+        <SpacesPanel conferenceId={conferenceId} day={day} clock={clock} />
       </main>
     </div>
   );

@@ -27,22 +27,32 @@ export function ArrivalChart({
   title,
   totalLabel,
   programme = [],
+  start,
+  limit,
+  height = H,
 }: {
   /** The printed programme's moments (instants), drawn as marks on the day. */
   programme?: { at: number; title: string }[];
+  /** Where the line starts; by default the running total before the first slot (the arrivals' curve). */
+  start?: number;
+  /** A level drawn across on the line's axis (a space's capacity), and the axis reaches it. */
+  limit?: number | null;
+  /** The drawing's height in its own units (a space's small curve is shorter); the width is always 1000. */
+  height?: number;
   series: { at: number; count: number; total: number }[];
   day: DayWindow;
   marker: number | null;
   timeLabel: (ms: number) => string;
   title: string;
-  totalLabel: string;
+  /** Written at the top of the line's axis; none for small curves (their panel says what the line is). */
+  totalLabel?: string;
 }) {
   const span = Math.max(1, day.to - day.from);
   const plotW = W - M.left - M.right;
-  const plotH = H - M.top - M.bottom;
+  const plotH = height - M.top - M.bottom;
   const x = (ms: number) => M.left + ((ms - day.from) / span) * plotW;
   const barMax = niceMax(Math.max(0, ...series.map((s) => s.count)));
-  const totalMax = niceMax(Math.max(0, ...series.map((s) => s.total)));
+  const totalMax = niceMax(Math.max(0, limit ?? 0, ...series.map((s) => s.total)));
   const yBar = (n: number) => M.top + plotH - (n / barMax) * plotH;
   const yTotal = (n: number) => M.top + plotH - (n / totalMax) * plotH;
   const slotW = series.length > 0 ? plotW / series.length : plotW;
@@ -55,10 +65,12 @@ export function ArrivalChart({
     .filter((s) => marker === null || s.at < marker)
     .map((s) => `L${(x(s.at) + slotW).toFixed(1)},${yTotal(s.total).toFixed(1)}`);
   const startLine =
-    series.length > 0 ? `M${x(day.from).toFixed(1)},${yTotal(series[0]!.total - series[0]!.count).toFixed(1)}` : '';
+    series.length > 0
+      ? `M${x(day.from).toFixed(1)},${yTotal(start ?? series[0]!.total - series[0]!.count).toFixed(1)}`
+      : '';
 
   return (
-    <svg className="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title}>
+    <svg className="chart" viewBox={`0 0 ${W} ${height}`} role="img" aria-label={title}>
       <title>{title}</title>
       {[0, 0.5, 1].map((f) => (
         <g key={f}>
@@ -85,11 +97,14 @@ export function ArrivalChart({
           </rect>
         ) : null,
       )}
+      {limit != null && limit > 0 ? (
+        <line className="chart-limit" x1={M.left} x2={W - M.right} y1={yTotal(limit)} y2={yTotal(limit)} />
+      ) : null}
       {series.length > 0 ? <path className="chart-line" d={`${startLine} ${line.join(' ')}`} /> : null}
       {ticks.map((t) => (
         <g key={t}>
           <line className="chart-tick" x1={x(t)} x2={x(t)} y1={M.top + plotH} y2={M.top + plotH + 6} />
-          <text className="chart-axis" x={x(t)} y={H - 10} textAnchor="middle">
+          <text className="chart-axis" x={x(t)} y={height - 10} textAnchor="middle">
             {timeLabel(t)}
           </text>
         </g>
@@ -108,9 +123,11 @@ export function ArrivalChart({
       {marker !== null && marker >= day.from && marker <= day.to ? (
         <line className="chart-marker" x1={x(marker)} x2={x(marker)} y1={M.top} y2={M.top + plotH} />
       ) : null}
-      <text className="chart-legend" x={W - M.right} y={M.top + 4} textAnchor="end">
-        {totalLabel}
-      </text>
+      {totalLabel ? (
+        <text className="chart-legend" x={W - M.right} y={M.top + 4} textAnchor="end">
+          {totalLabel}
+        </text>
+      ) : null}
     </svg>
   );
 }

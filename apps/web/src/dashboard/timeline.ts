@@ -83,3 +83,34 @@ export function slotSeries(
   }
   return series;
 }
+
+/**
+ * A space's curve across the window (issue 23): people who came in per slot
+ * (`count`, the bars) and inside at the end of each slot (`total`, the line),
+ * carried on through slots without a movement; `start` is the level when the
+ * window opens. The server sends the slots with a movement only.
+ */
+export function insideSeries(
+  window: DayWindow,
+  slots: readonly { at: string; entered: number; inside: number }[],
+): { start: number; series: { at: number; count: number; total: number }[] } {
+  const bySlot = new Map<number, { entered: number; inside: number }>();
+  let start = 0;
+  let startAt = -Infinity;
+  for (const s of slots) {
+    const ms = parse(s.at);
+    if (ms === null) continue;
+    const slot = floorSlot(ms);
+    if (slot < window.from) {
+      if (slot > startAt) [start, startAt] = [s.inside, slot];
+    } else bySlot.set(slot, s);
+  }
+  const series: { at: number; count: number; total: number }[] = [];
+  let level = start;
+  for (let at = window.from; at < window.to; at += SLOT_MS) {
+    const s = bySlot.get(at);
+    if (s !== undefined) level = s.inside;
+    series.push({ at, count: s?.entered ?? 0, total: level });
+  }
+  return { start, series };
+}

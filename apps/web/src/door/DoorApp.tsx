@@ -22,10 +22,11 @@ import { storage } from '../storage';
 import { emptyIdCheck, IdCheckForm, idCheckComplete, type IdCheckDraft } from './IdCheckForm';
 import { LunchPanel, type LunchActions, type TakenPayment } from './LunchPanel';
 import { LunchTill } from './LunchTill';
-import { DoorEngine, type EngineState, type ScanAnswer, type TicketRef } from './offline/door-engine';
+import { DoorEngine, type EngineState, type DoorScanResult, type TicketRef } from './offline/door-engine';
+import { firstStep, shownAnswer, type LastAdmission, type Screen } from './scan-flow';
 import { localStore } from './offline/local-store';
 import { DoorStatus, SyncNotices } from './OfflineStatus';
-import { attendeeOf, emptyAttendee, PersonCard } from './Person';
+import { attendeeOf, PersonCard } from './Person';
 import { AttendeeSearch } from './Search';
 import { registerServiceWorker } from './service-worker';
 import { ConferenceChooser, DoorChooser } from './Setup';
@@ -37,32 +38,6 @@ import { UndoButton } from './UndoButton';
 import { BadgeButton } from './BadgeButton';
 import type { DoorPrinter } from '@emargement/contract';
 import { ProgrammeLine } from './Programme';
-
-/** What the door phone shows; one screen at a time, each large enough to read at arm's length. */
-type Screen =
-  | { kind: 'idle' }
-  | { kind: 'checking' }
-  | { kind: 'preview'; ref: TicketRef; attendee: Attendee | null }
-  | { kind: 'sending' }
-  | {
-      kind: 'result';
-      /** `queued`: no list to decide on, the scan waits for the server undecided. */
-      outcome: 'admitted' | 'refused' | 'queued';
-      /** Decided on this phone without the server (queued for upload). */
-      local: boolean;
-      scanId: string;
-      attendee: Attendee | null;
-      reason?: RefusalReason;
-      previous?: Admission;
-    }
-  | { kind: 'walkIn' }
-  /** A walk-in registered on the waiting list: not a refusal, said in words. */
-  | { kind: 'walkInWaitlisted'; attendee: Attendee };
-
-interface LastAdmission {
-  scanId: string;
-  name: string;
-}
 
 /** How long a result stays before the door is back to scanning by itself. */
 const RESULT_MS = 4_000;
@@ -320,53 +295,11 @@ function DoorDesk({
 
   // ------------------------------------------------------------------ scans
   const showAnswer = useCallback(
-    (answer: ScanAnswer, known: Attendee | null) => {
-      const fromList = answer.ticket ? attendeeOf(answer.ticket) : null;
-      if (answer.source === 'server') {
-        const { answer: a } = answer;
-        const who: Attendee | null = known ?? fromList ?? (a.attendee ? { ...emptyAttendee, ...a.attendee } : null);
-        if (a.result === 'admitted') {
-          play('admitted');
-          setLastAdmission({ scanId: a.scanId, name: who ? personName(t, who) : '' });
-          setScreen({ kind: 'result', outcome: 'admitted', local: false, scanId: a.scanId, attendee: who });
-        } else {
-          play('refused');
-          setScreen({
-            kind: 'result',
-            outcome: 'refused',
-            local: false,
-            scanId: a.scanId,
-            attendee: who,
-            ...(a.reason ? { reason: a.reason } : {}),
-            ...(a.previous ? { previous: a.previous } : {}),
-          });
-        }
-        return;
-      }
-      if (answer.source === 'queued') {
-        play('queued');
-        setScreen({ kind: 'result', outcome: 'queued', local: false, scanId: answer.scanId, attendee: known });
-        return;
-      }
-      const { outcome } = answer;
-      const who = known ?? fromList;
-      if (outcome.result === 'admitted') {
-        play('admitted');
-        // An undo needs the server, which does not know this scan yet.
-        setLastAdmission(null);
-        setScreen({ kind: 'result', outcome: 'admitted', local: true, scanId: answer.scanId, attendee: who });
-      } else {
-        play('refused');
-        setScreen({
-          kind: 'result',
-          outcome: 'refused',
-          local: true,
-          scanId: answer.scanId,
-          attendee: who,
-          reason: outcome.reason,
-          ...(outcome.previous ? { previous: outcome.previous } : {}),
-        });
-      }
+    (answer: DoorScanResult, known: Attendee | null) => {
+      const shown = shownAnswer(answer, known, (who) => personName(t, who));
+      play(shown.tune);
+      if (shown.lastAdmission !== undefined) setLastAdmission(shown.lastAdmission);
+      setScreen(shown.screen);
     },
     [t],
   );
@@ -386,55 +319,27 @@ function DoorDesk({
     [engine, showAnswer],
   );
 
-  /**
-   * A ticket read: decided on the phone's list first, to know at once whether
-   * something must be confirmed (the ID check). Nothing to confirm, and the
-   * scan goes straight on (to the server, or decided here when it is away).
-   * A ticket the list does not know may be newer than the list: the server is
-   * asked when it is there.
-   */
+  /** A ticket read or a person picked: the ID check first when the decider wants one, else the scan at once. */
   const handleRef = useCallback(
     async (ref: TicketRef, known: Attendee | null) => {
       setError(null);
       setNotice(null);
       setScreen({ kind: 'checking' });
-      const { outcome, ticket } = await engine.preview(ref, null);
-      const attendee = known ?? (ticket ? attendeeOf(ticket) : null);
-      if (ticket) {
-        if (outcome.result === 'refused' && outcome.reason === 'id_not_checked') {
-          setScreen({ kind: 'preview', ref, attendee });
-        } else {
-          await submitScan(ref, undefined, attendee);
-        }
-        return;
+      const step = await firstStep(ref, known, {
+        preview: (r) => engine.preview(r, null),
+        online: () => engine.getState().connectivity === 'online',
+        lookUp: (ticketCode) => api.ticket(cid, ticketCode, { timeoutMs: LOOKUP_TIMEOUT_MS }),
+        idCheckRequired: rules.idCheckRequired,
+      });
+      if (step.kind === 'confirm') {
+        setScreen({ kind: 'preview', ref, attendee: step.attendee });
+      } else if (step.kind === 'error') {
+        play('refused');
+        setError(step.error);
+        setScreen({ kind: 'idle' });
+      } else {
+        await submitScan(ref, undefined, step.attendee);
       }
-      if (known) {
-        // Found by the server's search (the phone has no list yet): its own state says whether to check.
-        const expected = known.status === 'registered' && known.admitted === null;
-        if (expected && rules.idCheckRequired) setScreen({ kind: 'preview', ref, attendee: known });
-        else await submitScan(ref, undefined, known);
-        return;
-      }
-      if ('ticketCode' in ref && engine.getState().connectivity === 'online') {
-        try {
-          const found = await api.ticket(cid, ref.ticketCode, { timeoutMs: LOOKUP_TIMEOUT_MS });
-          if (found.state === 'expected' && rules.idCheckRequired) {
-            setScreen({ kind: 'preview', ref, attendee: found.attendee });
-            return;
-          }
-          await submitScan(ref, undefined, found.attendee);
-          return;
-        } catch (e) {
-          // Unknown to the server too (404), or no server: the scan is decided (and recorded) all the same.
-          if (e instanceof ApiError && e.status !== 404 && e.status < 500) {
-            play('refused');
-            setError(e);
-            setScreen({ kind: 'idle' });
-            return;
-          }
-        }
-      }
-      await submitScan(ref, undefined, known);
     },
     [cid, engine, rules.idCheckRequired, submitScan],
   );

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { receiptCode } from '../../../../libs/charter/src/receipt';
+import { receiptCode } from '@emargement/charter/receipt.js';
 import {
   api,
   ApiError,

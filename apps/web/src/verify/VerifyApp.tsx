@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { receiptCode } from '../../../../libs/charter/src/receipt';
-import { verifySealedPdf, type SealFault, type SealReport } from '../../../../libs/charter/src/verify-pdf';
+import { receiptCode } from '@emargement/charter/receipt.js';
+import { verifySealedPdf, type SealFault, type SealReport } from '@emargement/charter/verify-pdf.js';
 import { useLang } from '../i18n';
 import { TopBar } from '../shell';
 

@@ -221,7 +221,7 @@ export type ArrivalOutcome =
  */
 export const judgeScan = (
   ticket: TicketLookup,
-  earlier: Admission | undefined,
+  earlier: Pick<Admission, 'at' | 'door'> | undefined,
   idCheck: IdCheck | null,
 ): { result: 'admitted' } | { result: 'refused'; reason: EntryRefusalReason; previous: PreviousAdmission | null } => {
   const refused = (reason: EntryRefusalReason, previous: PreviousAdmission | null = null) =>
@@ -246,6 +246,19 @@ export const judgeScan = (
   // Checked although the conference does not require it, and the name did not match: the door saw a problem.
   if (idCheck !== null && !idCheck.nameMatches) return refused('id_mismatch');
   return { result: 'admitted' };
+};
+
+/**
+ * Must an ID be checked before this ticket may enter? The scan's own rule
+ * (`judgeScan`), asked of a scan with no ID check: the door asks it before it
+ * sends a scan, to show the ID form first rather than a refusal
+ * (`id_not_checked`). A ticket that would be refused anyway (unknown,
+ * cancelled, waitlisted, already in) needs no check: its scan goes on and is
+ * refused for what it is.
+ */
+export const idCheckNeeded = (ticket: TicketLookup, earlier: Pick<Admission, 'at' | 'door'> | undefined): boolean => {
+  const judged = judgeScan(ticket, earlier, null);
+  return judged.result === 'refused' && judged.reason === 'id_not_checked';
 };
 
 /** Times with offsets compare as instants, read by the parser the server checks them with. */

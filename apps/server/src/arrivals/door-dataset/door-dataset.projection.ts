@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@emargement/event-store';
 import { ticketSha256, type Category, type ConferenceEvent, type ArrivalEvent } from '@emargement/conference';
+import { RowWriter } from '../../projections/row-writer.js';
 import type { Projection } from '../../projections/projection-runner.js';
 import type { ReadModels } from '../../projections/read-models.js';
 
@@ -78,9 +79,12 @@ export class DoorDatasetProjection implements Projection {
 
   private rows = new Map<string, { row: DoorTicketRow; position: bigint }>();
   private readonly dirty = new Set<string>();
-  private put: Database.Statement<[string, string, bigint, string]> | undefined;
+  private put: RowWriter<[string, string, bigint, string]> | undefined;
   private selectAll: Database.Statement<[string], { row: string }> | undefined;
   private selectSince: Database.Statement<[string, bigint], { row: string }> | undefined;
+  private selectPage:
+    | Database.Statement<[string, bigint, bigint, string, number], { id: string; position: bigint; row: string }>
+    | undefined;
 
   constructor(private readonly readModels: ReadModels) {}
 
@@ -97,14 +101,23 @@ export class DoorDatasetProjection implements Projection {
         row             TEXT NOT NULL
       );
       CREATE INDEX IF NOT EXISTS door_tickets_by_position ON door_tickets (conference_id, position)`);
-    this.put = this.db.prepare(
-      `INSERT INTO door_tickets (registration_id, conference_id, position, row) VALUES (?, ?, ?, ?)
-       ON CONFLICT (registration_id) DO UPDATE SET position = excluded.position, row = excluded.row`,
+    this.put = new RowWriter(
+      this.db,
+      'INSERT INTO door_tickets (registration_id, conference_id, position, row)',
+      4,
+      'ON CONFLICT (registration_id) DO UPDATE SET position = excluded.position, row = excluded.row',
     );
     this.selectAll = this.db.prepare('SELECT row FROM door_tickets WHERE conference_id = ? ORDER BY position');
     this.selectSince = this.db.prepare(
       'SELECT row FROM door_tickets WHERE conference_id = ? AND position > ? ORDER BY position',
     );
+    this.selectPage = this.db.prepare(
+      `SELECT registration_id AS id, position, row FROM door_tickets
+       WHERE conference_id = ? AND (position > ? OR (position = ? AND registration_id > ?))
+       ORDER BY position, registration_id LIMIT ?`,
+    );
+    // Positions as read: an EventStoreDB commit position may pass 2^53, where a number would round.
+    this.selectPage.safeIntegers(true);
   }
 
   reset(): void {
@@ -220,10 +233,12 @@ export class DoorDatasetProjection implements Projection {
   persist(): void {
     const put = this.put;
     if (put === undefined) throw new Error('door-dataset: migrate() first');
+    const rows: [string, string, bigint, string][] = [];
     for (const id of this.dirty) {
       const entry = this.rows.get(id);
-      if (entry) put.run(id, entry.row.conferenceId, entry.position, JSON.stringify(entry.row));
+      if (entry) rows.push([id, entry.row.conferenceId, entry.position, JSON.stringify(entry.row)]);
     }
+    put.write(rows);
     this.dirty.clear();
   }
 
@@ -238,6 +253,32 @@ export class DoorDatasetProjection implements Projection {
    * the cursor the caller hands out with them (read in the same synchronous
    * turn, so no commit falls in between).
    */
+  /**
+   * The next `limit` committed rows of the conference after `after` (in
+   * position, then registration order), for a list read in pages over
+   * several turns of the event loop. A row that changes between two pages
+   * moves past the reader's place and is read again, newer: never skipped.
+   */
+  page(
+    conferenceId: string,
+    after: { position: bigint; registrationId: string } | null,
+    limit: number,
+  ): { rows: { row: DoorTicketRow; position: bigint }[]; last: { position: bigint; registrationId: string } | null } {
+    if (this.selectPage === undefined) throw new Error('door-dataset: migrate() first');
+    const found = this.selectPage.all(
+      conferenceId,
+      after?.position ?? -1n,
+      after?.position ?? -1n,
+      after?.registrationId ?? '',
+      limit,
+    );
+    const tail = found.at(-1);
+    return {
+      rows: found.map((r) => ({ row: JSON.parse(r.row) as DoorTicketRow, position: r.position })),
+      last: tail === undefined ? null : { position: tail.position, registrationId: tail.id },
+    };
+  }
+
   changedSince(conferenceId: string, since: bigint | null): DoorTicketRow[] {
     const select = since === null ? this.selectAll?.all(conferenceId) : this.selectSince?.all(conferenceId, since);
     if (select === undefined) throw new Error('door-dataset: migrate() first');

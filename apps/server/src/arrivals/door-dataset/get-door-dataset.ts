@@ -1,4 +1,5 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query as QueryParam } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Query as QueryParam, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CATEGORIES, isCategory, registrationById, type Category } from '@emargement/conference';
@@ -100,7 +101,14 @@ export class DoorDatasetView {
   removed!: string[];
 }
 
-export class GetDoorDatasetQuery extends Query<DoorDatasetView> {
+/** The door's list as it is sent: the head at once, the tickets page by page, `removed` once they are all read. */
+export interface DoorDatasetStream extends Omit<DoorDataset, 'tickets' | 'removed'> {
+  tickets: AsyncIterable<DoorDataset['tickets']>;
+  /** Filled while `tickets` is read: complete once it is exhausted. */
+  removed: string[];
+}
+
+export class GetDoorDatasetQuery extends Query<DoorDatasetStream> {
   constructor(
     readonly conferenceId: string,
     readonly since: bigint | null,
@@ -112,9 +120,11 @@ export class GetDoorDatasetQuery extends Query<DoorDatasetView> {
 /**
  * The door's list for deciding without the server. Rows come from the
  * door-dataset projection (no names there); the names are joined from the
- * registry, which is at least as fresh as the projection (it catches up from
- * the conference stream on every read). An erased person's ticket is listed
- * as cancelled, with no name (issue 21).
+ * registry, which is at least as fresh as the projection's cursor (it catches
+ * up from the conference stream on every read). An erased person's ticket is
+ * listed as cancelled, with no name (issue 21). Read and joined page by page
+ * (issue 27): a door loading the whole list at 100,000 registrations does not
+ * hold the other doors' scans.
  */
 @QueryHandler(GetDoorDatasetQuery)
 export class GetDoorDatasetHandler implements IQueryHandler<GetDoorDatasetQuery> {
@@ -124,34 +134,41 @@ export class GetDoorDatasetHandler implements IQueryHandler<GetDoorDatasetQuery>
     private readonly movements: MovementsRegistry,
   ) {}
 
-  async execute(q: GetDoorDatasetQuery): Promise<DoorDatasetView> {
-    const { cursor, rows } = await this.doors.datasetSince(q.conferenceId, q.since);
+  async execute(q: GetDoorDatasetQuery): Promise<DoorDatasetStream> {
+    const { cursor, pages } = await this.doors.datasetInPages(q.conferenceId, q.since);
     const conference = await this.registry.scheduled(q.conferenceId);
-    // Read after the rows: at least as fresh as their cursor (a place newer than it is sent again, unchanged, later).
+    // Read after the cursor: at least as fresh as it (a place newer than it is sent again, unchanged, later).
     const { state: movements } = await this.movements.current(q.conferenceId);
     const d = conference.details;
-    const tickets: DoorTicketView[] = [];
     const removed: string[] = [];
-    for (const row of rows) {
-      const registration = registrationById(conference, row.registrationId);
-      if (registration === undefined) {
-        if (q.since !== null) removed.push(row.registrationId);
-        continue;
+    async function* tickets(): AsyncIterable<DoorTicketView[]> {
+      for await (const page of pages) {
+        const views: DoorTicketView[] = [];
+        for (const { row, position } of page) {
+          const registration = registrationById(conference, row.registrationId);
+          if (registration === undefined) {
+            // Changed after the cursor (a registration newer than the registry read here): the next delta has it.
+            if (position > cursor) continue;
+            if (q.since !== null) removed.push(row.registrationId);
+            continue;
+          }
+          if (row.erased || registration.erasedAt !== undefined) {
+            // Kept as a cancelled ticket, by its hash alone: refused offline as it is online.
+            views.push({
+              ...ticketView(row, '', ''),
+              status: 'cancelled',
+              organisation: null,
+              lunch: false,
+              lunchPaid: false,
+              admitted: null,
+              place: null,
+            });
+            continue;
+          }
+          views.push(ticketView(row, registration.person.firstName, registration.person.lastName, movements));
+        }
+        if (views.length > 0) yield views;
       }
-      if (row.erased || registration.erasedAt !== undefined) {
-        // Kept as a cancelled ticket, by its hash alone: refused offline as it is online.
-        tickets.push({
-          ...ticketView(row, '', ''),
-          status: 'cancelled',
-          organisation: null,
-          lunch: false,
-          lunchPaid: false,
-          admitted: null,
-          place: null,
-        });
-        continue;
-      }
-      tickets.push(ticketView(row, registration.person.firstName, registration.person.lastName, movements));
     }
     return {
       cursor: cursor.toString(),
@@ -171,7 +188,7 @@ export class GetDoorDatasetHandler implements IQueryHandler<GetDoorDatasetQuery>
           audience: space.audience === null ? null : space.audience.filter(isCategory),
         })),
       },
-      tickets,
+      tickets: tickets(),
       removed,
     };
   }
@@ -224,7 +241,8 @@ export class GetDoorDatasetController {
     @Param('cid', ParseUUIDPipe) cid: string,
     @QueryParam('since') since: string | undefined,
     @Ctx() ctx: RequestContext,
-  ): Promise<DoorDataset> {
+    @Res() res: Response,
+  ): Promise<void> {
     // Parsed with its range (a signed 64-bit position): a number past it is a bad cursor, not a 500.
     const position = since === undefined ? null : parsePosition(since);
     if (since !== undefined && position === null) {
@@ -234,6 +252,34 @@ export class GetDoorDatasetController {
     }
     const answer = await this.queries.execute(new GetDoorDatasetQuery(cid, position));
     if (ctx.role === 'door') this.devices.reportDoor(ctx.deviceId, { datasetCursor: answer.cursor });
-    return answer;
+    await sendDataset(res, answer);
   }
+}
+
+/**
+ * Writes the list as JSON (the `DoorDataset` of the contract, keys in its
+ * order) a page at a time, waiting for the socket to drain: the 30 MB of a
+ * 100,000-person list are never one string, and never one turn of the loop.
+ * A failure once the head is sent can only cut the answer short (the door
+ * then finds it unreadable and keeps its list).
+ */
+async function sendDataset(res: Response, answer: DoorDatasetStream): Promise<void> {
+  const { tickets, removed, ...head } = answer;
+  const write = (chunk: string): Promise<void> =>
+    res.write(chunk) ? Promise.resolve() : new Promise((resolve) => res.once('drain', () => resolve()));
+  res.status(200).type('application/json');
+  const opening = JSON.stringify(head);
+  await write(`${opening.slice(0, -1)},"tickets":[`);
+  let first = true;
+  try {
+    for await (const page of tickets) {
+      if (res.destroyed) return;
+      await write(`${first ? '' : ','}${page.map((t) => JSON.stringify(t)).join(',')}`);
+      first = false;
+    }
+  } catch (error) {
+    res.destroy(error instanceof Error ? error : new Error(String(error)));
+    return;
+  }
+  res.end(`],"removed":${JSON.stringify(removed)}}`);
 }

@@ -1,8 +1,6 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
-import { eventTypes, type EventStore } from '@emargement/event-store';
-import { EVENT_STORE } from '../../event-store/event-store.module.js';
 import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { CharterRegistry } from '../charter-registry.js';
 import type { CharterList } from '@emargement/contract';
@@ -28,19 +26,15 @@ export class ListChartersQuery extends Query<{ items: CharterSummary[] }> {
 @QueryHandler(ListChartersQuery)
 export class ListChartersHandler implements IQueryHandler<ListChartersQuery> {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly conferences: ConferenceRegistry,
     private readonly charters: CharterRegistry,
   ) {}
 
   async execute({ conferenceId }: ListChartersQuery): Promise<{ items: CharterSummary[] }> {
     await this.conferences.scheduled(conferenceId);
-    const published = await this.store.readAll({ filter: eventTypes('CharterPublished') });
     const items: CharterSummary[] = [];
-    for (const e of published) {
-      const data = e.data as { charterId: string; conferenceId: string };
-      if (data.conferenceId !== conferenceId) continue;
-      const state = await this.charters.published(conferenceId, data.charterId);
+    for (const charterId of await this.charters.publishedIn(conferenceId)) {
+      const state = await this.charters.published(conferenceId, charterId);
       items.push({
         charterId: state.charter.charterId,
         title: state.charter.title,

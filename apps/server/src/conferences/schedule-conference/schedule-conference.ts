@@ -21,9 +21,6 @@ import {
 } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import type { ConferenceDetails, ScheduleOutcome, ReviseOutcome, Scheduled } from '@emargement/conference';
-import { Inject } from '@nestjs/common';
-import { eventTypes, type EventStore } from '@emargement/event-store';
-import { EVENT_STORE } from '../../event-store/event-store.module.js';
 import { ConferenceRegistry } from '../conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import type { Conference, ConferenceList, ConferenceRevised, ConferenceScheduled } from '@emargement/contract';
@@ -171,7 +168,6 @@ export class ConferencesController {
   constructor(
     private readonly commands: CommandBus,
     private readonly registry: ConferenceRegistry,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   @Post()
@@ -223,12 +219,8 @@ export class ConferencesController {
   async list(@Req() req: AuthenticatedRequest): Promise<ConferenceList> {
     // Every conference ever scheduled, from the store itself: a restarted
     // server or a second instance answers the same.
-    const scheduled = await this.store.readAll({
-      filter: eventTypes('ConferenceScheduled'),
-    });
     const items = [];
-    for (const e of scheduled) {
-      const { conferenceId } = e.data as { conferenceId: string };
+    for (const conferenceId of await this.registry.everScheduled()) {
       // A bound device lists its own conference only.
       if (!withinScope(req.device!, conferenceId)) continue;
       const { state } = await this.registry.current(conferenceId);

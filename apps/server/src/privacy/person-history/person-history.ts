@@ -9,7 +9,7 @@ import { notFound } from '../../shared/api-error.js';
 import { PersonEvents } from '../person-events.js';
 import { MovementsRegistry } from '../../spaces/movements-registry.js';
 import type { DocumentKind, History } from '@emargement/contract';
-import type { LeftBecause } from '@emargement/spaces';
+import { LEFT_BECAUSE, type LeftBecause } from '@emargement/spaces';
 import { ApiAnswer } from '../../shared/api-answers.js';
 import { Roles } from '../../auth/roles.js';
 
@@ -59,8 +59,9 @@ export class HistoryDetailView {
   direction?: 'in' | 'out';
   @ApiPropertyOptional({ description: 'A movement: the space (its id), or `site`' }) spaceId?: string;
   @ApiPropertyOptional({
-    enum: ['scan', 'moved', 'left_site', 'closing', 'end_of_day'],
-    description: 'Why a person left a space: a scan, an entry elsewhere, an exit from the site, its closing time',
+    enum: [...LEFT_BECAUSE],
+    description:
+      'Why a person left a space: a scan, an entry elsewhere, an exit from the site, its closing time, the end of the day, their admission undone',
   })
   because?: LeftBecause;
   @ApiPropertyOptional({ description: 'A movement refused: its hours, inside/capacity, the first entry' })

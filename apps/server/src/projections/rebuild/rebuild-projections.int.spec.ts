@@ -2,7 +2,7 @@
 // one read of the store feeds every projection, in large batches, and what it
 // builds equals what a live runner built.
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -48,14 +48,14 @@ const dump = (file: string) => {
 };
 
 describe('the rebuild', () => {
-  test('reads the store once for every projection, to the rows a live runner built in small batches', async () => {
+  test('reads the store once for every projection, to the rows a live runner built in small batches and live, and replaces the file whole', async () => {
     const real = SqliteEventStore.open(join(dir, 'events.sqlite'));
     try {
-      await writeDay(real, 2000);
-      const events = (await real.readAll()).length;
+      await writeDay(real, 1000);
       const { store, subscriptions } = counting(real);
 
-      // Live: the server's runner, events handed over in small batches.
+      // Live: the server's runner, the first half of the day handed over as history (replayed, in small batches),
+      // the second half appended while it runs (each burst folded and committed as it comes, as at the door).
       const liveFile = join(dir, 'live.sqlite');
       const live = ReadModels.open(liveFile);
       const runner = new ProjectionRunner(
@@ -67,11 +67,24 @@ describe('the rebuild', () => {
       runner.prepare();
       runner.start();
       await runner.untilCaughtUp();
+      await writeDay(real, 1000, 1001);
+      const events = (await real.readAll()).length;
+      const [head] = await real.readAll({ direction: 'backwards', maxCount: 1 });
+      for (const name of runner.projectionNames()) await runner.handle(name).untilPosition(head!.position);
       await runner.stop();
       live.close();
 
+      // The file a rebuild replaces: stale rows, and a WAL left by a server that was killed.
       const file = join(dir, 'rebuilt.sqlite');
+      const stale = new Database(file);
+      stale.pragma('journal_mode = WAL');
+      stale.exec('CREATE TABLE left_over (x); INSERT INTO left_over VALUES (1)');
+      stale.close();
+      writeFileSync(`${file}-wal`, 'not a WAL of the new file');
+
       const results = await rebuildProjections(store, file, { batchSize: 1000 });
+      expect(existsSync(`${file}.rebuilding`)).toBe(false);
+      expect(existsSync(`${file}-wal`)).toBe(false);
       expect(subscriptions()).toBe(1);
       const [last] = await real.readAll({ direction: 'backwards', maxCount: 1 });
       expect(results.map((r) => [r.projection, r.position])).toEqual(

@@ -1,13 +1,13 @@
 import type { EventStore } from '@emargement/event-store';
-import { AttendanceProjection } from '../../attendance/attendance.projection.js';
 import { ProjectionRunner, type Projection } from '../projection-runner.js';
-import { ReadModels } from '../read-models.js';
+import { ReadModels, removeSqliteFiles } from '../read-models.js';
 import { DoorProjections } from '../../arrivals/door-projections.js';
 import { ArrivalsProjection } from '../../arrivals/arrivals.projection.js';
+import { AttendanceProjections } from '../../attendance/movement-conflicts.projection.js';
 
 /** Every projection of the read-models file: a new one is added here and to its module. */
 export const PROJECTIONS: readonly ((readModels: ReadModels) => Projection)[] = [
-  (readModels) => new AttendanceProjection(readModels),
+  (readModels) => new AttendanceProjections(readModels),
   (readModels) => new DoorProjections(readModels),
   (readModels) => new ArrivalsProjection(readModels),
 ];
@@ -29,8 +29,10 @@ export interface RebuildResult {
  * one transaction. Empties every projection's rows and checkpoint, then
  * folds the whole history until the subscription reports it caught up.
  *
- * Run it with the server stopped (one writer per read-models file), or into
- * another file (`file`), which is what the "rebuilt equals live" test does.
+ * The rows are built into `<file>.rebuilding` (no journal on disk, no syncs)
+ * and that file is then synced and renamed over `file`. Run it with the
+ * server stopped (one writer per read-models file), or into another file
+ * (`file`), which is what the "rebuilt equals live" test does.
  * `seconds` is the time of the one shared read, the same for every projection.
  */
 export async function rebuildProjections(
@@ -38,8 +40,12 @@ export async function rebuildProjections(
   file: string,
   options: { log?: (message: string) => void; batchSize?: number } = {},
 ): Promise<RebuildResult[]> {
-  const readModels = ReadModels.open(file);
+  // Built beside the file and put in its place whole: until then the old rows stay as they were, and a rebuild
+  // that fails or is killed changes nothing (the half-built file is removed, or left to the next rebuild).
+  const building = `${file}.rebuilding`;
+  const readModels = ReadModels.openForBuild(building);
   const log = options.log ?? (() => undefined);
+  let results: RebuildResult[];
   try {
     const projections = PROJECTIONS.map((make) => make(readModels));
     const runner = new ProjectionRunner(store, readModels, projections, {
@@ -53,7 +59,7 @@ export async function rebuildProjections(
     await runner.untilCaughtUp();
     await runner.stop();
     const seconds = (performance.now() - started) / 1000;
-    return projections.map((projection) => {
+    results = projections.map((projection) => {
       const status = runner.status(projection.name);
       return {
         projection: projection.name,
@@ -63,7 +69,12 @@ export async function rebuildProjections(
         seconds,
       };
     });
-  } finally {
+  } catch (error) {
     readModels.close();
+    removeSqliteFiles(building);
+    throw error;
   }
+  readModels.close();
+  ReadModels.replace(building, file);
+  return results;
 }

@@ -7,8 +7,8 @@ import {
   type EntryRefused,
   type ScanOutcome,
   type TicketLookup,
-} from '../../../../../libs/conference/src/arrival/arrival';
-import { arrivalDecider } from '../../../../../libs/conference/src/arrival/arrival.decide';
+} from '@emargement/conference/arrival/arrival.js';
+import { arrivalDecider } from '@emargement/conference/arrival/arrival.decide.js';
 import type { DoorConference, DoorTicket, IdCheck } from '../../api';
 
 /** The arrival events the phone folds: its own scans and undos (lunch payments need the server). */

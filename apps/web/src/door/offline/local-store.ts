@@ -1,5 +1,12 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { DoorConference, DoorTicket, PaymentMethod, RegisterRequest, ScanRequest, ScanResult } from '../../api';
+import type {
+  DoorConference,
+  DoorTicket,
+  PaymentMethod,
+  RegisterRequest,
+  ScanRequest,
+  EntranceScanAnswer,
+} from '../../api';
 import type { LocalEvent } from './local-decision';
 
 /**
@@ -103,7 +110,7 @@ export interface SyncNotice {
   scannedAt: string;
   /** What the phone decided; null for a scan kept undecided (no list), which the server decided on upload. */
   offline: NonNullable<ScanRequest['offline']> | null;
-  answer: ScanResult | null;
+  answer: EntranceScanAnswer | null;
   /** The server refused the upload itself (a 4xx): the scan could not be recorded. */
   rejected: string | null;
   /** A lunch payment or reversal rather than a scan. */

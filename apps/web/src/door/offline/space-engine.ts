@@ -57,7 +57,7 @@ export interface MovementNotice {
   rejected: string | null;
 }
 
-interface OwnMovement {
+export interface OwnMovement {
   scanId: string;
   registrationId: string;
   events: MovementEvent[];
@@ -231,6 +231,22 @@ export class SpaceEngine {
     const own = this.journal.own.filter(
       (m) => m.syncedAt === null || m.syncedAt >= startedAt || (!dataset.complete && !changed.has(m.registrationId)),
     );
+    // Admissions undone since the last list: whoever this phone still counts inside (a movement of its own not yet
+    // in the list) is checked out by the decider's own rule, as the server does when it records the undo.
+    const undone = dataset.tickets.filter(
+      (t) => t.admitted === null && (this.byRegistration.get(t.registrationId)?.admitted ?? null) !== null,
+    );
+    if (undone.length > 0) {
+      const state = foldMovements(
+        own.flatMap((m) => m.events),
+        movementsFromPlaces(
+          this.conferenceId,
+          list.conference.spaces ?? [],
+          list.tickets.flatMap((t): Place[] => (t.place ? [{ registrationId: t.registrationId, ...t.place }] : [])),
+        ),
+      );
+      own.push(...checkOutsForUndone(state, this.conferenceId, undone, new Date(startedAt).toISOString()));
+    }
     const d = await db();
     const tx = d.transaction(['lists', 'journals'], 'readwrite');
     this.journal = { ...this.journal, own };
@@ -418,6 +434,35 @@ export class SpaceEngine {
       this.changed();
     });
   }
+}
+
+/**
+ * The check-outs of people whose admission at the entrance was undone (their
+ * list row says admitted before, not now) and whom `state` still has inside a
+ * space: the movements decider's `CheckOutAdmissionUndone`, the rule the
+ * server runs on the same undo. Kept as this phone's own movements, already
+ * told (the server writes its own): the next row of that person replaces them.
+ */
+export function checkOutsForUndone(
+  state: MovementsState,
+  conferenceId: string,
+  undone: readonly Pick<DoorTicket, 'registrationId'>[],
+  at: string,
+): OwnMovement[] {
+  const own: OwnMovement[] = [];
+  for (const { registrationId } of undone) {
+    const decision = movementsDecider.decide(
+      {
+        type: 'CheckOutAdmissionUndone',
+        data: { conferenceId, registrationId, at, deviceId: null, admitted: false },
+      },
+      state,
+    );
+    if (decision.ok && decision.events.length > 0) {
+      own.push({ scanId: `undone-${registrationId}-${at}`, registrationId, events: [...decision.events], syncedAt: 0 });
+    }
+  }
+  return own;
 }
 
 /** The server is away (no answer, a 5xx, rate-limited): the phone decides itself. */

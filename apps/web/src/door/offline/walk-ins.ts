@@ -1,10 +1,10 @@
 import type { Decision } from '@emargement/decider';
-import type { ConferenceEvent, Scheduled } from '../../../../../libs/conference/src/conference/conference';
+import type { ConferenceEvent, Scheduled } from '@emargement/conference/conference/conference.js';
 import {
   conferenceDecider,
   type ConferenceOutcome,
   type ConferenceRefusalReason,
-} from '../../../../../libs/conference/src/conference/conference.decide';
+} from '@emargement/conference/conference/conference.decide.js';
 import type { DoorConference, DoorTicket, Registered, RegisterRequest } from '../../api';
 
 /** A registration as the door made it; `local` when the phone decided it without the server (queued). */
