@@ -85,6 +85,16 @@ module.exports = {
       to: { path: '^libs/conference/' },
     },
     {
+      name: 'server-config-depends-on-no-feature',
+      severity: 'error',
+      comment:
+        'The configuration reads the environment; the features read the configuration (issue 26: the charter seal ' +
+        'opens its PKCS#12 itself, the config no longer imports it). The other way round, every feature would be ' +
+        'a dependency of everything that reads a setting.',
+      from: { path: '^apps/server/src/config/config\\.ts$' },
+      to: { path: '^apps/server/src/(?!config/)' },
+    },
+    {
       name: 'web-imports-only-the-contract-and-the-deciders',
       severity: 'error',
       comment:

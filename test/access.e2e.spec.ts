@@ -1,13 +1,15 @@
 // Who may do what: every role against every route of the API and the
 // attendance feed, on the real server. The expected table is written here,
-// independently of the server's access policy, and must name every route the
-// server publishes in its OpenAPI document.
+// independently of the roles each controller declares (`@Roles`), and must
+// name every route the server publishes in its OpenAPI document and every
+// route its controllers mount, with the roles they declare.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { ADMIN_TOKEN, bearer, call, startTestServer, type TestServer } from './support/server.js';
+import { declaredRoutes } from './support/routes.js';
 import {
   admitted,
   conferenceBody,
@@ -136,6 +138,21 @@ describe('devices and roles', () => {
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
       .sort();
     expect(EXPECTED.map(([m, p]) => `${m} ${p}`).sort()).toEqual(published);
+  });
+
+  test('every route under /api declares its roles beside its controller, and they are the expected ones', () => {
+    // Outside /api by app.ts's global prefix exclusions: carry no token, guarded by nothing.
+    const outside = new Set(['health', 'billet']);
+    const mounted = declaredRoutes(server.app).filter((r) => !outside.has(r.path.split('/')[0]!));
+    const undeclared = mounted
+      .filter((r) => r.roles === undefined)
+      .map((r) => `${r.method} /api/${r.path} (${r.handler})`);
+    expect(undeclared).toEqual([]);
+    const declared = mounted.map((r) => [r.method, `/api/${r.path}`, [...r.roles!].sort()]);
+    const expected = EXPECTED.map(([m, p, roles]) => [m, p, [...roles].sort()]);
+    const byRoute = (a: unknown[], b: unknown[]) =>
+      `${String(a[1])} ${String(a[0])}`.localeCompare(`${String(b[1])} ${String(b[0])}`);
+    expect(declared.sort(byRoute)).toEqual(expected.sort(byRoute));
   });
 
   /** Side-effect free calls: unknown ids and empty bodies, so an allowed call ends in 400/404 (or 200 for reads). */

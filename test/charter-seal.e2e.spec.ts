@@ -255,3 +255,15 @@ describe('the sealed charter', () => {
     });
   });
 });
+
+describe('a configured sealing key the server cannot open', () => {
+  // The configuration only reads CHARTER_SIGNING_P12; the seal opens it when the
+  // application is built, so a wrong file still stops the start, the variable named.
+  test('stops the start, naming CHARTER_SIGNING_P12', async () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'seal-missing-')), 'seal.p12');
+    await expect(startTestServer({ CHARTER_SIGNING_P12: missing })).rejects.toMatchObject({
+      name: 'ConfigError',
+      variable: 'CHARTER_SIGNING_P12',
+    });
+  });
+});

@@ -7,7 +7,7 @@ import { conferenceStream } from '@emargement/conference';
 import type { EventStore } from '@emargement/event-store';
 import { createApp } from '../apps/server/src/app.js';
 import { loadConfig } from '../apps/server/src/config/config.js';
-import { DEMO_CHARTER_ID, DEMO_CONFERENCE_ID, fixturesDir, loadDemo } from '../apps/server/src/demo.js';
+import { DEMO_CHARTER_ID, DEMO_CONFERENCE_ID, fixturesDir, loadDemo } from '../apps/server/src/demo/main.js';
 import { EVENT_STORE } from '../apps/server/src/event-store/event-store.module.js';
 import { ADMIN_TOKEN, call } from './support/server.js';
 

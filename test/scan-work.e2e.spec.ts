@@ -87,7 +87,7 @@ describe('the work one scan causes', () => {
     );
   /** Every read model has committed everything stored so far (read-your-writes, as the doors rely on). */
   const settled = async () => {
-    for (const model of [AttendanceReadModel, ArrivalsIndex, DoorReadModel]) await server.app.get(model).caughtUp();
+    for (const model of [AttendanceReadModel, ArrivalsIndex, DoorReadModel]) await server.app.get(model).fresh();
   };
   const counts = () => {
     const events = new Database(join(server.dataDir, 'events.sqlite'), { readonly: true });

@@ -5,6 +5,7 @@ import { ConfigModule } from './config/config.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ConferencesModule } from './conferences/conferences.module.js';
+import { ArrivalsModule } from './arrivals/arrivals.module.js';
 import { CharterModule } from './charters/charter.module.js';
 import { TicketsModule } from './conferences/tickets/tickets.module.js';
 import { BadgesModule } from './conferences/badges/badges.module.js';
@@ -30,6 +31,7 @@ export class AppModule {
         ProjectionsModule,
         BackupModule,
         ConferencesModule,
+        ArrivalsModule,
         CharterModule,
         TicketsModule,
         BadgesModule,

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   try {
     app = await createApp(config);
   } catch (error) {
-    // What only a connection can check (PERSONAL_KEYS_URL's database) fails here.
+    // What only a connection or a file's content can check (PERSONAL_KEYS_URL's database, CHARTER_SIGNING_P12) fails here.
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(78);

@@ -16,7 +16,7 @@ export type { TicketSummary } from './arrivals.projection.js';
  * store's subscription, so every instance and every restart sees the same,
  * and a restart resumes from its checkpoint instead of replaying the store.
  *
- * Read-your-writes without reading the store's history: `caughtUp` asks the
+ * Read-your-writes without reading the store's history: `fresh` asks the
  * store for its last position (one event), then looks for arrival events only
  * in what it has not looked at before. The store's filtered backwards read,
  * which this replaced, scanned every event when the last arrival was far
@@ -37,12 +37,15 @@ export class ArrivalsIndex extends CheckpointedReadModel<ArrivalsProjection> {
     );
   }
 
-  /** Resolves once every arrival event stored so far is committed (read-your-writes), or after 5 s. */
-  override async caughtUp(): Promise<void> {
-    await within(this.reachHead(), FRESH_WAIT_MS);
+  /**
+   * Read-your-writes, as every read model's `fresh`: resolves true once every
+   * arrival event stored so far is committed, false after `FRESH_WAIT_MS`.
+   */
+  fresh(): Promise<boolean> {
+    return within(this.untilFresh(), FRESH_WAIT_MS);
   }
 
-  private async reachHead(): Promise<void> {
+  private async untilFresh(): Promise<void> {
     const [head] = await this.store.readAll({ direction: 'backwards', maxCount: 1 });
     if (!head) return;
     for (;;) {
@@ -65,7 +68,7 @@ export class ArrivalsIndex extends CheckpointedReadModel<ArrivalsProjection> {
   }
 
   async scan(scanId: string): Promise<ScanRow | undefined> {
-    if (!this.projection.scan(scanId)) await this.caughtUp();
+    if (!this.projection.scan(scanId)) await this.fresh();
     return this.projection.scan(scanId);
   }
 }

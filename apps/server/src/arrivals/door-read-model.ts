@@ -29,8 +29,8 @@ export class DoorReadModel extends CheckpointedReadModel<DoorProjections> {
     );
   }
 
-  /** Read-your-writes: resolves once the store's last door event as of now is committed. */
-  private fresh(): Promise<boolean> {
+  /** Read-your-writes: resolves true once the store's last door event as of now is committed, false after the wait. */
+  fresh(): Promise<boolean> {
     return this.freshFor(eventTypes(...this.projection.handles));
   }
 

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { ApiError } from '../shared/api-error.js';
-import { rolesFor } from './access-policy.js';
 import { DeviceRegistry } from './device-registry.js';
 import { FailedAuthentications } from './failed-authentications.js';
-import type { Principal } from './roles.js';
+import { ROLES_METADATA, type Principal, type Role } from './roles.js';
 
 export type AuthenticatedRequest = Request & { device?: Principal };
 
@@ -20,7 +20,8 @@ const forbidden = (message: string): ApiError => new ApiError(403, 'forbidden', 
 
 /**
  * Every HTTP route: authenticated by a device token, then allowed by the
- * access policy, default deny (a route missing from the policy is refused).
+ * roles its controller method declares (`@Roles`, roles.ts), default deny
+ * (a route that declares none is refused).
  * A device enrolled for one conference is refused on any other. Sets
  * `req.device`, which the request context carries into event metadata.
  */
@@ -31,6 +32,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly devices: DeviceRegistry,
     @Inject(FailedAuthentications) private readonly failures: FailedAuthentications,
+    private readonly reflector: Reflector,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -65,9 +67,9 @@ export class AuthGuard implements CanActivate {
       this.devices.reportDoor(principal.deviceId, { pendingScans: Number(pending) });
     }
 
-    const allowed = path === undefined ? undefined : rolesFor(req.method, path);
+    const allowed = this.reflector.get<readonly Role[] | undefined>(ROLES_METADATA, context.getHandler());
     if (allowed === undefined) {
-      this.logger.warn(`Refused ${req.method} ${path ?? req.path}: the route is not in the access policy`);
+      this.logger.warn(`Refused ${req.method} ${path ?? req.path}: the route declares no roles`);
       throw forbidden('This route is not open to any role');
     }
     if (!allowed.includes(principal.role)) {

@@ -3,12 +3,10 @@ import { APP_GUARD } from '@nestjs/core';
 import { ConferencesModule } from '../conferences/conferences.module.js';
 import { AuthGuard } from './auth.guard.js';
 import { DeviceRegistry } from './device-registry.js';
-import {
-  DevicesController,
-  EnrolDeviceHandler,
-  ListDevicesHandler,
-  RevokeDeviceHandler,
-} from './devices.controller.js';
+import { EnrolDeviceController, EnrolDeviceHandler } from './enrol-device/enrol-device.js';
+import { RevokeDeviceController, RevokeDeviceHandler } from './revoke-device/revoke-device.js';
+import { ListDevicesController, ListDevicesHandler } from './list-devices/list-devices.js';
+import { WhoAmIController } from './who-am-i/who-am-i.js';
 import { FailedAuthentications } from './failed-authentications.js';
 import { DeviceSocketAuthenticator } from './device-socket-authenticator.js';
 
@@ -16,7 +14,7 @@ import { DeviceSocketAuthenticator } from './device-socket-authenticator.js';
 @Global()
 @Module({
   imports: [ConferencesModule],
-  controllers: [DevicesController],
+  controllers: [EnrolDeviceController, ListDevicesController, RevokeDeviceController, WhoAmIController],
   providers: [
     DeviceRegistry,
     FailedAuthentications,

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { SocketAuthenticator, type SocketVerdict } from '../attendance/attendance-feed/socket-authenticator.js';
 import { RateLimits } from '../security/rate-limit.js';
-import { FEED_ROLES } from './access-policy.js';
 import { DeviceRegistry } from './device-registry.js';
+import type { Role } from './roles.js';
 import { FailedAuthentications } from './failed-authentications.js';
 
 /** The socket handshake's `auth.token`, checked like an HTTP request's bearer token. */
@@ -20,6 +20,7 @@ export class DeviceSocketAuthenticator extends SocketAuthenticator {
     token: string | undefined,
     conferenceId: string,
     address: string,
+    roles: readonly Role[],
     countedFor?: string,
   ): Promise<SocketVerdict> {
     const principal = token === undefined || token.length > 512 ? null : await this.devices.authenticate(token);
@@ -29,7 +30,7 @@ export class DeviceSocketAuthenticator extends SocketAuthenticator {
         ? { ok: false, code: 'unauthorized', message: 'Unknown or revoked device token' }
         : { ok: false, code: 'rate_limited', message: 'Too many failed authentications from this address' };
     }
-    if (!FEED_ROLES.includes(principal.role)) {
+    if (!roles.includes(principal.role)) {
       return { ok: false, code: 'forbidden', message: `The role ${principal.role} may not watch attendance` };
     }
     if (principal.conferenceId !== null && principal.conferenceId !== conferenceId.toLowerCase()) {

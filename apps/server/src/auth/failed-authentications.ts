@@ -9,7 +9,7 @@ import { RateLimits, type RateLimitVerdict } from '../security/rate-limit.js';
  * valid token behind the same address (a venue's shared Wi-Fi) keep working.
  * Tokens are 256 random bits: the limit is not what stops guessing, it keeps
  * a misbehaving client from hammering the server and the logs. Counted by
- * the same mechanism as every other limit (`RateLimits`, express-rate-limit).
+ * the same mechanism as every other limit (`RateLimits`, rate-limiter-flexible).
  */
 @Injectable()
 export class FailedAuthentications {

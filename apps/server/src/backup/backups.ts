@@ -20,6 +20,7 @@ import { Readiness } from '../health/readiness.js';
 import { ApiAnswer } from '../shared/api-answers.js';
 import { ERASURE_JOURNAL, appendErasure, journalsFor, readErasures, type ErasureEntry } from './erasure-journal.js';
 import { MANIFEST, PARTIAL_PREFIX, isBackupName, pruneBackups, takeBackup, type BackupManifest } from './snapshot.js';
+import { Roles } from '../auth/roles.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
 
@@ -193,6 +194,8 @@ export class BackupsController {
   /** The last backup and the last failure, for the organisers' page (« dernière sauvegarde il y a 4 min »). */
   @Get()
   @ApiAnswer(200, 'BackupStatus')
+  // Where the backups of the embedded store go is the organisers' business.
+  @Roles('organiser')
   status(): BackupStatus {
     return this.backups.current();
   }

@@ -23,33 +23,13 @@ import {
   ExportRegistrationsHandler,
 } from './export-registrations/export-registrations.js';
 import { ArrivalsIndex } from '../arrivals/arrivals-index.js';
-import { ScanTicketController, ScanTicketHandler } from '../arrivals/scan-ticket/scan-ticket.js';
-import { TicketCache } from '../arrivals/ticket-cache.js';
-import {
-  UndoAdmissionController,
-  UndoAdmissionHandler,
-  UndoRegistrationAdmissionController,
-  UndoRegistrationAdmissionHandler,
-} from '../arrivals/undo-admission/undo-admission.js';
-import {
-  ReverseLunchPaymentController,
-  ReverseLunchPaymentHandler,
-} from '../arrivals/reverse-lunch-payment/reverse-lunch-payment.js';
-import {
-  RecordLunchPaymentController,
-  RecordLunchPaymentHandler,
-} from '../arrivals/record-lunch-payment/record-lunch-payment.js';
-import { LookUpTicketController, LookUpTicketHandler } from '../arrivals/look-up-ticket/look-up-ticket.js';
-import { DoorReadModel } from '../arrivals/door-read-model.js';
-import { GetDoorDatasetController, GetDoorDatasetHandler } from '../arrivals/door-dataset/get-door-dataset.js';
 import { MovementsRegistry } from '../spaces/movements-registry.js';
-import {
-  AcknowledgeConflictHandler,
-  ConflictsController,
-  ListConflictsHandler,
-} from '../arrivals/conflicts/conflicts.js';
 
-/** Conferences, registrations and arrivals: one module, since arrivals are decided on the registry's facts. */
+/**
+ * Conferences and registrations. The arrivals index is provided here, not in
+ * ArrivalsModule: the registrations' lists, tickets and badges show who has
+ * arrived, and ArrivalsModule already imports this module (the registry's facts).
+ */
 @Module({
   controllers: [
     ImportRegistrationsController,
@@ -60,14 +40,6 @@ import {
     CorrectRegistrationController,
     SearchAttendeesController,
     ExportRegistrationsController,
-    ScanTicketController,
-    UndoAdmissionController,
-    UndoRegistrationAdmissionController,
-    RecordLunchPaymentController,
-    ReverseLunchPaymentController,
-    LookUpTicketController,
-    GetDoorDatasetController,
-    ConflictsController,
   ],
   providers: [
     ConferenceRegistry,
@@ -82,19 +54,8 @@ import {
     ListRegistrationsHandler,
     AttendeeDirectory,
     ExportRegistrationsHandler,
-    ScanTicketHandler,
-    TicketCache,
-    UndoAdmissionHandler,
-    UndoRegistrationAdmissionHandler,
-    RecordLunchPaymentHandler,
-    ReverseLunchPaymentHandler,
-    LookUpTicketHandler,
-    DoorReadModel,
-    GetDoorDatasetHandler,
     // The conference's movements: the spaces use them, and so does the door's list (where each person is).
     MovementsRegistry,
-    ListConflictsHandler,
-    AcknowledgeConflictHandler,
   ],
   exports: [ConferenceRegistry, ArrivalsIndex, MovementsRegistry],
 })

@@ -1,7 +1,8 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { readP12, type SealKeys } from '../charters/charter-seal/seal-keys.js';
+import envSchema from 'env-schema';
+import type { FromSchema } from 'json-schema-to-ts';
 
 export type EventStoreKind = 'sqlite' | 'eventstoredb';
 
@@ -43,7 +44,10 @@ export interface AppConfig {
   publicUrl: string | undefined;
   /** With TLS on, a plain HTTP port that redirects to HTTPS. */
   httpPort: number | undefined;
-  /** The key sealing closed charters (CHARTER_SIGNING_P12, CHARTER_SIGNING_PASSPHRASE), or generated in DATA_DIR/charter-seal when unset (ADR 010). */
+  /**
+   * The key sealing closed charters (CHARTER_SIGNING_P12, CHARTER_SIGNING_PASSPHRASE), or generated in
+   * DATA_DIR/charter-seal when unset (ADR 010). Opened by the charter seal at start (charter-seal/seal-config.ts).
+   */
   charterSigning?: CharterSigningConfig;
   /** `postgres://…`: the personal-data keys in PostgreSQL, shared by every instance (ADR 007); unset: `DATA_DIR/keys.sqlite`. */
   personalKeysUrl: string | undefined;
@@ -103,43 +107,20 @@ export interface RateLimitConfig {
 }
 
 /** Each limit's variable and default (requests a minute). */
-export const RATE_LIMIT_VARIABLES: Readonly<Record<keyof RateLimitConfig, readonly [string, number]>> = {
+export const RATE_LIMIT_VARIABLES = {
   anonymous: ['RATE_LIMIT_ANONYMOUS_PER_MINUTE', 300],
   organiser: ['RATE_LIMIT_ORGANISER_PER_MINUTE', 30_000],
   door: ['RATE_LIMIT_DOOR_PER_MINUTE', 3_000],
   kiosk: ['RATE_LIMIT_KIOSK_PER_MINUTE', 300],
   display: ['RATE_LIMIT_DISPLAY_PER_MINUTE', 600],
-};
+} as const satisfies Readonly<Record<keyof RateLimitConfig, readonly [string, number]>>;
 
-function loadRateLimits(env: NodeJS.ProcessEnv): RateLimitConfig {
-  const limits = {} as Record<keyof RateLimitConfig, number>;
-  for (const [name, [variable, fallback]] of Object.entries(RATE_LIMIT_VARIABLES)) {
-    const text = env[variable]?.trim() || String(fallback);
-    if (!/^\d{1,7}$/.test(text) || Number(text) < 1) {
-      throw new ConfigError(
-        variable,
-        `must be a whole number of requests a minute from 1, got ${JSON.stringify(env[variable])}`,
-      );
-    }
-    limits[name as keyof RateLimitConfig] = Number(text);
-  }
-  return limits;
+/** CHARTER_SIGNING_P12 and its passphrase, as given: the charter seal opens and checks them at start. */
+export interface CharterSigningConfig {
+  /** The PKCS#12 file, resolved. */
+  file: string;
+  passphrase: string;
 }
-
-function loadLogging(env: NodeJS.ProcessEnv): Pick<AppConfig, 'logLevel' | 'logFormat'> {
-  const level = env.LOG_LEVEL?.trim().toLowerCase() || 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
-    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}`);
-  }
-  const format = env.LOG_FORMAT?.trim().toLowerCase() || 'auto';
-  if (format !== 'json' && format !== 'pretty' && format !== 'auto') {
-    throw new ConfigError('LOG_FORMAT', `must be 'json', 'pretty' or 'auto', got ${JSON.stringify(env.LOG_FORMAT)}`);
-  }
-  return { logLevel: level as LogLevel, logFormat: format };
-}
-
-/** A PKCS#12 read and checked at start: the key and its chain, leaf first. */
-export type CharterSigningConfig = { file: string } & Omit<SealKeys, 'source'>;
 
 /** A configuration error names the variable at fault, so the fix is obvious from the log. */
 export class ConfigError extends Error {
@@ -152,18 +133,133 @@ export class ConfigError extends Error {
   }
 }
 
+const count = (description: string, fallback: number, maximum: number, minimum = 1) =>
+  ({ type: 'integer', minimum, maximum, default: fallback, description }) as const;
+const rateLimit = (fallback: number) =>
+  count('must be a whole number of requests a minute from 1', fallback, 9_999_999);
+const text = (description: string) => ({ type: 'string', description }) as const;
+const PORT_NUMBER = 'must be a TCP port number (0-65535)';
+
+/**
+ * Every variable the server reads, what each must look like and its default,
+ * as a JSON Schema checked by env-schema (ajv: numbers and booleans coerced
+ * from their text, defaults filled in). Each `description` is the error
+ * message's end, after the variable's name. What depends on several variables
+ * (TLS files, mail, backups) or on a file's content is checked in code below.
+ */
+const ENVIRONMENT = {
+  type: 'object',
+  properties: {
+    PORT: count(PORT_NUMBER, 3000, 65_535, 0),
+    DATA_DIR: { type: 'string', default: './data', description: 'must be a folder' },
+    EVENT_STORE: {
+      type: 'string',
+      enum: ['sqlite', 'eventstoredb'],
+      default: 'sqlite',
+      description: "must be 'sqlite' or 'eventstoredb'",
+    },
+    EVENTSTORE_CONNECTION_STRING: text('must look like esdb://host:2113?tls=false'),
+    ADMIN_TOKEN: {
+      type: 'string',
+      pattern: '^[\\x21-\\x7e]{24,512}$',
+      description: 'must be 24 to 512 printable ASCII characters without spaces (e.g. `openssl rand -hex 32`)',
+    },
+    CORS_ORIGINS: {
+      type: 'string',
+      // Empty items are allowed (a trailing comma); each other one an origin.
+      pattern: '^\\s*(https?://[^/\\s,]+)?\\s*(,\\s*(https?://[^/\\s,]+)?\\s*)*$',
+      description: 'must be a comma-separated list of origins like https://example.org',
+    },
+    TRUST_PROXY: { type: 'boolean', default: false, description: "must be 'true' or 'false'" },
+    AUTH_FAILURES_PER_MINUTE: count('must be a whole number from 1', 30, 999_999),
+    DOOR_TICKETS_PER_HOUR: count('must be a whole number from 1', 30, 99_999),
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: rateLimit(RATE_LIMIT_VARIABLES.anonymous[1]),
+    RATE_LIMIT_ORGANISER_PER_MINUTE: rateLimit(RATE_LIMIT_VARIABLES.organiser[1]),
+    RATE_LIMIT_DOOR_PER_MINUTE: rateLimit(RATE_LIMIT_VARIABLES.door[1]),
+    RATE_LIMIT_KIOSK_PER_MINUTE: rateLimit(RATE_LIMIT_VARIABLES.kiosk[1]),
+    RATE_LIMIT_DISPLAY_PER_MINUTE: rateLimit(RATE_LIMIT_VARIABLES.display[1]),
+    LOG_LEVEL: {
+      type: 'string',
+      enum: LOG_LEVELS,
+      default: 'info',
+      description: `must be one of ${LOG_LEVELS.join(', ')}`,
+    },
+    LOG_FORMAT: {
+      type: 'string',
+      enum: ['json', 'pretty', 'auto'],
+      default: 'auto',
+      description: "must be 'json', 'pretty' or 'auto'",
+    },
+    TLS: { type: 'string', enum: ['off', 'local'], default: 'off', description: "must be 'off' or 'local'" },
+    TLS_CERT_FILE: text('must be a PEM certificate file'),
+    TLS_KEY_FILE: text('must be a PEM private key file'),
+    PUBLIC_URL: text('must be an address like https://emargement.local:3443'),
+    HTTP_PORT: count('must be a TCP port number (1-65535)', 80, 65_535),
+    CHARTER_SIGNING_P12: text('must be a PKCS#12 file'),
+    CHARTER_SIGNING_PASSPHRASE: text('must be the passphrase of CHARTER_SIGNING_P12'),
+    PERSONAL_KEYS_URL: text('must look like postgres://user:password@host:5432/database'),
+    BACKUP_DIR: text('must be a folder'),
+    BACKUP_EVERY: count('must be a whole number from 1 to 86400', 300, 86_400),
+    BACKUP_KEEP: count('must be a whole number from 1 to 10000', 24, 10_000),
+    BACKUP_MAX_AGE_DAYS: count('must be a whole number from 1 to 3650', 30, 3_650),
+    CUPS_SERVER: {
+      type: 'string',
+      pattern: '^(/\\S+|\\[[0-9a-fA-F:]+\\](:\\d{1,5})?|[A-Za-z0-9.-]+(:\\d{1,5})?)$',
+      description: 'must be host, host:port or a socket path',
+    },
+    SMTP_URL: text('must look like smtp://user:pass@host:587 or smtps://user:pass@host:465'),
+    MAIL_FROM: text('must be "Name <address@domain>" or "address@domain"'),
+    MAIL_REPLY_TO: text('must be an address'),
+    MAIL_PER_MINUTE: count('must be a whole number from 1 to 600000', 120, 600_000),
+  },
+} as const;
+
+type Environment = FromSchema<typeof ENVIRONMENT>;
+type Variable = keyof typeof ENVIRONMENT.properties;
+
+/** Never repeated in an error: they may hold a password or a token. */
+const NEVER_ECHOED: ReadonlySet<Variable> = new Set([
+  'ADMIN_TOKEN',
+  'PERSONAL_KEYS_URL',
+  'SMTP_URL',
+  'CHARTER_SIGNING_PASSPHRASE',
+]);
+
+/**
+ * The environment as the schema sees it: each variable the server reads,
+ * trimmed, an empty one left out (it takes its default), the log settings in
+ * lower case; the passphrase as given (its spaces are part of it).
+ */
+function given(env: NodeJS.ProcessEnv): Partial<Record<Variable, string>> {
+  const values: Partial<Record<Variable, string>> = {};
+  for (const variable of Object.keys(ENVIRONMENT.properties) as Variable[]) {
+    const raw = env[variable];
+    const value = variable === 'CHARTER_SIGNING_PASSPHRASE' ? raw : raw?.trim();
+    if (value === undefined || value === '') continue;
+    values[variable] = variable === 'LOG_LEVEL' || variable === 'LOG_FORMAT' ? value.toLowerCase() : value;
+  }
+  return values;
+}
+
+/** Checks `values` against the schema; the first variable at fault is named, with the schema's words. */
+function validated(values: Partial<Record<Variable, string>>, env: NodeJS.ProcessEnv): Environment {
+  try {
+    return envSchema<Environment>({ schema: ENVIRONMENT, data: { ...values }, env: false });
+  } catch (error) {
+    const [first] = (error as { errors?: { instancePath: string }[] }).errors ?? [];
+    const variable = first?.instancePath.slice(1) as Variable | undefined;
+    if (variable === undefined || !(variable in ENVIRONMENT.properties)) throw error;
+    const echo = NEVER_ECHOED.has(variable) ? '' : `, got ${JSON.stringify(env[variable])}`;
+    throw new ConfigError(variable, `${ENVIRONMENT.properties[variable].description}${echo}`);
+  }
+}
+
 /** Reads and validates the environment once, at start. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const portText = env.PORT?.trim() || '3000';
-  if (!/^\d+$/.test(portText) || Number(portText) > 65535) {
-    throw new ConfigError('PORT', `must be a TCP port number (0-65535), got ${JSON.stringify(env.PORT)}`);
-  }
-  const dataDirText = env.DATA_DIR?.trim() || './data';
-  const eventStore = (env.EVENT_STORE?.trim() || 'sqlite') as EventStoreKind;
-  if (eventStore !== 'sqlite' && eventStore !== 'eventstoredb') {
-    throw new ConfigError('EVENT_STORE', `must be 'sqlite' or 'eventstoredb', got ${JSON.stringify(env.EVENT_STORE)}`);
-  }
-  const connection = env.EVENTSTORE_CONNECTION_STRING?.trim() || undefined;
+  const set = given(env);
+  const e = validated(set, env);
+  const eventStore: EventStoreKind = e.EVENT_STORE;
+  const connection = e.EVENTSTORE_CONNECTION_STRING;
   if (eventStore === 'eventstoredb') {
     if (!connection) {
       throw new ConfigError('EVENTSTORE_CONNECTION_STRING', "is required when EVENT_STORE is 'eventstoredb'");
@@ -175,87 +271,51 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       );
     }
   }
-  const adminToken = env.ADMIN_TOKEN?.trim() || undefined;
-  if (
-    adminToken !== undefined &&
-    (adminToken.length < 24 || adminToken.length > 512 || !/^[\x21-\x7e]+$/.test(adminToken))
-  ) {
-    throw new ConfigError(
-      'ADMIN_TOKEN',
-      'must be 24 to 512 printable ASCII characters without spaces (e.g. `openssl rand -hex 32`)',
-    );
-  }
-  const corsOrigins = (env.CORS_ORIGINS ?? '')
-    .split(',')
-    .map((o) => o.trim())
-    .filter((o) => o.length > 0);
-  for (const origin of corsOrigins) {
-    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
-      throw new ConfigError(
-        'CORS_ORIGINS',
-        `must be a comma-separated list of origins like https://example.org, got ${JSON.stringify(origin)}`,
-      );
-    }
-  }
-  const trustProxyText = env.TRUST_PROXY?.trim() || 'false';
-  if (trustProxyText !== 'true' && trustProxyText !== 'false') {
-    throw new ConfigError('TRUST_PROXY', `must be 'true' or 'false', got ${JSON.stringify(env.TRUST_PROXY)}`);
-  }
-  const failuresText = env.AUTH_FAILURES_PER_MINUTE?.trim() || '30';
-  if (!/^\d{1,6}$/.test(failuresText) || Number(failuresText) < 1) {
-    throw new ConfigError(
-      'AUTH_FAILURES_PER_MINUTE',
-      `must be a whole number from 1, got ${JSON.stringify(env.AUTH_FAILURES_PER_MINUTE)}`,
-    );
-  }
-  const doorTicketsText = env.DOOR_TICKETS_PER_HOUR?.trim() || '30';
-  if (!/^\d{1,5}$/.test(doorTicketsText) || Number(doorTicketsText) < 1) {
-    throw new ConfigError(
-      'DOOR_TICKETS_PER_HOUR',
-      `must be a whole number from 1, got ${JSON.stringify(env.DOOR_TICKETS_PER_HOUR)}`,
-    );
-  }
-  const port = Number(portText);
-  const tls = loadTls(env);
-  const publicUrl = loadPublicUrl(env, tls);
-  const httpPortText = env.HTTP_PORT?.trim() || undefined;
+  const port = e.PORT;
+  const tls = loadTls(e);
+  const publicUrl = loadPublicUrl(e.PUBLIC_URL, tls);
   let httpPort: number | undefined;
-  if (httpPortText !== undefined) {
-    if (!/^\d+$/.test(httpPortText) || Number(httpPortText) < 1 || Number(httpPortText) > 65535) {
-      throw new ConfigError('HTTP_PORT', `must be a TCP port number (1-65535), got ${JSON.stringify(env.HTTP_PORT)}`);
-    }
+  if (set.HTTP_PORT !== undefined) {
     if (tls.mode === 'off') {
       throw new ConfigError(
         'HTTP_PORT',
         'redirects plain HTTP to HTTPS: it needs TLS=local or TLS_CERT_FILE/TLS_KEY_FILE',
       );
     }
-    httpPort = Number(httpPortText);
+    httpPort = e.HTTP_PORT;
     if (httpPort === port) throw new ConfigError('HTTP_PORT', `must differ from PORT (${port})`);
   }
-  const personalKeysUrl = loadPersonalKeysUrl(env);
-  const backup = loadBackup(env, eventStore, personalKeysUrl);
-  const mail = loadMail(env);
+  const personalKeysUrl = loadPersonalKeysUrl(e.PERSONAL_KEYS_URL);
   return {
     port,
-    dataDir: resolve(dataDirText),
+    dataDir: resolve(e.DATA_DIR),
     eventStore,
     eventStoreConnectionString: connection,
-    adminToken,
-    corsOrigins,
-    trustProxy: trustProxyText === 'true',
-    authFailuresPerMinute: Number(failuresText),
-    doorTicketsPerHour: Number(doorTicketsText),
-    rateLimits: loadRateLimits(env),
-    ...loadLogging(env),
+    adminToken: e.ADMIN_TOKEN,
+    corsOrigins: (e.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter((o) => o.length > 0),
+    trustProxy: e.TRUST_PROXY,
+    authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
+    doorTicketsPerHour: e.DOOR_TICKETS_PER_HOUR,
+    rateLimits: {
+      anonymous: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+      organiser: e.RATE_LIMIT_ORGANISER_PER_MINUTE,
+      door: e.RATE_LIMIT_DOOR_PER_MINUTE,
+      kiosk: e.RATE_LIMIT_KIOSK_PER_MINUTE,
+      display: e.RATE_LIMIT_DISPLAY_PER_MINUTE,
+    },
+    logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     tls,
     publicUrl,
     httpPort,
-    ...loadCharterSigning(env),
+    ...loadCharterSigning(e),
     personalKeysUrl,
-    backup,
-    cupsServer: loadCupsServer(env),
-    mail,
+    backup: loadBackup(e, set, personalKeysUrl),
+    cupsServer: e.CUPS_SERVER,
+    mail: loadMail(e, set),
   };
 }
 
@@ -274,11 +334,12 @@ function mailbox(text: string): { address: string; domain: string } | null {
  * sender is refused by every server worth sending through) and checked here,
  * so a typo stops the start rather than 413 messages.
  */
-function loadMail(env: NodeJS.ProcessEnv): MailConfig | undefined {
-  const smtpUrl = env.SMTP_URL?.trim() || undefined;
+function loadMail(e: Environment, set: Partial<Record<Variable, string>>): MailConfig | undefined {
+  const smtpUrl = e.SMTP_URL;
   if (smtpUrl === undefined) {
-    for (const variable of ['MAIL_FROM', 'MAIL_REPLY_TO'])
-      if (env[variable]?.trim()) throw new ConfigError(variable, 'needs SMTP_URL: there is no server to send through');
+    for (const variable of ['MAIL_FROM', 'MAIL_REPLY_TO'] as const)
+      if (set[variable] !== undefined)
+        throw new ConfigError(variable, 'needs SMTP_URL: there is no server to send through');
     return undefined;
   }
   let url: URL;
@@ -290,46 +351,24 @@ function loadMail(env: NodeJS.ProcessEnv): MailConfig | undefined {
   if ((url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || url.hostname === '') {
     throw new ConfigError('SMTP_URL', `must start with smtp:// or smtps:// and name a host, got ${url.protocol}//…`);
   }
-  const fromText = env.MAIL_FROM?.trim() || '';
+  const fromText = e.MAIL_FROM ?? '';
   const from = mailbox(fromText);
   if (from === null) {
     throw new ConfigError(
       'MAIL_FROM',
-      `is required with SMTP_URL, as "Name <address@domain>" or "address@domain", got ${JSON.stringify(env.MAIL_FROM ?? '')}`,
+      `is required with SMTP_URL, as "Name <address@domain>" or "address@domain", got ${JSON.stringify(fromText)}`,
     );
   }
-  const replyToText = env.MAIL_REPLY_TO?.trim() || undefined;
-  if (replyToText !== undefined && mailbox(replyToText) === null) {
-    throw new ConfigError('MAIL_REPLY_TO', `must be an address, got ${JSON.stringify(env.MAIL_REPLY_TO)}`);
+  if (e.MAIL_REPLY_TO !== undefined && mailbox(e.MAIL_REPLY_TO) === null) {
+    throw new ConfigError('MAIL_REPLY_TO', `must be an address, got ${JSON.stringify(e.MAIL_REPLY_TO)}`);
   }
   return {
     smtpUrl,
     from: fromText,
     fromDomain: from.domain.toLowerCase(),
-    replyTo: replyToText,
-    perMinute: wholeNumber(env, 'MAIL_PER_MINUTE', 120, 1, 600_000),
+    replyTo: e.MAIL_REPLY_TO,
+    perMinute: e.MAIL_PER_MINUTE,
   };
-}
-
-/** CUPS_SERVER, as `lp` reads it: `host`, `host:port`, `[v6]:port` or an absolute socket path. */
-function loadCupsServer(env: NodeJS.ProcessEnv): string | undefined {
-  const text = env.CUPS_SERVER?.trim();
-  if (!text) return undefined;
-  if (!/^(\/[^\s]+|\[[0-9a-fA-F:]+\](:\d{1,5})?|[A-Za-z0-9.-]+(:\d{1,5})?)$/.test(text)) {
-    throw new ConfigError('CUPS_SERVER', `must be host, host:port or a socket path, got ${JSON.stringify(text)}`);
-  }
-  return text;
-}
-
-function wholeNumber(env: NodeJS.ProcessEnv, variable: string, fallback: number, min: number, max: number): number {
-  const text = env[variable]?.trim() || String(fallback);
-  if (!/^\d{1,9}$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw new ConfigError(
-      variable,
-      `must be a whole number from ${min} to ${max}, got ${JSON.stringify(env[variable])}`,
-    );
-  }
-  return Number(text);
 }
 
 /**
@@ -339,18 +378,17 @@ function wholeNumber(env: NodeJS.ProcessEnv, variable: string, fallback: number,
  * nothing stops the start rather than give a false sense of safety.
  */
 function loadBackup(
-  env: NodeJS.ProcessEnv,
-  eventStore: EventStoreKind,
+  e: Environment,
+  set: Partial<Record<Variable, string>>,
   personalKeysUrl: string | undefined,
 ): BackupConfig | undefined {
-  const dirText = env.BACKUP_DIR?.trim() || undefined;
-  if (dirText === undefined) {
-    for (const variable of ['BACKUP_EVERY', 'BACKUP_KEEP', 'BACKUP_MAX_AGE_DAYS']) {
-      if (env[variable]?.trim()) throw new ConfigError(variable, 'is set but BACKUP_DIR is not');
+  if (e.BACKUP_DIR === undefined) {
+    for (const variable of ['BACKUP_EVERY', 'BACKUP_KEEP', 'BACKUP_MAX_AGE_DAYS'] as const) {
+      if (set[variable] !== undefined) throw new ConfigError(variable, 'is set but BACKUP_DIR is not');
     }
     return undefined;
   }
-  if (eventStore !== 'sqlite') {
+  if (e.EVENT_STORE !== 'sqlite') {
     throw new ConfigError(
       'BACKUP_DIR',
       'backs up the embedded store: it needs EVENT_STORE=sqlite (back EventStoreDB up with its own tools)',
@@ -363,46 +401,31 @@ function loadBackup(
     );
   }
   return {
-    dir: resolve(dirText),
-    everySeconds: wholeNumber(env, 'BACKUP_EVERY', 300, 1, 86_400),
-    keep: wholeNumber(env, 'BACKUP_KEEP', 24, 1, 10_000),
-    maxAgeDays: wholeNumber(env, 'BACKUP_MAX_AGE_DAYS', 30, 1, 3_650),
+    dir: resolve(e.BACKUP_DIR),
+    everySeconds: e.BACKUP_EVERY,
+    keep: e.BACKUP_KEEP,
+    maxAgeDays: e.BACKUP_MAX_AGE_DAYS,
   };
 }
 
-/** CHARTER_SIGNING_P12 with its passphrase, opened now so that a wrong file or passphrase stops the start. */
-function loadCharterSigning(env: NodeJS.ProcessEnv): { charterSigning?: CharterSigningConfig } {
-  const file = env.CHARTER_SIGNING_P12?.trim() || undefined;
-  const passphrase = env.CHARTER_SIGNING_PASSPHRASE;
+/**
+ * CHARTER_SIGNING_P12 with its passphrase. Whether the file opens is the
+ * charter seal's to check, at start (charter-seal/seal-config.ts): the
+ * configuration knows nothing of PKCS#12.
+ */
+function loadCharterSigning(e: Environment): { charterSigning?: CharterSigningConfig } {
+  const file = e.CHARTER_SIGNING_P12;
+  const passphrase = e.CHARTER_SIGNING_PASSPHRASE;
   if (file === undefined) {
-    if (passphrase !== undefined && passphrase !== '')
+    if (passphrase !== undefined)
       throw new ConfigError('CHARTER_SIGNING_PASSPHRASE', 'is set but CHARTER_SIGNING_P12 is not');
     return {};
   }
-  let der: Buffer;
-  try {
-    der = readFileSync(file);
-  } catch (error) {
-    throw new ConfigError(
-      'CHARTER_SIGNING_P12',
-      `cannot be read (${file}): ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
-  }
-  let keys: Omit<SealKeys, 'source'>;
-  try {
-    keys = readP12(der, passphrase ?? '');
-  } catch (error) {
-    const message = (error as Error).message;
-    if (/mac|password|passphrase|decrypt/i.test(message))
-      throw new ConfigError('CHARTER_SIGNING_PASSPHRASE', `does not open CHARTER_SIGNING_P12 (${file}): ${message}`);
-    throw new ConfigError('CHARTER_SIGNING_P12', `is not a usable PKCS#12 file (${file}): ${message}`);
-  }
-  return { charterSigning: { file: resolve(file), ...keys } };
+  return { charterSigning: { file: resolve(file), passphrase: passphrase ?? '' } };
 }
 
 /** Only the form is checked here; whether the database answers is checked when the key store connects, at start. */
-function loadPersonalKeysUrl(env: NodeJS.ProcessEnv): string | undefined {
-  const text = env.PERSONAL_KEYS_URL?.trim() || undefined;
+function loadPersonalKeysUrl(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   let url: URL | undefined;
   try {
@@ -417,15 +440,11 @@ function loadPersonalKeysUrl(env: NodeJS.ProcessEnv): string | undefined {
   return text;
 }
 
-function loadTls(env: NodeJS.ProcessEnv): TlsConfig {
-  const modeText = env.TLS?.trim() || 'off';
-  if (modeText !== 'off' && modeText !== 'local') {
-    throw new ConfigError('TLS', `must be 'off' or 'local', got ${JSON.stringify(env.TLS)}`);
-  }
-  const certFile = env.TLS_CERT_FILE?.trim() || undefined;
-  const keyFile = env.TLS_KEY_FILE?.trim() || undefined;
-  if (certFile === undefined && keyFile === undefined) return { mode: modeText };
-  if (modeText === 'local') {
+function loadTls(e: Environment): TlsConfig {
+  const certFile = e.TLS_CERT_FILE;
+  const keyFile = e.TLS_KEY_FILE;
+  if (certFile === undefined && keyFile === undefined) return { mode: e.TLS };
+  if (e.TLS === 'local') {
     throw new ConfigError(
       'TLS',
       "is 'local' (a generated certificate) but TLS_CERT_FILE/TLS_KEY_FILE give one: keep one of the two",
@@ -464,8 +483,7 @@ function readPem(variable: string, file: string): string {
   }
 }
 
-function loadPublicUrl(env: NodeJS.ProcessEnv, tls: TlsConfig): string | undefined {
-  const text = env.PUBLIC_URL?.trim() || undefined;
+function loadPublicUrl(text: string | undefined, tls: TlsConfig): string | undefined {
   if (text === undefined) return undefined;
   let url: URL;
   try {

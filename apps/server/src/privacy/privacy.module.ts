@@ -2,10 +2,10 @@ import { Module } from '@nestjs/common';
 import { ConferencesModule } from '../conferences/conferences.module.js';
 import { CharterModule } from '../charters/charter.module.js';
 import { SpacesModule } from '../spaces/spaces.module.js';
-import { ErasePersonController, ErasePersonHandler } from './erase-person.js';
-import { ExportPersonController, ExportPersonHandler } from './export-person.js';
+import { ErasePersonController, ErasePersonHandler } from './erase-person/erase-person.js';
+import { ExportPersonController, ExportPersonHandler } from './export-person/export-person.js';
 import { PersonKeys } from './person-data.js';
-import { PersonHistoryController, PersonHistoryHandler } from './person-history.js';
+import { PersonHistoryController, PersonHistoryHandler } from './person-history/person-history.js';
 import { ReplayErasures } from './replay-erasures.js';
 import { PersonEvents } from './person-events.js';
 

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { CommandBus } from '@nestjs/cqrs';
 import { Backups } from '../backup/backups.js';
 import { ConferenceRegistry } from '../conferences/conference-registry.js';
-import { ErasePersonCommand } from './erase-person.js';
+import { ErasePersonCommand } from './erase-person/erase-person.js';
 
 /**
  * After a restore from a backup taken before some erasures, the store's events

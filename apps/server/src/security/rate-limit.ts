@@ -1,12 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
-import type { Request, Response } from 'express';
-import { MemoryStore, ipKeyGenerator, rateLimit, type Options, type RateLimitRequestHandler } from 'express-rate-limit';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppConfig, RateLimitConfig } from '../config/config.js';
 import { ApiError } from '../shared/api-error.js';
 
 /** Every limit counts requests in a window of a minute (the variables say "per minute"). */
-export const RATE_LIMIT_WINDOW_MS = 60_000;
+export const RATE_LIMIT_WINDOW_SECONDS = 60;
 
 /**
  * The client's address: Express's `req.ip` where there is one (it honours
@@ -56,23 +57,47 @@ export interface RateLimitVerdict {
   retryAfterSeconds: number;
 }
 
-const retryAfter = (resetTime: Date | undefined): number =>
-  Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + RATE_LIMIT_WINDOW_MS) - Date.now()) / 1000));
-
 /** The contract's refusal: `429 {statusCode, code: 'rate_limited', message}`, with `Retry-After` set beside it. */
 export const rateLimited = (message: string): ApiError => new ApiError(429, 'rate_limited', message);
 
-/** A MemoryStore that no middleware initialises (counted by hand, for sockets and failed authentications). */
-function standaloneStore(): MemoryStore {
-  const store = new MemoryStore();
-  store.init({ windowMs: RATE_LIMIT_WINDOW_MS } as Options);
-  return store;
+/** A fixed window of a minute per key, `points` requests in it; what goes past is counted and refused. */
+const perMinute = (points: number): RateLimiterMemory =>
+  new RateLimiterMemory({ points, duration: RATE_LIMIT_WINDOW_SECONDS });
+
+/** One count against `limiter` for `key`: the library resolves within the limit and rejects past it. */
+async function count(limiter: RateLimiterMemory, key: string): Promise<RateLimiterRes & { allowed: boolean }> {
+  try {
+    return Object.assign(await limiter.consume(key), { allowed: true });
+  } catch (refusal) {
+    // The memory limiter rejects only with its verdict; anything else is a bug to surface.
+    if (!(refusal instanceof RateLimiterRes)) throw refusal;
+    return Object.assign(refusal, { allowed: false });
+  }
+}
+
+/** Whole seconds until the key's window ends, at least 1. */
+const secondsLeft = (res: RateLimiterRes): number => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+
+const verdictOf = (res: RateLimiterRes & { allowed: boolean }): RateLimitVerdict =>
+  res.allowed ? { allowed: true, retryAfterSeconds: 0 } : { allowed: false, retryAfterSeconds: secondsLeft(res) };
+
+/**
+ * The headers of a counted HTTP answer, as the IETF draft 7 writes them (and
+ * express-rate-limit did before): `RateLimit-Policy`, `RateLimit`, and
+ * `Retry-After` on a refusal. CORS exposes the first two (cors.ts).
+ */
+function setHeaders(res: Response, limit: number, counted: RateLimiterRes & { allowed: boolean }): void {
+  const reset = secondsLeft(counted);
+  res.setHeader('RateLimit-Policy', `${limit};w=${RATE_LIMIT_WINDOW_SECONDS}`);
+  res.setHeader('RateLimit', `limit=${limit}, remaining=${counted.remainingPoints}, reset=${reset}`);
+  if (!counted.allowed) res.setHeader('Retry-After', String(reset));
 }
 
 /**
- * Every rate limit of the server, on express-rate-limit, in memory, per
- * instance (see the README's « Several instances »), one key function for
- * all (`clientKey`):
+ * Every rate limit of the server, on rate-limiter-flexible's memory limiter,
+ * per instance (see the README's « Several instances »), one key function for
+ * all (`clientKey`); HTTP requests and socket handshakes of one client count
+ * against the same limiter, so they share one budget:
  *
  * - **without a token**, per client address: `/api` requests and socket.io
  *   handshakes (`RATE_LIMIT_ANONYMOUS_PER_MINUTE`), answered before any body
@@ -90,51 +115,54 @@ function standaloneStore(): MemoryStore {
  */
 export class RateLimits {
   /** Shared by HTTP requests without a token and socket.io handshakes: one budget per address. */
-  private readonly anonymousStore = new MemoryStore();
-  /** Shared by HTTP requests and socket handshakes with a valid token: one budget per device. */
-  private readonly deviceStore = new MemoryStore();
-  private readonly failureStore = standaloneStore();
+  private readonly anonymousLimiter: RateLimiterMemory;
+  /** One per role (its pace), keyed by device: shared by a device's HTTP requests and socket handshakes. */
+  private readonly deviceLimiters: Record<keyof RateLimitConfig, RateLimiterMemory>;
+  private readonly failureLimiter: RateLimiterMemory;
   private readonly limits: RateLimitConfig;
-  private readonly authFailures: number;
   private readonly trustProxy: boolean;
   /** Express middleware, before body parsing: `/api` requests that carry no token, per client address. */
-  readonly anonymous: RateLimitRequestHandler;
+  readonly anonymous: RequestHandler;
   /** Express middleware, run by `beforeBody` (before-body.ts) once `req.device` is set: per device, by role. */
-  readonly perDevice: RateLimitRequestHandler;
+  readonly perDevice: RequestHandler;
 
   constructor(config: Pick<AppConfig, 'rateLimits' | 'authFailuresPerMinute' | 'trustProxy'>) {
     this.limits = config.rateLimits;
-    this.authFailures = config.authFailuresPerMinute;
     this.trustProxy = config.trustProxy;
-    // RateLimit and RateLimit-Policy (IETF draft 7) on counted answers, and Retry-After on a 429.
-    const common = { windowMs: RATE_LIMIT_WINDOW_MS, standardHeaders: 'draft-7', legacyHeaders: false } as const;
-    this.anonymous = rateLimit({
-      ...common,
-      store: this.anonymousStore,
-      limit: this.limits.anonymous,
+    this.anonymousLimiter = perMinute(this.limits.anonymous);
+    this.failureLimiter = perMinute(config.authFailuresPerMinute);
+    this.deviceLimiters = {
+      anonymous: this.anonymousLimiter,
+      organiser: perMinute(this.limits.organiser),
+      door: perMinute(this.limits.door),
+      kiosk: perMinute(this.limits.kiosk),
+      display: perMinute(this.limits.display),
+    };
+    this.anonymous = (req: Request, res: Response, next: NextFunction) => {
       // Only a token found valid (before-body.ts sets req.device) leaves this budget: a made-up one stays in it.
-      skip: (req) => !API.test(req.path) || deviceOf(req) !== undefined,
-      keyGenerator: (req) => this.keyOf(req),
-      // Plain Express middleware, ahead of Nest: the contract's body is written here.
-      handler: (_req: Request, res: Response) => {
+      if (!API.test(req.path) || deviceOf(req) !== undefined) return next();
+      count(this.anonymousLimiter, this.keyOf(req)).then((counted) => {
+        setHeaders(res, this.limits.anonymous, counted);
+        if (counted.allowed) return next();
+        // Plain Express middleware, ahead of Nest: the contract's body is written here.
         res.status(429).json({
           statusCode: 429,
           code: 'rate_limited',
-          message: `Too many requests without a token from this address; retry in ${String(res.getHeader('Retry-After'))} s`,
+          message: `Too many requests without a token from this address; retry in ${secondsLeft(counted)} s`,
         });
-      },
-    });
-    this.perDevice = rateLimit({
-      ...common,
-      store: this.deviceStore,
-      limit: (req) => this.limits[deviceOf(req)?.role ?? 'display'],
-      skip: (req) => deviceOf(req) === undefined,
-      keyGenerator: (req) => deviceOf(req)!.deviceId,
-      // Thrown into Nest, whose error filter writes the contract's body.
-      handler: (req, _res, next) => {
-        next(rateLimited(`Too many requests from this device (${deviceOf(req)?.role ?? 'device'}); try again later`));
-      },
-    });
+      }, next);
+    };
+    this.perDevice = (req: Request, res: Response, next: NextFunction) => {
+      const device = deviceOf(req);
+      if (device === undefined) return next();
+      count(this.deviceLimiters[device.role], device.deviceId).then((counted) => {
+        setHeaders(res, this.limits[device.role], counted);
+        // Thrown into Nest, whose error filter writes the contract's body.
+        if (!counted.allowed)
+          return next(rateLimited(`Too many requests from this device (${device.role}); try again later`));
+        next();
+      }, next);
+    };
   }
 
   /** The key of a request or a socket handshake: its client address, IPv6 by /64. */
@@ -149,7 +177,7 @@ export class RateLimits {
   async handshake(req: IncomingMessage): Promise<RateLimitVerdict> {
     const address = clientAddress(req, this.trustProxy);
     if (address !== undefined) handshakeAddresses.set(req, address);
-    return verdict(await this.anonymousStore.increment(clientKey(address)), this.limits.anonymous);
+    return verdictOf(await count(this.anonymousLimiter, clientKey(address)));
   }
 
   /**
@@ -168,26 +196,13 @@ export class RateLimits {
 
   /** A device's socket handshake, counted with its HTTP requests. */
   async device(principal: { deviceId: string; role: keyof RateLimitConfig }): Promise<RateLimitVerdict> {
-    return verdict(await this.deviceStore.increment(principal.deviceId), this.limits[principal.role]);
+    return verdictOf(await count(this.deviceLimiters[principal.role], principal.deviceId));
   }
 
   /** A failed authentication from `address` (HTTP or socket); `allowed: false` once the address is over the limit. */
   async authenticationFailed(address: string | undefined): Promise<RateLimitVerdict> {
-    return verdict(await this.failureStore.increment(clientKey(address)), this.authFailures);
+    return verdictOf(await count(this.failureLimiter, clientKey(address)));
   }
-
-  /** Stops the stores' sweeping timers (they are unref'd; this is for tidy shutdowns). */
-  shutdown(): void {
-    this.anonymousStore.shutdown();
-    this.deviceStore.shutdown();
-    this.failureStore.shutdown();
-  }
-}
-
-function verdict(info: { totalHits: number; resetTime: Date | undefined }, limit: number): RateLimitVerdict {
-  return info.totalHits > limit
-    ? { allowed: false, retryAfterSeconds: retryAfter(info.resetTime) }
-    : { allowed: true, retryAfterSeconds: 0 };
 }
 
 const deviceOf = (req: Request): { deviceId: string; role: keyof RateLimitConfig } | undefined =>

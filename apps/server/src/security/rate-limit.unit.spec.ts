@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import type { IncomingMessage } from 'node:http';
 import { clientAddress, clientKey, handshakeAddress, RateLimits } from './rate-limit.js';
 
@@ -51,8 +51,7 @@ describe('clientAddress', () => {
 });
 
 describe('RateLimits', () => {
-  let limits: RateLimits | undefined;
-  afterEach(() => limits?.shutdown());
+  let limits: RateLimits;
 
   test('socket.io handshakes count per client key, a /64 as one client, and remember the address', async () => {
     limits = limitsOf();

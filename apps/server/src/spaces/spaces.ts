@@ -41,6 +41,7 @@ import { MovementsRegistry } from './movements-registry.js';
 import { ApiAnswer, ApiFileAnswer, ApiRequest } from '../shared/api-answers.js';
 import { IsInstant } from '../shared/instant.js';
 import { onSitePdf } from './on-site-pdf.js';
+import { Roles } from '../auth/roles.js';
 import { CURVE_SLOT_MINUTES, SpaceCurves, type CurveSlot } from './space-curves.js';
 
 const HHMM = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
@@ -179,6 +180,7 @@ export class SpacesController {
   @ApiRequest('SpaceRequest')
   @HttpCode(201)
   @ApiAnswer(201, 'SpaceDefined', { errors: [404, 409] })
+  @Roles('organiser')
   async define(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Body() dto: SpaceDto,
@@ -199,6 +201,7 @@ export class SpacesController {
     description: 'With each space, inside over the day per five minutes',
   })
   @ApiAnswer(200, 'SpaceList', { errors: [400, 404] })
+  @Roles('organiser', 'door', 'display')
   async list(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Query('curve') curve?: string,
@@ -231,6 +234,7 @@ export class SpacesController {
    */
   @Get('on-site')
   @ApiAnswer(200, 'OnSite', { errors: [404] })
+  @Roles('organiser', 'door')
   async onSite(@Param('cid', ParseUUIDPipe) cid: string): Promise<{ count: number; people: OnSitePerson[] }> {
     const people = await this.onSitePeople(cid);
     return { count: people.length, people };
@@ -241,6 +245,7 @@ export class SpacesController {
   @Header('Cache-Control', 'no-store')
   @ApiProduces('application/pdf')
   @ApiFileAnswer('application/pdf', 'The evacuation list (A4), by name, with a box to tick', { errors: [404] })
+  @Roles('organiser', 'door')
   async onSitePdf(@Param('cid', ParseUUIDPipe) cid: string): Promise<StreamableFile> {
     const conference = await this.conferences.scheduled(cid);
     const people = await this.onSitePeople(cid);
@@ -258,7 +263,7 @@ export class SpacesController {
 
   async onSitePeople(cid: string): Promise<OnSitePerson[]> {
     const conference = await this.conferences.scheduled(cid);
-    await this.arrivals.caughtUp();
+    await this.arrivals.fresh();
     const { state } = await this.movements.current(cid);
     const names = new Map([...state.spaces.values()].map((s) => [s.spaceId, s.name]));
     const people: OnSitePerson[] = [];
@@ -290,6 +295,7 @@ export class SpacesController {
   @ApiRequest('RollCallRequest')
   @HttpCode(201)
   @ApiAnswer(201, 'RollCallStarted', { errors: [404] })
+  @Roles('organiser', 'door')
   async startRollCall(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Body() dto: RollCallDto,
@@ -318,6 +324,7 @@ export class SpacesController {
   @ApiRequest('RollCallMarkRequest')
   @HttpCode(201)
   @ApiAnswer(201, 'RollCallMarked', { errors: [404, 409] })
+  @Roles('organiser', 'door')
   async mark(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rollCallId', ParseUUIDPipe) rollCallId: string,
@@ -350,6 +357,7 @@ export class SpacesController {
   /** The roll call: who was expected, who is ticked present, who is missing. */
   @Get('roll-calls/:rollCallId')
   @ApiAnswer(200, 'RollCall', { errors: [404] })
+  @Roles('organiser', 'door')
   async rollCall(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rollCallId', ParseUUIDPipe) rollCallId: string,

@@ -24,6 +24,7 @@ import type { ConflictRow } from './conflicts.projection.js';
 import type { ConflictAcknowledged, ConflictList } from '@emargement/contract';
 import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 import { Clock } from '../../shared/clock.js';
+import { Roles } from '../../auth/roles.js';
 
 class PreviousScanView {
   @ApiProperty() at!: string;
@@ -193,6 +194,7 @@ export class ConflictsController {
 
   @Get()
   @ApiAnswer(200, 'ConflictList', { errors: [404] })
+  @Roles('organiser')
   list(@Param('cid', ParseUUIDPipe) cid: string): Promise<ConflictList> {
     return this.queries.execute(new ListConflictsQuery(cid));
   }
@@ -201,6 +203,7 @@ export class ConflictsController {
   @ApiRequest('AcknowledgeConflictRequest')
   @HttpCode(200)
   @ApiAnswer(200, 'ConflictAcknowledged', { errors: [404] })
+  @Roles('organiser')
   acknowledge(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('conflictId', ParseUUIDPipe) conflictId: string,

@@ -14,6 +14,7 @@ import type { DoorDataset } from '@emargement/contract';
 import { placeOf, type MovementsState, type Place } from '@emargement/spaces';
 import { MovementsRegistry } from '../../spaces/movements-registry.js';
 import { ApiAnswer } from '../../shared/api-answers.js';
+import { Roles } from '../../auth/roles.js';
 
 class DoorAdmissionView {
   @ApiProperty() at!: string;
@@ -235,6 +236,7 @@ export class GetDoorDatasetController {
   @Get()
   @ApiQuery({ name: 'since', required: false, description: 'A cursor from an earlier answer' })
   @ApiAnswer(200, 'DoorDataset', { errors: [404] })
+  @Roles('organiser', 'door')
   async get(
     @Param('cid', ParseUUIDPipe) cid: string,
     @QueryParam('since') since: string | undefined,

@@ -10,6 +10,7 @@ import { notFound } from '../../shared/api-error.js';
 import { attendeeView } from '../attendee-view.js';
 import type { TicketPreview } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
+import { Roles } from '../../auth/roles.js';
 
 export interface TicketView {
   ticketCode: string;
@@ -78,6 +79,7 @@ export class LookUpTicketController {
 
   @Get()
   @ApiAnswer(200, 'TicketPreview', { errors: [404] })
+  @Roles('organiser', 'door')
   get(@Param('cid', ParseUUIDPipe) cid: string, @Param('ticketCode') ticketCode: string): Promise<TicketPreview> {
     return this.queries.execute(new LookUpTicketQuery(cid, ticketCode));
   }

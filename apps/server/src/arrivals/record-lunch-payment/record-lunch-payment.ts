@@ -20,6 +20,7 @@ import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-co
 import type { LunchPaid } from '@emargement/contract';
 import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 import { Clock } from '../../shared/clock.js';
+import { Roles } from '../../auth/roles.js';
 
 export class LunchPaymentDto implements LunchPaymentRequest {
   @IsUUID() paymentId!: string;
@@ -81,6 +82,7 @@ export class RecordLunchPaymentController {
   @ApiRequest('LunchPaymentRequest')
   @HttpCode(201)
   @ApiAnswer(201, 'LunchPaid', { errors: [404, 409] })
+  @Roles('organiser', 'door')
   pay(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rid', ParseUUIDPipe) rid: string,

@@ -13,6 +13,7 @@ import { notFound } from '../../shared/api-error.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 import { Clock } from '../../shared/clock.js';
+import { Roles } from '../../auth/roles.js';
 
 export class ReverseLunchPaymentDto implements ReverseLunchPaymentRequest {
   @IsString()
@@ -79,6 +80,7 @@ export class ReverseLunchPaymentController {
   @ApiRequest('ReverseLunchPaymentRequest')
   @HttpCode(200)
   @ApiAnswer(200, 'LunchPaymentReversed', { errors: [400, 404] })
+  @Roles('organiser', 'door')
   reverse(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rid', ParseUUIDPipe) rid: string,

@@ -47,6 +47,7 @@ import { MovePersonCommand } from '../../spaces/move-person.js';
 import { MOVEMENT_REFUSAL_REASONS, SITE, type MovementRefusalReason } from '@emargement/spaces';
 import { IsInstant } from '../../shared/instant.js';
 import { Clock } from '../../shared/clock.js';
+import { Roles } from '../../auth/roles.js';
 
 export class IdCheckDto {
   @IsIn(ID_CHECK_DOCUMENTS)
@@ -270,6 +271,7 @@ export class ScanTicketController {
     errors: [404, 409],
     description: 'Admitted or refused: a refusal is an answer, not an error',
   })
+  @Roles('organiser', 'door')
   async scan(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Body() dto: ScanDto,

@@ -21,6 +21,7 @@ import { ArrivalsIndex } from '../arrivals-index.js';
 import type { AdmissionUndone, RegistrationAdmissionUndone } from '@emargement/contract';
 import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 import { Clock } from '../../shared/clock.js';
+import { Roles } from '../../auth/roles.js';
 
 export class UndoAdmissionDto implements UndoAdmissionRequest {
   @IsString() @Length(1, 500) reason!: string;
@@ -88,6 +89,7 @@ export class UndoAdmissionController {
   @ApiRequest('UndoAdmissionRequest')
   @HttpCode(200)
   @ApiAnswer(200, 'AdmissionUndone', { errors: [404, 409] })
+  @Roles('organiser', 'door')
   undo(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('scanId', ParseUUIDPipe) scanId: string,
@@ -177,6 +179,7 @@ export class UndoRegistrationAdmissionController {
   @ApiRequest('UndoRegistrationAdmissionRequest')
   @HttpCode(200)
   @ApiAnswer(200, 'RegistrationAdmissionUndone', { errors: [400, 404, 409] })
+  @Roles('organiser', 'door')
   undo(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rid', ParseUUIDPipe) rid: string,

@@ -6,6 +6,7 @@ import { AttendanceReadModel } from '../attendance-read-model.js';
 import { Coalescer } from './coalescer.js';
 import { SocketAuthenticator, type SocketPrincipal } from './socket-authenticator.js';
 import { handshakeAddress, handshakeCountedFor } from '../../security/rate-limit.js';
+import type { Role } from '../../auth/roles.js';
 
 /**
  * At most one `update` per conference per interval (plus the first at once):
@@ -14,6 +15,9 @@ import { handshakeAddress, handshakeCountedFor } from '../../security/rate-limit
  * benchmark's delay is about the interval plus the fan-out).
  */
 export const UPDATE_INTERVAL_MS = 200;
+
+/** Who may watch the feed: the organisers and the big screens (aggregate attendance, as GET …/attendance). */
+export const FEED_ROLES: readonly Role[] = ['organiser', 'display'];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const POSITION = /^\d{1,20}$/;
@@ -111,6 +115,7 @@ export class AttendanceGateway implements OnGatewayInit<Namespace>, OnGatewayCon
       token,
       conferenceId,
       address,
+      FEED_ROLES,
       handshakeCountedFor(socket.request),
     );
     if (!verdict.ok) throw new HandshakeError(verdict.code, verdict.message);

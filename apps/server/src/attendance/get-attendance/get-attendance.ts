@@ -7,6 +7,7 @@ import { ApiError, badRequest, notFound } from '../../shared/api-error.js';
 import { AttendanceReadModel } from '../attendance-read-model.js';
 import type { AttendanceSnapshot as AttendanceBody } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
+import { Roles } from '../../auth/roles.js';
 
 export type AttendanceAnswer = AttendanceSnapshot & { asOf?: string };
 
@@ -60,6 +61,7 @@ export class GetAttendanceController {
   @Get()
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO-8601 with offset, e.g. 2014-09-19T10:00:00+02:00' })
   @ApiAnswer(200, 'AttendanceSnapshot', { errors: [404] })
+  @Roles('organiser', 'display')
   get(@Param('cid', ParseUUIDPipe) cid: string, @QueryParam('asOf') asOf?: string): Promise<AttendanceBody> {
     let moment: { ms: number; text: string } | null = null;
     if (asOf !== undefined) {

@@ -11,6 +11,7 @@ import { sealPdf } from '../charter-seal/seal-pdf.js';
 import { ApiFileAnswer } from '../../shared/api-answers.js';
 import { Clock } from '../../shared/clock.js';
 import { pdfBytes } from '../../conferences/tickets/pdf-drawing.js';
+import { Roles } from '../../auth/roles.js';
 
 export interface CharterDocument {
   pdf: Buffer;
@@ -102,6 +103,7 @@ export class CharterDocumentController {
       'The charter with every signature and its fingerprint on every page; the evidence attached as JSON (PDF/A-3b). ' +
       'Once closed, sealed with a PAdES B-B signature; while open, an unsigned draft marked « BROUILLON — non scellé »',
   })
+  @Roles('organiser')
   async pdf(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('chid', ParseUUIDPipe) chid: string,

@@ -5,8 +5,12 @@ import { join } from 'node:path';
 import forge from 'node-forge';
 import { ConfigError, loadConfig } from '../../config/config.js';
 import { ensureSealKeys } from './seal-keys.js';
+import { openSigningKey } from './seal-config.js';
 
-/** CHARTER_SIGNING_P12 and its passphrase, checked at start like the TLS files: the variable at fault named. */
+/**
+ * CHARTER_SIGNING_P12 and its passphrase, checked at start like the TLS files: the variable at fault named.
+ * The configuration reads the variables; the seal opens the file when it is built (`start` below).
+ */
 describe('the configured sealing key', () => {
   const dir = mkdtempSync(join(tmpdir(), 'seal-config-'));
   const keys = ensureSealKeys(join(dir, 'made'), 'Le Labo');
@@ -16,9 +20,14 @@ describe('the configured sealing key', () => {
   });
   writeFileSync(p12, Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'));
 
+  /** What the server does at start: read the environment, then build the seal's keys from it. */
+  const start = (env: NodeJS.ProcessEnv) => {
+    const { charterSigning } = loadConfig(env);
+    return charterSigning && openSigningKey(charterSigning);
+  };
   const refusal = (env: NodeJS.ProcessEnv): ConfigError => {
     try {
-      loadConfig(env);
+      start(env);
     } catch (e) {
       if (e instanceof ConfigError) return e;
       throw e;
@@ -27,13 +36,13 @@ describe('the configured sealing key', () => {
   };
 
   test('a good file and passphrase: the key and its chain, leaf first, the root last', () => {
-    const config = loadConfig({ CHARTER_SIGNING_P12: p12, CHARTER_SIGNING_PASSPHRASE: 'secret' });
-    expect(config.charterSigning?.chain.map((c) => c.serialNumber)).toEqual(keys.chain.map((c) => c.serialNumber));
-    expect(config.charterSigning?.rootPem).toBe(keys.rootPem);
+    const opened = start({ CHARTER_SIGNING_P12: p12, CHARTER_SIGNING_PASSPHRASE: 'secret' });
+    expect(opened?.chain.map((c) => c.serialNumber)).toEqual(keys.chain.map((c) => c.serialNumber));
+    expect(opened?.rootPem).toBe(keys.rootPem);
   });
 
   test('unset: nothing configured (generated at first use)', () => {
-    expect(loadConfig({}).charterSigning).toBeUndefined();
+    expect(start({})).toBeUndefined();
   });
 
   test.each([

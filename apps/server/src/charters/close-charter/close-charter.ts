@@ -7,6 +7,7 @@ import { CharterRegistry } from '../charter-registry.js';
 import type { CharterClosed } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
 import { Clock } from '../../shared/clock.js';
+import { Roles } from '../../auth/roles.js';
 
 export class CloseCharterCommand extends Command<CloseOutcome> {
   constructor(
@@ -56,6 +57,7 @@ export class CloseCharterController {
     description: 'Answers {count, voided, head, closedAt}; closing again gives the same answer.',
   })
   @ApiAnswer(200, 'CharterClosed', { errors: [404] })
+  @Roles('organiser')
   close(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('chid', ParseUUIDPipe) chid: string,

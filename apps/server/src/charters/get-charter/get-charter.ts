@@ -5,6 +5,7 @@ import type { CharterLang, Published } from '@emargement/charter';
 import { CharterRegistry } from '../charter-registry.js';
 import type { Charter } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
+import { Roles } from '../../auth/roles.js';
 
 export interface SignatureView {
   sequence: number;
@@ -92,6 +93,7 @@ export class GetCharterController {
   @Header('Cache-Control', 'private, no-store')
   @ApiOperation({ summary: 'The charter, its text and hash, its status, its signatures and the chain’s head' })
   @ApiAnswer(200, 'Charter', { errors: [404] })
+  @Roles('organiser', 'kiosk')
   get(@Param('cid', ParseUUIDPipe) cid: string, @Param('chid', ParseUUIDPipe) chid: string): Promise<Charter> {
     return this.queries.execute(new GetCharterQuery(cid, chid));
   }

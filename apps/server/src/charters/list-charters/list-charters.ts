@@ -5,6 +5,7 @@ import { ConferenceRegistry } from '../../conferences/conference-registry.js';
 import { CharterRegistry } from '../charter-registry.js';
 import type { CharterList } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
+import { Roles } from '../../auth/roles.js';
 
 export interface CharterSummary {
   charterId: string;
@@ -54,6 +55,7 @@ export class ListChartersController {
 
   @Get()
   @ApiAnswer(200, 'CharterList', { errors: [404] })
+  @Roles('organiser', 'kiosk')
   list(@Param('cid', ParseUUIDPipe) cid: string): Promise<CharterList> {
     return this.queries.execute(new ListChartersQuery(cid));
   }

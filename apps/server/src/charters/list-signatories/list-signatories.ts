@@ -7,6 +7,7 @@ import { ArrivalsIndex } from '../../arrivals/arrivals-index.js';
 import { CharterRegistry } from '../charter-registry.js';
 import type { SignatoryList } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
+import { Roles } from '../../auth/roles.js';
 
 /** What the signing tablet shows of a person: a name to pick, and the organisation to confirm. Nothing else. */
 export interface Signatory {
@@ -47,7 +48,7 @@ export class ListSignatoriesHandler implements IQueryHandler<ListSignatoriesQuer
   async execute(q: ListSignatoriesQuery): Promise<Signatory[]> {
     const conference = await this.conferences.scheduled(q.conferenceId);
     const charter = await this.charters.published(q.conferenceId, q.charterId);
-    await this.arrivals.caughtUp();
+    await this.arrivals.fresh();
     const list: Signatory[] = [];
     for (const r of conference.registrations.values()) {
       if (r.category !== 'signatory' || r.status !== 'registered') continue;
@@ -81,6 +82,7 @@ export class ListSignatoriesController {
   @Header('Cache-Control', 'private, no-store')
   @ApiOperation({ summary: 'For the signing tablet: admitted signatories who have not signed yet, by last name' })
   @ApiAnswer(200, 'SignatoryList', { errors: [404] })
+  @Roles('organiser', 'kiosk')
   list(@Param('cid', ParseUUIDPipe) cid: string, @Param('chid', ParseUUIDPipe) chid: string): Promise<SignatoryList> {
     return this.queries.execute(new ListSignatoriesQuery(cid, chid));
   }

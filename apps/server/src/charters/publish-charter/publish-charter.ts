@@ -11,6 +11,7 @@ import { CharterRegistry } from '../charter-registry.js';
 import type { CharterPublished } from '@emargement/contract';
 import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 import { Clock } from '../../shared/clock.js';
+import { Roles } from '../../auth/roles.js';
 
 export class PublishCharterDto implements PublishCharterRequest {
   @IsOptional() @IsUUID() charterId?: string;
@@ -75,6 +76,7 @@ export class PublishCharterController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Publish a charter (Markdown); the same id and body again write nothing' })
   @ApiAnswer(201, 'CharterPublished', { errors: [404, 409] })
+  @Roles('organiser')
   async publish(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Body() dto: PublishCharterDto,

@@ -6,6 +6,7 @@ import { notFound } from '../../shared/api-error.js';
 import { CharterRegistry } from '../charter-registry.js';
 import type { SignatureReceipt as SignatureReceiptAnswer } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
+import { Roles } from '../../auth/roles.js';
 
 export class ReceiptQuery extends Query<SignatureReceipt> {
   constructor(
@@ -49,6 +50,7 @@ export class ReceiptController {
       'The signer’s receipt {charterId, signatureId, sequence, hash, previousHash, signedAt}, found unchanged in the sealed PDF',
   })
   @ApiAnswer(200, 'SignatureReceipt', { errors: [404] })
+  @Roles('organiser', 'kiosk')
   receipt(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('chid', ParseUUIDPipe) chid: string,

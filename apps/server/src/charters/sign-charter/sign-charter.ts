@@ -33,6 +33,7 @@ import type { CharterSigned } from '@emargement/contract';
 import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 import { IsInstant } from '../../shared/instant.js';
 import { Clock } from '../../shared/clock.js';
+import { Roles } from '../../auth/roles.js';
 
 export class ConsentDto {
   @IsBoolean() given!: boolean;
@@ -234,6 +235,7 @@ export class SignCharterController {
       'The same signatureId and body again give the same answer and write nothing.',
   })
   @ApiAnswer(201, 'CharterSigned', { errors: [404, 409, 413] })
+  @Roles('organiser', 'kiosk')
   sign(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('chid', ParseUUIDPipe) chid: string,

@@ -5,6 +5,7 @@ import { verify, type Verification } from '@emargement/charter';
 import { CharterRegistry } from '../charter-registry.js';
 import type { Verification as VerificationAnswer } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
+import { Roles } from '../../auth/roles.js';
 
 export class VerifyCharterQuery extends Query<Verification> {
   constructor(
@@ -39,6 +40,7 @@ export class VerifyCharterController {
       'Answers {valid, count, voided, head, status, firstInvalidSequence?, problem?}; sequence 0 is the publication.',
   })
   @ApiAnswer(200, 'Verification', { errors: [404] })
+  @Roles('organiser', 'kiosk')
   verify(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('chid', ParseUUIDPipe) chid: string,

@@ -9,6 +9,7 @@ import { CharterRegistry } from '../charter-registry.js';
 import type { SignatureVoided } from '@emargement/contract';
 import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 import { Clock } from '../../shared/clock.js';
+import { Roles } from '../../auth/roles.js';
 
 export class VoidSignatureDto implements VoidSignatureRequest {
   @IsString()
@@ -69,6 +70,7 @@ export class VoidSignatureController {
     description: 'The person, or another representative of the organisation, may then sign again. Refused once closed.',
   })
   @ApiAnswer(200, 'SignatureVoided', { errors: [404, 409] })
+  @Roles('organiser')
   void(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('chid', ParseUUIDPipe) chid: string,

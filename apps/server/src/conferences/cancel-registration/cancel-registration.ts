@@ -9,6 +9,7 @@ import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-co
 import type { RegistrationCancelled } from '@emargement/contract';
 import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 import { Clock } from '../../shared/clock.js';
+import { Roles } from '../../auth/roles.js';
 
 export class CancelRegistrationDto implements CancelRegistrationRequest {
   @IsOptional() @IsString() @MaxLength(500) reason?: string;
@@ -54,6 +55,7 @@ export class CancelRegistrationController {
   @ApiRequest('CancelRegistrationRequest')
   @HttpCode(200)
   @ApiAnswer(200, 'RegistrationCancelled', { errors: [404, 409] })
+  @Roles('organiser')
   cancel(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rid', ParseUUIDPipe) rid: string,

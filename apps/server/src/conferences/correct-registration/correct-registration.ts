@@ -16,6 +16,7 @@ import { ConferenceRegistry } from '../conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 import { Clock } from '../../shared/clock.js';
+import { Roles } from '../../auth/roles.js';
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -100,6 +101,8 @@ export class CorrectRegistrationController {
   @ApiRequest('CorrectRegistrationRequest')
   @HttpCode(200)
   @ApiAnswer(200, 'RegistrationCorrected', { errors: [400, 404, 409] })
+  // Organisers only: the door checks a document against the name on its list, so the door must not change it.
+  @Roles('organiser')
   correct(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rid', ParseUUIDPipe) rid: string,

@@ -6,6 +6,7 @@ import { ConferenceRegistry } from '../conference-registry.js';
 import { ArrivalsIndex } from '../../arrivals/arrivals-index.js';
 import { fileName } from '../tickets/ticket-sheet.js';
 import { ApiFileAnswer } from '../../shared/api-answers.js';
+import { Roles } from '../../auth/roles.js';
 
 /**
  * The import's columns first (so that the file can be imported again
@@ -73,7 +74,7 @@ export class ExportRegistrationsHandler implements IQueryHandler<ExportRegistrat
 
   async execute(q: ExportRegistrationsQuery): Promise<RegistrationsCsv> {
     const conference = await this.registry.scheduled(q.conferenceId);
-    await this.arrivals.caughtUp();
+    await this.arrivals.fresh();
     const rows = [...conference.registrations.values()].map((r) =>
       exportRow(r, this.arrivals.summary(r.registrationId)),
     );
@@ -97,6 +98,7 @@ export class ExportRegistrationsController {
       'then registration_id, status, source, registered_at, admitted_at, door, lunch_paid, erased. A text cell ' +
       "starting with =, +, -, @, a tab or a carriage return is prefixed with ' so that no spreadsheet runs it.",
   })
+  @Roles('organiser')
   async csv(@Param('cid', ParseUUIDPipe) cid: string): Promise<StreamableFile> {
     const { conferenceName, csv } = await this.queries.execute(new ExportRegistrationsQuery(cid));
     return new StreamableFile(Buffer.from(csv, 'utf8'), {

@@ -16,6 +16,7 @@ import { TICKET_CODE_BYTES } from '../register-person/register-person.js';
 import type { ImportReport as ImportReportAnswer } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
 import { Clock } from '../../shared/clock.js';
+import { Roles } from '../../auth/roles.js';
 
 export interface ImportReport {
   /** How the file's bytes were read: UTF-8 (with or without BOM), else Windows-1252 (French Excel's default). */
@@ -161,6 +162,7 @@ export class ImportRegistrationsController {
   @ApiBody({
     schema: { type: 'string', example: 'first_name,last_name,email,organisation,category,lunch,photo_consent' },
   })
+  @Roles('organiser')
   import(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Body() body: unknown,

@@ -33,6 +33,7 @@ import type { Registered } from '@emargement/contract';
 import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 import { conflict } from '../../shared/api-error.js';
 import { Clock } from '../../shared/clock.js';
+import { Roles } from '../../auth/roles.js';
 
 /** What a ticket's QR code carries: 144 random bits, URL-safe. Unguessable, so a code cannot be forged. */
 /** 144 random bits (the contract asks for at least 128). */
@@ -140,6 +141,7 @@ export class RegisterPersonController {
   @ApiRequest('RegisterRequest')
   @HttpCode(201)
   @ApiAnswer(201, 'Registered', { errors: [404, 409] })
+  @Roles('organiser', 'door')
   register(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Body() dto: RegisterPersonDto,

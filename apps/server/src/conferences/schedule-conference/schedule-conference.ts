@@ -30,6 +30,7 @@ import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
 import { IsInstant } from '../../shared/instant.js';
 import { DefineSpaceCommand, SpaceDto, spaceOf } from '../../spaces/spaces.js';
 import { Clock } from '../../shared/clock.js';
+import { Roles, ANY_ROLE } from '../../auth/roles.js';
 
 export class LunchDto {
   @IsInt() @Min(0) @Max(1_000_000) priceCents!: number;
@@ -172,6 +173,7 @@ export class ConferencesController {
   @Post()
   @ApiRequest('ConferenceRequest')
   @ApiAnswer(201, 'ConferenceScheduled', { errors: [409] })
+  @Roles('organiser')
   async schedule(
     @Body() dto: ScheduleConferenceDto,
     @Req() req: AuthenticatedRequest,
@@ -202,6 +204,7 @@ export class ConferencesController {
   @Put(':cid')
   @ApiRequest('ConferenceRevisionRequest')
   @ApiAnswer(200, 'ConferenceRevised', { errors: [404, 409] })
+  @Roles('organiser')
   async revise(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Body() dto: ConferenceDetailsDto,
@@ -212,6 +215,7 @@ export class ConferencesController {
 
   @Get()
   @ApiAnswer(200, 'ConferenceList')
+  @Roles(...ANY_ROLE)
   async list(@Req() req: AuthenticatedRequest): Promise<ConferenceList> {
     // Every conference ever scheduled, from the store itself: a restarted
     // server or a second instance answers the same.
@@ -227,6 +231,7 @@ export class ConferencesController {
 
   @Get(':cid')
   @ApiAnswer(200, 'Conference', { errors: [404] })
+  @Roles(...ANY_ROLE)
   async get(@Param('cid', ParseUUIDPipe) cid: string): Promise<Conference> {
     return conferenceView(await this.registry.scheduled(cid));
   }

@@ -15,6 +15,7 @@ import { parseBoundedInteger } from '../../shared/numbers.js';
 import { badRequest } from '../../shared/api-error.js';
 import { ARRIVALS, type Arrival, type AttendeeSearch, type RegistrationList } from '@emargement/contract';
 import { ApiAnswer } from '../../shared/api-answers.js';
+import { Roles } from '../../auth/roles.js';
 
 export const SORT_KEYS = ['name', 'organisation', 'category', 'status', 'arrival', 'lunch', 'signed'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -112,7 +113,7 @@ export class ListRegistrationsHandler implements IQueryHandler<ListRegistrations
 
   async execute({ conferenceId, filter }: ListRegistrationsQuery): Promise<RegistrationPage> {
     const conference = await this.registry.scheduled(conferenceId);
-    await this.arrivals.caughtUp();
+    await this.arrivals.fresh();
     const directory = this.directories.of(conferenceId, conference);
     const q = filter.q?.trim() ?? '';
     const offset = filter.offset ?? 0;
@@ -218,6 +219,7 @@ export class SearchAttendeesController {
   @Get('attendees')
   @ApiQuery({ name: 'q', required: false })
   @ApiAnswer(200, 'AttendeeSearch', { errors: [404] })
+  @Roles('organiser', 'door')
   async attendees(
     @Param('cid', ParseUUIDPipe) cid: string,
     @QueryParam('q') q?: string,
@@ -241,6 +243,7 @@ export class SearchAttendeesController {
   @ApiQuery({ name: 'sort', required: false, enum: SORT_KEYS, description: 'without it: registration order' })
   @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'] })
   @ApiAnswer(200, 'RegistrationList', { errors: [400, 404] })
+  @Roles('organiser')
   async registrations(
     @Param('cid', ParseUUIDPipe) cid: string,
     @QueryParam('q') q?: string,

@@ -9,6 +9,7 @@ import { ConferenceRegistry } from '../conference-registry.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
 import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
 import { Clock } from '../../shared/clock.js';
+import { Roles } from '../../auth/roles.js';
 
 export class SetWalkInPolicyDto implements WalkInPolicyRequest {
   @IsBoolean()
@@ -53,6 +54,7 @@ export class SetWalkInPolicyController {
   @ApiRequest('WalkInPolicyRequest')
   @HttpCode(200)
   @ApiAnswer(200, 'WalkInPolicySet', { errors: [404] })
+  @Roles('organiser')
   set(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Body() dto: SetWalkInPolicyDto,

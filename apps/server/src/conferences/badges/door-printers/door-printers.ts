@@ -11,6 +11,7 @@ import { ConferenceRegistry } from '../../conference-registry.js';
 import { loadStream, runDecider } from '../../../shared/decider-runner.js';
 import { Ctx, eventMetadata, type RequestContext } from '../../../shared/request-context.js';
 import { ApiAnswer, ApiRequest } from '../../../shared/api-answers.js';
+import { Roles } from '../../../auth/roles.js';
 
 /**
  * The doors' badge printers, read from their stream (a handful of events per
@@ -93,6 +94,7 @@ export class DoorPrintersController {
   @Get()
   @ApiAnswer(200, 'DoorPrinterList', { errors: [404] })
   @ApiOperation({ summary: 'Which CUPS queue prints each door’s badges, and whether it prints on admission' })
+  @Roles('organiser', 'door')
   async list(@Param('cid', ParseUUIDPipe) cid: string): Promise<DoorPrinterList> {
     await this.registry.scheduled(cid);
     return this.printers.list(cid);
@@ -105,6 +107,7 @@ export class DoorPrintersController {
     summary: 'Names the CUPS queue of a door (or removes it with queue: null); answers every door’s printer',
     description: '400 unknown_door, invalid_queue. The setting is an event (DoorPrinterSet): every instance sees it.',
   })
+  @Roles('organiser')
   async set(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Body() dto: DoorPrinterDto,

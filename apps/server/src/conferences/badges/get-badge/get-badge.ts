@@ -21,6 +21,7 @@ import { DoorTicketBudget } from '../../tickets/door-ticket-budget.js';
 import { fileName } from '../../tickets/ticket-sheet.js';
 import { badgePdf, badgeSheet, type BadgeSheet } from '../badge-pdf.js';
 import { parseLayout } from '../badge-params.js';
+import { Roles } from '../../../auth/roles.js';
 
 export class GetBadgeQuery extends Query<BadgeSheet> {
   constructor(
@@ -71,6 +72,7 @@ export class GetBadgeController {
       'Writes nothing: a print is recorded with POST …/badge-prints. A door takes from its ticket budget ' +
       '(DOOR_TICKETS_PER_HOUR, shared with ticket.png and ticket.pdf): the badge carries the ticket code.',
   })
+  @Roles('organiser', 'door')
   async pdf(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rid', ParseUUIDPipe) rid: string,

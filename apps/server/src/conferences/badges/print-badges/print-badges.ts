@@ -8,6 +8,7 @@ import { ApiFileAnswer } from '../../../shared/api-answers.js';
 import { byLastName, fileName } from '../../tickets/ticket-sheet.js';
 import { badgeSheet, badgesPdf, withDividers, type BadgeSheet } from '../badge-pdf.js';
 import { parseCategory, parseFlag, parseLayout, parseSort } from '../badge-params.js';
+import { Roles } from '../../../auth/roles.js';
 
 export class PrintBadgesQuery extends Query<{ conferenceName: string; badges: BadgeSheet[] }> {
   constructor(
@@ -35,7 +36,7 @@ export class PrintBadgesHandler implements IQueryHandler<PrintBadgesQuery> {
 
   async execute(q: PrintBadgesQuery): Promise<{ conferenceName: string; badges: BadgeSheet[] }> {
     const conference = await this.registry.scheduled(q.conferenceId);
-    if (q.unprinted) await this.arrivals.caughtUp();
+    if (q.unprinted) await this.arrivals.fresh();
     const badges: BadgeSheet[] = [];
     for (const r of conference.registrations.values()) {
       if (r.status !== 'registered' || r.erasedAt !== undefined) continue;
@@ -67,6 +68,8 @@ export class PrintBadgesController {
     summary: 'Pre-printed badges for the welcome tables: alphabetical by last name, a divider card per letter',
     description: 'Registered people only. Writes nothing: the print log is POST …/registrations/:rid/badge-prints.',
   })
+  // The sheets for the welcome tables are the organisers'; one badge and its print are the door's too.
+  @Roles('organiser')
   async pdf(
     @Param('cid', ParseUUIDPipe) cid: string,
     @QueryParam('layout') layoutParam: string | undefined,

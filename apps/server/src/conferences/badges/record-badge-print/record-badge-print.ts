@@ -26,6 +26,7 @@ import { pdfBytes } from '../../tickets/pdf-drawing.js';
 import { badgePdf, badgeSheet } from '../badge-pdf.js';
 import { CupsPrinter, PrinterError } from '../cups-printer.js';
 import { DoorPrinters } from '../door-printers/door-printers.js';
+import { Roles } from '../../../auth/roles.js';
 
 export class BadgePrintDto implements BadgePrintRequest {
   @IsUUID()
@@ -157,6 +158,7 @@ export class RecordBadgePrintController {
       '503 printer_stopped, printer_out_of_paper, printer_not_found, printer_unreachable or printer_failed, ' +
       'recorded as BadgePrintFailed; send the same printId again once fixed. Printing never admits anyone.',
   })
+  @Roles('organiser', 'door')
   async print(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rid', ParseUUIDPipe) rid: string,

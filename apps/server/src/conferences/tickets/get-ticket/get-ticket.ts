@@ -12,6 +12,7 @@ import { fileName, ticketSheet, type TicketSheet } from '../ticket-sheet.js';
 import { renderTicketPng } from '../ticket-png.js';
 import { ticketPdf } from '../ticket-pdf.js';
 import { ApiFileAnswer } from '../../../shared/api-answers.js';
+import { Roles } from '../../../auth/roles.js';
 
 export class GetTicketQuery extends Query<TicketSheet> {
   constructor(
@@ -43,7 +44,7 @@ export class GetTicketHandler implements IQueryHandler<GetTicketQuery> {
     if (registration.status === 'cancelled' || registration.erasedAt !== undefined) {
       throw conflict('ticket_cancelled', 'This registration is cancelled: it has no ticket');
     }
-    await this.arrivals.caughtUp();
+    await this.arrivals.fresh();
     const { lunchPaid } = this.arrivals.summary(registration.registrationId);
     return ticketSheet(conference.conferenceId, conference.details, registration, lunchPaid);
   }
@@ -66,6 +67,7 @@ export class GetTicketController {
   @ApiProduces('image/png')
   @ApiFileAnswer('image/png', 'The ticket as a PNG', { errors: [404, 409] })
   @ApiOperation({ summary: 'The ticket as a PNG: the QR code (carrying exactly the ticket code) and the name' })
+  @Roles('organiser', 'door')
   async png(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rid', ParseUUIDPipe) rid: string,
@@ -85,6 +87,7 @@ export class GetTicketController {
   @ApiProduces('application/pdf')
   @ApiFileAnswer('application/pdf', 'The printable ticket (PDF)', { errors: [404, 409] })
   @ApiOperation({ summary: 'The printable ticket (A6): conference, name, organisation, category, QR code, lunch' })
+  @Roles('organiser', 'door')
   async pdf(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rid', ParseUUIDPipe) rid: string,

@@ -71,7 +71,7 @@ export class TicketLinkController {
     const r = registrationById(state, rid);
     if (!r || r.status === 'cancelled' || r.erasedAt !== undefined || r.ticketCode === '') throw gone();
     if (!/^[A-Za-z0-9_-]{43}$/.test(token) || !sameToken(token, ticketLinkToken(cid, rid, r.ticketCode))) throw gone();
-    await this.arrivals.caughtUp();
+    await this.arrivals.fresh();
     const t = ticketSheet(cid, state.details, r, this.arrivals.summary(rid).lunchPaid);
     return new StreamableFile(ticketPdf(t), {
       type: 'application/pdf',

@@ -6,6 +6,7 @@ import { ArrivalsIndex } from '../../../arrivals/arrivals-index.js';
 import { byLastName, conferenceOnTicket, fileName, ticketSheet, type TicketSheet } from '../ticket-sheet.js';
 import { ticketsPdf } from '../ticket-pdf.js';
 import { ApiFileAnswer } from '../../../shared/api-answers.js';
+import { Roles } from '../../../auth/roles.js';
 
 export interface TicketBatch {
   conference: TicketSheet['conference'];
@@ -33,7 +34,7 @@ export class PrintTicketsHandler implements IQueryHandler<PrintTicketsQuery> {
 
   async execute(q: PrintTicketsQuery): Promise<TicketBatch> {
     const conference = await this.registry.scheduled(q.conferenceId);
-    await this.arrivals.caughtUp();
+    await this.arrivals.fresh();
     const tickets: TicketSheet[] = [];
     for (const r of conference.registrations.values()) {
       if (r.status !== 'registered') continue;
@@ -58,6 +59,7 @@ export class PrintTicketsController {
     summary: 'Every ticket of the conference in one PDF, one per page, sorted by last name',
     description: 'Registered people only: waitlisted and cancelled registrations get no ticket in the batch.',
   })
+  @Roles('organiser')
   async pdf(@Param('cid', ParseUUIDPipe) cid: string): Promise<StreamableFile> {
     const { conference, tickets } = await this.queries.execute(new PrintTicketsQuery(cid));
     return new StreamableFile(ticketsPdf(conference, tickets), {

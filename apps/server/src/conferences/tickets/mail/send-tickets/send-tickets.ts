@@ -24,6 +24,7 @@ import { Clock } from '../../../../shared/clock.js';
 import { within } from '../../../../shared/within.js';
 import { TicketOutbox } from '../ticket-outbox.js';
 import { Mailer } from '../mailer.js';
+import { Roles } from '../../../../auth/roles.js';
 
 export class SendTicketsDto implements TicketSendRequest {
   @IsOptional()
@@ -175,6 +176,7 @@ export class SendTicketsController {
     description:
       'No body: everyone registered who has not been sent their ticket. `409 mail_not_configured` without SMTP_URL.',
   })
+  @Roles('organiser')
   send(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Body() dto: SendTicketsDto,
@@ -187,6 +189,7 @@ export class SendTicketsController {
   @Get('ticket-mail')
   @ApiAnswer(200, 'TicketMailProgress', { errors: [404] })
   @ApiOperation({ summary: 'How the sending goes: counts, and each person’s latest message with the SMTP answer' })
+  @Roles('organiser')
   progress(@Param('cid', ParseUUIDPipe) cid: string): Promise<TicketMailProgress> {
     return this.queries.execute(new TicketMailProgressQuery(cid));
   }

@@ -2,15 +2,16 @@ import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { RecordedEvent } from '@emargement/event-store';
-import { ConferenceRegistry } from '../conferences/conference-registry.js';
-import { CharterRegistry } from '../charters/charter-registry.js';
-import { ADMIN_DEVICE_ID, DeviceRegistry } from '../auth/device-registry.js';
-import { notFound } from '../shared/api-error.js';
-import { PersonEvents } from './person-events.js';
-import { MovementsRegistry } from '../spaces/movements-registry.js';
+import { ConferenceRegistry } from '../../conferences/conference-registry.js';
+import { CharterRegistry } from '../../charters/charter-registry.js';
+import { ADMIN_DEVICE_ID, DeviceRegistry } from '../../auth/device-registry.js';
+import { notFound } from '../../shared/api-error.js';
+import { PersonEvents } from '../person-events.js';
+import { MovementsRegistry } from '../../spaces/movements-registry.js';
 import type { DocumentKind, History } from '@emargement/contract';
 import { LEFT_BECAUSE, type LeftBecause } from '@emargement/spaces';
-import { ApiAnswer } from '../shared/api-answers.js';
+import { ApiAnswer } from '../../shared/api-answers.js';
+import { Roles } from '../../auth/roles.js';
 
 // ------------------------------------------------------------------ shapes
 
@@ -360,6 +361,7 @@ export class PersonHistoryController {
   /** Everything that happened to one person, oldest first, with the door and the device's name. */
   @Get()
   @ApiAnswer(200, 'History', { errors: [404] })
+  @Roles('organiser')
   history(@Param('cid', ParseUUIDPipe) cid: string, @Param('rid', ParseUUIDPipe) rid: string): Promise<History> {
     return this.queries.execute(new PersonHistoryQuery(cid, rid));
   }

@@ -9,22 +9,22 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeCsvBytes, type ConferenceDetails } from '@emargement/conference';
-import { createApp } from './app.js';
-import { adminTokenPath } from './auth/admin-token.js';
-import { ADMIN_DEVICE_ID, DeviceRegistry } from './auth/device-registry.js';
-import { ConfigError, loadConfig } from './config/config.js';
-import { ConferenceRegistry } from './conferences/conference-registry.js';
-import { PublishCharterCommand } from './charters/publish-charter/publish-charter.js';
-import { simulateDay } from './demo-simulation.js';
-import { ScheduleConferenceCommand } from './conferences/schedule-conference/schedule-conference.js';
+import { createApp } from '../app.js';
+import { adminTokenPath } from '../auth/admin-token.js';
+import { ADMIN_DEVICE_ID, DeviceRegistry } from '../auth/device-registry.js';
+import { ConfigError, loadConfig } from '../config/config.js';
+import { ConferenceRegistry } from '../conferences/conference-registry.js';
+import { PublishCharterCommand } from '../charters/publish-charter/publish-charter.js';
+import { simulateDay } from './simulation.js';
+import { ScheduleConferenceCommand } from '../conferences/schedule-conference/schedule-conference.js';
 import {
   ImportRegistrationsCommand,
   type ImportReport,
-} from './conferences/import-registrations/import-registrations.js';
-import type { RequestContext } from './shared/request-context.js';
-import { DefineSpaceCommand } from './spaces/spaces.js';
-import { ClosingTime } from './spaces/closing-time.js';
-import { Clock } from './shared/clock.js';
+} from '../conferences/import-registrations/import-registrations.js';
+import type { RequestContext } from '../shared/request-context.js';
+import { DefineSpaceCommand } from '../spaces/spaces.js';
+import { ClosingTime } from '../spaces/closing-time.js';
+import { Clock } from '../shared/clock.js';
 import type { SpaceDefinition } from '@emargement/spaces';
 
 /** Fixed, so that the demo's URLs are the same on every machine and every start. */

@@ -3,12 +3,13 @@ import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs'
 import { ApiTags } from '@nestjs/swagger';
 import type { Registration } from '@emargement/conference';
 import type { RecordedEvent } from '@emargement/event-store';
-import { ConferenceRegistry } from '../conferences/conference-registry.js';
-import { notFound } from '../shared/api-error.js';
+import { ConferenceRegistry } from '../../conferences/conference-registry.js';
+import { notFound } from '../../shared/api-error.js';
 import type { PersonExport as PersonExportAnswer } from '@emargement/contract';
-import { ApiAnswer } from '../shared/api-answers.js';
-import { PersonEvents } from './person-events.js';
-import { Clock } from '../shared/clock.js';
+import { ApiAnswer } from '../../shared/api-answers.js';
+import { PersonEvents } from '../person-events.js';
+import { Clock } from '../../shared/clock.js';
+import { Roles } from '../../auth/roles.js';
 
 export interface ExportedEvent {
   type: string;
@@ -94,6 +95,7 @@ export class ExportPersonController {
 
   @Get()
   @ApiAnswer(200, 'PersonExport', { errors: [404] })
+  @Roles('organiser')
   export(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rid', ParseUUIDPipe) rid: string,

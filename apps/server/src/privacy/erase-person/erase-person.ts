@@ -4,14 +4,15 @@ import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nest
 import { ApiTags } from '@nestjs/swagger';
 import { IsString, Length, Matches } from 'class-validator';
 import type { EraseOutcome } from '@emargement/conference';
-import { ConferenceRegistry } from '../conferences/conference-registry.js';
-import { CharterRegistry } from '../charters/charter-registry.js';
-import { Ctx, eventMetadata, type RequestContext } from '../shared/request-context.js';
-import { PersonKeys } from './person-data.js';
+import { ConferenceRegistry } from '../../conferences/conference-registry.js';
+import { CharterRegistry } from '../../charters/charter-registry.js';
+import { Ctx, eventMetadata, type RequestContext } from '../../shared/request-context.js';
+import { PersonKeys } from '../person-data.js';
 import type { PersonalDataErased } from '@emargement/contract';
-import { ApiAnswer, ApiRequest } from '../shared/api-answers.js';
-import { Backups } from '../backup/backups.js';
-import { Clock } from '../shared/clock.js';
+import { ApiAnswer, ApiRequest } from '../../shared/api-answers.js';
+import { Backups } from '../../backup/backups.js';
+import { Clock } from '../../shared/clock.js';
+import { Roles } from '../../auth/roles.js';
 
 export class ErasePersonDto implements ErasePersonRequest {
   /** Why (e.g. « demande de la personne du 20/09 »): kept in the log, so it must not name the person. */
@@ -78,6 +79,7 @@ export class ErasePersonController {
   @ApiRequest('ErasePersonRequest')
   @HttpCode(200)
   @ApiAnswer(200, 'PersonalDataErased', { errors: [404, 409] })
+  @Roles('organiser')
   erase(
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('rid', ParseUUIDPipe) rid: string,

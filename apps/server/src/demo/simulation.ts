@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
+import pngjs from 'pngjs';
 
 /**
  * The PTCE day, played through the HTTP API as the doors, the tablet and the
@@ -577,49 +577,25 @@ export async function playDay(plan: readonly SimStep[], options: PlayOptions): P
 
 // ------------------------------------------------------------ a drawn line
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-const crc32 = (bytes: Buffer): number => {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-};
-const chunk = (type: string, data: Buffer): Buffer => {
-  const head = Buffer.alloc(4);
-  head.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([head, body, crc]);
-};
-
-/** A real PNG of a wavy line (grey, 120×48), a little different for each signer. */
+/**
+ * A real PNG of a wavy line (grey, 120×48), a little different for each
+ * signer, written by pngjs: the server's encoder too (charter-pdf.ts), so
+ * there is no second PNG writer to keep right.
+ */
 export function signatureImage(seed: number): string {
   const width = 120;
   const height = 48;
-  const rows: Buffer[] = [];
+  const png = new pngjs.PNG({ width, height });
+  png.data.fill(255); // white, opaque
   for (let y = 0; y < height; y++) {
-    const row = Buffer.alloc(1 + width, 255);
-    row[0] = 0; // no filter
-    for (let x = 10; x < 110; x++)
-      if (Math.abs(y - Math.round(24 + 12 * Math.sin((x + seed) / 9))) <= 1) row[1 + x] = 0;
-    rows.push(row);
+    for (let x = 10; x < 110; x++) {
+      if (Math.abs(y - Math.round(24 + 12 * Math.sin((x + seed) / 9))) > 1) continue;
+      const at = (y * width + x) * 4;
+      png.data.fill(0, at, at + 3); // black ink, alpha left opaque
+    }
   }
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // depth
-  header[9] = 0; // greyscale
-  const png = Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(Buffer.concat(rows))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-  return `data:image/png;base64,${png.toString('base64')}`;
+  const bytes = pngjs.PNG.sync.write(png, { colorType: 0 }); // greyscale
+  return `data:image/png;base64,${bytes.toString('base64')}`;
 }
 
 /** Reads what the plan needs over the API (the registrations, the conference, the charter), plans the day and plays it. */
