@@ -480,7 +480,13 @@ describe('an entrance admission of someone who left the site', () => {
   };
   const admittedAgain = (time: string, n = 1) => ({
     type: 'ReturnAdmittedToSite' as const,
-    data: { conferenceId, registrationId: person(n), scanId: `entrance-${n}-${time}`, at: at(time), deviceId: 'phone-E' },
+    data: {
+      conferenceId,
+      registrationId: person(n),
+      scanId: `entrance-${n}-${time}`,
+      at: at(time),
+      deviceId: 'phone-E',
+    },
   });
   const returned = (time: string, n = 1): MovementEvent => ({
     type: 'PersonReturnedToSite',
