@@ -245,6 +245,15 @@ describe('an admission undone while the person is inside a space', () => {
       result: 'admitted',
       direction: 'out',
     });
+    // A plain entrance re-scan while still admitted is the entrance's answer, not a re-entry (a site door's `in` is).
+    expect(
+      await scan(2, {
+        door: 'Accueil principal',
+        idCheck: { document: 'passport', nameMatches: true },
+        scannedAt: at('11:05'),
+      }),
+    ).toMatchObject({ result: 'refused', reason: 'already_checked_in' });
+    expect(await onSite()).not.toContain(rid);
     expect((await undo(2)).status).toBe(200);
     // Admitted again at the entrance at 11:20: coming back in is a re-entry, not a refusal.
     expect(
