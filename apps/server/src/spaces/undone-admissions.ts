@@ -45,9 +45,11 @@ const RESUME_MAX_MS = 5_000;
  * and the evacuation list has them. It is recorded rather than folded from
  * the ticket because the movements stream is what every reader of « left the
  * site » folds (the list's places, the phone, the on-site list, the history).
- * Every admission is read again at each start; the decider writes nothing for
- * an admission older than the person's last exit, and most people never left
- * (nothing to load for them but the cached movements).
+ * Only someone admitted can leave the site, so an admission of someone marked
+ * as left follows an undo of theirs, earlier in the log: admissions of people
+ * never undone (nearly all) are passed over without loading anything. Every
+ * admission is read again at each start; the decider writes nothing for one
+ * older than the person's last exit.
  */
 @Injectable()
 export class UndoneAdmissions implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -58,6 +60,8 @@ export class UndoneAdmissions implements OnApplicationBootstrap, BeforeApplicati
   private handled: bigint = -1n;
   private caughtUp = false;
   private waiters: { position: bigint | null; resolve: () => void }[] = [];
+  /** Whose admission was undone, as read so far (undos are few): only their later admissions can be re-entries. */
+  private readonly undone = new Set<string>();
   private wakeUp: (() => void) | undefined;
 
   constructor(
@@ -124,6 +128,9 @@ export class UndoneAdmissions implements OnApplicationBootstrap, BeforeApplicati
           }
           if (message.event.type === 'AttendeeAdmitted') await this.returnToSite(message.event);
           else await this.checkOut(message.event);
+          if (message.event.type === 'AdmissionUndone') {
+            this.undone.add((message.event as unknown as AdmissionUndone).data.registrationId);
+          }
           from = message.event.position;
           this.handled = message.event.position;
           backoff = 100;
@@ -148,6 +155,7 @@ export class UndoneAdmissions implements OnApplicationBootstrap, BeforeApplicati
 
   private async returnToSite(event: RecordedEvent): Promise<void> {
     const { conferenceId, registrationId, scanId, scannedAt, deviceId } = (event as unknown as AttendeeAdmitted).data;
+    if (!this.undone.has(registrationId)) return;
     try {
       // Most admissions are of people who never left: no command to run (and no append to try) for them.
       const { state } = await this.movements.current(conferenceId);
