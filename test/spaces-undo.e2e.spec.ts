@@ -230,4 +230,59 @@ describe('an admission undone while the person is inside a space', () => {
     expect(last.data).toMatchObject({ registrationId: rid, because: 'admission_undone' });
     expect(await inside('Buffet')).toBe(1);
   });
+
+  test('left the site, admission undone, admitted again: back on site, a space lets them in', async () => {
+    people.push(
+      expectStatus(await call(api, 'POST', `/conferences/${cid}/registrations`, personBody()), 201) as {
+        registrationId: string;
+        ticketCode: string;
+      },
+    );
+    const rid = people[2]!.registrationId;
+    expect((await admit(2)).result).toBe('admitted');
+    // Out through a site door at 11:00, then the entrance's admission is undone (a wrong ticket scanned).
+    expect(await scan(2, { door: 'Accueil principal', direction: 'out', scannedAt: at('11:00') })).toMatchObject({
+      result: 'admitted',
+      direction: 'out',
+    });
+    // A plain entrance re-scan while still admitted is the entrance's answer, not a re-entry (a site door's `in` is).
+    expect(
+      await scan(2, {
+        door: 'Accueil principal',
+        idCheck: { document: 'passport', nameMatches: true },
+        scannedAt: at('11:05'),
+      }),
+    ).toMatchObject({ result: 'refused', reason: 'already_checked_in' });
+    expect(await onSite()).not.toContain(rid);
+    expect((await undo(2)).status).toBe(200);
+    // Admitted again at the entrance at 11:20: coming back in is a re-entry, not a refusal.
+    expect(
+      (
+        await scan(2, {
+          door: 'Accueil principal',
+          idCheck: { document: 'passport', nameMatches: true },
+          scannedAt: at('11:20'),
+        })
+      ).result,
+    ).toBe('admitted');
+    const admitted = (await store().readStream(ticketStream(rid))).at(-1)!;
+    expect(admitted.type).toBe('AttendeeAdmitted');
+    await server.app.get(UndoneAdmissions).untilPosition(admitted.position);
+    const last = (await store().readStream(movementsStream(cid))).at(-1)!;
+    expect(last).toMatchObject({
+      type: 'PersonReturnedToSite',
+      data: { registrationId: rid, because: 'admitted', at: at('11:20') },
+    });
+    expect(await onSite()).toContain(rid);
+    server.app.get(Clock).setTo(at('12:59'));
+    expect(await scan(2, { space: 'Buffet', direction: 'in' })).toMatchObject({ result: 'admitted' });
+
+    // A restart reads every admission again (the one of 9:40, from before they left, too): nothing more written.
+    const before = await movementsLog();
+    server = await server.restart();
+    api = `${server.base}/api`;
+    await server.app.get(UndoneAdmissions).untilCaughtUp();
+    expect(await movementsLog()).toEqual(before);
+    expect(await onSite()).toContain(rid);
+  });
 });

@@ -87,6 +87,19 @@ export type CheckOutAdmissionUndone = DomainCommand<
     admitted: boolean;
   }
 >;
+/**
+ * The person was admitted at the entrance (`AttendeeAdmitted` on the ticket;
+ * `scanId`, `at`, `deviceId` are that scan's). Someone who had left the site
+ * before that admission is back on site: a `PersonReturnedToSite`
+ * (`because: 'admitted'`), the same re-entry as a scan `in` at a site door.
+ * An admission from before they left (read again after a restart) and a
+ * person not marked as left get nothing written, so it is safe to decide
+ * every admission again (see `returnedByAdmission`).
+ */
+export type ReturnAdmittedToSite = DomainCommand<
+  'ReturnAdmittedToSite',
+  { conferenceId: string; registrationId: string; scanId: string; at: string; deviceId: string }
+>;
 export type StartRollCall = DomainCommand<
   'StartRollCall',
   { conferenceId: string; rollCallId: string; startedAt: string; expected: readonly string[]; deviceId: string }
@@ -101,6 +114,7 @@ export type MovementCommand =
   | MovePerson
   | CheckOutSpace
   | CheckOutAdmissionUndone
+  | ReturnAdmittedToSite
   | StartRollCall
   | MarkPresent
   | AcknowledgeMovementConflict;
@@ -126,6 +140,7 @@ export type MovementOutcome =
   | MovementAnswer
   | { spaceId: string }
   | { checkedOut: number }
+  | { returned: number }
   | { rollCallId: string; expected: number }
   | { rollCallId: string; present: number }
   | { conflictId: string; acknowledged: true };
@@ -151,6 +166,16 @@ const normalised = (name: string) => name.trim().toLocaleLowerCase('fr').normali
 /** A space by its id or its name (what a door phone is set to), or undefined. */
 export const spaceNamed = (state: MovementsState, idOrName: string): SpaceDefinition | undefined =>
   state.spaces.get(idOrName) ?? [...state.spaces.values()].find((s) => normalised(s.name) === normalised(idOrName));
+
+/**
+ * The one rule of a re-entry by admission: the person is marked as having left
+ * the site, and the entrance admitted them at or after the time they left.
+ * Times are compared as instants (the two may carry different offsets).
+ */
+export const returnedByAdmission = (state: MovementsState, registrationId: string, admittedAt: string): boolean => {
+  const leftAt = state.leftSite.get(registrationId);
+  return leftAt !== undefined && Date.parse(admittedAt) >= Date.parse(leftAt);
+};
 
 type MoveDecision = Decision<MovementEvent, MovementAnswer, MovementCommandRefusal>;
 
@@ -399,6 +424,19 @@ export const decide = (
           },
         ],
         { checkedOut: 1 },
+      );
+    }
+    case 'ReturnAdmittedToSite': {
+      const { conferenceId, registrationId, scanId, at, deviceId } = command.data;
+      if (!returnedByAdmission(state, registrationId, at)) return accept([], { returned: 0 });
+      return accept(
+        [
+          {
+            type: 'PersonReturnedToSite',
+            data: { conferenceId, scanId, registrationId, spaceId: SITE, at, deviceId, because: 'admitted' },
+          },
+        ],
+        { returned: 1 },
       );
     }
     case 'StartRollCall': {

@@ -94,7 +94,17 @@ export type PersonLeftSpace = DomainEvent<
   }
 >;
 export type PersonLeftSite = DomainEvent<'PersonLeftSite', MovementScan & { conferenceId: string }>;
-export type PersonReturnedToSite = DomainEvent<'PersonReturnedToSite', MovementScan & { conferenceId: string }>;
+/**
+ * Back on site: a scan `in` at a site door, or (`because: 'admitted'`) an
+ * admission at the entrance after the person left the site (their admission
+ * undone, then made again): « coming back in is a re-entry, not a refusal ».
+ * Then `scanId` and `deviceId` are the entrance scan's, which is no movement
+ * scan (no movement answer kept under it). Absent `because`: a scan.
+ */
+export type PersonReturnedToSite = DomainEvent<
+  'PersonReturnedToSite',
+  MovementScan & { conferenceId: string; because?: 'scan' | 'admitted' }
+>;
 export type MovementRefused = DomainEvent<
   'MovementRefused',
   MovementScan & {
@@ -312,6 +322,7 @@ function apply(s: MovementsState, event: MovementEvent): void {
       const { registrationId, at, scanId } = event.data;
       s.leftSite.delete(registrationId);
       s.lastSeen.set(registrationId, { spaceId: SITE, at });
+      if (event.data.because === 'admitted') return;
       s.answers.set(scanId, { scanId, result: 'admitted', direction: 'in', spaceId: SITE, reason: null, detail: null });
       return;
     }

@@ -472,6 +472,62 @@ describe('an admission undone at the entrance', () => {
   });
 });
 
+describe('an entrance admission of someone who left the site', () => {
+  // Left through a site door at 11:00; the entrance admission (9:40) was then undone and made again.
+  const leftAt11 = (): MovementEvent[] => {
+    const out = movementsDecider.decide(move(1, SITE, 'out', '11:00'), foldMovements([defined(pairs)]));
+    return [defined(pairs), ...(out.ok ? out.events : [])];
+  };
+  const admittedAgain = (time: string, n = 1) => ({
+    type: 'ReturnAdmittedToSite' as const,
+    data: {
+      conferenceId,
+      registrationId: person(n),
+      scanId: `entrance-${n}-${time}`,
+      at: at(time),
+      deviceId: 'phone-E',
+    },
+  });
+  const returned = (time: string, n = 1): MovementEvent => ({
+    type: 'PersonReturnedToSite',
+    data: {
+      conferenceId,
+      scanId: `entrance-${n}-${time}`,
+      registrationId: person(n),
+      spaceId: SITE,
+      at: at(time),
+      deviceId: 'phone-E',
+      because: 'admitted',
+    },
+  });
+
+  test('admitted after they left: they are back on site (a recorded re-entry), and a space lets them in', () => {
+    given(leftAt11())
+      .when(admittedAgain('11:20'))
+      .then([returned('11:20')], { returned: 1 });
+    const after = foldMovements([...leftAt11(), returned('11:20')]);
+    expect(onSite(after, [person(1)])).toEqual([person(1)]);
+    expect(movementsDecider.decide(move(1, 'pairs', 'in', '11:30'), after)).toMatchObject({
+      outcome: { result: 'admitted', direction: 'in' },
+    });
+    // The entrance's scan id is not a movement's: no movement answer is kept under it.
+    expect(after.answers.has('entrance-1-11:20')).toBe(false);
+  });
+
+  test('an admission from before they left (replayed after a restart) does not bring them back', () => {
+    given(leftAt11()).when(admittedAgain('09:40')).then([], { returned: 0 });
+  });
+
+  test('someone who never left, or is back already, gets nothing written (the same admission twice too)', () => {
+    given([defined(pairs)])
+      .when(admittedAgain('11:20', 2))
+      .then([], { returned: 0 });
+    given([...leftAt11(), returned('11:20')])
+      .when(admittedAgain('11:20'))
+      .then([], { returned: 0 });
+  });
+});
+
 describe('the evacuation roll call', () => {
   const started: MovementEvent = {
     type: 'RollCallStarted',

@@ -6,8 +6,8 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { eventTypes, type EventStore, type RecordedEvent, type Subscription } from '@emargement/event-store';
-import { arrivalDecider, ticketStream, type AdmissionUndone } from '@emargement/conference';
-import { SITE, type MovementConflicted } from '@emargement/spaces';
+import { arrivalDecider, ticketStream, type AdmissionUndone, type AttendeeAdmitted } from '@emargement/conference';
+import { SITE, returnedByAdmission, type MovementConflicted } from '@emargement/spaces';
 import { EVENT_STORE } from '../event-store/event-store.module.js';
 import { loadStream } from '../shared/decider-runner.js';
 import { MovementsRegistry } from './movements-registry.js';
@@ -36,6 +36,20 @@ const RESUME_MAX_MS = 5_000;
  * admitted (a person who left the site is refused `not_admitted` as well, but
  * their ticket stands: they stay), so a late upload does not count them
  * inside again.
+ *
+ * Admissions are followed too, for the other half of the undo: someone who
+ * left the site through a site door, whose admission was undone and who is
+ * admitted again at the entrance, came back in (« a re-entry, not a
+ * refusal »): a `PersonReturnedToSite` (`because: 'admitted'`), decided by
+ * the movements decider (`ReturnAdmittedToSite`), so the spaces let them in
+ * and the evacuation list has them. It is recorded rather than folded from
+ * the ticket because the movements stream is what every reader of « left the
+ * site » folds (the list's places, the phone, the on-site list, the history).
+ * Only someone admitted can leave the site, so an admission of someone marked
+ * as left follows an undo of theirs, earlier in the log: admissions of people
+ * never undone (nearly all) are passed over without loading anything. Every
+ * admission is read again at each start; the decider writes nothing for one
+ * older than the person's last exit.
  */
 @Injectable()
 export class UndoneAdmissions implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -46,6 +60,8 @@ export class UndoneAdmissions implements OnApplicationBootstrap, BeforeApplicati
   private handled: bigint = -1n;
   private caughtUp = false;
   private waiters: { position: bigint | null; resolve: () => void }[] = [];
+  /** Whose admission was undone, as read so far (undos are few): only their later admissions can be re-entries. */
+  private readonly undone = new Set<string>();
   private wakeUp: (() => void) | undefined;
 
   constructor(
@@ -98,7 +114,7 @@ export class UndoneAdmissions implements OnApplicationBootstrap, BeforeApplicati
     while (!this.stopping) {
       const subscription = this.store.subscribeToAll({
         fromPosition: from,
-        filter: eventTypes('AdmissionUndone', 'MovementConflicted'),
+        filter: eventTypes('AdmissionUndone', 'MovementConflicted', 'AttendeeAdmitted'),
       });
       this.subscription = subscription;
       try {
@@ -110,7 +126,11 @@ export class UndoneAdmissions implements OnApplicationBootstrap, BeforeApplicati
             this.settle();
             continue;
           }
-          await this.checkOut(message.event);
+          if (message.event.type === 'AttendeeAdmitted') await this.returnToSite(message.event);
+          else await this.checkOut(message.event);
+          if (message.event.type === 'AdmissionUndone') {
+            this.undone.add((message.event as unknown as AdmissionUndone).data.registrationId);
+          }
           from = message.event.position;
           this.handled = message.event.position;
           backoff = 100;
@@ -130,6 +150,31 @@ export class UndoneAdmissions implements OnApplicationBootstrap, BeforeApplicati
         });
         backoff = Math.min(backoff * 2, RESUME_MAX_MS);
       }
+    }
+  }
+
+  private async returnToSite(event: RecordedEvent): Promise<void> {
+    const { conferenceId, registrationId, scanId, scannedAt, deviceId } = (event as unknown as AttendeeAdmitted).data;
+    if (!this.undone.has(registrationId)) return;
+    try {
+      // Most admissions are of people who never left: no command to run (and no append to try) for them.
+      const { state } = await this.movements.current(conferenceId);
+      if (!returnedByAdmission(state, registrationId, scannedAt)) return;
+      const { outcome } = await this.movements.run<{ returned: number }>(
+        conferenceId,
+        { type: 'ReturnAdmittedToSite', data: { conferenceId, registrationId, scanId, at: scannedAt, deviceId } },
+        {
+          actor: { deviceId: 'server', role: null },
+          deviceId: 'server',
+          reason: 'admitted_again',
+          causationId: event.id,
+        },
+      );
+      if (outcome.returned > 0) this.logger.log(`${registrationId} back on site (admitted again)`);
+    } catch (error) {
+      this.logger.error(
+        `Return to site after the admission ${event.id}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 

@@ -102,4 +102,27 @@ describe('a space’s phone told by its list that an admission was undone', () =
     await engine.refresh();
     expect(engine.inside('Buffet')).toBe(1);
   });
+
+  test('someone who left the site and is admitted again at the entrance is back on site: the buffet lets them in', async () => {
+    const engine = new SpaceEngine('00000000-0000-4000-8000-0000000000c2');
+    await engine.load();
+    // Alice left the site at 11:00 (a site door's exit scan, in her place on the list).
+    const left = (admittedAt: string): DoorTicket => ({
+      ...ticket(alice, true),
+      admitted: { at: admittedAt, door: 'Accueil' },
+      place: { inside: null, leftSiteAt: '2014-09-19T09:00:00.000Z', entered: [] },
+    });
+    answers.push(dataset('1', true, [left('2014-09-19T07:40:00.000Z'), ticket(bob, true)]));
+    await engine.refresh();
+    const tryBuffet = async (scanId: string) =>
+      (await engine.decideHere(scanId, '2014-09-19T12:40:00+02:00', { registrationId: alice }, 'Buffet', 'in'))?.answer;
+    expect(await tryBuffet('a1')).toMatchObject({ result: 'refused', reason: 'not_admitted' });
+    // Her admission undone and made again at 11:20: the list says so before its place does (the server's re-entry
+    // is recorded a moment later); the phone applies the decider's rule to what its list says.
+    answers.push(dataset('2', false, [left('2014-09-19T09:20:00.000Z')]));
+    await engine.refresh();
+    expect(engine.movements()!.leftSite.has(alice)).toBe(false);
+    expect(await tryBuffet('a2')).toMatchObject({ result: 'admitted', direction: 'in' });
+    expect(engine.inside('Buffet')).toBe(1);
+  });
 });

@@ -182,14 +182,20 @@ export class SpaceEngine {
   /** The movements as this phone knows them: the list's places, then its own movements since. */
   movements(): MovementsState | null {
     if (this.list === null) return null;
-    this.folded ??= foldMovements(
-      this.journal.own.flatMap((m) => m.events),
-      movementsFromPlaces(
-        this.conferenceId,
-        this.list.conference.spaces ?? [],
-        this.list.tickets.flatMap((t): Place[] => (t.place ? [{ registrationId: t.registrationId, ...t.place }] : [])),
-      ),
-    );
+    if (this.folded === null) {
+      const state = foldMovements(
+        this.journal.own.flatMap((m) => m.events),
+        movementsFromPlaces(
+          this.conferenceId,
+          this.list.conference.spaces ?? [],
+          this.list.tickets.flatMap((t): Place[] =>
+            t.place ? [{ registrationId: t.registrationId, ...t.place }] : [],
+          ),
+        ),
+      );
+      // Last, so an exit this phone saw after the admission still counts: only a later admission brings back.
+      this.folded = foldMovements(returnsForAdmitted(state, this.conferenceId, this.list.tickets), state);
+    }
     return this.folded;
   }
 
@@ -463,6 +469,40 @@ export function checkOutsForUndone(
     }
   }
   return own;
+}
+
+/**
+ * The re-entries of people `state` has as having left the site whose list row
+ * says they were admitted at the entrance since (their admission undone, then
+ * made again): the movements decider's `ReturnAdmittedToSite`, the rule the
+ * server runs on the same admission. Folded each time from the list, never
+ * kept nor sent (the server records its own; the person's next row carries
+ * it in their place).
+ */
+export function returnsForAdmitted(
+  state: MovementsState,
+  conferenceId: string,
+  tickets: readonly Pick<DoorTicket, 'registrationId' | 'admitted'>[],
+): MovementEvent[] {
+  const events: MovementEvent[] = [];
+  for (const { registrationId, admitted } of tickets) {
+    if (admitted === null || !state.leftSite.has(registrationId)) continue;
+    const decision = movementsDecider.decide(
+      {
+        type: 'ReturnAdmittedToSite',
+        data: {
+          conferenceId,
+          registrationId,
+          scanId: `admitted-${registrationId}-${admitted.at}`,
+          at: admitted.at,
+          deviceId: '',
+        },
+      },
+      state,
+    );
+    if (decision.ok) events.push(...decision.events);
+  }
+  return events;
 }
 
 /** The server is away (no answer, a 5xx, rate-limited): the phone decides itself. */
