@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { StreamNotFoundError, type EventStore, type Metadata, type RecordedEvent } from '@emargement/event-store';
 import {
   charterDecider,
@@ -28,7 +28,7 @@ import { notFound } from '../shared/api-error.js';
  * anything already in memory.
  */
 @Injectable()
-export class CharterRegistry {
+export class CharterRegistry implements OnApplicationBootstrap {
   private readonly aggregates: AggregateCache<
     CharterCommand,
     CharterEvent,
@@ -46,6 +46,14 @@ export class CharterRegistry {
       const { charterId, conferenceId } = e.data as { charterId?: unknown; conferenceId?: unknown };
       return typeof charterId === 'string' && typeof conferenceId === 'string' ? { charterId, conferenceId } : null;
     });
+  }
+
+  /**
+   * The one read of the whole log for these events, at start rather than in
+   * the first organiser's request (about 100 ms at 100,000 registrations).
+   */
+  onApplicationBootstrap(): void {
+    this.publications.all().catch(() => undefined); // a failure here is met again, and reported, by the first caller
   }
 
   /** The ids of the charters published for a conference, in the order they were, as of now. */

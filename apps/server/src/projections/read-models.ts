@@ -53,7 +53,6 @@ export class ReadModels {
       // A file being built, not yet anyone's (see `openForBuild`): a rollback journal in memory, no syncs.
       this.db.pragma('journal_mode = MEMORY');
       this.db.pragma('synchronous = OFF');
-      this.db.pragma('cache_size = -131072');
     } else {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
