@@ -8,15 +8,15 @@ import type { DoorTicketRow } from './door-dataset/door-dataset.projection.js';
 import type { ConflictRow } from './conflicts/conflicts.projection.js';
 import { DoorProjections } from './door-projections.js';
 
+/** Rows of the door's list read in one turn of the event loop (a few milliseconds). */
+const DATASET_PAGE = 2000;
+
 /**
  * The doors' read models of this instance: the door's list (what a phone
  * needs to decide without the server) and the conflicts of doors that worked
  * offline. Checkpointed projections in `read-models.sqlite`, fed by the
  * store's subscription like attendance (ADR 006).
  */
-/** Rows of the door's list read in one turn of the event loop (a few milliseconds). */
-const DATASET_PAGE = 2000;
-
 @Injectable()
 export class DoorReadModel extends CheckpointedReadModel<DoorProjections> {
   constructor(@Inject(EVENT_STORE) store: EventStore, projections: Projections, readiness: Readiness) {
@@ -35,20 +35,11 @@ export class DoorReadModel extends CheckpointedReadModel<DoorProjections> {
   }
 
   /**
-   * The door's list of a conference as of now: the rows changed after
-   * `since` (every row without it) and the cursor they were read at.
-   */
-  async datasetSince(conferenceId: string, since: bigint | null): Promise<{ cursor: bigint; rows: DoorTicketRow[] }> {
-    await this.fresh();
-    // Both in one synchronous turn: no commit falls between the rows and their cursor.
-    const cursor = this.runner.status().position ?? 0n;
-    return { cursor, rows: this.projection.dataset.changedSince(conferenceId, since) };
-  }
-
-  /**
-   * The same list read in pages (issue 27: at 100,000 registrations the
-   * whole list is 30 MB, and read and sent in one go it held the event loop
-   * for 400 ms, every door waiting). The cursor is taken first: a row that
+   * The door's list of a conference as of now, read in pages: the rows
+   * changed after `since` (every row without it) and the cursor they are as
+   * of. At 100,000 registrations the whole list is 30 MB: read and sent in
+   * one go, it held the event loop for 650 ms, every door waiting (issue 27,
+   * BENCHMARKS.md). The cursor is taken first: a row that
    * changes while the pages are read comes in a later page, newer, and again
    * in the next delta (its position is past the cursor); none is skipped.
    */

@@ -82,8 +82,8 @@ export class ReadModels {
 
   /**
    * A new file to build from scratch and then put in place whole (a
-   * rebuild): written without a journal on disk and without syncs, which
-   * is several times faster. A crash while building leaves a file nobody
+   * rebuild): written without a journal on disk and without syncs (a
+   * fifth faster, BENCHMARKS.md). A crash while building leaves a file nobody
    * reads; `close` then `ReadModels.replace` make it the read models.
    */
   static openForBuild(filename: string): ReadModels {
