@@ -80,8 +80,6 @@ export class DoorDatasetProjection implements Projection {
   private rows = new Map<string, { row: DoorTicketRow; position: bigint }>();
   private readonly dirty = new Set<string>();
   private put: RowWriter<[string, string, bigint, string]> | undefined;
-  private selectAll: Database.Statement<[string], { row: string }> | undefined;
-  private selectSince: Database.Statement<[string, bigint], { row: string }> | undefined;
   private selectPage:
     | Database.Statement<[string, bigint, bigint, string, number], { id: string; position: bigint; row: string }>
     | undefined;
@@ -106,10 +104,6 @@ export class DoorDatasetProjection implements Projection {
       'INSERT INTO door_tickets (registration_id, conference_id, position, row)',
       4,
       'ON CONFLICT (registration_id) DO UPDATE SET position = excluded.position, row = excluded.row',
-    );
-    this.selectAll = this.db.prepare('SELECT row FROM door_tickets WHERE conference_id = ? ORDER BY position');
-    this.selectSince = this.db.prepare(
-      'SELECT row FROM door_tickets WHERE conference_id = ? AND position > ? ORDER BY position',
     );
     this.selectPage = this.db.prepare(
       `SELECT registration_id AS id, position, row FROM door_tickets
@@ -247,13 +241,6 @@ export class DoorDatasetProjection implements Projection {
   }
 
   /**
-   * The conference's committed rows changed after `since` (all of them
-   * without it), in position order. Read from the file, not from memory: the
-   * rows there are exactly those of the events up to the checkpoint, which is
-   * the cursor the caller hands out with them (read in the same synchronous
-   * turn, so no commit falls in between).
-   */
-  /**
    * The next `limit` committed rows of the conference after `after` (in
    * position, then registration order), for a list read in pages over
    * several turns of the event loop. A row that changes between two pages
@@ -277,11 +264,5 @@ export class DoorDatasetProjection implements Projection {
       rows: found.map((r) => ({ row: JSON.parse(r.row) as DoorTicketRow, position: r.position })),
       last: tail === undefined ? null : { position: tail.position, registrationId: tail.id },
     };
-  }
-
-  changedSince(conferenceId: string, since: bigint | null): DoorTicketRow[] {
-    const select = since === null ? this.selectAll?.all(conferenceId) : this.selectSince?.all(conferenceId, since);
-    if (select === undefined) throw new Error('door-dataset: migrate() first');
-    return select.map((r) => JSON.parse(r.row) as DoorTicketRow);
   }
 }
