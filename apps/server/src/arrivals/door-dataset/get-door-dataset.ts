@@ -265,8 +265,19 @@ export class GetDoorDatasetController {
  */
 async function sendDataset(res: Response, answer: DoorDatasetStream): Promise<void> {
   const { tickets, removed, ...head } = answer;
+  // A client that stops reading and goes away never drains: its close ends the wait too, and the loop below stops.
   const write = (chunk: string): Promise<void> =>
-    res.write(chunk) ? Promise.resolve() : new Promise((resolve) => res.once('drain', () => resolve()));
+    res.write(chunk)
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          const done = (): void => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.once('drain', done);
+          res.once('close', done);
+        });
   res.status(200).type('application/json');
   const opening = JSON.stringify(head);
   await write(`${opening.slice(0, -1)},"tickets":[`);
@@ -281,5 +292,6 @@ async function sendDataset(res: Response, answer: DoorDatasetStream): Promise<vo
     res.destroy(error instanceof Error ? error : new Error(String(error)));
     return;
   }
+  if (res.destroyed) return;
   res.end(`],"removed":${JSON.stringify(removed)}}`);
 }
