@@ -29,10 +29,17 @@
  * The ceiling mode (issue 27): the real server at each size, then the bare
  * ceiling server (`bench/ceiling.ts`: node:http + one `BEGIN IMMEDIATE …
  * COMMIT` per scan, same pragmas), each driven by the same driver for the same
- * time, in one run, and the ratios:
+ * time, in one run, and the ratios. Beside the rates, each server's CPU time
+ * per answered scan (the child's `process.cpuUsage()` around the measured
+ * drive): the rates move with whatever else the machine runs, a scan's CPU
+ * time much less, so "CPU ratio" (the ceiling's CPU a scan / the server's) is
+ * the steadier figure to compare builds with:
  *
  *   npm run build && node dist/bench/scans.bench.js --mode=ceiling
- *     [--sizes=3000,30000,100000] [--seconds=8] [--connections=32] [--warmup-seconds=2] [--dir=/path]
+ *     [--sizes=3000,30000,100000] [--seconds=8] [--connections=32] [--warmup-seconds=2] [--dir=/path] [--log]
+ *
+ * `--log` runs the server with its request log on (LOG_LEVEL=info, as in
+ * production), written asynchronously to a file; without it, no log.
  */
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -65,12 +72,26 @@ const int = (name: string, def: number): number => {
 async function serve(kind: string): Promise<void> {
   let close: () => Promise<void>;
   let url: string;
+  /** The read side's write transactions so far (the app only). */
+  let readModelCommits = (): number | undefined => undefined;
   if (kind === 'app') {
     const { createApp } = await import('../apps/server/src/app.js');
     const { loadConfig } = await import('../apps/server/src/config/config.js');
-    const app = await createApp(loadConfig({ DATA_DIR: args.get('data-dir')!, PORT: '0', ADMIN_TOKEN: BENCH_TOKEN }), {
-      logger: false,
-    });
+    // `--log`: the request log on, as in production (LOG_LEVEL=info, one JSON line a request, written
+    // asynchronously), into a file of the data folder; by default no log at all.
+    const logged = args.get('log') === 'true';
+    const { default: pino } = await import('pino');
+    const app = await createApp(
+      loadConfig({
+        DATA_DIR: args.get('data-dir')!,
+        PORT: '0',
+        ADMIN_TOKEN: BENCH_TOKEN,
+        ...(logged ? { LOG_LEVEL: 'info', LOG_FORMAT: 'json' } : {}),
+      }),
+      logged
+        ? { logDestination: pino.destination({ dest: join(args.get('data-dir')!, 'server.log'), sync: false }) }
+        : { logger: false },
+    );
     if (args.get('durability') === 'normal') {
       // Diagnostic only, never a result to quote as a scan rate: commits
       // without waiting for the disk (WAL, synchronous=NORMAL), to show how
@@ -84,6 +105,8 @@ async function serve(kind: string): Promise<void> {
       if (!db) throw new Error('--durability=normal needs the SQLite store');
       db.pragma('synchronous = NORMAL');
     }
+    const { Projections } = await import('../apps/server/src/projections/projections.js');
+    readModelCommits = () => app.get(Projections).writeStats().transactions;
     await app.listen(0, '127.0.0.1');
     url = await app.getUrl();
     close = () => app.close();
@@ -98,6 +121,11 @@ async function serve(kind: string): Promise<void> {
   }
   process.on('message', (m) => {
     if (m === 'stop') void close().then(() => process.exit(0));
+    // CPU time so far (user + system, µs): the driver asks before and after a measured drive.
+    if (m === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send!({ cpu: user + system, readModelCommits: readModelCommits() });
+    }
   });
   process.send!({ url: url.replace('[::1]', '127.0.0.1') });
 }
@@ -108,9 +136,45 @@ interface Child {
   stop(): Promise<void>;
 }
 
+/** The child's CPU time so far, in µs (user + system; not the time it waits for the disk), and its read-model commits. */
+function cpuOf(child: Child): Promise<{ cpu: number; readModelCommits?: number }> {
+  return new Promise((resolve) => {
+    const on = (m: { cpu?: number; readModelCommits?: number }) => {
+      if (typeof m.cpu !== 'number') return;
+      child.process.off('message', on);
+      resolve({ cpu: m.cpu, readModelCommits: m.readModelCommits });
+    };
+    child.process.on('message', on);
+    child.process.send('cpu');
+  });
+}
+
+/** Drives the child for `seconds` and says what each answer cost it in CPU time (µs). */
+async function measured(
+  child: Child,
+  path: string,
+  body: () => string,
+  connections: number,
+  seconds: number,
+): Promise<{ r: LoadResult; cpuPerScan: number; commitsPerScan: number | undefined }> {
+  const before = await cpuOf(child);
+  const r = await driveFor(child.url, path, body, connections, seconds);
+  const after = await cpuOf(child);
+  const n = Math.max(r.requests, 1);
+  return {
+    r,
+    cpuPerScan: (after.cpu - before.cpu) / n,
+    commitsPerScan:
+      after.readModelCommits === undefined || before.readModelCommits === undefined
+        ? undefined
+        : (after.readModelCommits - before.readModelCommits) / n,
+  };
+}
+
 function startChild(kind: 'app' | 'minimal' | 'ceiling', dataDir?: string): Promise<Child> {
   const childArgs = [`--serve=${kind}`, ...(dataDir ? [`--data-dir=${dataDir}`] : [])];
   if (args.get('durability')) childArgs.push(`--durability=${args.get('durability')}`);
+  if (args.get('log') === 'true') childArgs.push('--log');
   const child = fork(fileURLToPath(import.meta.url), childArgs, {
     execArgv: [...process.execArgv, ...(process.env.BENCH_CHILD_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -442,7 +506,7 @@ async function mainCeiling(): Promise<void> {
       .join(' ')}`,
   );
   console.log(`${connections} scanners, ${warmupSeconds} s warm-up then ${seconds} s each; sizes ${sizes.join(', ')}`);
-  const results: { name: string; r: LoadResult }[] = [];
+  const results: { name: string; r: LoadResult; cpuPerScan: number; commitsPerScan: number | undefined }[] = [];
 
   for (const size of sizes) {
     const dataDir = mkdtempSync(join(root, 'emargement-bench-ceiling-app-'));
@@ -479,7 +543,7 @@ async function mainCeiling(): Promise<void> {
       if (warmupSeconds > 0) await driveFor(server.url, path, body, connections, warmupSeconds);
       results.push({
         name: `server, ${size} registrations`,
-        r: await driveFor(server.url, path, body, connections, seconds),
+        ...(await measured(server, path, body, connections, seconds)),
       });
     } finally {
       await server.stop();
@@ -490,24 +554,26 @@ async function mainCeiling(): Promise<void> {
   const ceilingDir = mkdtempSync(join(root, 'emargement-bench-ceiling-'));
   const ceiling = await startChild('ceiling', ceilingDir);
   let bare: LoadResult;
+  let bareCpu: number;
   try {
     const body = () => JSON.stringify({ scanId: randomUUID(), ticketCode: randomUUID(), door: 'Accueil' });
     if (warmupSeconds > 0) await driveFor(ceiling.url, '/scans', body, connections, warmupSeconds);
-    bare = await driveFor(ceiling.url, '/scans', body, connections, seconds);
+    ({ r: bare, cpuPerScan: bareCpu } = await measured(ceiling, '/scans', body, connections, seconds));
   } finally {
     await ceiling.stop();
     rmSync(ceilingDir, { recursive: true, force: true });
   }
 
   const lines = [
-    '| | scans/s | p50 ms | p99 ms | errors | ratio to the ceiling | p99 × the ceiling’s |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| | scans/s | p50 ms | p99 ms | errors | ratio to the ceiling | p99 × the ceiling’s | CPU µs a scan | CPU ratio | read-model commits a scan |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...results.map(
-      ({ name, r }) =>
+      ({ name, r, cpuPerScan, commitsPerScan }) =>
         `| ${name} | ${Math.round(r.perSecond)} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors + r.timeouts} | ` +
-        `${(r.perSecond / bare.perSecond).toFixed(2)} | ${(r.p99 / Math.max(bare.p99, 1)).toFixed(2)} |`,
+        `${(r.perSecond / bare.perSecond).toFixed(2)} | ${(r.p99 / Math.max(bare.p99, 1)).toFixed(2)} | ` +
+        `${Math.round(cpuPerScan)} | ${(bareCpu / cpuPerScan).toFixed(2)} | ${commitsPerScan?.toFixed(3) ?? ''} |`,
     ),
-    `| ceiling (bench/ceiling.ts) | ${Math.round(bare.perSecond)} | ${bare.p50} | ${bare.p99} | ${bare.non2xx + bare.errors + bare.timeouts} | 1 | 1 |`,
+    `| ceiling (bench/ceiling.ts) | ${Math.round(bare.perSecond)} | ${bare.p50} | ${bare.p99} | ${bare.non2xx + bare.errors + bare.timeouts} | 1 | 1 | ${Math.round(bareCpu)} | 1 | |`,
   ];
   console.log(`\n${lines.join('\n')}\n`);
   const rates = results.map(({ r }) => r.perSecond);

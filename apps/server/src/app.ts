@@ -114,7 +114,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // 16 MB at 50,000; a fifth of that gzipped) and it crosses the venue's
   // Wi-Fi to every door phone: compressed. Nothing there echoes what the
   // caller sent, so compression leaks nothing (BREACH needs a reflected secret).
-  app.use(compression({ filter: (req: IncomingMessage) => DOOR_DATASET_ROUTE.test(pathOf(req.url)), threshold: 1024 }));
+  // Only there: the compression middleware wraps every answer it sees (write, end, a header hook) even to leave it
+  // as it is, work the scan path paid for on each request (issue 27).
+  const compressDataset = compression({ threshold: 1024 });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (DOOR_DATASET_ROUTE.test(pathOf(req.url))) compressDataset(req, res, next);
+    else next();
+  });
   const devices = app.get(DeviceRegistry);
   app.useWebSocketAdapter(
     new SecureIoAdapter(app, cors, config.trustProxy, limits, async (token) => devices.authenticate(token)),

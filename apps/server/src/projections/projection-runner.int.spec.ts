@@ -3,6 +3,7 @@
 // killed process ever counts an event twice or skips one.
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -97,7 +98,91 @@ class Wrapped implements Projection {
   }
 }
 
+/** A projection of nothing but counts: what the runner does with live events, seen from inside. */
+class Ticks implements Projection {
+  readonly name = 'ticks';
+  readonly version = '1';
+  readonly handles = ['Ticked'];
+  applied = 0;
+  persisted = 0;
+  private onApply: (() => void) | undefined;
+  /** Resolves once `n` events are folded (committed or not). */
+  untilApplied(n: number): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.applied < n) return;
+        this.onApply = undefined;
+        resolve();
+      };
+      this.onApply = check;
+      check();
+    });
+  }
+  migrate() {}
+  reset() {}
+  load() {}
+  apply() {
+    this.applied += 1;
+    this.onApply?.();
+  }
+  persist() {
+    this.persisted += 1;
+  }
+  committed() {}
+}
+
+const tick = (store: SqliteEventStore) =>
+  store.appendToStream(`tick-${randomUUID()}`, [{ id: randomUUID(), type: 'Ticked', data: {} }]);
+
 describe('projection runner', () => {
+  describe('live commits with a delay (flushDelayMs, issue 27)', () => {
+    test('events stored apart within the delay share one commit', async () => {
+      const f = files();
+      const store = openStore(f.store);
+      const readModels = openReadModels(f.readModels);
+      const ticks = new Ticks();
+      // A delay no test outlives: only a read that waits, or the stop, commits here.
+      const runner = new ProjectionRunner(store, readModels, ticks, { flushDelayMs: 600_000 });
+      runner.prepare();
+      runner.start();
+      await runner.untilCaughtUp();
+      const before = readModels.writeStats().transactions;
+      let last = 0n;
+      for (let i = 0; i < 3; i++) last = (await tick(store)).position; // three appends: three group commits of the store
+      await ticks.untilApplied(3);
+      expect(readModels.writeStats().transactions).toBe(before);
+      expect(runner.status().position).not.toBe(last);
+      await runner.stop();
+      expect(readModels.writeStats().transactions).toBe(before + 1);
+      expect(ticks.persisted).toBe(1);
+      expect(runner.status().position).toBe(last);
+    });
+
+    test('a read waiting for a folded event has it committed at once, not after the delay', async () => {
+      const f = files();
+      const store = openStore(f.store);
+      const readModels = openReadModels(f.readModels);
+      const ticks = new Ticks();
+      const runner = new ProjectionRunner(store, readModels, ticks, { flushDelayMs: 600_000 });
+      runner.prepare();
+      runner.start();
+      await runner.untilCaughtUp();
+      const first = (await tick(store)).position;
+      await ticks.untilApplied(1);
+      // Folded, not committed: the wait asks for the commit (the test's own timeout is far below the delay).
+      await runner.untilPosition(first);
+      expect(runner.status().position).toBe(first);
+      // Waiting first, before the event is even stored: committed as soon as it is folded.
+      const waiting = runner.untilPosition(first + 1n);
+      const second = (await tick(store)).position;
+      expect(second).toBe(first + 1n);
+      await waiting;
+      expect(runner.status().position).toBe(second);
+      expect(ticks.persisted).toBe(2);
+      await runner.stop();
+    });
+  });
+
   describe('with every projection of the server (issue 27)', () => {
     const all = (rm: ReadModels) =>
       [new AttendanceProjection(rm), new DoorProjections(rm), new ArrivalsProjection(rm)] as const;

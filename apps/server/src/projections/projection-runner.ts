@@ -51,6 +51,14 @@ export interface Projection {
 export interface ProjectionRunnerOptions {
   /** Events folded between commits while catching up. Live, each burst is committed as soon as it stops. */
   batchSize?: number;
+  /**
+   * Live, how long a commit may wait for more events to join it (ms; 0, the
+   * default: the turn after a burst). Nobody is kept waiting by it: a read
+   * that waits for a position already folded has it committed at the next
+   * turn. The server uses a few milliseconds, so that a busy door's scans
+   * share one read-model transaction (BENCHMARKS.md, issue 27).
+   */
+  flushDelayMs?: number;
   retryDelayMs?: number;
   logger?: { log(message: string): void; error(message: string): void };
   /**
@@ -114,9 +122,11 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  *   position while the others fold nothing twice.
  * - Events are committed in batches: `batchSize` while the subscription hands
  *   over stored history (then the runner lets the event loop turn, so the
- *   server keeps answering during a long catch-up), and at the end of each
- *   burst live (a `setImmediate` after the last event), so a live event is
- *   visible within a tick.
+ *   server keeps answering during a long catch-up), and live at the end of
+ *   each burst (a `setImmediate` after the last event) or, with
+ *   `flushDelayMs`, at most that long after the first event of the batch; a
+ *   read waiting for a folded position (`untilPosition`) does not wait for the
+ *   delay.
  * - Any failure (the store, the file, a fold that throws) throws every
  *   projection's in-memory state away, reloads it from the file (the last
  *   commit) and subscribes again from the checkpoints after a pause: nothing
@@ -138,6 +148,8 @@ export class ProjectionRunner {
   private running: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
   private flushScheduled: NodeJS.Immediate | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly flushDelayMs: number;
   private retryTimer: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
   private caughtUpWaiters: (() => void)[] = [];
   private readonly batchSize: number;
@@ -152,6 +164,7 @@ export class ProjectionRunner {
   ) {
     this.batchSize = options.batchSize ?? 5000;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
+    this.flushDelayMs = options.flushDelayMs ?? 0;
     this.logger = options.logger ?? { log: () => undefined, error: () => undefined };
     const list: readonly Projection[] = isList(projections) ? projections : [projections];
     for (const p of list) this.add(p);
@@ -251,8 +264,7 @@ export class ProjectionRunner {
     this.retryTimer?.resolve();
     await this.subscription?.unsubscribe();
     await this.running;
-    if (this.flushScheduled) clearImmediate(this.flushScheduled);
-    this.flushScheduled = undefined;
+    this.cancelScheduledFlush();
     try {
       if (this.failure === undefined) this.flush();
     } catch (error) {
@@ -290,7 +302,11 @@ export class ProjectionRunner {
   untilPosition(position: bigint, name?: string): Promise<void> {
     const entry = this.entry(name);
     if (this.stopped || (entry.committed !== null && entry.committed >= position)) return Promise.resolve();
-    return new Promise((resolve) => entry.waiters.push({ position, resolve }));
+    return new Promise((resolve) => {
+      entry.waiters.push({ position, resolve });
+      // Folded already and waiting for a delayed commit: committed at the next turn instead.
+      if (entry.pending !== null && entry.pending >= position) this.scheduleFlush();
+    });
   }
 
   private entry(name: string | undefined): Entry {
@@ -346,7 +362,7 @@ export class ProjectionRunner {
         this.flush();
         await nextTurn();
       } else if (this.pendingCount > 0) {
-        this.flushScheduled ??= setImmediate(() => this.flushSoon());
+        this.scheduleFlush();
       }
     }
     if (this.failure !== undefined) throw this.failure;
@@ -385,9 +401,37 @@ export class ProjectionRunner {
     this.pendingCount += 1;
   }
 
+  /**
+   * Live: a commit at the next turn when there is no delay or somebody waits
+   * for a folded position, else at most `flushDelayMs` after the batch began.
+   */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    if (this.flushDelayMs > 0 && !this.someoneWaitsForFolded()) {
+      this.flushTimer ??= setTimeout(() => this.flushSoon(), this.flushDelayMs);
+      return;
+    }
+    this.flushScheduled = setImmediate(() => this.flushSoon());
+  }
+
+  private someoneWaitsForFolded(): boolean {
+    for (const entry of this.entries) {
+      const pending = entry.pending;
+      if (pending !== null && entry.waiters.some((w) => w.position <= pending)) return true;
+    }
+    return false;
+  }
+
+  private cancelScheduledFlush(): void {
+    if (this.flushScheduled) clearImmediate(this.flushScheduled);
+    this.flushScheduled = undefined;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+  }
+
   /** Live: the burst is over. A failure here ends the subscription, and `run` recovers. */
   private flushSoon(): void {
-    this.flushScheduled = undefined;
+    this.cancelScheduledFlush();
     try {
       this.flush();
     } catch (error) {
@@ -398,6 +442,7 @@ export class ProjectionRunner {
 
   /** One transaction: the rows of every projection the batch moved, and their checkpoints. */
   private flush(): void {
+    this.cancelScheduledFlush();
     const moved = this.entries.filter((e) => e.pending !== null);
     if (moved.length === 0) return;
     this.readModels.transaction(() => {
@@ -440,8 +485,7 @@ export class ProjectionRunner {
     this.lastError = message;
     this.caughtUpFlag = false;
     this.failure = undefined;
-    if (this.flushScheduled) clearImmediate(this.flushScheduled);
-    this.flushScheduled = undefined;
+    this.cancelScheduledFlush();
     this.pendingCount = 0;
     for (const entry of this.entries) entry.pending = null;
   }

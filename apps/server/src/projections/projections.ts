@@ -7,6 +7,16 @@ import { ProjectionRunner, type Projection, type ProjectionHandle } from './proj
 import { ReadModels, readModelsPath } from './read-models.js';
 
 /**
+ * How long a live read-model commit may wait for more events (ms): a busy
+ * door's scans then share one transaction, one snapshot of the figures for
+ * the dashboard and one checkpoint write, instead of one each per group
+ * commit of the store. Reads that wait for their own write (read-your-writes)
+ * are committed at once, never after this delay; the dashboard's feed sees a
+ * change at most this much later.
+ */
+export const LIVE_FLUSH_DELAY_MS = 20;
+
+/**
  * The read side of this process (issue 27): one read-models file, one
  * subscription to the store, one runner that hands each batch of events to
  * every projection and commits all their rows and checkpoints in one
@@ -24,7 +34,7 @@ export class Projections {
   constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(APP_CONFIG) config: AppConfig) {
     const logger = new Logger('projections');
     this.readModels = ReadModels.open(readModelsPath(config.dataDir));
-    this.runner = new ProjectionRunner(store, this.readModels, [], { logger });
+    this.runner = new ProjectionRunner(store, this.readModels, [], { logger, flushDelayMs: LIVE_FLUSH_DELAY_MS });
   }
 
   register(projection: Projection): ProjectionHandle {

@@ -97,14 +97,36 @@ const API = /^\/api(?:\/|$)/i;
 const DOCS = /^\/api\/docs(?:\/|$)/i;
 
 /**
+ * The headers helmet's middleware writes, asked once: its policies here are
+ * fixed strings, so what it would do on every request (eleven middlewares in
+ * a chain, each setting its header) is done at start, and each answer only
+ * gets the list (issue 27: work per request that can be done once).
+ */
+function headersOf(middleware: RequestHandler): readonly (readonly [string, string])[] {
+  const headers = new Map<string, string>();
+  const res = {
+    setHeader: (name: string, value: string | number | readonly string[]) => headers.set(name, String(value)),
+    removeHeader: (name: string) => headers.delete(name),
+  };
+  let error: unknown = undefined;
+  let done = false;
+  middleware({} as Request, res as unknown as Response, (e?: unknown) => {
+    error = e;
+    done = true;
+  });
+  if (!done || error !== undefined) throw new Error(`security headers: helmet did not finish (${String(error)})`);
+  return [...headers];
+}
+
+/**
  * Express middleware, first in the chain, so that every answer (errors and
  * static files included) carries the headers: helmet's, then what helmet has
  * no option for. `/api` answers carry personal data: `Cache-Control:
  * no-store`, so that no browser or proxy keeps them.
  */
 export function securityHeaders(): RequestHandler {
-  const web = helmetFor(WEB_CSP_DIRECTIVES);
-  const docs = helmetFor(DOCS_CSP_DIRECTIVES);
+  const web = headersOf(helmetFor(WEB_CSP_DIRECTIVES));
+  const docs = headersOf(helmetFor(DOCS_CSP_DIRECTIVES));
   return (req: Request, res: Response, next: NextFunction): void => {
     res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
     if (API.test(req.path)) {
@@ -114,6 +136,7 @@ export function securityHeaders(): RequestHandler {
     // Over TLS (directly, or behind a trusted proxy that says so): HTTPS only from now on. tls/https.ts
     // lengthens it with a given certificate and takes it off with the local CA (ADR 009).
     if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=15552000');
-    (DOCS.test(req.path) ? docs : web)(req, res, next);
+    for (const [name, value] of DOCS.test(req.path) ? docs : web) res.setHeader(name, value);
+    next();
   };
 }
