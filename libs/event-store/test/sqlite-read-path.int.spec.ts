@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore, type RecordedEvent, type SubscriptionMessage } from '../src/index.js';
+import { eventTypes, SqliteEventStore, type RecordedEvent, type SubscriptionMessage } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emargement-read-path-'));
 let store: SqliteEventStore;
@@ -205,6 +205,44 @@ describe("a stream's head known without a read (knownStreamHead)", () => {
     } finally {
       await mine.close();
       await theirs.close();
+    }
+  });
+});
+
+describe('a filtered read forwards over a long log (issue 27)', () => {
+  test('looks at it a window at a time, turning the event loop between, and reads what one statement would', async () => {
+    const file = join(dir, `events-${n++}.sqlite`);
+    const windowed = SqliteEventStore.open({ filename: file, scanWindow: 100 });
+    try {
+      // 1,000 events, a rare type every 97th: the filter finds 11 of them, spread over ten windows.
+      const events = Array.from({ length: 1000 }, (_, i) => ({
+        id: randomUUID(),
+        type: i % 97 === 0 ? 'ConferenceScheduled' : 'AttendeeRegistered',
+        data: { i },
+      }));
+      await windowed.appendToStream('day-1', events);
+      const filter = eventTypes('ConferenceScheduled');
+      let turned = false;
+      setImmediate(() => (turned = true));
+      const read = await windowed.readAll({ filter });
+      // A read in one statement answers before any I/O turn; this one let the loop turn on the way.
+      expect(turned).toBe(true);
+      expect(read.map((e) => (e.data as { i: number }).i)).toEqual([
+        0, 97, 194, 291, 388, 485, 582, 679, 776, 873, 970,
+      ]);
+      // The same as the unfiltered read filtered here, from any position, with any limit.
+      const all = await windowed.readAll();
+      for (const from of [0n, 150n, 970n, 971n, 1000n]) {
+        const expected = all.filter((e) => e.position > from && e.type === 'ConferenceScheduled');
+        expect((await windowed.readAll({ filter, fromPosition: from })).map((e) => e.position)).toEqual(
+          expected.map((e) => e.position),
+        );
+        expect((await windowed.readAll({ filter, fromPosition: from, maxCount: 2 })).map((e) => e.position)).toEqual(
+          expected.slice(0, 2).map((e) => e.position),
+        );
+      }
+    } finally {
+      await windowed.close();
     }
   });
 });
