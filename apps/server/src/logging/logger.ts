@@ -180,8 +180,9 @@ type LoggedRequest = IncomingMessage & { ip?: string; originalUrl?: string; devi
  * request (every header, the client address, redaction) and a second one at
  * the end for the device, about 5 % of a scan's CPU, even at
  * LOG_LEVEL=silent when no line is ever written. Here nothing is done on
- * arrival but the id and two listeners; at the end the level is decided
- * first and, when it is not enabled, nothing is serialised. The line is the
+ * arrival but the id, its header and three listeners; at the end the level
+ * is decided first and, when it is not enabled, nothing is serialised (no
+ * child logger either way: the line's fields are passed to the call). The line is the
  * one pino-http wrote, field for field and in the same order (pinned by
  * `http-log.int.spec.ts`), through the same logger, so its `redact` paths
  * (`req.headers.authorization`…) still apply.
