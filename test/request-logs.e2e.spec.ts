@@ -21,7 +21,7 @@ interface LogLine {
   correlationId?: string;
   deviceId?: string;
   role?: string;
-  req?: { id: string; method: string; url: string; headers: Record<string, string> };
+  req?: { id: string; method: string; url: string; remoteAddress?: string; headers: Record<string, string> };
   res?: { statusCode: number };
   responseTime?: number;
 }
@@ -58,7 +58,15 @@ describe('one log line per request', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'emargement-logs-'));
-    const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', ADMIN_TOKEN, EVENT_STORE: 'sqlite', LOG_LEVEL: 'info' });
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      PORT: '0',
+      ADMIN_TOKEN,
+      EVENT_STORE: 'sqlite',
+      LOG_LEVEL: 'info',
+      // Low enough for the last test to meet the limit in a few requests; the others send one request without a token.
+      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10',
+    });
     app = await createApp(config, { logDestination: { write: (chunk: string) => void written.push(chunk) } });
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -117,6 +125,26 @@ describe('one log line per request', () => {
     });
     expect(line.req!.headers.authorization).toBe('[redacted]');
     expect(line.responseTime).toEqual(expect.any(Number));
+    expect(line.responseTime).toBeGreaterThanOrEqual(0);
+    expect(line.msg).toBe(`POST /api/conferences/${cid}/registrations 201 ${line.responseTime} ms`);
+    // Express's client address, the one the rate limits count.
+    expect(line.req!.remoteAddress).toBe('127.0.0.1');
+    // The fields in the order pino-http wrote them (issue 27 replaced it by our own middleware): collectors and
+    // people reading the raw line see what they saw.
+    expect(Object.keys(line)).toEqual([
+      'level',
+      'time',
+      'pid',
+      'hostname',
+      'req',
+      'correlationId',
+      'deviceId',
+      'role',
+      'res',
+      'responseTime',
+      'msg',
+    ]);
+    expect(Object.keys(line.req!)).toEqual(['id', 'method', 'url', 'remoteAddress', 'headers']);
     // Each key once in the written line (JSON.parse would hide a repeated one).
     const raw = written.find((l) => l.includes(`"res":{"statusCode":201}`) && l.includes(`"id":"${id}"`))!;
     expect(raw.split('"correlationId"').length - 1).toBe(1);
@@ -155,6 +183,17 @@ describe('one log line per request', () => {
     expect(line.res!.statusCode).toBe(401);
     expect(line.req!.url).toBe(`/api/conferences/${cid}/tickets/[redacted]?token=[redacted]&q=[redacted]`);
     expect(line.deviceId).toBeUndefined();
+    expect(Object.keys(line)).toEqual([
+      'level',
+      'time',
+      'pid',
+      'hostname',
+      'req',
+      'correlationId',
+      'res',
+      'responseTime',
+      'msg',
+    ]);
     const all = written.join('');
     for (const secret of ['SECRET-TICKET-CODE', 's3cr3t', 'a-guessed-token-0123456789'])
       expect(all).not.toContain(secret);
@@ -196,6 +235,20 @@ describe('one log line per request', () => {
         expect([form, log.includes(form)]).toEqual([form, false]);
       }
     }
+  });
+
+  // Last: it spends the anonymous budget of 127.0.0.1 for the rest of the minute.
+  test('a request refused by a rate limit is written at warn', async () => {
+    let limited: Response | undefined;
+    for (let i = 0; i < 30 && limited === undefined; i += 1) {
+      const res = await fetch(`${base}/api/me`);
+      if (res.status === 429) limited = res;
+    }
+    expect(limited?.status).toBe(429);
+    const line = await lineOf(limited!.headers.get('x-correlation-id')!);
+    expect(line).toMatchObject({ level: 40, res: { statusCode: 429 }, req: { method: 'GET', url: '/api/me' } });
+    expect(line.msg).toBe(`GET /api/me 429 ${line.responseTime} ms`);
+    expect(line.deviceId).toBeUndefined();
   });
 });
 

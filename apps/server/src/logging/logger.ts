@@ -2,7 +2,6 @@ import type { LoggerService } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Level, type Logger, type LoggerOptions } from 'pino';
-import { pinoHttp, type HttpLogger } from 'pino-http';
 import type { AppConfig } from '../config/config.js';
 import { correlationIdOf } from '../shared/request-context.js';
 
@@ -157,6 +156,16 @@ export function flushLog(): void {
 
 type Device = { deviceId: string; role: string };
 
+declare module 'http' {
+  interface IncomingMessage {
+    /** The request's correlation id, decided once by `correlationIdOf` (where pino-http used to keep its own). */
+    id?: string;
+  }
+}
+
+/** The request as `httpLogger` reads it: Express adds `ip` and `originalUrl`, the auth guard `device`. */
+type LoggedRequest = IncomingMessage & { ip?: string; originalUrl?: string; device?: Device };
+
 /**
  * One line per HTTP request, written when its answer is finished: method,
  * URL (cleaned), status, time taken, the device and its role when
@@ -164,47 +173,74 @@ type Device = { deviceId: string; role: string };
  * the events it stored carry in their metadata (`correlationId`), so a log
  * line leads to the events and back. The id is the caller's
  * `X-Correlation-Id` (or `X-Request-Id`) when well formed, else a new UUID;
- * it is sent back in `X-Correlation-Id`.
+ * it is sent back in `X-Correlation-Id`, set on arrival.
+ *
+ * Our own middleware rather than pino-http (issue 27): pino-http made a
+ * child logger per request on arrival whose bindings serialised the whole
+ * request (every header, the client address, redaction) and a second one at
+ * the end for the device, about 5 % of a scan's CPU, even at
+ * LOG_LEVEL=silent when no line is ever written. Here nothing is done on
+ * arrival but the id, its header and three listeners; at the end the level
+ * is decided first and, when it is not enabled, nothing is serialised (no
+ * child logger either way: the line's fields are passed to the call). The line is the
+ * one pino-http wrote, field for field and in the same order (pinned by
+ * `http-log.int.spec.ts`), through the same logger, so its `redact` paths
+ * (`req.headers.authorization`…) still apply.
  */
-export function httpLogger(logger: Logger): HttpLogger {
-  return pinoHttp({
-    logger,
-    genReqId: (req: IncomingMessage, res: ServerResponse) => {
-      const id = correlationIdOf(req);
-      res.setHeader('X-Correlation-Id', id);
-      return id;
+export function httpLogger(logger: Logger): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
+  return (req, res, next) => {
+    const id = correlationIdOf(req);
+    res.setHeader('X-Correlation-Id', id);
+    const started = Date.now();
+    // Node forgets the client's address once the socket is gone (an aborted request's line is written on
+    // `close`) unless it was asked before: asked here when a line may be written at all (error is the
+    // highest level it takes), a system call once per connection, cached by Node for the next requests.
+    if (logger.isLevelEnabled('error')) void req.socket?.remoteAddress;
+    const finished = (error?: Error): void => {
+      res.removeListener('close', finished);
+      res.removeListener('finish', finished);
+      res.removeListener('error', finished);
+      writeRequestLine(logger, req, res, id, Date.now() - started, error);
+    };
+    // As pino-http: `finish` for an answer sent, `close` for one the client gave up on, `error` for a failure.
+    res.on('close', finished);
+    res.on('finish', finished);
+    res.on('error', finished);
+    next();
+  };
+}
+
+/** The request's line, as pino-http wrote it; nothing is read from the request when its level is not enabled. */
+function writeRequestLine(
+  logger: Logger,
+  req: LoggedRequest,
+  res: ServerResponse,
+  id: string,
+  responseTime: number,
+  error: Error | undefined,
+): void {
+  const failed = error !== undefined || res.statusCode >= 500;
+  const level: Level = failed ? 'error' : res.statusCode === 429 ? 'warn' : 'info';
+  if (!logger.isLevelEnabled(level)) return;
+  const device = req.device;
+  const fields = {
+    req: {
+      id,
+      method: req.method,
+      url: loggedUrl(req.originalUrl ?? req.url),
+      // Express's client address (TRUST_PROXY honoured), the one the rate limits count.
+      remoteAddress: req.ip ?? req.socket?.remoteAddress,
+      headers: req.headers,
     },
-    // Called when the request arrives (no device yet: the correlation id is bound then) and again when its
-    // answer is finished (the device, once the auth guard knew it). pino-http adds the second set beside the
-    // first unless it is the same, so each key appears once in the line.
-    customProps: (req: IncomingMessage) => {
-      const device = (req as IncomingMessage & { device?: Device }).device;
-      return device ? { deviceId: device.deviceId, role: device.role } : { correlationId: req.id };
-    },
-    customLogLevel: (_req, res, error) =>
-      error !== undefined || res.statusCode >= 500 ? 'error' : res.statusCode === 429 ? 'warn' : 'info',
-    customSuccessMessage: (req, res, responseTime) =>
-      `${req.method ?? ''} ${loggedUrl(req.url)} ${res.statusCode} ${Math.round(responseTime)} ms`,
-    customErrorMessage: (req, res) => `${req.method ?? ''} ${loggedUrl(req.url)} ${res.statusCode} failed`,
-    serializers: {
-      req: (req: {
-        id: unknown;
-        method: string;
-        url: string;
-        headers: unknown;
-        remoteAddress: string;
-        raw: IncomingMessage & { ip?: string; originalUrl?: string };
-      }) => ({
-        id: req.id,
-        method: req.method,
-        url: loggedUrl(req.raw.originalUrl ?? req.url),
-        // Express's client address (TRUST_PROXY honoured), the one the rate limits count.
-        remoteAddress: req.raw.ip ?? req.remoteAddress,
-        headers: req.headers,
-      }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-  });
+    correlationId: id,
+    ...(device ? { deviceId: device.deviceId, role: device.role } : {}),
+    // No status was sent when the client gave up first: null, as pino's response serialiser says.
+    res: { statusCode: res.headersSent ? res.statusCode : null },
+    ...(failed ? { err: error ?? new Error(`failed with status code ${res.statusCode}`) } : {}),
+    responseTime,
+  };
+  const request = `${req.method ?? ''} ${loggedUrl(req.url)} ${res.statusCode}`;
+  logger[level](fields, failed ? `${request} failed` : `${request} ${responseTime} ms`);
 }
 
 /**
