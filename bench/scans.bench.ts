@@ -37,6 +37,13 @@
  *
  *   npm run build && node dist/bench/scans.bench.js --mode=ceiling
  *     [--sizes=3000,30000,100000] [--seconds=8] [--connections=32] [--warmup-seconds=2] [--dir=/path] [--log]
+ *     [--tickets=N]
+ *
+ * Distinct tickets are scanned in turn; past the last one, the scans are
+ * refusals (already in). At 3,000 registrations most of a run's scans are
+ * then refusals, at 100,000 none: `--tickets=3000` scans the first 3,000 at
+ * every size, the same mix everywhere, so that the spread across sizes is the
+ * size of the day's alone.
  *
  * `--log` runs the server with its request log on (LOG_LEVEL=info, as in
  * production), written asynchronously to a file; without it, no log.
@@ -497,6 +504,7 @@ async function mainCeiling(): Promise<void> {
   const seconds = int('seconds', 8);
   const warmupSeconds = int('warmup-seconds', 2);
   const connections = int('connections', 32);
+  const ticketsInTurn = args.has('tickets') ? int('tickets', 0) : undefined;
   const root = args.get('dir') ?? os.tmpdir();
   console.log(`machine: ${machine()}`);
   console.log(
@@ -505,7 +513,10 @@ async function mainCeiling(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
-  console.log(`${connections} scanners, ${warmupSeconds} s warm-up then ${seconds} s each; sizes ${sizes.join(', ')}`);
+  console.log(
+    `${connections} scanners, ${warmupSeconds} s warm-up then ${seconds} s each; sizes ${sizes.join(', ')}` +
+      (ticketsInTurn === undefined ? '; every ticket in turn' : `; the first ${ticketsInTurn} tickets in turn`),
+  );
   const results: { name: string; r: LoadResult; cpuPerScan: number; commitsPerScan: number | undefined }[] = [];
 
   for (const size of sizes) {
@@ -534,7 +545,9 @@ async function mainCeiling(): Promise<void> {
       if (report.created !== size) throw new Error(`import created ${report.created}`);
       console.log(`${size}: imported in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
       const list = await json<{ items: { ticketCode: string }[] }>('GET', `${api}/${cid}/registrations?limit=${size}`);
-      const codes = list.items.map((r) => r.ticketCode);
+      // `--tickets=N`: the first N tickets only, at every size, so that every size sees the same mix of
+      // admissions and refusals and only the size of the day differs.
+      const codes = list.items.map((r) => r.ticketCode).slice(0, ticketsInTurn ?? size);
       // Distinct tickets in turn: past the last one, scans are refusals (already in), still one event each.
       let next = 0;
       const body = () =>

@@ -105,80 +105,105 @@ class Ticks implements Projection {
   readonly handles = ['Ticked'];
   applied = 0;
   persisted = 0;
-  private onApply: (() => void) | undefined;
+  commits = 0;
+  private readonly waits: { done: () => boolean; resolve: () => void }[] = [];
   /** Resolves once `n` events are folded (committed or not). */
   untilApplied(n: number): Promise<void> {
-    return new Promise((resolve) => {
-      const check = () => {
-        if (this.applied < n) return;
-        this.onApply = undefined;
-        resolve();
-      };
-      this.onApply = check;
-      check();
-    });
+    return this.until(() => this.applied >= n);
+  }
+  /** Resolves once `n` commits are made, nobody waiting for a position. */
+  untilCommits(n: number): Promise<void> {
+    return this.until(() => this.commits >= n);
+  }
+  private until(done: () => boolean): Promise<void> {
+    if (done()) return Promise.resolve();
+    return new Promise((resolve) => this.waits.push({ done, resolve }));
+  }
+  private settle() {
+    for (const w of this.waits.filter((w) => w.done())) {
+      this.waits.splice(this.waits.indexOf(w), 1);
+      w.resolve();
+    }
   }
   migrate() {}
   reset() {}
   load() {}
   apply() {
     this.applied += 1;
-    this.onApply?.();
+    this.settle();
   }
   persist() {
     this.persisted += 1;
   }
-  committed() {}
+  committed() {
+    this.commits += 1;
+    this.settle();
+  }
 }
 
 const tick = (store: SqliteEventStore) =>
   store.appendToStream(`tick-${randomUUID()}`, [{ id: randomUUID(), type: 'Ticked', data: {} }]);
 
 describe('projection runner', () => {
-  describe('live commits with a delay (flushDelayMs, issue 27)', () => {
-    test('events stored apart within the delay share one commit', async () => {
-      const f = files();
+  describe('live commits spaced by flushDelayMs (issue 27)', () => {
+    // A least time between commits no test outlives: within it, only a read that waits, or the stop, commits.
+    const started = async (f: { store: string; readModels: string }, busyBatchEvents = 1) => {
       const store = openStore(f.store);
       const readModels = openReadModels(f.readModels);
       const ticks = new Ticks();
-      // A delay no test outlives: only a read that waits, or the stop, commits here.
-      const runner = new ProjectionRunner(store, readModels, ticks, { flushDelayMs: 600_000 });
+      const runner = new ProjectionRunner(store, readModels, ticks, { flushDelayMs: 600_000, busyBatchEvents });
       runner.prepare();
       runner.start();
       await runner.untilCaughtUp();
+      return { store, readModels, ticks, runner };
+    };
+
+    test('an event after a quiet spell is committed at once; those soon after it share the next commit', async () => {
+      const { store, readModels, ticks, runner } = await started(files());
       const before = readModels.writeStats().transactions;
-      let last = 0n;
+      const first = (await tick(store)).position;
+      await ticks.untilCommits(1); // nobody waits for it: committed at the next turn all the same
+      expect(runner.status().position).toBe(first);
+      let last = first;
       for (let i = 0; i < 3; i++) last = (await tick(store)).position; // three appends: three group commits of the store
-      await ticks.untilApplied(3);
-      expect(readModels.writeStats().transactions).toBe(before);
-      expect(runner.status().position).not.toBe(last);
-      await runner.stop();
+      await ticks.untilApplied(4);
       expect(readModels.writeStats().transactions).toBe(before + 1);
-      expect(ticks.persisted).toBe(1);
+      expect(runner.status().position).toBe(first);
+      await runner.stop();
+      expect(readModels.writeStats().transactions).toBe(before + 2);
+      expect(ticks.persisted).toBe(2);
       expect(runner.status().position).toBe(last);
     });
 
+    test('while commits carry fewer events than busy, each is made at once, as without the delay', async () => {
+      const { store, readModels, ticks, runner } = await started(files(), 2);
+      const before = readModels.writeStats().transactions;
+      for (let i = 1; i <= 3; i++) {
+        const position = (await tick(store)).position;
+        await ticks.untilCommits(i); // nobody waits for it
+        expect(runner.status().position).toBe(position);
+      }
+      expect(readModels.writeStats().transactions).toBe(before + 3);
+      await runner.stop();
+    });
+
     test('a read waiting for a folded event has it committed at once, not after the delay', async () => {
-      const f = files();
-      const store = openStore(f.store);
-      const readModels = openReadModels(f.readModels);
-      const ticks = new Ticks();
-      const runner = new ProjectionRunner(store, readModels, ticks, { flushDelayMs: 600_000 });
-      runner.prepare();
-      runner.start();
-      await runner.untilCaughtUp();
-      const first = (await tick(store)).position;
-      await ticks.untilApplied(1);
-      // Folded, not committed: the wait asks for the commit (the test's own timeout is far below the delay).
-      await runner.untilPosition(first);
-      expect(runner.status().position).toBe(first);
-      // Waiting first, before the event is even stored: committed as soon as it is folded.
-      const waiting = runner.untilPosition(first + 1n);
+      const { store, ticks, runner } = await started(files());
+      await tick(store);
+      await ticks.untilCommits(1);
+      // Soon after a commit: folded, not committed, until somebody waits for it (the test's timeout is far below).
       const second = (await tick(store)).position;
-      expect(second).toBe(first + 1n);
-      await waiting;
+      await ticks.untilApplied(2);
+      expect(runner.status().position).not.toBe(second);
+      await runner.untilPosition(second);
       expect(runner.status().position).toBe(second);
-      expect(ticks.persisted).toBe(2);
+      // Waiting first, before the event is even stored: committed as soon as it is folded.
+      const waiting = runner.untilPosition(second + 1n);
+      const third = (await tick(store)).position;
+      expect(third).toBe(second + 1n);
+      await waiting;
+      expect(runner.status().position).toBe(third);
+      expect(ticks.persisted).toBe(3);
       await runner.stop();
     });
   });

@@ -52,13 +52,17 @@ export interface ProjectionRunnerOptions {
   /** Events folded between commits while catching up. Live, each burst is committed as soon as it stops. */
   batchSize?: number;
   /**
-   * Live, how long a commit may wait for more events to join it (ms; 0, the
-   * default: the turn after a burst). Nobody is kept waiting by it: a read
-   * that waits for a position already folded has it committed at the next
-   * turn. The server uses a few milliseconds, so that a busy door's scans
-   * share one read-model transaction (BENCHMARKS.md, issue 27).
+   * Live and busy, the least time between two commits (ms; 0, the default:
+   * each burst is committed at the next turn). Busy: the last commit carried
+   * at least `busyBatchEvents` events (default 8): then events fold into one
+   * commit made this long after the last, else (a quiet door, a dashboard's
+   * trickle) at the next turn as without it. Nobody is kept waiting by it: a
+   * read that waits for a position already folded has it committed at the
+   * next turn. The server uses a few milliseconds, so that a busy door's
+   * scans share one read-model transaction (BENCHMARKS.md, issue 27).
    */
   flushDelayMs?: number;
+  busyBatchEvents?: number;
   retryDelayMs?: number;
   logger?: { log(message: string): void; error(message: string): void };
   /**
@@ -124,9 +128,8 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  *   over stored history (then the runner lets the event loop turn, so the
  *   server keeps answering during a long catch-up), and live at the end of
  *   each burst (a `setImmediate` after the last event) or, with
- *   `flushDelayMs`, at most that long after the first event of the batch; a
- *   read waiting for a folded position (`untilPosition`) does not wait for the
- *   delay.
+ *   `flushDelayMs` and busy, no sooner than that after the last commit; a
+ *   read waiting for a folded position (`untilPosition`) does not wait for it.
  * - Any failure (the store, the file, a fold that throws) throws every
  *   projection's in-memory state away, reloads it from the file (the last
  *   commit) and subscribes again from the checkpoints after a pause: nothing
@@ -150,6 +153,10 @@ export class ProjectionRunner {
   private flushScheduled: NodeJS.Immediate | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly flushDelayMs: number;
+  private readonly busyBatchEvents: number;
+  /** When the last commit was made (`performance.now()`), and how many events it carried. */
+  private lastFlushAt = Number.NEGATIVE_INFINITY;
+  private lastBatchEvents = 0;
   private retryTimer: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
   private caughtUpWaiters: (() => void)[] = [];
   private readonly batchSize: number;
@@ -165,6 +172,7 @@ export class ProjectionRunner {
     this.batchSize = options.batchSize ?? 5000;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
     this.flushDelayMs = options.flushDelayMs ?? 0;
+    this.busyBatchEvents = options.busyBatchEvents ?? 8;
     this.logger = options.logger ?? { log: () => undefined, error: () => undefined };
     const list: readonly Projection[] = isList(projections) ? projections : [projections];
     for (const p of list) this.add(p);
@@ -402,13 +410,15 @@ export class ProjectionRunner {
   }
 
   /**
-   * Live: a commit at the next turn when there is no delay or somebody waits
-   * for a folded position, else at most `flushDelayMs` after the batch began.
+   * Live: a commit at the next turn, unless busy (the last commit carried
+   * `busyBatchEvents` or more) and it is not `flushDelayMs` old yet: then
+   * when it is, or at the next turn once somebody waits for a folded position.
    */
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
-    if (this.flushDelayMs > 0 && !this.someoneWaitsForFolded()) {
-      this.flushTimer ??= setTimeout(() => this.flushSoon(), this.flushDelayMs);
+    const wait = this.flushDelayMs - (performance.now() - this.lastFlushAt);
+    if (wait > 0 && this.lastBatchEvents >= this.busyBatchEvents && !this.someoneWaitsForFolded()) {
+      this.flushTimer ??= setTimeout(() => this.flushSoon(), Math.ceil(wait));
       return;
     }
     this.flushScheduled = setImmediate(() => this.flushSoon());
@@ -454,7 +464,9 @@ export class ProjectionRunner {
         });
       }
     });
+    this.lastBatchEvents = this.pendingCount;
     this.pendingCount = 0;
+    this.lastFlushAt = performance.now();
     for (const entry of moved) {
       const position = entry.pending!;
       entry.committed = position;
