@@ -7,7 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventTypes, SqliteEventStore, type RecordedEvent, type SubscriptionMessage } from '../src/index.js';
+import {
+  eventTypes,
+  InvalidEventStoreArgumentError,
+  SqliteEventStore,
+  type RecordedEvent,
+  type SubscriptionMessage,
+} from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emargement-read-path-'));
 let store: SqliteEventStore;
@@ -210,6 +216,14 @@ describe("a stream's head known without a read (knownStreamHead)", () => {
 });
 
 describe('a filtered read forwards over a long log (issue 27)', () => {
+  test('a window of no positions is refused when the store is opened', () => {
+    for (const scanWindow of [0, -1, 1.5]) {
+      expect(() => SqliteEventStore.open({ filename: join(dir, `events-${n++}.sqlite`), scanWindow })).toThrow(
+        InvalidEventStoreArgumentError,
+      );
+    }
+  });
+
   test('looks at it a window at a time, turning the event loop between, and reads what one statement would', async () => {
     const file = join(dir, `events-${n++}.sqlite`);
     const windowed = SqliteEventStore.open({ filename: file, scanWindow: 100 });

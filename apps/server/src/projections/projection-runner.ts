@@ -62,6 +62,7 @@ export interface ProjectionRunnerOptions {
    * scans share one read-model transaction (BENCHMARKS.md, issue 27).
    */
   flushDelayMs?: number;
+  /** What makes a commit busy for `flushDelayMs`: this many events or more (default 8). */
   busyBatchEvents?: number;
   retryDelayMs?: number;
   logger?: { log(message: string): void; error(message: string): void };
@@ -441,7 +442,6 @@ export class ProjectionRunner {
 
   /** Live: the burst is over. A failure here ends the subscription, and `run` recovers. */
   private flushSoon(): void {
-    this.cancelScheduledFlush();
     try {
       this.flush();
     } catch (error) {

@@ -158,7 +158,12 @@ export class SqliteEventStore implements EventStore {
   private constructor(options: SqliteEventStoreOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.batchSize = options.batchSize ?? 1000;
-    this.scanWindow = BigInt(options.scanWindow ?? 16_384);
+    const scanWindow = options.scanWindow ?? 16_384;
+    // A window of no positions would never move on.
+    if (!Number.isSafeInteger(scanWindow) || scanWindow < 1) {
+      throw new InvalidEventStoreArgumentError('scanWindow must be a positive integer');
+    }
+    this.scanWindow = BigInt(scanWindow);
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
     this.db = new Database(options.filename);
     this.db.pragma('journal_mode = WAL');
