@@ -50,6 +50,13 @@ export interface AppendResult {
   position: bigint;
 }
 
+/** One stream's part of an append across several streams (`appendToStreams`). */
+export interface StreamAppend {
+  streamName: string;
+  events: readonly EventData[];
+  expectedRevision?: ExpectedRevision;
+}
+
 export type Direction = 'forwards' | 'backwards';
 
 export interface ReadStreamOptions {
@@ -122,6 +129,17 @@ export interface Subscription extends AsyncIterable<SubscriptionMessage> {
 
 export interface EventStore {
   appendToStream(streamName: string, events: readonly EventData[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Optional: appends to several streams at once, all or nothing. Each part
+   * is checked against its own expected revision (an idempotent re-append of
+   * a part answers as it did the first time); when one part is refused,
+   * nothing of any part is written and that part's error is thrown
+   * (`WrongExpectedRevisionError` names its stream). The results are in the
+   * parts' order, and so are the events' positions. A stream may appear only
+   * once. EventStoreDB's gRPC client has no such append: its adapter leaves
+   * it out, and callers keep a path of single appends for stores without it.
+   */
+  appendToStreams?(parts: readonly StreamAppend[]): Promise<AppendResult[]>;
   /**
    * Optional: proves the store can still write, without writing to the event
    * log (readiness). Throws when it cannot. Adapters that cannot prove it

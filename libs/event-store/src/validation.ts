@@ -1,5 +1,5 @@
 import { InvalidEventStoreArgumentError } from './errors.js';
-import type { EventData, ExpectedRevision } from './port.js';
+import type { EventData, ExpectedRevision, StreamAppend } from './port.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -26,6 +26,27 @@ export function assertAppendArguments(
     seen.add(id);
     if (typeof e.type !== 'string' || e.type.length === 0) {
       throw new InvalidEventStoreArgumentError('Event type must be a non-empty string');
+    }
+  }
+}
+
+/** `appendToStreams`: at least one part, each a valid append, no stream twice, no event id twice. */
+export function assertMultiAppendArguments(parts: readonly StreamAppend[]): void {
+  if (parts.length === 0) {
+    throw new InvalidEventStoreArgumentError('An append across streams needs at least one part');
+  }
+  const streams = new Set<string>();
+  const ids = new Set<string>();
+  for (const p of parts) {
+    assertAppendArguments(p.streamName, p.events, p.expectedRevision ?? 'any');
+    if (streams.has(p.streamName)) {
+      throw new InvalidEventStoreArgumentError(`Stream ${p.streamName} appears twice in one append`);
+    }
+    streams.add(p.streamName);
+    for (const e of p.events) {
+      const id = e.id.toLowerCase();
+      if (ids.has(id)) throw new InvalidEventStoreArgumentError(`Duplicate event id in one append: ${e.id}`);
+      ids.add(id);
     }
   }
 }

@@ -17,11 +17,12 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
   SubscribeToAllOptions,
   Subscription,
   SubscriptionMessage,
 } from '../port.js';
-import { assertAppendArguments, toCount } from '../validation.js';
+import { assertAppendArguments, assertMultiAppendArguments, toCount } from '../validation.js';
 import { EVENT_COLUMNS as COLUMNS, toRecorded, type EventRow } from './stored-event.js';
 
 export interface SqliteEventStoreOptions {
@@ -72,11 +73,17 @@ interface QueuedEvent {
   error?: Error;
 }
 
-interface PendingAppend {
+/** One stream's events in a queued append. */
+interface QueuedPart {
   streamName: string;
   events: QueuedEvent[];
   expected: ExpectedRevision;
-  resolve: (result: AppendResult) => void;
+}
+
+/** An append as queued: one part (`appendToStream`), or several committed all or nothing (`appendToStreams`). */
+interface PendingAppend {
+  parts: QueuedPart[];
+  resolve: (results: AppendResult[]) => void;
   reject: (error: Error) => void;
 }
 
@@ -143,17 +150,13 @@ export class SqliteEventStore implements EventStore {
   };
   private readonly allStmts = new Map<string, Database.Statement<unknown[], EventRow>>();
   /** A group of one: its own `BEGIN IMMEDIATE … COMMIT`, no savepoint. */
-  private readonly appendAlone: (
-    streamName: string,
-    events: readonly QueuedEvent[],
-    expected: ExpectedRevision,
-  ) => AppendResult;
-  /** One append in a SAVEPOINT of the group's transaction (better-sqlite3 nests a transaction that way). */
-  private readonly appendInSavepoint: (
-    streamName: string,
-    events: readonly QueuedEvent[],
-    expected: ExpectedRevision,
-  ) => AppendResult;
+  private readonly appendAlone: (parts: readonly QueuedPart[]) => AppendResult[];
+  /**
+   * One append (all its parts) in a SAVEPOINT of the group's transaction
+   * (better-sqlite3 nests a transaction that way): a part refused rolls back
+   * the append's other parts with it, and nothing else of the group.
+   */
+  private readonly appendInSavepoint: (parts: readonly QueuedPart[]) => AppendResult[];
 
   private constructor(options: SqliteEventStoreOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
@@ -199,16 +202,16 @@ export class SqliteEventStore implements EventStore {
       rollback: s('ROLLBACK'),
     };
 
-    const tx = this.db.transaction((streamName: string, events: readonly QueuedEvent[], expected: ExpectedRevision) =>
-      this.appendInTransaction(streamName, events, expected),
+    const tx = this.db.transaction((parts: readonly QueuedPart[]) =>
+      parts.map((p) => this.appendInTransaction(p.streamName, p.events, p.expected)),
     );
-    this.appendAlone = (streamName, events, expected) => tx.immediate(streamName, events, expected);
-    this.appendInSavepoint = (streamName, events, expected) => {
+    this.appendAlone = (parts) => tx.immediate(parts);
+    this.appendInSavepoint = (parts) => {
       // Only ever called between the group's BEGIN and COMMIT, where
       // better-sqlite3 turns the transaction into SAVEPOINT / RELEASE, and
       // ROLLBACK TO on a throw.
       if (!this.db.inTransaction) throw new Error('Group commit: append outside the group transaction');
-      return tx(streamName, events, expected);
+      return tx(parts);
     };
   }
 
@@ -265,7 +268,35 @@ export class SqliteEventStore implements EventStore {
       assertAppendArguments(streamName, events, expected);
       const queued = events.map(queueEvent);
       return new Promise<AppendResult>((resolve, reject) => {
-        this.queue.push({ streamName, events: queued, expected, resolve, reject });
+        this.queue.push({
+          parts: [{ streamName, events: queued, expected }],
+          resolve: (results) => resolve(results[0]!),
+          reject,
+        });
+        this.scheduleFlush();
+      });
+    } catch (error) {
+      return Promise.reject(toError(error));
+    }
+  }
+
+  /**
+   * Several streams in one append, all or nothing: the parts are written in
+   * their order, in one savepoint of the group's transaction (or a transaction
+   * of their own), so a part refused leaves nothing of the others and shares
+   * nothing but the fsync with the rest of the group.
+   */
+  appendToStreams(parts: readonly StreamAppend[]): Promise<AppendResult[]> {
+    try {
+      this.assertOpen();
+      assertMultiAppendArguments(parts);
+      const queued = parts.map((p) => ({
+        streamName: p.streamName,
+        events: p.events.map(queueEvent),
+        expected: p.expectedRevision ?? 'any',
+      }));
+      return new Promise<AppendResult[]>((resolve, reject) => {
+        this.queue.push({ parts: queued, resolve, reject });
         this.scheduleFlush();
       });
     } catch (error) {
@@ -293,7 +324,7 @@ export class SqliteEventStore implements EventStore {
     let take = 0;
     let eventCount = 0;
     while (take < this.queue.length && take < MAX_GROUP_APPENDS) {
-      const n = this.queue[take]!.events.length;
+      const n = eventsOf(this.queue[take]!);
       if (take > 0 && eventCount + n > MAX_GROUP_EVENTS) break;
       eventCount += n;
       take += 1;
@@ -313,11 +344,11 @@ export class SqliteEventStore implements EventStore {
       for (const p of group) p.reject(toError(error));
       return;
     }
-    const outcomes: (AppendResult | Error)[] = [];
+    const outcomes: (AppendResult[] | Error)[] = [];
     for (let i = 0; i < group.length; i++) {
       const p = group[i]!;
       try {
-        outcomes.push(this.appendInSavepoint(p.streamName, p.events, p.expected));
+        outcomes.push(this.appendInSavepoint(p.parts));
       } catch (error) {
         const err = toError(error);
         outcomes.push(err);
@@ -360,7 +391,7 @@ export class SqliteEventStore implements EventStore {
       const o = outcomes[i]!;
       if (o instanceof Error) group[i]!.reject(o);
       else {
-        this.movedHead(group[i]!.streamName, o.nextExpectedRevision);
+        this.movedHeads(group[i]!.parts, o);
         group[i]!.resolve(o);
       }
     }
@@ -372,22 +403,25 @@ export class SqliteEventStore implements EventStore {
    * If its COMMIT fails, better-sqlite3 rolls back and rethrows.
    */
   private commitAlone(p: PendingAppend): void {
-    let result: AppendResult;
+    let results: AppendResult[];
     try {
-      result = this.appendAlone(p.streamName, p.events, p.expected);
+      results = this.appendAlone(p.parts);
     } catch (error) {
       p.reject(toError(error));
       return;
     }
     this.commits += 1;
     this.notifyCommit();
-    this.movedHead(p.streamName, result.nextExpectedRevision);
-    p.resolve(result);
+    this.movedHeads(p.parts, results);
+    p.resolve(results);
   }
 
-  /** A committed append of this instance: a head already known moves with it. */
-  private movedHead(streamName: string, revision: bigint): void {
-    if (this.heads.has(streamName)) this.heads.set(streamName, revision);
+  /** A committed append of this instance: the heads already known move with it. */
+  private movedHeads(parts: readonly QueuedPart[], results: readonly AppendResult[]): void {
+    for (let i = 0; i < parts.length; i++) {
+      const streamName = parts[i]!.streamName;
+      if (this.heads.has(streamName)) this.heads.set(streamName, results[i]!.nextExpectedRevision);
+    }
   }
 
   /**
@@ -873,6 +907,12 @@ function revisionAt(first: bigint | number, offset: number): bigint | number {
 
 function toError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
+}
+
+function eventsOf(p: PendingAppend): number {
+  let n = 0;
+  for (const part of p.parts) n += part.events.length;
+  return n;
 }
 
 function queueEvent(e: EventData): QueuedEvent {
