@@ -7,7 +7,8 @@ import { evolve, initialState, isAttendanceEvent, snapshotOf } from '../libs/att
 import { EVENT_STORE } from '../apps/server/src/event-store/event-store.module.js';
 import { bearer, call, startTestServer, type TestServer } from './support/server.js';
 import { conferenceBody, expectStatus, personBody, sha256 } from './support/data.js';
-import { arrivalDecider } from '../libs/conference/src/index.js';
+import { arrivalDecider, scanIdStream, type TicketLookup } from '../libs/conference/src/index.js';
+import { scanFingerprint, type ScanTicketCommand } from '../apps/server/src/arrivals/scan-ticket/scan-ticket.js';
 
 const MAIN = 'Accueil principal';
 const PRESS = 'Accueil presse';
@@ -607,6 +608,51 @@ describe('the door without network', () => {
       );
       const ticket = expectStatus(await call(api, 'GET', `/conferences/${cid}/tickets/${first.ticketCode}`), 200);
       expect(ticket).toMatchObject({ state: 'expected' });
+    });
+
+    test('a claim stored without its decision (a crash between two appends) does not stop the scan’s retry', async () => {
+      // What a crash between the claim and the decision leaves on a store that appends them one after the other
+      // (EventStoreDB; the embedded store commits both at once): the claim alone, with the scan's fingerprint.
+      const cid = await conference();
+      const person = await register(cid);
+      const phone = await door(cid, 'Porte A');
+      const scanId = randomUUID();
+      const sent = { scanId, door: MAIN, idCheck: ID_OK, scannedAt: at('09:41:00'), ticketCode: person.ticketCode };
+      const fingerprint = scanFingerprint(
+        {
+          conferenceId: cid,
+          ctx: { deviceId: phone.deviceId },
+          reference: { ticketCode: person.ticketCode },
+          door: MAIN,
+          sentScannedAt: sent.scannedAt,
+          idCheck: ID_OK,
+        } as unknown as ScanTicketCommand,
+        { found: true, registrationId: person.registrationId } as TicketLookup,
+      );
+      await store.appendToStream(
+        scanIdStream(scanId),
+        [
+          {
+            id: randomUUID(),
+            type: 'ScanIdClaimed',
+            data: { conferenceId: cid, scanId, fingerprint, claimedAt: new Date().toISOString() },
+          },
+        ],
+        { expectedRevision: 'no_stream' },
+      );
+      const before = (await storedEvents()).length;
+      const retried = expectStatus(
+        await call(api, 'POST', `/conferences/${cid}/scans`, sent, bearer(phone.token)),
+        200,
+      );
+      expect(retried).toMatchObject({ scanId, result: 'admitted' });
+      // The decision only: the claim was there already.
+      expect((await storedEvents()).slice(before).map((e) => e.type)).toEqual(['AttendeeAdmitted']);
+      // Sent again: the same answer, nothing more.
+      expect(
+        expectStatus(await call(api, 'POST', `/conferences/${cid}/scans`, sent, bearer(phone.token)), 200),
+      ).toEqual(retried);
+      expect((await storedEvents()).length).toBe(before + 1);
     });
 
     test('an online scan whose answer was lost, decided again by the phone and uploaded, is the same scan', async () => {

@@ -41,11 +41,12 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamAppend,
   type SubscribeToAllOptions,
   type Subscription,
   type SubscriptionMessage,
 } from '@emargement/event-store';
-import { assertAppendArguments } from '@emargement/event-store/validation.js';
+import { assertAppendArguments, assertMultiAppendArguments } from '@emargement/event-store/validation.js';
 import { SubjectErasedError, type PersonalKeyStore } from './key-store.js';
 import {
   PERSONAL_DATA,
@@ -80,6 +81,9 @@ export class ProtectedEventStore implements EventStore {
   private readonly table: PersonalDataTable;
   private readonly onMissingKey: ((missing: MissingKey) => void) | undefined;
 
+  /** Present exactly when the inner store has it: callers tell from it whether they may append across streams. */
+  readonly appendToStreams?: (parts: readonly StreamAppend[]) => Promise<AppendResult[]>;
+
   constructor(
     private readonly inner: EventStore,
     private readonly keys: PersonalKeyStore,
@@ -87,6 +91,7 @@ export class ProtectedEventStore implements EventStore {
   ) {
     this.table = options.personalData ?? PERSONAL_DATA;
     this.onMissingKey = options.onMissingKey;
+    if (inner.appendToStreams) this.appendToStreams = (parts) => this.appendSealedToStreams(parts);
   }
 
   // ---------------------------------------------------------------- append
@@ -99,12 +104,40 @@ export class ProtectedEventStore implements EventStore {
     this.assertOpen();
     // Refuse malformed input as the inner store would, before making any key.
     assertAppendArguments(streamName, events, options.expectedRevision ?? 'any');
+    const subjects = this.subjectsToSeal(events);
+    if (subjects.size === 0) return this.inner.appendToStream(streamName, events, options);
+    return this.inner.appendToStream(streamName, await this.sealed(streamName, events, subjects), options);
+  }
+
+  /** Each part sealed as `appendToStream` seals it, then all of them appended at once by the inner store. */
+  private async appendSealedToStreams(parts: readonly StreamAppend[]): Promise<AppendResult[]> {
+    this.assertOpen();
+    assertMultiAppendArguments(parts);
+    const sealedParts: StreamAppend[] = [];
+    for (const part of parts) {
+      const subjects = this.subjectsToSeal(part.events);
+      sealedParts.push(
+        subjects.size === 0 ? part : { ...part, events: await this.sealed(part.streamName, part.events, subjects) },
+      );
+    }
+    return this.inner.appendToStreams!(sealedParts);
+  }
+
+  private subjectsToSeal(events: readonly EventData[]): Set<string> {
     const subjects = new Set<string>();
     for (const event of events) {
       const subject = subjectToSeal(event, this.table);
       if (subject !== null) subjects.add(subject);
     }
-    if (subjects.size === 0) return this.inner.appendToStream(streamName, events, options);
+    return subjects;
+  }
+
+  /** The events with their subjects' personal data sealed under the subjects' keys. */
+  private async sealed(
+    streamName: string,
+    events: readonly EventData[],
+    subjects: Set<string>,
+  ): Promise<readonly EventData[]> {
     let keys: Map<string, Buffer>;
     try {
       keys = await this.keys.keysFor(subjects);
@@ -113,16 +146,11 @@ export class ProtectedEventStore implements EventStore {
         // A retry of events stored before the erasure: the inner store answers
         // it from the ids alone and writes nothing; the data sent is moot, so
         // it carries no personal data at all.
-        return this.inner.appendToStream(
-          streamName,
-          events.map((e) => withoutPersonalData(e, this.table)),
-          options,
-        );
+        return events.map((e) => withoutPersonalData(e, this.table));
       }
       throw error;
     }
-    const sealed = events.map((event) => protect(streamName, event, (s) => keys.get(s)!, this.table));
-    return this.inner.appendToStream(streamName, sealed, options);
+    return events.map((event) => protect(streamName, event, (s) => keys.get(s)!, this.table));
   }
 
   /** Whether the first of `events` is already in the stream (how both adapters recognise a retry). */

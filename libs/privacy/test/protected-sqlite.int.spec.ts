@@ -7,6 +7,7 @@ import {
   SqliteEventStore,
   WrongExpectedRevisionError,
   type EventData,
+  type EventStore,
   type RecordedEvent,
   type SubscriptionMessage,
 } from '@emargement/event-store';
@@ -299,5 +300,52 @@ describe('ProtectedEventStore over SQLite files', () => {
       { subject: rid, streamName: conferenceStream, eventId: reg!.id },
       { subject: otherRid, streamName: conferenceStream, eventId: otherRegistered.id },
     ]);
+  });
+});
+
+describe('ProtectedEventStore: an append across streams', () => {
+  const own = mkdtempSync(join(tmpdir(), 'emargement-privacy-multi-'));
+  afterAll(() => rmSync(own, { recursive: true, force: true }));
+
+  test('each part is sealed as a single append is, and the parts are stored all or nothing', async () => {
+    const store = new ProtectedEventStore(
+      SqliteEventStore.open(join(own, 'events.sqlite')),
+      SqliteKeyStore.open(join(own, 'keys.sqlite')),
+    );
+    try {
+      const claim: EventData = { id: randomUUID(), type: 'Probe', data: { plain: true }, metadata: {} };
+      const [first, second] = await store.appendToStreams!([
+        { streamName: 'claim-1', events: [claim], expectedRevision: 'no_stream' },
+        { streamName: conferenceStream, events: [registered], expectedRevision: 'no_stream' },
+      ]);
+      expect(second!.position > first!.position).toBe(true);
+      expect(asAppended(await store.readAll())).toEqual(expected([claim, registered]));
+      for (const needle of personalNeedles.slice(0, 3))
+        expect({ needle, files: filesContaining(own, needle) }).toEqual({ needle, files: [] });
+      // A part refused leaves nothing of the others.
+      await expect(
+        store.appendToStreams!([
+          { streamName: 'claim-2', events: [{ ...claim, id: randomUUID() }], expectedRevision: 'no_stream' },
+          { streamName: conferenceStream, events: [otherRegistered], expectedRevision: 'no_stream' },
+        ]),
+      ).rejects.toMatchObject({ streamName: conferenceStream });
+      expect((await store.readAll()).map((e) => e.streamName)).toEqual(['claim-1', conferenceStream]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('over a store that cannot append across streams, it cannot either', () => {
+    const inner = SqliteEventStore.open(join(own, 'plain.sqlite'));
+    const single: EventStore = {
+      appendToStream: (s, e, o) => inner.appendToStream(s, e, o),
+      readStream: (s, o) => inner.readStream(s, o),
+      readAll: (o) => inner.readAll(o),
+      subscribeToAll: (o) => inner.subscribeToAll(o),
+      close: () => inner.close(),
+    };
+    const store = new ProtectedEventStore(single, SqliteKeyStore.open(join(own, 'plain-keys.sqlite')));
+    expect(store.appendToStreams).toBeUndefined();
+    return store.close();
   });
 });

@@ -250,3 +250,87 @@ describe('AggregateCache', () => {
     expect((await first.current('1')).state.booked).toEqual([winner]);
   });
 });
+
+describe('runDecider with appends alongside (a scan and its claim, one commit)', () => {
+  const claimOf = (scanId: string) => ({
+    streamName: `claim-${scanId}`,
+    events: [{ id: randomUUID(), type: 'Claimed', data: { who: scanId } }],
+    expectedRevision: 'no_stream' as const,
+  });
+  const positionsOf = async (store: EventStore) => (await store.readAll()).map((e) => e.streamName);
+
+  test('the claim and the decision are stored together, the claim first, in one commit', async () => {
+    const [a] = twoInstances();
+    const raw = a as SqliteEventStore;
+    const { decider } = room();
+    const commits = raw.commitCount;
+    await runDecider(raw, 'room-1', decider, book('ada'), {}, { alongside: [claimOf('s1')] });
+    expect(raw.commitCount - commits).toBe(1);
+    expect(await positionsOf(raw)).toEqual(['claim-s1', 'room-1']);
+  });
+
+  test('a conflict on the decision’s stream is decided again, the claim still beside it', async () => {
+    const [a, b] = twoInstances();
+    const decider: Decider<Command, Event, State, { seat: number }, 'full'> = {
+      ...room().decider,
+      decide: crowdDecide,
+    };
+    // b appends between a's read and a's append: a's first attempt conflicts on the room.
+    let raced = false;
+    const load = async () => {
+      const events = (await a.readStreamOrNull?.('room-1')) ?? [];
+      if (!raced) {
+        raced = true;
+        await b.appendToStream('room-1', [{ id: randomUUID(), type: 'SeatBooked', data: { who: 'bob' } }]);
+      }
+      return events.length === 0
+        ? { state: decider.initialState(), revision: 'no_stream' as const }
+        : { state: decider.fold(events.map((e) => e as unknown as Event)), revision: events.at(-1)!.revision };
+    };
+    const result = await runDecider(a, 'room-1', decider, book('ada'), {}, { load, alongside: [claimOf('s2')] });
+    expect(result.outcome).toEqual({ seat: 2 });
+    expect(await positionsOf(a)).toEqual(['room-1', 'claim-s2', 'room-1']);
+  });
+
+  test('a conflict on the claim is not retried: it is thrown, and nothing of the decision is stored', async () => {
+    const [store] = twoInstances();
+    const { decider, seen } = room();
+    await store.appendToStream('claim-s3', [{ id: randomUUID(), type: 'Claimed', data: {} }]);
+    await expect(
+      runDecider(store, 'room-1', decider, book('ada'), {}, { alongside: [claimOf('s3')] }),
+    ).rejects.toMatchObject({ streamName: 'claim-s3' });
+    expect(seen).toEqual([0]);
+    expect(await positionsOf(store)).toEqual(['claim-s3']);
+  });
+
+  test('a decision that writes nothing still stores the claim; a refusal stores neither', async () => {
+    const [store] = twoInstances();
+    const quiet: Decider<Command, Event, State, { seat: number }, 'full'> = {
+      ...room().decider,
+      decide: () => accept([], { seat: 0 }),
+    };
+    await runDecider(store, 'room-1', quiet, book('ada'), {}, { alongside: [claimOf('s4')] });
+    const { decider } = room();
+    await runDecider(store, 'room-2', decider, book('ada'), {});
+    await expect(
+      runDecider(store, 'room-2', decider, book('bob'), {}, { alongside: [claimOf('s5')] }),
+    ).rejects.toMatchObject({ reason: 'full' });
+    expect(await positionsOf(store)).toEqual(['claim-s4', 'room-2']);
+  });
+
+  test('a store that cannot append across streams is told so before anything is decided', async () => {
+    const [raw] = twoInstances();
+    const single: EventStore = {
+      appendToStream: (s, e, o) => raw.appendToStream(s, e, o),
+      readStream: (s, o) => raw.readStream(s, o),
+      readAll: (o) => raw.readAll(o),
+      subscribeToAll: (o) => raw.subscribeToAll(o),
+      close: () => raw.close(),
+    };
+    const { decider, seen } = room();
+    await expect(
+      runDecider(single, 'room-1', decider, book('ada'), {}, { alongside: [claimOf('s6')] }),
+    ).rejects.toThrow(/cannot append across streams/);
+    expect(seen).toEqual([]);
+  });
+});

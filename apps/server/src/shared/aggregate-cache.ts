@@ -1,4 +1,4 @@
-import { readStreamOrNull, type EventStore, type Metadata } from '@emargement/event-store';
+import { readStreamOrNull, type EventStore, type Metadata, type StreamAppend } from '@emargement/event-store';
 import type { Decider } from '@emargement/decider';
 import { runDecider, type Loaded, type RunResult } from './decider-runner.js';
 
@@ -104,7 +104,13 @@ export class AggregateCache<C, E extends StoredEvent, S, O, R extends string> {
    * trip made happen (answered 500). Queued, they never conflict with each
    * other; a conflict is then another instance's write, which the retry takes.
    */
-  async run<Out extends O>(id: string, command: C | ((state: S) => C), metadata: Metadata): Promise<RunResult<E, Out>> {
+  async run<Out extends O>(
+    id: string,
+    command: C | ((state: S) => C),
+    metadata: Metadata,
+    /** Appends to other streams committed with the decision, all or nothing (`runDecider`'s `alongside`). */
+    alongside?: readonly StreamAppend[],
+  ): Promise<RunResult<E, Out>> {
     const previous = this.queues.get(id);
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));
@@ -112,7 +118,7 @@ export class AggregateCache<C, E extends StoredEvent, S, O, R extends string> {
     this.queues.set(id, tail);
     try {
       if (previous) await previous;
-      return await this.runNow<Out>(id, command, metadata);
+      return await this.runNow<Out>(id, command, metadata, alongside);
     } finally {
       release();
       if (this.queues.get(id) === tail) this.queues.delete(id);
@@ -123,9 +129,11 @@ export class AggregateCache<C, E extends StoredEvent, S, O, R extends string> {
     id: string,
     command: C | ((state: S) => C),
     metadata: Metadata,
+    alongside: readonly StreamAppend[] | undefined,
   ): Promise<RunResult<E, Out>> {
     const result = await runDecider(this.store, this.streamOf(id), this.decider, command, metadata, {
       load: () => this.current(id),
+      ...(alongside ? { alongside } : {}),
     });
     const appended = result.appended;
     const cached = this.cache.get(id);

@@ -4,6 +4,7 @@ import {
   type EventData,
   type EventStore,
   type Metadata,
+  type StreamAppend,
 } from '@emargement/event-store';
 import { CommandRefusedError, type Decider } from '@emargement/decider';
 import { randomUUID } from 'node:crypto';
@@ -88,9 +89,24 @@ export async function runDecider<C, E extends StoredEvent, S, O, R extends strin
     presumeNew?: boolean;
     /** Told of each wait before a retry (tests read the backoff from it). */
     onRetry?: (attempt: number, delayMs: number) => void;
+    /**
+     * Appends to other streams committed with the decision, all or nothing,
+     * and written before it (a scan's claim on its id beside the scan): one
+     * commit instead of two, and no claim without its decision after a crash.
+     * Needs a store with `appendToStreams` (callers without one append them
+     * first, on their own). Written even when the decision writes nothing. A
+     * conflict on one of them is not retried (the same append would meet it
+     * again): its `WrongExpectedRevisionError` is thrown, and nothing of the
+     * decision is written.
+     */
+    alongside?: readonly StreamAppend[];
   } = {},
 ): Promise<RunResult<E, O>> {
   const maxAttempts = options.maxAttempts ?? 20;
+  const alongside = options.alongside ?? [];
+  if (alongside.length > 0 && store.appendToStreams === undefined) {
+    throw new Error('This event store cannot append across streams: append the other streams first');
+  }
   for (let attempt = 1; ; attempt++) {
     const { state, revision } =
       options.presumeNew === true && attempt === 1
@@ -101,7 +117,10 @@ export async function runDecider<C, E extends StoredEvent, S, O, R extends strin
     const cmd = typeof command === 'function' ? (command as (s: S) => C)(state) : command;
     const decision = decider.decide(cmd, state);
     if (!decision.ok) throw new CommandRefusedError(decision.reason, decision.detail);
-    if (decision.events.length === 0) return { events: [], outcome: decision.outcome, position: undefined };
+    if (decision.events.length === 0) {
+      if (alongside.length > 0) await store.appendToStreams!(alongside);
+      return { events: [], outcome: decision.outcome, position: undefined };
+    }
     const toAppend: EventData[] = decision.events.map((e) => ({
       id: randomUUID(),
       type: e.type,
@@ -109,7 +128,12 @@ export async function runDecider<C, E extends StoredEvent, S, O, R extends strin
       metadata,
     }));
     try {
-      const result = await store.appendToStream(streamName, toAppend, { expectedRevision: revision });
+      const result =
+        alongside.length === 0
+          ? await store.appendToStream(streamName, toAppend, { expectedRevision: revision })
+          : (
+              await store.appendToStreams!([...alongside, { streamName, events: toAppend, expectedRevision: revision }])
+            ).at(-1)!;
       return {
         events: decision.events,
         outcome: decision.outcome,
@@ -117,7 +141,8 @@ export async function runDecider<C, E extends StoredEvent, S, O, R extends strin
         appended: { from: revision, to: result.nextExpectedRevision },
       };
     } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError) || attempt >= maxAttempts) throw error;
+      if (!(error instanceof WrongExpectedRevisionError) || error.streamName !== streamName || attempt >= maxAttempts)
+        throw error;
       const delay = retryDelayMs(attempt);
       options.onRetry?.(attempt, delay);
       if (delay > 0) await pause(delay);

@@ -14,7 +14,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import type { EventStore } from '@emargement/event-store';
+import { WrongExpectedRevisionError, type EventStore, type StreamAppend } from '@emargement/event-store';
 import {
   ID_CHECK_DOCUMENTS,
   ENTRY_REFUSAL_REASONS,
@@ -31,6 +31,8 @@ import {
   type ScanTicket,
   type TicketLookup,
   type TicketReference,
+  type ClaimScanId,
+  type ScanIdClaimed,
 } from '@emargement/conference';
 import { CommandRefusedError } from '@emargement/decider';
 import { createHash, randomUUID } from 'node:crypto';
@@ -159,6 +161,14 @@ export const scanFingerprint = (c: ScanTicketCommand, ticket: TicketLookup): str
     )
     .digest('hex');
 
+/** The claim's event, as the claim decider writes it on a scan id not claimed yet. */
+function presumedNewClaim(claim: ClaimScanId): ScanIdClaimed {
+  const decision = scanClaimDecider.decide(claim, scanClaimDecider.initialState());
+  if (!decision.ok || decision.events.length !== 1)
+    throw new Error('A scan id not claimed yet is claimed by one event');
+  return decision.events[0]!;
+}
+
 @CommandHandler(ScanTicketCommand)
 export class ScanTicketHandler implements ICommandHandler<ScanTicketCommand> {
   constructor(
@@ -198,32 +208,53 @@ export class ScanTicketHandler implements ICommandHandler<ScanTicketCommand> {
     // a refused command writes nothing.
     const dryRun = arrivalDecider.decide(command, arrivalDecider.initialState());
     if (!dryRun.ok) throw new CommandRefusedError(dryRun.reason, dryRun.detail);
-    // One id, one scan, for ever: claimed before the scan is decided, so a
-    // retry after a crash between the two finds its own claim and goes on.
-    await runDecider(
-      this.store,
-      scanIdStream(c.scanId.toLowerCase()),
-      scanClaimDecider,
-      {
-        type: 'ClaimScanId',
-        data: {
-          conferenceId: c.conferenceId,
-          scanId: c.scanId,
-          fingerprint: scanFingerprint(c, ticket),
-          claimedAt: this.clock.now().toISOString(),
-        },
-      },
-      eventMetadata(c.ctx, { door: c.door }),
-      // A scan id is new but for a retry: claimed without reading first.
-      { presumeNew: true },
-    );
     const metadata = eventMetadata(c.ctx, { door: c.door });
+    const claimStream = scanIdStream(c.scanId.toLowerCase());
+    const claim: ClaimScanId = {
+      type: 'ClaimScanId',
+      data: {
+        conferenceId: c.conferenceId,
+        scanId: c.scanId,
+        fingerprint: scanFingerprint(c, ticket),
+        claimedAt: this.clock.now().toISOString(),
+      },
+    };
     // A known ticket is decided on its cached fold (TicketCache): the scan's
     // cost does not grow with the ticket's history.
-    const { outcome } = ticket.found
-      ? await this.tickets.aggregates.run(ticket.registrationId, command, metadata)
-      : await runDecider(this.store, scanStream(c.conferenceId, ticket, c.scanId), arrivalDecider, command, metadata);
-    const scan = outcome as ScanOutcome;
+    const decide = () =>
+      ticket.found
+        ? this.tickets.aggregates.run(ticket.registrationId, command, metadata)
+        : runDecider(this.store, scanStream(c.conferenceId, ticket, c.scanId), arrivalDecider, command, metadata);
+    let decided: { outcome: unknown } | undefined;
+    if (ticket.found && this.store.appendToStreams) {
+      // One id, one scan, for ever. A scan id is new but for a retry: its
+      // claim (on a new stream, `no_stream`) is committed with the decision,
+      // in one commit, all or nothing. When the id is claimed already (a
+      // retry, or the id reused), nothing is written and the claim is
+      // checked as below.
+      const claimed = presumedNewClaim(claim);
+      const alongside: StreamAppend[] = [
+        {
+          streamName: claimStream,
+          events: [{ id: randomUUID(), type: claimed.type, data: claimed.data, metadata }],
+          expectedRevision: 'no_stream',
+        },
+      ];
+      try {
+        decided = await this.tickets.aggregates.run(ticket.registrationId, command, metadata, alongside);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError && error.streamName === claimStream)) throw error;
+      }
+    }
+    if (decided === undefined) {
+      // Claimed before the scan is decided (a store that cannot append
+      // across streams, a ticket no one holds, or an id claimed already), so
+      // that a retry after a crash between the two finds its own claim and
+      // goes on; an id reused for another scan is refused here.
+      await runDecider(this.store, claimStream, scanClaimDecider, claim, metadata, { presumeNew: true });
+      decided = await decide();
+    }
+    const scan = decided.outcome as ScanOutcome;
     const registration = scan.registrationId ? registrationById(conference, scan.registrationId) : undefined;
     const attendee = registration ? attendeeView(registration) : undefined;
     const conflict = scan.conflict
