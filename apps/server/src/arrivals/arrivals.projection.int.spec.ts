@@ -131,3 +131,42 @@ describe('the arrivals projection', () => {
     expect(projection.summary(alice)).toMatchObject({ lunchPaid: false, admitted: { scanId: 'scan-1' } });
   });
 });
+
+describe('the arrivals projection on a file built by arrivals-2', () => {
+  test('its rowid tables are rebuilt keyed by their primary key alone, from the events, rows and all', async () => {
+    const store = SqliteEventStore.open(join(dir, 'events-upgrade.sqlite'));
+    opened.push(store);
+    await store.appendToStream(`ticket-${alice}`, [admitted(alice, 'scan-old', '2014-09-19T09:05:00+02:00')]);
+    const file = join(dir, 'read-models-upgrade.sqlite');
+    // What arrivals-2 left: the same tables with a rowid, a row of its own, and its checkpoint at the end of the log.
+    const old = ReadModels.open(file);
+    old.db.exec(`
+      CREATE TABLE arrival_tickets (registration_id TEXT PRIMARY KEY, summary TEXT NOT NULL);
+      CREATE TABLE arrival_scans (scan_id TEXT PRIMARY KEY, conference_id TEXT NOT NULL, registration_id TEXT);
+      INSERT INTO arrival_scans VALUES ('left-by-arrivals-2', '${conferenceId}', '${bob}')`);
+    old.saveCheckpoint('arrivals', { version: 'arrivals-2', position: (await store.readAll()).at(-1)!.position });
+    old.close();
+
+    const readModels = ReadModels.open(file);
+    opened.push(readModels);
+    const projection = new ArrivalsProjection(readModels);
+    const runner = new ProjectionRunner(store, readModels, projection);
+    runner.prepare();
+    runner.start();
+    await runner.untilCaughtUp();
+    await runner.stop();
+    const shapes = readModels.db
+      .prepare<[], { name: string; sql: string }>(
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name LIKE 'arrival_%' ORDER BY name",
+      )
+      .all();
+    expect(shapes.map((t) => [t.name, /WITHOUT ROWID\s*$/.test(t.sql)])).toEqual([
+      ['arrival_scans', true],
+      ['arrival_tickets', true],
+    ]);
+    // Folded again from the first event: the old rows are gone, the events' rows are there.
+    expect(projection.scan('left-by-arrivals-2')).toBeUndefined();
+    expect(projection.scan('scan-old')).toEqual({ conferenceId, registrationId: alice });
+    expect(runner.status().eventsApplied).toBe(1);
+  });
+});
