@@ -35,8 +35,8 @@ function countReads(store: EventStore): { looked: () => number; reset: () => voi
     const events = await readAll(options);
     if (filteredForwards) {
       const from = options.fromPosition === undefined || options.fromPosition === 'start' ? -1n : options.fromPosition;
-      const to = typeof from === 'bigint' && head !== undefined ? head.position - from : 0n;
-      looked += Math.max(Number(to), events.length);
+      const span = typeof from === 'bigint' && head !== undefined ? head.position - from : 0n;
+      looked += Math.max(Number(span), events.length);
     } else looked += events.length;
     return events;
   };
@@ -61,7 +61,9 @@ describe('the first organiser request after a large import', () => {
   let reads: ReturnType<typeof countReads>;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // On the embedded store in both e2e runs: its positions are row numbers, so a span of positions is a count of
+    // rows looked at (EventStoreDB's are offsets in bytes, and its own system events come between).
+    server = await startTestServer({ EVENT_STORE: 'sqlite' });
     api = `${server.base}/api`;
     reads = countReads(server.app.get<symbol, EventStore>(EVENT_STORE));
   });
@@ -105,7 +107,7 @@ describe('the first organiser request after a large import', () => {
     },
   );
 
-  test('the lists of conferences and of charters, first after the import, do not read it back', async () => {
+  test('the lists of conferences, charters and devices, first after the import, do not read it back', async () => {
     const { cid } = await imported();
     reads.reset();
     expectStatus(await call(api, 'GET', '/conferences'), 200);
