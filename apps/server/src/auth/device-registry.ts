@@ -118,7 +118,7 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationBootstrap, OnA
     private readonly clock: Clock,
     followers: LogFollowers,
   ) {
-    // Kept current by a bulk writer as it appends (the import): the subscription above does not move `readTo`,
+    // Kept current by a bulk writer as it appends (the import): the subscription (`subscribe`) does not move `readTo`,
     // so without this the next `list()` would read again every position the import wrote.
     followers.follow(() => this.refresh());
   }
