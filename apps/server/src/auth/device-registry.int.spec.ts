@@ -12,6 +12,7 @@ import { Readiness } from '../health/readiness.js';
 import { DeviceRegistry } from './device-registry.js';
 import type { Principal } from './roles.js';
 import { Clock } from '../shared/clock.js';
+import { LogFollowers } from '../shared/log-followers.js';
 
 /**
  * Devices on a real store written the way the earlier version wrote it
@@ -44,6 +45,7 @@ const instance = async (store: EventStore) => {
     { dataDir: tempDir(), adminToken: ADMIN_TOKEN } as AppConfig,
     readiness,
     new Clock(),
+    new LogFollowers(),
   );
   await registry.onModuleInit();
   registry.onApplicationBootstrap();

@@ -39,6 +39,7 @@ import { runDecider, type Loaded } from '../shared/decider-runner.js';
 import { resolveAdminToken } from './admin-token.js';
 import type { Principal, Role } from './roles.js';
 import { Clock } from '../shared/clock.js';
+import { LogFollowers } from '../shared/log-followers.js';
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -115,7 +116,12 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationBootstrap, OnA
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly readiness: Readiness,
     private readonly clock: Clock,
-  ) {}
+    followers: LogFollowers,
+  ) {
+    // Kept current by a bulk writer as it appends (the import): the subscription (`subscribe`) does not move `readTo`,
+    // so without this the next `list()` would read again every position the import wrote.
+    followers.follow(() => this.refresh());
+  }
 
   async onModuleInit(): Promise<void> {
     const { token } = resolveAdminToken(this.config.dataDir, this.config.adminToken);

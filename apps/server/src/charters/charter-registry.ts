@@ -13,6 +13,7 @@ import {
 import { EVENT_STORE } from '../event-store/event-store.module.js';
 import { AggregateCache } from '../shared/aggregate-cache.js';
 import { EventsOfType } from '../shared/events-of-type.js';
+import { LogFollowers } from '../shared/log-followers.js';
 import type { Loaded, RunResult } from '../shared/decider-runner.js';
 import { notFound } from '../shared/api-error.js';
 
@@ -40,12 +41,17 @@ export class CharterRegistry implements OnApplicationBootstrap {
   /** Every charter ever published and its conference, read once and then only after the last position read. */
   private readonly publications: EventsOfType<{ charterId: string; conferenceId: string }>;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    followers: LogFollowers,
+  ) {
     this.aggregates = new AggregateCache(store, charterStream, charterDecider);
     this.publications = new EventsOfType(store, ['CharterPublished'], (e) => {
       const { charterId, conferenceId } = e.data as { charterId?: unknown; conferenceId?: unknown };
       return typeof charterId === 'string' && typeof conferenceId === 'string' ? { charterId, conferenceId } : null;
     });
+    // Kept current by a bulk writer as it appends (the import), not read back by a person's page afterwards.
+    followers.follow(() => this.publications.all());
   }
 
   /**

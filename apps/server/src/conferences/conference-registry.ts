@@ -14,6 +14,7 @@ import {
 import { EVENT_STORE } from '../event-store/event-store.module.js';
 import { AggregateCache } from '../shared/aggregate-cache.js';
 import { EventsOfType } from '../shared/events-of-type.js';
+import { LogFollowers } from '../shared/log-followers.js';
 import type { Loaded, RunResult } from '../shared/decider-runner.js';
 import { notFound } from '../shared/api-error.js';
 
@@ -52,11 +53,13 @@ export class ConferenceRegistry implements OnApplicationBootstrap {
   /** Every conference ever scheduled, by id, read once and then only after the last position read. */
   private readonly scheduledIds: EventsOfType<string>;
 
-  constructor(@Inject(EVENT_STORE) store: EventStore) {
+  constructor(@Inject(EVENT_STORE) store: EventStore, followers: LogFollowers) {
     this.scheduledIds = new EventsOfType(store, ['ConferenceScheduled'], (e) => {
       const { conferenceId } = e.data as { conferenceId?: unknown };
       return typeof conferenceId === 'string' ? conferenceId : null;
     });
+    // Kept current by a bulk writer as it appends (the import), not read back by the next request.
+    followers.follow(() => this.scheduledIds.all());
     this.aggregates = new AggregateCache(store, conferenceStream, conferenceDecider, {
       advance: advanceConference,
       onFolded: (id, events, state, fresh, revision) => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { APP_CONFIG } from '../config/config.module.js';
 import { ConfigError, type AppConfig } from '../config/config.js';
 import { applyErasures, journalsFor, readErasures } from '../backup/erasure-journal.js';
+import { LogFollowers } from '../shared/log-followers.js';
 
 /** Injection token for the event-store port. */
 export const EVENT_STORE = Symbol('EVENT_STORE');
@@ -76,7 +77,8 @@ class EventStoreCloser implements OnApplicationShutdown {
   providers: [
     { provide: EVENT_STORE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openEventStore(config) },
     EventStoreCloser,
+    LogFollowers,
   ],
-  exports: [EVENT_STORE],
+  exports: [EVENT_STORE, LogFollowers],
 })
 export class EventStoreModule {}
