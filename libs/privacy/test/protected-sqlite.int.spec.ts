@@ -7,7 +7,6 @@ import {
   SqliteEventStore,
   WrongExpectedRevisionError,
   type EventData,
-  type EventStore,
   type RecordedEvent,
   type SubscriptionMessage,
 } from '@emargement/event-store';
@@ -16,6 +15,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
+import { withoutAppendToStreams } from '@emargement/testing';
 import { history, publish, signed, signer } from '../../charter/test/examples.js';
 import { ProtectedEventStore, SqliteKeyStore, SubjectErasedError, type MissingKey } from '../src/index.js';
 import { filesContaining, filesIn, keyForms } from './support.js';
@@ -337,13 +337,7 @@ describe('ProtectedEventStore: an append across streams', () => {
 
   test('over a store that cannot append across streams, it cannot either', () => {
     const inner = SqliteEventStore.open(join(own, 'plain.sqlite'));
-    const single: EventStore = {
-      appendToStream: (s, e, o) => inner.appendToStream(s, e, o),
-      readStream: (s, o) => inner.readStream(s, o),
-      readAll: (o) => inner.readAll(o),
-      subscribeToAll: (o) => inner.subscribeToAll(o),
-      close: () => inner.close(),
-    };
+    const single = withoutAppendToStreams(inner);
     const store = new ProtectedEventStore(single, SqliteKeyStore.open(join(own, 'plain-keys.sqlite')));
     expect(store.appendToStreams).toBeUndefined();
     return store.close();

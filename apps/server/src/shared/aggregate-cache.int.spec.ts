@@ -11,6 +11,7 @@ import { accept, CommandRefusedError, refuse, type Decider } from '@emargement/d
 import { SqliteEventStore, WrongExpectedRevisionError, type EventStore } from '@emargement/event-store';
 import { AggregateCache } from './aggregate-cache.js';
 import { retryDelayMs, runDecider } from './decider-runner.js';
+import { withoutAppendToStreams } from '@emargement/testing';
 
 /** A room of `capacity` seats: `Book` takes one, refused `full` when none is left. */
 type Command = { type: 'Book'; data: { who: string } };
@@ -320,13 +321,7 @@ describe('runDecider with appends alongside (a scan and its claim, one commit)',
 
   test('a store that cannot append across streams is told so before anything is decided', async () => {
     const [raw] = twoInstances();
-    const single: EventStore = {
-      appendToStream: (s, e, o) => raw.appendToStream(s, e, o),
-      readStream: (s, o) => raw.readStream(s, o),
-      readAll: (o) => raw.readAll(o),
-      subscribeToAll: (o) => raw.subscribeToAll(o),
-      close: () => raw.close(),
-    };
+    const single = withoutAppendToStreams(raw);
     const { decider, seen } = room();
     await expect(
       runDecider(single, 'room-1', decider, book('ada'), {}, { alongside: [claimOf('s6')] }),

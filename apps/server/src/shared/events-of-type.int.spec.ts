@@ -5,22 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { SqliteEventStore, type EventStore, type ReadAllOptions } from '@emargement/event-store';
+import { SqliteEventStore, type EventStore } from '@emargement/event-store';
+import { notingFilteredReads } from '@emargement/testing';
 import { EventsOfType } from './events-of-type.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emargement-events-of-type-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** The real store, with the positions its filtered reads started from noted. */
-const noting = (store: EventStore): { store: EventStore; froms: (bigint | 'start' | 'end')[] } => {
-  const froms: (bigint | 'start' | 'end')[] = [];
-  const noted = Object.create(store) as EventStore;
-  noted.readAll = (options?: ReadAllOptions) => {
-    if (options?.filter) froms.push(options.fromPosition ?? 'start');
-    return store.readAll(options);
-  };
-  return { store: noted, froms };
-};
 
 const append = (store: EventStore, type: string, n: number) =>
   store.appendToStream(`s-${randomUUID()}`, [{ id: randomUUID(), type, data: { n }, metadata: {} }]);
@@ -32,7 +22,7 @@ describe('EventsOfType', () => {
     const other = SqliteEventStore.open(file);
     try {
       await append(real, 'Noise', 0);
-      const { store, froms } = noting(real);
+      const { store, froms } = notingFilteredReads(real);
       const index = new EventsOfType(store, ['Wanted'], (e) => (e.data as { n: number }).n);
 
       // Nothing of that type yet: the next read still starts at the head, not at the start.

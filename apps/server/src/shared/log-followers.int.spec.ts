@@ -6,23 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { SqliteEventStore, type EventStore, type ReadAllOptions } from '@emargement/event-store';
+import { SqliteEventStore, type EventStore } from '@emargement/event-store';
+import { notingFilteredReads } from '@emargement/testing';
 import { EventsOfType } from './events-of-type.js';
 import { LogFollowers } from './log-followers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emargement-log-followers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** The real store, with the positions its filtered reads started from noted. */
-const noting = (store: EventStore): { store: EventStore; froms: (bigint | 'start' | 'end')[] } => {
-  const froms: (bigint | 'start' | 'end')[] = [];
-  const noted = Object.create(store) as EventStore;
-  noted.readAll = (options?: ReadAllOptions) => {
-    if (options?.filter) froms.push(options.fromPosition ?? 'start');
-    return store.readAll(options);
-  };
-  return { store: noted, froms };
-};
 
 /** One append of `n` events of `type` to a stream of its own (as an import's chunk is one append). */
 const append = (store: EventStore, type: string, n: number) =>
@@ -38,7 +28,7 @@ describe('LogFollowers', () => {
     const other = SqliteEventStore.open(file);
     try {
       await append(real, 'Noise', 1); // a store that is not empty: its first read sets where the next ones start
-      const { store, froms } = noting(real);
+      const { store, froms } = notingFilteredReads(real);
       const index = new EventsOfType(store, ['Wanted'], (e) => e.streamName);
       const followers = new LogFollowers();
       followers.follow(() => index.all());
